@@ -1,0 +1,78 @@
+//! Command-line interface (clap derive): what the user typed, before any file is read.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trustgen",
+    version,
+    about = "Least-privilege ECS task roles, developer access and task definitions as CloudFormation and Terraform, from one TOML spec"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate CloudFormation and/or Terraform from a spec.
+    Gen(GenArgs),
+    /// Validate a spec without writing anything.
+    Check(CheckArgs),
+    /// Write a commented starter spec for bootstrapping a new dev account.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Cloudformation,
+    Terraform,
+    All,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// The spec file.
+    #[arg(default_value = "trustgen.toml")]
+    pub spec: PathBuf,
+    /// Output directory.
+    #[arg(short, long, default_value = "generated")]
+    pub out: PathBuf,
+    /// Which backend(s) to render; default: the spec's `project.formats`, else all.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Directory whose templates override the embedded ones by file name.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The spec file.
+    #[arg(default_value = "trustgen.toml")]
+    pub spec: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write the spec.
+    #[arg(default_value = "trustgen.toml")]
+    pub path: PathBuf,
+    /// Project name: [a-z0-9-], the default prefix of generated names.
+    #[arg(long, default_value = "my-project")]
+    pub project: String,
+    /// The new dev account's 12-digit id.
+    #[arg(long, default_value = "111122223333")]
+    pub account_id: String,
+    /// The 12-digit id of the account where developers sign in.
+    #[arg(long, default_value = "999988887777")]
+    pub identity_account_id: String,
+    /// The dev account's region.
+    #[arg(long, default_value = "eu-west-1")]
+    pub region: String,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}

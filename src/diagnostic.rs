@@ -1,0 +1,206 @@
+//! Diagnostics a user can act on: what is wrong, where (file:line:col with the source line
+//! and a caret underline), and what would be right.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One segment of a path into the spec document: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+/// Where in the spec a diagnostic points: a byte range, or a path the locator resolves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Span(Range<usize>),
+    /// The value at this path.
+    Value(Vec<PathSegment>),
+    /// The key (not the value) of the last segment of this path.
+    Key(Vec<PathSegment>),
+    Nowhere,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable identifier, e.g. `unknown-account`.
+    pub code: &'static str,
+    pub message: String,
+    pub location: Location,
+    /// What would be right.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>, location: Location) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location,
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Builds a path from string-like keys and indexes: `path!["tasks", name, "containers", 0]`.
+#[macro_export]
+macro_rules! path {
+    ($($seg:expr),* $(,)?) => {
+        vec![$($crate::diagnostic::PathSegment::from($seg)),*]
+    };
+}
+
+impl From<&str> for PathSegment {
+    fn from(key: &str) -> Self {
+        PathSegment::Key(key.to_string())
+    }
+}
+impl From<&String> for PathSegment {
+    fn from(key: &String) -> Self {
+        PathSegment::Key(key.clone())
+    }
+}
+impl From<String> for PathSegment {
+    fn from(key: String) -> Self {
+        PathSegment::Key(key)
+    }
+}
+impl From<usize> for PathSegment {
+    fn from(index: usize) -> Self {
+        PathSegment::Index(index)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Renders a diagnostic whose location is already a span (or nowhere) against its source.
+pub fn render(
+    diagnostic: &Diagnostic,
+    file: &str,
+    source: &str,
+    span: Option<Range<usize>>,
+) -> String {
+    let label = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!("{label}[{}]: {}\n", diagnostic.code, diagnostic.message);
+    if let Some(span) = span {
+        let (line, col) = line_col(source, span.start);
+        let text = source.lines().nth(line - 1).unwrap_or("");
+        let gutter = line.to_string().len();
+        let pad = " ".repeat(gutter);
+        let _ = writeln!(out, "{pad}--> {file}:{line}:{col}");
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{line} | {text}");
+        let line_chars = text.chars().count();
+        let start = (col - 1).min(line_chars);
+        let end_offset = floor_char_boundary(source, span.end.min(source.len()));
+        let (end_line, end_col) = line_col(source, end_offset);
+        let end = if end_line == line {
+            end_col - 1
+        } else {
+            line_chars
+        };
+        let width = end.saturating_sub(start).max(1);
+        let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(width));
+    } else {
+        let _ = writeln!(out, "  --> {file}");
+    }
+    if let Some(help) = &diagnostic.help {
+        let _ = writeln!(out, "  = help: {help}");
+    }
+    out
+}
+
+/// The closest candidate to `given` by edit distance, if it is close enough to be a typo.
+pub fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let given_lower = given.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            (
+                edit_distance(&given_lower, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(distance, candidate)| *distance <= (candidate.len().max(given.len()) / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let source = "a = 1\nbb = 2\n";
+        assert_eq!(line_col(source, 0), (1, 1));
+        assert_eq!(line_col(source, 6), (2, 1));
+        assert_eq!(line_col(source, 8), (2, 3));
+    }
+
+    #[test]
+    fn suggest_finds_typos_not_strangers() {
+        let keys = ["actions", "resources", "condition"];
+        assert_eq!(suggest("action", keys), Some("actions"));
+        assert_eq!(suggest("resource", keys), Some("resources"));
+        assert_eq!(suggest("principal", keys), None);
+    }
+
+    #[test]
+    fn render_underlines_the_span() {
+        let source = "version = 1\nname = \"x\"\n";
+        let diagnostic =
+            Diagnostic::error("bad", "wrong name", Location::Nowhere).with_help("use y");
+        let text = render(&diagnostic, "spec.toml", source, Some(19..22));
+        assert_eq!(
+            text,
+            "error[bad]: wrong name\n --> spec.toml:2:8\n  |\n2 | name = \"x\"\n  |        ^^^\n  = help: use y\n"
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! Spec -> model. Assumes a spec that `validate` accepted; resolves defaults, names and ARNs.
+
+use indexmap::IndexMap;
+use serde_json::json;
+
+use super::arn::PartitionExt;
+use super::policy::{Principal, Statement};
+use super::{developers, tasks, Account, Model};
+use crate::spec::{self, DevMode, Spec};
+
+/// Everything the builders need to know about one account.
+pub(super) struct AccountContext<'a> {
+    pub spec: &'a Spec,
+    pub name: &'a str,
+    pub account: &'a spec::Account,
+    pub region: String,
+    /// `Extended` or `Tagged` where developer access applies, else `None`.
+    pub dev_access: DevMode,
+}
+
+impl AccountContext<'_> {
+    pub fn partition(&self) -> spec::Partition {
+        self.spec.project.partition
+    }
+
+    pub fn id(&self) -> &str {
+        &self.account.id
+    }
+
+    /// Project tags, then the given ones; later keys win.
+    pub fn tags(&self, own: &IndexMap<String, String>) -> IndexMap<String, String> {
+        let mut tags = self.spec.project.tags.clone();
+        tags.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        tags
+    }
+
+    /// `Bool aws:MultiFactorAuthPresent` on a developer statement when the spec asks for MFA.
+    pub fn developer_mfa(&self, statement: Statement) -> Statement {
+        if self.spec.dev_access.require_mfa {
+            statement.condition("Bool", "aws:MultiFactorAuthPresent", json!("true"))
+        } else {
+            statement
+        }
+    }
+
+    /// The trust statement that lets ECS (and only ECS of this account and region) assume a role.
+    pub fn ecs_trust(&self, source_guard: bool) -> Statement {
+        let partition = self.partition();
+        let statement = Statement::allow("EcsTasks", &["sts:AssumeRole"]).principal(
+            Principal::Service(partition.ecs_tasks_principal().to_string()),
+        );
+        if !source_guard {
+            return statement;
+        }
+        statement
+            .condition("StringEquals", "aws:SourceAccount", json!(self.id()))
+            .condition(
+                "ArnLike",
+                "aws:SourceArn",
+                json!(format!(
+                    "arn:{}:ecs:{}:{}:*",
+                    partition.as_str(),
+                    self.region,
+                    self.id()
+                )),
+            )
+    }
+}
+
+/// Whether developer access applies to an account of this env under this spec.
+pub fn dev_access_for(spec: &Spec, env: &str) -> DevMode {
+    let mode = spec.dev_access.mode;
+    let listed = spec.dev_access.environments.iter().any(|e| e == env);
+    match mode {
+        DevMode::Extended | DevMode::Tagged if listed => mode,
+        _ => DevMode::None,
+    }
+}
+
+pub fn build(spec: &Spec) -> Model {
+    let accounts = spec
+        .accounts
+        .iter()
+        .map(|(name, account)| {
+            let context = AccountContext {
+                spec,
+                name,
+                account,
+                region: account
+                    .region
+                    .clone()
+                    .or_else(|| spec.project.region.clone())
+                    .unwrap_or_default(),
+                dev_access: dev_access_for(spec, &account.env),
+            };
+            build_account(&context)
+        })
+        .filter(|account| account.has_tasks_stack() || account.has_developers_stack())
+        .collect();
+    Model {
+        project: spec.project.name.clone(),
+        partition: spec.project.partition,
+        accounts,
+    }
+}
+
+fn build_account(context: &AccountContext<'_>) -> Account {
+    let task_specs: Vec<(&String, &spec::Task)> = context
+        .spec
+        .tasks
+        .iter()
+        .filter(|(_, task)| task.account == context.name)
+        .collect();
+    let execution_role =
+        (!task_specs.is_empty()).then(|| tasks::execution_role(context, &task_specs));
+    let task_roles: Vec<_> = task_specs
+        .iter()
+        .map(|(name, task)| tasks::task_role(context, name, task))
+        .collect();
+    let task_definitions = match &execution_role {
+        Some(execution) => task_specs
+            .iter()
+            .zip(&task_roles)
+            .map(|((name, task), role)| {
+                tasks::task_definition(context, name, task, role, execution)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let (developer_policy, developer_role) = developers::build(context, &task_roles);
+    Account {
+        name: context.name.to_string(),
+        id: context.account.id.clone(),
+        region: context.region.clone(),
+        env: context.account.env.clone(),
+        deploy_role_arn: context.account.deploy_role_arn.clone(),
+        dev_access: context.dev_access,
+        task_roles,
+        execution_role,
+        task_definitions,
+        developer_policy,
+        developer_role,
+    }
+}

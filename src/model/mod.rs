@@ -1,0 +1,178 @@
+//! The resolved model: every role with its final ARN, trust policy, permissions and tags,
+//! every developer policy and task definition. Built once from a validated spec; both
+//! backends render it, so they cannot disagree about who may do what.
+
+mod arn;
+mod build;
+mod developers;
+mod ident;
+pub mod policy;
+mod tasks;
+
+pub use arn::PartitionExt;
+pub use build::{build, dev_access_for};
+pub use ident::{pascal_case, snake_case};
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::spec::{DevMode, Partition};
+use policy::PolicyDocument;
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub project: String,
+    pub partition: Partition,
+    /// Accounts that own at least one generated resource, in spec order.
+    pub accounts: Vec<Account>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The account's name in the spec.
+    pub name: String,
+    pub id: String,
+    pub region: String,
+    pub env: String,
+    pub deploy_role_arn: Option<String>,
+    /// `Extended` or `Tagged` where developers may assume task roles, else `None`.
+    pub dev_access: DevMode,
+    pub task_roles: Vec<Role>,
+    pub execution_role: Option<Role>,
+    pub task_definitions: Vec<TaskDefinition>,
+    pub developer_policy: Option<ManagedPolicy>,
+    pub developer_role: Option<Role>,
+}
+
+impl Account {
+    pub fn has_tasks_stack(&self) -> bool {
+        !self.task_roles.is_empty() || self.execution_role.is_some()
+    }
+
+    pub fn has_developers_stack(&self) -> bool {
+        self.developer_policy.is_some() || self.developer_role.is_some()
+    }
+
+    /// Every role the account's stacks create, tasks stack first.
+    pub fn roles(&self) -> impl Iterator<Item = &Role> {
+        self.task_roles
+            .iter()
+            .chain(self.execution_role.iter())
+            .chain(self.developer_role.iter())
+    }
+}
+
+/// What a role is for; renderers derive resource identifiers from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum RoleKind {
+    /// The task role of the named task.
+    Task(String),
+    Execution,
+    Developer,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    pub kind: RoleKind,
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    pub description: String,
+    pub trust_policy: PolicyDocument,
+    pub inline_policies: Vec<InlinePolicy>,
+    pub managed_policy_arns: Vec<String>,
+    pub permissions_boundary: Option<String>,
+    pub max_session_duration: i64,
+    pub tags: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InlinePolicy {
+    pub name: String,
+    pub document: PolicyDocument,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ManagedPolicy {
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    pub description: String,
+    pub document: PolicyDocument,
+    /// Existing principals (by name) the policy is attached to.
+    pub attach_to_roles: Vec<String>,
+    pub attach_to_groups: Vec<String>,
+    pub attach_to_users: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskDefinition {
+    /// The task's name in the spec.
+    pub task: String,
+    pub family: String,
+    pub task_role_arn: String,
+    pub execution_role_arn: String,
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+    pub network_mode: &'static str,
+    pub requires_compatibilities: Vec<&'static str>,
+    pub containers: Vec<ContainerDefinition>,
+    pub log_group: Option<LogGroup>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogGroup {
+    pub name: String,
+    pub retention_in_days: Option<i64>,
+}
+
+/// One container, in the ECS API's own (camelCase) shape.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerDefinition {
+    pub name: String,
+    pub image: String,
+    pub essential: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub port_mappings: Vec<PortMapping>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub environment: Vec<NameValue>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_configuration: Option<LogConfiguration>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortMapping {
+    pub container_port: i64,
+    pub protocol: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NameValue {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Secret {
+    pub name: String,
+    pub value_from: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogConfiguration {
+    pub log_driver: &'static str,
+    pub options: IndexMap<String, String>,
+}

@@ -1,0 +1,370 @@
+//! CloudFormation target: per account, `tasks.yaml` (task roles, execution role, log groups,
+//! task definitions) and `developers.yaml` (developer policy and role).
+//!
+//! Own-account ARNs and ids are written with pseudo parameters (`${AWS::Partition}`,
+//! `${AWS::AccountId}`, `${AWS::Region}`) so a stack is portable between accounts, which the
+//! developer stack needs to roll out through a StackSet.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+use tera::Context;
+
+use super::{GeneratedFile, Provenance, Templates};
+use crate::model::{pascal_case, Account, Model, PartitionExt, Role, RoleKind};
+use crate::spec::Partition;
+use crate::validate::syntax::parse_arn;
+
+pub fn render(
+    model: &Model,
+    templates: &Templates,
+    provenance: &Provenance,
+) -> Result<Vec<GeneratedFile>, String> {
+    let mut files = Vec::new();
+    for account in &model.accounts {
+        let pseudo = PseudoParameters::new(model.partition, account);
+        if account.has_tasks_stack() {
+            let context = tasks_context(model, account, &pseudo, provenance);
+            files.push(GeneratedFile {
+                path: format!("cloudformation/{}/tasks.yaml", account.name),
+                contents: finish(templates.render("cloudformation/tasks.yaml.tera", &context)?),
+            });
+        }
+        if account.has_developers_stack() {
+            let context = developers_context(model, account, &pseudo, provenance);
+            files.push(GeneratedFile {
+                path: format!("cloudformation/{}/developers.yaml", account.name),
+                contents: finish(
+                    templates.render("cloudformation/developers.yaml.tera", &context)?,
+                ),
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// No blank lines or trailing spaces, one final newline: the layout does not depend on how
+/// a (possibly user-supplied) template spaces its tags.
+fn finish(text: String) -> String {
+    let mut out: String = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.push('\n');
+    out
+}
+
+pub fn role_logical_id(role: &Role) -> String {
+    match &role.kind {
+        RoleKind::Task(task) => format!("{}TaskRole", pascal_case(task)),
+        RoleKind::Execution => "ExecutionRole".into(),
+        RoleKind::Developer => "DeveloperRole".into(),
+    }
+}
+
+pub const DEVELOPER_POLICY_ID: &str = "DeveloperPolicy";
+
+/// Replaces own-account literals with pseudo parameters; resolving them again gives back
+/// exactly the model's value (the parity tests do that).
+pub struct PseudoParameters {
+    partition: &'static str,
+    account_id: String,
+    region: String,
+}
+
+impl PseudoParameters {
+    pub fn new(partition: Partition, account: &Account) -> Self {
+        PseudoParameters {
+            partition: partition.as_str(),
+            account_id: account.id.clone(),
+            region: account.region.clone(),
+        }
+    }
+
+    pub fn apply(&self, value: &Value) -> Value {
+        match value {
+            Value::String(text) => self.string(text),
+            Value::Array(items) => Value::Array(items.iter().map(|v| self.apply(v)).collect()),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), self.apply(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    pub fn string(&self, text: &str) -> Value {
+        if text == self.account_id {
+            return json!({"Ref": "AWS::AccountId"});
+        }
+        match parse_arn(text) {
+            Some(arn) if arn.partition == self.partition && arn.account == self.account_id => {
+                let region = if arn.region == self.region {
+                    "${AWS::Region}".to_string()
+                } else {
+                    escape_sub(arn.region)
+                };
+                json!({"Fn::Sub": format!(
+                    "arn:${{AWS::Partition}}:{}:{region}:${{AWS::AccountId}}:{}",
+                    escape_sub(arn.service),
+                    escape_sub(arn.resource)
+                )})
+            }
+            _ => Value::String(text.to_string()),
+        }
+    }
+}
+
+/// In `Fn::Sub` text, a literal `${` is written `${!`.
+fn escape_sub(text: &str) -> String {
+    text.replace("${", "${!")
+}
+
+fn role_view(role: &Role, pseudo: &PseudoParameters, in_stack: &HashMap<String, Value>) -> Value {
+    let arn_value = |arn: &String| {
+        in_stack
+            .get(arn)
+            .cloned()
+            .unwrap_or_else(|| pseudo.string(arn))
+    };
+    json!({
+        "logical_id": role_logical_id(role),
+        "name": role.name,
+        "path": role.path,
+        "description": role.description,
+        "max_session_duration": role.max_session_duration,
+        "trust_policy": pseudo.apply(&role.trust_policy.to_json()),
+        "policies": role.inline_policies.iter().map(|policy| json!({
+            "name": policy.name,
+            "document": pseudo.apply(&policy.document.to_json()),
+        })).collect::<Vec<_>>(),
+        "managed_policy_arns": role.managed_policy_arns.iter().map(arn_value).collect::<Vec<_>>(),
+        "permissions_boundary": role.permissions_boundary.as_ref().map(arn_value),
+        "tags": role.tags.iter().map(|(key, value)| json!({"key": key, "value": value})).collect::<Vec<_>>(),
+    })
+}
+
+fn output(logical_id: &str, description: String, value: Value) -> Value {
+    json!({
+        "logical_id": logical_id,
+        "description": description,
+        "value": value,
+        "export_name": {"Fn::Sub": format!("${{AWS::StackName}}-{logical_id}")},
+    })
+}
+
+fn role_output(role: &Role) -> Value {
+    let id = role_logical_id(role);
+    output(
+        &format!("{id}Arn"),
+        format!("ARN of role {}", role.name),
+        json!({"Fn::GetAtt": [id, "Arn"]}),
+    )
+}
+
+fn base_context(model: &Model, account: &Account, provenance: &Provenance) -> Context {
+    let mut context = Context::new();
+    context.insert("header", &provenance.header());
+    context.insert("project", &model.project);
+    context.insert(
+        "account",
+        &json!({"name": account.name, "env": account.env, "region": account.region}),
+    );
+    context
+}
+
+fn tasks_context(
+    model: &Model,
+    account: &Account,
+    pseudo: &PseudoParameters,
+    provenance: &Provenance,
+) -> Context {
+    let mut context = base_context(model, account, provenance);
+    let no_refs = HashMap::new();
+    let roles: Vec<&Role> = account
+        .task_roles
+        .iter()
+        .chain(account.execution_role.iter())
+        .collect();
+    context.insert("description", &format!(
+        "trustgen: ECS task roles, execution role and task definitions of project {} in account {} ({})",
+        model.project, account.name, account.env
+    ));
+    context.insert(
+        "roles",
+        &roles
+            .iter()
+            .map(|role| role_view(role, pseudo, &no_refs))
+            .collect::<Vec<_>>(),
+    );
+    let role_ids: HashMap<&str, String> = roles
+        .iter()
+        .map(|role| (role.arn.as_str(), role_logical_id(role)))
+        .collect();
+    let get_arn = |arn: &str| match role_ids.get(arn) {
+        Some(id) => json!({"Fn::GetAtt": [id, "Arn"]}),
+        None => pseudo.string(arn),
+    };
+    let mut log_groups = Vec::new();
+    let mut definitions = Vec::new();
+    let mut outputs: Vec<Value> = roles.iter().map(|role| role_output(role)).collect();
+    for definition in &account.task_definitions {
+        let stem = pascal_case(&definition.task);
+        if let Some(group) = &definition.log_group {
+            log_groups.push(json!({
+                "logical_id": format!("{stem}LogGroup"),
+                "name": group.name,
+                "retention_in_days": group.retention_in_days,
+            }));
+        }
+        let containers = serde_json::to_value(&definition.containers).unwrap_or(Value::Null);
+        definitions.push(json!({
+            "logical_id": format!("{stem}TaskDefinition"),
+            "family": definition.family,
+            "task_role_arn": get_arn(&definition.task_role_arn),
+            "execution_role_arn": get_arn(&definition.execution_role_arn),
+            "cpu": definition.cpu,
+            "memory": definition.memory,
+            "network_mode": definition.network_mode,
+            "requires_compatibilities": definition.requires_compatibilities,
+            "containers": pseudo.apply(&cloudformation_case(&containers)),
+        }));
+        outputs.push(output(
+            &format!("{stem}TaskDefinitionArn"),
+            format!("ARN of task definition {}", definition.family),
+            json!({"Ref": format!("{stem}TaskDefinition")}),
+        ));
+    }
+    context.insert("log_groups", &log_groups);
+    context.insert("task_definitions", &definitions);
+    context.insert("outputs", &outputs);
+    context
+}
+
+fn developers_context(
+    model: &Model,
+    account: &Account,
+    pseudo: &PseudoParameters,
+    provenance: &Provenance,
+) -> Context {
+    let mut context = base_context(model, account, provenance);
+    context.insert("description", &format!(
+        "trustgen: developer access to the ECS task roles of project {} (account-independent: deployable to every dev account)",
+        model.project
+    ));
+    let mut in_stack = HashMap::new();
+    let mut outputs = Vec::new();
+    if let Some(policy) = &account.developer_policy {
+        in_stack.insert(policy.arn.clone(), json!({"Ref": DEVELOPER_POLICY_ID}));
+        context.insert(
+            "policy",
+            &json!({
+                "logical_id": DEVELOPER_POLICY_ID,
+                "name": policy.name,
+                "path": policy.path,
+                "description": policy.description,
+                "document": pseudo.apply(&policy.document.to_json()),
+                "roles": policy.attach_to_roles,
+                "groups": policy.attach_to_groups,
+                "users": policy.attach_to_users,
+            }),
+        );
+        outputs.push(output(
+            &format!("{DEVELOPER_POLICY_ID}Arn"),
+            format!("ARN of managed policy {}", policy.name),
+            json!({"Ref": DEVELOPER_POLICY_ID}),
+        ));
+    }
+    let roles: Vec<Value> = account
+        .developer_role
+        .iter()
+        .map(|role| role_view(role, pseudo, &in_stack))
+        .collect();
+    outputs.extend(account.developer_role.iter().map(role_output));
+    context.insert("roles", &roles);
+    context.insert("outputs", &outputs);
+    context
+}
+
+/// ECS API container JSON (camelCase) -> CloudFormation property names (PascalCase).
+/// Log driver `options` are user keys (`awslogs-group`) and keep their spelling.
+fn cloudformation_case(value: &Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(cloudformation_case).collect()),
+        Value::Object(map) => {
+            let converted: Map<String, Value> = map
+                .iter()
+                .map(|(key, item)| {
+                    let item = if key == "options" {
+                        item.clone()
+                    } else {
+                        cloudformation_case(item)
+                    };
+                    (capitalize(key), item)
+                })
+                .collect();
+            Value::Object(converted)
+        }
+        other => other.clone(),
+    }
+}
+
+fn capitalize(key: &str) -> String {
+    let mut chars = key.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_ascii_uppercase().to_string() + chars.as_str()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pseudo() -> PseudoParameters {
+        PseudoParameters {
+            partition: "aws",
+            account_id: "111122223333".into(),
+            region: "eu-west-1".into(),
+        }
+    }
+
+    #[test]
+    fn own_account_arns_use_pseudo_parameters() {
+        assert_eq!(
+            pseudo().string("arn:aws:ecs:eu-west-1:111122223333:*"),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"})
+        );
+        assert_eq!(
+            pseudo().string("111122223333"),
+            json!({"Ref": "AWS::AccountId"})
+        );
+        assert_eq!(
+            pseudo().string("arn:aws:iam::111122223333:role/x"),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x"})
+        );
+    }
+
+    #[test]
+    fn other_accounts_and_policy_variables_stay_literal_or_escaped() {
+        assert_eq!(
+            pseudo().string("arn:aws:iam::999988887777:root"),
+            json!("arn:aws:iam::999988887777:root")
+        );
+        assert_eq!(
+            pseudo().string("arn:aws:s3:us-east-1:111122223333:b/${aws:username}"),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:s3:us-east-1:${AWS::AccountId}:b/${!aws:username}"})
+        );
+    }
+
+    #[test]
+    fn container_keys_become_pascal_case_but_log_options_do_not() {
+        let value = json!([{"portMappings": [{"containerPort": 80}], "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/x"}}}]);
+        assert_eq!(
+            cloudformation_case(&value),
+            json!([{"PortMappings": [{"ContainerPort": 80}], "LogConfiguration": {"LogDriver": "awslogs", "Options": {"awslogs-group": "/ecs/x"}}}])
+        );
+    }
+}

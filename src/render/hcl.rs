@@ -1,0 +1,264 @@
+//! HCL for Terraform: JSON values as HCL expressions, and the `=` alignment `terraform fmt`
+//! applies, so generated files pass `terraform fmt -check` as they are.
+
+use serde_json::Value;
+
+/// A JSON object of this single key stands for a raw Terraform expression (a reference).
+pub const EXPRESSION_KEY: &str = "__terraform_expression";
+
+/// Scalar lists up to this width stay on one line.
+const INLINE_LIST_WIDTH: usize = 100;
+
+/// `value` as an HCL expression; nested lines are indented from `indent` spaces.
+pub fn expression(value: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, indent);
+    out
+}
+
+fn write_value(out: &mut String, value: &Value, indent: usize) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => out.push_str(&quote(s)),
+        Value::Array(items) => write_array(out, items, indent),
+        Value::Object(map) => {
+            if let (1, Some(Value::String(raw))) = (map.len(), map.get(EXPRESSION_KEY)) {
+                out.push_str(raw);
+                return;
+            }
+            if map.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push_str("{\n");
+            for (key, item) in map {
+                push_indent(out, indent + 2);
+                out.push_str(&object_key(key));
+                out.push_str(" = ");
+                write_value(out, item, indent + 2);
+                out.push('\n');
+            }
+            push_indent(out, indent);
+            out.push('}');
+        }
+    }
+}
+
+fn write_array(out: &mut String, items: &[Value], indent: usize) {
+    let scalars = items
+        .iter()
+        .all(|item| !item.is_array() && !is_multiline_object(item));
+    if scalars {
+        let inline: Vec<String> = items.iter().map(|item| expression(item, indent)).collect();
+        let width: usize = inline.iter().map(|s| s.len() + 2).sum();
+        if width <= INLINE_LIST_WIDTH || items.len() <= 1 {
+            out.push('[');
+            out.push_str(&inline.join(", "));
+            out.push(']');
+            return;
+        }
+    }
+    out.push_str("[\n");
+    for item in items {
+        push_indent(out, indent + 2);
+        write_value(out, item, indent + 2);
+        out.push_str(",\n");
+    }
+    push_indent(out, indent);
+    out.push(']');
+}
+
+fn is_multiline_object(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            !(map.is_empty() || (map.len() == 1 && map.contains_key(EXPRESSION_KEY)))
+        }
+        _ => false,
+    }
+}
+
+fn push_indent(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+/// Object keys stay bare when HCL reads them as the same literal string.
+fn object_key(key: &str) -> String {
+    let mut chars = key.chars();
+    let identifier = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let keyword = matches!(key, "true" | "false" | "null" | "for" | "in" | "if");
+    if identifier && !keyword {
+        key.to_string()
+    } else {
+        quote(key)
+    }
+}
+
+/// A quoted HCL string: escapes, and `${` / `%{` doubled so IAM policy variables such as
+/// `${aws:username}` reach AWS literally instead of being read as Terraform templates.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Aligns the `=` of consecutive single-line attributes, as `terraform fmt` does: a run ends
+/// at any line that is not `name = <complete expression>`.
+pub fn align_assignments(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let assigns: Vec<Option<(usize, usize)>> =
+        lines.iter().map(|line| split_assignment(line)).collect();
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut index = 0;
+    while index < lines.len() {
+        if assigns[index].is_none() {
+            out.push_str(lines[index]);
+            out.push('\n');
+            index += 1;
+            continue;
+        }
+        let start = index;
+        while index < lines.len() && assigns[index].is_some() {
+            index += 1;
+        }
+        let width = assigns[start..index]
+            .iter()
+            .flatten()
+            .map(|(key_end, _)| *key_end)
+            .max()
+            .unwrap_or(0);
+        for (line, assign) in lines[start..index].iter().zip(&assigns[start..index]) {
+            if let Some((key_end, value_start)) = assign {
+                out.push_str(&line[..*key_end]);
+                push_indent(&mut out, width - key_end + 1);
+                out.push_str("= ");
+                out.push_str(&line[*value_start..]);
+                out.push('\n');
+            }
+        }
+    }
+    out.pop();
+    out
+}
+
+/// For `  key = value` with a complete value: (end of key, start of value).
+fn split_assignment(line: &str) -> Option<(usize, usize)> {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') || trimmed.starts_with("//") {
+        return None;
+    }
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut position = 0;
+    let mut equals = None;
+    while position < bytes.len() {
+        let b = bytes[position];
+        if in_string {
+            match b {
+                b'\\' => position += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'=' {
+            let next = bytes.get(position + 1).copied();
+            let previous = position.checked_sub(1).map(|p| bytes[p]);
+            if next != Some(b'=')
+                && next != Some(b'>')
+                && !matches!(previous, Some(b'!' | b'<' | b'>' | b'='))
+            {
+                equals = Some(position);
+                break;
+            }
+        } else if matches!(b, b'{' | b'[' | b'(') {
+            return None;
+        }
+        position += 1;
+    }
+    let equals = equals?;
+    let key_end = line[..equals].trim_end().len();
+    if key_end == 0 || key_end <= line.len() - trimmed.len() {
+        return None;
+    }
+    if net_brackets(&line[equals + 1..]) != 0 {
+        return None;
+    }
+    let value_start =
+        equals + 1 + (line[equals + 1..].len() - line[equals + 1..].trim_start().len());
+    Some((key_end, value_start))
+}
+
+fn net_brackets(text: &str) -> i64 {
+    let mut depth = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn policy_variables_are_escaped() {
+        assert_eq!(
+            quote("arn:aws:s3:::b/${aws:username}/*"),
+            r#""arn:aws:s3:::b/$${aws:username}/*""#
+        );
+        assert_eq!(quote("say \"hi\"\n"), r#""say \"hi\"\n""#);
+    }
+
+    #[test]
+    fn objects_become_hcl_with_quoted_keys_where_needed() {
+        let value = json!({"Version": "2012-10-17", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}, "Ref": {EXPRESSION_KEY: "aws_iam_role.x.arn"}});
+        assert_eq!(
+            expression(&value, 0),
+            "{\n  Version = \"2012-10-17\"\n  Condition = {\n    StringEquals = {\n      \"aws:SourceAccount\" = \"1\"\n    }\n  }\n  Ref = aws_iam_role.x.arn\n}"
+        );
+    }
+
+    #[test]
+    fn alignment_follows_terraform_fmt_runs() {
+        let text = "resource \"x\" \"y\" {\n  name = \"a\"\n  description = \"b=c\"\n  policy = jsonencode({\n    Version = \"v\"\n  })\n  tags = {}\n}";
+        let expected = "resource \"x\" \"y\" {\n  name        = \"a\"\n  description = \"b=c\"\n  policy = jsonencode({\n    Version = \"v\"\n  })\n  tags = {}\n}";
+        assert_eq!(align_assignments(text), expected);
+    }
+}

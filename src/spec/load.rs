@@ -1,0 +1,201 @@
+//! Reading a spec file: TOML syntax and types, with every error located in the source.
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::Spec;
+use crate::diagnostic::{self, Diagnostic, Location, PathSegment};
+
+/// A spec's text and the name it is reported under.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it, for messages and generated-file headers.
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| format!("cannot read spec {}: {error}", path.display()))?;
+        Ok(SourceFile::new(
+            path.to_string_lossy().replace('\\', "/"),
+            text,
+        ))
+    }
+
+    /// Byte range a diagnostic points at, resolving paths against the parsed document.
+    pub fn span_of(&self, location: &Location) -> Option<Range<usize>> {
+        match location {
+            Location::Span(span) => Some(span.clone()),
+            Location::Nowhere => None,
+            Location::Value(path) => locate(&self.text, path, false),
+            Location::Key(path) => locate(&self.text, path, true),
+        }
+    }
+
+    /// Renders diagnostics the way the terminal shows them.
+    pub fn render(&self, diagnostics: &[Diagnostic]) -> String {
+        diagnostics
+            .iter()
+            .map(|d| diagnostic::render(d, &self.name, &self.text, self.span_of(&d.location)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Parses the spec's TOML into typed form. Syntax and type errors come back located.
+pub fn load(source: &SourceFile) -> Result<Spec, Vec<Diagnostic>> {
+    toml::from_str::<Spec>(&source.text).map_err(|error| vec![toml_error(&error)])
+}
+
+fn toml_error(error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim().to_string();
+    let location = error.span().map_or(Location::Nowhere, Location::Span);
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let given = rest.split('`').next().unwrap_or_default().to_string();
+        let expected: Vec<&str> = message
+            .split("expected ")
+            .nth(1)
+            .map(|list| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let help = match diagnostic::suggest(&given, expected.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if expected.is_empty() => "remove this key".to_string(),
+            None => format!("valid keys here: {}", expected.join(", ")),
+        };
+        return Diagnostic::error(
+            "unknown-key",
+            format!("unknown key `{given}`: trustgen never ignores a key it does not know"),
+            location,
+        )
+        .with_help(help);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let given = rest.split('`').next().unwrap_or_default();
+        let expected: Vec<&str> = message
+            .split("expected ")
+            .nth(1)
+            .map(|list| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let help = match diagnostic::suggest(given, expected.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("one of: {}", expected.join(", ")),
+        };
+        return Diagnostic::error(
+            "invalid-value",
+            format!("`{given}` is not allowed here"),
+            location,
+        )
+        .with_help(help);
+    }
+    if message.starts_with("missing field") {
+        return Diagnostic::error("missing-key", message, location)
+            .with_help("add the key; see the spec reference in README.md");
+    }
+    if message.starts_with("invalid type") {
+        return Diagnostic::error("wrong-type", message, location);
+    }
+    Diagnostic::error("toml-syntax", message, location)
+}
+
+/// Finds the byte range of the value (or key) at `path` in the TOML text.
+fn locate(text: &str, path: &[PathSegment], want_key: bool) -> Option<Range<usize>> {
+    let document = DeTable::parse(text).ok()?;
+    let mut current: Option<&Spanned<DeValue<'_>>> = None;
+    let mut best = document.span();
+    let mut table: &DeTable<'_> = document.get_ref();
+    for (depth, segment) in path.iter().enumerate() {
+        let last = depth + 1 == path.len();
+        let next = match (segment, current.map(|v| v.get_ref())) {
+            (PathSegment::Key(key), None) => find_key(table, key, last && want_key),
+            (PathSegment::Key(key), Some(DeValue::Table(inner))) => {
+                find_key(inner, key, last && want_key)
+            }
+            (PathSegment::Index(index), Some(DeValue::Array(array))) => {
+                array.get(*index).map(|value| (value.span(), value))
+            }
+            _ => None,
+        };
+        let Some((span, value)) = next else {
+            return Some(best);
+        };
+        best = span;
+        if let DeValue::Table(inner) = value.get_ref() {
+            table = inner;
+        }
+        current = Some(value);
+    }
+    Some(best)
+}
+
+fn find_key<'a, 'i>(
+    table: &'a DeTable<'i>,
+    key: &str,
+    want_key: bool,
+) -> Option<(Range<usize>, &'a Spanned<DeValue<'i>>)> {
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map(|(k, v)| {
+            let span = if want_key || v.span().is_empty() {
+                k.span()
+            } else {
+                v.span()
+            };
+            (span, v)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path;
+
+    const SPEC: &str = "version = 1\n[project]\nname = \"demo\"\n\n[tasks.web]\naccount = \"dev\"\n[[tasks.web.statements]]\nactions = [\"s3:GetObject\"]\n";
+
+    #[test]
+    fn locates_nested_values_and_keys() {
+        let source = SourceFile::new("spec.toml", SPEC);
+        let span = source
+            .span_of(&Location::Value(path!["tasks", "web", "account"]))
+            .unwrap_or_default();
+        assert_eq!(&SPEC[span], "\"dev\"");
+        let span = source
+            .span_of(&Location::Key(path!["tasks", "web", "account"]))
+            .unwrap_or_default();
+        assert_eq!(&SPEC[span], "account");
+        let span = source
+            .span_of(&Location::Value(path![
+                "tasks",
+                "web",
+                "statements",
+                0usize,
+                "actions",
+                0usize
+            ]))
+            .unwrap_or_default();
+        assert_eq!(&SPEC[span], "\"s3:GetObject\"");
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_nearest() {
+        let text = "version = 1\n[project]\nnmae = \"x\"\n";
+        let errors = load(&SourceFile::new("s.toml", text))
+            .err()
+            .unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "unknown-key");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `name`?"));
+    }
+}

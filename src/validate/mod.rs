@@ -1,0 +1,72 @@
+//! Judges a parsed spec: every independent problem is reported at once, each located, and
+//! a spec with any error never reaches the model builder.
+
+mod fargate;
+mod model_limits;
+mod organisation;
+pub mod syntax;
+mod tasks;
+
+use crate::diagnostic::{Diagnostic, Location, PathSegment, Severity};
+use crate::model::{self, Model};
+use crate::spec::Spec;
+
+/// Collects diagnostics; the validators below push into it.
+#[derive(Default)]
+pub(crate) struct Findings {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Findings {
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        path: Vec<PathSegment>,
+        message: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::error(code, message, Location::Value(path)));
+    }
+
+    pub fn error_help(
+        &mut self,
+        code: &'static str,
+        path: Vec<PathSegment>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::error(code, message, Location::Value(path)).with_help(help));
+    }
+
+    pub fn key_error(
+        &mut self,
+        code: &'static str,
+        path: Vec<PathSegment>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::error(code, message, Location::Key(path)).with_help(help));
+    }
+}
+
+/// Validates the spec and, when it is sound, builds the model and checks AWS's limits on it.
+pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
+    let mut findings = Findings::default();
+    organisation::check(spec, &mut findings);
+    tasks::check(spec, &mut findings);
+    if has_errors(&findings.diagnostics) {
+        return Err(findings.diagnostics);
+    }
+    let model = model::build(spec);
+    model_limits::check_model(spec, &model, &mut findings);
+    if has_errors(&findings.diagnostics) {
+        return Err(findings.diagnostics);
+    }
+    Ok(model)
+}
+
+fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}

@@ -1,0 +1,129 @@
+//! AWS's limits and naming collisions, measured on the built model (what would be deployed).
+
+use std::collections::HashMap;
+
+use super::Findings;
+use crate::diagnostic::PathSegment;
+use crate::model::{pascal_case, snake_case, Model, RoleKind};
+use crate::path;
+use crate::spec::Spec;
+
+const INLINE_POLICIES_CHARS: usize = 10_240;
+const MANAGED_POLICY_CHARS: usize = 6_144;
+
+fn role_location(kind: &RoleKind) -> Vec<PathSegment> {
+    match kind {
+        RoleKind::Task(task) => path!["tasks", task],
+        RoleKind::Execution => path!["execution_role"],
+        RoleKind::Developer => path!["developers", "role_name"],
+    }
+}
+
+pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
+    let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
+    let mut terraform_names: HashMap<String, String> = HashMap::new();
+    for account in &model.accounts {
+        let mut role_names: HashMap<String, &RoleKind> = HashMap::new();
+        for role in account.roles() {
+            let at = role_location(&role.kind);
+            let size = role.trust_policy.size();
+            if size > trust_limit {
+                findings.error_help("trust-policy-too-large", at.clone(), format!("the trust policy of role `{}` has {size} characters; the limit is {trust_limit}", role.name), "trust fewer principals, or raise limits.trust_policy_chars (up to 4096) after raising the quota");
+            }
+            let inline: usize = role.inline_policies.iter().map(|p| p.document.size()).sum();
+            if inline > INLINE_POLICIES_CHARS {
+                findings.error_help("inline-policies-too-large", at.clone(), format!("the inline policies of role `{}` have {inline} characters; IAM allows {INLINE_POLICIES_CHARS}", role.name), "move permissions into managed policies");
+            }
+            if role.tags.len() > 50 {
+                findings.error_help(
+                    "too-many-tags",
+                    at.clone(),
+                    format!(
+                        "role `{}` would carry {} tags (project and own); IAM allows 50",
+                        role.name,
+                        role.tags.len()
+                    ),
+                    "remove tags",
+                );
+            }
+            if let Some(first) = role_names.insert(role.name.to_ascii_lowercase(), &role.kind) {
+                findings.error_help(
+                    "duplicate-role-name",
+                    at.clone(),
+                    format!(
+                        "role name `{}` is used twice in account `{}` (IAM ignores case)",
+                        role.name, account.name
+                    ),
+                    format!("rename one; the other is {}", describe(first)),
+                );
+            }
+        }
+        if let Some(policy) = &account.developer_policy {
+            let size = policy.document.size();
+            if size > MANAGED_POLICY_CHARS {
+                findings.error_help("managed-policy-too-large", path!["developers"], format!("the developer policy of account `{}` has {size} characters; IAM allows {MANAGED_POLICY_CHARS}", account.name), "use tagged mode, whose policy does not grow with the tasks");
+            }
+        }
+        let mut families: HashMap<&str, &str> = HashMap::new();
+        let mut logical_ids: HashMap<String, &str> = HashMap::new();
+        for definition in &account.task_definitions {
+            let at = path!["tasks", &definition.task];
+            if let Some(first) = families.insert(&definition.family, &definition.task) {
+                findings.error_help(
+                    "duplicate-family",
+                    at.clone(),
+                    format!(
+                        "task family `{}` is used by tasks `{first}` and `{}` in account `{}`",
+                        definition.family, definition.task, account.name
+                    ),
+                    "set distinct `family` values",
+                );
+            }
+            if let Some(first) = logical_ids.insert(pascal_case(&definition.task), &definition.task)
+            {
+                findings.key_error(
+                    "name-collision",
+                    at.clone(),
+                    format!(
+                        "tasks `{first}` and `{}` map to the same CloudFormation logical id `{}`",
+                        definition.task,
+                        pascal_case(&definition.task)
+                    ),
+                    "rename one so they differ in more than punctuation",
+                );
+            }
+            let terraform_name = format!(
+                "{}_{}",
+                snake_case(&account.name),
+                snake_case(&definition.task)
+            );
+            if let Some(first) =
+                terraform_names.insert(terraform_name.clone(), definition.task.clone())
+            {
+                findings.key_error("name-collision", at, format!("tasks `{first}` and `{}` map to the same Terraform resource name `{terraform_name}`", definition.task), "rename one so they differ in more than punctuation or case");
+            }
+        }
+    }
+    let mut aliases: HashMap<String, &str> = HashMap::new();
+    for name in spec.accounts.keys() {
+        if let Some(first) = aliases.insert(snake_case(name), name) {
+            findings.key_error(
+                "name-collision",
+                path!["accounts", name],
+                format!(
+                    "accounts `{first}` and `{name}` map to the same Terraform provider alias `{}`",
+                    snake_case(name)
+                ),
+                "rename one so they differ in more than punctuation or case",
+            );
+        }
+    }
+}
+
+fn describe(kind: &RoleKind) -> String {
+    match kind {
+        RoleKind::Task(task) => format!("the task role of `{task}`"),
+        RoleKind::Execution => "the execution role".into(),
+        RoleKind::Developer => "the developer role".into(),
+    }
+}

@@ -1,0 +1,437 @@
+//! Project, accounts, dev access, developers and quotas.
+
+use std::collections::HashMap;
+
+use super::syntax::{self, ArnKind};
+use super::Findings;
+use crate::diagnostic::suggest;
+use crate::model::PartitionExt;
+use crate::path;
+use crate::spec::{DevMode, Spec};
+
+/// Envs that mean production: dev access there is refused.
+const PRODUCTION_ENVS: [&str; 3] = ["prod", "production", "live"];
+
+pub fn check(spec: &Spec, findings: &mut Findings) {
+    if spec.version != 1 {
+        findings.error_help(
+            "unsupported-version",
+            path!["version"],
+            format!("spec version {} is not supported", spec.version),
+            "write `version = 1`",
+        );
+    }
+    check_project(spec, findings);
+    check_accounts(spec, findings);
+    check_dev_access(spec, findings);
+    check_limits(spec, findings);
+    check_developers(spec, findings);
+    if let Some(name) = &spec.execution_role.name {
+        if !syntax::is_role_name(name) {
+            findings.error_help(
+                "invalid-role-name",
+                path!["execution_role", "name"],
+                format!("`{name}` is not a valid IAM role name"),
+                "use 1-64 of A-Z a-z 0-9 + = , . @ _ -",
+            );
+        }
+    }
+    for name in spec.roles.keys() {
+        findings.key_error(
+            "unsupported-roles",
+            path!["roles", name],
+            "cross-account roles ([roles.*]) are not supported by this version of trustgen",
+            "remove the table; until then give the tasks `assume_role_arns` and create the destination role elsewhere",
+        );
+    }
+}
+
+/// Every account name a reference may use, for "did you mean".
+pub fn account_suggestion(spec: &Spec, given: &str) -> String {
+    match suggest(given, spec.accounts.keys().map(String::as_str)) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!(
+            "accounts in this spec: {}",
+            spec.accounts
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn check_project(spec: &Spec, findings: &mut Findings) {
+    let project = &spec.project;
+    if !syntax::is_project_name(&project.name) {
+        findings.error_help(
+            "invalid-project-name",
+            path!["project", "name"],
+            format!("project name `{}` is not allowed", project.name),
+            "use 1-32 of a-z 0-9 and -, not starting or ending with -",
+        );
+    }
+    if let Some(region) = &project.region {
+        check_region(spec, region, path!["project", "region"], findings);
+    }
+    if let Some(formats) = &project.formats {
+        if formats.is_empty() {
+            findings.error_help(
+                "no-formats",
+                path!["project", "formats"],
+                "`formats` is empty: nothing would be generated",
+                "list \"cloudformation\", \"terraform\" or both, or remove the key",
+            );
+        }
+    }
+    check_tags(&project.tags, path!["project", "tags"], findings);
+    if let Some(days) = project.log_retention_days {
+        const ALLOWED: [i64; 22] = [
+            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+            2922, 3288, 3653,
+        ];
+        if !ALLOWED.contains(&days) {
+            findings.error_help(
+                "invalid-retention",
+                path!["project", "log_retention_days"],
+                format!("CloudWatch Logs does not accept a retention of {days} days"),
+                format!("one of {}", ALLOWED.map(|d| d.to_string()).join(", ")),
+            );
+        }
+    }
+}
+
+fn check_region(
+    spec: &Spec,
+    region: &str,
+    at: Vec<crate::diagnostic::PathSegment>,
+    findings: &mut Findings,
+) {
+    if !syntax::is_region(region) {
+        findings.error_help(
+            "invalid-region",
+            at,
+            format!("`{region}` is not an AWS region"),
+            "e.g. \"eu-west-1\"",
+        );
+    } else if syntax::region_partition(region) != spec.project.partition {
+        findings.error_help(
+            "region-partition-mismatch",
+            at,
+            format!(
+                "region `{region}` is not in partition `{}`",
+                spec.project.partition.as_str()
+            ),
+            format!(
+                "set [project] partition = \"{}\" or pick a region of `{}`",
+                syntax::region_partition(region).as_str(),
+                spec.project.partition.as_str()
+            ),
+        );
+    }
+}
+
+pub fn check_tags(
+    tags: &indexmap::IndexMap<String, String>,
+    at: Vec<crate::diagnostic::PathSegment>,
+    findings: &mut Findings,
+) {
+    if tags.len() > 50 {
+        findings.error_help(
+            "too-many-tags",
+            at.clone(),
+            format!("{} tags; IAM allows 50 on a role", tags.len()),
+            "remove tags",
+        );
+    }
+    for (key, value) in tags {
+        let mut key_path = at.clone();
+        key_path.push(key.into());
+        if key.is_empty()
+            || key.chars().count() > 128
+            || key.to_ascii_lowercase().starts_with("aws:")
+        {
+            findings.key_error(
+                "invalid-tag",
+                key_path.clone(),
+                format!("tag key `{key}` is not allowed"),
+                "1-128 characters, not starting with `aws:`",
+            );
+        }
+        if value.chars().count() > 256 {
+            findings.error_help(
+                "invalid-tag",
+                key_path,
+                format!(
+                    "tag value of `{key}` has {} characters",
+                    value.chars().count()
+                ),
+                "at most 256",
+            );
+        }
+    }
+}
+
+fn check_accounts(spec: &Spec, findings: &mut Findings) {
+    if spec.accounts.is_empty() {
+        findings.error_help(
+            "no-accounts",
+            path!["accounts"],
+            "the spec names no account",
+            "add an [accounts.<name>] table with id and env",
+        );
+    }
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (name, account) in &spec.accounts {
+        if !syntax::is_spec_name(name) {
+            findings.key_error(
+                "invalid-name",
+                path!["accounts", name],
+                format!("account name `{name}` is not allowed"),
+                "start with a letter; use letters, digits, - and _ (at most 64)",
+            );
+        }
+        if !syntax::is_account_id(&account.id) {
+            findings.error_help(
+                "invalid-account-id",
+                path!["accounts", name, "id"],
+                format!("account id `{}` is not 12 digits", account.id),
+                "write the 12-digit id as a string, leading zeros included: id = \"012345678901\"",
+            );
+        } else if let Some(first) = seen.insert(&account.id, name) {
+            findings.error_help(
+                "duplicate-account-id",
+                path!["accounts", name, "id"],
+                format!(
+                    "account id {} is already used by account `{first}`",
+                    account.id
+                ),
+                "give each AWS account one name",
+            );
+        }
+        match &account.region {
+            Some(region) => check_region(spec, region, path!["accounts", name, "region"], findings),
+            None if spec.project.region.is_none() => findings.key_error(
+                "missing-region",
+                path!["accounts", name],
+                format!("account `{name}` has no region"),
+                "set [project] region or this account's region",
+            ),
+            None => {}
+        }
+        if let Some(arn) = &account.deploy_role_arn {
+            let at = path!["accounts", name, "deploy_role_arn"];
+            if let Some(problem) = syntax::arn_problem(arn, spec.project.partition, ArnKind::Role) {
+                findings.error("invalid-arn", at, problem);
+            } else if syntax::parse_arn(arn).is_some_and(|parts| parts.account != account.id) {
+                findings.error_help("deploy-role-elsewhere", at, format!("deploy role `{arn}` is not in account {}", account.id), "Terraform assumes this role to deploy into this account: name a role of this account");
+            }
+        }
+    }
+}
+
+fn check_dev_access(spec: &Spec, findings: &mut Findings) {
+    let dev = &spec.dev_access;
+    if dev.mode == DevMode::Simulate {
+        findings.error_help(
+            "unsupported-mode",
+            path!["dev_access", "mode"],
+            "mode \"simulate\" is not supported by this version of trustgen",
+            "use \"tagged\" or \"extended\"",
+        );
+    }
+    if dev.tag.is_some() && dev.mode != DevMode::Tagged {
+        findings.key_error(
+            "tag-without-tagged-mode",
+            path!["dev_access", "tag"],
+            "`tag` only applies in tagged mode",
+            "remove it, or set mode = \"tagged\"",
+        );
+    }
+    if let Some(tag) = &dev.tag {
+        let mut tags = indexmap::IndexMap::new();
+        tags.insert(tag.key.clone(), tag.value.clone());
+        check_tags(&tags, path!["dev_access", "tag"], findings);
+        if tag.value.is_empty() {
+            findings.error_help(
+                "invalid-tag",
+                path!["dev_access", "tag", "value"],
+                "the dev-access tag value is empty",
+                "an empty value would match roles tagged by anyone: use e.g. \"dev\"",
+            );
+        }
+    }
+    if !dev.principals.is_empty() && dev.mode != DevMode::Extended {
+        findings.key_error(
+            "principals-without-extended-mode",
+            path!["dev_access", "principals"],
+            "`principals` only applies in extended mode",
+            "remove it, or set mode = \"extended\"",
+        );
+    }
+    for (index, principal) in dev.principals.iter().enumerate() {
+        if let Some(problem) =
+            syntax::arn_problem(principal, spec.project.partition, ArnKind::Principal)
+        {
+            findings.error_help(
+                "invalid-principal",
+                path!["dev_access", "principals", index],
+                problem,
+                "name each developer principal by its full ARN; `*` is never trusted",
+            );
+        }
+    }
+    if !(3600..=43200).contains(&dev.max_session_duration) {
+        findings.error_help(
+            "invalid-session-duration",
+            path!["dev_access", "max_session_duration"],
+            format!(
+                "max_session_duration {} is outside IAM's range",
+                dev.max_session_duration
+            ),
+            "3600 to 43200 seconds",
+        );
+    }
+    if dev.environments.is_empty() && dev.mode != DevMode::None {
+        findings.error_help(
+            "no-dev-environments",
+            path!["dev_access", "environments"],
+            "dev access is on but no environment is listed",
+            "e.g. environments = [\"dev\"]",
+        );
+    }
+    for (index, env) in dev.environments.iter().enumerate() {
+        if dev.mode != DevMode::None && PRODUCTION_ENVS.contains(&env.to_ascii_lowercase().as_str())
+        {
+            findings.error_help(
+                "dev-access-in-production",
+                path!["dev_access", "environments", index],
+                format!("dev access would apply to env `{env}`, which is production"),
+                "list only development environments",
+            );
+        }
+    }
+    // The dev-access tag set by hand where dev access does not apply would make those roles
+    // match the developers' conditional-assume policy.
+    if dev.mode == DevMode::Tagged {
+        let tag = dev.tag.clone().unwrap_or_default();
+        if spec
+            .project
+            .tags
+            .get(&tag.key)
+            .is_some_and(|v| v.eq_ignore_ascii_case(&tag.value))
+        {
+            findings.error_help(
+                "dev-tag-outside-dev",
+                path!["project", "tags", &tag.key],
+                format!(
+                    "project tags put the dev-access tag {}={} on every role, production included",
+                    tag.key, tag.value
+                ),
+                "remove it: trustgen tags exactly the task roles of dev-access accounts",
+            );
+        }
+    }
+}
+
+fn check_limits(spec: &Spec, findings: &mut Findings) {
+    if !(2048..=4096).contains(&spec.limits.trust_policy_chars) {
+        findings.error_help(
+            "invalid-limit",
+            path!["limits", "trust_policy_chars"],
+            format!(
+                "trust_policy_chars = {} is outside IAM's range",
+                spec.limits.trust_policy_chars
+            ),
+            "2048 (the default) up to 4096, where the quota was raised",
+        );
+    }
+    if !(10..=20).contains(&spec.limits.managed_policies_per_role) {
+        findings.error_help(
+            "invalid-limit",
+            path!["limits", "managed_policies_per_role"],
+            format!(
+                "managed_policies_per_role = {} is outside IAM's range",
+                spec.limits.managed_policies_per_role
+            ),
+            "10 (the default) up to 20, where the quota was raised",
+        );
+    }
+}
+
+fn check_developers(spec: &Spec, findings: &mut Findings) {
+    let Some(developers) = &spec.developers else {
+        return;
+    };
+    if !matches!(spec.dev_access.mode, DevMode::Extended | DevMode::Tagged) {
+        findings.key_error(
+            "developers-without-dev-access",
+            path!["developers"],
+            "[developers] does nothing while dev_access.mode is \"none\"",
+            "set dev_access.mode = \"tagged\" or \"extended\", or remove [developers]",
+        );
+    }
+    if !syntax::is_iam_name(&developers.policy_name) {
+        findings.error_help(
+            "invalid-policy-name",
+            path!["developers", "policy_name"],
+            format!(
+                "`{}` is not a valid IAM policy name",
+                developers.policy_name
+            ),
+            "1-128 of A-Z a-z 0-9 + = , . @ _ -",
+        );
+    }
+    if !syntax::is_role_name(&developers.role_name) {
+        findings.error_help(
+            "invalid-role-name",
+            path!["developers", "role_name"],
+            format!("`{}` is not a valid IAM role name", developers.role_name),
+            "1-64 of A-Z a-z 0-9 + = , . @ _ -",
+        );
+    }
+    for (key, names) in [
+        ("attach_to_roles", &developers.attach_to_roles),
+        ("attach_to_groups", &developers.attach_to_groups),
+        ("attach_to_users", &developers.attach_to_users),
+    ] {
+        for (index, name) in names.iter().enumerate() {
+            if !syntax::is_iam_name(name) || name.starts_with("arn:") {
+                findings.error_help(
+                    "invalid-name",
+                    path!["developers", key, index],
+                    format!("`{name}` is not an IAM name"),
+                    "give the existing role, group or user by name, not ARN",
+                );
+            }
+        }
+    }
+    if developers.create_role && developers.trusted_accounts.is_empty() {
+        findings.key_error(
+            "no-trusted-accounts",
+            path!["developers", "create_role"],
+            "create_role needs trusted_accounts: nobody could assume the role",
+            "e.g. trusted_accounts = [\"identity\"]",
+        );
+    }
+    for (index, name) in developers.trusted_accounts.iter().enumerate() {
+        if !spec.accounts.contains_key(name) {
+            findings.error_help(
+                "unknown-account",
+                path!["developers", "trusted_accounts", index],
+                format!("no account named `{name}`"),
+                account_suggestion(spec, name),
+            );
+        }
+    }
+    if developers.managed_policies.len() as i64 + 1 > spec.limits.managed_policies_per_role {
+        findings.error_help("too-many-managed-policies", path!["developers", "managed_policies"], format!("the developer role would have {} managed policies (with the developer policy); the limit is {}", developers.managed_policies.len() + 1, spec.limits.managed_policies_per_role), "remove some, or raise limits.managed_policies_per_role after raising the quota");
+    }
+    for (index, arn) in developers.managed_policies.iter().enumerate() {
+        if let Some(problem) =
+            syntax::arn_problem(arn, spec.project.partition, ArnKind::ManagedPolicy)
+        {
+            findings.error_help("invalid-arn", path!["developers", "managed_policies", index], problem, "managed policies are named by ARN, e.g. arn:aws:iam::aws:policy/job-function/ViewOnlyAccess");
+        }
+    }
+}

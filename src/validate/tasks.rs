@@ -1,0 +1,431 @@
+//! Tasks: their account, role, permissions, sizes and containers.
+
+use std::collections::HashSet;
+
+use super::fargate;
+use super::organisation::{account_suggestion, check_tags};
+use super::syntax::{self, ArnKind};
+use super::Findings;
+use crate::diagnostic::PathSegment;
+use crate::model::dev_access_for;
+use crate::path;
+use crate::spec::{Compatibility, DevMode, Spec, Statement, Task};
+
+/// IAM's condition operators (without the `ForAllValues:` / `ForAnyValue:` set prefixes
+/// and the `IfExists` suffix, which any of them may take).
+const CONDITION_OPERATORS: [&str; 24] = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+];
+const MORE_OPERATORS: [&str; 3] = ["ArnNotEquals", "ArnNotLike", "Null"];
+
+pub fn check(spec: &Spec, findings: &mut Findings) {
+    for (name, task) in &spec.tasks {
+        let at = |rest: Vec<PathSegment>| {
+            let mut path = path!["tasks", name];
+            path.extend(rest);
+            path
+        };
+        if !syntax::is_spec_name(name) {
+            findings.key_error(
+                "invalid-name",
+                path!["tasks", name],
+                format!("task name `{name}` is not allowed"),
+                "start with a letter; use letters, digits, - and _ (at most 64)",
+            );
+        }
+        let Some(account) = spec.accounts.get(&task.account) else {
+            findings.error_help(
+                "unknown-account",
+                at(path!["account"]),
+                format!("no account named `{}`", task.account),
+                account_suggestion(spec, &task.account),
+            );
+            continue;
+        };
+        check_identity(spec, name, task, findings);
+        check_size(task, &at, findings);
+        check_permissions(spec, task, &at, findings);
+        check_containers(spec, task, &at, findings);
+        check_tags(&task.tags, at(path!["tags"]), findings);
+        if spec.dev_access.mode == DevMode::Tagged {
+            let tag = spec.dev_access.tag.clone().unwrap_or_default();
+            if let Some(value) = task.tags.get(&tag.key) {
+                if dev_access_for(spec, &account.env) == DevMode::None {
+                    if value.eq_ignore_ascii_case(&tag.value) {
+                        findings.error_help("dev-tag-outside-dev", at(path!["tags", &tag.key]), format!("task `{name}` runs in account `{}` (env `{}`), where developers must not assume roles, but carries the dev-access tag {}={}", task.account, account.env, tag.key, tag.value), "remove the tag: trustgen adds it exactly where dev access applies");
+                    }
+                } else {
+                    findings.error_help(
+                        "dev-tag-conflict",
+                        at(path!["tags", &tag.key]),
+                        format!(
+                            "tag `{}` is the dev-access tag key; trustgen sets it to `{}` here",
+                            tag.key, tag.value
+                        ),
+                        "remove this tag",
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_identity(spec: &Spec, name: &str, task: &Task, findings: &mut Findings) {
+    let default_name = format!("{}-{name}", spec.project.name);
+    let role_name = task
+        .role_name
+        .clone()
+        .unwrap_or_else(|| default_name.clone());
+    if !syntax::is_role_name(&role_name) {
+        let (at, what) = match task.role_name {
+            Some(_) => (
+                path!["tasks", name, "role_name"],
+                format!("`{role_name}` is not a valid IAM role name"),
+            ),
+            None => (
+                path!["tasks", name],
+                format!("the default role name `{role_name}` is not a valid IAM role name"),
+            ),
+        };
+        findings.error_help(
+            "invalid-role-name",
+            at,
+            what,
+            "1-64 of A-Z a-z 0-9 + = , . @ _ -; set role_name to a shorter name",
+        );
+    }
+    let family = task.family.clone().unwrap_or(default_name);
+    if !syntax::is_family(&family) {
+        findings.error_help(
+            "invalid-family",
+            path!["tasks", name, "family"],
+            format!("`{family}` is not a valid task definition family"),
+            "up to 255 letters, digits, - and _",
+        );
+    }
+    if let Some(path) = &task.path {
+        if !syntax::is_iam_path(path) {
+            findings.error_help(
+                "invalid-path",
+                path!["tasks", name, "path"],
+                format!("`{path}` is not an IAM path"),
+                "starts and ends with /, e.g. \"/ecs/\"",
+            );
+        }
+    }
+}
+
+fn check_size(
+    task: &Task,
+    at: &dyn Fn(Vec<PathSegment>) -> Vec<PathSegment>,
+    findings: &mut Findings,
+) {
+    match (task.compatibility, task.cpu, task.memory) {
+        (Compatibility::Fargate, Some(cpu), Some(memory)) => match fargate::memory_options(cpu) {
+            None => findings.error_help(
+                "invalid-fargate-size",
+                at(path!["cpu"]),
+                format!("Fargate has no cpu size {cpu}"),
+                fargate::describe(cpu),
+            ),
+            Some(options) if !options.contains(&memory) => findings.error_help(
+                "invalid-fargate-size",
+                at(path!["memory"]),
+                format!("Fargate does not run cpu {cpu} with memory {memory}"),
+                fargate::describe(cpu),
+            ),
+            Some(_) => {}
+        },
+        (Compatibility::Fargate, _, _) => findings.key_error(
+            "missing-task-size",
+            at(vec![]),
+            "a Fargate task needs task-level cpu and memory",
+            "e.g. cpu = 256 and memory = 512",
+        ),
+        (Compatibility::Ec2, cpu, memory) => {
+            if cpu.is_some_and(|c| c < 128) {
+                findings.error_help(
+                    "invalid-task-size",
+                    at(path!["cpu"]),
+                    "task cpu below 128 units",
+                    "at least 128 (1024 = one vCPU)",
+                );
+            }
+            if memory.is_none() && task.containers.iter().any(|c| c.memory.is_none()) {
+                findings.key_error(
+                    "missing-task-size",
+                    at(vec![]),
+                    "an EC2 task needs task memory or memory on every container",
+                    "set memory = 512 on the task",
+                );
+            }
+        }
+    }
+}
+
+fn check_permissions(
+    spec: &Spec,
+    task: &Task,
+    at: &dyn Fn(Vec<PathSegment>) -> Vec<PathSegment>,
+    findings: &mut Findings,
+) {
+    let partition = spec.project.partition;
+    for (index, statement) in task.statements.iter().enumerate() {
+        check_statement(statement, &at(path!["statements", index]), findings);
+    }
+    if task.managed_policies.len() as i64 > spec.limits.managed_policies_per_role {
+        findings.error_help(
+            "too-many-managed-policies",
+            at(path!["managed_policies"]),
+            format!(
+                "{} managed policies; the limit is {}",
+                task.managed_policies.len(),
+                spec.limits.managed_policies_per_role
+            ),
+            "merge some, or raise limits.managed_policies_per_role after raising the quota",
+        );
+    }
+    for (key, arns, kind) in [
+        (
+            "managed_policies",
+            &task.managed_policies,
+            ArnKind::ManagedPolicy,
+        ),
+        ("assume_role_arns", &task.assume_role_arns, ArnKind::Role),
+        ("secrets_kms_keys", &task.secrets_kms_keys, ArnKind::KmsKey),
+    ] {
+        for (index, arn) in arns.iter().enumerate() {
+            if let Some(problem) = syntax::arn_problem(arn, partition, kind) {
+                findings.error("invalid-arn", at(path![key, index]), problem);
+            }
+        }
+    }
+    if let Some(arn) = &task.permissions_boundary {
+        if let Some(problem) = syntax::arn_problem(arn, partition, ArnKind::ManagedPolicy) {
+            findings.error("invalid-arn", at(path!["permissions_boundary"]), problem);
+        }
+    }
+}
+
+fn check_statement(statement: &Statement, at: &[PathSegment], findings: &mut Findings) {
+    let sub = |rest: Vec<PathSegment>| {
+        let mut path = at.to_vec();
+        path.extend(rest);
+        path
+    };
+    if let Some(sid) = &statement.sid {
+        if sid.is_empty() || !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+            findings.error_help(
+                "invalid-sid",
+                sub(path!["sid"]),
+                format!("sid `{sid}` is not allowed"),
+                "letters and digits only",
+            );
+        }
+    }
+    if statement.actions.is_empty() {
+        findings.error_help(
+            "empty-actions",
+            sub(path!["actions"]),
+            "a statement with no actions grants nothing",
+            "list actions as service:Action, e.g. \"s3:GetObject\"",
+        );
+    }
+    for (index, action) in statement.actions.iter().enumerate() {
+        if !syntax::is_action(action) {
+            findings.error_help(
+                "invalid-action",
+                sub(path!["actions", index]),
+                format!("`{action}` is not an action"),
+                "write service:Action, e.g. \"ssm:GetParameter\" (wildcards allowed)",
+            );
+        }
+    }
+    if statement.resources.is_empty() {
+        findings.error_help(
+            "empty-resources",
+            sub(path!["resources"]),
+            "a statement needs at least one resource",
+            "list ARNs, or \"*\" where the action has no resource type",
+        );
+    }
+    for (index, resource) in statement.resources.iter().enumerate() {
+        if resource != "*" && syntax::parse_arn(resource).is_none() {
+            findings.error_help(
+                "invalid-resource",
+                sub(path!["resources", index]),
+                format!("`{resource}` is not an ARN"),
+                "arn:partition:service:region:account:resource, or \"*\"",
+            );
+        }
+    }
+    for (operator, keys) in statement.condition.iter().flatten() {
+        let base = operator
+            .trim_start_matches("ForAllValues:")
+            .trim_start_matches("ForAnyValue:")
+            .trim_end_matches("IfExists");
+        if !CONDITION_OPERATORS.contains(&base) && !MORE_OPERATORS.contains(&base) {
+            let near = crate::diagnostic::suggest(
+                base,
+                CONDITION_OPERATORS
+                    .iter()
+                    .chain(MORE_OPERATORS.iter())
+                    .copied(),
+            );
+            findings.key_error(
+                "invalid-condition-operator",
+                sub(path!["condition", operator]),
+                format!("`{operator}` is not an IAM condition operator"),
+                near.map_or("see IAM's condition operators".to_string(), |n| {
+                    format!("did you mean `{n}`?")
+                }),
+            );
+        }
+        for (key, value) in keys {
+            let scalar = |v: &serde_json::Value| v.is_string() || v.is_boolean() || v.is_number();
+            let ok = scalar(value)
+                || value
+                    .as_array()
+                    .is_some_and(|items| !items.is_empty() && items.iter().all(scalar));
+            if !ok {
+                findings.error_help("invalid-condition-value", sub(path!["condition", operator, key]), format!("condition value of `{key}` must be a string, number, boolean or a non-empty list of them"), "e.g. { StringEquals = { \"aws:RequestedRegion\" = \"eu-west-1\" } }");
+            }
+        }
+    }
+}
+
+fn check_containers(
+    spec: &Spec,
+    task: &Task,
+    at: &dyn Fn(Vec<PathSegment>) -> Vec<PathSegment>,
+    findings: &mut Findings,
+) {
+    if task.containers.is_empty() {
+        findings.key_error(
+            "no-containers",
+            at(vec![]),
+            "a task definition needs at least one container",
+            "add a [[tasks.<name>.containers]] table with name and image",
+        );
+        return;
+    }
+    if !task.containers.iter().any(|c| c.essential) {
+        findings.error_help(
+            "no-essential-container",
+            at(path!["containers"]),
+            "no container is essential; ECS requires at least one",
+            "set essential = true on the main container",
+        );
+    }
+    let mut names = HashSet::new();
+    for (index, container) in task.containers.iter().enumerate() {
+        let here = |rest: Vec<PathSegment>| {
+            let mut path = at(path!["containers", index]);
+            path.extend(rest);
+            path
+        };
+        let valid_name = !container.name.is_empty()
+            && container.name.len() <= 255
+            && container
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid_name {
+            findings.error_help(
+                "invalid-container-name",
+                here(path!["name"]),
+                format!("container name `{}` is not allowed", container.name),
+                "up to 255 letters, digits, - and _",
+            );
+        } else if !names.insert(container.name.as_str()) {
+            findings.error_help(
+                "duplicate-container",
+                here(path!["name"]),
+                format!("container `{}` appears twice in this task", container.name),
+                "give each container its own name",
+            );
+        }
+        if container.image.trim().is_empty() || container.image.chars().any(char::is_whitespace) {
+            findings.error_help(
+                "invalid-image",
+                here(path!["image"]),
+                "the image reference is empty or contains whitespace",
+                "e.g. \"public.ecr.aws/nginx/nginx:1.27\"",
+            );
+        }
+        for (index, port) in container.port_mappings.iter().enumerate() {
+            if !(1..=65535).contains(port) {
+                findings.error_help(
+                    "invalid-port",
+                    here(path!["port_mappings", index]),
+                    format!("port {port} is out of range"),
+                    "1 to 65535",
+                );
+            }
+        }
+        for (key, value) in [("cpu", container.cpu), ("memory", container.memory)] {
+            if value.is_some_and(|v| v < 0 || (key == "memory" && v < 6)) {
+                findings.error_help(
+                    "invalid-container-size",
+                    here(path![key]),
+                    format!(
+                        "container {key} {} is not allowed",
+                        value.unwrap_or_default()
+                    ),
+                    "cpu in units (1024 = one vCPU), memory in MiB (at least 6)",
+                );
+            }
+        }
+        if let (Some(limit), Some(own)) = (task.memory, container.memory) {
+            if own > limit {
+                findings.error_help(
+                    "container-exceeds-task",
+                    here(path!["memory"]),
+                    format!("container memory {own} exceeds the task's {limit}"),
+                    "lower it or raise the task memory",
+                );
+            }
+        }
+        for (name, arn) in &container.secrets {
+            if let Some(problem) = syntax::arn_problem(arn, spec.project.partition, ArnKind::Secret)
+            {
+                findings.error_help("invalid-secret", here(path!["secrets", name]), problem, "arn:aws:ssm:<region>:<id>:parameter/<name> or arn:aws:secretsmanager:<region>:<id>:secret:<name>");
+            }
+        }
+        for name in container
+            .environment
+            .keys()
+            .filter(|k| container.secrets.contains_key(*k))
+        {
+            findings.error_help(
+                "duplicate-variable",
+                here(path!["secrets", name]),
+                format!("`{name}` is both an environment variable and a secret"),
+                "keep one",
+            );
+        }
+    }
+}

@@ -114,7 +114,7 @@ pub fn render(
         Severity::Warning => "warning",
     };
     let mut out = format!("{label}[{}]: {}\n", diagnostic.code, diagnostic.message);
-    if let Some(span) = span {
+    if let Some(span) = span.clone() {
         let (line, col) = line_col(source, span.start);
         let text = source.lines().nth(line - 1).unwrap_or("");
         let gutter = line.to_string().len();
@@ -137,7 +137,8 @@ pub fn render(
         let _ = writeln!(out, "  --> {file}");
     }
     if let Some(help) = &diagnostic.help {
-        let _ = writeln!(out, "  = help: {help}");
+        let pad = span.map_or(1, |s| line_col(source, s.start).0.to_string().len());
+        let _ = writeln!(out, "{} = help: {help}", " ".repeat(pad));
     }
     out
 }
@@ -158,18 +159,30 @@ pub fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, candidate)| candidate)
 }
 
+/// Optimal string alignment distance: edits, with a swap of neighbours counting as one.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
+    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in table.iter_mut().enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    for j in 0..=b.len() {
+        table[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[i - 1][j] + 1)
+                .min(table[i][j - 1] + 1)
+                .min(table[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[i - 2][j - 2] + 1);
+            }
+            table[i][j] = best;
+        }
+    }
+    table[a.len()][b.len()]
 }
 
 #[cfg(test)]

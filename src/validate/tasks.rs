@@ -56,21 +56,21 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
                 "start with a letter; use letters, digits, - and _ (at most 64)",
             );
         }
-        let Some(account) = spec.accounts.get(&task.account) else {
+        let account = spec.accounts.get(&task.account);
+        if account.is_none() {
             findings.error_help(
                 "unknown-account",
                 at(path!["account"]),
                 format!("no account named `{}`", task.account),
                 account_suggestion(spec, &task.account),
             );
-            continue;
-        };
+        }
         check_identity(spec, name, task, findings);
         check_size(task, &at, findings);
         check_permissions(spec, task, &at, findings);
         check_containers(spec, task, &at, findings);
         check_tags(&task.tags, at(path!["tags"]), findings);
-        if spec.dev_access.mode == DevMode::Tagged {
+        if let (DevMode::Tagged, Some(account)) = (spec.dev_access.mode, account) {
             let tag = spec.dev_access.tag.clone().unwrap_or_default();
             if let Some(value) = task.tags.get(&tag.key) {
                 if dev_access_for(spec, &account.env) == DevMode::None {

@@ -1,0 +1,92 @@
+//! The binary as users run it: exit codes, and nothing written when the spec is invalid.
+
+use std::path::Path;
+use std::process::Command;
+
+fn trustgen(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustgen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run trustgen: {e}"));
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn invalid_spec_exits_2_with_located_errors_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = "version = 1\n[project]\nname = \"demo\"\nregion = \"eu-west-1\"\n[accounts.dev]\nid = \"111122223333\"\nenv = \"dev\"\n[tasks.web]\naccount = \"dve\"\ncpu = 256\nmemory = 512\n[[tasks.web.statements]]\nactoins = [\"s3:GetObject\"]\n";
+    std::fs::write(dir.path().join("trustgen.toml"), spec).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("generated");
+    std::fs::create_dir(&out).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(out.join("keep.txt"), "mine").unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(&["gen"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("trustgen.toml:13:1"), "{stderr}");
+    assert!(stderr.contains("did you mean `actions`?"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    let entries: Vec<_> = std::fs::read_dir(&out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect();
+    assert_eq!(entries.len(), 1, "the output directory must be untouched");
+
+    // A semantic error (after parsing) is located too, with a suggestion.
+    let fixed = spec.replace("actoins", "actions").replace("[\"s3:GetObject\"]\n", "[\"s3:GetObject\"]\nresources = [\"*\"]\n[[tasks.web.containers]]\nname = \"web\"\nimage = \"nginx\"\n");
+    std::fs::write(dir.path().join("trustgen.toml"), fixed).unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(&["check"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("trustgen.toml:9:11") && stderr.contains("did you mean `dev`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_spec_exits_2() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(&["gen", "nope.toml"], dir.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read spec nope.toml"), "{stderr}");
+}
+
+#[test]
+fn init_writes_a_spec_that_generates_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(
+        &["init", "--project", "shop", "--account-id", "123456789012"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(dir.path().join("trustgen.toml")).unwrap_or_default();
+    assert!(text.contains("id = \"123456789012\"") && text.contains("name = \"shop\""));
+    let (code, stdout, stderr) = trustgen(&["gen", "--format", "all"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("wrote 6 files"), "{stdout}");
+    assert!(dir
+        .path()
+        .join("generated/cloudformation/dev/developers.yaml")
+        .is_file());
+    let (code, _, stderr) = trustgen(&["init"], dir.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("already exists"), "{stderr}");
+}
+
+#[test]
+fn format_flag_limits_the_backends() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = env!("CARGO_MANIFEST_DIR");
+    let spec = format!("{root}/examples/tagged-dev-account.toml");
+    let (code, _, stderr) = trustgen(
+        &["gen", &spec, "-o", "out", "--format", "terraform"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(dir.path().join("out/terraform/dev.tf").is_file());
+    assert!(!dir.path().join("out/cloudformation").exists());
+}

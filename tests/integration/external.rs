@@ -1,0 +1,235 @@
+//! The generated files as AWS tooling sees them: cfn-lint, terraform fmt/validate, and the
+//! independent parity and security check against a Terraform plan on a local moto_server.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use trustgen::model::snake_case;
+use trustgen::model::PartitionExt;
+use trustgen::spec::{self, SourceFile};
+
+use crate::support::{
+    all_specs, generate_into, prepare_terraform, require_tool, run, stem, terraform, Moto,
+};
+
+#[test]
+fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
+    if !require_tool("cfn-lint", "--version") {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut templates = Vec::new();
+    for spec in all_specs() {
+        let out = root.path().join(stem(&spec));
+        generate_into(&spec, &out);
+        for account in std::fs::read_dir(out.join("cloudformation"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            for template in std::fs::read_dir(account.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                templates.push(template.path());
+            }
+        }
+    }
+    assert!(
+        templates.len() >= 8,
+        "expected templates from every spec, found {}",
+        templates.len()
+    );
+    let (ok, text) = run(Command::new("cfn-lint").arg("--").args(&templates));
+    assert!(
+        ok && text.trim().is_empty(),
+        "cfn-lint found problems:\n{text}"
+    );
+}
+
+#[test]
+fn terraform_passes_fmt_check_and_validate() {
+    if !require_tool("terraform", "version") {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut failures = String::new();
+    for spec in all_specs() {
+        let out = root.path().join(stem(&spec));
+        generate_into(&spec, &out);
+        let dir = out.join("terraform");
+        let (ok, text) = run(terraform(&dir).args(["fmt", "-check", "-diff", "-no-color"]));
+        if !ok {
+            let _ = writeln!(
+                failures,
+                "{}: terraform fmt -check:\n{text}",
+                spec.display()
+            );
+        }
+        prepare_terraform(&dir);
+        let (ok, text) = run(terraform(&dir).args(["validate", "-no-color"]));
+        if !ok {
+            let _ = writeln!(failures, "{}: terraform validate:\n{text}", spec.display());
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
+/// Points every account's provider at moto, as that account (moto scopes credentials from
+/// AssumeRole to the role's account, so `allowed_account_ids` is exercised for real).
+fn moto_override(spec_path: &Path, endpoint: &str) -> String {
+    let source = SourceFile::read(spec_path).unwrap_or_else(|e| panic!("{e}"));
+    let spec =
+        spec::load(&source).unwrap_or_else(|_| panic!("{} does not parse", spec_path.display()));
+    let partition = spec.project.partition;
+    let mut text = String::new();
+    for (name, account) in &spec.accounts {
+        let _ = write!(
+            text,
+            r#"provider "aws" {{
+  alias                       = "{alias}"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  endpoints {{
+    sts  = "{endpoint}"
+    iam  = "{endpoint}"
+    ecs  = "{endpoint}"
+    logs = "{endpoint}"
+  }}
+  assume_role {{
+    role_arn = "arn:{partition}:iam::{id}:role/trustgen-test"
+  }}
+}}
+"#,
+            alias = snake_case(name),
+            partition = partition.as_str(),
+            id = account.id
+        );
+    }
+    text
+}
+
+/// Plans the Terraform output against moto and runs the independent checker on the whole
+/// output tree. `Err` carries what failed.
+fn plan_and_check(spec: &Path, out: &Path, moto: &Moto) -> Result<String, String> {
+    let dir = out.join("terraform");
+    // Only accounts with resources have a provider block to override.
+    let providers = std::fs::read_to_string(dir.join("providers.tf")).unwrap_or_default();
+    let overrides: String = moto_override(spec, &moto.endpoint)
+        .split_inclusive("}\n}\n")
+        .filter(|block| {
+            block
+                .lines()
+                .nth(1)
+                .and_then(|line| line.split('"').nth(1))
+                .is_some_and(|alias| providers.contains(&format!("\"{alias}\"")))
+        })
+        .collect();
+    std::fs::write(dir.join("moto_override.tf"), overrides).map_err(|e| e.to_string())?;
+    prepare_terraform(&dir);
+    let (ok, text) =
+        run(terraform(&dir).args(["plan", "-input=false", "-no-color", "-out=plan.bin"]));
+    if !ok {
+        return Err(format!("terraform plan:\n{text}"));
+    }
+    let plan = match terraform(&dir).args(["show", "-json", "plan.bin"]).output() {
+        Ok(output) if output.status.success() => output.stdout,
+        other => return Err(format!("terraform show failed: {other:?}")),
+    };
+    let plan_path = dir.join("plan.json");
+    std::fs::write(&plan_path, plan).map_err(|e| e.to_string())?;
+    let (ok, text) = run(Command::new("python3").args([
+        "tests/tools/check_outputs.py",
+        "--spec",
+        &spec.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+        "--plan",
+        &plan_path.to_string_lossy(),
+    ]));
+    if ok {
+        Ok(text)
+    } else {
+        Err(text)
+    }
+}
+
+fn external_tools_present() -> bool {
+    require_tool("terraform", "version")
+        && require_tool("moto_server", "--help")
+        && require_tool("python3", "--version")
+}
+
+#[test]
+fn both_backends_grant_the_same_and_only_what_the_spec_allows() {
+    if !external_tools_present() {
+        return;
+    }
+    let moto = Moto::start();
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut failures = String::new();
+    for spec in all_specs() {
+        let out = root.path().join(stem(&spec));
+        generate_into(&spec, &out);
+        match plan_and_check(&spec, &out, &moto) {
+            Ok(text) => eprintln!("{}: {}", spec.display(), text.trim()),
+            Err(text) => {
+                let _ = writeln!(failures, "{}:\n{text}", spec.display());
+            }
+        }
+    }
+    drop(moto);
+    assert!(failures.is_empty(), "{failures}");
+}
+
+/// The checker above must be able to fail: a task role stripped of its ECS source guard,
+/// and a developer statement smuggled into a prod role, are both reported.
+#[test]
+fn independent_checker_catches_a_weakened_trust_policy() {
+    if !external_tools_present() {
+        return;
+    }
+    let moto = Moto::start();
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = Path::new("examples/dev-and-prod.toml");
+    let out = root.path().join("tampered");
+    generate_into(spec, &out);
+    let dev = out.join("cloudformation/dev/tasks.yaml");
+    let text = std::fs::read_to_string(&dev).unwrap_or_default();
+    let unguarded = text.replacen(
+        "                aws:SourceAccount: !Ref AWS::AccountId\n",
+        "                aws:SourceAccount: \"000000000000\"\n",
+        1,
+    );
+    assert_ne!(
+        text, unguarded,
+        "the example should contain a source guard to remove"
+    );
+    std::fs::write(&dev, unguarded).unwrap_or_else(|e| panic!("{e}"));
+    let prod = out.join("terraform/prod.tf");
+    let text = std::fs::read_to_string(&prod).unwrap_or_default();
+    let widened = text.replacen(
+        "    Statement = [\n",
+        "    Statement = [\n      {\n        Sid       = \"DeveloperAccess\"\n        Effect    = \"Allow\"\n        Principal = { AWS = \"arn:aws:iam::555566667777:root\" }\n        Action    = \"sts:AssumeRole\"\n      },\n",
+        1,
+    );
+    std::fs::write(&prod, widened).unwrap_or_else(|e| panic!("{e}"));
+    let findings = match plan_and_check(spec, &out, &moto) {
+        Ok(text) => panic!("the checker accepted a tampered output:\n{text}"),
+        Err(text) => text,
+    };
+    assert!(
+        findings.contains("without aws:SourceAccount = 111122223333"),
+        "{findings}"
+    );
+    assert!(
+        findings.contains("developer trust in non-dev account"),
+        "{findings}"
+    );
+    assert!(findings.contains("parity:"), "{findings}");
+}

@@ -1,0 +1,100 @@
+//! Every example's full output, byte for byte, against `tests/golden/<example>/`.
+//! Regenerate after an intended change with `UPDATE_GOLDEN=1 cargo test golden`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::support::{examples, generate, stem};
+
+fn read_tree(root: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let (Ok(relative), Ok(text)) =
+                (path.strip_prefix(root), std::fs::read_to_string(&path))
+            {
+                files.insert(relative.to_string_lossy().replace('\\', "/"), text);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn every_example_matches_its_golden_output() {
+    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    let mut problems = Vec::new();
+    for spec in examples() {
+        let golden_dir = Path::new("tests/golden").join(stem(&spec));
+        let generated: BTreeMap<String, String> = generate(&spec)
+            .into_iter()
+            .map(|f| (f.path, f.contents))
+            .collect();
+        if update {
+            let _ = std::fs::remove_dir_all(&golden_dir);
+            for (path, contents) in &generated {
+                let target = golden_dir.join(path);
+                if let Some(parent) = target.parent() {
+                    let _ = std::fs::create_dir_all(parent);
+                }
+                if let Err(error) = std::fs::write(&target, contents) {
+                    panic!("cannot write {}: {error}", target.display());
+                }
+            }
+            continue;
+        }
+        let golden = read_tree(&golden_dir);
+        for path in golden.keys().filter(|p| !generated.contains_key(*p)) {
+            problems.push(format!(
+                "{}: {path} is in the golden tree but no longer generated",
+                spec.display()
+            ));
+        }
+        for (path, contents) in &generated {
+            match golden.get(path) {
+                None => problems.push(format!(
+                    "{}: {path} is generated but has no golden file",
+                    spec.display()
+                )),
+                Some(expected) if expected != contents => {
+                    let line = expected
+                        .lines()
+                        .zip(contents.lines())
+                        .position(|(a, b)| a != b)
+                        .map_or(
+                            expected.lines().count().min(contents.lines().count()) + 1,
+                            |i| i + 1,
+                        );
+                    problems.push(format!(
+                        "{}: {path} differs from its golden file from line {line}:\n  golden:    {}\n  generated: {}",
+                        spec.display(),
+                        expected.lines().nth(line - 1).unwrap_or("<end>"),
+                        contents.lines().nth(line - 1).unwrap_or("<end>")
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n(if intended: UPDATE_GOLDEN=1 cargo test golden)",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for spec in examples() {
+        assert_eq!(
+            generate(&spec),
+            generate(&spec),
+            "{} differs between two runs",
+            spec.display()
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! Shared helpers: the specs under test, generating them, and the external tools.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use trustgen::output;
+use trustgen::render::GeneratedFile;
+
+/// Every bundled example, by path relative to the crate root (as the README runs them).
+pub fn examples() -> Vec<PathBuf> {
+    toml_files("examples")
+}
+
+/// Specs written to DESIGN.md that are not examples: more partitions, modes and shapes.
+pub fn fixture_specs() -> Vec<PathBuf> {
+    toml_files("tests/fixtures/specs")
+}
+
+pub fn all_specs() -> Vec<PathBuf> {
+    let mut specs = examples();
+    specs.extend(fixture_specs());
+    specs
+}
+
+fn toml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| Path::new(dir).join(entry.file_name()))
+                .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    assert!(!files.is_empty(), "no specs found in {dir}");
+    files
+}
+
+/// All files `gen` would write for `spec`, the manifest included, sorted by path.
+pub fn generate(spec: &Path) -> Vec<GeneratedFile> {
+    let generated = match trustgen::generate(spec, None, None) {
+        Ok(generated) => generated,
+        Err(outcome) => panic!("{} does not generate:\n{}", spec.display(), outcome.stderr),
+    };
+    let mut files = generated.files;
+    files.push(GeneratedFile {
+        path: output::MANIFEST_NAME.into(),
+        contents: generated.manifest.to_json(),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+pub fn generate_into(spec: &Path, out: &Path) {
+    let generated = match trustgen::generate(spec, None, None) {
+        Ok(generated) => generated,
+        Err(outcome) => panic!("{} does not generate:\n{}", spec.display(), outcome.stderr),
+    };
+    if let Err(message) = output::write(out, &generated.files, &generated.manifest) {
+        panic!("cannot write output of {}: {message}", spec.display());
+    }
+}
+
+pub fn stem(spec: &Path) -> String {
+    spec.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether `tool` runs. Missing tools fail the test under CI=true and skip it elsewhere.
+pub fn require_tool(tool: &str, version_arg: &str) -> bool {
+    let found = Command::new(tool)
+        .arg(version_arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if found {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("required tool `{tool}` is missing (CI=true: this check must run, not skip)");
+    }
+    eprintln!("SKIPPED: `{tool}` is not installed; this check runs (and is required) in CI");
+    false
+}
+
+pub fn run(command: &mut Command) -> (bool, String) {
+    match command.output() {
+        Ok(output) => (
+            output.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        ),
+        Err(error) => (false, format!("cannot run {command:?}: {error}")),
+    }
+}
+
+pub fn terraform(dir: &Path) -> Command {
+    let mut command = Command::new("terraform");
+    command
+        .current_dir(dir)
+        .env("TF_IN_AUTOMATION", "1")
+        .env("CHECKPOINT_DISABLE", "1")
+        .env("TF_CLI_CONFIG_FILE", "/dev/null");
+    command
+}
+
+/// One `terraform init` (from the offline provider mirror) shared by every test: its
+/// `.terraform` is linked into each workspace instead of copying a 700 MB provider again.
+fn shared_terraform_init() -> &'static Result<PathBuf, String> {
+    static INIT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    INIT.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("terraform-init");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let versions = generate(&examples()[0])
+            .into_iter()
+            .find(|f| f.path == "terraform/versions.tf")
+            .ok_or("no versions.tf")?;
+        std::fs::write(dir.join("versions.tf"), versions.contents).map_err(|e| e.to_string())?;
+        let plugins =
+            std::env::var("TRUSTGEN_TF_PLUGIN_DIR").unwrap_or_else(|_| "/opt/tf-plugins".into());
+        let (ok, text) = run(terraform(&dir).args([
+            "init",
+            "-input=false",
+            "-no-color",
+            &format!("-plugin-dir={plugins}"),
+        ]));
+        if ok {
+            Ok(dir)
+        } else {
+            Err(format!("terraform init failed:\n{text}"))
+        }
+    })
+}
+
+/// Makes `dir` (holding generated .tf files) a ready Terraform working directory.
+pub fn prepare_terraform(dir: &Path) {
+    let shared = match shared_terraform_init() {
+        Ok(shared) => shared,
+        Err(message) => panic!("{message}"),
+    };
+    let linked = dir.join(".terraform");
+    if !linked.exists() {
+        if let Err(error) = std::os::unix::fs::symlink(shared.join(".terraform"), &linked) {
+            panic!("cannot link .terraform: {error}");
+        }
+    }
+    if let Err(error) = std::fs::copy(
+        shared.join(".terraform.lock.hcl"),
+        dir.join(".terraform.lock.hcl"),
+    ) {
+        panic!("cannot copy the lock file: {error}");
+    }
+}
+
+/// A moto_server on a free loopback port, stopped (by its own PID) when dropped.
+pub struct Moto {
+    child: Child,
+    pub endpoint: String,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map(|address| address.port())
+            .unwrap_or(5123);
+        let child = match Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(child) => child,
+            Err(error) => panic!("cannot start moto_server: {error}"),
+        };
+        let moto = Moto {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "moto_server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -72,7 +72,11 @@ impl Templates {
 
 /// Tera's message with its located report (template, line, source) and causes.
 fn describe_error(error: &tera::Error) -> String {
-    let mut text = error.to_string();
+    let rendered = error.to_string();
+    let mut text = rendered
+        .strip_prefix("error: ")
+        .unwrap_or(&rendered)
+        .to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         text.push_str(&format!("\n  caused by: {cause}"));

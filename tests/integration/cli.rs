@@ -90,3 +90,47 @@ fn format_flag_limits_the_backends() {
     assert!(dir.path().join("out/terraform/dev.tf").is_file());
     assert!(!dir.path().join("out/cloudformation").exists());
 }
+
+#[test]
+fn templates_override_by_file_name_and_broken_ones_are_located() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = format!(
+        "{}/examples/tagged-dev-account.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let overrides = dir.path().join("templates/terraform");
+    std::fs::create_dir_all(&overrides).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        overrides.join("versions.tf.tera"),
+        "{{ header }}\n# pinned by my team\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(
+        &["gen", &spec, "-o", "out", "--templates", "templates"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let versions =
+        std::fs::read_to_string(dir.path().join("out/terraform/versions.tf")).unwrap_or_default();
+    assert!(versions.ends_with("# pinned by my team\n"), "{versions}");
+    assert!(
+        dir.path().join("out/terraform/dev.tf").is_file(),
+        "other templates stay embedded"
+    );
+
+    std::fs::write(
+        overrides.join("versions.tf.tera"),
+        "{{ header }}\n{{ nope.missing }}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(
+        &["gen", &spec, "-o", "out2", "--templates", "templates"],
+        dir.path(),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("terraform/versions.tf.tera:2:4") && stderr.contains("nothing was written"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out2").exists());
+}

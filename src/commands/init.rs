@@ -78,7 +78,8 @@ env = "identity"
 # developers get one conditional sts:AssumeRole on roles with that tag.
 mode = "tagged"
 environments = ["dev"]            # only accounts with these envs ever get developer access
-tag = {{ key = "env", value = "dev" }}
+# A tag that means only "developers may assume this" (not a cost-allocation tag).
+tag = {{ key = "developer-access", value = "allowed" }}
 require_mfa = true                # developers must have signed in with MFA
 max_session_duration = 3600
 

@@ -134,3 +134,22 @@ fn templates_override_by_file_name_and_broken_ones_are_located() {
     );
     assert!(!dir.path().join("out2").exists());
 }
+
+/// `init`'s output is kept as a fixture so cfn-lint, terraform and the parity checker run on
+/// exactly what a new user starts from.
+#[test]
+fn init_default_output_is_the_checked_fixture() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(&["init", "starter.toml"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(dir.path().join("starter.toml")).unwrap_or_default();
+    let fixture = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/specs/init-default.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap_or_default();
+    assert_eq!(
+        written, fixture,
+        "update tests/fixtures/specs/init-default.toml with `trustgen init`"
+    );
+}

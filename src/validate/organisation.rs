@@ -158,6 +158,24 @@ pub fn check_tags(
                 "1-128 characters, not starting with `aws:`",
             );
         }
+        let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
+        let help = "letters, digits, spaces and _ . : / = + - @";
+        if !key.chars().all(allowed) {
+            findings.key_error(
+                "invalid-tag",
+                key_path.clone(),
+                format!("tag key `{key}` has characters IAM does not accept"),
+                help,
+            );
+        }
+        if !value.chars().all(allowed) {
+            findings.error_help(
+                "invalid-tag",
+                key_path.clone(),
+                format!("the value of tag `{key}` has characters IAM does not accept"),
+                help,
+            );
+        }
         if value.chars().count() > 256 {
             findings.error_help(
                 "invalid-tag",

@@ -59,12 +59,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Stages in deploy order, each with the template file names (per account) it holds.
-const STAGES: [(&str, &str); 2] = [
+const STAGES: [(&str, &str); 3] = [
     (
         "developers",
         "developer policies and roles first: task trust policies may name these principals",
     ),
     ("tasks", "task roles, execution roles and task definitions"),
+    (
+        "trust",
+        "roles that trust task roles, after every task role exists: IAM refuses a trust policy naming a role that does not exist yet",
+    ),
 ];
 
 impl Manifest {

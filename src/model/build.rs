@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::arn::PartitionExt;
 use super::policy::{Principal, Statement};
-use super::{developers, tasks, Account, Model};
+use super::{developers, pairs, tasks, Account, Model};
 use crate::spec::{self, DevMode, Spec};
 
 /// Everything the builders need to know about one account.
@@ -95,7 +95,9 @@ pub fn build(spec: &Spec) -> Model {
             };
             build_account(&context)
         })
-        .filter(|account| account.has_tasks_stack() || account.has_developers_stack())
+        .filter(|account| {
+            account.has_tasks_stack() || account.has_developers_stack() || account.has_trust_stack()
+        })
         .collect();
     Model {
         project: spec.project.name.clone(),
@@ -128,6 +130,13 @@ fn build_account(context: &AccountContext<'_>) -> Account {
         None => Vec::new(),
     };
     let (developer_policy, developer_role) = developers::build(context, &task_roles);
+    let trusted_roles = context
+        .spec
+        .roles
+        .iter()
+        .filter(|(_, role)| role.account == context.name)
+        .map(|(name, role)| pairs::trusted_role(context, name, role))
+        .collect();
     Account {
         name: context.name.to_string(),
         id: context.account.id.clone(),
@@ -140,5 +149,6 @@ fn build_account(context: &AccountContext<'_>) -> Account {
         task_definitions,
         developer_policy,
         developer_role,
+        trusted_roles,
     }
 }

@@ -6,6 +6,7 @@ mod arn;
 mod build;
 mod developers;
 mod ident;
+mod pairs;
 pub mod policy;
 mod tasks;
 
@@ -42,6 +43,8 @@ pub struct Account {
     pub task_definitions: Vec<TaskDefinition>,
     pub developer_policy: Option<ManagedPolicy>,
     pub developer_role: Option<Role>,
+    /// Roles that ECS task roles (of any account) assume: cross-account trust pairs.
+    pub trusted_roles: Vec<Role>,
 }
 
 impl Account {
@@ -53,12 +56,17 @@ impl Account {
         self.developer_policy.is_some() || self.developer_role.is_some()
     }
 
+    pub fn has_trust_stack(&self) -> bool {
+        !self.trusted_roles.is_empty()
+    }
+
     /// Every role the account's stacks create, tasks stack first.
     pub fn roles(&self) -> impl Iterator<Item = &Role> {
         self.task_roles
             .iter()
             .chain(self.execution_role.iter())
             .chain(self.developer_role.iter())
+            .chain(self.trusted_roles.iter())
     }
 }
 
@@ -70,6 +78,8 @@ pub enum RoleKind {
     Task(String),
     Execution,
     Developer,
+    /// A `[roles.NAME]` role that the listed tasks' roles assume.
+    Trusted,
 }
 
 #[derive(Debug, Clone, Serialize)]

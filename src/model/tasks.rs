@@ -4,6 +4,7 @@ use indexmap::{IndexMap, IndexSet};
 
 use super::arn::{self, PartitionExt};
 use super::build::AccountContext;
+use super::pairs;
 use super::policy::{self, PolicyDocument, Principal, Statement};
 use super::{
     ContainerDefinition, InlinePolicy, LogConfiguration, LogGroup, NameValue, PortMapping, Role,
@@ -14,10 +15,22 @@ use crate::spec::{self, Compatibility, DevMode};
 pub const TASK_POLICY_NAME: &str = "task-permissions";
 pub const SECRETS_POLICY_NAME: &str = "read-task-secrets";
 
-pub fn role_name(context: &AccountContext<'_>, task_name: &str, task: &spec::Task) -> String {
+pub fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
     task.role_name
         .clone()
-        .unwrap_or_else(|| format!("{}-{task_name}", context.spec.project.name))
+        .unwrap_or_else(|| format!("{}-{task_name}", spec.project.name))
+}
+
+/// The final ARN of a task's role, wherever in the spec it is needed (cross-account trust).
+pub fn task_role_arn(spec: &spec::Spec, task_name: &str) -> Option<String> {
+    let task = spec.tasks.get(task_name)?;
+    let account = spec.accounts.get(&task.account)?;
+    let path = task.path.as_deref().unwrap_or("/");
+    Some(
+        spec.project
+            .partition
+            .role_arn(&account.id, path, &role_name(spec, task_name, task)),
+    )
 }
 
 pub fn family(context: &AccountContext<'_>, task_name: &str, task: &spec::Task) -> String {
@@ -28,17 +41,22 @@ pub fn family(context: &AccountContext<'_>, task_name: &str, task: &spec::Task) 
 
 pub fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Task) -> Role {
     let partition = context.partition();
-    let name = role_name(context, task_name, task);
+    let name = role_name(context.spec, task_name, task);
     let path = task.path.clone().unwrap_or_else(|| "/".into());
     let mut trust = vec![context.ecs_trust(true)];
     if let Some(statement) = developer_trust(context) {
         trust.push(statement);
     }
     let mut statements: Vec<Statement> = task.statements.iter().map(user_statement).collect();
-    if !task.assume_role_arns.is_empty() {
+    // Roles of this spec that trust this task, then roles outside it the spec names.
+    let mut assumable: IndexSet<String> = pairs::roles_trusting(context.spec, task_name)
+        .into_iter()
+        .collect();
+    assumable.extend(task.assume_role_arns.iter().cloned());
+    if !assumable.is_empty() {
         statements.push(
             Statement::allow("AssumeRoles", &["sts:AssumeRole"])
-                .resources(task.assume_role_arns.clone()),
+                .resources(assumable.into_iter().collect()),
         );
     }
     let inline_policies = if statements.is_empty() {
@@ -83,7 +101,7 @@ fn developer_trust(context: &AccountContext<'_>) -> Option<Statement> {
     Some(context.developer_mfa(statement))
 }
 
-fn user_statement(statement: &spec::Statement) -> Statement {
+pub fn user_statement(statement: &spec::Statement) -> Statement {
     Statement {
         sid: statement.sid.clone(),
         effect: match statement.effect {

@@ -30,6 +30,13 @@ pub fn render(
                 contents: finish(templates.render("cloudformation/tasks.yaml.tera", &context)?),
             });
         }
+        if account.has_trust_stack() {
+            let context = trust_context(model, account, &pseudo, provenance);
+            files.push(GeneratedFile {
+                path: format!("cloudformation/{}/trust.yaml", account.name),
+                contents: finish(templates.render("cloudformation/trust.yaml.tera", &context)?),
+            });
+        }
         if account.has_developers_stack() {
             let context = developers_context(model, account, &pseudo, provenance);
             files.push(GeneratedFile {
@@ -61,6 +68,14 @@ pub fn role_logical_id(role: &Role) -> String {
         RoleKind::Task(task) => format!("{}TaskRole", pascal_case(task)),
         RoleKind::Execution => "ExecutionRole".into(),
         RoleKind::Developer => "DeveloperRole".into(),
+        RoleKind::Trusted => {
+            let stem = pascal_case(&role.name);
+            if stem.ends_with("Role") {
+                stem
+            } else {
+                format!("{stem}Role")
+            }
+        }
     }
 }
 
@@ -286,6 +301,37 @@ fn developers_context(
     outputs.extend(account.developer_role.iter().map(role_output));
     context.insert("roles", &roles);
     context.insert("outputs", &outputs);
+    context
+}
+
+fn trust_context(
+    model: &Model,
+    account: &Account,
+    pseudo: &PseudoParameters,
+    provenance: &Provenance,
+) -> Context {
+    let mut context = base_context(model, account, provenance);
+    context.insert("description", &format!(
+        "trustgen: roles that ECS task roles assume (cross-account trust pairs) of project {} in account {} ({})",
+        model.project, account.name, account.env
+    ));
+    let no_refs = HashMap::new();
+    context.insert(
+        "roles",
+        &account
+            .trusted_roles
+            .iter()
+            .map(|role| role_view(role, pseudo, &no_refs))
+            .collect::<Vec<_>>(),
+    );
+    context.insert(
+        "outputs",
+        &account
+            .trusted_roles
+            .iter()
+            .map(role_output)
+            .collect::<Vec<_>>(),
+    );
     context
 }
 

@@ -7,7 +7,7 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 use super::{hcl, yaml};
 
 /// Every built-in template, by the name users override it with.
-pub const EMBEDDED: [(&str, &str); 6] = [
+pub const EMBEDDED: [(&str, &str); 7] = [
     (
         "cloudformation/tasks.yaml.tera",
         include_str!("../../templates/cloudformation/tasks.yaml.tera"),
@@ -15,6 +15,10 @@ pub const EMBEDDED: [(&str, &str); 6] = [
     (
         "cloudformation/developers.yaml.tera",
         include_str!("../../templates/cloudformation/developers.yaml.tera"),
+    ),
+    (
+        "cloudformation/trust.yaml.tera",
+        include_str!("../../templates/cloudformation/trust.yaml.tera"),
     ),
     (
         "cloudformation/role.yaml.tera",

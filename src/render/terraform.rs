@@ -2,7 +2,7 @@
 //! provider per account (pinned to that account by `allowed_account_ids`), and one
 //! `<account>.tf` per account in which every resource names its provider.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Value};
 use tera::Context;
@@ -43,9 +43,23 @@ pub fn render(
             contents: finish(&templates.render("terraform/providers.tf.tera", &context)?),
         },
     ];
+    // Trust policies name source task roles by reference, so Terraform creates them first
+    // (IAM rejects a trust policy naming a role that does not exist yet), across providers.
+    let task_role_addresses: HashMap<String, String> = model
+        .accounts
+        .iter()
+        .flat_map(|account| {
+            account.task_roles.iter().map(move |role| {
+                (
+                    role.arn.clone(),
+                    format!("aws_iam_role.{}.arn", role_resource(account, role)),
+                )
+            })
+        })
+        .collect();
     let mut addresses = HashSet::new();
     for account in &model.accounts {
-        let context = account_context(model, account, provenance);
+        let context = account_context(model, account, provenance, &task_role_addresses);
         let contents = finish(&templates.render("terraform/account.tf.tera", &context)?);
         check_unique_addresses(&contents, &mut addresses)?;
         files.push(GeneratedFile {
@@ -66,6 +80,7 @@ pub fn role_resource(account: &Account, role: &Role) -> String {
         RoleKind::Task(task) => format!("{account}_task_{}", snake_case(task)),
         RoleKind::Execution => format!("{account}_execution"),
         RoleKind::Developer => format!("{account}_developer"),
+        RoleKind::Trusted => format!("{account}_role_{}", snake_case(&role.name)),
     }
 }
 
@@ -101,7 +116,12 @@ fn role_view(account: &Account, role: &Role, in_module_policy: Option<(&str, &st
     })
 }
 
-fn account_context(model: &Model, account: &Account, provenance: &Provenance) -> Context {
+fn account_context(
+    model: &Model,
+    account: &Account,
+    provenance: &Provenance,
+    task_role_addresses: &HashMap<String, String>,
+) -> Context {
     let mut context = Context::new();
     context.insert("header", &provenance.header());
     context.insert("project", &model.project);
@@ -118,7 +138,13 @@ fn account_context(model: &Model, account: &Account, provenance: &Provenance) ->
         .map(|p| (p.arn.as_str(), policy_address.as_str()));
     let roles: Vec<Value> = account
         .roles()
-        .map(|role| role_view(account, role, in_module_policy))
+        .map(|role| {
+            let mut view = role_view(account, role, in_module_policy);
+            if role.kind == RoleKind::Trusted {
+                reference_principals(&mut view["trust_policy"], task_role_addresses);
+            }
+            view
+        })
         .collect();
     context.insert("roles", &roles);
     if let Some(policy) = &account.developer_policy {
@@ -179,6 +205,33 @@ fn account_context(model: &Model, account: &Account, provenance: &Provenance) ->
         .collect();
     context.insert("task_definitions", &definitions);
     context
+}
+
+/// Replaces `Principal.AWS` ARNs of roles this module creates with references to them.
+fn reference_principals(trust_policy: &mut Value, addresses: &HashMap<String, String>) {
+    let Some(statements) = trust_policy
+        .get_mut("Statement")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for statement in statements {
+        let Some(principal) = statement
+            .get_mut("Principal")
+            .and_then(|p| p.get_mut("AWS"))
+        else {
+            continue;
+        };
+        let replace = |value: &mut Value| {
+            if let Some(address) = value.as_str().and_then(|arn| addresses.get(arn)) {
+                *value = expression(address.clone());
+            }
+        };
+        match principal {
+            Value::Array(items) => items.iter_mut().for_each(replace),
+            single => replace(single),
+        }
+    }
 }
 
 /// `terraform fmt` layout: aligned `=`, no trailing spaces, single blank lines, one final newline.

@@ -4,6 +4,7 @@
 mod fargate;
 mod model_limits;
 mod organisation;
+mod roles;
 pub mod syntax;
 mod tasks;
 
@@ -56,6 +57,7 @@ pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
     let mut findings = Findings::default();
     organisation::check(spec, &mut findings);
     tasks::check(spec, &mut findings);
+    roles::check(spec, &mut findings);
     if has_errors(&findings.diagnostics) {
         return Err(findings.diagnostics);
     }

@@ -4,18 +4,19 @@ use std::collections::HashMap;
 
 use super::Findings;
 use crate::diagnostic::PathSegment;
-use crate::model::{pascal_case, snake_case, Model, RoleKind};
+use crate::model::{pascal_case, snake_case, Model, Role, RoleKind};
 use crate::path;
 use crate::spec::Spec;
 
 const INLINE_POLICIES_CHARS: usize = 10_240;
 const MANAGED_POLICY_CHARS: usize = 6_144;
 
-fn role_location(kind: &RoleKind) -> Vec<PathSegment> {
-    match kind {
+fn role_location(role: &Role) -> Vec<PathSegment> {
+    match &role.kind {
         RoleKind::Task(task) => path!["tasks", task],
         RoleKind::Execution => path!["execution_role"],
         RoleKind::Developer => path!["developers", "role_name"],
+        RoleKind::Trusted => path!["roles", &role.name],
     }
 }
 
@@ -25,7 +26,7 @@ pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
     for account in &model.accounts {
         let mut role_names: HashMap<String, &RoleKind> = HashMap::new();
         for role in account.roles() {
-            let at = role_location(&role.kind);
+            let at = role_location(role);
             let size = role.trust_policy.size();
             if size > trust_limit {
                 findings.error_help("trust-policy-too-large", at.clone(), format!("the trust policy of role `{}` has {size} characters; the limit is {trust_limit}", role.name), "trust fewer principals, or raise limits.trust_policy_chars (up to 4096) after raising the quota");
@@ -62,6 +63,21 @@ pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
             let size = policy.document.size();
             if size > MANAGED_POLICY_CHARS {
                 findings.error_help("managed-policy-too-large", path!["developers"], format!("the developer policy of account `{}` has {size} characters; IAM allows {MANAGED_POLICY_CHARS}", account.name), "use tagged mode, whose policy does not grow with the tasks");
+            }
+        }
+        let mut trust_ids: HashMap<String, &str> = HashMap::new();
+        for role in &account.trusted_roles {
+            let id = crate::render::cloudformation::role_logical_id(role);
+            if let Some(first) = trust_ids.insert(id.clone(), &role.name) {
+                findings.key_error(
+                    "name-collision",
+                    role_location(role),
+                    format!(
+                        "roles `{first}` and `{}` map to the same CloudFormation logical id `{id}`",
+                        role.name
+                    ),
+                    "rename one so they differ in more than punctuation or a `-role` suffix",
+                );
             }
         }
         let mut families: HashMap<&str, &str> = HashMap::new();
@@ -125,5 +141,6 @@ fn describe(kind: &RoleKind) -> String {
         RoleKind::Task(task) => format!("the task role of `{task}`"),
         RoleKind::Execution => "the execution role".into(),
         RoleKind::Developer => "the developer role".into(),
+        RoleKind::Trusted => "a [roles] role".into(),
     }
 }

@@ -36,14 +36,6 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
             );
         }
     }
-    for name in spec.roles.keys() {
-        findings.key_error(
-            "unsupported-roles",
-            path!["roles", name],
-            "cross-account roles ([roles.*]) are not supported by this version of trustgen",
-            "remove the table; until then give the tasks `assume_role_arns` and create the destination role elsewhere",
-        );
-    }
 }
 
 /// Every account name a reference may use, for "did you mean".

@@ -230,7 +230,7 @@ fn check_permissions(
     }
 }
 
-fn check_statement(statement: &Statement, at: &[PathSegment], findings: &mut Findings) {
+pub fn check_statement(statement: &Statement, at: &[PathSegment], findings: &mut Findings) {
     let sub = |rest: Vec<PathSegment>| {
         let mut path = at.to_vec();
         path.extend(rest);

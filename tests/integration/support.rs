@@ -176,6 +176,8 @@ impl Moto {
             .unwrap_or(5123);
         let child = match Command::new("moto_server")
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            // AWS managed policies (AmazonECSTaskExecutionRolePolicy, ...) must exist to attach.
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

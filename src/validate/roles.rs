@@ -1,0 +1,147 @@
+//! `[roles.NAME]`: cross-account trust pairs.
+
+use std::collections::HashSet;
+
+use super::organisation::{account_suggestion, check_tags};
+use super::syntax::{self, ArnKind};
+use super::tasks::check_statement;
+use super::Findings;
+use crate::diagnostic::suggest;
+use crate::path;
+use crate::spec::{DevMode, Spec};
+
+pub fn check(spec: &Spec, findings: &mut Findings) {
+    let partition = spec.project.partition;
+    for (name, role) in &spec.roles {
+        let at = |rest: Vec<crate::diagnostic::PathSegment>| {
+            let mut path = path!["roles", name];
+            path.extend(rest);
+            path
+        };
+        if !syntax::is_role_name(name) {
+            findings.key_error(
+                "invalid-role-name",
+                path!["roles", name],
+                format!("`{name}` is not a valid IAM role name"),
+                "the table key is the role's name: 1-64 of A-Z a-z 0-9 + = , . @ _ -",
+            );
+        }
+        if !spec.accounts.contains_key(&role.account) {
+            findings.error_help(
+                "unknown-account",
+                at(path!["account"]),
+                format!("no account named `{}`", role.account),
+                account_suggestion(spec, &role.account),
+            );
+        }
+        if role.trusted_tasks.is_empty() {
+            findings.key_error(
+                "no-trusted-tasks",
+                at(vec![]),
+                format!("role `{name}` trusts no task: nobody could assume it"),
+                "list the tasks whose roles may assume it: trusted_tasks = [\"my-task\"]",
+            );
+        }
+        let mut seen = HashSet::new();
+        for (index, task) in role.trusted_tasks.iter().enumerate() {
+            if !spec.tasks.contains_key(task) {
+                let help = match suggest(task, spec.tasks.keys().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "name a [tasks.*] entry of this spec; for roles outside it use the task's assume_role_arns".into(),
+                };
+                findings.error_help(
+                    "unknown-task",
+                    at(path!["trusted_tasks", index]),
+                    format!("no task named `{task}`"),
+                    help,
+                );
+            } else if !seen.insert(task) {
+                findings.error_help(
+                    "duplicate-task",
+                    at(path!["trusted_tasks", index]),
+                    format!("task `{task}` is listed twice"),
+                    "list each task once",
+                );
+            }
+        }
+        if let Some(external_id) = &role.external_id {
+            let valid = (2..=1224).contains(&external_id.len())
+                && external_id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c));
+            if !valid {
+                findings.error_help(
+                    "invalid-external-id",
+                    at(path!["external_id"]),
+                    "the external id is not one STS accepts",
+                    "2-1224 characters of A-Z a-z 0-9 _ + = , . @ : / -",
+                );
+            }
+        }
+        if !(3600..=43200).contains(&role.max_session_duration) {
+            findings.error_help(
+                "invalid-session-duration",
+                at(path!["max_session_duration"]),
+                format!(
+                    "max_session_duration {} is outside IAM's range",
+                    role.max_session_duration
+                ),
+                "3600 to 43200 seconds",
+            );
+        }
+        if let Some(path) = &role.path {
+            if !syntax::is_iam_path(path) {
+                findings.error_help(
+                    "invalid-path",
+                    at(path!["path"]),
+                    format!("`{path}` is not an IAM path"),
+                    "starts and ends with /, e.g. \"/cross-account/\"",
+                );
+            }
+        }
+        for (index, statement) in role.statements.iter().enumerate() {
+            check_statement(statement, &at(path!["statements", index]), findings);
+        }
+        if role.managed_policies.len() as i64 > spec.limits.managed_policies_per_role {
+            findings.error_help(
+                "too-many-managed-policies",
+                at(path!["managed_policies"]),
+                format!(
+                    "{} managed policies; the limit is {}",
+                    role.managed_policies.len(),
+                    spec.limits.managed_policies_per_role
+                ),
+                "merge some, or raise limits.managed_policies_per_role after raising the quota",
+            );
+        }
+        for (index, arn) in role.managed_policies.iter().enumerate() {
+            if let Some(problem) = syntax::arn_problem(arn, partition, ArnKind::ManagedPolicy) {
+                findings.error("invalid-arn", at(path!["managed_policies", index]), problem);
+            }
+        }
+        if let Some(arn) = &role.permissions_boundary {
+            if let Some(problem) = syntax::arn_problem(arn, partition, ArnKind::ManagedPolicy) {
+                findings.error("invalid-arn", at(path!["permissions_boundary"]), problem);
+            }
+        }
+        check_tags(&role.tags, at(path!["tags"]), findings);
+        if spec.dev_access.mode == DevMode::Tagged {
+            let tag = spec.dev_access.tag.clone().unwrap_or_default();
+            if role
+                .tags
+                .get(&tag.key)
+                .is_some_and(|v| v.eq_ignore_ascii_case(&tag.value))
+            {
+                findings.error_help(
+                    "dev-tag-outside-dev",
+                    at(path!["tags", &tag.key]),
+                    format!(
+                        "role `{name}` is not a task role but carries the dev-access tag {}={}",
+                        tag.key, tag.value
+                    ),
+                    "remove the tag: developers reach task roles only",
+                );
+            }
+        }
+    }
+}

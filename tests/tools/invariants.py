@@ -1,0 +1,226 @@
+"""What must hold of any picture of a spec's output, derived from the spec alone:
+
+- every ECS task-role trust carries the aws:SourceAccount / aws:SourceArn guard;
+- developer statements, the dev-access tag and developer policies only in dev accounts,
+  with exactly the principals, tag condition and MFA the spec asks for;
+- cross-account pairs: each `[roles.X]` trusts exactly its tasks (ExternalId when set), and
+  each task role may assume exactly the roles that trust it plus its `assume_role_arns`;
+- an evaluation of trust and identity policies together finds that task roles can assume
+  exactly the pairs the spec declares, none more and none missing.
+"""
+import fnmatch
+
+
+def statements(document):
+    found = document.get("Statement", [])
+    return found if isinstance(found, list) else [found]
+
+
+def as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def action_matches(statement, action):
+    return any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in as_list(statement.get("Action")))
+
+
+def resource_matches(statement, arn):
+    return any(fnmatch.fnmatchcase(arn, pattern) for pattern in as_list(statement.get("Resource")))
+
+
+def conditions_hold_for_role_session(condition, principal_arn):
+    """Whether a role session of `principal_arn` (no MFA, no ECS source) can satisfy it.
+    Unknown keys count as satisfiable, so the evaluation over-approximates access."""
+    for operator, keys in (condition or {}).items():
+        for key, value in keys.items():
+            values = as_list(value)
+            if key == "aws:PrincipalArn":
+                like = "Like" in operator
+                if not any(fnmatch.fnmatchcase(principal_arn, v) if like else principal_arn == v for v in values):
+                    return False
+            elif key == "aws:MultiFactorAuthPresent":
+                if any(str(v).lower() == "true" for v in values):
+                    return False
+            elif key in ("aws:SourceAccount", "aws:SourceArn"):
+                return False
+    return True
+
+
+def trust_admits(role, principal_arn, principal_account_root):
+    """(admitted, named by its own ARN) for a role session of `principal_arn`."""
+    admitted = explicit = False
+    for statement in statements(role["trust"]):
+        if not action_matches(statement, "sts:AssumeRole"):
+            continue
+        principal = statement.get("Principal")
+        principals = as_list(principal.get("AWS")) if isinstance(principal, dict) else as_list(principal)
+        exact = principal_arn in principals or "*" in principals
+        if not (exact or principal_account_root in principals):
+            continue
+        if not conditions_hold_for_role_session(statement.get("Condition"), principal_arn):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False, False
+        admitted = True
+        explicit = explicit or exact
+    return admitted, explicit
+
+
+def identity_allows(role, target_arn):
+    allowed = False
+    for document in role["inline"].values():
+        for statement in statements(document):
+            if action_matches(statement, "sts:AssumeRole") and resource_matches(statement, target_arn):
+                if statement.get("Effect") == "Deny":
+                    return False
+                allowed = True
+    return allowed
+
+
+def check(spec, picture, findings, label):
+    def find(message):
+        findings.append(f"{label}: {message}")
+
+    roles_by_arn = {}
+    for account, view in picture.items():
+        for name, role in view["roles"].items():
+            roles_by_arn[spec.role_arn(account, role["path"], name)] = (account, name, role)
+    task_roles = {spec.task_role_arn(t): t for t in spec.tasks}
+    execution_roles = {d["execution_role"] for v in picture.values() for d in v["task_definitions"].values()}
+
+    for account, view in picture.items():
+        info = spec.accounts[account]
+        dev = spec.dev_access(account)
+        root = spec.root(account)
+        for name, role in view["roles"].items():
+            arn = spec.role_arn(account, role["path"], name)
+            is_task_role = arn in task_roles
+            for statement in statements(role["trust"]):
+                principal = statement.get("Principal", {})
+                if "ecs-tasks.amazonaws.com" in as_list(principal.get("Service")) and is_task_role:
+                    condition = statement.get("Condition", {})
+                    if condition.get("StringEquals", {}).get("aws:SourceAccount") != info["id"]:
+                        find(f"{account}/{name}: ecs-tasks trust without aws:SourceAccount = {info['id']}")
+                    expected = f"arn:{spec.partition}:ecs:{info['region']}:{info['id']}:*"
+                    if condition.get("ArnLike", {}).get("aws:SourceArn") != expected:
+                        find(f"{account}/{name}: ecs-tasks trust without aws:SourceArn {expected}")
+                if "*" in as_list(principal.get("AWS")) or principal == "*":
+                    find(f"{account}/{name}: trusts Principal *")
+                if "ecs-tasks.amazonaws.com" in as_list(principal.get("Service")) and not (is_task_role or arn in execution_roles):
+                    find(f"{account}/{name}: ECS may assume a role that is no task or execution role")
+            if arn in execution_roles and len(statements(role["trust"])) != 1:
+                find(f"{account}/{name}: the execution role trusts more than ECS")
+            if not is_task_role:
+                continue
+            developer_statements = [s for s in statements(role["trust"]) if "AWS" in s.get("Principal", {})]
+            has_tag = role["tags"].get(spec.tag[0], "").lower() == spec.tag[1].lower()
+            if not dev:
+                if developer_statements:
+                    find(f"{account}/{name}: developer trust in non-dev account (env {info['env']})")
+                if has_tag and spec.mode == "tagged":
+                    find(f"{account}/{name}: dev-access tag in non-dev account")
+                continue
+            if len(developer_statements) != 1:
+                find(f"{account}/{name}: expected exactly one developer statement, found {len(developer_statements)}")
+            else:
+                expected = spec.principals if (spec.mode == "extended" and spec.principals) else [root]
+                if sorted(as_list(developer_statements[0]["Principal"].get("AWS"))) != sorted(expected):
+                    find(f"{account}/{name}: developer principals {developer_statements[0]['Principal']} != {expected}")
+                mfa = developer_statements[0].get("Condition", {}).get("Bool", {}).get("aws:MultiFactorAuthPresent")
+                if spec.require_mfa and mfa != "true":
+                    find(f"{account}/{name}: developer trust lacks the MFA condition")
+            if spec.mode == "tagged" and not (has_tag and role["tags"].get(spec.tag[0]) == spec.tag[1]):
+                find(f"{account}/{name}: tagged mode but the role lacks {spec.tag[0]}={spec.tag[1]}")
+        if spec.developers and not dev and view["policies"]:
+            find(f"{account}: developer policy in a non-dev account")
+        for policy_name, policy in view["policies"].items():
+            for statement in statements(policy["doc"]):
+                if statement.get("Effect") != "Allow":
+                    continue
+                for resource in as_list(statement.get("Resource")):
+                    if not resource.startswith(f"arn:{spec.partition}:iam::{info['id']}:role/"):
+                        find(f"{account}/{policy_name}: developer statement reaches beyond this account's roles: {resource}")
+                if spec.require_mfa and statement.get("Condition", {}).get("Bool", {}).get("aws:MultiFactorAuthPresent") != "true":
+                    find(f"{account}/{policy_name}: developer policy statement lacks MFA")
+                if spec.mode == "tagged":
+                    key = f"iam:ResourceTag/{spec.tag[0]}"
+                    if statement.get("Condition", {}).get("StringEquals", {}).get(key) != spec.tag[1]:
+                        find(f"{account}/{policy_name}: tagged-mode statement without {key} = {spec.tag[1]}")
+        for task_name, task in spec.tasks.items():
+            if task["account"] != account:
+                continue
+            family = task.get("family", f"{spec.project}-{task_name}")
+            definition = view["task_definitions"].get(family)
+            if definition is None:
+                find(f"{account}: no task definition for family {family}")
+            elif definition["task_role"] != spec.task_role_arn(task_name):
+                find(f"{account}/{family}: task role {definition['task_role']} is not {spec.task_role_arn(task_name)}")
+
+    check_pairs(spec, picture, roles_by_arn, task_roles, find)
+
+
+def check_pairs(spec, picture, roles_by_arn, task_roles, find):
+    for role_name, role_spec in spec.roles.items():
+        arn = spec.trusted_role_arn(role_name)
+        if arn not in roles_by_arn:
+            find(f"[roles.{role_name}] was not created ({arn})")
+            continue
+        _, _, role = roles_by_arn[arn]
+        trust = statements(role["trust"])
+        sources = [spec.task_role_arn(t) for t in role_spec["trusted_tasks"]]
+        if len(trust) != 1:
+            find(f"{role_name}: expected one trust statement, found {len(trust)}")
+            continue
+        statement = trust[0]
+        principals = sorted(as_list(statement.get("Principal", {}).get("AWS")))
+        condition = dict(statement.get("Condition", {}))
+        if role_spec.get("trust_principal", "role") == "role":
+            if principals != sorted(sources):
+                find(f"{role_name}: trusts {principals}, the spec says {sorted(sources)}")
+        else:
+            roots = sorted({spec.root(spec.tasks[t]["account"]) for t in role_spec["trusted_tasks"]})
+            if principals != roots:
+                find(f"{role_name}: trusts {principals}, expected the source roots {roots}")
+            narrowed = sorted(as_list(condition.pop("ArnEquals", {}).get("aws:PrincipalArn")))
+            if narrowed != sorted(sources):
+                find(f"{role_name}: aws:PrincipalArn {narrowed} != {sorted(sources)}")
+        external = condition.pop("StringEquals", {}).get("sts:ExternalId")
+        if external != role_spec.get("external_id"):
+            find(f"{role_name}: sts:ExternalId {external!r}, the spec says {role_spec.get('external_id')!r}")
+        if condition:
+            find(f"{role_name}: unexpected trust conditions {condition}")
+
+    # Who can assume what: every (task role, role) pair the policies allow together.
+    expected = set()
+    for role_name, role_spec in spec.roles.items():
+        for task in role_spec["trusted_tasks"]:
+            expected.add((spec.task_role_arn(task), spec.trusted_role_arn(role_name)))
+    found = set()
+    for source_arn, task_name in task_roles.items():
+        if source_arn not in roles_by_arn:
+            continue
+        source_account, _, source = roles_by_arn[source_arn]
+        source_root = spec.root(source_account)
+        for target_arn, (target_account, _, target) in roles_by_arn.items():
+            if target_arn == source_arn:
+                continue
+            admitted, explicit = trust_admits(target, source_arn, source_root)
+            if not admitted:
+                continue
+            if (explicit and target_account == source_account) or identity_allows(source, target_arn):
+                found.add((source_arn, target_arn))
+        outside = set(spec.tasks[task_name].get("assume_role_arns", []))
+        allowed = set()
+        for document in source["inline"].values():
+            for statement in statements(document):
+                if statement.get("Effect") == "Allow" and action_matches(statement, "sts:AssumeRole"):
+                    allowed.update(as_list(statement.get("Resource")))
+        declared = {t for s, t in expected if s == source_arn} | outside
+        if allowed != declared:
+            find(f"{task_name}: may sts:AssumeRole on {sorted(allowed)}, the spec declares {sorted(declared)}")
+    for edge in sorted(found - expected):
+        find(f"task role {edge[0]} can assume {edge[1]}, which the spec does not ask for")
+    for edge in sorted(expected - found):
+        find(f"task role {edge[0]} cannot assume {edge[1]}, which the spec asks for")

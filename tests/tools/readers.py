@@ -1,0 +1,243 @@
+"""Reduce each form of the output to one picture, per account:
+
+    {"roles": {name: {path, trust, inline, managed, boundary, tags, max_session}},
+     "policies": {name: {path, doc, roles, groups, users}},
+     "task_definitions": {family: {...}},
+     "log_groups": {name: retention}}
+
+from the CloudFormation templates (intrinsics resolved), from Terraform's state after an
+apply, and from what an AWS API (moto here) returns after deployment.
+"""
+import ast
+import json
+import re
+from urllib.parse import unquote
+
+from cfnlint.decode import decode_str
+
+from specview import snake
+
+
+def empty_account():
+    return {"roles": {}, "policies": {}, "task_definitions": {}, "log_groups": {}}
+
+
+def camel(value):
+    """CloudFormation container properties -> ECS API names (log options keep theirs)."""
+    if isinstance(value, list):
+        return [camel(v) for v in value]
+    if isinstance(value, dict):
+        return {k[0].lower() + k[1:]: (v if k == "Options" else camel(v)) for k, v in value.items()}
+    return value
+
+
+def cfn_resolve(value, ctx):
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (key, inner), = value.items()
+            if key == "Ref":
+                return ctx["pseudo"][inner] if inner in ctx["pseudo"] else ctx["refs"][inner]
+            if key == "Fn::Sub":
+                text = str(inner)
+                for name, replacement in ctx["pseudo"].items():
+                    text = text.replace("${" + name + "}", replacement)
+                if re.search(r"\$\{(?!!)", text):
+                    raise ValueError(f"unresolved Fn::Sub variable in {inner!r}")
+                return text.replace("${!", "${")
+            if key == "Fn::GetAtt":
+                logical, attribute = inner
+                return ctx["getatt"][(logical, attribute)]
+        return {str(k): cfn_resolve(v, ctx) for k, v in value.items()}
+    if isinstance(value, list):
+        return [cfn_resolve(v, ctx) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def read_cloudformation(spec, out):
+    picture = {}
+    for account, info in spec.accounts.items():
+        directory = out / "cloudformation" / account
+        if not directory.is_dir():
+            continue
+        pseudo = {"AWS::AccountId": info["id"], "AWS::Region": info["region"], "AWS::Partition": spec.partition}
+        view = picture.setdefault(account, empty_account())
+        for template_path in sorted(directory.glob("*.yaml")):
+            template, matches = decode_str(template_path.read_text())
+            if matches:
+                raise ValueError(f"{template_path}: cannot parse: {matches}")
+            resources = template["Resources"]
+            refs, getatt = {}, {}
+            for logical, resource in resources.items():
+                props = resource["Properties"]
+                if resource["Type"] == "AWS::IAM::Role":
+                    refs[logical] = props["RoleName"]
+                    getatt[(logical, "Arn")] = spec.role_arn(account, props.get("Path", "/"), props["RoleName"])
+                elif resource["Type"] == "AWS::IAM::ManagedPolicy":
+                    refs[logical] = spec.policy_arn(account, props.get("Path", "/"), props["ManagedPolicyName"])
+                elif resource["Type"] == "AWS::ECS::TaskDefinition":
+                    refs[logical] = f"taskdefinition/{props['Family']}"
+                elif resource["Type"] == "AWS::Logs::LogGroup":
+                    refs[logical] = props["LogGroupName"]
+            ctx = {"pseudo": {**pseudo, "AWS::StackName": template_path.stem}, "refs": refs, "getatt": getatt}
+            for resource in resources.values():
+                props = cfn_resolve(resource["Properties"], ctx)
+                kind = resource["Type"]
+                if kind == "AWS::IAM::Role":
+                    view["roles"][props["RoleName"]] = {
+                        "path": props.get("Path", "/"),
+                        "trust": props["AssumeRolePolicyDocument"],
+                        "inline": {p["PolicyName"]: p["PolicyDocument"] for p in props.get("Policies", [])},
+                        "managed": sorted(props.get("ManagedPolicyArns", [])),
+                        "boundary": props.get("PermissionsBoundary"),
+                        "tags": {t["Key"]: t["Value"] for t in props.get("Tags", [])},
+                        "max_session": props.get("MaxSessionDuration", 3600),
+                    }
+                elif kind == "AWS::IAM::ManagedPolicy":
+                    view["policies"][props["ManagedPolicyName"]] = {
+                        "path": props.get("Path", "/"),
+                        "doc": props["PolicyDocument"],
+                        "roles": sorted(props.get("Roles", [])),
+                        "groups": sorted(props.get("Groups", [])),
+                        "users": sorted(props.get("Users", [])),
+                    }
+                elif kind == "AWS::ECS::TaskDefinition":
+                    view["task_definitions"][props["Family"]] = {
+                        "task_role": props.get("TaskRoleArn"),
+                        "execution_role": props.get("ExecutionRoleArn"),
+                        "cpu": props.get("Cpu"),
+                        "memory": props.get("Memory"),
+                        "network_mode": props.get("NetworkMode"),
+                        "compatibilities": sorted(props.get("RequiresCompatibilities") or []),
+                        "containers": camel(props["ContainerDefinitions"]),
+                    }
+                elif kind == "AWS::Logs::LogGroup":
+                    view["log_groups"][props["LogGroupName"]] = props.get("RetentionInDays")
+                else:
+                    raise ValueError(f"unexpected resource type {kind} in {template_path}")
+    return picture
+
+
+def read_terraform(spec, state):
+    """Terraform's state after apply: every resource instance with its provider alias."""
+    alias_to_account = {snake(name): name for name in spec.accounts}
+    instances = []
+    for resource in state.get("resources", []):
+        if resource.get("mode") != "managed":
+            continue
+        alias = resource["provider"].rsplit(".", 1)[1]
+        for instance in resource["instances"]:
+            instances.append((resource["type"], alias_to_account[alias], instance["attributes"]))
+    module_roles = {(account, values["name"]) for kind, account, values in instances if kind == "aws_iam_role"}
+    module_policies = {values["arn"]: values["name"] for kind, _, values in instances if kind == "aws_iam_policy"}
+    picture = {}
+    for kind, account, values in instances:
+        view = picture.setdefault(account, empty_account())
+        if kind == "aws_iam_role":
+            role = view["roles"].setdefault(values["name"], {"inline": {}, "managed": []})
+            role.update({
+                "path": values.get("path", "/"),
+                "trust": json.loads(values["assume_role_policy"]),
+                "boundary": values.get("permissions_boundary") or None,
+                "tags": values.get("tags") or {},
+                "max_session": values.get("max_session_duration", 3600),
+            })
+        elif kind == "aws_iam_role_policy":
+            role = view["roles"].setdefault(values["role"], {"inline": {}, "managed": []})
+            role["inline"][values["name"]] = json.loads(values["policy"])
+        elif kind == "aws_iam_policy":
+            policy = view["policies"].setdefault(values["name"], {"roles": [], "groups": [], "users": []})
+            policy.update({"path": values.get("path", "/"), "doc": json.loads(values["policy"])})
+        elif kind == "aws_iam_role_policy_attachment" and (account, values["role"]) in module_roles:
+            role = view["roles"].setdefault(values["role"], {"inline": {}, "managed": []})
+            role["managed"] = sorted(role["managed"] + [values["policy_arn"]])
+        elif kind in ("aws_iam_role_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_user_policy_attachment"):
+            target = {"aws_iam_role_policy_attachment": "role", "aws_iam_group_policy_attachment": "group", "aws_iam_user_policy_attachment": "user"}[kind]
+            policy = view["policies"].setdefault(module_policies[values["policy_arn"]], {"roles": [], "groups": [], "users": []})
+            policy[target + "s"] = sorted(policy[target + "s"] + [values[target]])
+        elif kind == "aws_ecs_task_definition":
+            view["task_definitions"][values["family"]] = {
+                "task_role": values.get("task_role_arn") or None,
+                "execution_role": values.get("execution_role_arn") or None,
+                "cpu": values.get("cpu") or None,
+                "memory": values.get("memory") or None,
+                "network_mode": values.get("network_mode"),
+                "compatibilities": sorted(values.get("requires_compatibilities") or []),
+                "containers": json.loads(values["container_definitions"]),
+            }
+        elif kind == "aws_cloudwatch_log_group":
+            view["log_groups"][values["name"]] = values.get("retention_in_days") or None
+        else:
+            raise ValueError(f"unexpected resource type {kind}")
+    return picture
+
+
+def read_deployed(spec, sessions, existing):
+    """What the IAM, ECS and Logs APIs return, per account, ignoring the principals that
+    existed before deployment (`existing[account]`)."""
+    picture = {}
+    for account, session in sessions.items():
+        iam, ecs, logs = session["iam"], session["ecs"], session["logs"]
+        view = empty_account()
+        pre = existing.get(account, {"roles": [], "groups": [], "users": []})
+        module_roles = set()
+        for role in paginate(iam, "list_roles", "Roles"):
+            name = role["RoleName"]
+            if name in pre["roles"] or name.startswith("trustgen-test"):
+                continue
+            module_roles.add(name)
+            full = iam.get_role(RoleName=name)["Role"]
+            view["roles"][name] = {
+                "path": full.get("Path", "/"),
+                "trust": as_document(full["AssumeRolePolicyDocument"]),
+                "inline": {p: as_document(iam.get_role_policy(RoleName=name, PolicyName=p)["PolicyDocument"]) for p in iam.list_role_policies(RoleName=name)["PolicyNames"]},
+                "managed": sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]),
+                "boundary": full.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn"),
+                "tags": {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=name)["Tags"]},
+                "max_session": full.get("MaxSessionDuration", 3600),
+            }
+        for policy in paginate(iam, "list_policies", "Policies", Scope="Local"):
+            document = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"]
+            document = as_document(document)
+            entities = iam.list_entities_for_policy(PolicyArn=policy["Arn"])
+            view["policies"][policy["PolicyName"]] = {
+                "path": policy.get("Path", "/"),
+                "doc": document,
+                "roles": sorted(r["RoleName"] for r in entities["PolicyRoles"] if r["RoleName"] not in module_roles),
+                "groups": sorted(g["GroupName"] for g in entities["PolicyGroups"]),
+                "users": sorted(u["UserName"] for u in entities["PolicyUsers"]),
+            }
+        for arn in ecs.list_task_definitions()["taskDefinitionArns"]:
+            definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+            view["task_definitions"][definition["family"]] = {
+                "task_role": definition.get("taskRoleArn"),
+                "execution_role": definition.get("executionRoleArn"),
+                "cpu": definition.get("cpu"),
+                "memory": definition.get("memory"),
+                "network_mode": definition.get("networkMode"),
+                "compatibilities": sorted(definition.get("requiresCompatibilities") or []),
+                "containers": definition["containerDefinitions"],
+            }
+        for group in logs.describe_log_groups()["logGroups"]:
+            view["log_groups"][group["logGroupName"]] = group.get("retentionInDays")
+        if any(view.values()):
+            picture[account] = view
+    return picture
+
+
+def as_document(document):
+    """Policy documents come back as objects from AWS, sometimes as (encoded) JSON text."""
+    if isinstance(document, str):
+        text = document if document.lstrip().startswith("{") else unquote(document)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            # moto stores inline policies created through CloudFormation as Python repr.
+            return ast.literal_eval(text)
+    return document
+
+
+def paginate(client, operation, key, **kwargs):
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        yield from page[key]

@@ -98,3 +98,56 @@ fn generation_is_deterministic() {
         );
     }
 }
+
+/// The developer stack must roll out unchanged to every dev account (a StackSet): it holds
+/// no literal of its own account, and two dev accounts get byte-identical templates.
+#[test]
+fn developer_stacks_are_account_independent() {
+    let spec = Path::new("tests/fixtures/specs/govcloud-two-dev-envs.toml");
+    let files = generate(spec);
+    let developer_stacks: Vec<_> = files
+        .iter()
+        .filter(|f| f.path.ends_with("developers.yaml"))
+        .collect();
+    assert_eq!(developer_stacks.len(), 2);
+    for (stack, own_id) in developer_stacks
+        .iter()
+        .zip(["000022223333", "000033334444"])
+    {
+        assert!(
+            !stack.contents.contains(own_id),
+            "{} contains its own account id",
+            stack.path
+        );
+    }
+    assert_eq!(developer_stacks[0].contents, developer_stacks[1].contents);
+    for example in examples() {
+        for file in generate(&example)
+            .iter()
+            .filter(|f| f.path.starts_with("cloudformation/"))
+        {
+            let account = file.path.split('/').nth(1).unwrap_or_default();
+            let text = std::fs::read_to_string(&example).unwrap_or_default();
+            let spec: toml::Table = toml::from_str(&text).unwrap_or_default();
+            let id = spec["accounts"][account]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            // Own-account ARNs are pseudo parameters; only strings the spec wrote may repeat it.
+            for line in file.contents.lines().filter(|l| l.contains(&id)) {
+                assert!(
+                    text.contains(
+                        line.trim()
+                            .trim_start_matches("- ")
+                            .split(": ")
+                            .last()
+                            .unwrap_or(line)
+                            .trim_matches('"')
+                    ),
+                    "{}: {line}",
+                    file.path
+                );
+            }
+        }
+    }
+}

@@ -246,3 +246,92 @@ fn security_rules_reject_dangerous_specs() {
         );
     }
 }
+
+fn role<'a>(model: &'a Model, account_name: &str, name: &str) -> &'a trustgen::model::Role {
+    account(model, account_name)
+        .roles()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no role {name} in {account_name}"))
+}
+
+#[test]
+fn a_pair_trusts_exactly_the_task_role_and_the_task_may_assume_exactly_it() {
+    let model = model("[roles.reader]\naccount = \"prod\"\ntrusted_tasks = [\"web\"]\nexternal_id = \"demo-42\"\n[[roles.reader.statements]]\nactions = [\"s3:GetObject\"]\nresources = [\"*\"]\n");
+    assert_eq!(
+        role(&model, "prod", "reader").trust_policy.to_json()["Statement"],
+        json!([{
+            "Sid": "TrustedTasks",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:role/demo-web"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "demo-42"}}
+        }])
+    );
+    let task_policy = account(&model, "dev").task_roles[0].inline_policies[0]
+        .document
+        .to_json();
+    assert_eq!(
+        task_policy["Statement"],
+        json!([{"Sid": "AssumeRoles", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::555566667777:role/reader"}])
+    );
+    // The other task gets nothing it did not ask for.
+    assert!(account(&model, "prod").task_roles[0]
+        .inline_policies
+        .is_empty());
+}
+
+#[test]
+fn account_with_arn_condition_trusts_the_roots_narrowed_to_the_task_roles() {
+    let model = model("[roles.reader]\naccount = \"prod\"\ntrusted_tasks = [\"web\", \"web-prod\"]\ntrust_principal = \"account-with-arn-condition\"\n");
+    assert_eq!(
+        role(&model, "prod", "reader").trust_policy.to_json()["Statement"],
+        json!([{
+            "Sid": "TrustedTasks",
+            "Effect": "Allow",
+            "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::555566667777:root"]},
+            "Action": "sts:AssumeRole",
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": ["arn:aws:iam::111122223333:role/demo-web", "arn:aws:iam::555566667777:role/demo-web"]}}
+        }])
+    );
+    // Destination roles never get developer access, even in a dev account.
+    let model = self::model("[dev_access]\nmode = \"tagged\"\n[roles.helper]\naccount = \"dev\"\ntrusted_tasks = [\"web\"]\n");
+    let helper = role(&model, "dev", "helper");
+    assert_eq!(helper.trust_policy.statements.len(), 1);
+    assert!(!helper.tags.contains_key("env"));
+}
+
+#[test]
+fn pair_mistakes_are_located_errors() {
+    let cases = [
+        (
+            "[roles.reader]\naccount = \"prod\"\ntrusted_tasks = []\n",
+            "no-trusted-tasks",
+        ),
+        (
+            "[roles.reader]\naccount = \"prod\"\ntrusted_tasks = [\"wbe\"]\n",
+            "unknown-task",
+        ),
+        (
+            "[roles.reader]\naccount = \"prd\"\ntrusted_tasks = [\"web\"]\n",
+            "unknown-account",
+        ),
+        (
+            "[roles.reader]\naccount = \"prod\"\ntrusted_tasks = [\"web\"]\nexternal_id = \"x\"\n",
+            "invalid-external-id",
+        ),
+        (
+            "[roles.demo-web]\naccount = \"prod\"\ntrusted_tasks = [\"web\"]\n",
+            "duplicate-role-name",
+        ),
+    ];
+    for (extra, code) in cases {
+        let source = SourceFile::new("t.toml", format!("{BASE}\n{extra}"));
+        let result = spec::load(&source).and_then(|spec| validate_and_build(&spec).map(|_| ()));
+        let diagnostics = result.err().unwrap_or_default();
+        assert!(
+            diagnostics.iter().any(|d| d.code == code),
+            "expected {code} for {extra:?}, got {:?}",
+            diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
+        );
+    }
+}

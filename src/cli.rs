@@ -23,6 +23,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a commented starter spec for bootstrapping a new dev account.
     Init(InitArgs),
+    /// Work with the embedded templates (see docs/templates.md).
+    Templates(TemplatesArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,6 +48,25 @@ pub struct GenArgs {
     /// Directory whose templates override the embedded ones by file name.
     #[arg(long)]
     pub templates: Option<PathBuf>,
+    /// Write nothing; exit 1 with a unified diff per file when the output is not current.
+    #[arg(long, conflicts_with_all = ["stdout", "force"])]
+    pub check: bool,
+    /// Overwrite generated files that were edited by hand, and files trustgen did not generate.
+    #[arg(long)]
+    pub force: bool,
+    /// Print one format's files to standard output instead of writing them.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TemplatesArgs {
+    /// Write the embedded templates into this directory, as a starting point for --templates.
+    #[arg(long, value_name = "DIR")]
+    pub dump: PathBuf,
+    /// Overwrite existing files in DIR.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]

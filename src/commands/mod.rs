@@ -3,6 +3,7 @@
 mod check;
 mod gen;
 mod init;
+mod templates;
 
 use std::path::Path;
 
@@ -50,6 +51,7 @@ pub fn run(command: Command) -> Outcome {
         Command::Gen(args) => gen::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Templates(args) => templates::run(&args),
     }
 }
 
@@ -96,6 +98,7 @@ fn invalid(source: &SourceFile, diagnostics: &[crate::diagnostic::Diagnostic]) -
 pub struct Generated {
     pub files: Vec<GeneratedFile>,
     pub manifest: Manifest,
+    pub formats: Vec<Format>,
 }
 
 /// Parse, validate, build and render a spec without touching the disk.
@@ -127,5 +130,9 @@ pub fn generate(
             )
         })?;
     let manifest = Manifest::new(&provenance, &loaded.source, &loaded.model, &files);
-    Ok(Generated { files, manifest })
+    Ok(Generated {
+        files,
+        manifest,
+        formats,
+    })
 }

@@ -48,8 +48,9 @@ impl Provenance {
         } else {
             path.to_string_lossy()
         };
+        let shown = shown.replace('\\', "/");
         Provenance {
-            spec: shown.replace('\\', "/"),
+            spec: shown.trim_start_matches("./").to_string(),
         }
     }
 }

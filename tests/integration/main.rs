@@ -4,4 +4,5 @@ mod cli;
 mod external;
 mod golden;
 mod policies;
+mod regen;
 mod support;

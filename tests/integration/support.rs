@@ -47,10 +47,7 @@ pub fn generate(spec: &Path) -> Vec<GeneratedFile> {
         Err(outcome) => panic!("{} does not generate:\n{}", spec.display(), outcome.stderr),
     };
     let mut files = generated.files;
-    files.push(GeneratedFile {
-        path: output::MANIFEST_NAME.into(),
-        contents: generated.manifest.to_json(),
-    });
+    files.push(generated.manifest.file());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
@@ -60,7 +57,10 @@ pub fn generate_into(spec: &Path, out: &Path) {
         Ok(generated) => generated,
         Err(outcome) => panic!("{} does not generate:\n{}", spec.display(), outcome.stderr),
     };
-    if let Err(message) = output::write(out, &generated.files, &generated.manifest) {
+    let mut files = generated.files;
+    files.push(generated.manifest.file());
+    let written = output::plan(out, &files, None).and_then(|plan| output::apply(out, &plan));
+    if let Err(message) = written {
         panic!("cannot write output of {}: {message}", spec.display());
     }
 }

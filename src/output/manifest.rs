@@ -1,10 +1,9 @@
-//! Writing generated files and `trustgen.lock.json`, the manifest of what was generated.
+//! `trustgen.lock.json`: every generated file with its hash, the spec's hash and the
+//! CloudFormation deploy stages. It is how `gen` knows which files are its own.
 
-use std::fs;
-use std::io::Write;
-use std::path::Path;
+use std::path::{Component, Path};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::model::Model;
@@ -125,6 +124,13 @@ impl Manifest {
         }
     }
 
+    pub fn file(&self) -> GeneratedFile {
+        GeneratedFile {
+            path: MANIFEST_NAME.into(),
+            contents: self.to_json(),
+        }
+    }
+
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
@@ -132,32 +138,47 @@ impl Manifest {
     }
 }
 
-/// Writes every file (each through a temporary file and a rename, so no file is ever left
-/// half-written), then the manifest.
-pub fn write(out: &Path, files: &[GeneratedFile], manifest: &Manifest) -> Result<(), String> {
-    for file in files {
-        write_file(&out.join(&file.path), file.contents.as_bytes())?;
-    }
-    write_file(&out.join(MANIFEST_NAME), manifest.to_json().as_bytes())
+/// What `gen` needs from a previous manifest: the files it generated and their hashes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreviousManifest {
+    pub files: Vec<PreviousFile>,
 }
 
-fn write_file(path: &Path, contents: &[u8]) -> Result<(), String> {
-    let parent = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(parent)
-        .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = parent.join(format!(".{file_name}.trustgen-tmp"));
-    let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)
-    })();
-    result.map_err(|error| {
-        let _ = fs::remove_file(&temporary);
-        format!("cannot write {}: {error}", path.display())
-    })
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreviousFile {
+    pub path: String,
+    pub sha256: String,
+}
+
+impl PreviousManifest {
+    /// The manifest in `out`, if there is one. A manifest that cannot be read, or that names
+    /// a path outside the output directory, is an error: trustgen will not guess which
+    /// files are its own, and never touches a file outside `out`.
+    pub fn read(out: &Path) -> Result<Option<Self>, String> {
+        let path = out.join(MANIFEST_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(format!("cannot read {}: {error}", path.display())),
+        };
+        let manifest: PreviousManifest = serde_json::from_str(&text).map_err(|error| {
+            format!("{} is not a trustgen manifest ({error}); restore it or remove the output directory", path.display())
+        })?;
+        if let Some(bad) = manifest.files.iter().find(|f| !is_inside(&f.path)) {
+            return Err(format!(
+                "{} lists `{}`, which is not a path inside the output directory",
+                path.display(),
+                bad.path
+            ));
+        }
+        Ok(Some(manifest))
+    }
+}
+
+/// A relative path of plain components: nothing absolute, no `..`.
+pub fn is_inside(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
 }

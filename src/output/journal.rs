@@ -1,0 +1,255 @@
+//! Interruption-safe writes. New contents go to temporary files beside their targets; then
+//! a journal naming every rename and removal is written (the commit point); then the
+//! renames and removals run, the manifest last; then the journal is deleted.
+//!
+//! Killed before the commit point, the previous output is untouched and the next run
+//! deletes the temporary files. Killed after it, the next run finishes the journal first.
+//! No file is ever half-written: each appears by an atomic rename.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::manifest::{is_inside, MANIFEST_NAME};
+use super::sync::{Action, SyncPlan};
+
+pub const PENDING_NAME: &str = ".trustgen-pending.json";
+const TEMPORARY_SUFFIX: &str = ".trustgen-tmp";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    /// (temporary, target), relative to the output directory; the manifest last.
+    renames: Vec<(String, String)>,
+    removes: Vec<String>,
+}
+
+fn temporary_for(path: &str) -> String {
+    let (dir, name) = path.rsplit_once('/').map_or(("", path), |(d, n)| (d, n));
+    let temporary = format!(".{name}{TEMPORARY_SUFFIX}");
+    if dir.is_empty() {
+        temporary
+    } else {
+        format!("{dir}/{temporary}")
+    }
+}
+
+fn write_durably(path: &Path, contents: &[u8]) -> Result<(), String> {
+    let parent = path.parent().unwrap_or_else(|| Path::new("."));
+    fs::create_dir_all(parent)
+        .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+    let result = (|| {
+        let mut file = fs::File::create(path)?;
+        file.write_all(contents)?;
+        file.sync_all()
+    })();
+    result.map_err(|error| format!("cannot write {}: {error}", path.display()))
+}
+
+/// Applies a plan: writes, then removals, manifest last.
+pub fn apply(out: &Path, plan: &SyncPlan) -> Result<(), String> {
+    let mut journal = Journal {
+        renames: Vec::new(),
+        removes: Vec::new(),
+    };
+    let mut manifest_rename = None;
+    for (path, action) in &plan.actions {
+        match action {
+            Action::Create(contents) | Action::Update { new: contents, .. } => {
+                let temporary = temporary_for(path);
+                write_durably(&out.join(&temporary), contents.as_bytes())?;
+                if path == MANIFEST_NAME {
+                    manifest_rename = Some((temporary, path.clone()));
+                } else {
+                    journal.renames.push((temporary, path.clone()));
+                }
+            }
+            Action::Remove(_) => journal.removes.push(path.clone()),
+        }
+    }
+    journal.renames.extend(manifest_rename);
+    if journal.renames.is_empty() && journal.removes.is_empty() {
+        return Ok(());
+    }
+    let text = serde_json::to_string_pretty(&journal).map_err(|error| error.to_string())?;
+    let pending = out.join(PENDING_NAME);
+    let staged = out.join(temporary_for(PENDING_NAME));
+    write_durably(&staged, text.as_bytes())?;
+    fs::rename(&staged, &pending)
+        .map_err(|error| format!("cannot write {}: {error}", pending.display()))?;
+    finish(out, &journal)
+}
+
+fn finish(out: &Path, journal: &Journal) -> Result<(), String> {
+    for (temporary, target) in &journal.renames {
+        let from = out.join(temporary);
+        if from.exists() {
+            fs::rename(&from, out.join(target))
+                .map_err(|error| format!("cannot move {} into place: {error}", from.display()))?;
+        }
+    }
+    for path in &journal.removes {
+        let target = out.join(path);
+        match fs::remove_file(&target) {
+            Ok(()) => remove_empty_parents(out, &target),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(format!("cannot remove {}: {error}", target.display())),
+        }
+    }
+    fs::remove_file(out.join(PENDING_NAME))
+        .map_err(|error| format!("cannot remove the journal: {error}"))
+}
+
+/// Directories a removal emptied (an account that left the spec) go too, up to `out`.
+fn remove_empty_parents(out: &Path, file: &Path) {
+    let mut dir: Option<PathBuf> = file.parent().map(Path::to_path_buf);
+    while let Some(current) = dir {
+        if current == out || !current.starts_with(out) || fs::remove_dir(&current).is_err() {
+            break;
+        }
+        dir = current.parent().map(Path::to_path_buf);
+    }
+}
+
+/// Completes or undoes an interrupted `gen`. Returns what it did, for the user.
+pub fn recover(out: &Path) -> Result<Option<String>, String> {
+    let pending = out.join(PENDING_NAME);
+    match fs::read_to_string(&pending) {
+        Ok(text) => {
+            let journal: Journal = serde_json::from_str(&text).map_err(|error| {
+                format!(
+                    "{} is damaged ({error}); remove it and run gen again",
+                    pending.display()
+                )
+            })?;
+            let paths = journal
+                .renames
+                .iter()
+                .flat_map(|(a, b)| [a, b])
+                .chain(&journal.removes);
+            if let Some(bad) = paths.into_iter().find(|p| !is_inside(p)) {
+                return Err(format!(
+                    "{} names `{bad}`, outside the output directory",
+                    pending.display()
+                ));
+            }
+            finish(out, &journal)?;
+            Ok(Some(
+                "completed the changes of an interrupted `trustgen gen`".into(),
+            ))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let removed = remove_temporaries(out);
+            Ok((removed > 0).then(|| {
+                format!("removed {removed} temporary files of an interrupted `trustgen gen`")
+            }))
+        }
+        Err(error) => Err(format!("cannot read {}: {error}", pending.display())),
+    }
+}
+
+fn remove_temporaries(dir: &Path) -> usize {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            removed += remove_temporaries(&path);
+        } else if name.starts_with('.')
+            && name.ends_with(TEMPORARY_SUFFIX)
+            && fs::remove_file(&path).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether an interrupted `gen` left a journal behind.
+pub fn is_pending(out: &Path) -> bool {
+    out.join(PENDING_NAME).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        let _ = fs::create_dir_all(path.parent().unwrap_or(path));
+        let _ = fs::write(path, text);
+    }
+
+    fn read(path: &Path) -> String {
+        fs::read_to_string(path).unwrap_or_default()
+    }
+
+    /// A gen killed after its commit point, with one rename done and one to go.
+    #[test]
+    fn recover_finishes_a_committed_journal() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let out = dir.path();
+        write(&out.join("a.tf"), "new a");
+        write(&out.join(".b.tf.trustgen-tmp"), "new b");
+        write(&out.join("b.tf"), "old b");
+        write(&out.join("gone/old.yaml"), "old");
+        write(
+            &out.join(".trustgen.lock.json.trustgen-tmp"),
+            "new manifest",
+        );
+        write(&out.join("trustgen.lock.json"), "old manifest");
+        let journal = Journal {
+            renames: vec![
+                (".a.tf.trustgen-tmp".into(), "a.tf".into()),
+                (".b.tf.trustgen-tmp".into(), "b.tf".into()),
+                (
+                    ".trustgen.lock.json.trustgen-tmp".into(),
+                    MANIFEST_NAME.into(),
+                ),
+            ],
+            removes: vec!["gone/old.yaml".into()],
+        };
+        write(
+            &out.join(PENDING_NAME),
+            &serde_json::to_string(&journal).unwrap_or_default(),
+        );
+        assert!(recover(out).is_ok_and(|note| note.is_some()));
+        assert_eq!(read(&out.join("a.tf")), "new a");
+        assert_eq!(read(&out.join("b.tf")), "new b");
+        assert_eq!(read(&out.join(MANIFEST_NAME)), "new manifest");
+        assert!(!out.join("gone").exists(), "emptied directories go too");
+        assert!(!out.join(PENDING_NAME).exists());
+    }
+
+    /// A gen killed before its commit point: only temporaries to sweep away.
+    #[test]
+    fn recover_discards_uncommitted_temporaries() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let out = dir.path();
+        write(&out.join("terraform/.dev.tf.trustgen-tmp"), "half");
+        write(&out.join("terraform/dev.tf"), "old");
+        assert!(recover(out).is_ok_and(|note| note.is_some()));
+        assert_eq!(read(&out.join("terraform/dev.tf")), "old");
+        assert!(!out.join("terraform/.dev.tf.trustgen-tmp").exists());
+    }
+
+    #[test]
+    fn a_journal_naming_paths_outside_is_refused() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let journal = r#"{"renames": [], "removes": ["../escape"]}"#;
+        write(&dir.path().join(PENDING_NAME), journal);
+        assert!(recover(dir.path()).is_err());
+    }
+
+    #[test]
+    fn temporaries_sit_beside_their_targets() {
+        assert_eq!(
+            temporary_for("terraform/dev.tf"),
+            "terraform/.dev.tf.trustgen-tmp"
+        );
+        assert_eq!(
+            temporary_for("trustgen.lock.json"),
+            ".trustgen.lock.json.trustgen-tmp"
+        );
+    }
+}

@@ -1,0 +1,398 @@
+//! trustgen in CI: deterministic output, `gen --check`, the manifest's ownership rules,
+//! interruption safety, template dumps and `--stdout`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn trustgen(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    trustgen_env(args, cwd, &[])
+}
+
+fn trustgen_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustgen"))
+        .args(args)
+        .current_dir(cwd)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run trustgen: {e}"));
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let (Ok(relative), Ok(bytes)) =
+                (path.strip_prefix(root), std::fs::read(&path))
+            {
+                files.insert(relative.to_string_lossy().into_owned(), bytes);
+            }
+        }
+    }
+    files
+}
+
+fn workspace(example: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(dir.path().join("examples")).unwrap_or_else(|e| panic!("{e}"));
+    let source = format!("{}/examples/{example}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(source, dir.path().join("examples").join(example))
+        .unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        text.contains(from),
+        "{} does not contain {from:?}",
+        path.display()
+    );
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap_or_else(|e| panic!("{e}"));
+}
+
+const SPEC: &str = "examples/dev-and-prod.toml";
+
+#[test]
+fn same_tree_in_any_directory_and_locale() {
+    let first = workspace("dev-and-prod.toml");
+    let second = workspace("dev-and-prod.toml");
+    let (code, _, stderr) = trustgen_env(
+        &["gen", SPEC],
+        first.path(),
+        &[("LC_ALL", "C"), ("TZ", "UTC")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = trustgen_env(
+        &["gen", SPEC],
+        second.path(),
+        &[
+            ("LC_ALL", "tr_TR.UTF-8"),
+            ("LANG", "de_DE.UTF-8"),
+            ("TZ", "Asia/Tokyo"),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let one = tree(&first.path().join("generated"));
+    assert_eq!(one, tree(&second.path().join("generated")));
+    // A second run changes nothing, byte for byte.
+    let (code, stdout, _) = trustgen(&["gen", SPEC], first.path());
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("0 created, 0 updated, 0 removed, 8 unchanged"),
+        "{stdout}"
+    );
+    assert_eq!(one, tree(&first.path().join("generated")));
+}
+
+#[test]
+fn check_is_clean_after_gen_and_shows_diffs_after_a_spec_change() {
+    let dir = workspace("dev-and-prod.toml");
+    let (code, stdout, stderr) = trustgen(&["gen", SPEC, "--check"], dir.path());
+    assert_eq!(code, 1, "a missing tree is stale: {stderr}");
+    assert!(stdout.contains("+++ b/terraform/dev.tf"), "{stdout}");
+    assert!(
+        !dir.path().join("generated").exists(),
+        "--check writes nothing"
+    );
+
+    assert_eq!(trustgen(&["gen", SPEC], dir.path()).0, 0);
+    let (code, stdout, stderr) = trustgen(&["gen", SPEC, "--check"], dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("up to date"), "{stdout}");
+
+    let before = tree(&dir.path().join("generated"));
+    edit(
+        &dir.path().join(SPEC),
+        "payments-api:1.4.2\"\nport_mappings",
+        "payments-api:1.5.0\"\nport_mappings",
+    );
+    let (code, stdout, stderr) = trustgen(&["gen", SPEC, "--check"], dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("--- a/cloudformation/dev/tasks.yaml\n+++ b/cloudformation/dev/tasks.yaml"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "-          Image: \"111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments-api:1.4.2\""
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "+          Image: \"111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments-api:1.5.0\""
+        ),
+        "{stdout}"
+    );
+    assert!(stderr.contains("run `trustgen gen`"), "{stderr}");
+    assert_eq!(
+        before,
+        tree(&dir.path().join("generated")),
+        "--check writes nothing"
+    );
+}
+
+#[test]
+fn stale_files_go_and_foreign_files_stay() {
+    let dir = workspace("dev-and-prod.toml");
+    let out = dir.path().join("generated");
+    assert_eq!(trustgen(&["gen", SPEC], dir.path()).0, 0);
+    std::fs::write(out.join("NOTES.md"), "ours").unwrap_or_else(|e| panic!("{e}"));
+    // Drop the prod account and its task: its files must go, and its now-empty directory.
+    let spec = dir.path().join(SPEC);
+    let text = std::fs::read_to_string(&spec).unwrap_or_default();
+    let start = text.find("[tasks.api-prod]").unwrap_or(0);
+    let end = text
+        .find("# A worker that only exists in dev")
+        .unwrap_or(text.len());
+    let text = format!("{}{}", &text[..start], &text[end..]);
+    let text = text.replace("[accounts.prod]\nid = \"555566667777\"\nenv = \"prod\"\nregion = \"eu-central-1\"\ndeploy_role_arn = \"arn:aws:iam::555566667777:role/infra-deployer\"\n", "");
+    std::fs::write(&spec, text).unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, stderr) = trustgen(&["gen", SPEC], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("2 removed"), "{stdout}");
+    assert!(!out.join("cloudformation/prod").exists());
+    assert!(!out.join("terraform/prod.tf").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("NOTES.md")).unwrap_or_default(),
+        "ours"
+    );
+    assert_eq!(trustgen(&["gen", SPEC, "--check"], dir.path()).0, 0);
+}
+
+#[test]
+fn hand_edits_are_reported_not_overwritten_unless_forced() {
+    let dir = workspace("dev-and-prod.toml");
+    let out = dir.path().join("generated");
+    assert_eq!(trustgen(&["gen", SPEC], dir.path()).0, 0);
+    edit(
+        &out.join("terraform/prod.tf"),
+        "max_session_duration = 3600",
+        "max_session_duration = 43200",
+    );
+    edit(
+        &dir.path().join(SPEC),
+        "cost-center = \"cc-1234\"",
+        "cost-center = \"cc-9999\"",
+    );
+    let before = tree(&out);
+    let (code, _, stderr) = trustgen(&["gen", SPEC], dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("terraform/prod.tf: edited by hand since trustgen generated it"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(
+        before,
+        tree(&out),
+        "nothing may change while a conflict stands"
+    );
+    let (code, stdout, _) = trustgen(&["gen", SPEC, "--check"], dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("-  max_session_duration = 43200"),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) = trustgen(&["gen", SPEC, "--force"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("overwrote terraform/prod.tf"), "{stdout}");
+    assert_eq!(trustgen(&["gen", SPEC, "--check"], dir.path()).0, 0);
+}
+
+#[test]
+fn files_trustgen_did_not_write_are_never_touched_without_force() {
+    let dir = workspace("tagged-dev-account.toml");
+    let out = dir.path().join("generated/terraform");
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(out.join("dev.tf"), "# my own terraform\n").unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(&["gen", "examples/tagged-dev-account.toml"], dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("terraform/dev.tf: not generated by trustgen"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("dev.tf")).unwrap_or_default(),
+        "# my own terraform\n"
+    );
+
+    // A manifest naming a path outside the output directory is refused, nothing removed.
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("generated/trustgen.lock.json"),
+        r#"{"files": [{"path": "../victim.txt", "sha256": "x"}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(
+        &["gen", "examples/tagged-dev-account.toml", "--force"],
+        dir.path(),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("not a path inside the output directory"),
+        "{stderr}"
+    );
+    assert!(victim.exists());
+}
+
+fn large_spec(image_tag: &str) -> String {
+    let mut text = String::from("version = 1\n[project]\nname = \"big\"\nregion = \"eu-west-1\"\n[accounts.dev]\nid = \"111122223333\"\nenv = \"dev\"\n[accounts.prod]\nid = \"555566667777\"\nenv = \"prod\"\n[dev_access]\nmode = \"tagged\"\n[developers]\nattach_to_roles = [\"Developer\"]\n");
+    for i in 0..800 {
+        let account = if i % 2 == 0 { "prod" } else { "dev" };
+        text.push_str(&format!(
+            "[tasks.svc{i}]\naccount = \"{account}\"\ncpu = 256\nmemory = 512\n[[tasks.svc{i}.statements]]\nactions = [\"s3:GetObject\"]\nresources = [\"arn:aws:s3:::bucket-{i}/*\"]\n[[tasks.svc{i}.containers]]\nname = \"app\"\nimage = \"nginx:{image_tag}\"\n"
+        ));
+    }
+    text
+}
+
+/// Every file the manifest lists exists with the listed hash.
+fn manifest_consistent(out: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(out.join("trustgen.lock.json")) else {
+        return false;
+    };
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    manifest["files"].as_array().is_some_and(|files| {
+        files.iter().all(|file| {
+            let path = out.join(file["path"].as_str().unwrap_or_default());
+            std::fs::read(path).is_ok_and(|bytes| {
+                Some(trustgen::output::sha256_hex(&bytes).as_str()) == file["sha256"].as_str()
+            })
+        })
+    })
+}
+
+#[test]
+fn a_killed_gen_leaves_the_previous_output_complete_or_a_journal_the_next_gen_completes() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = dir.path().join("big.toml");
+    let out = dir.path().join("generated");
+    std::fs::write(&spec, large_spec("1.0")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trustgen(&["gen", "big.toml"], dir.path()).0, 0);
+    let old_tree = tree(&out);
+    std::fs::write(&spec, large_spec("2.0")).unwrap_or_else(|e| panic!("{e}"));
+    let mut outcomes = BTreeMap::new();
+    for delay_ms in [5u64, 40, 120, 250, 400, 550, 700, 850, 1000, 1500] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trustgen"))
+            .args(["gen", "big.toml"])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let finished = child.wait().is_ok_and(|status| status.success());
+        let pending = out.join(trustgen::output::PENDING_NAME).exists();
+        let state = if finished {
+            "finished"
+        } else if pending {
+            "killed after commit"
+        } else {
+            "killed before commit"
+        };
+        *outcomes.entry(state).or_insert(0) += 1;
+        if !pending {
+            assert!(
+                manifest_consistent(&out),
+                "after a kill at {delay_ms} ms the manifest must describe the files"
+            );
+        }
+        if state == "killed before commit" {
+            let now: BTreeMap<_, _> = tree(&out)
+                .into_iter()
+                .filter(|(p, _)| !p.ends_with(".trustgen-tmp"))
+                .collect();
+            assert_eq!(
+                now, old_tree,
+                "a gen killed at {delay_ms} ms changed the previous output"
+            );
+        }
+        if state == "finished" {
+            break;
+        }
+    }
+    eprintln!("kill outcomes: {outcomes:?}");
+    assert!(
+        outcomes.contains_key("killed before commit"),
+        "no kill landed mid-run: {outcomes:?}"
+    );
+    // The next gen completes or undoes whatever was interrupted.
+    let (code, _, stderr) = trustgen(&["gen", "big.toml"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!tree(&out)
+        .keys()
+        .any(|p| p.ends_with(".trustgen-tmp") || p.ends_with(trustgen::output::PENDING_NAME)));
+    assert_eq!(trustgen(&["gen", "big.toml", "--check"], dir.path()).0, 0);
+    assert!(manifest_consistent(&out));
+}
+
+#[test]
+fn dumped_templates_are_a_faithful_starting_point() {
+    let dir = workspace("organisation-two-way.toml");
+    let spec = "examples/organisation-two-way.toml";
+    let (code, stdout, stderr) = trustgen(&["templates", "--dump", "my-templates"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("wrote 7 templates"), "{stdout}");
+    assert_eq!(
+        trustgen(&["templates", "--dump", "my-templates"], dir.path()).0,
+        2,
+        "no silent overwrite"
+    );
+    assert_eq!(trustgen(&["gen", spec, "-o", "embedded"], dir.path()).0, 0);
+    assert_eq!(
+        trustgen(
+            &["gen", spec, "-o", "dumped", "--templates", "my-templates"],
+            dir.path()
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        tree(&dir.path().join("embedded")),
+        tree(&dir.path().join("dumped"))
+    );
+}
+
+#[test]
+fn stdout_streams_one_format_and_writes_nothing() {
+    let dir = workspace("cross-account-pair.toml");
+    let spec = "examples/cross-account-pair.toml";
+    let (code, stdout, stderr) = trustgen(
+        &["gen", spec, "--stdout", "--format", "cloudformation"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout.matches("\n--- # cloudformation/").count()
+            + usize::from(stdout.starts_with("--- # cloudformation/")),
+        2,
+        "{stdout}"
+    );
+    let (code, stdout, _) = trustgen(
+        &["gen", spec, "--stdout", "--format", "terraform"],
+        dir.path(),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("# ---- terraform/destination.tf ----"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = trustgen(&["gen", spec, "--stdout"], dir.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--format"), "{stderr}");
+    assert!(!dir.path().join("generated").exists());
+}

@@ -56,6 +56,11 @@ impl SourceFile {
 
 /// Parses the spec's TOML into typed form. Syntax and type errors come back located.
 pub fn load(source: &SourceFile) -> Result<Spec, Vec<Diagnostic>> {
+    let problems = super::structure::check(&source.text);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    // The structural check follows the same schema serde reads; this is the backstop.
     toml::from_str::<Spec>(&source.text).map_err(|error| vec![toml_error(&error)])
 }
 
@@ -194,8 +199,12 @@ mod tests {
         let errors = load(&SourceFile::new("s.toml", text))
             .err()
             .unwrap_or_default();
-        assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].code, "unknown-key");
-        assert_eq!(errors[0].help.as_deref(), Some("did you mean `name`?"));
+        let unknown = errors.iter().find(|d| d.code == "unknown-key");
+        assert_eq!(
+            unknown.and_then(|d| d.help.as_deref()),
+            Some("did you mean `name`?")
+        );
+        // The missing `name` and `accounts` are reported in the same run.
+        assert_eq!(errors.iter().filter(|d| d.code == "missing-key").count(), 2);
     }
 }

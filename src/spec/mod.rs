@@ -4,26 +4,35 @@
 //! values and `model` resolves them. Maps are `IndexMap` so output follows spec order.
 
 mod load;
+pub mod schema;
+mod structure;
 
 pub use load::{load, SourceFile};
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// A whole spec file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Spec format version; only `1` exists.
+    #[schemars(range(min = 1, max = 1))]
     pub version: i64,
+    /// Project-wide settings.
     pub project: Project,
     /// Accounts by their name in this spec.
     pub accounts: IndexMap<String, Account>,
+    /// Which accounts developers may reach, and how.
     #[serde(default)]
     pub dev_access: DevAccess,
+    /// IAM quotas, where they were raised for the accounts.
     #[serde(default)]
     pub limits: Limits,
+    /// The developer side: policy and optional bootstrap role, in each dev-access account.
     pub developers: Option<Developers>,
+    /// The per-account ECS task execution role.
     #[serde(default)]
     pub execution_role: ExecutionRole,
     /// ECS tasks by name.
@@ -34,21 +43,26 @@ pub struct Spec {
     pub roles: IndexMap<String, TrustedRole>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
+    /// Required, [a-z0-9-]; the default prefix of generated names.
     pub name: String,
+    /// aws (default), aws-cn or aws-us-gov; every ARN in the spec must be in it.
     #[serde(default)]
     pub partition: Partition,
+    /// Default region of every account.
     pub region: Option<String>,
+    /// Formats `gen` writes; default both.
     pub formats: Option<Vec<Format>>,
+    /// Tags put on every generated role.
     #[serde(default)]
     pub tags: IndexMap<String, String>,
     /// Retention of the `/ecs/<family>` log groups; unset keeps logs forever.
     pub log_retention_days: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 pub enum Partition {
     #[default]
     #[serde(rename = "aws")]
@@ -59,23 +73,27 @@ pub enum Partition {
     AwsUsGov,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Cloudformation,
     Terraform,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
+    /// The 12-digit account id, written as a string.
     pub id: String,
+    /// Free text; dev access applies only where it is listed in dev_access.environments.
     pub env: String,
+    /// Overrides the project region.
     pub region: Option<String>,
+    /// Role in this account that Terraform assumes to deploy.
     pub deploy_role_arn: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DevMode {
     #[default]
@@ -85,16 +103,21 @@ pub enum DevMode {
     Simulate,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DevAccess {
+    /// none (default), tagged or extended.
     #[serde(default)]
     pub mode: DevMode,
+    /// Account envs with developer access; default ["dev"].
     #[serde(default = "default_dev_environments")]
     pub environments: Vec<String>,
+    /// Tagged mode: the tag on dev task roles; default env=dev.
     pub tag: Option<Tag>,
+    /// Extended mode: exact developer principal ARNs; empty trusts the account root.
     #[serde(default)]
     pub principals: Vec<String>,
+    /// Require aws:MultiFactorAuthPresent on every developer statement.
     #[serde(default)]
     pub require_mfa: bool,
     #[serde(default = "default_session_duration")]
@@ -114,7 +137,7 @@ impl Default for DevAccess {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tag {
     pub key: String,
@@ -130,11 +153,13 @@ impl Default for Tag {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
+    /// 2048 (default) up to 4096 where the quota was raised.
     #[serde(default = "default_trust_policy_chars")]
     pub trust_policy_chars: i64,
+    /// 10 (default) up to 20 where the quota was raised.
     #[serde(default = "default_managed_policies_per_role")]
     pub managed_policies_per_role: i64,
 }
@@ -148,19 +173,25 @@ impl Default for Limits {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Developers {
+    /// Name of the developer policy; default developer-assume-task-roles.
     #[serde(default = "default_developer_policy_name")]
     pub policy_name: String,
+    /// Existing roles, by name, to attach the developer policy to.
     #[serde(default)]
     pub attach_to_roles: Vec<String>,
+    /// Existing groups, by name.
     #[serde(default)]
     pub attach_to_groups: Vec<String>,
+    /// Existing users, by name.
     #[serde(default)]
     pub attach_to_users: Vec<String>,
+    /// Create a developer role that the trusted accounts may assume.
     #[serde(default)]
     pub create_role: bool,
+    /// Name of that role; default developer.
     #[serde(default = "default_developer_role_name")]
     pub role_name: String,
     /// Names of accounts in this spec whose principals may assume the developer role.
@@ -171,7 +202,7 @@ pub struct Developers {
 }
 
 /// The per-account role ECS uses to pull images, write logs and read secrets.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecutionRole {
     /// Role name; default `<project>-ecs-execution`.
@@ -181,7 +212,7 @@ pub struct ExecutionRole {
     pub source_guard: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 pub enum Compatibility {
     #[default]
     #[serde(rename = "FARGATE")]
@@ -190,20 +221,27 @@ pub enum Compatibility {
     Ec2,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Task {
+    /// The account it runs in (a key of [accounts]).
     pub account: String,
+    /// Default <project>-<task>.
     pub role_name: Option<String>,
+    /// Task definition family; default <project>-<task>.
     pub family: Option<String>,
     pub path: Option<String>,
+    /// Task-level CPU units; Fargate needs cpu and memory in a valid pair.
     pub cpu: Option<i64>,
     pub memory: Option<i64>,
+    /// FARGATE (default) or EC2.
     #[serde(default)]
     pub compatibility: Compatibility,
     #[serde(default)]
     pub managed_policies: Vec<String>,
+    /// Permissions boundary policy ARN.
     pub permissions_boundary: Option<String>,
+    /// Roles outside this spec the task may sts:AssumeRole.
     #[serde(default)]
     pub assume_role_arns: Vec<String>,
     /// KMS keys that encrypt this task's secrets; the execution role may decrypt with them.
@@ -211,13 +249,15 @@ pub struct Task {
     pub secrets_kms_keys: Vec<String>,
     #[serde(default)]
     pub tags: IndexMap<String, String>,
+    /// Inline permissions of the task role.
     #[serde(default)]
     pub statements: Vec<Statement>,
+    /// Container definitions; at least one, one of them essential.
     #[serde(default)]
     pub containers: Vec<Container>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 pub enum Effect {
     #[default]
     Allow,
@@ -227,39 +267,48 @@ pub enum Effect {
 /// Condition block in IAM JSON shape: operator -> key -> value(s).
 pub type Condition = IndexMap<String, IndexMap<String, serde_json::Value>>;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
     pub sid: Option<String>,
     #[serde(default)]
     pub effect: Effect,
+    /// service:Action, wildcards allowed.
     pub actions: Vec<String>,
+    /// ARNs, or "*".
     pub resources: Vec<String>,
+    /// IAM condition block: operator -> key -> value(s).
     pub condition: Option<Condition>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Container {
     pub name: String,
+    /// Image reference.
     pub image: String,
     #[serde(default = "default_true")]
     pub essential: bool,
     pub cpu: Option<i64>,
     pub memory: Option<i64>,
+    /// Command override.
     #[serde(default)]
     pub command: Vec<String>,
+    /// Container ports (tcp).
     #[serde(default)]
     pub port_mappings: Vec<i64>,
+    /// Environment variables.
     #[serde(default)]
     pub environment: IndexMap<String, String>,
+    /// Variable name -> SSM parameter or Secrets Manager secret ARN.
     #[serde(default)]
     pub secrets: IndexMap<String, String>,
+    /// awslogs to /ecs/<family> (default true).
     #[serde(default = "default_true")]
     pub logs: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TrustPrincipal {
     #[default]
@@ -268,13 +317,16 @@ pub enum TrustPrincipal {
 }
 
 /// `[roles.NAME]`: a role in some account that ECS task roles assume.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrustedRole {
     pub account: String,
+    /// Tasks whose roles may assume this role.
     #[serde(default)]
     pub trusted_tasks: Vec<String>,
+    /// Adds StringEquals sts:ExternalId to the trust policy.
     pub external_id: Option<String>,
+    /// role (default) or account-with-arn-condition.
     #[serde(default)]
     pub trust_principal: TrustPrincipal,
     pub path: Option<String>,

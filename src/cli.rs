@@ -25,6 +25,8 @@ pub enum Command {
     Init(InitArgs),
     /// Work with the embedded templates (see docs/templates.md).
     Templates(TemplatesArgs),
+    /// Print the JSON Schema of the spec (committed as schemas/trustgen.schema.json).
+    Schema,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -57,6 +59,9 @@ pub struct GenArgs {
     /// Print one format's files to standard output instead of writing them.
     #[arg(long)]
     pub stdout: bool,
+    /// Treat warnings as errors (exit 2, nothing written).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,11 +74,26 @@ pub struct TemplatesArgs {
     pub force: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// The spec file.
     #[arg(default_value = "trustgen.toml")]
     pub spec: PathBuf,
+    /// Print, per role, its trust policy and inline policy sizes against IAM's limits.
+    #[arg(long)]
+    pub sizes: bool,
+    /// `json`: one JSON object per diagnostic line (file, line, column, severity, code, message) for CI annotations.
+    #[arg(long, value_enum, default_value = "human")]
+    pub message_format: MessageFormat,
+    /// Treat warnings as errors (exit 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, clap::Args)]

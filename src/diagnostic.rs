@@ -143,6 +143,34 @@ pub fn render(
     out
 }
 
+/// A diagnostic as one JSON object, for CI annotations.
+pub fn to_json(
+    diagnostic: &Diagnostic,
+    file: &str,
+    source: &str,
+    span: Option<Range<usize>>,
+) -> serde_json::Value {
+    let (line, column, end_line, end_column) = match &span {
+        Some(span) => {
+            let (line, column) = line_col(source, span.start);
+            let (end_line, end_column) = line_col(source, span.end);
+            (Some(line), Some(column), Some(end_line), Some(end_column))
+        }
+        None => (None, None, None, None),
+    };
+    serde_json::json!({
+        "file": file,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "severity": match diagnostic.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "help": diagnostic.help,
+    })
+}
+
 /// The closest candidate to `given` by edit distance, if it is close enough to be a typo.
 pub fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let given_lower = given.to_ascii_lowercase();

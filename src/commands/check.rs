@@ -1,30 +1,125 @@
-//! `trustgen check`: validate only.
+//! `trustgen check`: validate only; optionally show how close each role is to IAM's limits.
 
-use super::{load, Outcome};
-use crate::cli::CheckArgs;
+use std::fmt::Write as _;
+
+use super::{load, render_diagnostics, Outcome, EXIT_INVALID};
+use crate::cli::{CheckArgs, MessageFormat};
+use crate::model::Model;
+use crate::spec::Spec;
+
+const INLINE_POLICIES_CHARS: usize = 10_240;
 
 pub fn run(args: &CheckArgs) -> Outcome {
-    match load(&args.spec) {
-        Ok(loaded) => {
-            let roles: usize = loaded
-                .model
-                .accounts
-                .iter()
-                .map(|a| a.roles().count())
-                .sum();
-            Outcome::ok(format!(
-                "{}: ok ({} accounts with resources, {} roles, {} task definitions)\n",
-                loaded.source.name,
-                loaded.model.accounts.len(),
-                roles,
-                loaded
-                    .model
-                    .accounts
-                    .iter()
-                    .map(|a| a.task_definitions.len())
-                    .sum::<usize>()
-            ))
-        }
-        Err(outcome) => outcome,
+    let loaded = match load(&args.spec, args.message_format) {
+        Ok(loaded) => loaded,
+        Err(outcome) => return outcome,
+    };
+    let rendered = render_diagnostics(&loaded.source, &loaded.warnings, args.message_format);
+    let (mut stdout, mut stderr) = match args.message_format {
+        MessageFormat::Human => (String::new(), rendered),
+        MessageFormat::Json => (rendered, String::new()),
+    };
+    if args.sizes {
+        stdout.push_str(&sizes(&loaded.spec, &loaded.model, args.message_format));
     }
+    if args.deny_warnings && !loaded.warnings.is_empty() {
+        if args.message_format == MessageFormat::Human {
+            let _ = writeln!(
+                stderr,
+                "\n{} warnings in {}, denied by --deny-warnings",
+                loaded.warnings.len(),
+                loaded.source.name
+            );
+        }
+        return Outcome {
+            code: EXIT_INVALID,
+            stdout,
+            stderr,
+        };
+    }
+    if args.message_format == MessageFormat::Human {
+        let roles: usize = loaded
+            .model
+            .accounts
+            .iter()
+            .map(|a| a.roles().count())
+            .sum();
+        let definitions: usize = loaded
+            .model
+            .accounts
+            .iter()
+            .map(|a| a.task_definitions.len())
+            .sum();
+        let _ = writeln!(
+            stdout,
+            "{}: ok ({} accounts with resources, {roles} roles, {definitions} task definitions, {} warnings)",
+            loaded.source.name,
+            loaded.model.accounts.len(),
+            loaded.warnings.len()
+        );
+    }
+    Outcome {
+        code: 0,
+        stdout,
+        stderr,
+    }
+}
+
+/// Per role: trust policy and inline policy characters (whitespace excluded, as IAM counts)
+/// and managed policy attachments, each against its limit.
+fn sizes(spec: &Spec, model: &Model, format: MessageFormat) -> String {
+    let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
+    let managed_limit = usize::try_from(spec.limits.managed_policies_per_role).unwrap_or(10);
+    let mut rows = Vec::new();
+    for account in &model.accounts {
+        for role in account.roles() {
+            let inline: usize = role.inline_policies.iter().map(|p| p.document.size()).sum();
+            rows.push((
+                account.name.as_str(),
+                role.name.as_str(),
+                role.trust_policy.size(),
+                inline,
+                role.managed_policy_arns.len(),
+            ));
+        }
+    }
+    let mut out = String::new();
+    if format == MessageFormat::Json {
+        for (account, role, trust, inline, managed) in rows {
+            let row = serde_json::json!({
+                "account": account, "role": role,
+                "trust_policy_chars": trust, "trust_policy_limit": trust_limit,
+                "inline_policies_chars": inline, "inline_policies_limit": INLINE_POLICIES_CHARS,
+                "managed_policies": managed, "managed_policies_limit": managed_limit,
+            });
+            let _ = writeln!(out, "{row}");
+        }
+        return out;
+    }
+    let percent = |used: usize, limit: usize| used * 100 / limit.max(1);
+    let width = rows
+        .iter()
+        .map(|r| r.0.len() + r.1.len() + 1)
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>16}  {:>18}  {:>8}",
+        "role", "trust policy", "inline policies", "managed"
+    );
+    for (account, role, trust, inline, managed) in rows {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>16}  {:>18}  {:>8}",
+            format!("{account}/{role}"),
+            format!("{trust}/{trust_limit} {:>3}%", percent(trust, trust_limit)),
+            format!(
+                "{inline}/{INLINE_POLICIES_CHARS} {:>3}%",
+                percent(inline, INLINE_POLICIES_CHARS)
+            ),
+            format!("{managed}/{managed_limit}"),
+        );
+    }
+    out
 }

@@ -13,11 +13,35 @@ pub fn run(args: &GenArgs) -> Outcome {
         Ok(generated) => generated,
         Err(outcome) => return outcome,
     };
-    if args.stdout {
-        return to_stdout(&generated.files, &generated.formats);
+    if args.deny_warnings && !generated.warnings.is_empty() {
+        return Outcome::fail(
+            EXIT_INVALID,
+            format!(
+                "{}\nwarnings denied by --deny-warnings: nothing was written\n",
+                generated.warnings
+            ),
+        );
     }
-    let mut files = generated.files;
-    files.push(generated.manifest.file());
+    let mut outcome = run_generated(
+        args,
+        generated.files,
+        &generated.formats,
+        generated.manifest.file(),
+    );
+    outcome.stderr = generated.warnings + &outcome.stderr;
+    outcome
+}
+
+fn run_generated(
+    args: &GenArgs,
+    mut files: Vec<GeneratedFile>,
+    formats: &[Format],
+    manifest: GeneratedFile,
+) -> Outcome {
+    if args.stdout {
+        return to_stdout(&files, formats);
+    }
+    files.push(manifest);
     if args.check {
         return check(args, &files);
     }

@@ -7,7 +7,8 @@ mod templates;
 
 use std::path::Path;
 
-use crate::cli::{Command, FormatArg};
+use crate::cli::{Command, FormatArg, MessageFormat};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 use crate::output::Manifest;
 use crate::render::{self, GeneratedFile, Provenance, Templates};
@@ -52,46 +53,72 @@ pub fn run(command: Command) -> Outcome {
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Templates(args) => templates::run(&args),
+        Command::Schema => Outcome::ok(crate::spec::schema::json_schema_text()),
     }
 }
 
-/// A spec read, validated and built.
+/// A spec read, validated and built, with its warnings.
 pub struct Loaded {
     pub source: SourceFile,
     pub spec: Spec,
     pub model: Model,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Reads, parses and validates a spec; every problem comes back rendered, exit code 2.
-pub fn load(path: &Path) -> Result<Loaded, Outcome> {
+pub fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
     let source = SourceFile::read(path)
         .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
-    let spec = spec::load(&source).map_err(|diagnostics| invalid(&source, &diagnostics))?;
+    let spec = spec::load(&source).map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
     let model = validate::validate_and_build(&spec)
-        .map_err(|diagnostics| invalid(&source, &diagnostics))?;
+        .map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
+    let warnings = validate::warnings(&spec);
     Ok(Loaded {
         source,
         spec,
         model,
+        warnings,
     })
 }
 
-fn invalid(source: &SourceFile, diagnostics: &[crate::diagnostic::Diagnostic]) -> Outcome {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        .count();
-    let mut text = source.render(diagnostics);
-    text.push_str(&format!(
-        "\n{} in {}: nothing was written\n",
-        if errors == 1 {
-            "1 error".to_string()
-        } else {
-            format!("{errors} errors")
+/// Diagnostics as the user asked for them.
+pub fn render_diagnostics(
+    source: &SourceFile,
+    diagnostics: &[Diagnostic],
+    format: MessageFormat,
+) -> String {
+    match format {
+        MessageFormat::Human => source.render(diagnostics),
+        MessageFormat::Json => source.render_json(diagnostics),
+    }
+}
+
+fn invalid(source: &SourceFile, diagnostics: &[Diagnostic], format: MessageFormat) -> Outcome {
+    let mut text = render_diagnostics(source, diagnostics, format);
+    if format == MessageFormat::Human {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        text.push_str(&format!(
+            "\n{} in {}: nothing was written\n",
+            if errors == 1 {
+                "1 error".to_string()
+            } else {
+                format!("{errors} errors")
+            },
+            source.name
+        ));
+    }
+    match format {
+        MessageFormat::Human => Outcome::fail(EXIT_INVALID, text),
+        // Machine-readable output goes to standard output, for CI tools to parse.
+        MessageFormat::Json => Outcome {
+            code: EXIT_INVALID,
+            stdout: text,
+            stderr: String::new(),
         },
-        source.name
-    ));
-    Outcome::fail(EXIT_INVALID, text)
+    }
 }
 
 /// Everything `gen` would write, in memory.
@@ -99,6 +126,8 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     pub manifest: Manifest,
     pub formats: Vec<Format>,
+    /// Rendered warnings, empty when there are none.
+    pub warnings: String,
 }
 
 /// Parse, validate, build and render a spec without touching the disk.
@@ -107,7 +136,7 @@ pub fn generate(
     format: Option<FormatArg>,
     templates: Option<&Path>,
 ) -> Result<Generated, Outcome> {
-    let loaded = load(spec_path)?;
+    let loaded = load(spec_path, MessageFormat::Human)?;
     let formats = match format {
         Some(FormatArg::Cloudformation) => vec![Format::Cloudformation],
         Some(FormatArg::Terraform) => vec![Format::Terraform],
@@ -130,9 +159,15 @@ pub fn generate(
             )
         })?;
     let manifest = Manifest::new(&provenance, &loaded.source, &loaded.model, &files);
+    let warnings = if loaded.warnings.is_empty() {
+        String::new()
+    } else {
+        loaded.source.render(&loaded.warnings)
+    };
     Ok(Generated {
         files,
         manifest,
         formats,
+        warnings,
     })
 }

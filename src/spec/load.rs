@@ -44,6 +44,18 @@ impl SourceFile {
         }
     }
 
+    /// Diagnostics as JSON lines (see `diagnostic::to_json`).
+    pub fn render_json(&self, diagnostics: &[Diagnostic]) -> String {
+        diagnostics
+            .iter()
+            .map(|d| {
+                diagnostic::to_json(d, &self.name, &self.text, self.span_of(&d.location))
+                    .to_string()
+                    + "\n"
+            })
+            .collect()
+    }
+
     /// Renders diagnostics the way the terminal shows them.
     pub fn render(&self, diagnostics: &[Diagnostic]) -> String {
         diagnostics

@@ -120,6 +120,9 @@ pub struct DevAccess {
     /// Require aws:MultiFactorAuthPresent on every developer statement.
     #[serde(default)]
     pub require_mfa: bool,
+    /// Allow dev access in envs that look like production (prod, production, live).
+    #[serde(default)]
+    pub allow_production: bool,
     #[serde(default = "default_session_duration")]
     pub max_session_duration: i64,
 }
@@ -132,6 +135,7 @@ impl Default for DevAccess {
             tag: None,
             principals: Vec::new(),
             require_mfa: false,
+            allow_production: false,
             max_session_duration: default_session_duration(),
         }
     }

@@ -7,6 +7,9 @@ mod organisation;
 mod roles;
 pub mod syntax;
 mod tasks;
+mod warnings;
+
+pub use warnings::check as warnings;
 
 use crate::diagnostic::{Diagnostic, Location, PathSegment, Severity};
 use crate::model::{self, Model};

@@ -311,13 +311,15 @@ fn check_dev_access(spec: &Spec, findings: &mut Findings) {
         );
     }
     for (index, env) in dev.environments.iter().enumerate() {
-        if dev.mode != DevMode::None && PRODUCTION_ENVS.contains(&env.to_ascii_lowercase().as_str())
+        if dev.mode != DevMode::None
+            && !dev.allow_production
+            && PRODUCTION_ENVS.contains(&env.to_ascii_lowercase().as_str())
         {
             findings.error_help(
                 "dev-access-in-production",
                 path!["dev_access", "environments", index],
                 format!("dev access would apply to env `{env}`, which is production"),
-                "list only development environments",
+                "list only development environments, or set allow_production = true if you really mean it",
             );
         }
     }

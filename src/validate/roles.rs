@@ -100,7 +100,12 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
             }
         }
         for (index, statement) in role.statements.iter().enumerate() {
-            check_statement(statement, &at(path!["statements", index]), findings);
+            check_statement(
+                statement,
+                partition,
+                &at(path!["statements", index]),
+                findings,
+            );
         }
         if role.managed_policies.len() as i64 > spec.limits.managed_policies_per_role {
             findings.error_help(

@@ -8,8 +8,9 @@ use super::syntax::{self, ArnKind};
 use super::Findings;
 use crate::diagnostic::PathSegment;
 use crate::model::dev_access_for;
+use crate::model::PartitionExt;
 use crate::path;
-use crate::spec::{Compatibility, DevMode, Spec, Statement, Task};
+use crate::spec::{Compatibility, DevMode, Partition, Spec, Statement, Task};
 
 /// IAM's condition operators (without the `ForAllValues:` / `ForAnyValue:` set prefixes
 /// and the `IfExists` suffix, which any of them may take).
@@ -194,7 +195,12 @@ fn check_permissions(
 ) {
     let partition = spec.project.partition;
     for (index, statement) in task.statements.iter().enumerate() {
-        check_statement(statement, &at(path!["statements", index]), findings);
+        check_statement(
+            statement,
+            partition,
+            &at(path!["statements", index]),
+            findings,
+        );
     }
     if task.managed_policies.len() as i64 > spec.limits.managed_policies_per_role {
         findings.error_help(
@@ -230,7 +236,12 @@ fn check_permissions(
     }
 }
 
-pub fn check_statement(statement: &Statement, at: &[PathSegment], findings: &mut Findings) {
+pub fn check_statement(
+    statement: &Statement,
+    partition: Partition,
+    at: &[PathSegment],
+    findings: &mut Findings,
+) {
     let sub = |rest: Vec<PathSegment>| {
         let mut path = at.to_vec();
         path.extend(rest);
@@ -273,7 +284,20 @@ pub fn check_statement(statement: &Statement, at: &[PathSegment], findings: &mut
         );
     }
     for (index, resource) in statement.resources.iter().enumerate() {
-        if resource != "*" && syntax::parse_arn(resource).is_none() {
+        if let Some(arn) = syntax::parse_arn(resource) {
+            if arn.partition != partition.as_str() && arn.partition != "*" {
+                findings.error_help(
+                    "wrong-partition",
+                    sub(path!["resources", index]),
+                    format!(
+                        "`{resource}` is in partition `{}`, but the project's partition is `{}`",
+                        arn.partition,
+                        partition.as_str()
+                    ),
+                    format!("write arn:{}:…", partition.as_str()),
+                );
+            }
+        } else if resource != "*" {
             findings.error_help(
                 "invalid-resource",
                 sub(path!["resources", index]),

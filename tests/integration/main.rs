@@ -1,6 +1,7 @@
 //! One test binary for all integration tests (faster to build on two cores).
 
 mod cli;
+mod diagnostics;
 mod external;
 mod golden;
 mod policies;

@@ -27,11 +27,11 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
     check_limits(spec, findings);
     check_developers(spec, findings);
     if let Some(name) = &spec.execution_role.name {
-        if !syntax::is_role_name(name) {
+        if let Some(problem) = syntax::role_name_problem(name) {
             findings.error_help(
                 "invalid-role-name",
                 path!["execution_role", "name"],
-                format!("`{name}` is not a valid IAM role name"),
+                format!("role name `{name}` {problem}"),
                 "use 1-64 of A-Z a-z 0-9 + = , . @ _ -",
             );
         }
@@ -394,11 +394,11 @@ fn check_developers(spec: &Spec, findings: &mut Findings) {
             "1-128 of A-Z a-z 0-9 + = , . @ _ -",
         );
     }
-    if !syntax::is_role_name(&developers.role_name) {
+    if let Some(problem) = syntax::role_name_problem(&developers.role_name) {
         findings.error_help(
             "invalid-role-name",
             path!["developers", "role_name"],
-            format!("`{}` is not a valid IAM role name", developers.role_name),
+            format!("role name `{}` {problem}", developers.role_name),
             "1-64 of A-Z a-z 0-9 + = , . @ _ -",
         );
     }

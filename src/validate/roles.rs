@@ -18,11 +18,11 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
             path.extend(rest);
             path
         };
-        if !syntax::is_role_name(name) {
+        if let Some(problem) = syntax::role_name_problem(name) {
             findings.key_error(
                 "invalid-role-name",
                 path!["roles", name],
-                format!("`{name}` is not a valid IAM role name"),
+                format!("role name `{name}` {problem}"),
                 "the table key is the role's name: 1-64 of A-Z a-z 0-9 + = , . @ _ -",
             );
         }
@@ -65,15 +65,24 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
             }
         }
         if let Some(external_id) = &role.external_id {
-            let valid = (2..=1224).contains(&external_id.len())
-                && external_id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c));
-            if !valid {
+            let length = external_id.chars().count();
+            let bad = external_id
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c)));
+            let problem = match bad {
+                _ if !(2..=1224).contains(&length) => Some(format!(
+                    "the external id has {length} characters; STS allows 2 to 1224"
+                )),
+                Some(c) => Some(format!(
+                    "the external id contains `{c}`, which STS does not accept"
+                )),
+                None => None,
+            };
+            if let Some(problem) = problem {
                 findings.error_help(
                     "invalid-external-id",
                     at(path!["external_id"]),
-                    "the external id is not one STS accepts",
+                    problem,
                     "2-1224 characters of A-Z a-z 0-9 _ + = , . @ : / -",
                 );
             }

@@ -7,9 +7,15 @@ pub fn is_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Role and user names: 1-64 of `[A-Za-z0-9+=,.@_-]`.
-pub fn is_role_name(name: &str) -> bool {
-    (1..=64).contains(&name.len()) && name.chars().all(is_iam_name_char)
+/// What is wrong with a role name, with the numbers: `None` when IAM accepts it.
+pub fn role_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    if !(1..=64).contains(&length) {
+        return Some(format!("has {length} characters; IAM allows 1 to 64"));
+    }
+    name.chars()
+        .find(|c| !is_iam_name_char(*c))
+        .map(|c| format!("contains `{c}`, which IAM does not allow in role names"))
 }
 
 /// Policy, group and user names: 1-128 of `[A-Za-z0-9+=,.@_-]`.

@@ -100,15 +100,15 @@ fn check_identity(spec: &Spec, name: &str, task: &Task, findings: &mut Findings)
         .role_name
         .clone()
         .unwrap_or_else(|| default_name.clone());
-    if !syntax::is_role_name(&role_name) {
+    if let Some(problem) = syntax::role_name_problem(&role_name) {
         let (at, what) = match task.role_name {
             Some(_) => (
                 path!["tasks", name, "role_name"],
-                format!("`{role_name}` is not a valid IAM role name"),
+                format!("role name `{role_name}` {problem}"),
             ),
             None => (
                 path!["tasks", name],
-                format!("the default role name `{role_name}` is not a valid IAM role name"),
+                format!("the default role name `{role_name}` {problem}"),
             ),
         };
         findings.error_help(

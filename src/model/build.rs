@@ -113,22 +113,20 @@ fn build_account(context: &AccountContext<'_>) -> Account {
         .iter()
         .filter(|(_, task)| task.account == context.name)
         .collect();
-    let execution_role =
-        (!task_specs.is_empty()).then(|| tasks::execution_role(context, &task_specs));
+    let (execution_roles, shard_of_task) = tasks::execution_roles(context, &task_specs);
     let task_roles: Vec<_> = task_specs
         .iter()
         .map(|(name, task)| tasks::task_role(context, name, task))
         .collect();
-    let task_definitions = match &execution_role {
-        Some(execution) => task_specs
-            .iter()
-            .zip(&task_roles)
-            .map(|((name, task), role)| {
-                tasks::task_definition(context, name, task, role, execution)
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let task_definitions = task_specs
+        .iter()
+        .zip(&task_roles)
+        .zip(&shard_of_task)
+        .filter_map(|(((name, task), role), shard)| {
+            let execution = execution_roles.get(*shard)?;
+            Some(tasks::task_definition(context, name, task, role, execution))
+        })
+        .collect();
     let (developer_policy, developer_role) = developers::build(context, &task_roles);
     let trusted_roles = context
         .spec
@@ -145,7 +143,7 @@ fn build_account(context: &AccountContext<'_>) -> Account {
         deploy_role_arn: context.account.deploy_role_arn.clone(),
         dev_access: context.dev_access,
         task_roles,
-        execution_role,
+        execution_roles,
         task_definitions,
         developer_policy,
         developer_role,

@@ -39,7 +39,9 @@ pub struct Account {
     /// `Extended` or `Tagged` where developers may assume task roles, else `None`.
     pub dev_access: DevMode,
     pub task_roles: Vec<Role>,
-    pub execution_role: Option<Role>,
+    /// Usually one; more only when one role's inline policy could not name every secret
+    /// the account's containers read (IAM's 10,240-character limit).
+    pub execution_roles: Vec<Role>,
     pub task_definitions: Vec<TaskDefinition>,
     pub developer_policy: Option<ManagedPolicy>,
     pub developer_role: Option<Role>,
@@ -49,7 +51,7 @@ pub struct Account {
 
 impl Account {
     pub fn has_tasks_stack(&self) -> bool {
-        !self.task_roles.is_empty() || self.execution_role.is_some()
+        !self.task_roles.is_empty() || !self.execution_roles.is_empty()
     }
 
     pub fn has_developers_stack(&self) -> bool {
@@ -64,7 +66,7 @@ impl Account {
     pub fn roles(&self) -> impl Iterator<Item = &Role> {
         self.task_roles
             .iter()
-            .chain(self.execution_role.iter())
+            .chain(self.execution_roles.iter())
             .chain(self.developer_role.iter())
             .chain(self.trusted_roles.iter())
     }
@@ -76,7 +78,8 @@ impl Account {
 pub enum RoleKind {
     /// The task role of the named task.
     Task(String),
-    Execution,
+    /// Execution role shard, numbered from 1.
+    Execution(usize),
     Developer,
     /// A `[roles.NAME]` role that the listed tasks' roles assume.
     Trusted,

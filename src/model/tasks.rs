@@ -115,13 +115,54 @@ pub fn user_statement(statement: &spec::Statement) -> Statement {
     }
 }
 
-pub fn execution_role(context: &AccountContext<'_>, tasks: &[(&String, &spec::Task)]) -> Role {
+/// The account's execution role(s) and, per task, the index of the one it uses. Tasks are
+/// taken in spec order; a new role starts only when the secrets policy of the current one
+/// would pass IAM's inline limit, so every role still reads exactly its tasks' secrets.
+pub fn execution_roles(
+    context: &AccountContext<'_>,
+    tasks: &[(&String, &spec::Task)],
+) -> (Vec<Role>, Vec<usize>) {
+    const INLINE_LIMIT: usize = 10_240;
+    let mut shards: Vec<Vec<(&String, &spec::Task)>> = Vec::new();
+    let mut assignment = Vec::with_capacity(tasks.len());
+    let mut current: Vec<(&String, &spec::Task)> = Vec::new();
+    for task in tasks {
+        current.push(*task);
+        let fits = PolicyDocument::new(secret_statements(&current)).size() <= INLINE_LIMIT;
+        if !fits && current.len() > 1 {
+            current.pop();
+            shards.push(std::mem::take(&mut current));
+            current.push(*task);
+        }
+        assignment.push(shards.len());
+    }
+    if !current.is_empty() {
+        shards.push(current);
+    }
+    let roles = shards
+        .iter()
+        .enumerate()
+        .map(|(index, shard)| execution_role(context, index + 1, shard))
+        .collect();
+    (roles, assignment)
+}
+
+fn execution_role(
+    context: &AccountContext<'_>,
+    shard: usize,
+    tasks: &[(&String, &spec::Task)],
+) -> Role {
     let partition = context.partition();
     let settings = &context.spec.execution_role;
-    let name = settings
+    let base = settings
         .name
         .clone()
         .unwrap_or_else(|| format!("{}-ecs-execution", context.spec.project.name));
+    let name = if shard == 1 {
+        base
+    } else {
+        format!("{base}-{shard}")
+    };
     let path = "/".to_string();
     let statements = secret_statements(tasks);
     let inline_policies = if statements.is_empty() {
@@ -133,7 +174,7 @@ pub fn execution_role(context: &AccountContext<'_>, tasks: &[(&String, &spec::Ta
         }]
     };
     Role {
-        kind: RoleKind::Execution,
+        kind: RoleKind::Execution(shard),
         arn: partition.role_arn(context.id(), &path, &name),
         name,
         path,

@@ -80,23 +80,33 @@ impl Manifest {
         let stages = STAGES
             .iter()
             .filter_map(|(stack, why)| {
-                let stacks: Vec<StackEntry> = model
-                    .accounts
-                    .iter()
-                    .filter_map(|account| {
-                        let template = format!("cloudformation/{}/{stack}.yaml", account.name);
-                        files
-                            .iter()
-                            .any(|f| f.path == template)
-                            .then(|| StackEntry {
-                                account: account.name.clone(),
-                                account_id: account.id.clone(),
-                                region: account.region.clone(),
-                                stack_name: format!("{}-{stack}", model.project),
-                                template,
-                            })
-                    })
-                    .collect();
+                let mut stacks: Vec<StackEntry> = Vec::new();
+                for account in &model.accounts {
+                    // A split account's stacks: <stack>.yaml, <stack>-2.yaml, … in that order.
+                    for part in 1.. {
+                        let (template, stack_name) = if part == 1 {
+                            (
+                                format!("cloudformation/{}/{stack}.yaml", account.name),
+                                format!("{}-{stack}", model.project),
+                            )
+                        } else {
+                            (
+                                format!("cloudformation/{}/{stack}-{part}.yaml", account.name),
+                                format!("{}-{stack}-{part}", model.project),
+                            )
+                        };
+                        if !files.iter().any(|f| f.path == template) {
+                            break;
+                        }
+                        stacks.push(StackEntry {
+                            account: account.name.clone(),
+                            account_id: account.id.clone(),
+                            region: account.region.clone(),
+                            stack_name,
+                            template,
+                        });
+                    }
+                }
                 (!stacks.is_empty()).then_some((stacks, *why))
             })
             .enumerate()

@@ -24,18 +24,55 @@ pub fn render(
     for account in &model.accounts {
         let pseudo = PseudoParameters::new(model.partition, account);
         if account.has_tasks_stack() {
-            let context = tasks_context(model, account, &pseudo, provenance);
-            files.push(GeneratedFile {
-                path: format!("cloudformation/{}/tasks.yaml", account.name),
-                contents: finish(templates.render("cloudformation/tasks.yaml.tera", &context)?),
-            });
+            let costs: Vec<StackCost> = account
+                .task_definitions
+                .iter()
+                .map(|d| StackCost {
+                    resources: 2 + usize::from(d.log_group.is_some()),
+                    outputs: 2,
+                })
+                .collect();
+            let render_chunk = |chunk: &[usize], first: bool| {
+                let context = tasks_context(model, account, chunk, first, &pseudo, provenance);
+                templates
+                    .render("cloudformation/tasks.yaml.tera", &context)
+                    .map(finish)
+            };
+            files.extend(split(
+                &account.name,
+                "tasks",
+                &costs,
+                StackCost {
+                    resources: account.execution_roles.len(),
+                    outputs: account.execution_roles.len(),
+                },
+                render_chunk,
+            )?);
         }
         if account.has_trust_stack() {
-            let context = trust_context(model, account, &pseudo, provenance);
-            files.push(GeneratedFile {
-                path: format!("cloudformation/{}/trust.yaml", account.name),
-                contents: finish(templates.render("cloudformation/trust.yaml.tera", &context)?),
-            });
+            let costs = vec![
+                StackCost {
+                    resources: 1,
+                    outputs: 1
+                };
+                account.trusted_roles.len()
+            ];
+            let render_chunk = |chunk: &[usize], _: bool| {
+                let context = trust_context(model, account, chunk, &pseudo, provenance);
+                templates
+                    .render("cloudformation/trust.yaml.tera", &context)
+                    .map(finish)
+            };
+            files.extend(split(
+                &account.name,
+                "trust",
+                &costs,
+                StackCost {
+                    resources: 0,
+                    outputs: 0,
+                },
+                render_chunk,
+            )?);
         }
         if account.has_developers_stack() {
             let context = developers_context(model, account, &pseudo, provenance);
@@ -48,6 +85,72 @@ pub fn render(
         }
     }
     Ok(files)
+}
+
+/// CloudFormation's per-stack quotas; an account that needs more gets more stacks.
+const MAX_RESOURCES: usize = 500;
+const MAX_OUTPUTS: usize = 200;
+const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+
+#[derive(Debug, Clone, Copy)]
+struct StackCost {
+    resources: usize,
+    outputs: usize,
+}
+
+/// Splits items (in spec order) into stacks `<stem>.yaml`, `<stem>-2.yaml`, …: greedily by
+/// resource and output counts, then halving any chunk whose template is still over 1 MB.
+/// `fixed` is what the first stack carries besides the items (the execution role).
+fn split(
+    account: &str,
+    stem: &str,
+    costs: &[StackCost],
+    fixed: StackCost,
+    render_chunk: impl Fn(&[usize], bool) -> Result<String, String>,
+) -> Result<Vec<GeneratedFile>, String> {
+    let mut chunks: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let (mut resources, mut outputs) = (fixed.resources, fixed.outputs);
+    for (index, cost) in costs.iter().enumerate() {
+        if !current.is_empty()
+            && (resources + cost.resources > MAX_RESOURCES || outputs + cost.outputs > MAX_OUTPUTS)
+        {
+            chunks.push(std::mem::take(&mut current));
+            resources = 0;
+            outputs = 0;
+        }
+        current.push(index);
+        resources += cost.resources;
+        outputs += cost.outputs;
+    }
+    chunks.push(current);
+    let mut rendered: Vec<String> = Vec::new();
+    let mut pending: std::collections::VecDeque<Vec<usize>> = chunks.into();
+    while let Some(chunk) = pending.pop_front() {
+        let text = render_chunk(&chunk, rendered.is_empty())?;
+        if text.len() > MAX_TEMPLATE_BYTES && chunk.len() > 1 {
+            let (left, right) = chunk.split_at(chunk.len() / 2);
+            pending.push_front(right.to_vec());
+            pending.push_front(left.to_vec());
+            continue;
+        }
+        if text.len() > MAX_TEMPLATE_BYTES {
+            return Err(format!("one item of cloudformation/{account}/{stem}.yaml alone exceeds CloudFormation's 1 MB template limit"));
+        }
+        rendered.push(text);
+    }
+    Ok(rendered
+        .into_iter()
+        .enumerate()
+        .map(|(index, contents)| GeneratedFile {
+            path: if index == 0 {
+                format!("cloudformation/{account}/{stem}.yaml")
+            } else {
+                format!("cloudformation/{account}/{stem}-{}.yaml", index + 1)
+            },
+            contents,
+        })
+        .collect())
 }
 
 /// No blank lines or trailing spaces, one final newline: the layout does not depend on how
@@ -66,7 +169,8 @@ fn finish(text: String) -> String {
 pub fn role_logical_id(role: &Role) -> String {
     match &role.kind {
         RoleKind::Task(task) => format!("{}TaskRole", pascal_case(task)),
-        RoleKind::Execution => "ExecutionRole".into(),
+        RoleKind::Execution(1) => "ExecutionRole".into(),
+        RoleKind::Execution(shard) => format!("ExecutionRole{shard}"),
         RoleKind::Developer => "DeveloperRole".into(),
         RoleKind::Trusted => {
             let stem = pascal_case(&role.name);
@@ -194,15 +298,22 @@ fn base_context(model: &Model, account: &Account, provenance: &Provenance) -> Co
 fn tasks_context(
     model: &Model,
     account: &Account,
+    chunk: &[usize],
+    with_execution_role: bool,
     pseudo: &PseudoParameters,
     provenance: &Provenance,
 ) -> Context {
     let mut context = base_context(model, account, provenance);
     let no_refs = HashMap::new();
-    let roles: Vec<&Role> = account
-        .task_roles
+    let roles: Vec<&Role> = chunk
         .iter()
-        .chain(account.execution_role.iter())
+        .filter_map(|&index| account.task_roles.get(index))
+        .chain(
+            account
+                .execution_roles
+                .iter()
+                .filter(|_| with_execution_role),
+        )
         .collect();
     context.insert("description", &format!(
         "trustgen: ECS task roles, execution role and task definitions of project {} in account {} ({})",
@@ -215,6 +326,8 @@ fn tasks_context(
             .map(|role| role_view(role, pseudo, &no_refs))
             .collect::<Vec<_>>(),
     );
+    // Roles of this stack by GetAtt; any other (the execution role, from a later stack of a
+    // split account) by its ARN.
     let role_ids: HashMap<&str, String> = roles
         .iter()
         .map(|role| (role.arn.as_str(), role_logical_id(role)))
@@ -226,7 +339,10 @@ fn tasks_context(
     let mut log_groups = Vec::new();
     let mut definitions = Vec::new();
     let mut outputs: Vec<Value> = roles.iter().map(|role| role_output(role)).collect();
-    for definition in &account.task_definitions {
+    for definition in chunk
+        .iter()
+        .filter_map(|&index| account.task_definitions.get(index))
+    {
         let stem = pascal_case(&definition.task);
         if let Some(group) = &definition.log_group {
             log_groups.push(json!({
@@ -307,6 +423,7 @@ fn developers_context(
 fn trust_context(
     model: &Model,
     account: &Account,
+    chunk: &[usize],
     pseudo: &PseudoParameters,
     provenance: &Provenance,
 ) -> Context {
@@ -316,20 +433,22 @@ fn trust_context(
         model.project, account.name, account.env
     ));
     let no_refs = HashMap::new();
+    let roles: Vec<&Role> = chunk
+        .iter()
+        .filter_map(|&index| account.trusted_roles.get(index))
+        .collect();
     context.insert(
         "roles",
-        &account
-            .trusted_roles
+        &roles
             .iter()
             .map(|role| role_view(role, pseudo, &no_refs))
             .collect::<Vec<_>>(),
     );
     context.insert(
         "outputs",
-        &account
-            .trusted_roles
+        &roles
             .iter()
-            .map(role_output)
+            .map(|role| role_output(role))
             .collect::<Vec<_>>(),
     );
     context

@@ -78,7 +78,8 @@ pub fn role_resource(account: &Account, role: &Role) -> String {
     let account = snake_case(&account.name);
     match &role.kind {
         RoleKind::Task(task) => format!("{account}_task_{}", snake_case(task)),
-        RoleKind::Execution => format!("{account}_execution"),
+        RoleKind::Execution(1) => format!("{account}_execution"),
+        RoleKind::Execution(shard) => format!("{account}_execution_{shard}"),
         RoleKind::Developer => format!("{account}_developer"),
         RoleKind::Trusted => format!("{account}_role_{}", snake_case(&role.name)),
     }

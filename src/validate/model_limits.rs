@@ -14,7 +14,7 @@ const MANAGED_POLICY_CHARS: usize = 6_144;
 fn role_location(role: &Role) -> Vec<PathSegment> {
     match &role.kind {
         RoleKind::Task(task) => path!["tasks", task],
-        RoleKind::Execution => path!["execution_role"],
+        RoleKind::Execution(_) => path!["execution_role"],
         RoleKind::Developer => path!["developers", "role_name"],
         RoleKind::Trusted => path!["roles", &role.name],
     }
@@ -139,7 +139,7 @@ pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
 fn describe(kind: &RoleKind) -> String {
     match kind {
         RoleKind::Task(task) => format!("the task role of `{task}`"),
-        RoleKind::Execution => "the execution role".into(),
+        RoleKind::Execution(_) => "the execution role".into(),
         RoleKind::Developer => "the developer role".into(),
         RoleKind::Trusted => "a [roles] role".into(),
     }

@@ -6,4 +6,5 @@ mod external;
 mod golden;
 mod policies;
 mod regen;
+mod scale;
 mod support;

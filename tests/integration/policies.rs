@@ -188,8 +188,9 @@ fn execution_role_reads_exactly_the_referenced_secrets() {
     let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let model = validate_and_build(&spec).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let execution = account(&model, "dev")
-        .execution_role
-        .clone()
+        .execution_roles
+        .first()
+        .cloned()
         .unwrap_or_else(|| panic!("no execution role"));
     assert_eq!(
         execution.inline_policies[0].document.to_json()["Statement"],

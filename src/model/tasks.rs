@@ -1,5 +1,7 @@
 //! Task roles, the account's execution role, and ECS task definitions.
 
+use std::collections::HashSet;
+
 use indexmap::{IndexMap, IndexSet};
 
 use super::arn::{self, PartitionExt};
@@ -123,17 +125,34 @@ pub fn execution_roles(
     tasks: &[(&String, &spec::Task)],
 ) -> (Vec<Role>, Vec<usize>) {
     const INLINE_LIMIT: usize = 10_240;
+    // Upper bound of a secrets policy's size: its three statements' fixed text, plus each
+    // distinct resource quoted with a comma. Linear, and never below the real size (which
+    // the model's limit check measures exactly afterwards).
+    const STATEMENTS_OVERHEAD: usize = 320;
     let mut shards: Vec<Vec<(&String, &spec::Task)>> = Vec::new();
     let mut assignment = Vec::with_capacity(tasks.len());
     let mut current: Vec<(&String, &spec::Task)> = Vec::new();
+    let mut resources: HashSet<String> = HashSet::new();
+    let mut size = STATEMENTS_OVERHEAD;
     for task in tasks {
-        current.push(*task);
-        let fits = PolicyDocument::new(secret_statements(&current)).size() <= INLINE_LIMIT;
-        if !fits && current.len() > 1 {
-            current.pop();
+        let own: IndexSet<String> = task_secret_resources(task.1).collect();
+        let added: usize = own
+            .iter()
+            .filter(|r| !resources.contains(*r))
+            .map(|r| r.len() + 3)
+            .sum();
+        if !current.is_empty() && size + added > INLINE_LIMIT {
             shards.push(std::mem::take(&mut current));
-            current.push(*task);
+            resources.clear();
+            size = STATEMENTS_OVERHEAD;
         }
+        size += own
+            .iter()
+            .filter(|r| !resources.contains(*r))
+            .map(|r| r.len() + 3)
+            .sum::<usize>();
+        resources.extend(own);
+        current.push(*task);
         assignment.push(shards.len());
     }
     if !current.is_empty() {
@@ -188,6 +207,16 @@ fn execution_role(
         max_session_duration: 3600,
         tags: context.tags(&IndexMap::new()),
     }
+}
+
+/// Every resource the execution role must read for one task: its secrets (as IAM sees
+/// them) and its KMS keys.
+fn task_secret_resources(task: &spec::Task) -> impl Iterator<Item = String> + '_ {
+    task.containers
+        .iter()
+        .flat_map(|c| c.secrets.values())
+        .map(|value_from| arn::secret_resource_arn(value_from))
+        .chain(task.secrets_kms_keys.iter().cloned())
 }
 
 /// Read access to exactly the secrets the account's containers reference.

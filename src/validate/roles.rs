@@ -3,15 +3,14 @@
 use std::collections::HashSet;
 
 use super::organisation::{account_suggestion, check_tags};
-use super::syntax::{self, ArnKind};
-use super::tasks::check_statement;
+use super::syntax;
+use super::tasks::check_role_permissions;
 use super::Findings;
 use crate::diagnostic::suggest;
 use crate::path;
 use crate::spec::{DevMode, Spec};
 
 pub fn check(spec: &Spec, findings: &mut Findings) {
-    let partition = spec.project.partition;
     for (name, role) in &spec.roles {
         let at = |rest: Vec<crate::diagnostic::PathSegment>| {
             let mut path = path!["roles", name];
@@ -108,36 +107,14 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
                 );
             }
         }
-        for (index, statement) in role.statements.iter().enumerate() {
-            check_statement(
-                statement,
-                partition,
-                &at(path!["statements", index]),
-                findings,
-            );
-        }
-        if role.managed_policies.len() as i64 > spec.limits.managed_policies_per_role {
-            findings.error_help(
-                "too-many-managed-policies",
-                at(path!["managed_policies"]),
-                format!(
-                    "{} managed policies; the limit is {}",
-                    role.managed_policies.len(),
-                    spec.limits.managed_policies_per_role
-                ),
-                "merge some, or raise limits.managed_policies_per_role after raising the quota",
-            );
-        }
-        for (index, arn) in role.managed_policies.iter().enumerate() {
-            if let Some(problem) = syntax::arn_problem(arn, partition, ArnKind::ManagedPolicy) {
-                findings.error("invalid-arn", at(path!["managed_policies", index]), problem);
-            }
-        }
-        if let Some(arn) = &role.permissions_boundary {
-            if let Some(problem) = syntax::arn_problem(arn, partition, ArnKind::ManagedPolicy) {
-                findings.error("invalid-arn", at(path!["permissions_boundary"]), problem);
-            }
-        }
+        check_role_permissions(
+            spec,
+            &role.statements,
+            &role.managed_policies,
+            role.permissions_boundary.as_ref(),
+            &at,
+            findings,
+        );
         check_tags(&role.tags, at(path!["tags"]), findings);
         if spec.dev_access.mode == DevMode::Tagged {
             let tag = spec.dev_access.tag.clone().unwrap_or_default();

@@ -194,32 +194,15 @@ fn check_permissions(
     findings: &mut Findings,
 ) {
     let partition = spec.project.partition;
-    for (index, statement) in task.statements.iter().enumerate() {
-        check_statement(
-            statement,
-            partition,
-            &at(path!["statements", index]),
-            findings,
-        );
-    }
-    if task.managed_policies.len() as i64 > spec.limits.managed_policies_per_role {
-        findings.error_help(
-            "too-many-managed-policies",
-            at(path!["managed_policies"]),
-            format!(
-                "{} managed policies; the limit is {}",
-                task.managed_policies.len(),
-                spec.limits.managed_policies_per_role
-            ),
-            "merge some, or raise limits.managed_policies_per_role after raising the quota",
-        );
-    }
+    check_role_permissions(
+        spec,
+        &task.statements,
+        &task.managed_policies,
+        task.permissions_boundary.as_ref(),
+        at,
+        findings,
+    );
     for (key, arns, kind) in [
-        (
-            "managed_policies",
-            &task.managed_policies,
-            ArnKind::ManagedPolicy,
-        ),
         ("assume_role_arns", &task.assume_role_arns, ArnKind::Role),
         ("secrets_kms_keys", &task.secrets_kms_keys, ArnKind::KmsKey),
     ] {
@@ -229,7 +212,45 @@ fn check_permissions(
             }
         }
     }
-    if let Some(arn) = &task.permissions_boundary {
+}
+
+/// What task roles and `[roles.*]` roles share: statements, managed policies (count and
+/// ARNs) and the permissions boundary.
+pub fn check_role_permissions(
+    spec: &Spec,
+    statements: &[Statement],
+    managed_policies: &[String],
+    permissions_boundary: Option<&String>,
+    at: &dyn Fn(Vec<PathSegment>) -> Vec<PathSegment>,
+    findings: &mut Findings,
+) {
+    let partition = spec.project.partition;
+    for (index, statement) in statements.iter().enumerate() {
+        check_statement(
+            statement,
+            partition,
+            &at(path!["statements", index]),
+            findings,
+        );
+    }
+    if managed_policies.len() as i64 > spec.limits.managed_policies_per_role {
+        findings.error_help(
+            "too-many-managed-policies",
+            at(path!["managed_policies"]),
+            format!(
+                "{} managed policies; the limit is {}",
+                managed_policies.len(),
+                spec.limits.managed_policies_per_role
+            ),
+            "merge some, or raise limits.managed_policies_per_role after raising the quota",
+        );
+    }
+    for (index, arn) in managed_policies.iter().enumerate() {
+        if let Some(problem) = syntax::arn_problem(arn, partition, ArnKind::ManagedPolicy) {
+            findings.error("invalid-arn", at(path!["managed_policies", index]), problem);
+        }
+    }
+    if let Some(arn) = permissions_boundary {
         if let Some(problem) = syntax::arn_problem(arn, partition, ArnKind::ManagedPolicy) {
             findings.error("invalid-arn", at(path!["permissions_boundary"]), problem);
         }

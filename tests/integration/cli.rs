@@ -1,19 +1,9 @@
 //! The binary as users run it: exit codes, and nothing written when the spec is invalid.
 
 use std::path::Path;
-use std::process::Command;
 
 fn trustgen(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_trustgen"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run trustgen: {e}"));
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::support::trustgen_in(args, cwd, &[])
 }
 
 #[test]

@@ -3,7 +3,6 @@
 //! with `UPDATE_GOLDEN=1 cargo test diagnostics`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn invalid_specs() -> Vec<PathBuf> {
     let mut specs: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/invalid")
@@ -18,15 +17,7 @@ fn invalid_specs() -> Vec<PathBuf> {
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_trustgen"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run trustgen: {e}"));
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::support::trustgen_in(args, Path::new("."), &[])
 }
 
 #[test]

@@ -7,21 +7,10 @@ use std::path::Path;
 use crate::support::{examples, generate, stem};
 
 fn read_tree(root: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if let (Ok(relative), Ok(text)) =
-                (path.strip_prefix(root), std::fs::read_to_string(&path))
-            {
-                files.insert(relative.to_string_lossy().replace('\\', "/"), text);
-            }
-        }
-    }
-    files
+    crate::support::tree(root)
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect()
 }
 
 #[test]

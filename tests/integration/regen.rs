@@ -6,40 +6,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::support::{tree, trustgen_in as trustgen_env};
+
 fn trustgen(args: &[&str], cwd: &Path) -> (i32, String, String) {
     trustgen_env(args, cwd, &[])
-}
-
-fn trustgen_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_trustgen"))
-        .args(args)
-        .current_dir(cwd)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run trustgen: {e}"));
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if let (Ok(relative), Ok(bytes)) =
-                (path.strip_prefix(root), std::fs::read(&path))
-            {
-                files.insert(relative.to_string_lossy().into_owned(), bytes);
-            }
-        }
-    }
-    files
 }
 
 fn workspace(example: &str) -> tempfile::TempDir {

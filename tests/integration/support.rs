@@ -207,3 +207,37 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// Every file below `root`, by relative path.
+pub fn tree(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let (Ok(relative), Ok(bytes)) =
+                (path.strip_prefix(root), std::fs::read(&path))
+            {
+                files.insert(relative.to_string_lossy().replace('\\', "/"), bytes);
+            }
+        }
+    }
+    files
+}
+
+/// Runs the trustgen binary in `cwd` with extra environment: (exit code, stdout, stderr).
+pub fn trustgen_in(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustgen"))
+        .args(args)
+        .current_dir(cwd)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run trustgen: {e}"));
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

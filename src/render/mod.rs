@@ -62,12 +62,29 @@ pub fn render(
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = Vec::new();
-    if formats.contains(&Format::Cloudformation) {
-        files.extend(cloudformation::render(model, templates, provenance)?);
-    }
-    if formats.contains(&Format::Terraform) {
-        files.extend(terraform::render(model, templates, provenance)?);
-    }
+    let cloudformation = formats.contains(&Format::Cloudformation);
+    let terraform = formats.contains(&Format::Terraform);
+    // The two backends share nothing but the model: render them side by side. The result
+    // is joined in a fixed order, so the output does not depend on scheduling.
+    let (cloudformation_files, terraform_files) = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            if terraform {
+                terraform::render(model, templates, provenance)
+            } else {
+                Ok(Vec::new())
+            }
+        });
+        let cloudformation_files = if cloudformation {
+            cloudformation::render(model, templates, provenance)
+        } else {
+            Ok(Vec::new())
+        };
+        let terraform_files = worker
+            .join()
+            .unwrap_or_else(|_| Err("the Terraform renderer failed unexpectedly".into()));
+        (cloudformation_files, terraform_files)
+    });
+    let mut files = cloudformation_files?;
+    files.extend(terraform_files?);
     Ok(files)
 }

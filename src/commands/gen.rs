@@ -61,11 +61,7 @@ fn write(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
         Ok(None) => {}
         Err(message) => return failed(message),
     }
-    let previous = match PreviousManifest::read(&args.out) {
-        Ok(previous) => previous,
-        Err(message) => return failed(message),
-    };
-    let plan = match output::plan(&args.out, files, previous.as_ref()) {
+    let plan = match plan_against_disk(&args.out, files) {
         Ok(plan) => plan,
         Err(message) => return failed(message),
     };
@@ -93,6 +89,12 @@ fn write(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
         );
     }
     Outcome::ok(report)
+}
+
+/// What `files` would change in `out`, judged by the manifest already there.
+fn plan_against_disk(out: &std::path::Path, files: &[GeneratedFile]) -> Result<SyncPlan, String> {
+    let previous = PreviousManifest::read(out)?;
+    output::plan(out, files, previous.as_ref())
 }
 
 fn describe(conflict: &Conflict) -> &'static str {
@@ -124,11 +126,7 @@ fn check(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
             output::PENDING_NAME
         ));
     }
-    let previous = match PreviousManifest::read(&args.out) {
-        Ok(previous) => previous,
-        Err(message) => return failed(message),
-    };
-    let plan = match output::plan(&args.out, files, previous.as_ref()) {
+    let plan = match plan_against_disk(&args.out, files) {
         Ok(plan) => plan,
         Err(message) => return failed(message),
     };

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of trustgen against the tools a user would otherwise pick for the
+# same job: AWS CDK v2 (bench/peers/cdk/app.js, L2 constructs, `node app.js` = app.synth())
+# and troposphere (bench/peers/troposphere/app.py). All three read the same synthetic spec
+# (trustgen-synth, N tasks over 10 accounts) and write the same CloudFormation resources:
+# the table shows the resource/stack/output counts of each so the reader can judge that.
+#
+# Usage: bench/peers.sh [N ...]           (default: 100 1000 10000)
+# Environment:
+#   RUNS=3               runs per tool and N; the best wall time is reported (with its peak memory)
+#   SLOW_SECONDS=60      a peer whose first run takes longer than this is run once only
+#   MAX_SECONDS=300      a peer is skipped at a size where its time, extrapolated linearly
+#                        from the previous size, would exceed this
+#   TRUSTGEN_BIN_DIR=    use trustgen and trustgen-synth from this directory instead of
+#                        `cargo build --release` of this checkout
+#
+# Prerequisites: cargo, node >= 20 with npm, python3 >= 3.11. On first use this installs the
+# peers (the pinned versions of bench/peers/cdk/package-lock.json with `npm ci`, and
+# bench/peers/troposphere/requirements.txt into bench/peers/troposphere/.venv); both are
+# gitignored and are not dependencies of trustgen.
+#
+# Timing: GNU time (`%e %M`), end to end, process start to exit, including each tool
+# reading and parsing its input: trustgen reads the TOML spec, the peers a JSON conversion
+# of it (made once with python3's tomllib, outside the timed region).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+peers=$root/bench/peers
+runs=${RUNS:-3}
+slow=${SLOW_SECONDS:-60}
+max=${MAX_SECONDS:-300}
+if [ $# -eq 0 ]; then set -- 100 1000 10000; fi
+sizes=("$@")
+
+if [ -n "${TRUSTGEN_BIN_DIR:-}" ]; then
+  bin=$(cd "$TRUSTGEN_BIN_DIR" && pwd)
+else
+  cargo build --release --quiet --bins
+  bin=$root/target/release
+fi
+if [ ! -d "$peers/cdk/node_modules/aws-cdk-lib" ]; then
+  (cd "$peers/cdk" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -x "$peers/troposphere/.venv/bin/python" ]; then
+  python3 -m venv "$peers/troposphere/.venv"
+  "$peers/troposphere/.venv/bin/pip" install --quiet -r "$peers/troposphere/requirements.txt"
+fi
+py=$peers/troposphere/.venv/bin/python
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "trustgen:    $("$bin/trustgen" --version 2>/dev/null || echo unknown) ($bin)"
+echo "node:        $(node --version), aws-cdk-lib $(node -p "require('$peers/cdk/node_modules/aws-cdk-lib/package.json').version"), constructs $(node -p "require('$peers/cdk/node_modules/constructs/package.json').version")"
+echo "python:      $("$py" --version | cut -d' ' -f2), troposphere $("$py" -c 'import troposphere; print(troposphere.__version__)')"
+echo "machine:     $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+echo
+
+# measure NAME N OUTDIR CMD...: best wall time of up to $runs runs (fresh OUTDIR each run);
+# sets wall, peak_mb, nruns.
+measure() {
+  local name=$1 n=$2 out=$3
+  shift 3
+  wall="" peak_mb="" nruns=0
+  local run w p
+  for ((run = 1; run <= runs; run++)); do
+    rm -rf "$out"
+    if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/log" 2>&1; then
+      echo "$name failed at N=$n:" >&2
+      tail -20 "$work/log" >&2
+      return 1
+    fi
+    read -r w p < "$work/time"
+    nruns=$run
+    if [ -z "$wall" ] || awk "BEGIN{exit !($w < $wall)}"; then wall=$w peak_mb=$((p / 1024)); fi
+    if [ "$name" != trustgen ] && awk "BEGIN{exit !($w > $slow)}"; then break; fi
+  done
+}
+
+rows=()
+types_seen=()
+declare -A best prev_wall prev_n
+row() { # tool n out
+  local counts
+  counts=$(python3 "$peers/count.py" "$3")
+  read -r bytes tbytes stacks resources outputs types <<< "$counts"
+  rows+=("| $1 | $2 | $wall | $nruns | $peak_mb | $bytes | $tbytes | $stacks | $resources | $outputs |")
+  types_seen+=("$1 N=$2: $types")
+}
+
+for n in "${sizes[@]}"; do
+  "$bin/trustgen-synth" --tasks "$n" --accounts 10 > "$work/spec-$n.toml"
+  python3 "$peers/spec2json.py" "$work/spec-$n.toml" > "$work/spec-$n.json"
+
+  measure trustgen "$n" "$work/tg" "$bin/trustgen" gen "$work/spec-$n.toml" -o "$work/tg" --format cloudformation
+  row "trustgen gen --format cloudformation" "$n" "$work/tg"
+  best[trustgen,$n]=$wall
+  measure trustgen "$n" "$work/tg" "$bin/trustgen" gen "$work/spec-$n.toml" -o "$work/tg" --format all
+  row "trustgen gen --format all (+Terraform)" "$n" "$work/tg"
+  rm -rf "$work/tg"
+
+  for peer in cdk troposphere; do
+    label=$peer
+    case $peer in
+      cdk) label="AWS CDK (node app.js, app.synth())"; cmd=(node "$peers/cdk/app.js" "$work/spec-$n.json" "$work/$peer") ;;
+      troposphere) label="troposphere (python app.py, to_json)"; cmd=("$py" "$peers/troposphere/app.py" "$work/spec-$n.json" "$work/$peer") ;;
+    esac
+    if [ -n "${prev_wall[$peer]:-}" ]; then
+      projected=$(awk "BEGIN{printf \"%.0f\", ${prev_wall[$peer]} * $n / ${prev_n[$peer]}}")
+      if [ "$projected" -gt "$max" ]; then
+        rows+=("| $label | $n | skipped: about $projected s projected from N=${prev_n[$peer]} (MAX_SECONDS=$max) |")
+        continue
+      fi
+    fi
+    if ! measure "$peer" "$n" "$work/$peer" "${cmd[@]}"; then
+      rows+=("| $label | $n | failed (see above) |")
+      continue
+    fi
+    row "$label" "$n" "$work/$peer"
+    best[$peer,$n]=$wall
+    prev_wall[$peer]=$wall prev_n[$peer]=$n
+    rm -rf "${work:?}/$peer"
+  done
+done
+
+echo "| tool | N | wall s (best) | runs | peak MB | output bytes | template bytes | stacks | resources | outputs |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "Speed ratio (peer best wall / trustgen --format cloudformation best wall):"
+for n in "${sizes[@]}"; do
+  for peer in cdk troposphere; do
+    if [ -n "${best[$peer,$n]:-}" ]; then
+      awk -v p="$peer" -v n="$n" -v a="${best[$peer,$n]}" -v b="${best[trustgen,$n]}" \
+        'BEGIN{ if (b > 0) printf "  N=%-6s %-12s %7.1fx  (%s s / %s s)\n", n, p, a / b, a, b; else printf "  N=%-6s %-12s trustgen took < 0.01 s\n", n, p }'
+    fi
+  done
+done
+echo
+echo "Resources by type (must match between tools at the same N):"
+printf '  %s\n' "${types_seen[@]}"
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of trustgen against the tools a user would otherwise pick for the
 # same job: AWS CDK v2 (bench/peers/cdk/app.js, L2 constructs, `node app.js` = app.synth())
-# and troposphere (bench/peers/troposphere/app.py). All three read the same synthetic spec
-# (trustgen-synth, N tasks over 10 accounts) and write the same CloudFormation resources:
-# the table shows the resource/stack/output counts of each so the reader can judge that.
+# and troposphere (bench/peers/troposphere/app.py; JSON, and YAML as trustgen writes). All
+# read the same synthetic spec (trustgen-synth, N tasks over 10 accounts) and write the
+# same CloudFormation stacks and resources: the table shows the stack/resource/output
+# counts of each so the reader can judge that.
 #
 # Usage: bench/peers.sh [N ...]           (default: 100 1000 10000)
 # Environment:
@@ -99,11 +100,12 @@ for n in "${sizes[@]}"; do
   row "trustgen gen --format all (+Terraform)" "$n" "$work/tg"
   rm -rf "$work/tg"
 
-  for peer in cdk troposphere; do
+  for peer in cdk troposphere troposphere-yaml; do
     label=$peer
     case $peer in
       cdk) label="AWS CDK (node app.js, app.synth())"; cmd=(node "$peers/cdk/app.js" "$work/spec-$n.json" "$work/$peer") ;;
       troposphere) label="troposphere (python app.py, to_json)"; cmd=("$py" "$peers/troposphere/app.py" "$work/spec-$n.json" "$work/$peer") ;;
+      troposphere-yaml) label="troposphere (python app.py --yaml, to_yaml)"; cmd=("$py" "$peers/troposphere/app.py" "$work/spec-$n.json" "$work/$peer" --yaml) ;;
     esac
     if [ -n "${prev_wall[$peer]:-}" ]; then
       projected=$(awk "BEGIN{printf \"%.0f\", ${prev_wall[$peer]} * $n / ${prev_n[$peer]}}")
@@ -129,10 +131,10 @@ printf '%s\n' "${rows[@]}"
 echo
 echo "Speed ratio (peer best wall / trustgen --format cloudformation best wall):"
 for n in "${sizes[@]}"; do
-  for peer in cdk troposphere; do
+  for peer in cdk troposphere troposphere-yaml; do
     if [ -n "${best[$peer,$n]:-}" ]; then
       awk -v p="$peer" -v n="$n" -v a="${best[$peer,$n]}" -v b="${best[trustgen,$n]}" \
-        'BEGIN{ if (b > 0) printf "  N=%-6s %-12s %7.1fx  (%s s / %s s)\n", n, p, a / b, a, b; else printf "  N=%-6s %-12s trustgen took < 0.01 s\n", n, p }'
+        'BEGIN{ if (b > 0) printf "  N=%-6s %-17s %7.1fx  (%s s / %s s)\n", n, p, a / b, a, b; else printf "  N=%-6s %-17s trustgen took < 0.01 s\n", n, p }'
     fi
   done
 done

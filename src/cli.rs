@@ -62,6 +62,9 @@ pub struct GenArgs {
     /// Treat warnings as errors (exit 2, nothing written).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print the wall time of each phase (parse, validate, render, write) to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, clap::Args)]

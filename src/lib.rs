@@ -11,6 +11,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod spec;
+pub mod timings;
 pub mod validate;
 
 pub use commands::{generate, run, Generated, Outcome};

@@ -7,8 +7,12 @@ use crate::cli::GenArgs;
 use crate::output::{self, Action, Conflict, PreviousManifest, SyncPlan};
 use crate::render::GeneratedFile;
 use crate::spec::Format;
+use crate::timings;
 
 pub fn run(args: &GenArgs) -> Outcome {
+    if args.timings {
+        timings::enable();
+    }
     let generated = match generate(&args.spec, args.format, args.templates.as_deref()) {
         Ok(generated) => generated,
         Err(outcome) => return outcome,
@@ -28,7 +32,7 @@ pub fn run(args: &GenArgs) -> Outcome {
         &generated.formats,
         generated.manifest.file(),
     );
-    outcome.stderr = generated.warnings + &outcome.stderr;
+    outcome.stderr = generated.warnings + &outcome.stderr + &timings::report();
     outcome
 }
 
@@ -61,14 +65,14 @@ fn write(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
         Ok(None) => {}
         Err(message) => return failed(message),
     }
-    let plan = match plan_against_disk(&args.out, files) {
+    let plan = match timings::phase("plan", || plan_against_disk(&args.out, files)) {
         Ok(plan) => plan,
         Err(message) => return failed(message),
     };
     if !plan.conflicts.is_empty() && !args.force {
         return Outcome::fail(EXIT_FAILED, format!("{report}{}", conflict_message(&plan)));
     }
-    if let Err(message) = output::apply(&args.out, &plan) {
+    if let Err(message) = timings::phase("write", || output::apply(&args.out, &plan)) {
         return failed(message);
     }
     let count = |f: fn(&Action) -> bool| plan.actions.iter().filter(|(_, a)| f(a)).count();
@@ -126,7 +130,7 @@ fn check(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
             output::PENDING_NAME
         ));
     }
-    let plan = match plan_against_disk(&args.out, files) {
+    let plan = match timings::phase("plan", || plan_against_disk(&args.out, files)) {
         Ok(plan) => plan,
         Err(message) => return failed(message),
     };

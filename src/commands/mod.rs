@@ -13,7 +13,7 @@ use crate::model::Model;
 use crate::output::Manifest;
 use crate::render::{self, GeneratedFile, Provenance, Templates};
 use crate::spec::{self, Format, SourceFile, Spec};
-use crate::validate;
+use crate::{timings, validate};
 
 pub const EXIT_OK: u8 = 0;
 /// Stale output (`gen --check`) or a failed operation.
@@ -67,12 +67,13 @@ pub struct Loaded {
 
 /// Reads, parses and validates a spec; every problem comes back rendered, exit code 2.
 pub fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
-    let source = SourceFile::read(path)
+    let source = timings::phase("read", || SourceFile::read(path))
         .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
-    let spec = spec::load(&source).map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
-    let model = validate::validate_and_build(&spec)
+    let spec = timings::phase("parse", || spec::load(&source))
         .map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
-    let warnings = validate::warnings(&spec);
+    let model = timings::phase("validate + model", || validate::validate_and_build(&spec))
+        .map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
+    let warnings = timings::phase("warnings", || validate::warnings(&spec));
     Ok(Loaded {
         source,
         spec,
@@ -148,22 +149,29 @@ pub fn generate(
             .clone()
             .unwrap_or_else(|| vec![Format::Cloudformation, Format::Terraform]),
     };
-    let templates = Templates::load(templates)
+    let templates = timings::phase("templates", || Templates::load(templates))
         .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
     let provenance = Provenance::from_spec_path(spec_path);
-    let files =
-        render::render(&loaded.model, &formats, &templates, &provenance).map_err(|message| {
-            Outcome::fail(
-                EXIT_INVALID,
-                format!("error: {message}\nnothing was written\n"),
-            )
-        })?;
-    let manifest = Manifest::new(&provenance, &loaded.source, &loaded.model, &files);
+    let files = timings::phase("render", || {
+        render::render(&loaded.model, &formats, &templates, &provenance)
+    })
+    .map_err(|message| {
+        Outcome::fail(
+            EXIT_INVALID,
+            format!("error: {message}\nnothing was written\n"),
+        )
+    })?;
+    let manifest = timings::phase("manifest", || {
+        Manifest::new(&provenance, &loaded.source, &loaded.model, &files)
+    });
     let warnings = if loaded.warnings.is_empty() {
         String::new()
     } else {
         loaded.source.render(&loaded.warnings)
     };
+    // Freeing a large spec and model is millions of small frees; do it off the critical
+    // path while the files are written.
+    std::thread::spawn(move || drop(loaded));
     Ok(Generated {
         files,
         manifest,

@@ -1,5 +1,7 @@
 //! Spec -> model. Assumes a spec that `validate` accepted; resolves defaults, names and ARNs.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 use serde_json::json;
 
@@ -16,6 +18,8 @@ pub(super) struct AccountContext<'a> {
     pub region: String,
     /// `Extended` or `Tagged` where developer access applies, else `None`.
     pub dev_access: DevMode,
+    /// Task name -> ARNs of the spec's roles that trust it.
+    pub roles_trusting: &'a HashMap<&'a str, Vec<String>>,
 }
 
 impl AccountContext<'_> {
@@ -78,6 +82,7 @@ pub fn dev_access_for(spec: &Spec, env: &str) -> DevMode {
 }
 
 pub fn build(spec: &Spec) -> Model {
+    let roles_trusting = pairs::roles_trusting_tasks(spec);
     let accounts = spec
         .accounts
         .iter()
@@ -92,6 +97,7 @@ pub fn build(spec: &Spec) -> Model {
                     .or_else(|| spec.project.region.clone())
                     .unwrap_or_default(),
                 dev_access: dev_access_for(spec, &account.env),
+                roles_trusting: &roles_trusting,
             };
             build_account(&context)
         })

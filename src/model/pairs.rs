@@ -1,6 +1,8 @@
 //! Cross-account trust pairs: a `[roles.NAME]` role that exactly the listed task roles may
 //! assume, and the matching `sts:AssumeRole` permission on each of those task roles.
 
+use std::collections::HashMap;
+
 use serde_json::json;
 
 use super::arn::PartitionExt;
@@ -18,13 +20,22 @@ pub fn trusted_role_arn(spec: &Spec, name: &str, role: &TrustedRole) -> Option<S
     Some(spec.project.partition.role_arn(&account.id, path, name))
 }
 
-/// ARNs of the spec's roles that trust `task_name`, in spec order.
-pub fn roles_trusting(spec: &Spec, task_name: &str) -> Vec<String> {
-    spec.roles
-        .iter()
-        .filter(|(_, role)| role.trusted_tasks.iter().any(|t| t == task_name))
-        .filter_map(|(name, role)| trusted_role_arn(spec, name, role))
-        .collect()
+/// Task name -> ARNs of the spec's roles that trust it, in spec order (built once: looking
+/// the roles up per task would be quadratic).
+pub fn roles_trusting_tasks(spec: &Spec) -> HashMap<&str, Vec<String>> {
+    let mut index: HashMap<&str, Vec<String>> = HashMap::new();
+    for (name, role) in &spec.roles {
+        let Some(arn) = trusted_role_arn(spec, name, role) else {
+            continue;
+        };
+        for task in &role.trusted_tasks {
+            let arns = index.entry(task.as_str()).or_default();
+            if !arns.contains(&arn) {
+                arns.push(arn.clone());
+            }
+        }
+    }
+    index
 }
 
 pub fn trusted_role(context: &AccountContext<'_>, name: &str, role: &TrustedRole) -> Role {

@@ -6,7 +6,6 @@ use indexmap::{IndexMap, IndexSet};
 
 use super::arn::{self, PartitionExt};
 use super::build::AccountContext;
-use super::pairs;
 use super::policy::{self, PolicyDocument, Principal, Statement};
 use super::{
     ContainerDefinition, InlinePolicy, LogConfiguration, LogGroup, NameValue, PortMapping, Role,
@@ -51,8 +50,12 @@ pub fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Tas
     }
     let mut statements: Vec<Statement> = task.statements.iter().map(user_statement).collect();
     // Roles of this spec that trust this task, then roles outside it the spec names.
-    let mut assumable: IndexSet<String> = pairs::roles_trusting(context.spec, task_name)
+    let mut assumable: IndexSet<String> = context
+        .roles_trusting
+        .get(task_name)
         .into_iter()
+        .flatten()
+        .cloned()
         .collect();
     assumable.extend(task.assume_role_arns.iter().cloned());
     if !assumable.is_empty() {

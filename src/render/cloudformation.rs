@@ -7,21 +7,24 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Map, Value};
-use tera::Context;
+use serde_json::Map;
+use tera::{Context, Value};
 
+use super::tree::{self, list, Object};
 use super::{GeneratedFile, Provenance, Templates};
 use crate::model::{pascal_case, Account, Model, PartitionExt, Role, RoleKind};
 use crate::spec::Partition;
 use crate::validate::syntax::parse_arn;
 
-pub fn render(
+/// The stacks of one account, in a fixed order: tasks, trust, developers.
+pub fn render_account(
     model: &Model,
+    account: &Account,
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
     let mut files = Vec::new();
-    for account in &model.accounts {
+    {
         let pseudo = PseudoParameters::new(model.partition, account);
         if account.has_tasks_stack() {
             let costs: Vec<StackCost> = account
@@ -202,39 +205,48 @@ impl PseudoParameters {
         }
     }
 
-    pub fn apply(&self, value: &Value) -> Value {
-        match value {
-            Value::String(text) => self.string(text),
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.apply(v)).collect()),
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), self.apply(v)))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
+    /// A JSON document with every own-account literal replaced.
+    pub fn apply(&self, value: &serde_json::Value) -> Value {
+        tree::from_json_with(value, &|text| self.substitute(text))
     }
 
     pub fn string(&self, text: &str) -> Value {
-        if text == self.account_id {
-            return json!({"Ref": "AWS::AccountId"});
-        }
-        match parse_arn(text) {
-            Some(arn) if arn.partition == self.partition && arn.account == self.account_id => {
-                let region = if arn.region == self.region {
-                    "${AWS::Region}".to_string()
-                } else {
-                    escape_sub(arn.region)
-                };
-                json!({"Fn::Sub": format!(
-                    "arn:${{AWS::Partition}}:{}:{region}:${{AWS::AccountId}}:{}",
-                    escape_sub(arn.service),
-                    escape_sub(arn.resource)
-                )})
-            }
-            _ => Value::String(text.to_string()),
-        }
+        self.substitute(text).unwrap_or_else(|| Value::from(text))
     }
+
+    /// The intrinsic standing for `text`, when `text` names this account.
+    fn substitute(&self, text: &str) -> Option<Value> {
+        if text == self.account_id {
+            return Some(intrinsic("Ref", Value::from("AWS::AccountId")));
+        }
+        let arn = parse_arn(text)?;
+        if arn.partition != self.partition || arn.account != self.account_id {
+            return None;
+        }
+        let region = if arn.region == self.region {
+            "${AWS::Region}".to_string()
+        } else {
+            escape_sub(arn.region)
+        };
+        Some(intrinsic(
+            "Fn::Sub",
+            Value::from(format!(
+                "arn:${{AWS::Partition}}:{}:{region}:${{AWS::AccountId}}:{}",
+                escape_sub(arn.service),
+                escape_sub(arn.resource)
+            )),
+        ))
+    }
+}
+
+/// `{"Ref": …}`, `{"Fn::Sub": …}`, `{"Fn::GetAtt": …}`: the long form the `yaml` filter
+/// writes as a short tag.
+fn intrinsic(function: &'static str, argument: Value) -> Value {
+    Object::new().set(function, argument).into()
+}
+
+fn get_att(logical_id: &str) -> Value {
+    intrinsic("Fn::GetAtt", list([logical_id, "Arn"]))
 }
 
 /// In `Fn::Sub` text, a literal `${` is written `${!`.
@@ -249,30 +261,53 @@ fn role_view(role: &Role, pseudo: &PseudoParameters, in_stack: &HashMap<String, 
             .cloned()
             .unwrap_or_else(|| pseudo.string(arn))
     };
-    json!({
-        "logical_id": role_logical_id(role),
-        "name": role.name,
-        "path": role.path,
-        "description": role.description,
-        "max_session_duration": role.max_session_duration,
-        "trust_policy": pseudo.apply(&role.trust_policy.to_json()),
-        "policies": role.inline_policies.iter().map(|policy| json!({
-            "name": policy.name,
-            "document": pseudo.apply(&policy.document.to_json()),
-        })).collect::<Vec<_>>(),
-        "managed_policy_arns": role.managed_policy_arns.iter().map(arn_value).collect::<Vec<_>>(),
-        "permissions_boundary": role.permissions_boundary.as_ref().map(arn_value),
-        "tags": role.tags.iter().map(|(key, value)| json!({"key": key, "value": value})).collect::<Vec<_>>(),
-    })
+    Object::new()
+        .set("logical_id", role_logical_id(role))
+        .set("name", role.name.as_str())
+        .set("path", role.path.as_str())
+        .set("description", role.description.as_str())
+        .set("max_session_duration", role.max_session_duration)
+        .set("trust_policy", pseudo.apply(&role.trust_policy.to_json()))
+        .set(
+            "policies",
+            list(role.inline_policies.iter().map(|policy| {
+                Object::new()
+                    .set("name", policy.name.as_str())
+                    .set("document", pseudo.apply(&policy.document.to_json()))
+            })),
+        )
+        .set(
+            "managed_policy_arns",
+            list(role.managed_policy_arns.iter().map(arn_value)),
+        )
+        .set(
+            "permissions_boundary",
+            role.permissions_boundary.as_ref().map(arn_value),
+        )
+        .set(
+            "tags",
+            list(role.tags.iter().map(|(key, value)| {
+                Object::new()
+                    .set("key", key.as_str())
+                    .set("value", value.as_str())
+            })),
+        )
+        .into()
 }
 
 fn output(logical_id: &str, description: String, value: Value) -> Value {
-    json!({
-        "logical_id": logical_id,
-        "description": description,
-        "value": value,
-        "export_name": {"Fn::Sub": format!("${{AWS::StackName}}-{logical_id}")},
-    })
+    Object::new()
+        .set("logical_id", logical_id)
+        .set("description", description)
+        .set("value", value)
+        .set(
+            "export_name",
+            intrinsic(
+                "Fn::Sub",
+                Value::from(format!("${{AWS::StackName}}-{logical_id}")),
+            ),
+        )
+        .into()
 }
 
 fn role_output(role: &Role) -> Value {
@@ -280,7 +315,7 @@ fn role_output(role: &Role) -> Value {
     output(
         &format!("{id}Arn"),
         format!("ARN of role {}", role.name),
-        json!({"Fn::GetAtt": [id, "Arn"]}),
+        get_att(&id),
     )
 }
 
@@ -288,9 +323,13 @@ fn base_context(model: &Model, account: &Account, provenance: &Provenance) -> Co
     let mut context = Context::new();
     context.insert("header", &provenance.header());
     context.insert("project", &model.project);
-    context.insert(
+    context.insert_value(
         "account",
-        &json!({"name": account.name, "env": account.env, "region": account.region}),
+        Object::new()
+            .set("name", account.name.as_str())
+            .set("env", account.env.as_str())
+            .set("region", account.region.as_str())
+            .into(),
     );
     context
 }
@@ -319,12 +358,9 @@ fn tasks_context(
         "trustgen: ECS task roles, execution role and task definitions of project {} in account {} ({})",
         model.project, account.name, account.env
     ));
-    context.insert(
+    context.insert_value(
         "roles",
-        &roles
-            .iter()
-            .map(|role| role_view(role, pseudo, &no_refs))
-            .collect::<Vec<_>>(),
+        list(roles.iter().map(|role| role_view(role, pseudo, &no_refs))),
     );
     // Roles of this stack by GetAtt; any other (the execution role, from a later stack of a
     // split account) by its ARN.
@@ -333,7 +369,7 @@ fn tasks_context(
         .map(|role| (role.arn.as_str(), role_logical_id(role)))
         .collect();
     let get_arn = |arn: &str| match role_ids.get(arn) {
-        Some(id) => json!({"Fn::GetAtt": [id, "Arn"]}),
+        Some(id) => get_att(id),
         None => pseudo.string(arn),
     };
     let mut log_groups = Vec::new();
@@ -345,33 +381,45 @@ fn tasks_context(
     {
         let stem = pascal_case(&definition.task);
         if let Some(group) = &definition.log_group {
-            log_groups.push(json!({
-                "logical_id": format!("{stem}LogGroup"),
-                "name": group.name,
-                "retention_in_days": group.retention_in_days,
-            }));
+            log_groups.push(Value::from(
+                Object::new()
+                    .set("logical_id", format!("{stem}LogGroup"))
+                    .set("name", group.name.as_str())
+                    .set("retention_in_days", group.retention_in_days),
+            ));
         }
-        let containers = serde_json::to_value(&definition.containers).unwrap_or(Value::Null);
-        definitions.push(json!({
-            "logical_id": format!("{stem}TaskDefinition"),
-            "family": definition.family,
-            "task_role_arn": get_arn(&definition.task_role_arn),
-            "execution_role_arn": get_arn(&definition.execution_role_arn),
-            "cpu": definition.cpu,
-            "memory": definition.memory,
-            "network_mode": definition.network_mode,
-            "requires_compatibilities": definition.requires_compatibilities,
-            "containers": pseudo.apply(&cloudformation_case(&containers)),
-        }));
+        let containers =
+            serde_json::to_value(&definition.containers).unwrap_or(serde_json::Value::Null);
+        definitions.push(Value::from(
+            Object::new()
+                .set("logical_id", format!("{stem}TaskDefinition"))
+                .set("family", definition.family.as_str())
+                .set("task_role_arn", get_arn(&definition.task_role_arn))
+                .set(
+                    "execution_role_arn",
+                    get_arn(&definition.execution_role_arn),
+                )
+                .set("cpu", definition.cpu.as_deref())
+                .set("memory", definition.memory.as_deref())
+                .set("network_mode", definition.network_mode)
+                .set(
+                    "requires_compatibilities",
+                    list(definition.requires_compatibilities.iter().copied()),
+                )
+                .set(
+                    "containers",
+                    pseudo.apply(&cloudformation_case(&containers)),
+                ),
+        ));
         outputs.push(output(
             &format!("{stem}TaskDefinitionArn"),
             format!("ARN of task definition {}", definition.family),
-            json!({"Ref": format!("{stem}TaskDefinition")}),
+            intrinsic("Ref", Value::from(format!("{stem}TaskDefinition"))),
         ));
     }
-    context.insert("log_groups", &log_groups);
-    context.insert("task_definitions", &definitions);
-    context.insert("outputs", &outputs);
+    context.insert_value("log_groups", Value::from(log_groups));
+    context.insert_value("task_definitions", Value::from(definitions));
+    context.insert_value("outputs", Value::from(outputs));
     context
 }
 
@@ -389,24 +437,26 @@ fn developers_context(
     let mut in_stack = HashMap::new();
     let mut outputs = Vec::new();
     if let Some(policy) = &account.developer_policy {
-        in_stack.insert(policy.arn.clone(), json!({"Ref": DEVELOPER_POLICY_ID}));
-        context.insert(
+        let reference = intrinsic("Ref", Value::from(DEVELOPER_POLICY_ID));
+        in_stack.insert(policy.arn.clone(), reference.clone());
+        let names = |items: &[String]| list(items.iter().map(String::as_str));
+        context.insert_value(
             "policy",
-            &json!({
-                "logical_id": DEVELOPER_POLICY_ID,
-                "name": policy.name,
-                "path": policy.path,
-                "description": policy.description,
-                "document": pseudo.apply(&policy.document.to_json()),
-                "roles": policy.attach_to_roles,
-                "groups": policy.attach_to_groups,
-                "users": policy.attach_to_users,
-            }),
+            Object::new()
+                .set("logical_id", DEVELOPER_POLICY_ID)
+                .set("name", policy.name.as_str())
+                .set("path", policy.path.as_str())
+                .set("description", policy.description.as_str())
+                .set("document", pseudo.apply(&policy.document.to_json()))
+                .set("roles", names(&policy.attach_to_roles))
+                .set("groups", names(&policy.attach_to_groups))
+                .set("users", names(&policy.attach_to_users))
+                .into(),
         );
         outputs.push(output(
             &format!("{DEVELOPER_POLICY_ID}Arn"),
             format!("ARN of managed policy {}", policy.name),
-            json!({"Ref": DEVELOPER_POLICY_ID}),
+            reference,
         ));
     }
     let roles: Vec<Value> = account
@@ -415,8 +465,8 @@ fn developers_context(
         .map(|role| role_view(role, pseudo, &in_stack))
         .collect();
     outputs.extend(account.developer_role.iter().map(role_output));
-    context.insert("roles", &roles);
-    context.insert("outputs", &outputs);
+    context.insert_value("roles", Value::from(roles));
+    context.insert_value("outputs", Value::from(outputs));
     context
 }
 
@@ -437,30 +487,22 @@ fn trust_context(
         .iter()
         .filter_map(|&index| account.trusted_roles.get(index))
         .collect();
-    context.insert(
+    context.insert_value(
         "roles",
-        &roles
-            .iter()
-            .map(|role| role_view(role, pseudo, &no_refs))
-            .collect::<Vec<_>>(),
+        list(roles.iter().map(|role| role_view(role, pseudo, &no_refs))),
     );
-    context.insert(
-        "outputs",
-        &roles
-            .iter()
-            .map(|role| role_output(role))
-            .collect::<Vec<_>>(),
-    );
+    context.insert_value("outputs", list(roles.iter().map(|role| role_output(role))));
     context
 }
 
 /// ECS API container JSON (camelCase) -> CloudFormation property names (PascalCase).
 /// Log driver `options` are user keys (`awslogs-group`) and keep their spelling.
-fn cloudformation_case(value: &Value) -> Value {
+fn cloudformation_case(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
     match value {
-        Value::Array(items) => Value::Array(items.iter().map(cloudformation_case).collect()),
-        Value::Object(map) => {
-            let converted: Map<String, Value> = map
+        Json::Array(items) => Json::Array(items.iter().map(cloudformation_case).collect()),
+        Json::Object(map) => {
+            let converted: Map<String, Json> = map
                 .iter()
                 .map(|(key, item)| {
                     let item = if key == "options" {
@@ -471,7 +513,7 @@ fn cloudformation_case(value: &Value) -> Value {
                     (capitalize(key), item)
                 })
                 .collect();
-            Value::Object(converted)
+            Json::Object(converted)
         }
         other => other.clone(),
     }
@@ -487,6 +529,8 @@ fn capitalize(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::tree::json as tjson;
+    use serde_json::json;
 
     fn pseudo() -> PseudoParameters {
         PseudoParameters {
@@ -500,15 +544,17 @@ mod tests {
     fn own_account_arns_use_pseudo_parameters() {
         assert_eq!(
             pseudo().string("arn:aws:ecs:eu-west-1:111122223333:*"),
-            json!({"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"})
+            tjson(
+                json!({"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"})
+            )
         );
         assert_eq!(
             pseudo().string("111122223333"),
-            json!({"Ref": "AWS::AccountId"})
+            tjson(json!({"Ref": "AWS::AccountId"}))
         );
         assert_eq!(
             pseudo().string("arn:aws:iam::111122223333:role/x"),
-            json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x"})
+            tjson(json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x"}))
         );
     }
 
@@ -516,11 +562,13 @@ mod tests {
     fn other_accounts_and_policy_variables_stay_literal_or_escaped() {
         assert_eq!(
             pseudo().string("arn:aws:iam::999988887777:root"),
-            json!("arn:aws:iam::999988887777:root")
+            tjson(json!("arn:aws:iam::999988887777:root"))
         );
         assert_eq!(
             pseudo().string("arn:aws:s3:us-east-1:111122223333:b/${aws:username}"),
-            json!({"Fn::Sub": "arn:${AWS::Partition}:s3:us-east-1:${AWS::AccountId}:b/${!aws:username}"})
+            tjson(
+                json!({"Fn::Sub": "arn:${AWS::Partition}:s3:us-east-1:${AWS::AccountId}:b/${!aws:username}"})
+            )
         );
     }
 

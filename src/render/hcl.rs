@@ -1,7 +1,9 @@
 //! HCL for Terraform: JSON values as HCL expressions, and the `=` alignment `terraform fmt`
 //! applies, so generated files pass `terraform fmt -check` as they are.
 
-use serde_json::Value;
+use tera::{Map, Value};
+
+use super::tree::{key_text, node, single_entry, Node};
 
 /// A JSON object of this single key stands for a raw Terraform expression (a reference).
 pub const EXPRESSION_KEY: &str = "__terraform_expression";
@@ -16,15 +18,23 @@ pub fn expression(value: &Value, indent: usize) -> String {
     out
 }
 
+/// The raw expression a `{"__terraform_expression": …}` map stands for.
+fn raw_expression(map: &Map) -> Option<&str> {
+    match single_entry(map) {
+        Some((key, value)) if key == EXPRESSION_KEY => value.as_str(),
+        _ => None,
+    }
+}
+
 fn write_value(out: &mut String, value: &Value, indent: usize) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => out.push_str(&quote(s)),
-        Value::Array(items) => write_array(out, items, indent),
-        Value::Object(map) => {
-            if let (1, Some(Value::String(raw))) = (map.len(), map.get(EXPRESSION_KEY)) {
+    match node(value) {
+        Node::Null => out.push_str("null"),
+        Node::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        Node::Number(n) => out.push_str(&n),
+        Node::Text(s) => push_quoted(out, &s),
+        Node::Array(items) => write_array(out, items, indent),
+        Node::Map(map) => {
+            if let Some(raw) = raw_expression(map) {
                 out.push_str(raw);
                 return;
             }
@@ -35,7 +45,7 @@ fn write_value(out: &mut String, value: &Value, indent: usize) {
             out.push_str("{\n");
             for (key, item) in map {
                 push_indent(out, indent + 2);
-                out.push_str(&object_key(key));
+                push_object_key(out, &key_text(key));
                 out.push_str(" = ");
                 write_value(out, item, indent + 2);
                 out.push('\n');
@@ -51,14 +61,22 @@ fn write_array(out: &mut String, items: &[Value], indent: usize) {
         .iter()
         .all(|item| !item.is_array() && !is_multiline_object(item));
     if scalars {
-        let inline: Vec<String> = items.iter().map(|item| expression(item, indent)).collect();
-        let width: usize = inline.iter().map(|s| s.len() + 2).sum();
+        // Try the one-line form; fall back to one item per line when it is too wide.
+        let start = out.len();
+        out.push('[');
+        for (position, item) in items.iter().enumerate() {
+            if position > 0 {
+                out.push_str(", ");
+            }
+            write_value(out, item, indent);
+        }
+        out.push(']');
+        // Width as the items' lengths plus two per item (the separator budget).
+        let width = out.len() - start - 2 - 2 * items.len().saturating_sub(1) + 2 * items.len();
         if width <= INLINE_LIST_WIDTH || items.len() <= 1 {
-            out.push('[');
-            out.push_str(&inline.join(", "));
-            out.push(']');
             return;
         }
+        out.truncate(start);
     }
     out.push_str("[\n");
     for item in items {
@@ -71,10 +89,8 @@ fn write_array(out: &mut String, items: &[Value], indent: usize) {
 }
 
 fn is_multiline_object(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => {
-            !(map.is_empty() || (map.len() == 1 && map.contains_key(EXPRESSION_KEY)))
-        }
+    match node(value) {
+        Node::Map(map) => !(map.is_empty() || raw_expression(map).is_some()),
         _ => false,
     }
 }
@@ -84,15 +100,15 @@ fn push_indent(out: &mut String, indent: usize) {
 }
 
 /// Object keys stay bare when HCL reads them as the same literal string.
-fn object_key(key: &str) -> String {
+fn push_object_key(out: &mut String, key: &str) {
     let mut chars = key.chars();
     let identifier = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     let keyword = matches!(key, "true" | "false" | "null" | "for" | "in" | "if");
     if identifier && !keyword {
-        key.to_string()
+        out.push_str(key);
     } else {
-        quote(key)
+        push_quoted(out, key);
     }
 }
 
@@ -100,6 +116,11 @@ fn object_key(key: &str) -> String {
 /// `${aws:username}` reach AWS literally instead of being read as Terraform templates.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
+    push_quoted(&mut out, text);
+    out
+}
+
+fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -118,7 +139,6 @@ pub fn quote(text: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// Aligns the `=` of consecutive single-line attributes, as `terraform fmt` does: a run ends
@@ -235,6 +255,7 @@ fn net_brackets(text: &str) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::tree::json as tjson;
     use serde_json::json;
 
     #[test]
@@ -250,7 +271,7 @@ mod tests {
     fn objects_become_hcl_with_quoted_keys_where_needed() {
         let value = json!({"Version": "2012-10-17", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}, "Ref": {EXPRESSION_KEY: "aws_iam_role.x.arn"}});
         assert_eq!(
-            expression(&value, 0),
+            expression(&tjson(value), 0),
             "{\n  Version = \"2012-10-17\"\n  Condition = {\n    StringEquals = {\n      \"aws:SourceAccount\" = \"1\"\n    }\n  }\n  Ref = aws_iam_role.x.arn\n}"
         );
     }

@@ -8,11 +8,14 @@ pub mod cloudformation;
 pub mod hcl;
 mod templates;
 pub mod terraform;
+pub mod tree;
 pub mod yaml;
 
 use std::path::Path;
 
-use crate::model::Model;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::model::{Account, Model};
 use crate::spec::Format;
 
 pub use templates::{Templates, EMBEDDED};
@@ -55,36 +58,89 @@ impl Provenance {
     }
 }
 
+/// One unit of rendering work; jobs share only the read-only model and templates.
+enum Job<'m> {
+    CloudFormation(&'m Account),
+    TerraformRoot,
+    Terraform(&'m Account),
+}
+
 /// Renders the requested formats, in a fixed order: CloudFormation, then Terraform.
+///
+/// Accounts render independently, so the jobs (one per account and backend) run on all
+/// cores; results are joined in job order, so the output does not depend on scheduling.
 pub fn render(
     model: &Model,
     formats: &[Format],
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let cloudformation = formats.contains(&Format::Cloudformation);
-    let terraform = formats.contains(&Format::Terraform);
-    // The two backends share nothing but the model: render them side by side. The result
-    // is joined in a fixed order, so the output does not depend on scheduling.
-    let (cloudformation_files, terraform_files) = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            if terraform {
-                terraform::render(model, templates, provenance)
-            } else {
-                Ok(Vec::new())
-            }
-        });
-        let cloudformation_files = if cloudformation {
-            cloudformation::render(model, templates, provenance)
-        } else {
-            Ok(Vec::new())
-        };
-        let terraform_files = worker
-            .join()
-            .unwrap_or_else(|_| Err("the Terraform renderer failed unexpectedly".into()));
-        (cloudformation_files, terraform_files)
+    let mut jobs = Vec::new();
+    if formats.contains(&Format::Cloudformation) {
+        jobs.extend(model.accounts.iter().map(Job::CloudFormation));
+    }
+    let terraform_shared = formats.contains(&Format::Terraform).then(|| {
+        jobs.push(Job::TerraformRoot);
+        jobs.extend(model.accounts.iter().map(Job::Terraform));
+        terraform::Shared::new(model)
     });
-    let mut files = cloudformation_files?;
-    files.extend(terraform_files?);
+    let run = |job: &Job| -> Result<Vec<GeneratedFile>, String> {
+        match (job, &terraform_shared) {
+            (Job::CloudFormation(account), _) => {
+                cloudformation::render_account(model, account, templates, provenance)
+            }
+            (Job::TerraformRoot, _) => terraform::render_root(model, templates, provenance),
+            (Job::Terraform(account), Some(shared)) => {
+                terraform::render_account(model, account, shared, templates, provenance)
+                    .map(|file| vec![file])
+            }
+            (Job::Terraform(_), None) => Ok(Vec::new()),
+        }
+    };
+    let mut files = Vec::new();
+    for result in run_parallel(&jobs, run) {
+        files.extend(result?);
+    }
+    if terraform_shared.is_some() {
+        terraform::check_unique_addresses(&files)?;
+    }
     Ok(files)
+}
+
+/// `work` applied to every job on up to one thread per core; results in job order.
+fn run_parallel<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(jobs.len());
+    if threads <= 1 {
+        return jobs.iter().map(work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else {
+                            break done;
+                        };
+                        done.push((index, work(job)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            // A worker only panics on a bug; re-raise it rather than lose its jobs.
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }

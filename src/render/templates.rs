@@ -89,10 +89,6 @@ fn describe_error(error: &tera::Error) -> String {
     text
 }
 
-fn to_json(value: &Value) -> TeraResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(|error| tera::Error::message(error.to_string()))
-}
-
 fn indent_kwarg(kwargs: &Kwargs) -> TeraResult<usize> {
     Ok(kwargs
         .get::<i64>("indent")?
@@ -104,21 +100,19 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter(
         "yaml",
         |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            Ok(yaml::to_yaml(&to_json(value)?, indent_kwarg(&kwargs)?))
+            Ok(yaml::to_yaml(value, indent_kwarg(&kwargs)?))
         },
     );
     // `x | hcl(indent=N)`: any value as an HCL expression, nested lines indented from N.
     tera.register_filter(
         "hcl",
         |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            Ok(hcl::expression(&to_json(value)?, indent_kwarg(&kwargs)?))
+            Ok(hcl::expression(value, indent_kwarg(&kwargs)?))
         },
     );
     // `x is yaml_inline`: whether `yaml` writes it on the key's own line.
     tera.register_test(
         "yaml_inline",
-        |value: &Value, _: Kwargs, _: &State| -> TeraResult<bool> {
-            Ok(yaml::is_inline(&to_json(value)?))
-        },
+        |value: &Value, _: Kwargs, _: &State| -> TeraResult<bool> { Ok(yaml::is_inline(value)) },
     );
 }

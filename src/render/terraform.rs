@@ -4,14 +4,43 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{json, Value};
-use tera::Context;
+use tera::{Context, Value};
 
 use super::hcl::{self, EXPRESSION_KEY};
+use super::tree::{self, list, Object};
 use super::{GeneratedFile, Provenance, Templates};
 use crate::model::{snake_case, Account, Model, Role, RoleKind};
 
-pub fn render(
+/// What every account's module file needs to know about the others.
+pub struct Shared {
+    /// Task role ARN -> Terraform address. Trust policies name source task roles by
+    /// reference, so Terraform creates them first (IAM rejects a trust policy naming a role
+    /// that does not exist yet), across providers.
+    task_role_addresses: HashMap<String, String>,
+}
+
+impl Shared {
+    pub fn new(model: &Model) -> Self {
+        let task_role_addresses = model
+            .accounts
+            .iter()
+            .flat_map(|account| {
+                account.task_roles.iter().map(move |role| {
+                    (
+                        role.arn.clone(),
+                        format!("aws_iam_role.{}.arn", role_resource(account, role)),
+                    )
+                })
+            })
+            .collect();
+        Shared {
+            task_role_addresses,
+        }
+    }
+}
+
+/// `versions.tf` and `providers.tf`.
+pub fn render_root(
     model: &Model,
     templates: &Templates,
     provenance: &Provenance,
@@ -19,21 +48,16 @@ pub fn render(
     let mut context = Context::new();
     context.insert("header", &provenance.header());
     context.insert("project", &model.project);
-    let accounts: Vec<Value> = model
-        .accounts
-        .iter()
-        .map(|account| {
-            json!({
-                "name": account.name,
-                "alias": provider_alias(account),
-                "id": account.id,
-                "region": account.region,
-                "deploy_role_arn": account.deploy_role_arn,
-            })
-        })
-        .collect();
-    context.insert("accounts", &accounts);
-    let mut files = vec![
+    let accounts = list(model.accounts.iter().map(|account| {
+        Object::new()
+            .set("name", account.name.as_str())
+            .set("alias", provider_alias(account))
+            .set("id", account.id.as_str())
+            .set("region", account.region.as_str())
+            .set("deploy_role_arn", account.deploy_role_arn.as_deref())
+    }));
+    context.insert_value("accounts", accounts);
+    Ok(vec![
         GeneratedFile {
             path: "terraform/versions.tf".into(),
             contents: finish(&templates.render("terraform/versions.tf.tera", &context)?),
@@ -42,32 +66,22 @@ pub fn render(
             path: "terraform/providers.tf".into(),
             contents: finish(&templates.render("terraform/providers.tf.tera", &context)?),
         },
-    ];
-    // Trust policies name source task roles by reference, so Terraform creates them first
-    // (IAM rejects a trust policy naming a role that does not exist yet), across providers.
-    let task_role_addresses: HashMap<String, String> = model
-        .accounts
-        .iter()
-        .flat_map(|account| {
-            account.task_roles.iter().map(move |role| {
-                (
-                    role.arn.clone(),
-                    format!("aws_iam_role.{}.arn", role_resource(account, role)),
-                )
-            })
-        })
-        .collect();
-    let mut addresses = HashSet::new();
-    for account in &model.accounts {
-        let context = account_context(model, account, provenance, &task_role_addresses);
-        let contents = finish(&templates.render("terraform/account.tf.tera", &context)?);
-        check_unique_addresses(&contents, &mut addresses)?;
-        files.push(GeneratedFile {
-            path: format!("terraform/{}.tf", account.name),
-            contents,
-        });
-    }
-    Ok(files)
+    ])
+}
+
+/// `<account>.tf`.
+pub fn render_account(
+    model: &Model,
+    account: &Account,
+    shared: &Shared,
+    templates: &Templates,
+    provenance: &Provenance,
+) -> Result<GeneratedFile, String> {
+    let context = account_context(model, account, provenance, &shared.task_role_addresses);
+    Ok(GeneratedFile {
+        path: format!("terraform/{}.tf", account.name),
+        contents: finish(&templates.render("terraform/account.tf.tera", &context)?),
+    })
 }
 
 pub fn provider_alias(account: &Account) -> String {
@@ -86,35 +100,68 @@ pub fn role_resource(account: &Account, role: &Role) -> String {
 }
 
 fn expression(text: String) -> Value {
-    json!({ EXPRESSION_KEY: text })
+    Object::new().set(EXPRESSION_KEY, text).into()
 }
 
-fn role_view(account: &Account, role: &Role, in_module_policy: Option<(&str, &str)>) -> Value {
+fn strings(items: &[String]) -> Value {
+    list(items.iter().map(String::as_str))
+}
+
+fn role_view(
+    account: &Account,
+    role: &Role,
+    in_module_policy: Option<(&str, &str)>,
+    task_role_addresses: &HashMap<String, String>,
+) -> Value {
     let resource = role_resource(account, role);
-    let depends_on: Vec<String> = in_module_policy
+    let depends_on: Vec<Value> = in_module_policy
         .filter(|(arn, _)| role.managed_policy_arns.iter().any(|a| a == arn))
-        .map(|(_, address)| address.to_string())
+        .map(|(_, address)| expression(address.to_string()))
         .into_iter()
         .collect();
-    json!({
-        "resource": resource,
-        "name": role.name,
-        "path": role.path,
-        "description": role.description,
-        "max_session_duration": role.max_session_duration,
-        "trust_policy": role.trust_policy.to_json(),
-        "permissions_boundary": role.permissions_boundary,
-        "tags": role.tags,
-        "policies": role.inline_policies.iter().map(|policy| json!({
-            "resource": format!("{resource}_{}", snake_case(&policy.name)),
-            "name": policy.name,
-            "document": policy.document.to_json(),
-        })).collect::<Vec<_>>(),
-        "managed_policy_arns": role.managed_policy_arns,
+    let mut trust_policy = role.trust_policy.to_json();
+    if role.kind == RoleKind::Trusted {
+        reference_principals(&mut trust_policy, task_role_addresses);
+    }
+    let tags: indexmap::IndexMap<&str, &str> = role
+        .tags
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.as_str()))
+        .collect();
+    Object::new()
+        .set("name", role.name.as_str())
+        .set("path", role.path.as_str())
+        .set("description", role.description.as_str())
+        .set("max_session_duration", role.max_session_duration)
+        .set("trust_policy", tree::from_json(&trust_policy))
+        .set("permissions_boundary", role.permissions_boundary.as_deref())
+        .set("tags", tags_value(&tags))
+        .set(
+            "policies",
+            list(role.inline_policies.iter().map(|policy| {
+                Object::new()
+                    .set(
+                        "resource",
+                        format!("{resource}_{}", snake_case(&policy.name)),
+                    )
+                    .set("name", policy.name.as_str())
+                    .set("document", tree::from_json(&policy.document.to_json()))
+            })),
+        )
+        .set("managed_policy_arns", strings(&role.managed_policy_arns))
         // Attachments are keyed by literal ARNs (known at plan time); an in-module policy
         // is ordered before its attachment explicitly.
-        "attachment_depends_on": depends_on.iter().map(|a| expression(a.clone())).collect::<Vec<_>>(),
-    })
+        .set("attachment_depends_on", Value::from(depends_on))
+        .set("resource", resource)
+        .into()
+}
+
+fn tags_value(tags: &indexmap::IndexMap<&str, &str>) -> Value {
+    let mut map = tera::Map::with_capacity(tags.len());
+    for (key, value) in tags {
+        map.insert(key.to_string().into(), Value::from(*value));
+    }
+    Value::from(map)
 }
 
 fn account_context(
@@ -127,9 +174,14 @@ fn account_context(
     context.insert("header", &provenance.header());
     context.insert("project", &model.project);
     let alias = provider_alias(account);
-    context.insert(
+    context.insert_value(
         "account",
-        &json!({"name": account.name, "alias": alias, "id": account.id, "region": account.region}),
+        Object::new()
+            .set("name", account.name.as_str())
+            .set("alias", alias.as_str())
+            .set("id", account.id.as_str())
+            .set("region", account.region.as_str())
+            .into(),
     );
     let policy_resource = format!("{alias}_developer");
     let policy_address = format!("aws_iam_policy.{policy_resource}");
@@ -137,79 +189,82 @@ fn account_context(
         .developer_policy
         .as_ref()
         .map(|p| (p.arn.as_str(), policy_address.as_str()));
-    let roles: Vec<Value> = account
-        .roles()
-        .map(|role| {
-            let mut view = role_view(account, role, in_module_policy);
-            if role.kind == RoleKind::Trusted {
-                reference_principals(&mut view["trust_policy"], task_role_addresses);
-            }
-            view
-        })
-        .collect();
-    context.insert("roles", &roles);
+    context.insert_value(
+        "roles",
+        list(
+            account
+                .roles()
+                .map(|role| role_view(account, role, in_module_policy, task_role_addresses)),
+        ),
+    );
     if let Some(policy) = &account.developer_policy {
-        context.insert(
+        context.insert_value(
             "developer_policy",
-            &json!({
-                "resource": policy_resource,
-                "name": policy.name,
-                "path": policy.path,
-                "description": policy.description,
-                "document": policy.document.to_json(),
-                "roles": policy.attach_to_roles,
-                "groups": policy.attach_to_groups,
-                "users": policy.attach_to_users,
-            }),
+            Object::new()
+                .set("resource", policy_resource)
+                .set("name", policy.name.as_str())
+                .set("path", policy.path.as_str())
+                .set("description", policy.description.as_str())
+                .set("document", tree::from_json(&policy.document.to_json()))
+                .set("roles", strings(&policy.attach_to_roles))
+                .set("groups", strings(&policy.attach_to_groups))
+                .set("users", strings(&policy.attach_to_users))
+                .into(),
         );
     }
-    let role_addresses: Vec<(String, String)> = account
+    let role_addresses: HashMap<&str, String> = account
         .roles()
         .map(|role| {
             (
-                role.arn.clone(),
+                role.arn.as_str(),
                 format!("aws_iam_role.{}.arn", role_resource(account, role)),
             )
         })
         .collect();
     let reference = |arn: &str| {
         role_addresses
-            .iter()
-            .find(|(candidate, _)| candidate == arn)
-            .map_or_else(
-                || Value::String(arn.to_string()),
-                |(_, address)| expression(address.clone()),
-            )
+            .get(arn)
+            .map_or_else(|| Value::from(arn), |address| expression(address.clone()))
     };
-    let definitions: Vec<Value> = account
-        .task_definitions
-        .iter()
-        .map(|definition| {
-            let resource = format!("{alias}_{}", snake_case(&definition.task));
-            json!({
-                "resource": resource,
-                "family": definition.family,
-                "task_role_arn": reference(&definition.task_role_arn),
-                "execution_role_arn": reference(&definition.execution_role_arn),
-                "network_mode": definition.network_mode,
-                "requires_compatibilities": definition.requires_compatibilities,
-                "cpu": definition.cpu,
-                "memory": definition.memory,
-                "containers": definition.containers,
-                "log_group": definition.log_group.as_ref().map(|group| json!({
-                    "resource": resource,
-                    "name": group.name,
-                    "retention_in_days": group.retention_in_days,
-                })),
-            })
-        })
-        .collect();
-    context.insert("task_definitions", &definitions);
+    let definitions = list(account.task_definitions.iter().map(|definition| {
+        let resource = format!("{alias}_{}", snake_case(&definition.task));
+        let containers =
+            serde_json::to_value(&definition.containers).unwrap_or(serde_json::Value::Null);
+        Object::new()
+            .set("resource", resource.as_str())
+            .set("family", definition.family.as_str())
+            .set("task_role_arn", reference(&definition.task_role_arn))
+            .set(
+                "execution_role_arn",
+                reference(&definition.execution_role_arn),
+            )
+            .set("network_mode", definition.network_mode)
+            .set(
+                "requires_compatibilities",
+                list(definition.requires_compatibilities.iter().copied()),
+            )
+            .set("cpu", definition.cpu.as_deref())
+            .set("memory", definition.memory.as_deref())
+            .set("containers", tree::from_json(&containers))
+            .set(
+                "log_group",
+                definition.log_group.as_ref().map(|group| {
+                    Value::from(
+                        Object::new()
+                            .set("resource", resource.as_str())
+                            .set("name", group.name.as_str())
+                            .set("retention_in_days", group.retention_in_days),
+                    )
+                }),
+            )
+    }));
+    context.insert_value("task_definitions", definitions);
     context
 }
 
 /// Replaces `Principal.AWS` ARNs of roles this module creates with references to them.
-fn reference_principals(trust_policy: &mut Value, addresses: &HashMap<String, String>) {
+fn reference_principals(trust_policy: &mut serde_json::Value, addresses: &HashMap<String, String>) {
+    use serde_json::Value;
     let Some(statements) = trust_policy
         .get_mut("Statement")
         .and_then(Value::as_array_mut)
@@ -225,7 +280,7 @@ fn reference_principals(trust_policy: &mut Value, addresses: &HashMap<String, St
         };
         let replace = |value: &mut Value| {
             if let Some(address) = value.as_str().and_then(|arn| addresses.get(arn)) {
-                *value = expression(address.clone());
+                *value = serde_json::json!({ EXPRESSION_KEY: address });
             }
         };
         match principal {
@@ -261,8 +316,13 @@ fn finish(text: &str) -> String {
 
 /// Resource addresses must be unique across the root module; names derived from spec names
 /// could collide in ways validation does not foresee, so the rendered files are checked too.
-fn check_unique_addresses(contents: &str, seen: &mut HashSet<String>) -> Result<(), String> {
-    for line in contents.lines().filter(|l| l.starts_with("resource \"")) {
+pub fn check_unique_addresses(files: &[GeneratedFile]) -> Result<(), String> {
+    let mut seen = HashSet::new();
+    let lines = files
+        .iter()
+        .filter(|file| file.path.starts_with("terraform/"))
+        .flat_map(|file| file.contents.lines());
+    for line in lines.filter(|l| l.starts_with("resource \"")) {
         let address: String = line
             .split('"')
             .skip(1)

@@ -5,114 +5,143 @@
 //! YAML 1.1 parsers (CloudFormation's among them) could read as anything but a string,
 //! `2012-10-17` and `yes` included, and lays sequences out the way the templates do.
 
-use serde_json::{Map, Value};
+use tera::{Map, Value};
+
+use super::tree::{key_text, node, single_entry, Node};
 
 /// `value` as YAML; lines after the first are indented by `indent` spaces so the text can
 /// follow a `Key: ` already placed by the template.
 pub fn to_yaml(value: &Value, indent: usize) -> String {
     let mut out = String::new();
-    if let Some(inline) = inline(value) {
-        return inline;
+    if write_inline(&mut out, value) {
+        return out;
     }
     write_block(&mut out, value, indent);
-    let text = out.trim_end_matches('\n');
-    text.strip_prefix(&" ".repeat(indent))
-        .unwrap_or(text)
-        .to_string()
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    // The first line follows the template's `Key: `, so it loses its indentation.
+    out.split_off(indent.min(out.len() - out.trim_start_matches(' ').len()))
 }
 
 /// Whether a value renders on one line (a scalar, an empty collection or an intrinsic).
 pub fn is_inline(value: &Value) -> bool {
-    inline(value).is_some()
+    write_inline(&mut String::new(), value)
 }
 
-fn inline(value: &Value) -> Option<String> {
-    match value {
-        Value::Null => Some("null".into()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::String(s) => Some(scalar(s)),
-        Value::Array(items) if items.is_empty() => Some("[]".into()),
-        Value::Object(map) if map.is_empty() => Some("{}".into()),
-        Value::Object(map) => intrinsic(map),
-        Value::Array(_) => None,
+/// Writes `value` on one line if it has a one-line form; returns whether it did.
+fn write_inline(out: &mut String, value: &Value) -> bool {
+    match node(value) {
+        Node::Null => out.push_str("null"),
+        Node::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        Node::Number(n) => out.push_str(&n),
+        Node::Text(s) => push_scalar(out, &s),
+        Node::Array(items) if items.is_empty() => out.push_str("[]"),
+        Node::Map(map) if map.is_empty() => out.push_str("{}"),
+        Node::Map(map) => return write_intrinsic(out, map),
+        Node::Array(_) => return false,
     }
+    true
 }
 
-fn intrinsic(map: &Map<String, Value>) -> Option<String> {
-    if map.len() != 1 {
-        return None;
-    }
-    let (key, inner) = map.iter().next()?;
-    match (key.as_str(), inner) {
-        ("Ref", Value::String(name)) => Some(format!("!Ref {}", scalar(name))),
-        ("Fn::Sub", Value::String(text)) => Some(format!("!Sub {}", scalar(text))),
-        ("Fn::GetAtt", Value::Array(parts)) => {
-            let parts: Option<Vec<&str>> = parts.iter().map(Value::as_str).collect();
-            Some(format!("!GetAtt {}", scalar(&parts?.join("."))))
+fn write_intrinsic(out: &mut String, map: &Map) -> bool {
+    let Some((key, inner)) = single_entry(map) else {
+        return false;
+    };
+    match (key.as_ref(), node(inner)) {
+        ("Ref", Node::Text(name)) => {
+            out.push_str("!Ref ");
+            push_scalar(out, &name);
         }
-        _ => None,
+        ("Fn::Sub", Node::Text(text)) => {
+            out.push_str("!Sub ");
+            push_scalar(out, &text);
+        }
+        ("Fn::GetAtt", Node::Array(parts)) => {
+            let parts: Option<Vec<&str>> = parts.iter().map(Value::as_str).collect();
+            let Some(parts) = parts else {
+                return false;
+            };
+            out.push_str("!GetAtt ");
+            push_scalar(out, &parts.join("."));
+        }
+        _ => return false,
     }
+    true
 }
 
+fn push_indent(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+/// Writes a block value whose first line starts at `indent`; `first_line_placed` says the
+/// caller already wrote that line's prefix (`- `), so it is not indented again.
 fn write_block(out: &mut String, value: &Value, indent: usize) {
-    let pad = " ".repeat(indent);
-    match value {
-        Value::Object(map) => {
+    write_block_from(out, value, indent, false);
+}
+
+fn write_block_from(out: &mut String, value: &Value, indent: usize, first_line_placed: bool) {
+    let mut placed = first_line_placed;
+    let mut start_line = |out: &mut String| {
+        if placed {
+            placed = false;
+        } else {
+            push_indent(out, indent);
+        }
+    };
+    match node(value) {
+        Node::Map(map) => {
             for (key, item) in map {
-                out.push_str(&pad);
-                out.push_str(&scalar(key));
+                start_line(out);
+                push_scalar(out, &key_text(key));
                 out.push(':');
                 write_nested(out, item, indent + 2);
             }
         }
-        Value::Array(items) => {
+        Node::Array(items) => {
             for item in items {
-                out.push_str(&pad);
+                start_line(out);
                 out.push_str("- ");
-                match inline(item) {
-                    Some(text) => {
-                        out.push_str(&text);
-                        out.push('\n');
-                    }
-                    None => {
-                        // The item's first line goes after "- ", the rest at the item's indent.
-                        let mut nested = String::new();
-                        write_block(&mut nested, item, indent + 2);
-                        out.push_str(nested.trim_start_matches(' '));
-                    }
+                if write_inline(out, item) {
+                    out.push('\n');
+                } else {
+                    // The item's first line goes after "- ", the rest at the item's indent.
+                    write_block_from(out, item, indent + 2, true);
                 }
             }
         }
-        other => {
-            out.push_str(&pad);
-            out.push_str(&inline(other).unwrap_or_default());
+        _ => {
+            start_line(out);
+            write_inline(out, value);
             out.push('\n');
         }
     }
 }
 
 fn write_nested(out: &mut String, value: &Value, indent: usize) {
-    match inline(value) {
-        Some(text) => {
-            out.push(' ');
-            out.push_str(&text);
-            out.push('\n');
-        }
-        None => {
-            out.push('\n');
-            write_block(out, value, indent);
-        }
+    out.push(' ');
+    if write_inline(out, value) {
+        out.push('\n');
+    } else {
+        out.pop();
+        out.push('\n');
+        write_block(out, value, indent);
     }
 }
 
 /// A string as a YAML scalar: plain when it cannot be misread, else double-quoted (JSON
 /// string syntax is valid YAML).
 pub fn scalar(text: &str) -> String {
+    let mut out = String::new();
+    push_scalar(&mut out, text);
+    out
+}
+
+fn push_scalar(out: &mut String, text: &str) {
     if is_plain_safe(text) {
-        text.to_string()
+        out.push_str(text);
     } else {
-        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+        out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into()));
     }
 }
 
@@ -137,13 +166,14 @@ fn is_plain_safe(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::tree::json as tjson;
     use serde_json::json;
 
     #[test]
     fn intrinsics_use_short_tags() {
         let value = json!({"Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x"}, "Role": {"Fn::GetAtt": ["TaskRole", "Arn"]}});
         assert_eq!(
-            to_yaml(&value, 2),
+            to_yaml(&tjson(value), 2),
             "Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x\n  Role: !GetAtt TaskRole.Arn"
         );
     }
@@ -180,7 +210,7 @@ mod tests {
         let value =
             json!({"Statement": [{"Sid": "A", "Action": ["s3:GetObject", "s3:PutObject"]}]});
         assert_eq!(
-            to_yaml(&value, 4),
+            to_yaml(&tjson(value), 4),
             "Statement:\n      - Sid: A\n        Action:\n          - s3:GetObject\n          - s3:PutObject"
         );
     }

@@ -68,12 +68,15 @@ impl SourceFile {
 
 /// Parses the spec's TOML into typed form. Syntax and type errors come back located.
 pub fn load(source: &SourceFile) -> Result<Spec, Vec<Diagnostic>> {
-    let problems = super::structure::check(&source.text);
+    // One parse serves both the structural check and serde.
+    let document = super::structure::parse(&source.text)?;
+    let problems = super::structure::check_document(&document);
     if !problems.is_empty() {
         return Err(problems);
     }
     // The structural check follows the same schema serde reads; this is the backstop.
-    toml::from_str::<Spec>(&source.text).map_err(|error| vec![toml_error(&error)])
+    <Spec as serde::Deserialize>::deserialize(toml::de::Deserializer::from(document))
+        .map_err(|error| vec![toml_error(&error)])
 }
 
 fn toml_error(error: &toml::de::Error) -> Diagnostic {

@@ -12,19 +12,27 @@ use super::schema::json_schema;
 use crate::diagnostic::{suggest, Diagnostic, Location};
 
 /// Every structural problem of the document, or a TOML syntax error.
-pub fn check(text: &str) -> Vec<Diagnostic> {
-    let document = match DeTable::parse(text) {
-        Ok(document) => document,
-        Err(error) => {
-            let span = error.span().map_or(Location::Nowhere, Location::Span);
-            return vec![Diagnostic::error(
-                "toml-syntax",
-                error.message().trim().to_string(),
-                span,
-            )
-            .with_help("see the TOML syntax at https://toml.io")];
-        }
-    };
+#[cfg(test)]
+fn check(text: &str) -> Vec<Diagnostic> {
+    match parse(text) {
+        Ok(document) => check_document(&document),
+        Err(problems) => problems,
+    }
+}
+
+/// The TOML document with spans, or its syntax error located.
+pub fn parse(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<Diagnostic>> {
+    DeTable::parse(text).map_err(|error| {
+        let span = error.span().map_or(Location::Nowhere, Location::Span);
+        vec![
+            Diagnostic::error("toml-syntax", error.message().trim().to_string(), span)
+                .with_help("see the TOML syntax at https://toml.io"),
+        ]
+    })
+}
+
+/// Every structural problem of a parsed document: unknown keys, wrong types, bad values.
+pub fn check_document(document: &Spanned<DeTable<'_>>) -> Vec<Diagnostic> {
     let root = json_schema();
     let mut walker = Walker {
         root: &root,

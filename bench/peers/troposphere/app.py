@@ -3,7 +3,7 @@
 trustgen spec (converted to JSON by bench/peers/spec2json.py), written with troposphere
 the way a troposphere user would write them, one template file per stack.
 
-    python app.py SPEC.json OUTDIR
+    python app.py SPEC.json OUTDIR [--yaml]
 
 Per account, as trustgen does: a `developers` stack (dev-access accounts: the developer
 managed policy), `tasks` stacks (execution role(s), then per task: task role, log group,
@@ -11,7 +11,8 @@ Fargate task definition; outputs for every role and task definition) and `trust`
 (roles that task roles assume). Stacks are split where trustgen splits them (500
 resources / 200 outputs), execution roles are sharded under IAM's 10,240-character
 inline-policy limit like trustgen's. Templates are written with Template.to_json()
-(troposphere's native output; to_yaml() goes through cfn-flip and is slower).
+(troposphere's native output), or with --yaml Template.to_yaml() (through cfn-flip, as
+trustgen writes YAML; slower).
 """
 import json
 import os
@@ -53,10 +54,13 @@ def statement(s):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: python app.py SPEC.json OUTDIR", file=sys.stderr)
+    args = sys.argv[1:]
+    yaml = "--yaml" in args
+    args = [a for a in args if a != "--yaml"]
+    if len(args) != 2:
+        print("usage: python app.py SPEC.json OUTDIR [--yaml]", file=sys.stderr)
         sys.exit(2)
-    spec_path, outdir = sys.argv[1:]
+    spec_path, outdir = args
     with open(spec_path, encoding="utf-8") as f:
         spec = json.load(f)
 
@@ -97,8 +101,8 @@ def main():
     def write(account_name, stack_name, template):
         d = os.path.join(outdir, account_name)
         os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, f"{stack_name}.json"), "w", encoding="utf-8") as f:
-            f.write(template.to_json())
+        with open(os.path.join(d, f"{stack_name}.{'yaml' if yaml else 'json'}"), "w", encoding="utf-8") as f:
+            f.write(template.to_yaml() if yaml else template.to_json())
 
     def new_template(kind, account_name, account):
         t = Template()

@@ -1,0 +1,140 @@
+//! The data templates receive, as Tera values, and the one view of it the `yaml` / `hcl`
+//! emitters walk.
+//!
+//! Views are built as JSON (the model's documents serialise to it) and converted here once,
+//! directly, rather than through Tera's generic serde path; the filters then read the Tera
+//! values in place instead of converting them back for every call.
+
+use std::borrow::Cow;
+
+use tera::value::{Key, ValueKind};
+use tera::{Map, Value};
+
+/// `value` as a Tera value, key order kept.
+pub fn from_json(value: &serde_json::Value) -> Value {
+    from_json_with(value, &|_| None)
+}
+
+/// `value` as a Tera value, each string replaced by what `string` returns for it, if
+/// anything (CloudFormation writes own-account ARNs as `Fn::Sub`).
+pub fn from_json_with(value: &serde_json::Value, string: &dyn Fn(&str) -> Option<Value>) -> Value {
+    match value {
+        serde_json::Value::Null => Value::none(),
+        serde_json::Value::Bool(b) => Value::from(*b),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                Value::from(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        serde_json::Value::String(s) => string(s).unwrap_or_else(|| Value::from(s.as_str())),
+        serde_json::Value::Array(items) => Value::from(
+            items
+                .iter()
+                .map(|item| from_json_with(item, string))
+                .collect::<Vec<_>>(),
+        ),
+        serde_json::Value::Object(map) => {
+            let mut converted = Map::with_capacity(map.len());
+            for (key, item) in map {
+                converted.insert(key.clone().into(), from_json_with(item, string));
+            }
+            Value::from(converted)
+        }
+    }
+}
+
+/// Builds a Tera map in insertion order: `Object::new().set("name", x).into()`.
+#[derive(Default)]
+pub struct Object(Map);
+
+impl Object {
+    pub fn new() -> Self {
+        Object::default()
+    }
+
+    pub fn set(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.0.insert(key.into(), value.into());
+        self
+    }
+}
+
+impl From<Object> for Value {
+    fn from(object: Object) -> Value {
+        Value::from(object.0)
+    }
+}
+
+/// A list of values.
+pub fn list<T: Into<Value>>(items: impl IntoIterator<Item = T>) -> Value {
+    Value::from(items.into_iter().map(Into::into).collect::<Vec<Value>>())
+}
+
+/// One value as the emitters see it.
+pub enum Node<'a> {
+    Null,
+    Bool(bool),
+    /// A number (or other scalar without quotes) already spelled out.
+    Number(String),
+    Text(Cow<'a, str>),
+    Array(&'a [Value]),
+    Map(&'a Map),
+}
+
+pub fn node(value: &Value) -> Node<'_> {
+    match value.kind() {
+        ValueKind::Undefined | ValueKind::None => Node::Null,
+        ValueKind::Bool => Node::Bool(value.as_bool().unwrap_or(false)),
+        ValueKind::String => Node::Text(Cow::Borrowed(value.as_str().unwrap_or_default())),
+        ValueKind::Array => Node::Array(value.as_array().unwrap_or_default()),
+        ValueKind::Map => match value.as_map() {
+            Some(map) => Node::Map(map),
+            None => Node::Null,
+        },
+        ValueKind::Bytes => Node::Text(Cow::Owned(
+            String::from_utf8_lossy(value.as_bytes().unwrap_or_default()).into_owned(),
+        )),
+        // Numbers print as serde_json prints them, so output does not depend on the path a
+        // number took into the context.
+        _ => Node::Number(number_text(value)),
+    }
+}
+
+fn number_text(value: &Value) -> String {
+    if let Some(i) = value.as_i64() {
+        i.to_string()
+    } else if let Some(u) = value.as_u64() {
+        u.to_string()
+    } else if let Some(i) = value.as_i128() {
+        i.to_string()
+    } else if let Some(u) = value.as_u128() {
+        u.to_string()
+    } else {
+        value
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| "null".to_string(), |n| n.to_string())
+    }
+}
+
+/// A map key as text (Tera keys may also be numbers or booleans).
+pub fn key_text<'a>(key: &'a Key<'_>) -> Cow<'a, str> {
+    key.as_str()
+        .map_or_else(|| Cow::Owned(key.to_string()), Cow::Borrowed)
+}
+
+/// The single entry of a one-entry map.
+pub fn single_entry(map: &Map) -> Option<(Cow<'_, str>, &Value)> {
+    if map.len() != 1 {
+        return None;
+    }
+    map.iter().next().map(|(key, value)| (key_text(key), value))
+}
+
+#[cfg(test)]
+pub fn json(value: serde_json::Value) -> Value {
+    from_json(&value)
+}

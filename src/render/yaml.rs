@@ -36,7 +36,7 @@ fn write_inline(out: &mut String, value: &Value) -> bool {
         Node::Bool(b) => out.push_str(if b { "true" } else { "false" }),
         Node::Number(n) => out.push_str(&n),
         Node::Text(s) => push_scalar(out, &s),
-        Node::Array(items) if items.is_empty() => out.push_str("[]"),
+        Node::Array([]) => out.push_str("[]"),
         Node::Map(map) if map.is_empty() => out.push_str("{}"),
         Node::Map(map) => return write_intrinsic(out, map),
         Node::Array(_) => return false,

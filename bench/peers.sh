@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of trustgen against the tools a user would otherwise pick for the
-# same job: AWS CDK v2 (bench/peers/cdk/app.js, L2 constructs, `node app.js` = app.synth())
+# same job: AWS CDK v2 (bench/peers/cdk/app.js, L2 constructs, `node app.js` = app.synth(),
+# with its built-in template validation as by default, and with CDK_VALIDATION=false)
 # and troposphere (bench/peers/troposphere/app.py; JSON, and YAML as trustgen writes). All
 # read the same synthetic spec (trustgen-synth, N tasks over 10 accounts) and write the
 # same CloudFormation stacks and resources: the table shows the stack/resource/output
@@ -8,7 +9,8 @@
 #
 # Usage: bench/peers.sh [N ...]           (default: 100 1000 10000)
 # Environment:
-#   RUNS=3               runs per tool and N; the best wall time is reported (with its peak memory)
+#   RUNS=3               runs per tool and N; the best wall time is reported, with the peak
+#                        memory and CPU time (user + system) of that run
 #   SLOW_SECONDS=60      a peer whose first run takes longer than this is run once only
 #   MAX_SECONDS=300      a peer is skipped at a size where its time, extrapolated linearly
 #                        from the previous size, would exceed this
@@ -20,7 +22,7 @@
 # bench/peers/troposphere/requirements.txt into bench/peers/troposphere/.venv); both are
 # gitignored and are not dependencies of trustgen.
 #
-# Timing: GNU time (`%e %M`), end to end, process start to exit, including each tool
+# Timing: GNU time (`%e %M %U %S`), end to end, process start to exit, including each tool
 # reading and parsing its input: trustgen reads the TOML spec, the peers a JSON conversion
 # of it (made once with python3's tomllib, outside the timed region).
 set -euo pipefail
@@ -58,34 +60,36 @@ echo "machine:     $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)
 echo
 
 # measure NAME N OUTDIR CMD...: best wall time of up to $runs runs (fresh OUTDIR each run);
-# sets wall, peak_mb, nruns.
+# sets wall, peak_mb and cpu (user + system seconds) of that run, and nruns.
 measure() {
   local name=$1 n=$2 out=$3
   shift 3
-  wall="" peak_mb="" nruns=0
-  local run w p
+  wall="" peak_mb="" cpu="" nruns=0
+  local run w p u s
   for ((run = 1; run <= runs; run++)); do
     rm -rf "$out"
-    if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/log" 2>&1; then
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/log" 2>&1; then
       echo "$name failed at N=$n:" >&2
       tail -20 "$work/log" >&2
       return 1
     fi
-    read -r w p < "$work/time"
+    read -r w p u s < "$work/time"
     nruns=$run
-    if [ -z "$wall" ] || awk "BEGIN{exit !($w < $wall)}"; then wall=$w peak_mb=$((p / 1024)); fi
+    if [ -z "$wall" ] || awk "BEGIN{exit !($w < $wall)}"; then
+      wall=$w peak_mb=$((p / 1024)) cpu=$(awk "BEGIN{printf \"%.2f\", $u + $s}")
+    fi
     if [ "$name" != trustgen ] && awk "BEGIN{exit !($w > $slow)}"; then break; fi
   done
 }
 
 rows=()
 types_seen=()
-declare -A best prev_wall prev_n
+declare -A best best_cpu prev_wall prev_n
 row() { # tool n out
   local counts
   counts=$(python3 "$peers/count.py" "$3")
   read -r bytes tbytes stacks resources outputs types <<< "$counts"
-  rows+=("| $1 | $2 | $wall | $nruns | $peak_mb | $bytes | $tbytes | $stacks | $resources | $outputs |")
+  rows+=("| $1 | $2 | $wall | $cpu | $nruns | $peak_mb | $bytes | $tbytes | $stacks | $resources | $outputs |")
   types_seen+=("$1 N=$2: $types")
 }
 
@@ -95,15 +99,16 @@ for n in "${sizes[@]}"; do
 
   measure trustgen "$n" "$work/tg" "$bin/trustgen" gen "$work/spec-$n.toml" -o "$work/tg" --format cloudformation
   row "trustgen gen --format cloudformation" "$n" "$work/tg"
-  best[trustgen,$n]=$wall
+  best[trustgen,$n]=$wall best_cpu[trustgen,$n]=$cpu
   measure trustgen "$n" "$work/tg" "$bin/trustgen" gen "$work/spec-$n.toml" -o "$work/tg" --format all
   row "trustgen gen --format all (+Terraform)" "$n" "$work/tg"
   rm -rf "$work/tg"
 
-  for peer in cdk troposphere troposphere-yaml; do
+  for peer in cdk cdk-novalidation troposphere troposphere-yaml; do
     label=$peer
     case $peer in
       cdk) label="AWS CDK (node app.js, app.synth())"; cmd=(node "$peers/cdk/app.js" "$work/spec-$n.json" "$work/$peer") ;;
+      cdk-novalidation) label="AWS CDK, CDK_VALIDATION=false"; cmd=(env CDK_VALIDATION=false node "$peers/cdk/app.js" "$work/spec-$n.json" "$work/$peer") ;;
       troposphere) label="troposphere (python app.py, to_json)"; cmd=("$py" "$peers/troposphere/app.py" "$work/spec-$n.json" "$work/$peer") ;;
       troposphere-yaml) label="troposphere (python app.py --yaml, to_yaml)"; cmd=("$py" "$peers/troposphere/app.py" "$work/spec-$n.json" "$work/$peer" --yaml) ;;
     esac
@@ -119,22 +124,24 @@ for n in "${sizes[@]}"; do
       continue
     fi
     row "$label" "$n" "$work/$peer"
-    best[$peer,$n]=$wall
+    best[$peer,$n]=$wall best_cpu[$peer,$n]=$cpu
     prev_wall[$peer]=$wall prev_n[$peer]=$n
     rm -rf "${work:?}/$peer"
   done
 done
 
-echo "| tool | N | wall s (best) | runs | peak MB | output bytes | template bytes | stacks | resources | outputs |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| tool | N | wall s (best) | CPU s | runs | peak MB | output bytes | template bytes | stacks | resources | outputs |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "Speed ratio (peer best wall / trustgen --format cloudformation best wall):"
+echo "Speed ratio: peer / trustgen gen --format cloudformation, on best wall time (and on the CPU time of those runs):"
 for n in "${sizes[@]}"; do
-  for peer in cdk troposphere troposphere-yaml; do
+  for peer in cdk cdk-novalidation troposphere troposphere-yaml; do
     if [ -n "${best[$peer,$n]:-}" ]; then
       awk -v p="$peer" -v n="$n" -v a="${best[$peer,$n]}" -v b="${best[trustgen,$n]}" \
-        'BEGIN{ if (b > 0) printf "  N=%-6s %-17s %7.1fx  (%s s / %s s)\n", n, p, a / b, a, b; else printf "  N=%-6s %-17s trustgen took < 0.01 s\n", n, p }'
+        -v ac="${best_cpu[$peer,$n]}" -v bc="${best_cpu[trustgen,$n]}" 'BEGIN{
+          if (b > 0 && bc > 0) printf "  N=%-6s %-18s wall %7.1fx (%s s / %s s)   CPU %7.1fx (%s s / %s s)\n", n, p, a / b, a, b, ac / bc, ac, bc
+          else printf "  N=%-6s %-18s trustgen took < 0.01 s\n", n, p }'
     fi
   done
 done

@@ -12,6 +12,10 @@
 // resources / 200 outputs), execution roles are sharded under IAM's 10,240-character
 // inline-policy limit like trustgen's. Not byte-identical to trustgen: CDK picks its own
 // logical ids, writes JSON and adds its bootstrap-version parameter and rule.
+//
+// Nothing here changes CDK's defaults: app.synth() runs CDK's built-in CloudFormation
+// template validation (on by default in current aws-cdk-lib; CDK_VALIDATION=false turns it
+// off) and writes the construct tree (tree.json) and manifests next to the templates.
 'use strict';
 
 const fs = require('fs');

@@ -27,6 +27,60 @@ pub enum Command {
     Templates(TemplatesArgs),
     /// Print the JSON Schema of the spec (committed as schemas/trustgen.schema.json).
     Schema,
+    /// Print the `aws sts assume-role` command that lets a developer act as a task's role.
+    Assume(AssumeArgs),
+    /// Print AWS CLI config profiles: task roles developers may assume, and in-task
+    /// profiles for cross-account pairs.
+    AwsConfig(AwsConfigArgs),
+    /// Draw who can assume what (Mermaid, Graphviz DOT or JSON), from the same model as
+    /// the stacks.
+    Graph(GraphArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AssumeArgs {
+    /// `[SPEC] TASK`: the spec (default trustgen.toml) and the task to act as.
+    #[arg(value_name = "SPEC] [TASK", num_args = 1..=2, required = true)]
+    pub spec_and_task: Vec<String>,
+    /// The account the task must be in (a check: a task belongs to one account).
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// Print a shell snippet that exports the role's credentials and runs the command given
+    /// after `--`.
+    #[arg(long, requires = "command")]
+    pub exec: bool,
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
+    /// The AWS CLI profile whose credentials call sts:AssumeRole (default: the CLI's own).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AwsConfigArgs {
+    #[arg(default_value = "trustgen.toml")]
+    pub spec: PathBuf,
+    /// The profile developers start from (their identity-account credentials).
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub source_profile: String,
+    /// Their MFA device ARN, written as `mfa_serial` where MFA is required.
+    #[arg(long, value_name = "ARN")]
+    pub mfa_serial: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    #[arg(default_value = "trustgen.toml")]
+    pub spec: PathBuf,
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,7 @@
 pub mod cli;
 mod commands;
 pub mod diagnostic;
+pub mod graph;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -172,8 +172,12 @@ fn to_stdout(files: &[GeneratedFile], formats: &[Format]) -> Outcome {
             )
         }
     };
+    let prefix = match format {
+        Format::Cloudformation => "cloudformation/",
+        Format::Terraform => "terraform/",
+    };
     let mut text = String::new();
-    for file in files {
+    for file in files.iter().filter(|file| file.path.starts_with(prefix)) {
         match format {
             Format::Cloudformation => {
                 let _ = write!(text, "--- # {}\n{}", file.path, file.contents);

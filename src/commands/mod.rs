@@ -1,7 +1,11 @@
 //! The commands: each turns parsed arguments into an `Outcome` (exit code and text).
 
+mod access;
+mod assume;
+mod aws_config;
 mod check;
 mod gen;
+mod graph;
 mod init;
 mod templates;
 
@@ -54,6 +58,9 @@ pub fn run(command: Command) -> Outcome {
         Command::Init(args) => init::run(&args),
         Command::Templates(args) => templates::run(&args),
         Command::Schema => Outcome::ok(crate::spec::schema::json_schema_text()),
+        Command::Assume(args) => assume::run(&args),
+        Command::AwsConfig(args) => aws_config::run(&args),
+        Command::Graph(args) => graph::run(&args),
     }
 }
 

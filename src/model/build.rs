@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::arn::PartitionExt;
 use super::policy::{Principal, Statement};
-use super::{developers, pairs, tasks, Account, Model};
+use super::{developers, pairs, simulate, tasks, Account, Model};
 use crate::spec::{self, DevMode, Spec};
 
 /// Everything the builders need to know about one account.
@@ -16,7 +16,7 @@ pub(super) struct AccountContext<'a> {
     pub name: &'a str,
     pub account: &'a spec::Account,
     pub region: String,
-    /// `Extended` or `Tagged` where developer access applies, else `None`.
+    /// The mode where developer access applies, else `None`.
     pub dev_access: DevMode,
     /// Task name -> ARNs of the spec's roles that trust it.
     pub roles_trusting: &'a HashMap<&'a str, Vec<String>>,
@@ -76,7 +76,7 @@ pub fn dev_access_for(spec: &Spec, env: &str) -> DevMode {
     let mode = spec.dev_access.mode;
     let listed = spec.dev_access.environments.iter().any(|e| e == env);
     match mode {
-        DevMode::Extended | DevMode::Tagged if listed => mode,
+        DevMode::Extended | DevMode::Tagged | DevMode::Simulate if listed => mode,
         _ => DevMode::None,
     }
 }
@@ -133,7 +133,16 @@ fn build_account(context: &AccountContext<'_>) -> Account {
             Some(tasks::task_definition(context, name, task, role, execution))
         })
         .collect();
-    let (developer_policy, developer_role) = developers::build(context, &task_roles);
+    let simulator_role = (context.dev_access == DevMode::Simulate)
+        .then(|| simulate::simulator_role(context, &task_roles))
+        .flatten();
+    let session_policies = if simulator_role.is_some() {
+        simulate::session_policies(&task_roles)
+    } else {
+        Vec::new()
+    };
+    let (developer_policy, developer_role) =
+        developers::build(context, &task_roles, simulator_role.as_ref());
     let trusted_roles = context
         .spec
         .roles
@@ -151,6 +160,8 @@ fn build_account(context: &AccountContext<'_>) -> Account {
         task_roles,
         execution_roles,
         task_definitions,
+        simulator_role,
+        session_policies,
         developer_policy,
         developer_role,
         trusted_roles,

@@ -8,11 +8,13 @@ mod developers;
 mod ident;
 mod pairs;
 pub mod policy;
+mod simulate;
 mod tasks;
 
 pub use arn::PartitionExt;
 pub use build::{build, dev_access_for};
 pub use ident::{pascal_case, snake_case};
+pub use simulate::simulator_name;
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -36,13 +38,17 @@ pub struct Account {
     pub region: String,
     pub env: String,
     pub deploy_role_arn: Option<String>,
-    /// `Extended` or `Tagged` where developers may assume task roles, else `None`.
+    /// `Extended`, `Tagged` or `Simulate` where developers have access, else `None`.
     pub dev_access: DevMode,
     pub task_roles: Vec<Role>,
     /// Usually one; more only when one role's inline policy could not name every secret
     /// the account's containers read (IAM's 10,240-character limit).
     pub execution_roles: Vec<Role>,
     pub task_definitions: Vec<TaskDefinition>,
+    /// Simulate mode: the base role developers assume with a task's session policies.
+    pub simulator_role: Option<Role>,
+    /// Simulate mode: one per task, in spec order.
+    pub session_policies: Vec<SessionPolicy>,
     pub developer_policy: Option<ManagedPolicy>,
     pub developer_role: Option<Role>,
     /// Roles that ECS task roles (of any account) assume: cross-account trust pairs.
@@ -67,6 +73,7 @@ impl Account {
         self.task_roles
             .iter()
             .chain(self.execution_roles.iter())
+            .chain(self.simulator_role.iter())
             .chain(self.developer_role.iter())
             .chain(self.trusted_roles.iter())
     }
@@ -81,6 +88,8 @@ pub enum RoleKind {
     /// Execution role shard, numbered from 1.
     Execution(usize),
     Developer,
+    /// Simulate mode's base role.
+    Simulator,
     /// A `[roles.NAME]` role that the listed tasks' roles assume.
     Trusted,
 }
@@ -98,6 +107,16 @@ pub struct Role {
     pub permissions_boundary: Option<String>,
     pub max_session_duration: i64,
     pub tags: IndexMap<String, String>,
+}
+
+/// What narrows a simulator session to one task: `aws sts assume-role --policy` and
+/// `--policy-arns`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionPolicy {
+    pub task: String,
+    /// The task's inline statements; `None` when its managed policies say it all.
+    pub document: Option<PolicyDocument>,
+    pub managed_policy_arns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

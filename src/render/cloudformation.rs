@@ -46,8 +46,9 @@ pub fn render_account(
                 "tasks",
                 &costs,
                 StackCost {
-                    resources: account.execution_roles.len(),
-                    outputs: account.execution_roles.len(),
+                    resources: account.execution_roles.len()
+                        + account.simulator_role.iter().count(),
+                    outputs: account.execution_roles.len() + account.simulator_role.iter().count(),
                 },
                 render_chunk,
             )?);
@@ -175,6 +176,7 @@ pub fn role_logical_id(role: &Role) -> String {
         RoleKind::Execution(1) => "ExecutionRole".into(),
         RoleKind::Execution(shard) => format!("ExecutionRole{shard}"),
         RoleKind::Developer => "DeveloperRole".into(),
+        RoleKind::Simulator => "SimulatorRole".into(),
         RoleKind::Trusted => {
             let stem = pascal_case(&role.name);
             if stem.ends_with("Role") {
@@ -351,6 +353,7 @@ fn tasks_context(
             account
                 .execution_roles
                 .iter()
+                .chain(account.simulator_role.iter())
                 .filter(|_| with_execution_role),
         )
         .collect();

@@ -6,6 +6,7 @@
 
 pub mod cloudformation;
 pub mod hcl;
+pub mod session_policies;
 mod templates;
 pub mod terraform;
 pub mod tree;
@@ -19,6 +20,9 @@ use crate::model::{Account, Model};
 use crate::spec::Format;
 
 pub use templates::{Templates, EMBEDDED};
+
+/// The trust graph page, relative to the output directory.
+pub const TRUST_GRAPH_PATH: &str = "trust-graph.md";
 
 /// One generated file, its path relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +69,8 @@ enum Job<'m> {
     Terraform(&'m Account),
 }
 
-/// Renders the requested formats, in a fixed order: CloudFormation, then Terraform.
+/// Renders the requested formats, in a fixed order: CloudFormation, then Terraform, then
+/// the files every format shares (session policies, the trust graph).
 ///
 /// Accounts render independently, so the jobs (one per account and backend) run on all
 /// cores; results are joined in job order, so the output does not depend on scheduling.
@@ -104,6 +109,15 @@ pub fn render(
     if terraform_shared.is_some() {
         terraform::check_unique_addresses(&files)?;
     }
+    // Backend-independent files.
+    files.extend(session_policies::render(model));
+    files.push(GeneratedFile {
+        path: TRUST_GRAPH_PATH.into(),
+        contents: crate::graph::markdown(
+            &crate::graph::TrustGraph::from_model(model),
+            &provenance.header(),
+        ),
+    });
     Ok(files)
 }
 

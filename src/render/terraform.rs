@@ -95,6 +95,7 @@ pub fn role_resource(account: &Account, role: &Role) -> String {
         RoleKind::Execution(1) => format!("{account}_execution"),
         RoleKind::Execution(shard) => format!("{account}_execution_{shard}"),
         RoleKind::Developer => format!("{account}_developer"),
+        RoleKind::Simulator => format!("{account}_simulator"),
         RoleKind::Trusted => format!("{account}_role_{}", snake_case(&role.name)),
     }
 }

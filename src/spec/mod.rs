@@ -106,7 +106,7 @@ pub enum DevMode {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DevAccess {
-    /// none (default), tagged or extended.
+    /// none (default), tagged, extended or simulate.
     #[serde(default)]
     pub mode: DevMode,
     /// Account envs with developer access; default ["dev"].
@@ -114,7 +114,7 @@ pub struct DevAccess {
     pub environments: Vec<String>,
     /// Tagged mode: the tag on dev task roles; default env=dev.
     pub tag: Option<Tag>,
-    /// Extended mode: exact developer principal ARNs; empty trusts the account root.
+    /// Extended and simulate modes: exact developer principal ARNs; empty trusts the account root.
     #[serde(default)]
     pub principals: Vec<String>,
     /// Require aws:MultiFactorAuthPresent on every developer statement.

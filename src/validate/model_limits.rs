@@ -4,18 +4,24 @@ use std::collections::HashMap;
 
 use super::Findings;
 use crate::diagnostic::PathSegment;
-use crate::model::{pascal_case, snake_case, Model, Role, RoleKind};
+use crate::model::{pascal_case, snake_case, Account, Model, Role, RoleKind};
 use crate::path;
 use crate::spec::Spec;
 
 const INLINE_POLICIES_CHARS: usize = 10_240;
 const MANAGED_POLICY_CHARS: usize = 6_144;
+/// `sts:AssumeRole`'s inline session policy (plain text) and managed session policy limits.
+const SESSION_POLICY_CHARS: usize = 2_048;
+const SESSION_POLICY_ARNS: usize = 10;
+/// IAM's default quota of managed policies attached to one role.
+const MANAGED_POLICIES_PER_ROLE: usize = 10;
 
 fn role_location(role: &Role) -> Vec<PathSegment> {
     match &role.kind {
         RoleKind::Task(task) => path!["tasks", task],
         RoleKind::Execution(_) => path!["execution_role"],
         RoleKind::Developer => path!["developers", "role_name"],
+        RoleKind::Simulator => path!["dev_access", "mode"],
         RoleKind::Trusted => path!["roles", &role.name],
     }
 }
@@ -59,6 +65,7 @@ pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
                 );
             }
         }
+        check_simulate_limits(account, findings);
         if let Some(policy) = &account.developer_policy {
             let size = policy.document.size();
             if size > MANAGED_POLICY_CHARS {
@@ -136,11 +143,51 @@ pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
     }
 }
 
+/// Simulate mode works only if every task fits in a session and the base role can hold
+/// the union of the task roles.
+fn check_simulate_limits(account: &Account, findings: &mut Findings) {
+    let Some(simulator) = &account.simulator_role else {
+        return;
+    };
+    let managed = simulator.managed_policy_arns.len();
+    if managed > MANAGED_POLICIES_PER_ROLE {
+        findings.error_help(
+            "simulator-too-many-managed-policies",
+            path!["dev_access", "mode"],
+            format!("simulate mode: the task roles of account `{}` attach {managed} distinct managed policies, and the simulator role `{}` would need them all; IAM attaches at most {MANAGED_POLICIES_PER_ROLE} to a role by default", account.name, simulator.name),
+            "share managed policies between tasks, move permissions into statements, or use tagged mode for this account",
+        );
+    }
+    for session in &account.session_policies {
+        let at = path!["tasks", &session.task];
+        if let Some(size) = session.document.as_ref().map(|d| d.size()) {
+            if size > SESSION_POLICY_CHARS {
+                findings.error_help(
+                    "session-policy-too-large",
+                    at.clone(),
+                    format!("simulate mode: the session policy of task `{}` has {size} characters; sts:AssumeRole accepts at most {SESSION_POLICY_CHARS}", session.task),
+                    "use fewer or shorter statements (wildcards in resource names count less), or use tagged or extended mode",
+                );
+            }
+        }
+        let arns = session.managed_policy_arns.len();
+        if arns > SESSION_POLICY_ARNS {
+            findings.error_help(
+                "session-policy-too-many-arns",
+                at,
+                format!("simulate mode: task `{}` has {arns} managed policies; sts:AssumeRole accepts at most {SESSION_POLICY_ARNS} as session policies", session.task),
+                "attach at most 10 managed policies to a task in simulate mode",
+            );
+        }
+    }
+}
+
 fn describe(kind: &RoleKind) -> String {
     match kind {
         RoleKind::Task(task) => format!("the task role of `{task}`"),
         RoleKind::Execution(_) => "the execution role".into(),
         RoleKind::Developer => "the developer role".into(),
+        RoleKind::Simulator => "the simulate-mode base role".into(),
         RoleKind::Trusted => "a [roles] role".into(),
     }
 }

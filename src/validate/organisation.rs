@@ -242,14 +242,6 @@ fn check_accounts(spec: &Spec, findings: &mut Findings) {
 
 fn check_dev_access(spec: &Spec, findings: &mut Findings) {
     let dev = &spec.dev_access;
-    if dev.mode == DevMode::Simulate {
-        findings.error_help(
-            "unsupported-mode",
-            path!["dev_access", "mode"],
-            "mode \"simulate\" is not supported by this version of trustgen",
-            "use \"tagged\" or \"extended\"",
-        );
-    }
     if dev.tag.is_some() && dev.mode != DevMode::Tagged {
         findings.key_error(
             "tag-without-tagged-mode",
@@ -271,12 +263,12 @@ fn check_dev_access(spec: &Spec, findings: &mut Findings) {
             );
         }
     }
-    if !dev.principals.is_empty() && dev.mode != DevMode::Extended {
+    if !dev.principals.is_empty() && !matches!(dev.mode, DevMode::Extended | DevMode::Simulate) {
         findings.key_error(
             "principals-without-extended-mode",
             path!["dev_access", "principals"],
-            "`principals` only applies in extended mode",
-            "remove it, or set mode = \"extended\"",
+            "`principals` only applies in extended and simulate modes",
+            "remove it, or set mode = \"extended\" or \"simulate\"",
         );
     }
     for (index, principal) in dev.principals.iter().enumerate() {
@@ -375,12 +367,12 @@ fn check_developers(spec: &Spec, findings: &mut Findings) {
     let Some(developers) = &spec.developers else {
         return;
     };
-    if !matches!(spec.dev_access.mode, DevMode::Extended | DevMode::Tagged) {
+    if spec.dev_access.mode == DevMode::None {
         findings.key_error(
             "developers-without-dev-access",
             path!["developers"],
             "[developers] does nothing while dev_access.mode is \"none\"",
-            "set dev_access.mode = \"tagged\" or \"extended\", or remove [developers]",
+            "set dev_access.mode = \"tagged\", \"extended\" or \"simulate\", or remove [developers]",
         );
     }
     if !syntax::is_iam_name(&developers.policy_name) {

@@ -66,11 +66,13 @@ fn statement_warnings(statement: &Statement, at: Vec<PathSegment>, out: &mut Vec
 
 pub fn check(spec: &Spec) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if spec.dev_access.mode == DevMode::Extended && spec.dev_access.principals.is_empty() {
+    if matches!(spec.dev_access.mode, DevMode::Extended | DevMode::Simulate)
+        && spec.dev_access.principals.is_empty()
+    {
         out.push(warning(
             "extended-trusts-account-root",
             path!["dev_access", "mode"],
-            "extended mode with no principals trusts each dev account's root: any principal there whose own policies allow sts:AssumeRole can assume the task roles".into(),
+            format!("{} mode with no principals trusts each dev account's root: any principal there whose own policies allow sts:AssumeRole can assume the {}", if spec.dev_access.mode == DevMode::Simulate { "simulate" } else { "extended" }, if spec.dev_access.mode == DevMode::Simulate { "simulator role" } else { "task roles" }),
             "name the developers' role ARNs in dev_access.principals",
         ));
     }

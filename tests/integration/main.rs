@@ -1,5 +1,6 @@
 //! One test binary for all integration tests (faster to build on two cores).
 
+mod access;
 mod cli;
 mod diagnostics;
 mod external;

@@ -116,6 +116,7 @@ def main():
 
     for label, picture in (("templates", static_cfn), ("terraform state", static_tf), ("deployed (CloudFormation)", deployed_cfn), ("deployed (Terraform)", deployed_tf)):
         invariants.check(spec, picture, findings, label)
+        invariants.check_session_policies(spec, picture, out, lambda message, label=label: findings.append(f"{label}: {message}"))
 
     if findings:
         print("\n".join(findings))

@@ -3,12 +3,17 @@
 - every ECS task-role trust carries the aws:SourceAccount / aws:SourceArn guard;
 - developer statements, the dev-access tag and developer policies only in dev accounts,
   with exactly the principals, tag condition and MFA the spec asks for;
+- simulate mode: task roles trust ECS only; the simulator role exists only in dev accounts
+  with tasks, trusts exactly the developer principals (MFA as asked), holds nothing but the
+  task roles' Allow statements and managed policies, and each task's session policy file
+  holds exactly that task role's statements;
 - cross-account pairs: each `[roles.X]` trusts exactly its tasks (ExternalId when set), and
   each task role may assume exactly the roles that trust it plus its `assume_role_arns`;
 - an evaluation of trust and identity policies together finds that task roles can assume
   exactly the pairs the spec declares, none more and none missing.
 """
 import fnmatch
+import json
 
 
 def statements(document):
@@ -115,6 +120,10 @@ def check(spec, picture, findings, label):
             if not is_task_role:
                 continue
             developer_statements = [s for s in statements(role["trust"]) if "AWS" in s.get("Principal", {})]
+            if spec.mode == "simulate":
+                if developer_statements:
+                    find(f"{account}/{name}: simulate mode, yet the task role trusts more than ECS")
+                continue
             has_tag = role["tags"].get(spec.tag[0], "").lower() == spec.tag[1].lower()
             if not dev:
                 if developer_statements:
@@ -158,7 +167,85 @@ def check(spec, picture, findings, label):
             elif definition["task_role"] != spec.task_role_arn(task_name):
                 find(f"{account}/{family}: task role {definition['task_role']} is not {spec.task_role_arn(task_name)}")
 
+    check_simulator(spec, picture, find)
     check_pairs(spec, picture, roles_by_arn, task_roles, find)
+
+
+def grant(statement):
+    """A statement without its Sid, for comparing grants."""
+    return json.dumps({k: v for k, v in statement.items() if k != "Sid"}, sort_keys=True)
+
+
+def check_simulator(spec, picture, find):
+    for account, view in picture.items():
+        simulator_name = f"{spec.project}-simulator"
+        simulator = view["roles"].get(simulator_name)
+        tasks = [t for t, task in spec.tasks.items() if task["account"] == account]
+        wanted = spec.mode == "simulate" and spec.dev_access(account) and bool(tasks)
+        if not wanted:
+            if simulator is not None:
+                find(f"{account}: a simulator role where the spec asks for none")
+            continue
+        if simulator is None:
+            find(f"{account}: simulate mode, but no role {simulator_name}")
+            continue
+        trust = statements(simulator["trust"])
+        expected = spec.principals or [spec.root(account)]
+        if len(trust) != 1 or sorted(as_list(trust[0].get("Principal", {}).get("AWS"))) != sorted(expected):
+            find(f"{account}: the simulator trusts {trust}, expected exactly {expected}")
+        elif spec.require_mfa and trust[0].get("Condition", {}).get("Bool", {}).get("aws:MultiFactorAuthPresent") != "true":
+            find(f"{account}: the simulator trust lacks the MFA condition")
+        union = set()
+        managed = set()
+        for task in tasks:
+            role = view["roles"].get(spec.task_role_name(task), {"inline": {}, "managed": []})
+            for document in role["inline"].values():
+                union |= {grant(s) for s in statements(document) if s.get("Effect") == "Allow"}
+            managed |= set(role["managed"])
+        for document in simulator["inline"].values():
+            for statement in statements(document):
+                if statement.get("Effect") != "Allow":
+                    find(f"{account}: the simulator carries a {statement.get('Effect')} statement")
+                if grant(statement) not in union:
+                    find(f"{account}: the simulator grants {statement}, which no task role has")
+        granted = {grant(s) for d in simulator["inline"].values() for s in statements(d)}
+        if union - granted:
+            find(f"{account}: the simulator lacks task grants {sorted(union - granted)}")
+        if set(simulator["managed"]) != managed:
+            find(f"{account}: simulator managed policies {simulator['managed']} != the tasks' {sorted(managed)}")
+        for policy_name, policy in view["policies"].items():
+            for statement in statements(policy["doc"]):
+                if statement.get("Effect") == "Allow" and as_list(statement.get("Resource")) != [spec.simulator_arn(account)]:
+                    find(f"{account}/{policy_name}: simulate-mode developer statement on {statement.get('Resource')}, expected only the simulator")
+
+
+def check_session_policies(spec, picture, out, find):
+    """Each session policy file equals its task role's statements, as deployed."""
+    if spec.mode != "simulate":
+        return
+    for task_name, task in spec.tasks.items():
+        account = task["account"]
+        path = out / "session-policies" / account / f"{task_name}.json"
+        if not spec.dev_access(account):
+            if path.exists():
+                find(f"{account}/{task_name}: a session policy outside a dev account")
+            continue
+        role = picture.get(account, {}).get("roles", {}).get(spec.task_role_name(task_name))
+        if role is None:
+            continue
+        expected = [s for d in role["inline"].values() for s in statements(d)]
+        if not path.exists():
+            if expected or not role["managed"]:
+                find(f"{account}/{task_name}: no session policy file {path}")
+            continue
+        text = path.read_text()
+        if len(text.strip()) > 2048:
+            find(f"{account}/{task_name}: session policy has {len(text.strip())} characters, over STS's 2,048")
+        found = statements(json.loads(text))
+        if expected and found != expected:
+            find(f"{account}/{task_name}: session policy {found} != task role statements {expected}")
+        if not expected and not role["managed"] and [s.get("Effect") for s in found] != ["Deny"]:
+            find(f"{account}/{task_name}: a task without permissions must be simulated by denying everything")
 
 
 def check_pairs(spec, picture, roles_by_arn, task_roles, find):

@@ -38,7 +38,10 @@ class SpecView:
 
     def dev_access(self, account):
         env = self.accounts[account]["env"]
-        return self.mode in ("tagged", "extended") and env in self.environments
+        return self.mode in ("tagged", "extended", "simulate") and env in self.environments
+
+    def simulator_arn(self, account):
+        return self.role_arn(account, "/", f"{self.project}-simulator")
 
     def root(self, account):
         return f"arn:{self.partition}:iam::{self.accounts[account]['id']}:root"

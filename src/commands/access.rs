@@ -1,0 +1,88 @@
+//! What a developer may assume, resolved from the model: shared by `assume` and
+//! `aws-config`, so both name exactly the roles the stacks create.
+
+use crate::model::{Account, Model, Role, RoleKind, SessionPolicy};
+use crate::spec::{DevMode, Spec};
+
+/// How a developer acts as one task in its account.
+pub struct TaskAccess<'m> {
+    pub account: &'m Account,
+    /// The role to assume: the task role, or the simulator in simulate mode.
+    pub role: &'m Role,
+    /// Simulate mode: the policies that narrow the simulator to the task.
+    pub session: Option<&'m SessionPolicy>,
+    pub require_mfa: bool,
+}
+
+/// The access a developer has to `task`, or why there is none.
+pub fn task_access<'m>(
+    spec: &Spec,
+    model: &'m Model,
+    task: &str,
+    account_name: Option<&str>,
+) -> Result<TaskAccess<'m>, String> {
+    let Some(task_spec) = spec.tasks.get(task) else {
+        let near = crate::diagnostic::suggest(task, spec.tasks.keys().map(String::as_str));
+        return Err(match near {
+            Some(near) => format!("no task `{task}` in the spec: did you mean `{near}`?"),
+            None => format!(
+                "no task `{task}` in the spec; tasks: {}",
+                spec.tasks.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        });
+    };
+    if let Some(wanted) = account_name.filter(|wanted| *wanted != task_spec.account) {
+        return Err(format!(
+            "task `{task}` runs in account `{}`, not `{wanted}`",
+            task_spec.account
+        ));
+    }
+    let account = model
+        .accounts
+        .iter()
+        .find(|a| a.name == task_spec.account)
+        .ok_or_else(|| format!("account `{}` has no generated resources", task_spec.account))?;
+    let no_access = || {
+        format!(
+            "developers have no access to account `{}` (env `{}`): dev_access.mode is `{}` and applies to environments [{}]",
+            account.name,
+            account.env,
+            mode_name(spec.dev_access.mode),
+            spec.dev_access.environments.join(", ")
+        )
+    };
+    let task_role = account
+        .task_roles
+        .iter()
+        .find(|role| role.kind == RoleKind::Task(task.to_string()));
+    let (role, session) = match account.dev_access {
+        DevMode::Extended | DevMode::Tagged => (task_role.ok_or_else(no_access)?, None),
+        DevMode::Simulate => (
+            account.simulator_role.as_ref().ok_or_else(no_access)?,
+            account.session_policies.iter().find(|s| s.task == task),
+        ),
+        DevMode::None => return Err(no_access()),
+    };
+    Ok(TaskAccess {
+        account,
+        role,
+        session,
+        require_mfa: spec.dev_access.require_mfa,
+    })
+}
+
+pub fn mode_name(mode: DevMode) -> &'static str {
+    match mode {
+        DevMode::None => "none",
+        DevMode::Extended => "extended",
+        DevMode::Tagged => "tagged",
+        DevMode::Simulate => "simulate",
+    }
+}
+
+/// Role chaining (a role session assuming another role) is capped at one hour by STS.
+pub const CHAINED_SESSION_SECONDS: i64 = 3600;
+
+pub fn session_seconds(role: &Role) -> i64 {
+    role.max_session_duration.min(CHAINED_SESSION_SECONDS)
+}

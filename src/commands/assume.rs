@@ -1,0 +1,127 @@
+//! `trustgen assume [SPEC] TASK`: the exact `aws sts assume-role` command (or, with
+//! `--exec`, a shell snippet that runs a command with the credentials). Never calls AWS.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::access::{session_seconds, task_access, TaskAccess};
+use super::{load, Outcome, EXIT_INVALID};
+use crate::cli::{AssumeArgs, MessageFormat};
+
+pub fn run(args: &AssumeArgs) -> Outcome {
+    let (spec_path, task) = match args.spec_and_task.as_slice() {
+        [task] => ("trustgen.toml", task.as_str()),
+        [spec, task] => (spec.as_str(), task.as_str()),
+        _ => {
+            return Outcome::fail(
+                EXIT_INVALID,
+                "error: usage: trustgen assume [SPEC] TASK\n".into(),
+            )
+        }
+    };
+    let loaded = match load(Path::new(spec_path), MessageFormat::Human) {
+        Ok(loaded) => loaded,
+        Err(outcome) => return outcome,
+    };
+    let access = match task_access(&loaded.spec, &loaded.model, task, args.account.as_deref()) {
+        Ok(access) => access,
+        Err(message) => return Outcome::fail(EXIT_INVALID, format!("error: {message}\n")),
+    };
+    let command = assume_role_command(&access, task, args.profile.as_deref(), args.exec);
+    let mut text = describe(&access, task);
+    if args.exec {
+        text.push_str(&exec_snippet(&command, &access, &args.command));
+    } else {
+        text.push_str(&command.join(" \\\n  "));
+        text.push('\n');
+    }
+    Outcome::ok(text)
+}
+
+fn describe(access: &TaskAccess<'_>, task: &str) -> String {
+    let mut text = format!(
+        "# Act as task `{task}` in account {} ({}, {}).\n",
+        access.account.name, access.account.id, access.account.region
+    );
+    if access.session.is_some() {
+        let _ = writeln!(
+            text,
+            "# Simulate mode: assumes {}, narrowed to the task's permissions by session policies.",
+            access.role.name
+        );
+    }
+    if access.require_mfa {
+        text.push_str("# MFA is required: set MFA_SERIAL (your device ARN) and MFA_CODE.\n");
+    }
+    text
+}
+
+/// Single-quoted for POSIX shells.
+fn shell_quote(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c))
+    {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// The command as lines (joined with continuations when printed).
+fn assume_role_command(
+    access: &TaskAccess<'_>,
+    task: &str,
+    profile: Option<&str>,
+    for_exec: bool,
+) -> Vec<String> {
+    // Session names allow [\w+=,.@-], at most 64 characters; $USER is expanded by the shell.
+    let session_task: String = task.chars().take(40).collect();
+    let mut lines = vec!["aws sts assume-role".to_string()];
+    if let Some(profile) = profile {
+        lines.push(format!("--profile {}", shell_quote(profile)));
+    }
+    lines.push(format!("--role-arn {}", access.role.arn));
+    lines.push(format!(
+        "--role-session-name \"${{USER:-developer}}-{session_task}\""
+    ));
+    lines.push(format!(
+        "--duration-seconds {}",
+        session_seconds(access.role)
+    ));
+    if access.require_mfa {
+        lines.push(
+            "--serial-number \"${MFA_SERIAL:?set MFA_SERIAL to your MFA device ARN}\"".into(),
+        );
+        lines.push("--token-code \"${MFA_CODE:?set MFA_CODE to the current MFA code}\"".into());
+    }
+    if let Some(session) = access.session {
+        if let Some(document) = &session.document {
+            let json = serde_json::to_string(document).unwrap_or_default();
+            lines.push(format!("--policy {}", shell_quote(&json)));
+        }
+        if !session.managed_policy_arns.is_empty() {
+            let arns: Vec<String> = session
+                .managed_policy_arns
+                .iter()
+                .map(|arn| format!("arn={arn}"))
+                .collect();
+            lines.push(format!("--policy-arns {}", arns.join(" ")));
+        }
+    }
+    if for_exec {
+        lines.push("--query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]'".into());
+        lines.push("--output text".into());
+    }
+    lines
+}
+
+fn exec_snippet(command: &[String], access: &TaskAccess<'_>, program: &[String]) -> String {
+    let program: Vec<String> = program.iter().map(|arg| shell_quote(arg)).collect();
+    format!(
+        "# Run it: eval \"$(trustgen assume ... --exec -- CMD)\", or pipe it to sh.\n(\n  set -eu\n  credentials=$({})\n  read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<EOF\n$credentials\nEOF\n  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n  export AWS_REGION={}\n  unset AWS_PROFILE AWS_DEFAULT_PROFILE\n  exec {}\n)\n",
+        command.join(" \\\n    "),
+        access.account.region,
+        program.join(" ")
+    )
+}

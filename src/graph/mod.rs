@@ -1,0 +1,290 @@
+//! Who can assume what, computed from the model the templates render: one edge per
+//! principal a role's trust policy allows to call `sts:AssumeRole`, labelled with the
+//! conditions that guard it. Drawn as Mermaid or Graphviz (`draw`).
+
+mod draw;
+
+pub use draw::{dot, json, markdown, mermaid};
+
+use serde::Serialize;
+
+use crate::model::policy::{Effect, Principal, Statement};
+use crate::model::{Account, Model, Role, RoleKind};
+use crate::validate::syntax::parse_arn;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// The ECS tasks service of one account.
+    Ecs,
+    /// Every principal of an account whose own policies allow it (a trusted account root).
+    AccountPrincipals,
+    /// A principal named by ARN that trustgen does not create (developers' roles, users).
+    Principal,
+    TaskRole,
+    ExecutionRole,
+    SimulatorRole,
+    DeveloperRole,
+    /// A `[roles.NAME]` role that task roles assume.
+    DestinationRole,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    pub id: String,
+    pub kind: NodeKind,
+    pub label: String,
+    /// The account (spec name) the node lives in, when the spec knows it.
+    pub account: Option<String>,
+    /// The principal as trust policies name it (a service or an ARN).
+    pub principal: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    /// The principal exactly as the trust policy names it (after PrincipalArn narrowing).
+    pub principal: String,
+    /// The ARN of the role that may be assumed.
+    pub role_arn: String,
+    /// Short names of the guarding conditions: "source guard", "MFA", "ExternalId",
+    /// "tag k=v", "PrincipalArn"; other condition keys by name.
+    pub conditions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrustGraph {
+    pub project: String,
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+impl TrustGraph {
+    pub fn from_model(model: &Model) -> Self {
+        let mut graph = TrustGraph {
+            project: model.project.clone(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+        };
+        // Roles first, so principals that are roles of this model point at their node.
+        for account in &model.accounts {
+            for role in account.roles() {
+                graph.node(
+                    role_kind(&role.kind),
+                    role.name.clone(),
+                    Some(account.name.clone()),
+                    role.arn.clone(),
+                );
+            }
+        }
+        for account in &model.accounts {
+            for role in account.roles() {
+                for statement in role
+                    .trust_policy
+                    .statements
+                    .iter()
+                    .filter(|s| s.effect == Effect::Allow && allows_assume(s))
+                {
+                    graph.add_statement(model, account, role, statement);
+                }
+            }
+        }
+        graph
+    }
+
+    fn add_statement(
+        &mut self,
+        model: &Model,
+        account: &Account,
+        role: &Role,
+        statement: &Statement,
+    ) {
+        let mut conditions = condition_labels(statement);
+        let principals: Vec<(NodeKind, String, Option<String>, String)> = match &statement.principal
+        {
+            Some(Principal::Service(service)) => vec![(
+                NodeKind::Ecs,
+                format!("ECS tasks in {}", account.name),
+                Some(account.name.clone()),
+                service.clone(),
+            )],
+            Some(Principal::Aws(arns)) => {
+                let narrowed = principal_arn_condition(statement);
+                let arns = if narrowed.is_empty() {
+                    arns.clone()
+                } else {
+                    narrowed
+                };
+                arns.iter()
+                    .map(|arn| self.describe_principal(model, arn))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        // In a dev account, the account's developers reach roles through the developer
+        // policy: its conditions (tag, MFA) guard the edge too.
+        if let (Some(policy), RoleKind::Task(_) | RoleKind::Simulator) =
+            (&account.developer_policy, &role.kind)
+        {
+            for allow in policy
+                .document
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow && allows_assume(s))
+            {
+                for label in condition_labels(allow) {
+                    if !conditions.contains(&label) {
+                        conditions.push(label);
+                    }
+                }
+            }
+        }
+        for (kind, label, node_account, principal) in principals {
+            let from = self.node(kind, label, node_account, principal.clone());
+            let to = self.node(
+                role_kind(&role.kind),
+                role.name.clone(),
+                Some(account.name.clone()),
+                role.arn.clone(),
+            );
+            self.edges.push(Edge {
+                from,
+                to,
+                principal,
+                role_arn: role.arn.clone(),
+                conditions: conditions.clone(),
+            });
+        }
+    }
+
+    fn describe_principal(
+        &self,
+        model: &Model,
+        arn: &str,
+    ) -> (NodeKind, String, Option<String>, String) {
+        if let Some(node) = self.nodes.iter().find(|n| n.principal == arn) {
+            return (
+                node.kind.clone(),
+                node.label.clone(),
+                node.account.clone(),
+                arn.to_string(),
+            );
+        }
+        let parsed = parse_arn(arn);
+        let account = parsed.as_ref().and_then(|parsed| {
+            model
+                .accounts
+                .iter()
+                .find(|a| a.id == parsed.account)
+                .map(|a| a.name.clone())
+        });
+        match parsed {
+            Some(parsed) if parsed.resource == "root" => (
+                NodeKind::AccountPrincipals,
+                match &account {
+                    Some(name) => format!("principals of {name} ({})", parsed.account),
+                    None => format!("principals of account {}", parsed.account),
+                },
+                account,
+                arn.to_string(),
+            ),
+            Some(parsed) => (
+                NodeKind::Principal,
+                format!("{} ({})", parsed.resource, parsed.account),
+                account,
+                arn.to_string(),
+            ),
+            None => (NodeKind::Principal, arn.to_string(), None, arn.to_string()),
+        }
+    }
+
+    /// The node for `principal`, created on first use; ids follow first appearance.
+    fn node(
+        &mut self,
+        kind: NodeKind,
+        label: String,
+        account: Option<String>,
+        principal: String,
+    ) -> String {
+        // ECS is one node per account; everything else is one node per principal.
+        let existing = self
+            .nodes
+            .iter()
+            .find(|n| n.principal == principal && (kind != NodeKind::Ecs || n.account == account));
+        if let Some(node) = existing {
+            return node.id.clone();
+        }
+        let id = format!("n{}", self.nodes.len());
+        self.nodes.push(Node {
+            id: id.clone(),
+            kind,
+            label,
+            account,
+            principal,
+        });
+        id
+    }
+}
+
+fn role_kind(kind: &RoleKind) -> NodeKind {
+    match kind {
+        RoleKind::Task(_) => NodeKind::TaskRole,
+        RoleKind::Execution(_) => NodeKind::ExecutionRole,
+        RoleKind::Simulator => NodeKind::SimulatorRole,
+        RoleKind::Developer => NodeKind::DeveloperRole,
+        RoleKind::Trusted => NodeKind::DestinationRole,
+    }
+}
+
+fn allows_assume(statement: &Statement) -> bool {
+    statement
+        .actions
+        .iter()
+        .any(|action| matches!(action.as_str(), "sts:AssumeRole" | "sts:*" | "*"))
+}
+
+/// ARNs an `aws:PrincipalArn` condition narrows an account-root principal to.
+fn principal_arn_condition(statement: &Statement) -> Vec<String> {
+    statement
+        .condition
+        .iter()
+        .filter(|(operator, _)| operator.starts_with("Arn"))
+        .filter_map(|(_, keys)| keys.get("aws:PrincipalArn"))
+        .flat_map(|value| match value {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            serde_json::Value::String(single) => vec![single.clone()],
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Short labels of a statement's conditions.
+fn condition_labels(statement: &Statement) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    let mut push = |label: String| {
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+    };
+    for keys in statement.condition.values() {
+        for (key, value) in keys {
+            match key.as_str() {
+                "aws:SourceAccount" | "aws:SourceArn" => push("source guard".into()),
+                "aws:MultiFactorAuthPresent" => push("MFA".into()),
+                "sts:ExternalId" => push("ExternalId".into()),
+                "aws:PrincipalArn" => push("PrincipalArn".into()),
+                tag if tag.starts_with("iam:ResourceTag/") => push(format!(
+                    "tag {}={}",
+                    &tag["iam:ResourceTag/".len()..],
+                    value.as_str().unwrap_or_default()
+                )),
+                other => push(other.to_string()),
+            }
+        }
+    }
+    labels
+}

@@ -381,3 +381,104 @@ fn the_simulator_grants_nothing_beyond_the_union_of_the_task_roles() {
         }
     }
 }
+
+/// The `--exec` snippet, run by `sh` with a stand-in `aws` that records its arguments:
+/// the credentials reach the command, the call carries the session policy, and a missing
+/// MFA code stops it before anything runs.
+#[test]
+fn the_exec_snippet_runs_the_command_with_the_assumed_credentials() {
+    let bin = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let fake_aws = bin.path().join("aws");
+    let record = bin.path().join("aws-args");
+    std::fs::write(
+        &fake_aws,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{}'\necho 'ASIAFAKE secret/fake token+fake'\n",
+            record.display()
+        ),
+    )
+    .unwrap_or_else(|e| panic!("write fake aws: {e}"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake_aws, std::fs::Permissions::from_mode(0o755))
+            .unwrap_or_else(|e| panic!("chmod: {e}"));
+    }
+    let spec = "examples/simulate-dev-account.toml";
+    let (code, snippet, stderr) = trustgen_in(
+        &[
+            "assume",
+            spec,
+            "api",
+            "--exec",
+            "--",
+            "sh",
+            "-c",
+            "echo \"$AWS_ACCESS_KEY_ID|$AWS_SECRET_ACCESS_KEY|$AWS_SESSION_TOKEN|$AWS_REGION|${AWS_PROFILE:-none}\"",
+        ],
+        Path::new("."),
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |env: &[(&str, &str)]| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&snippet)
+            .env("PATH", &path)
+            .env("AWS_PROFILE", "someone-else")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap_or_else(|e| panic!("sh: {e}"))
+    };
+    let output = run(&[
+        ("MFA_SERIAL", "arn:aws:iam::111122223333:mfa/alice"),
+        ("MFA_CODE", "123456"),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "ASIAFAKE|secret/fake|token+fake|eu-west-1|none"
+    );
+    let args = std::fs::read_to_string(&record).unwrap_or_default();
+    let args: Vec<&str> = args.lines().collect();
+    let after = |flag: &str| {
+        args.iter()
+            .position(|a| *a == flag)
+            .and_then(|i| args.get(i + 1))
+            .copied()
+            .unwrap_or_default()
+    };
+    assert_eq!(args.first().copied(), Some("sts"));
+    assert_eq!(
+        after("--role-arn"),
+        "arn:aws:iam::111122223333:role/orders-simulator"
+    );
+    assert_eq!(
+        after("--serial-number"),
+        "arn:aws:iam::111122223333:mfa/alice"
+    );
+    assert_eq!(after("--token-code"), "123456");
+    let session =
+        std::fs::read_to_string("tests/golden/simulate-dev-account/session-policies/dev/api.json")
+            .unwrap_or_default();
+    assert_eq!(after("--policy"), session.trim_end());
+    assert_eq!(
+        after("--policy-arns"),
+        "arn=arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"
+    );
+    // Without the MFA code, nothing runs.
+    std::fs::remove_file(&record).unwrap_or_else(|e| panic!("rm: {e}"));
+    let output = run(&[("MFA_SERIAL", "arn:aws:iam::111122223333:mfa/alice")]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("MFA_CODE"));
+    assert!(output.stdout.is_empty() && !record.exists());
+}

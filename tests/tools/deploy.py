@@ -32,7 +32,11 @@ def session_for(endpoint, spec, account):
         aws_session_token=credentials["SessionToken"],
         region_name=info["region"],
     )
-    return {service: session.client(service, endpoint_url=endpoint) for service in ("iam", "cloudformation", "ecs", "logs")}
+    return {service: session.client(service, endpoint_url=endpoint) for service in ("iam", "cloudformation", "ecs", "logs", "s3")}
+
+
+# CloudFormation takes at most 51,200 bytes inline; a bigger template must come from S3.
+TEMPLATE_BODY_LIMIT = 51_200
 
 
 def create_existing_principals(spec, sessions):
@@ -64,10 +68,13 @@ def deploy_cloudformation(spec, out, sessions):
                 # moto resolves ${AWS::Partition} to "aws" in every region (an emulator gap);
                 # CloudFormation itself gives the region's partition, as written here.
                 body = body.replace("${AWS::Partition}", spec.partition)
+            source = {"TemplateBody": body}
+            if len(body.encode()) > TEMPLATE_BODY_LIMIT:
+                source = {"TemplateURL": upload_template(sessions[stack["account"]]["s3"], stack, body)}
             client.create_stack(
                 StackName=stack["stack_name"],
-                TemplateBody=body,
                 Capabilities=["CAPABILITY_NAMED_IAM"],
+                **source,
             )
             status = wait_for_stack(client, stack["stack_name"])
             if status != "CREATE_COMPLETE":
@@ -77,8 +84,23 @@ def deploy_cloudformation(spec, out, sessions):
     return problems
 
 
+def upload_template(s3, stack, body):
+    """Puts a template into a bucket of the stack's account, as a real deployment must."""
+    bucket = f"trustgen-templates-{stack['account_id']}"
+    try:
+        if stack["region"] == "us-east-1":
+            s3.create_bucket(Bucket=bucket)
+        else:
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": stack["region"]})
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    s3.put_object(Bucket=bucket, Key=stack["template"], Body=body.encode())
+    # The form CloudFormation documents; moto resolves it against its own S3.
+    return f"https://{bucket}.s3.amazonaws.com/{stack['template']}"
+
+
 def wait_for_stack(client, name):
-    deadline = time.time() + 120
+    deadline = time.time() + 600
     while time.time() < deadline:
         status = client.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
         if not status.endswith("IN_PROGRESS"):

@@ -6,6 +6,8 @@ mod draw;
 
 pub use draw::{dot, json, markdown, mermaid};
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::model::policy::{Effect, Principal, Statement};
@@ -58,6 +60,9 @@ pub struct TrustGraph {
     pub project: String,
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
+    /// (principal, account for ECS nodes) -> index in `nodes`.
+    #[serde(skip)]
+    index: HashMap<(String, Option<String>), usize>,
 }
 
 impl TrustGraph {
@@ -66,6 +71,7 @@ impl TrustGraph {
             project: model.project.clone(),
             nodes: Vec::new(),
             edges: Vec::new(),
+            index: HashMap::new(),
         };
         // Roles first, so principals that are roles of this model point at their node.
         for account in &model.accounts {
@@ -163,7 +169,11 @@ impl TrustGraph {
         model: &Model,
         arn: &str,
     ) -> (NodeKind, String, Option<String>, String) {
-        if let Some(node) = self.nodes.iter().find(|n| n.principal == arn) {
+        if let Some(node) = self
+            .index
+            .get(&(arn.to_string(), None))
+            .and_then(|&i| self.nodes.get(i))
+        {
             return (
                 node.kind.clone(),
                 node.label.clone(),
@@ -208,13 +218,18 @@ impl TrustGraph {
         principal: String,
     ) -> String {
         // ECS is one node per account; everything else is one node per principal.
-        let existing = self
-            .nodes
-            .iter()
-            .find(|n| n.principal == principal && (kind != NodeKind::Ecs || n.account == account));
-        if let Some(node) = existing {
+        let key = (
+            principal.clone(),
+            if kind == NodeKind::Ecs {
+                account.clone()
+            } else {
+                None
+            },
+        );
+        if let Some(node) = self.index.get(&key).and_then(|&i| self.nodes.get(i)) {
             return node.id.clone();
         }
+        self.index.insert(key, self.nodes.len());
         let id = format!("n{}", self.nodes.len());
         self.nodes.push(Node {
             id: id.clone(),

@@ -67,6 +67,8 @@ enum Job<'m> {
     CloudFormation(&'m Account),
     TerraformRoot,
     Terraform(&'m Account),
+    /// Files every format shares: session policies and the trust graph.
+    Shared,
 }
 
 /// Renders the requested formats, in a fixed order: CloudFormation, then Terraform, then
@@ -89,6 +91,7 @@ pub fn render(
         jobs.extend(model.accounts.iter().map(Job::Terraform));
         terraform::Shared::new(model)
     });
+    jobs.push(Job::Shared);
     let run = |job: &Job| -> Result<Vec<GeneratedFile>, String> {
         match (job, &terraform_shared) {
             (Job::CloudFormation(account), _) => {
@@ -100,6 +103,17 @@ pub fn render(
                     .map(|file| vec![file])
             }
             (Job::Terraform(_), None) => Ok(Vec::new()),
+            (Job::Shared, _) => {
+                let mut files = session_policies::render(model);
+                files.push(GeneratedFile {
+                    path: TRUST_GRAPH_PATH.into(),
+                    contents: crate::graph::markdown(
+                        &crate::graph::TrustGraph::from_model(model),
+                        &provenance.header(),
+                    ),
+                });
+                Ok(files)
+            }
         }
     };
     let mut files = Vec::new();
@@ -109,15 +123,6 @@ pub fn render(
     if terraform_shared.is_some() {
         terraform::check_unique_addresses(&files)?;
     }
-    // Backend-independent files.
-    files.extend(session_policies::render(model));
-    files.push(GeneratedFile {
-        path: TRUST_GRAPH_PATH.into(),
-        contents: crate::graph::markdown(
-            &crate::graph::TrustGraph::from_model(model),
-            &provenance.header(),
-        ),
-    });
     Ok(files)
 }
 

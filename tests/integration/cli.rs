@@ -57,7 +57,7 @@ fn init_writes_a_spec_that_generates_and_never_overwrites() {
     assert!(text.contains("id = \"123456789012\"") && text.contains("name = \"shop\""));
     let (code, stdout, stderr) = trustgen(&["gen", "--format", "all"], dir.path());
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("6 created"), "{stdout}");
+    assert!(stdout.contains("7 created"), "{stdout}");
     assert!(dir
         .path()
         .join("generated/cloudformation/dev/developers.yaml")

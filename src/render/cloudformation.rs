@@ -12,6 +12,7 @@ use tera::{Context, Value};
 
 use super::tree::{self, list, Object};
 use super::{GeneratedFile, Provenance, Templates};
+use crate::model::policy::PolicyDocument;
 use crate::model::{pascal_case, Account, Model, PartitionExt, Role, RoleKind};
 use crate::spec::Partition;
 use crate::validate::syntax::parse_arn;
@@ -160,13 +161,18 @@ fn split(
 /// No blank lines or trailing spaces, one final newline: the layout does not depend on how
 /// a (possibly user-supplied) template spaces its tags.
 fn finish(text: String) -> String {
-    let mut out: String = text
+    let mut out = String::with_capacity(text.len());
+    for line in text
         .lines()
         .map(str::trim_end)
         .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
-    out.push('\n');
+    {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push('\n');
+    }
     out
 }
 
@@ -210,6 +216,11 @@ impl PseudoParameters {
     /// A JSON document with every own-account literal replaced.
     pub fn apply(&self, value: &serde_json::Value) -> Value {
         tree::from_json_with(value, &|text| self.substitute(text))
+    }
+
+    /// A policy document with every own-account literal replaced.
+    pub fn apply_policy(&self, document: &PolicyDocument) -> Value {
+        tree::from_policy(document, &|text| self.substitute(text))
     }
 
     pub fn string(&self, text: &str) -> Value {
@@ -269,13 +280,13 @@ fn role_view(role: &Role, pseudo: &PseudoParameters, in_stack: &HashMap<String, 
         .set("path", role.path.as_str())
         .set("description", role.description.as_str())
         .set("max_session_duration", role.max_session_duration)
-        .set("trust_policy", pseudo.apply(&role.trust_policy.to_json()))
+        .set("trust_policy", pseudo.apply_policy(&role.trust_policy))
         .set(
             "policies",
             list(role.inline_policies.iter().map(|policy| {
                 Object::new()
                     .set("name", policy.name.as_str())
-                    .set("document", pseudo.apply(&policy.document.to_json()))
+                    .set("document", pseudo.apply_policy(&policy.document))
             })),
         )
         .set(
@@ -450,7 +461,7 @@ fn developers_context(
                 .set("name", policy.name.as_str())
                 .set("path", policy.path.as_str())
                 .set("description", policy.description.as_str())
-                .set("document", pseudo.apply(&policy.document.to_json()))
+                .set("document", pseudo.apply_policy(&policy.document))
                 .set("roles", names(&policy.attach_to_roles))
                 .set("groups", names(&policy.attach_to_groups))
                 .set("users", names(&policy.attach_to_users))

@@ -120,10 +120,14 @@ fn role_view(
         .map(|(_, address)| expression(address.to_string()))
         .into_iter()
         .collect();
-    let mut trust_policy = role.trust_policy.to_json();
-    if role.kind == RoleKind::Trusted {
+    // Only destination roles name principals this module creates (by reference).
+    let trust_policy = if role.kind == RoleKind::Trusted {
+        let mut trust_policy = role.trust_policy.to_json();
         reference_principals(&mut trust_policy, task_role_addresses);
-    }
+        tree::from_json(&trust_policy)
+    } else {
+        tree::from_policy(&role.trust_policy, &|_| None)
+    };
     let tags: indexmap::IndexMap<&str, &str> = role
         .tags
         .iter()
@@ -134,7 +138,7 @@ fn role_view(
         .set("path", role.path.as_str())
         .set("description", role.description.as_str())
         .set("max_session_duration", role.max_session_duration)
-        .set("trust_policy", tree::from_json(&trust_policy))
+        .set("trust_policy", trust_policy)
         .set("permissions_boundary", role.permissions_boundary.as_deref())
         .set("tags", tags_value(&tags))
         .set(
@@ -146,7 +150,7 @@ fn role_view(
                         format!("{resource}_{}", snake_case(&policy.name)),
                     )
                     .set("name", policy.name.as_str())
-                    .set("document", tree::from_json(&policy.document.to_json()))
+                    .set("document", tree::from_policy(&policy.document, &|_| None))
             })),
         )
         .set("managed_policy_arns", strings(&role.managed_policy_arns))
@@ -206,7 +210,7 @@ fn account_context(
                 .set("name", policy.name.as_str())
                 .set("path", policy.path.as_str())
                 .set("description", policy.description.as_str())
-                .set("document", tree::from_json(&policy.document.to_json()))
+                .set("document", tree::from_policy(&policy.document, &|_| None))
                 .set("roles", strings(&policy.attach_to_roles))
                 .set("groups", strings(&policy.attach_to_groups))
                 .set("users", strings(&policy.attach_to_users))

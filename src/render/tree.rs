@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use tera::value::{Key, ValueKind};
 use tera::{Map, Value};
 
+use crate::model::policy::{Effect, PolicyDocument, Principal};
+
 /// `value` as a Tera value, key order kept.
 pub fn from_json(value: &serde_json::Value) -> Value {
     from_json_with(value, &|_| None)
@@ -45,6 +47,59 @@ pub fn from_json_with(value: &serde_json::Value, string: &dyn Fn(&str) -> Option
             Value::from(converted)
         }
     }
+}
+
+/// A policy document as a Tera value, exactly as its serde serialization would convert
+/// (`from_json_with(&document.to_json(), string)`), without building the JSON first.
+pub fn from_policy(document: &PolicyDocument, string: &dyn Fn(&str) -> Option<Value>) -> Value {
+    let text = |s: &str| string(s).unwrap_or_else(|| Value::from(s));
+    let one_or_many = |items: &[String]| match items {
+        [single] => text(single),
+        many => Value::from(many.iter().map(|s| text(s)).collect::<Vec<_>>()),
+    };
+    let statements: Vec<Value> = document
+        .statements
+        .iter()
+        .map(|statement| {
+            let mut map = Map::with_capacity(6);
+            if let Some(sid) = &statement.sid {
+                map.insert("Sid".into(), text(sid));
+            }
+            let effect = match statement.effect {
+                Effect::Allow => "Allow",
+                Effect::Deny => "Deny",
+            };
+            map.insert("Effect".into(), text(effect));
+            if let Some(principal) = &statement.principal {
+                let mut inner = Map::with_capacity(1);
+                match principal {
+                    Principal::Service(service) => inner.insert("Service".into(), text(service)),
+                    Principal::Aws(arns) => inner.insert("AWS".into(), one_or_many(arns)),
+                };
+                map.insert("Principal".into(), Value::from(inner));
+            }
+            map.insert("Action".into(), one_or_many(&statement.actions));
+            if !statement.resources.is_empty() {
+                map.insert("Resource".into(), one_or_many(&statement.resources));
+            }
+            if !statement.condition.is_empty() {
+                let mut operators = Map::with_capacity(statement.condition.len());
+                for (operator, keys) in &statement.condition {
+                    let mut converted = Map::with_capacity(keys.len());
+                    for (key, value) in keys {
+                        converted.insert(key.clone().into(), from_json_with(value, string));
+                    }
+                    operators.insert(operator.clone().into(), Value::from(converted));
+                }
+                map.insert("Condition".into(), Value::from(operators));
+            }
+            Value::from(map)
+        })
+        .collect();
+    let mut map = Map::with_capacity(2);
+    map.insert("Version".into(), text(document.version));
+    map.insert("Statement".into(), Value::from(statements));
+    Value::from(map)
 }
 
 /// Builds a Tera map in insertion order: `Object::new().set("name", x).into()`.
@@ -137,4 +192,40 @@ pub fn single_entry(map: &Map) -> Option<(Cow<'_, str>, &Value)> {
 #[cfg(test)]
 pub fn json(value: serde_json::Value) -> Value {
     from_json(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::policy::Statement;
+
+    #[test]
+    fn policies_convert_as_their_json_would() {
+        let mut deny = Statement::allow("NoDeletes", &["s3:DeleteObject", "s3:DeleteBucket"])
+            .resources(vec!["arn:aws:s3:::b/*".into()])
+            .condition("Bool", "aws:SecureTransport", serde_json::json!("false"))
+            .condition("StringLike", "s3:prefix", serde_json::json!(["a/*", "b/*"]));
+        deny.effect = Effect::Deny;
+        let mut anonymous =
+            Statement::allow("x", &["sts:AssumeRole"]).principal(Principal::Aws(vec![
+                "arn:aws:iam::1:root".into(),
+                "arn:aws:iam::2:root".into(),
+            ]));
+        anonymous.sid = None;
+        let document = PolicyDocument::new(vec![
+            Statement::allow("Ecs", &["sts:AssumeRole"])
+                .principal(Principal::Service("ecs-tasks.amazonaws.com".into())),
+            deny,
+            anonymous,
+        ]);
+        let substitute = |s: &str| (s == "arn:aws:iam::1:root").then(|| Value::from("ONE"));
+        assert_eq!(
+            from_policy(&document, &substitute),
+            from_json_with(&document.to_json(), &substitute)
+        );
+        assert_eq!(
+            from_policy(&document, &|_| None),
+            from_json(&document.to_json())
+        );
+    }
 }

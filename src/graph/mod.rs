@@ -130,8 +130,8 @@ impl TrustGraph {
         };
         // In a dev account, the account's developers reach roles through the developer
         // policy: its conditions (tag, MFA) guard the edge too.
-        if let (Some(policy), RoleKind::Task(_) | RoleKind::Simulator) =
-            (&account.developer_policy, &role.kind)
+        if let (Some(policy), RoleKind::Task(_) | RoleKind::Simulator, Some(Principal::Aws(_))) =
+            (&account.developer_policy, &role.kind, &statement.principal)
         {
             for allow in policy
                 .document

@@ -212,6 +212,19 @@ fn graph_edges_equal_the_allows_in_the_generated_trust_policies() {
                 )
             })
             .collect();
+        // ECS is guarded by the source guard only; developer conditions never label it.
+        for edge in graph["edges"].as_array().into_iter().flatten() {
+            if edge["principal"]
+                .as_str()
+                .is_some_and(|p| p.ends_with(".amazonaws.com") || p.ends_with(".amazonaws.com.cn"))
+            {
+                let conditions = list(&edge["conditions"]);
+                assert!(
+                    conditions.iter().all(|c| c == "source guard"),
+                    "{spec_arg}: ECS edge labelled {conditions:?}"
+                );
+            }
+        }
         let allows = trust_allows(&output);
         assert!(!allows.is_empty(), "{spec_arg}: no trust allows found");
         assert_eq!(edges, allows, "{spec_arg}: graph edges != generated allows");

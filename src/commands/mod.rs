@@ -156,11 +156,20 @@ pub fn generate(
             .clone()
             .unwrap_or_else(|| vec![Format::Cloudformation, Format::Terraform]),
     };
+    let Loaded {
+        source,
+        spec,
+        model,
+        warnings,
+    } = loaded;
+    // The typed spec is not needed past this point: free it (off the critical path) before
+    // rendering, the phase with the highest memory.
+    std::thread::spawn(move || drop(spec));
     let templates = timings::phase("templates", || Templates::load(templates))
         .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
     let provenance = Provenance::from_spec_path(spec_path);
     let files = timings::phase("render", || {
-        render::render(&loaded.model, &formats, &templates, &provenance)
+        render::render(&model, &formats, &templates, &provenance)
     })
     .map_err(|message| {
         Outcome::fail(
@@ -169,16 +178,16 @@ pub fn generate(
         )
     })?;
     let manifest = timings::phase("manifest", || {
-        Manifest::new(&provenance, &loaded.source, &loaded.model, &files)
+        Manifest::new(&provenance, &source, &model, &files)
     });
-    let warnings = if loaded.warnings.is_empty() {
+    let warnings = if warnings.is_empty() {
         String::new()
     } else {
-        loaded.source.render(&loaded.warnings)
+        source.render(&warnings)
     };
-    // Freeing a large spec and model is millions of small frees; do it off the critical
-    // path while the files are written.
-    std::thread::spawn(move || drop(loaded));
+    // Freeing a large model is millions of small frees; do it off the critical path while
+    // the files are written.
+    std::thread::spawn(move || drop(model));
     Ok(Generated {
         files,
         manifest,

@@ -7,6 +7,8 @@ use crate::cli::{CheckArgs, MessageFormat};
 use crate::model::Model;
 use crate::spec::Spec;
 
+use crate::validate::model_limits::{SESSION_POLICY_ARNS, SESSION_POLICY_CHARS};
+
 const INLINE_POLICIES_CHARS: usize = 10_240;
 
 pub fn run(args: &CheckArgs) -> Outcome {
@@ -83,8 +85,30 @@ fn sizes(spec: &Spec, model: &Model, format: MessageFormat) -> String {
             ));
         }
     }
+    let sessions: Vec<(&str, &str, usize, usize)> = model
+        .accounts
+        .iter()
+        .flat_map(|account| {
+            account.session_policies.iter().map(move |session| {
+                (
+                    account.name.as_str(),
+                    session.task.as_str(),
+                    session.document.as_ref().map_or(0, |d| d.size()),
+                    session.managed_policy_arns.len(),
+                )
+            })
+        })
+        .collect();
     let mut out = String::new();
     if format == MessageFormat::Json {
+        for (account, task, chars, arns) in &sessions {
+            let row = serde_json::json!({
+                "account": account, "task": task,
+                "session_policy_chars": chars, "session_policy_limit": SESSION_POLICY_CHARS,
+                "session_policy_arns": arns, "session_policy_arns_limit": SESSION_POLICY_ARNS,
+            });
+            let _ = writeln!(out, "{row}");
+        }
         for (account, role, trust, inline, managed) in rows {
             let row = serde_json::json!({
                 "account": account, "role": role,
@@ -120,6 +144,25 @@ fn sizes(spec: &Spec, model: &Model, format: MessageFormat) -> String {
             ),
             format!("{managed}/{managed_limit}"),
         );
+    }
+    if !sessions.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{:<width$}  {:>16}  {:>8}",
+            "session policy", "chars", "ARNs"
+        );
+        for (account, task, chars, arns) in sessions {
+            let _ = writeln!(
+                out,
+                "{:<width$}  {:>16}  {:>8}",
+                format!("{account}/{task}"),
+                format!(
+                    "{chars}/{SESSION_POLICY_CHARS} {:>3}%",
+                    percent(chars, SESSION_POLICY_CHARS)
+                ),
+                format!("{arns}/{SESSION_POLICY_ARNS}"),
+            );
+        }
     }
     out
 }

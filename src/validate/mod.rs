@@ -2,7 +2,7 @@
 //! a spec with any error never reaches the model builder.
 
 mod fargate;
-mod model_limits;
+pub mod model_limits;
 mod organisation;
 mod roles;
 pub mod syntax;

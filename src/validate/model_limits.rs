@@ -11,10 +11,8 @@ use crate::spec::Spec;
 const INLINE_POLICIES_CHARS: usize = 10_240;
 const MANAGED_POLICY_CHARS: usize = 6_144;
 /// `sts:AssumeRole`'s inline session policy (plain text) and managed session policy limits.
-const SESSION_POLICY_CHARS: usize = 2_048;
-const SESSION_POLICY_ARNS: usize = 10;
-/// IAM's default quota of managed policies attached to one role.
-const MANAGED_POLICIES_PER_ROLE: usize = 10;
+pub const SESSION_POLICY_CHARS: usize = 2_048;
+pub const SESSION_POLICY_ARNS: usize = 10;
 
 fn role_location(role: &Role) -> Vec<PathSegment> {
     match &role.kind {
@@ -65,7 +63,11 @@ pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
                 );
             }
         }
-        check_simulate_limits(account, findings);
+        check_simulate_limits(
+            account,
+            usize::try_from(spec.limits.managed_policies_per_role).unwrap_or(10),
+            findings,
+        );
         if let Some(policy) = &account.developer_policy {
             let size = policy.document.size();
             if size > MANAGED_POLICY_CHARS {
@@ -145,17 +147,17 @@ pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
 
 /// Simulate mode works only if every task fits in a session and the base role can hold
 /// the union of the task roles.
-fn check_simulate_limits(account: &Account, findings: &mut Findings) {
+fn check_simulate_limits(account: &Account, managed_limit: usize, findings: &mut Findings) {
     let Some(simulator) = &account.simulator_role else {
         return;
     };
     let managed = simulator.managed_policy_arns.len();
-    if managed > MANAGED_POLICIES_PER_ROLE {
+    if managed > managed_limit {
         findings.error_help(
             "simulator-too-many-managed-policies",
             path!["dev_access", "mode"],
-            format!("simulate mode: the task roles of account `{}` attach {managed} distinct managed policies, and the simulator role `{}` would need them all; IAM attaches at most {MANAGED_POLICIES_PER_ROLE} to a role by default", account.name, simulator.name),
-            "share managed policies between tasks, move permissions into statements, or use tagged mode for this account",
+            format!("simulate mode: the task roles of account `{}` attach {managed} distinct managed policies, and the simulator role `{}` would need them all; the limit is {managed_limit}", account.name, simulator.name),
+            "share managed policies between tasks, move permissions into statements, raise limits.managed_policies_per_role (up to 20) after raising the quota, or use tagged mode",
         );
     }
     for session in &account.session_policies {

@@ -29,6 +29,14 @@ pub fn run(args: &AssumeArgs) -> Outcome {
     };
     let command = assume_role_command(&access, task, args.profile.as_deref(), args.exec);
     let mut text = describe(&access, task);
+    if let (Some(role), None) = (&access.account.developer_role, &args.profile) {
+        let _ = writeln!(
+            text,
+            "# Call it as the developer role {} (e.g. --profile {}, from `trustgen aws-config`).",
+            role.name,
+            super::aws_config::profile_name(&loaded.model, access.account, "developer")
+        );
+    }
     if args.exec {
         text.push_str(&exec_snippet(&command, &access, &args.command));
     } else {

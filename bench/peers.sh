@@ -10,7 +10,7 @@
 # Usage: bench/peers.sh [N ...]           (default: 100 1000 10000)
 # Environment:
 #   RUNS=3               runs per tool and N; the best wall time is reported, with the peak
-#                        memory and CPU time (user + system) of that run
+#                        memory and CPU time (user + system) of that run, and the median
 #   SLOW_SECONDS=60      a peer whose first run takes longer than this is run once only
 #   MAX_SECONDS=300      a peer is skipped at a size where its time, extrapolated linearly
 #                        from the previous size, would exceed this
@@ -59,15 +59,17 @@ echo "python:      $("$py" --version | cut -d' ' -f2), troposphere $("$py" -c 'i
 echo "machine:     $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 echo
 
-# measure NAME N OUTDIR CMD...: best wall time of up to $runs runs (fresh OUTDIR each run);
-# sets wall, peak_mb and cpu (user + system seconds) of that run, and nruns.
+# measure NAME N OUTDIR CMD...: best wall time of up to $runs runs (fresh OUTDIR each run,
+# `sync` before each so no run waits for the previous one's writeback); sets wall,
+# peak_mb and cpu (user + system seconds) of that run, median (wall) and nruns.
 measure() {
   local name=$1 n=$2 out=$3
   shift 3
-  wall="" peak_mb="" cpu="" nruns=0
-  local run w p u s
+  wall="" peak_mb="" cpu="" median="" nruns=0
+  local run w p u s walls=()
   for ((run = 1; run <= runs; run++)); do
     rm -rf "$out"
+    sync
     if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/log" 2>&1; then
       echo "$name failed at N=$n:" >&2
       tail -20 "$work/log" >&2
@@ -75,21 +77,24 @@ measure() {
     fi
     read -r w p u s < "$work/time"
     nruns=$run
+    walls+=("$w")
     if [ -z "$wall" ] || awk "BEGIN{exit !($w < $wall)}"; then
       wall=$w peak_mb=$((p / 1024)) cpu=$(awk "BEGIN{printf \"%.2f\", $u + $s}")
     fi
     if [ "$name" != trustgen ] && awk "BEGIN{exit !($w > $slow)}"; then break; fi
   done
+  median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{v[NR] = $1} END {
+    if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 }
 
 rows=()
 types_seen=()
-declare -A best best_cpu prev_wall prev_n
+declare -A best best_cpu med prev_wall prev_n
 row() { # tool n out
   local counts
   counts=$(python3 "$peers/count.py" "$3")
   read -r bytes tbytes stacks resources outputs types <<< "$counts"
-  rows+=("| $1 | $2 | $wall | $cpu | $nruns | $peak_mb | $bytes | $tbytes | $stacks | $resources | $outputs |")
+  rows+=("| $1 | $2 | $wall | $median | $cpu | $nruns | $peak_mb | $bytes | $tbytes | $stacks | $resources | $outputs |")
   types_seen+=("$1 N=$2: $types")
 }
 
@@ -99,7 +104,7 @@ for n in "${sizes[@]}"; do
 
   measure trustgen "$n" "$work/tg" "$bin/trustgen" gen "$work/spec-$n.toml" -o "$work/tg" --format cloudformation
   row "trustgen gen --format cloudformation" "$n" "$work/tg"
-  best[trustgen,$n]=$wall best_cpu[trustgen,$n]=$cpu
+  best[trustgen,$n]=$wall best_cpu[trustgen,$n]=$cpu med[trustgen,$n]=$median
   measure trustgen "$n" "$work/tg" "$bin/trustgen" gen "$work/spec-$n.toml" -o "$work/tg" --format all
   row "trustgen gen --format all (+Terraform)" "$n" "$work/tg"
   rm -rf "$work/tg"
@@ -124,23 +129,25 @@ for n in "${sizes[@]}"; do
       continue
     fi
     row "$label" "$n" "$work/$peer"
-    best[$peer,$n]=$wall best_cpu[$peer,$n]=$cpu
+    best[$peer,$n]=$wall best_cpu[$peer,$n]=$cpu med[$peer,$n]=$median
     prev_wall[$peer]=$wall prev_n[$peer]=$n
     rm -rf "${work:?}/$peer"
   done
 done
 
-echo "| tool | N | wall s (best) | CPU s | runs | peak MB | output bytes | template bytes | stacks | resources | outputs |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| tool | N | wall s (best) | wall s (median) | CPU s (best run) | runs | peak MB | output bytes | template bytes | stacks | resources | outputs |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "Speed ratio: peer / trustgen gen --format cloudformation, on best wall time (and on the CPU time of those runs):"
+echo "Speed ratio: peer / trustgen gen --format cloudformation, on best wall time, median wall time,"
+echo "and CPU time of the best runs:"
 for n in "${sizes[@]}"; do
   for peer in cdk cdk-novalidation troposphere troposphere-yaml; do
     if [ -n "${best[$peer,$n]:-}" ]; then
       awk -v p="$peer" -v n="$n" -v a="${best[$peer,$n]}" -v b="${best[trustgen,$n]}" \
+        -v am="${med[$peer,$n]}" -v bm="${med[trustgen,$n]}" \
         -v ac="${best_cpu[$peer,$n]}" -v bc="${best_cpu[trustgen,$n]}" 'BEGIN{
-          if (b > 0 && bc > 0) printf "  N=%-6s %-18s wall %7.1fx (%s s / %s s)   CPU %7.1fx (%s s / %s s)\n", n, p, a / b, a, b, ac / bc, ac, bc
+          if (b > 0 && bm > 0 && bc > 0) printf "  N=%-6s %-18s best %6.1fx (%s / %s s)   median %6.1fx (%s / %s s)   CPU %6.1fx (%s / %s s)\n", n, p, a / b, a, b, am / bm, am, bm, ac / bc, ac, bc
           else printf "  N=%-6s %-18s trustgen took < 0.01 s\n", n, p }'
     fi
   done

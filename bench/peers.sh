@@ -22,9 +22,11 @@
 # bench/peers/troposphere/requirements.txt into bench/peers/troposphere/.venv); both are
 # gitignored and are not dependencies of trustgen.
 #
-# Timing: GNU time (`%e %M %U %S`), end to end, process start to exit, including each tool
-# reading and parsing its input: trustgen reads the TOML spec, the peers a JSON conversion
-# of it (made once with python3's tomllib, outside the timed region).
+# Timing: wall time from bash's $EPOCHREALTIME around GNU time (millisecond resolution; GNU
+# time's own %e has 10 ms), peak memory and CPU from GNU time (`%M %U %S`). End to end,
+# process start to exit, including each tool reading and parsing its input: trustgen reads
+# the TOML spec, the peers a JSON conversion of it (made once with python3's tomllib,
+# outside the timed region).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -66,16 +68,19 @@ measure() {
   local name=$1 n=$2 out=$3
   shift 3
   wall="" peak_mb="" cpu="" median="" nruns=0
-  local run w p u s walls=()
+  local run w p u s t0 t1 walls=()
   for ((run = 1; run <= runs; run++)); do
     rm -rf "$out"
     sync
+    t0=$EPOCHREALTIME
     if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/log" 2>&1; then
       echo "$name failed at N=$n:" >&2
       tail -20 "$work/log" >&2
       return 1
     fi
-    read -r w p u s < "$work/time"
+    t1=$EPOCHREALTIME
+    read -r _ p u s < "$work/time"
+    w=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}")
     nruns=$run
     walls+=("$w")
     if [ -z "$wall" ] || awk "BEGIN{exit !($w < $wall)}"; then
@@ -84,7 +89,7 @@ measure() {
     if [ "$name" != trustgen ] && awk "BEGIN{exit !($w > $slow)}"; then break; fi
   done
   median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{v[NR] = $1} END {
-    if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+    if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 }
 
 rows=()

@@ -71,7 +71,7 @@ pub fn task_access<'m>(
     })
 }
 
-pub fn mode_name(mode: DevMode) -> &'static str {
+fn mode_name(mode: DevMode) -> &'static str {
     match mode {
         DevMode::None => "none",
         DevMode::Extended => "extended",

@@ -14,7 +14,6 @@ mod tasks;
 pub use arn::PartitionExt;
 pub use build::{build, dev_access_for};
 pub use ident::{pascal_case, snake_case};
-pub use simulate::simulator_name;
 
 use indexmap::IndexMap;
 use serde::Serialize;

@@ -18,7 +18,7 @@ use super::{InlinePolicy, Role, RoleKind, SessionPolicy};
 
 pub const SIMULATOR_POLICY_NAME: &str = "simulated-task-permissions";
 
-pub fn simulator_name(project: &str) -> String {
+fn simulator_name(project: &str) -> String {
     format!("{project}-simulator")
 }
 

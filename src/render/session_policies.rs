@@ -24,6 +24,6 @@ pub fn render(model: &Model) -> Vec<GeneratedFile> {
 }
 
 /// Where a task's session policy is written, relative to the output directory.
-pub fn path(account: &str, task: &str) -> String {
+fn path(account: &str, task: &str) -> String {
     format!("session-policies/{account}/{task}.json")
 }

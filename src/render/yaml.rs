@@ -129,14 +129,15 @@ fn write_nested(out: &mut String, value: &Value, indent: usize) {
     }
 }
 
-/// A string as a YAML scalar: plain when it cannot be misread, else double-quoted (JSON
-/// string syntax is valid YAML).
-pub fn scalar(text: &str) -> String {
+#[cfg(test)]
+fn scalar(text: &str) -> String {
     let mut out = String::new();
     push_scalar(&mut out, text);
     out
 }
 
+/// Writes a string as a YAML scalar: plain when it cannot be misread, else double-quoted
+/// (JSON string syntax is valid YAML).
 fn push_scalar(out: &mut String, text: &str) {
     if is_plain_safe(text) {
         out.push_str(text);

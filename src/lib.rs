@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod model;
 pub mod output;
+mod parallel;
 pub mod render;
 pub mod spec;
 pub mod timings;

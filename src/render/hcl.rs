@@ -122,6 +122,19 @@ pub fn quote(text: &str) -> String {
 
 fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
+    // Most strings (ARNs, actions, names) need no escape: copy them whole.
+    let plain = text.bytes().enumerate().all(|(at, byte)| {
+        byte.is_ascii()
+            && !byte.is_ascii_control()
+            && byte != b'\\'
+            && byte != b'"'
+            && !(matches!(byte, b'$' | b'%') && text.as_bytes().get(at + 1) == Some(&b'{'))
+    });
+    if plain {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -232,20 +245,21 @@ fn net_brackets(text: &str) -> i64 {
     let mut depth = 0;
     let mut in_string = false;
     let mut escaped = false;
-    for c in text.chars() {
+    // Bytes, not chars: every byte that matters is ASCII, which UTF-8 never splits.
+    for c in text.bytes() {
         if in_string {
             match (escaped, c) {
                 (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
                 _ => {}
             }
             continue;
         }
         match c {
-            '"' => in_string = true,
-            '{' | '[' | '(' => depth += 1,
-            '}' | ']' | ')' => depth -= 1,
+            b'"' => in_string = true,
+            b'{' | b'[' | b'(' => depth += 1,
+            b'}' | b']' | b')' => depth -= 1,
             _ => {}
         }
     }

@@ -14,8 +14,6 @@ pub mod yaml;
 
 use std::path::Path;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::model::{Account, Model};
 use crate::spec::Format;
 
@@ -117,49 +115,11 @@ pub fn render(
         }
     };
     let mut files = Vec::new();
-    for result in run_parallel(&jobs, run) {
+    for result in crate::parallel::map_in_order(&jobs, crate::parallel::cores(), run) {
         files.extend(result?);
     }
     if terraform_shared.is_some() {
         terraform::check_unique_addresses(&files)?;
     }
     Ok(files)
-}
-
-/// `work` applied to every job on up to one thread per core; results in job order.
-fn run_parallel<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(jobs.len());
-    if threads <= 1 {
-        return jobs.iter().map(work).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else {
-                            break done;
-                        };
-                        done.push((index, work(job)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            // A worker only panics on a bug; re-raise it rather than lose its jobs.
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
 }

@@ -146,22 +146,50 @@ fn push_scalar(out: &mut String, text: &str) {
     }
 }
 
+/// One pass over the bytes: this runs for every scalar of every template.
 fn is_plain_safe(text: &str) -> bool {
-    let Some(first) = text.chars().next() else {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    let reserved = [
+    const RESERVED: [&str; 10] = [
         "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
     ];
-    (first.is_ascii_alphabetic() || first == '/' || first == '_' || first == '$')
-        && !reserved.contains(&text.to_ascii_lowercase().as_str())
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || " _./:@${}*+=,()-".contains(c))
-        && !text.contains(": ")
-        && !text.contains(" #")
-        && !text.ends_with(':')
-        && !text.ends_with(' ')
+    if !(first.is_ascii_alphabetic() || matches!(first, b'/' | b'_' | b'$'))
+        || last == b':'
+        || last == b' '
+        || (bytes.len() <= 5 && RESERVED.iter().any(|r| r.eq_ignore_ascii_case(text)))
+    {
+        return false;
+    }
+    let mut previous = 0u8;
+    for &byte in bytes {
+        let allowed = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b' ' | b'_'
+                    | b'.'
+                    | b'/'
+                    | b':'
+                    | b'@'
+                    | b'$'
+                    | b'{'
+                    | b'}'
+                    | b'*'
+                    | b'+'
+                    | b'='
+                    | b','
+                    | b'('
+                    | b')'
+                    | b'-'
+            );
+        // `#` is never plain, so " #" needs no check of its own.
+        if !allowed || (previous == b':' && byte == b' ') {
+            return false;
+        }
+        previous = byte;
+    }
+    true
 }
 
 #[cfg(test)]

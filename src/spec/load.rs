@@ -68,6 +68,16 @@ impl SourceFile {
 
 /// Parses the spec's TOML into typed form. Syntax and type errors come back located.
 pub fn load(source: &SourceFile) -> Result<Spec, Vec<Diagnostic>> {
+    match super::fast::load(&source.text) {
+        Some(spec) => Ok(spec),
+        None => load_with_toml(source),
+    }
+}
+
+/// The slow path: the `toml` crate's spanned document, the structural check, then serde.
+/// `load` comes here for anything the fast path does not vouch for, so every problem is
+/// reported by this path, located.
+pub fn load_with_toml(source: &SourceFile) -> Result<Spec, Vec<Diagnostic>> {
     // One parse serves both the structural check and serde.
     let document = super::structure::parse(&source.text)?;
     let problems = super::structure::check_document(&document);

@@ -3,11 +3,12 @@
 //! Nothing here is checked beyond TOML types and unknown keys; `validate` judges the
 //! values and `model` resolves them. Maps are `IndexMap` so output follows spec order.
 
+pub mod fast;
 mod load;
 pub mod schema;
 mod structure;
 
-pub use load::{load, SourceFile};
+pub use load::{load, load_with_toml, SourceFile};
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;

@@ -1,0 +1,161 @@
+//! The fast path of reading a spec: a strict TOML reader for the plain TOML specs are
+//! written in, straight into serde, with no spans kept.
+//!
+//! It answers only for specs that are valid and structurally sound. For anything else
+//! (a syntax error, TOML it does not read, a value the structural check or serde would
+//! reject) it returns `None` and `spec::load` takes the slow path, which parses with the
+//! `toml` crate and reports every problem located. Both paths give the same `Spec` for
+//! the files the fast one accepts: the `fast_path` fuzz target checks exactly that.
+
+mod de;
+mod tree;
+
+use serde::Deserialize;
+
+use super::Spec;
+
+/// The spec, when the fast path can vouch for it.
+pub fn load(text: &str) -> Option<Spec> {
+    let document = tree::parse(text)?;
+    let spec = Spec::deserialize(de::TableDeserializer(&document)).ok()?;
+    // The one constraint of the schema that serde does not enforce itself (the test
+    // `schema_constraints_are_known_to_the_fast_path` keeps this list complete).
+    (spec.version == 1).then_some(spec)
+}
+
+/// The document as JSON, when the fast reader accepts it: what the `fast_path` fuzz target
+/// compares with the `toml` crate's reading of the same text.
+#[doc(hidden)]
+pub fn document_as_json(text: &str) -> Option<serde_json::Value> {
+    let document = tree::parse(text)?;
+    serde_json::Value::deserialize(de::TableDeserializer(&document)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{load_with_toml, SourceFile};
+
+    fn spec_files() -> Vec<std::path::PathBuf> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["examples", "tests/fixtures/specs", "tests/fixtures/invalid"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if entry.path().extension().is_some_and(|e| e == "toml") {
+                    files.push(entry.path());
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn agrees_with_the_toml_crate_on_every_bundled_spec() {
+        let files = spec_files();
+        assert!(files.len() > 20, "found {}", files.len());
+        let mut fast = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let slow = load_with_toml(&SourceFile::new("s.toml", text.as_str()));
+            match load(&text) {
+                Some(spec) => {
+                    fast += 1;
+                    let slow = slow.map(|s| format!("{s:?}"));
+                    assert_eq!(Ok(format!("{spec:?}")), slow, "{}", path.display());
+                }
+                // The slow path must then have a reason, or it is something we do not read.
+                None => assert!(
+                    slow.is_err() || !path.starts_with("examples"),
+                    "examples are plain TOML and should take the fast path: {}",
+                    path.display()
+                ),
+            }
+        }
+        assert!(fast >= 8, "only {fast} specs took the fast path");
+    }
+
+    #[test]
+    fn reads_tricky_toml_as_the_toml_crate_does() {
+        for text in [
+            "a = 1\n[t]\n'q k' = \"x\\u00e9\\\"\"\n[[t.list]]\nv = [1, -2, \n +3,] # c\n[[t.list]]\nw = { x = true, y = 'z' }\r\n",
+            "[a.b.c]\nx = 1\n[a]\ny = 2\n[a.b]\nz = -0\n",
+            "[[x]]\n[x.y]\nk = \"\\U0001F600\\t\"\n[[x]]\n[[x.z]]\n[[x.z]]\nn = []\n",
+            "\"quoted.key\" = \"v\" # comment\n\t k\t=\t'lit\\n' \nm = [[1, 2], [\"a\"], { b = { c = false } }]\n",
+            "big = 9223372036854775807\nsmall = -9223372036854775808\n",
+        ] {
+            let fast = document_as_json(text);
+            let slow = toml::from_str::<serde_json::Value>(text).ok();
+            assert!(fast.is_some(), "{text:?}");
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_example_takes_the_fast_path() {
+        for path in spec_files() {
+            if path.parent().is_some_and(|p| p.ends_with("examples")) {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                assert!(load(&text).is_some(), "{}", path.display());
+            }
+        }
+    }
+
+    /// The fast path skips the structural check, which enforces the schema; serde enforces
+    /// types, enums, required and unknown keys itself, and `load` checks `version`. A new
+    /// constraint in the schema must be checked by the fast path too.
+    #[test]
+    fn schema_constraints_are_known_to_the_fast_path() {
+        fn walk(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (key, child) in map {
+                        if [
+                            "minimum",
+                            "maximum",
+                            "exclusiveMinimum",
+                            "exclusiveMaximum",
+                            "pattern",
+                            "minLength",
+                            "maxLength",
+                            "minItems",
+                            "maxItems",
+                            "uniqueItems",
+                            "const",
+                            "multipleOf",
+                            "minProperties",
+                            "maxProperties",
+                        ]
+                        .contains(&key.as_str())
+                        {
+                            found.push(format!("{path}/{key}"));
+                        }
+                        walk(child, &format!("{path}/{key}"), found);
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        walk(item, path, found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        walk(&crate::spec::schema::json_schema(), "", &mut found);
+        assert_eq!(
+            found,
+            ["/properties/version/minimum", "/properties/version/maximum"]
+        );
+    }
+
+    #[test]
+    fn refuses_a_version_the_schema_refuses() {
+        let text = "version = 2\n[project]\nname = \"x\"\n[accounts.a]\nid = \"111122223333\"\nenv = \"dev\"\n";
+        assert!(load(text).is_none());
+        assert!(load(&text.replace("version = 2", "version = 1")).is_some());
+    }
+}

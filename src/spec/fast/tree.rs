@@ -1,0 +1,608 @@
+//! A strict reader for the TOML that specs are made of: comments, `[table]` and
+//! `[[array]]` headers, one bare or quoted key per line, and single-line strings, decimal
+//! integers, booleans, arrays and inline tables as values.
+//!
+//! It refuses (returns `None`) at the first thing outside that subset, and at anything the
+//! TOML specification forbids, rather than deciding it: the `toml` crate then reads the
+//! file and reports the error, located. So this reader never has to be right about an
+//! error, only about the files it accepts; for those it builds exactly the values the
+//! `toml` crate would (the `fast_path` fuzz target compares them).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// A TOML value as serde will read it.
+#[derive(Debug)]
+pub enum Value<'a> {
+    String(Cow<'a, str>),
+    Integer(i64),
+    Boolean(bool),
+    Array(Vec<Value<'a>>, ArrayKind),
+    Table(Table<'a>),
+}
+
+/// Whether an array was written as a value (closed) or grows with `[[header]]`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrayKind {
+    Static,
+    OfTables,
+}
+
+/// How a table came to exist, which decides what may still be added to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TableKind {
+    /// Named by a `[header]` (or the root): defined, may not be defined again.
+    Defined,
+    /// Created as the parent of a deeper header: may still be defined once.
+    Implicit,
+    /// An inline `{ ... }` table: closed.
+    Inline,
+}
+
+/// Entries in file order; large tables (the `tasks` of a big spec) also get a key index so
+/// each header does not scan them.
+#[derive(Debug)]
+pub struct Table<'a> {
+    entries: Vec<(Cow<'a, str>, Value<'a>)>,
+    index: Option<HashMap<String, usize>>,
+    kind: TableKind,
+}
+
+const INDEX_FROM: usize = 16;
+
+impl<'a> Table<'a> {
+    fn new(kind: TableKind) -> Self {
+        Table {
+            entries: Vec::new(),
+            index: None,
+            kind,
+        }
+    }
+
+    pub fn entries(&self) -> &[(Cow<'a, str>, Value<'a>)] {
+        &self.entries
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
+        }
+    }
+
+    /// Adds a new key; `None` when it already exists (TOML forbids defining a key twice).
+    fn insert(&mut self, key: Cow<'a, str>, value: Value<'a>) -> Option<usize> {
+        if self.position(&key).is_some() {
+            return None;
+        }
+        let at = self.entries.len();
+        if let Some(index) = &mut self.index {
+            index.insert(key.to_string(), at);
+        } else if at + 1 >= INDEX_FROM {
+            let mut index: HashMap<String, usize> = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.to_string(), i))
+                .collect();
+            index.insert(key.to_string(), at);
+            self.index = Some(index);
+        }
+        self.entries.push((key, value));
+        Some(at)
+    }
+}
+
+/// The document as a table, or `None` where the `toml` crate must decide.
+pub fn parse(text: &str) -> Option<Table<'_>> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    let mut root = Table::new(TableKind::Defined);
+    let mut header: Option<(Vec<Cow<'_, str>>, bool)> = None;
+    // Key/value lines go into the table of the last header, found again from the root for
+    // each line group: tables only ever grow, so the path stays valid.
+    let mut pending: Vec<(Cow<'_, str>, Value<'_>)> = Vec::new();
+    loop {
+        reader.skip_blank();
+        match reader.peek() {
+            None => break,
+            Some(b'\n') => reader.at += 1,
+            Some(b'\r') => {
+                reader.line_end()?;
+            }
+            Some(b'#') => {
+                reader.line_end()?;
+            }
+            Some(b'[') => {
+                flush(&mut root, header.take(), &mut pending)?;
+                header = Some(reader.header()?);
+                // An empty `[table]` is still defined, so a second one is an error.
+                if let Some((path, is_array)) = &header {
+                    open(&mut root, path, *is_array)?;
+                }
+                reader.line_end()?;
+            }
+            Some(_) => {
+                let key = reader.key()?;
+                reader.skip_blank();
+                if reader.peek() != Some(b'=') {
+                    return None;
+                }
+                reader.at += 1;
+                reader.skip_blank();
+                let value = reader.value()?;
+                reader.line_end()?;
+                pending.push((key, value));
+            }
+        }
+    }
+    flush(&mut root, header, &mut pending)?;
+    Some(root)
+}
+
+/// Creates (or, for `[[...]]`, appends) the table a header names.
+fn open<'a>(root: &mut Table<'a>, path: &[Cow<'a, str>], is_array: bool) -> Option<()> {
+    let (last, parents) = path.split_last()?;
+    let parent = descend(root, parents)?;
+    match parent.position(last) {
+        None => {
+            let value = if is_array {
+                Value::Array(
+                    vec![Value::Table(Table::new(TableKind::Defined))],
+                    ArrayKind::OfTables,
+                )
+            } else {
+                Value::Table(Table::new(TableKind::Defined))
+            };
+            parent.insert(last.clone(), value)?;
+        }
+        Some(at) => match (&mut parent.entries[at].1, is_array) {
+            (Value::Array(items, ArrayKind::OfTables), true) => {
+                items.push(Value::Table(Table::new(TableKind::Defined)));
+            }
+            (Value::Table(table), false) if table.kind == TableKind::Implicit => {
+                table.kind = TableKind::Defined;
+            }
+            _ => return None,
+        },
+    }
+    Some(())
+}
+
+/// The table a header's keys lead to, through implicit tables and the last element of
+/// arrays of tables, creating implicit tables on the way.
+fn descend<'t, 'a>(
+    mut table: &'t mut Table<'a>,
+    path: &[Cow<'a, str>],
+) -> Option<&'t mut Table<'a>> {
+    for key in path {
+        let at = match table.position(key) {
+            Some(at) => at,
+            None => table.insert(key.clone(), Value::Table(Table::new(TableKind::Implicit)))?,
+        };
+        table = match &mut table.entries[at].1 {
+            Value::Table(inner) if inner.kind != TableKind::Inline => inner,
+            Value::Array(items, ArrayKind::OfTables) => match items.last_mut() {
+                Some(Value::Table(inner)) => inner,
+                _ => return None,
+            },
+            _ => return None,
+        };
+    }
+    Some(table)
+}
+
+/// Puts the key/value lines read since `header` into its table.
+fn flush<'a>(
+    root: &mut Table<'a>,
+    header: Option<(Vec<Cow<'a, str>>, bool)>,
+    pending: &mut Vec<(Cow<'a, str>, Value<'a>)>,
+) -> Option<()> {
+    if pending.is_empty() {
+        return Some(());
+    }
+    let table = match &header {
+        None => root,
+        Some((path, is_array)) => {
+            let (last, parents) = path.split_last()?;
+            let parent = descend(root, parents)?;
+            let at = parent.position(last)?;
+            match (&mut parent.entries[at].1, is_array) {
+                (Value::Table(table), false) => table,
+                (Value::Array(items, ArrayKind::OfTables), true) => match items.last_mut() {
+                    Some(Value::Table(table)) => table,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+    };
+    for (key, value) in pending.drain(..) {
+        table.insert(key, value)?;
+    }
+    Some(())
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+fn is_bare_key_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
+}
+
+/// Control characters other than tab may not appear in strings or comments.
+fn is_forbidden_control(byte: u8) -> bool {
+    (byte < 0x20 && byte != b'\t') || byte == 0x7f
+}
+
+impl<'a> Reader<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    /// Spaces and tabs.
+    fn skip_blank(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    /// Blanks, an optional comment, then a newline or the end of the text.
+    fn line_end(&mut self) -> Option<()> {
+        self.skip_blank();
+        if self.peek() == Some(b'#') {
+            self.comment()?;
+        }
+        match self.peek() {
+            None => Some(()),
+            Some(b'\n') => {
+                self.at += 1;
+                Some(())
+            }
+            Some(b'\r') if self.bytes.get(self.at + 1) == Some(&b'\n') => {
+                self.at += 2;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// From `#` up to (not including) the newline.
+    fn comment(&mut self) -> Option<()> {
+        while let Some(byte) = self.peek() {
+            match byte {
+                b'\n' => break,
+                b'\r' if self.bytes.get(self.at + 1) == Some(&b'\n') => break,
+                byte if is_forbidden_control(byte) => return None,
+                _ => self.at += 1,
+            }
+        }
+        Some(())
+    }
+
+    /// `[a.b]` or `[[a.b]]`, up to the closing brackets.
+    fn header(&mut self) -> Option<(Vec<Cow<'a, str>>, bool)> {
+        self.at += 1;
+        let is_array = self.peek() == Some(b'[');
+        if is_array {
+            self.at += 1;
+        }
+        let mut path = Vec::new();
+        loop {
+            self.skip_blank();
+            path.push(self.key()?);
+            self.skip_blank();
+            match self.peek() {
+                Some(b'.') => self.at += 1,
+                Some(b']') => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        if is_array {
+            if self.peek() != Some(b']') {
+                return None;
+            }
+            self.at += 1;
+        }
+        Some((path, is_array))
+    }
+
+    /// One bare or quoted key (a dotted key is left to the `toml` crate).
+    fn key(&mut self) -> Option<Cow<'a, str>> {
+        let key = match self.peek()? {
+            b'"' => self.basic_string()?,
+            b'\'' => self.literal_string()?,
+            _ => {
+                let start = self.at;
+                while self.peek().is_some_and(is_bare_key_byte) {
+                    self.at += 1;
+                }
+                Cow::Borrowed(self.text.get(start..self.at)?)
+            }
+        };
+        if key.is_empty() {
+            return None;
+        }
+        Some(key)
+    }
+
+    fn value(&mut self) -> Option<Value<'a>> {
+        match self.peek()? {
+            b'"' => self.basic_string().map(Value::String),
+            b'\'' => self.literal_string().map(Value::String),
+            b'[' => self.array(),
+            b'{' => self.inline_table(),
+            b't' => self.word("true").map(|()| Value::Boolean(true)),
+            b'f' => self.word("false").map(|()| Value::Boolean(false)),
+            b'+' | b'-' | b'0'..=b'9' => self.integer(),
+            _ => None,
+        }
+    }
+
+    fn word(&mut self, word: &str) -> Option<()> {
+        if !self.bytes[self.at..].starts_with(word.as_bytes()) {
+            return None;
+        }
+        self.at += word.len();
+        self.terminated()
+    }
+
+    /// A value must end at a blank, a separator or the end of the line.
+    fn terminated(&self) -> Option<()> {
+        match self.peek() {
+            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}' | b'#') => Some(()),
+            _ => None,
+        }
+    }
+
+    /// A decimal integer without underscores; hex, octal, binary, floats and dates are
+    /// left to the `toml` crate.
+    fn integer(&mut self) -> Option<Value<'a>> {
+        let start = self.at;
+        if matches!(self.peek(), Some(b'+' | b'-')) {
+            self.at += 1;
+        }
+        let digits = self.at;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+        let count = self.at - digits;
+        if count == 0 || (count > 1 && self.bytes[digits] == b'0') {
+            return None;
+        }
+        self.terminated()?;
+        let text = self.text.get(start..self.at)?;
+        text.strip_prefix('+')
+            .unwrap_or(text)
+            .parse()
+            .ok()
+            .map(Value::Integer)
+    }
+
+    /// `"..."` on one line, with the escapes TOML 1.0 defines.
+    fn basic_string(&mut self) -> Option<Cow<'a, str>> {
+        self.at += 1;
+        if self.peek() == Some(b'"') && self.bytes.get(self.at + 1) == Some(&b'"') {
+            return None; // multi-line
+        }
+        let start = self.at;
+        // Borrowed while there is no escape.
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    let text = self.text.get(start..self.at)?;
+                    self.at += 1;
+                    return Some(Cow::Borrowed(text));
+                }
+                b'\\' => break,
+                byte if is_forbidden_control(byte) => return None,
+                _ => self.at += 1,
+            }
+        }
+        let mut owned = String::from(self.text.get(start..self.at)?);
+        loop {
+            let run = self.at;
+            while let Some(byte) = self.peek() {
+                if byte == b'"' || byte == b'\\' || is_forbidden_control(byte) {
+                    break;
+                }
+                self.at += 1;
+            }
+            owned.push_str(self.text.get(run..self.at)?);
+            match self.peek()? {
+                b'"' => {
+                    self.at += 1;
+                    return Some(Cow::Owned(owned));
+                }
+                b'\\' => {
+                    self.at += 1;
+                    let escape = self.peek()?;
+                    self.at += 1;
+                    let character = match escape {
+                        b'b' => '\u{8}',
+                        b't' => '\t',
+                        b'n' => '\n',
+                        b'f' => '\u{c}',
+                        b'r' => '\r',
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'u' => self.unicode(4)?,
+                        b'U' => self.unicode(8)?,
+                        _ => return None,
+                    };
+                    owned.push(character);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn unicode(&mut self, digits: usize) -> Option<char> {
+        let hex = self.text.get(self.at..self.at + digits)?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        self.at += digits;
+        char::from_u32(u32::from_str_radix(hex, 16).ok()?)
+    }
+
+    /// `'...'` on one line.
+    fn literal_string(&mut self) -> Option<Cow<'a, str>> {
+        self.at += 1;
+        if self.peek() == Some(b'\'') && self.bytes.get(self.at + 1) == Some(&b'\'') {
+            return None; // multi-line
+        }
+        let start = self.at;
+        loop {
+            match self.peek()? {
+                b'\'' => {
+                    let text = self.text.get(start..self.at)?;
+                    self.at += 1;
+                    return Some(Cow::Borrowed(text));
+                }
+                byte if is_forbidden_control(byte) => return None,
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// Blanks, newlines and comments between array elements.
+    fn skip_array_space(&mut self) -> Option<()> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n') => self.at += 1,
+                Some(b'\r') if self.bytes.get(self.at + 1) == Some(&b'\n') => self.at += 2,
+                Some(b'#') => self.comment()?,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    fn array(&mut self) -> Option<Value<'a>> {
+        self.at += 1;
+        let mut items = Vec::new();
+        loop {
+            self.skip_array_space()?;
+            if self.peek() == Some(b']') {
+                break;
+            }
+            items.push(self.value()?);
+            self.skip_array_space()?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        Some(Value::Array(items, ArrayKind::Static))
+    }
+
+    /// `{ k = v, ... }` on one line, without a trailing comma.
+    fn inline_table(&mut self) -> Option<Value<'a>> {
+        self.at += 1;
+        let mut table = Table::new(TableKind::Inline);
+        self.skip_blank();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            return Some(Value::Table(table));
+        }
+        loop {
+            self.skip_blank();
+            let key = self.key()?;
+            self.skip_blank();
+            if self.peek() != Some(b'=') {
+                return None;
+            }
+            self.at += 1;
+            self.skip_blank();
+            let value = self.value()?;
+            table.insert(key, value)?;
+            self.skip_blank();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        Some(Value::Table(table))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepts(text: &str) -> bool {
+        parse(text).is_some()
+    }
+
+    #[test]
+    fn reads_headers_keys_and_values() {
+        let text = "a = 1 # one\n[t]\n'q k' = \"x\\u00e9\\\"\"\n[[t.list]]\nv = [1, -2, \n +3,] \n[[t.list]]\nw = { x = true, y = 'z' }\r\n";
+        let Some(root) = parse(text) else {
+            panic!("not accepted");
+        };
+        let rendered = format!("{root:?}");
+        assert!(rendered.contains("Integer(1)"), "{rendered}");
+        assert!(rendered.contains("\"xé\\\"\""), "{rendered}");
+        assert!(rendered.contains("Integer(-2)") && rendered.contains("Integer(3)"));
+        assert_eq!(rendered.matches("Boolean(true)").count(), 1);
+    }
+
+    #[test]
+    fn refuses_what_toml_forbids() {
+        for text in [
+            "a = 1\na = 2\n",
+            "[t]\n[t]\n",
+            "[t]\nx = 1\n[t.x]\n",
+            "x = { a = 1 }\n[x.b]\n",
+            "x = [1]\n[[x]]\n",
+            "[t]\n[[t]]\n",
+            "a = 01\n",
+            "a = 1_000\n",
+            "a = \"\\q\"\n",
+            "a = \"tab\u{1}\"\n",
+            "a = truex\n",
+            "a = 1 b = 2\n",
+            "a = { b = 1, }\n",
+            "a = { b = 1, b = 2 }\n",
+            "a = \"\\ud800\"\n",
+            "\"\" = 1\n",
+            "a = 9223372036854775808\n",
+            "a = 1\r",
+        ] {
+            assert!(!accepts(text), "accepted {text:?}");
+        }
+    }
+
+    #[test]
+    fn leaves_what_it_does_not_read_to_the_toml_crate() {
+        for text in [
+            "a.b = 1\n",
+            "a = 1.5\n",
+            "a = 0x10\n",
+            "a = 1979-05-27\n",
+            "a = \"\"\"x\"\"\"\n",
+            "a = inf\n",
+            "a = { b = 1,\n c = 2 }\n",
+        ] {
+            assert!(!accepts(text), "accepted {text:?}");
+        }
+    }
+
+    #[test]
+    fn an_implicit_table_may_be_defined_once() {
+        assert!(accepts("[a.b]\n[a]\nx = 1\n"));
+        assert!(!accepts("[a.b]\n[a]\n[a]\n"));
+        assert!(accepts("[[a.b]]\n[a.b.c]\n[[a.b]]\n[a.b.c]\n"));
+    }
+}

@@ -96,7 +96,10 @@ fn write(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
 }
 
 /// What `files` would change in `out`, judged by the manifest already there.
-fn plan_against_disk(out: &std::path::Path, files: &[GeneratedFile]) -> Result<SyncPlan, String> {
+fn plan_against_disk<'a>(
+    out: &std::path::Path,
+    files: &'a [GeneratedFile],
+) -> Result<SyncPlan<'a>, String> {
     let previous = PreviousManifest::read(out)?;
     output::plan(out, files, previous.as_ref())
 }
@@ -145,8 +148,8 @@ fn check(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
     for (path, action) in &plan.actions {
         diffs.push_str(&match action {
             Action::Create(new) => output::unified(path, None, Some(new)),
-            Action::Update { old, new } => output::unified(path, Some(old), Some(new)),
-            Action::Remove(old) => output::unified(path, Some(old), None),
+            Action::Update { old, new } => output::unified(path, Some(old.as_str()), Some(new)),
+            Action::Remove(old) => output::unified(path, Some(old.as_str()), None),
         });
     }
     Outcome {

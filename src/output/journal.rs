@@ -56,12 +56,12 @@ pub fn apply(out: &Path, plan: &SyncPlan) -> Result<(), String> {
         removes: Vec::new(),
     };
     let mut manifest_rename = None;
-    let writes: Vec<(&String, &String)> = plan
+    let writes: Vec<(&String, &str)> = plan
         .actions
         .iter()
         .filter_map(|(path, action)| match action {
             Action::Create(contents) | Action::Update { new: contents, .. } => {
-                Some((path, contents))
+                Some((path, *contents))
             }
             Action::Remove(_) => None,
         })

@@ -1,18 +1,19 @@
 //! Comparing the files a spec generates with the output directory: what to write, what to
 //! remove, and what must not be touched without `--force`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::manifest::{sha256_hex, PreviousManifest, MANIFEST_NAME};
 use crate::render::GeneratedFile;
 
+/// New contents are borrowed from the rendered files: a plan never copies them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    Create(String),
+pub enum Action<'a> {
+    Create(&'a str),
     Update {
         old: String,
-        new: String,
+        new: &'a str,
     },
     /// A file the previous run generated that the spec no longer produces.
     Remove(String),
@@ -27,14 +28,14 @@ pub enum Conflict {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct SyncPlan {
+pub struct SyncPlan<'a> {
     /// Path and action, in output order; removals last.
-    pub actions: Vec<(String, Action)>,
+    pub actions: Vec<(String, Action<'a>)>,
     pub conflicts: Vec<(String, Conflict)>,
     pub unchanged: usize,
 }
 
-impl SyncPlan {
+impl SyncPlan<'_> {
     pub fn is_current(&self) -> bool {
         self.actions.is_empty() && self.conflicts.is_empty()
     }
@@ -49,12 +50,20 @@ fn read(path: &Path) -> Result<Option<String>, String> {
 }
 
 /// Compares `files` (the manifest included) with `out`, given the previous manifest.
-pub fn plan(
+pub fn plan<'a>(
     out: &Path,
-    files: &[GeneratedFile],
+    files: &'a [GeneratedFile],
     previous: Option<&PreviousManifest>,
-) -> Result<SyncPlan, String> {
-    let listed = |path: &str| previous.and_then(|m| m.files.iter().find(|f| f.path == path));
+) -> Result<SyncPlan<'a>, String> {
+    let by_path: HashMap<&str, &str> = previous
+        .map(|m| {
+            m.files
+                .iter()
+                .map(|f| (f.path.as_str(), f.sha256.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let listed = |path: &str| by_path.get(path).copied();
     let mut plan = SyncPlan::default();
     let mut wanted = HashSet::new();
     for file in files {
@@ -62,11 +71,11 @@ pub fn plan(
         match read(&out.join(&file.path))? {
             None => plan
                 .actions
-                .push((file.path.clone(), Action::Create(file.contents.clone()))),
+                .push((file.path.clone(), Action::Create(&file.contents))),
             Some(disk) if disk == file.contents => plan.unchanged += 1,
             Some(disk) => {
                 let ours = file.path == MANIFEST_NAME
-                    || listed(&file.path).is_some_and(|f| f.sha256 == sha256_hex(disk.as_bytes()));
+                    || listed(&file.path).is_some_and(|sha| sha == sha256_hex(disk.as_bytes()));
                 if !ours {
                     let conflict = if listed(&file.path).is_some() {
                         Conflict::HandEdited
@@ -79,7 +88,7 @@ pub fn plan(
                     file.path.clone(),
                     Action::Update {
                         old: disk,
-                        new: file.contents.clone(),
+                        new: &file.contents,
                     },
                 ));
             }

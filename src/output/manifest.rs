@@ -77,6 +77,8 @@ impl Manifest {
         model: &Model,
         files: &[GeneratedFile],
     ) -> Self {
+        let paths: std::collections::HashSet<&str> =
+            files.iter().map(|f| f.path.as_str()).collect();
         let stages = STAGES
             .iter()
             .filter_map(|(stack, why)| {
@@ -95,7 +97,7 @@ impl Manifest {
                                 format!("{}-{stack}-{part}", model.project),
                             )
                         };
-                        if !files.iter().any(|f| f.path == template) {
+                        if !paths.contains(template.as_str()) {
                             break;
                         }
                         stacks.push(StackEntry {
@@ -124,13 +126,13 @@ impl Manifest {
                 sha256: sha256_hex(source.text.as_bytes()),
             },
             stages,
-            files: files
-                .iter()
-                .map(|file| FileEntry {
+            // Hashing 80 MB is worth both cores.
+            files: crate::parallel::map_in_order(files, crate::parallel::cores(), |file| {
+                FileEntry {
                     path: file.path.clone(),
                     sha256: sha256_hex(file.contents.as_bytes()),
-                })
-                .collect(),
+                }
+            }),
         }
     }
 

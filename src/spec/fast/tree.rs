@@ -99,6 +99,7 @@ pub fn parse(text: &str) -> Option<Table<'_>> {
         text,
         bytes: text.as_bytes(),
         at: 0,
+        depth: 0,
     };
     let mut root = Table::new(TableKind::Defined);
     let mut header: Option<(Vec<Cow<'_, str>>, bool)> = None;
@@ -230,7 +231,13 @@ struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    /// Arrays and inline tables open around the current value.
+    depth: usize,
 }
+
+/// Deeper nesting goes to the `toml` crate (which has its own limit): values are read
+/// recursively, and a file of a million `[` must not exhaust the stack.
+const MAX_DEPTH: usize = 32;
 
 fn is_bare_key_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
@@ -337,8 +344,19 @@ impl<'a> Reader<'a> {
         match self.peek()? {
             b'"' => self.basic_string().map(Value::String),
             b'\'' => self.literal_string().map(Value::String),
-            b'[' => self.array(),
-            b'{' => self.inline_table(),
+            b'[' | b'{' if self.depth >= MAX_DEPTH => None,
+            b'[' => {
+                self.depth += 1;
+                let array = self.array();
+                self.depth -= 1;
+                array
+            }
+            b'{' => {
+                self.depth += 1;
+                let table = self.inline_table();
+                self.depth -= 1;
+                table
+            }
             b't' => self.word("true").map(|()| Value::Boolean(true)),
             b'f' => self.word("false").map(|()| Value::Boolean(false)),
             b'+' | b'-' | b'0'..=b'9' => self.integer(),
@@ -597,6 +615,14 @@ mod tests {
         ] {
             assert!(!accepts(text), "accepted {text:?}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_left_to_the_toml_crate() {
+        let deep = format!("a = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(!accepts(&deep));
+        let shallow = format!("a = {}1{}\n", "[".repeat(8), "]".repeat(8));
+        assert!(accepts(&shallow));
     }
 
     #[test]

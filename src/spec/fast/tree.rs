@@ -235,7 +235,8 @@ struct Reader<'a> {
     depth: usize,
 }
 
-/// Deeper nesting goes to the `toml` crate (which has its own limit): values are read
+/// Deeper nesting, and longer header paths, go to the `toml` crate, which refuses them
+/// beyond its own limits (between 80 and 90 levels in toml 1.x): values are read
 /// recursively, and a file of a million `[` must not exhaust the stack.
 const MAX_DEPTH: usize = 32;
 
@@ -303,6 +304,9 @@ impl<'a> Reader<'a> {
         let mut path = Vec::new();
         loop {
             self.skip_blank();
+            if path.len() >= MAX_DEPTH {
+                return None;
+            }
             path.push(self.key()?);
             self.skip_blank();
             match self.peek() {
@@ -406,23 +410,12 @@ impl<'a> Reader<'a> {
 
     /// `"..."` on one line, with the escapes TOML 1.0 defines.
     fn basic_string(&mut self) -> Option<Cow<'a, str>> {
-        self.at += 1;
-        if self.peek() == Some(b'"') && self.bytes.get(self.at + 1) == Some(&b'"') {
-            return None; // multi-line
-        }
-        let start = self.at;
+        let start = self.open_quote(b'"')?;
         // Borrowed while there is no escape.
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    let text = self.text.get(start..self.at)?;
-                    self.at += 1;
-                    return Some(Cow::Borrowed(text));
-                }
-                b'\\' => break,
-                byte if is_forbidden_control(byte) => return None,
-                _ => self.at += 1,
-            }
+        if self.scan_to(b'"', true)? {
+            let text = self.text.get(start..self.at)?;
+            self.at += 1;
+            return Some(Cow::Borrowed(text));
         }
         let mut owned = String::from(self.text.get(start..self.at)?);
         loop {
@@ -473,18 +466,29 @@ impl<'a> Reader<'a> {
 
     /// `'...'` on one line.
     fn literal_string(&mut self) -> Option<Cow<'a, str>> {
+        let start = self.open_quote(b'\'')?;
+        self.scan_to(b'\'', false)?;
+        let text = self.text.get(start..self.at)?;
         self.at += 1;
-        if self.peek() == Some(b'\'') && self.bytes.get(self.at + 1) == Some(&b'\'') {
-            return None; // multi-line
+        Some(Cow::Borrowed(text))
+    }
+
+    /// Steps over an opening quote; `None` for a multi-line string (three quotes).
+    fn open_quote(&mut self, quote: u8) -> Option<usize> {
+        self.at += 1;
+        if self.peek() == Some(quote) && self.bytes.get(self.at + 1) == Some(&quote) {
+            return None;
         }
-        let start = self.at;
+        Some(self.at)
+    }
+
+    /// Advances to the closing `quote` (`true`) or, where `escapes` apply, to a backslash
+    /// (`false`); `None` at a control character or the end of the text.
+    fn scan_to(&mut self, quote: u8, escapes: bool) -> Option<bool> {
         loop {
             match self.peek()? {
-                b'\'' => {
-                    let text = self.text.get(start..self.at)?;
-                    self.at += 1;
-                    return Some(Cow::Borrowed(text));
-                }
+                byte if byte == quote => return Some(true),
+                b'\\' if escapes => return Some(false),
                 byte if is_forbidden_control(byte) => return None,
                 _ => self.at += 1,
             }
@@ -623,6 +627,9 @@ mod tests {
         assert!(!accepts(&deep));
         let shallow = format!("a = {}1{}\n", "[".repeat(8), "]".repeat(8));
         assert!(accepts(&shallow));
+        let keys: Vec<String> = (0..100).map(|i| format!("k{i}")).collect();
+        assert!(!accepts(&format!("[{}]\nx = 1\n", keys.join("."))));
+        assert!(accepts(&format!("[{}]\nx = 1\n", keys[..8].join("."))));
     }
 
     #[test]

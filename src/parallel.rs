@@ -19,30 +19,30 @@ pub fn map_in_order<J: Sync, R: Send>(
         return jobs.iter().map(work).collect();
     }
     let next = AtomicUsize::new(0);
+    let take_jobs = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else {
+                break done;
+            };
+            done.push((index, work(job)));
+        }
+    };
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else {
-                            break done;
-                        };
-                        done.push((index, work(job)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(take_jobs)).collect();
+        // The calling thread works too: one thread fewer, and one malloc arena fewer
+        // holding freed memory that the others cannot reuse.
+        let mut results = take_jobs();
+        for worker in workers {
             // A worker only panics on a bug; re-raise it rather than lose its jobs.
-            .flat_map(|worker| {
+            results.extend(
                 worker
                     .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        results
     });
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()

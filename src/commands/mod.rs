@@ -162,9 +162,16 @@ pub fn generate(
         model,
         warnings,
     } = loaded;
-    // The typed spec is not needed past this point: free it (off the critical path) before
-    // rendering, the phase with the highest memory.
+    // Neither the typed spec nor its text is needed past this point: free them (the spec
+    // off the critical path) before rendering, the phase with the highest memory.
     std::thread::spawn(move || drop(spec));
+    let spec_sha256 = crate::output::sha256_hex(source.text.as_bytes());
+    let warnings = if warnings.is_empty() {
+        String::new()
+    } else {
+        source.render(&warnings)
+    };
+    drop(source);
     let templates = timings::phase("templates", || Templates::load(templates))
         .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
     let provenance = Provenance::from_spec_path(spec_path);
@@ -178,13 +185,8 @@ pub fn generate(
         )
     })?;
     let manifest = timings::phase("manifest", || {
-        Manifest::new(&provenance, &source, &model, &files)
+        Manifest::new(&provenance, spec_sha256, &model, &files)
     });
-    let warnings = if warnings.is_empty() {
-        String::new()
-    } else {
-        source.render(&warnings)
-    };
     // Freeing a large model is millions of small frees; do it off the critical path while
     // the files are written.
     std::thread::spawn(move || drop(model));

@@ -8,7 +8,6 @@ use sha2::{Digest, Sha256};
 
 use crate::model::Model;
 use crate::render::{GeneratedFile, Provenance};
-use crate::spec::SourceFile;
 
 pub const MANIFEST_NAME: &str = "trustgen.lock.json";
 
@@ -73,7 +72,7 @@ const STAGES: [(&str, &str); 3] = [
 impl Manifest {
     pub fn new(
         provenance: &Provenance,
-        source: &SourceFile,
+        spec_sha256: String,
         model: &Model,
         files: &[GeneratedFile],
     ) -> Self {
@@ -123,7 +122,7 @@ impl Manifest {
             version: env!("CARGO_PKG_VERSION"),
             spec: SpecEntry {
                 path: provenance.spec.clone(),
-                sha256: sha256_hex(source.text.as_bytes()),
+                sha256: spec_sha256,
             },
             stages,
             // Hashing 80 MB is worth both cores.

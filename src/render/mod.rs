@@ -115,11 +115,45 @@ pub fn render(
         }
     };
     let mut files = Vec::new();
-    for result in crate::parallel::map_in_order(&jobs, crate::parallel::cores(), run) {
+    // Run each account's CloudFormation job next to its Terraform job rather than all of
+    // one backend first: a Terraform job holds a whole account's context, so this keeps
+    // one of them in memory at a time instead of two. Results keep the canonical order.
+    let schedule = interleave_backends(&jobs);
+    let mut results: Vec<Option<Result<Vec<GeneratedFile>, String>>> =
+        jobs.iter().map(|_| None).collect();
+    for (index, result) in
+        crate::parallel::map_in_order(&schedule, crate::parallel::cores(), |&index| {
+            (index, jobs.get(index).map(run))
+        })
+    {
+        if let Some(slot) = results.get_mut(index) {
+            *slot = result;
+        }
+    }
+    for result in results.into_iter().flatten() {
         files.extend(result?);
     }
     if terraform_shared.is_some() {
         terraform::check_unique_addresses(&files)?;
     }
     Ok(files)
+}
+
+/// Job indices in the order to run them: CloudFormation and Terraform jobs alternating,
+/// then the rest, each job exactly once.
+fn interleave_backends(jobs: &[Job]) -> Vec<usize> {
+    let cloudformation: Vec<usize> = (0..jobs.len())
+        .filter(|&i| matches!(jobs[i], Job::CloudFormation(_)))
+        .collect();
+    let terraform: Vec<usize> = (0..jobs.len())
+        .filter(|&i| matches!(jobs[i], Job::Terraform(_)))
+        .collect();
+    let mut schedule = Vec::with_capacity(jobs.len());
+    for position in 0..cloudformation.len().max(terraform.len()) {
+        schedule.extend(cloudformation.get(position));
+        schedule.extend(terraform.get(position));
+    }
+    schedule
+        .extend((0..jobs.len()).filter(|&i| matches!(jobs[i], Job::TerraformRoot | Job::Shared)));
+    schedule
 }

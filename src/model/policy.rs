@@ -32,7 +32,25 @@ impl PolicyDocument {
 
     /// Length as IAM counts it against its quotas: the JSON with whitespace removed.
     pub fn size(&self) -> usize {
-        serde_json::to_string(self).map_or(0, |json| json.len())
+        // Counted as it is written, without building the string.
+        let mut counter = ByteCounter(0);
+        match serde_json::to_writer(&mut counter, self) {
+            Ok(()) => counter.0,
+            Err(_) => 0,
+        }
+    }
+}
+
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

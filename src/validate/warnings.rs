@@ -76,6 +76,11 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
             "name the developers' role ARNs in dev_access.principals",
         ));
     }
+    let assumed_by: std::collections::HashSet<&str> = spec
+        .roles
+        .values()
+        .flat_map(|role| role.trusted_tasks.iter().map(String::as_str))
+        .collect();
     for (name, task) in &spec.tasks {
         for (index, statement) in task.statements.iter().enumerate() {
             statement_warnings(
@@ -84,8 +89,7 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
                 &mut out,
             );
         }
-        let assumes = !task.assume_role_arns.is_empty()
-            || spec.roles.values().any(|r| r.trusted_tasks.contains(name));
+        let assumes = !task.assume_role_arns.is_empty() || assumed_by.contains(name.as_str());
         if task.statements.is_empty() && task.managed_policies.is_empty() && !assumes {
             out.push(warning(
                 "role-without-permissions",

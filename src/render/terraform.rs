@@ -321,13 +321,24 @@ fn finish(text: &str) -> String {
 
 /// Resource addresses must be unique across the root module; names derived from spec names
 /// could collide in ways validation does not foresee, so the rendered files are checked too.
+const RESOURCE_OPENING: &str = "resource \"";
+const NEWLINE_RESOURCE: &str = "\nresource \"";
+
 pub fn check_unique_addresses(files: &[GeneratedFile]) -> Result<(), String> {
     let mut seen = HashSet::new();
+    // A substring search for the block openings, not a walk over every line.
     let lines = files
         .iter()
         .filter(|file| file.path.starts_with("terraform/"))
-        .flat_map(|file| file.contents.lines());
-    for line in lines.filter(|l| l.starts_with("resource \"")) {
+        .flat_map(|file| {
+            let text = file.contents.as_str();
+            let first = text.starts_with(RESOURCE_OPENING).then_some(0);
+            first
+                .into_iter()
+                .chain(text.match_indices(NEWLINE_RESOURCE).map(|(at, _)| at + 1))
+                .map(move |start| text[start..].lines().next().unwrap_or_default())
+        });
+    for line in lines {
         let address: String = line
             .split('"')
             .skip(1)
@@ -342,4 +353,44 @@ pub fn check_unique_addresses(files: &[GeneratedFile]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> GeneratedFile {
+        GeneratedFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+
+    #[test]
+    fn a_resource_address_used_twice_is_refused_across_files() {
+        let first = file(
+            "terraform/a.tf",
+            "resource \"aws_iam_role\" \"x\" {\n}\n\nresource \"aws_iam_role\" \"y\" {\n  name = \"resource \\\"z\"\n}\n",
+        );
+        let second = file(
+            "terraform/b.tf",
+            "# header\nresource \"aws_iam_role\" \"x\" {\n}\n",
+        );
+        let other = file(
+            "terraform/c.tf",
+            "# header\nresource \"aws_iam_role\" \"z\" {\n}\n",
+        );
+        assert!(check_unique_addresses(&[first.clone(), other.clone()]).is_ok());
+        let error = check_unique_addresses(&[first, other, second]).err();
+        assert!(
+            error.is_some_and(|e| e.contains("`aws_iam_role.x`")),
+            "the duplicate on the first line of one file and later in another is found"
+        );
+        let cloudformation = file(
+            "cloudformation/a.yaml",
+            "resource \"aws_iam_role\" \"z\" {\n",
+        );
+        let z = file("terraform/d.tf", "resource \"aws_iam_role\" \"z\" {\n");
+        assert!(check_unique_addresses(&[cloudformation, z]).is_ok());
+    }
 }

@@ -128,6 +128,20 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, '_> {
         visitor.visit_newtype_struct(self)
     }
 
+    // serde's derived structs also accept a sequence of their fields (`limits = [26]`);
+    // the structural check refuses that, so the fast path must too.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Refused> {
+        match self.0 {
+            Value::Table(table) => visitor.visit_map(entries(table)),
+            _ => Err(Refused),
+        }
+    }
+
     // Unit variants only, written as strings (`mode = "tagged"`); anything else is refused.
     fn deserialize_enum<V: Visitor<'de>>(
         self,
@@ -146,6 +160,6 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_, '_> {
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        unit unit_struct seq tuple tuple_struct map identifier ignored_any
     }
 }

@@ -105,8 +105,9 @@ mod tests {
     }
 
     /// The fast path skips the structural check, which enforces the schema; serde enforces
-    /// types, enums, required and unknown keys itself, and `load` checks `version`. A new
-    /// constraint in the schema must be checked by the fast path too.
+    /// types (with the fast deserializer refusing a struct written as an array, which
+    /// serde's derive would accept), enums, required and unknown keys itself, and `load`
+    /// checks `version`. A new constraint in the schema must be checked by the fast path too.
     #[test]
     fn schema_constraints_are_known_to_the_fast_path() {
         fn walk(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
@@ -149,6 +150,17 @@ mod tests {
         assert_eq!(
             found,
             ["/properties/version/minimum", "/properties/version/maximum"]
+        );
+    }
+
+    #[test]
+    fn refuses_a_table_written_as_an_array() {
+        // Found by the fast_path fuzz target: serde's derive reads `[26]` as Limits' fields.
+        let text = "version = 1\nlimits = [26]\n[project]\nname = \"x\"\n[accounts.a]\nid = \"111122223333\"\nenv = \"dev\"\n";
+        assert!(load(text).is_none());
+        assert!(load_with_toml(&SourceFile::new("s.toml", text)).is_err());
+        assert!(
+            load(&text.replace("limits = [26]", "limits = { trust_policy_chars = 26 }")).is_some()
         );
     }
 

@@ -142,18 +142,51 @@ pub fn render(
 /// Job indices in the order to run them: CloudFormation and Terraform jobs alternating,
 /// then the rest, each job exactly once.
 fn interleave_backends(jobs: &[Job]) -> Vec<usize> {
-    let cloudformation: Vec<usize> = (0..jobs.len())
-        .filter(|&i| matches!(jobs[i], Job::CloudFormation(_)))
+    let kinds: Vec<Backend> = jobs
+        .iter()
+        .map(|job| match job {
+            Job::CloudFormation(_) => Backend::CloudFormation,
+            Job::Terraform(_) => Backend::Terraform,
+            Job::TerraformRoot | Job::Shared => Backend::Other,
+        })
         .collect();
-    let terraform: Vec<usize> = (0..jobs.len())
-        .filter(|&i| matches!(jobs[i], Job::Terraform(_)))
-        .collect();
-    let mut schedule = Vec::with_capacity(jobs.len());
+    interleave(&kinds)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    CloudFormation,
+    Terraform,
+    Other,
+}
+
+fn interleave(kinds: &[Backend]) -> Vec<usize> {
+    let of = |backend: Backend| -> Vec<usize> {
+        (0..kinds.len()).filter(|&i| kinds[i] == backend).collect()
+    };
+    let (cloudformation, terraform) = (of(Backend::CloudFormation), of(Backend::Terraform));
+    let mut schedule = Vec::with_capacity(kinds.len());
     for position in 0..cloudformation.len().max(terraform.len()) {
         schedule.extend(cloudformation.get(position));
         schedule.extend(terraform.get(position));
     }
+    schedule.extend(of(Backend::Other));
     schedule
-        .extend((0..jobs.len()).filter(|&i| matches!(jobs[i], Job::TerraformRoot | Job::Shared)));
-    schedule
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_runs_every_job_once_alternating_backends() {
+        use Backend::{CloudFormation as C, Other as O, Terraform as T};
+        assert_eq!(
+            interleave(&[C, C, C, O, T, T, T, O]),
+            [0, 4, 1, 5, 2, 6, 3, 7]
+        );
+        assert_eq!(interleave(&[C, C, O]), [0, 1, 2]);
+        assert_eq!(interleave(&[O, T, T, O]), [1, 2, 0, 3]);
+        assert_eq!(interleave(&[]), Vec::<usize>::new());
+    }
 }

@@ -7,13 +7,14 @@
 
 use std::collections::HashMap;
 
-use serde_json::Map;
 use tera::{Context, Value};
 
 use super::tree::{self, list, Object};
 use super::{GeneratedFile, Provenance, Templates};
 use crate::model::policy::PolicyDocument;
-use crate::model::{pascal_case, Account, Model, PartitionExt, Role, RoleKind};
+use crate::model::{
+    pascal_case, Account, ContainerDefinition, Model, PartitionExt, Role, RoleKind,
+};
 use crate::spec::Partition;
 use crate::validate::syntax::parse_arn;
 
@@ -218,6 +219,13 @@ impl PseudoParameters {
         tree::from_json_with(value, &|text| self.substitute(text))
     }
 
+    /// Container definitions in CloudFormation's spelling, own-account literals replaced.
+    pub fn apply_containers(&self, containers: &[ContainerDefinition]) -> Value {
+        tree::from_containers(containers, tree::KeyCase::Pascal, &|text| {
+            self.substitute(text)
+        })
+    }
+
     /// A policy document with every own-account literal replaced.
     pub fn apply_policy(&self, document: &PolicyDocument) -> Value {
         tree::from_policy(document, &|text| self.substitute(text))
@@ -402,8 +410,7 @@ fn tasks_context(
                     .set("retention_in_days", group.retention_in_days),
             ));
         }
-        let containers =
-            serde_json::to_value(&definition.containers).unwrap_or(serde_json::Value::Null);
+
         definitions.push(Value::from(
             Object::new()
                 .set("logical_id", format!("{stem}TaskDefinition"))
@@ -422,7 +429,7 @@ fn tasks_context(
                 )
                 .set(
                     "containers",
-                    pseudo.apply(&cloudformation_case(&containers)),
+                    pseudo.apply_containers(&definition.containers),
                 ),
         ));
         outputs.push(output(
@@ -509,40 +516,101 @@ fn trust_context(
     context
 }
 
-/// ECS API container JSON (camelCase) -> CloudFormation property names (PascalCase).
-/// Log driver `options` are user keys (`awslogs-group`) and keep their spelling.
-fn cloudformation_case(value: &serde_json::Value) -> serde_json::Value {
-    use serde_json::Value as Json;
-    match value {
-        Json::Array(items) => Json::Array(items.iter().map(cloudformation_case).collect()),
-        Json::Object(map) => {
-            let converted: Map<String, Json> = map
-                .iter()
-                .map(|(key, item)| {
-                    let item = if key == "options" {
-                        item.clone()
-                    } else {
-                        cloudformation_case(item)
-                    };
-                    (capitalize(key), item)
-                })
-                .collect();
-            Json::Object(converted)
-        }
-        other => other.clone(),
-    }
-}
-
-fn capitalize(key: &str) -> String {
-    let mut chars = key.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_ascii_uppercase().to_string() + chars.as_str()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{LogConfiguration, NameValue, PortMapping, Secret};
+
+    /// The reference for `from_containers`: ECS API container JSON (camelCase) ->
+    /// CloudFormation property names (PascalCase).
+    /// Log driver `options` are user keys (`awslogs-group`) and keep their spelling.
+    fn cloudformation_case(value: &serde_json::Value) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match value {
+            Json::Array(items) => Json::Array(items.iter().map(cloudformation_case).collect()),
+            Json::Object(map) => {
+                let converted: serde_json::Map<String, Json> = map
+                    .iter()
+                    .map(|(key, item)| {
+                        let item = if key == "options" {
+                            item.clone()
+                        } else {
+                            cloudformation_case(item)
+                        };
+                        (capitalize(key), item)
+                    })
+                    .collect();
+                Json::Object(converted)
+            }
+            other => other.clone(),
+        }
+    }
+
+    fn capitalize(key: &str) -> String {
+        let mut chars = key.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_ascii_uppercase().to_string() + chars.as_str()
+        })
+    }
+
+    fn containers() -> Vec<ContainerDefinition> {
+        let full = ContainerDefinition {
+            name: "app".into(),
+            image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1".into(),
+            essential: true,
+            cpu: Some(256),
+            memory: Some(512),
+            command: vec!["serve".into(), "--port=80".into()],
+            port_mappings: vec![PortMapping {
+                container_port: 80,
+                protocol: "tcp",
+            }],
+            environment: vec![NameValue {
+                name: "ACCOUNT".into(),
+                value: "111122223333".into(),
+            }],
+            secrets: vec![Secret {
+                name: "DB".into(),
+                value_from: "arn:aws:ssm:eu-west-1:111122223333:parameter/db".into(),
+            }],
+            log_configuration: Some(LogConfiguration {
+                log_driver: "awslogs",
+                options: [
+                    ("awslogs-group".to_string(), "/ecs/app".to_string()),
+                    ("awslogs-region".to_string(), "eu-west-1".to_string()),
+                ]
+                .into_iter()
+                .collect(),
+            }),
+        };
+        let minimal = ContainerDefinition {
+            name: "sidecar".into(),
+            image: "public.ecr.aws/x/y:2".into(),
+            essential: false,
+            cpu: None,
+            memory: None,
+            command: Vec::new(),
+            port_mappings: Vec::new(),
+            environment: Vec::new(),
+            secrets: Vec::new(),
+            log_configuration: None,
+        };
+        vec![full, minimal]
+    }
+
+    #[test]
+    fn containers_convert_as_their_json_would() {
+        let containers = containers();
+        let json = serde_json::to_value(&containers).unwrap_or_default();
+        assert_eq!(
+            pseudo().apply_containers(&containers),
+            pseudo().apply(&cloudformation_case(&json))
+        );
+        assert_eq!(
+            tree::from_containers(&containers, tree::KeyCase::Camel, &|_| None),
+            tree::from_json(&json)
+        );
+    }
     use crate::render::tree::json as tjson;
     use serde_json::json;
 

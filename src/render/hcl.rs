@@ -96,7 +96,13 @@ fn is_multiline_object(value: &Value) -> bool {
 }
 
 fn push_indent(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    const SPACES: &str = "                                                                ";
+    let mut left = indent;
+    while left > 0 {
+        let step = left.min(SPACES.len());
+        out.push_str(&SPACES[..step]);
+        left -= step;
+    }
 }
 
 /// Object keys stay bare when HCL reads them as the same literal string.
@@ -157,40 +163,38 @@ fn push_quoted(out: &mut String, text: &str) {
 /// Aligns the `=` of consecutive single-line attributes, as `terraform fmt` does: a run ends
 /// at any line that is not `name = <complete expression>`.
 pub fn align_assignments(text: &str) -> String {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let assigns: Vec<Option<(usize, usize)>> =
-        lines.iter().map(|line| split_assignment(line)).collect();
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut index = 0;
-    while index < lines.len() {
-        if assigns[index].is_none() {
-            out.push_str(lines[index]);
-            out.push('\n');
-            index += 1;
-            continue;
-        }
-        let start = index;
-        while index < lines.len() && assigns[index].is_some() {
-            index += 1;
-        }
-        let width = assigns[start..index]
-            .iter()
-            .flatten()
-            .map(|(key_end, _)| *key_end)
-            .max()
-            .unwrap_or(0);
-        for (line, assign) in lines[start..index].iter().zip(&assigns[start..index]) {
-            if let Some((key_end, value_start)) = assign {
-                out.push_str(&line[..*key_end]);
-                push_indent(&mut out, width - key_end + 1);
-                out.push_str("= ");
-                out.push_str(&line[*value_start..]);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // The current run of assignments: (line, end of key, start of value).
+    let mut run: Vec<(&str, usize, usize)> = Vec::new();
+    for line in text.split('\n') {
+        match split_assignment(line) {
+            Some((key_end, value_start)) => run.push((line, key_end, value_start)),
+            None => {
+                push_run(&mut out, &mut run);
+                out.push_str(line);
                 out.push('\n');
             }
         }
     }
+    push_run(&mut out, &mut run);
     out.pop();
     out
+}
+
+/// Writes a run of assignments with their `=` in one column, and empties it.
+fn push_run(out: &mut String, run: &mut Vec<(&str, usize, usize)>) {
+    let width = run
+        .iter()
+        .map(|(_, key_end, _)| *key_end)
+        .max()
+        .unwrap_or(0);
+    for (line, key_end, value_start) in run.drain(..) {
+        out.push_str(&line[..key_end]);
+        push_indent(out, width - key_end + 1);
+        out.push_str("= ");
+        out.push_str(&line[value_start..]);
+        out.push('\n');
+    }
 }
 
 /// For `  key = value` with a complete value: (end of key, start of value).

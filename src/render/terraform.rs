@@ -233,8 +233,7 @@ fn account_context(
     };
     let definitions = list(account.task_definitions.iter().map(|definition| {
         let resource = format!("{alias}_{}", snake_case(&definition.task));
-        let containers =
-            serde_json::to_value(&definition.containers).unwrap_or(serde_json::Value::Null);
+
         Object::new()
             .set("resource", resource.as_str())
             .set("family", definition.family.as_str())
@@ -250,7 +249,10 @@ fn account_context(
             )
             .set("cpu", definition.cpu.as_deref())
             .set("memory", definition.memory.as_deref())
-            .set("containers", tree::from_json(&containers))
+            .set(
+                "containers",
+                tree::from_containers(&definition.containers, tree::KeyCase::Camel, &|_| None),
+            )
             .set(
                 "log_group",
                 definition.log_group.as_ref().map(|group| {

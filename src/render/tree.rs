@@ -11,6 +11,7 @@ use tera::value::{Key, ValueKind};
 use tera::{Map, Value};
 
 use crate::model::policy::{Effect, PolicyDocument, Principal};
+use crate::model::ContainerDefinition;
 
 /// `value` as a Tera value, key order kept.
 pub fn from_json(value: &serde_json::Value) -> Value {
@@ -100,6 +101,103 @@ pub fn from_policy(document: &PolicyDocument, string: &dyn Fn(&str) -> Option<Va
     map.insert("Version".into(), text(document.version));
     map.insert("Statement".into(), Value::from(statements));
     Value::from(map)
+}
+
+/// How container definition keys are spelled: the ECS API's camelCase (Terraform's
+/// `jsonencode`) or CloudFormation's PascalCase. Log driver options are user keys and keep
+/// their spelling either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCase {
+    Camel,
+    Pascal,
+}
+
+/// Container definitions as Tera values, exactly as their serde JSON would convert
+/// (`from_json_with` of the JSON, with keys in `case`), without building the JSON first.
+pub fn from_containers(
+    containers: &[ContainerDefinition],
+    case: KeyCase,
+    string: &dyn Fn(&str) -> Option<Value>,
+) -> Value {
+    let key = |camel: &'static str, pascal: &'static str| -> Key<'static> {
+        match case {
+            KeyCase::Camel => camel.into(),
+            KeyCase::Pascal => pascal.into(),
+        }
+    };
+    let text = |s: &str| string(s).unwrap_or_else(|| Value::from(s));
+    let pair = |first: (&'static str, &'static str, &str),
+                second: (&'static str, &'static str, &str)| {
+        let mut map = Map::with_capacity(2);
+        map.insert(key(first.0, first.1), text(first.2));
+        map.insert(key(second.0, second.1), text(second.2));
+        Value::from(map)
+    };
+    list(containers.iter().map(|container| {
+        let mut map = Map::with_capacity(10);
+        map.insert(key("name", "Name"), text(&container.name));
+        map.insert(key("image", "Image"), text(&container.image));
+        map.insert(
+            key("essential", "Essential"),
+            Value::from(container.essential),
+        );
+        if let Some(cpu) = container.cpu {
+            map.insert(key("cpu", "Cpu"), Value::from(cpu));
+        }
+        if let Some(memory) = container.memory {
+            map.insert(key("memory", "Memory"), Value::from(memory));
+        }
+        if !container.command.is_empty() {
+            map.insert(
+                key("command", "Command"),
+                list(container.command.iter().map(|c| text(c))),
+            );
+        }
+        if !container.port_mappings.is_empty() {
+            let mappings = container.port_mappings.iter().map(|mapping| {
+                let mut port = Map::with_capacity(2);
+                port.insert(
+                    key("containerPort", "ContainerPort"),
+                    Value::from(mapping.container_port),
+                );
+                port.insert(key("protocol", "Protocol"), text(mapping.protocol));
+                Value::from(port)
+            });
+            map.insert(key("portMappings", "PortMappings"), list(mappings));
+        }
+        if !container.environment.is_empty() {
+            let variables = container.environment.iter().map(|variable| {
+                pair(
+                    ("name", "Name", &variable.name),
+                    ("value", "Value", &variable.value),
+                )
+            });
+            map.insert(key("environment", "Environment"), list(variables));
+        }
+        if !container.secrets.is_empty() {
+            let secrets = container.secrets.iter().map(|secret| {
+                pair(
+                    ("name", "Name", &secret.name),
+                    ("valueFrom", "ValueFrom", &secret.value_from),
+                )
+            });
+            map.insert(key("secrets", "Secrets"), list(secrets));
+        }
+        if let Some(logs) = &container.log_configuration {
+            let mut options = Map::with_capacity(logs.options.len());
+            for (name, value) in &logs.options {
+                options.insert(name.clone().into(), text(value));
+            }
+            let mut configuration = Map::with_capacity(2);
+            configuration.insert(key("logDriver", "LogDriver"), text(logs.log_driver));
+            configuration.insert(key("options", "Options"), Value::from(options));
+            map.insert(
+                key("logConfiguration", "LogConfiguration"),
+                Value::from(configuration),
+            );
+        }
+        Value::from(map)
+    }))
 }
 
 /// Builds a Tera map in insertion order: `Object::new().set("name", x).into()`.

@@ -83,10 +83,10 @@ pub fn dev_access_for(spec: &Spec, env: &str) -> DevMode {
 
 pub fn build(spec: &Spec) -> Model {
     let roles_trusting = pairs::roles_trusting_tasks(spec);
-    let accounts = spec
-        .accounts
-        .iter()
-        .map(|(name, account)| {
+    let entries: Vec<(&String, &spec::Account)> = spec.accounts.iter().collect();
+    // Accounts build independently: on all cores, in spec order.
+    let accounts =
+        crate::parallel::map_in_order(&entries, crate::parallel::cores(), |&(name, account)| {
             let context = AccountContext {
                 spec,
                 name,
@@ -101,6 +101,7 @@ pub fn build(spec: &Spec) -> Model {
             };
             build_account(&context)
         })
+        .into_iter()
         .filter(|account| {
             account.has_tasks_stack() || account.has_developers_stack() || account.has_trust_stack()
         })

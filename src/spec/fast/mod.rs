@@ -86,12 +86,34 @@ mod tests {
             "[[x]]\n[x.y]\nk = \"\\U0001F600\\t\"\n[[x]]\n[[x.z]]\n[[x.z]]\nn = []\n",
             "\"quoted.key\" = \"v\" # comment\n\t k\t=\t'lit\\n' \nm = [[1, 2], [\"a\"], { b = { c = false } }]\n",
             "big = 9223372036854775807\nsmall = -9223372036854775808\n",
+            "[[t.b.s]]\nx = 1\n[t.a]\ny = 2\n[t.b]\nz = 3\n[t.c.d]\n[t]\nw = 4\n",
+            "[x.b.c]\n[x.a]\n[x.b]\n[a.b.c]\n[a.d]\n[a.b]\n",
         ] {
-            let fast = document_as_json(text);
-            let slow = toml::from_str::<serde_json::Value>(text).ok();
+            // As text: map equality would ignore the key order, which output follows.
+            let as_text = |value: serde_json::Value| serde_json::to_string(&value).ok();
+            let fast = document_as_json(text).and_then(as_text);
+            let slow = toml::from_str::<serde_json::Value>(text).ok().and_then(as_text);
             assert!(fast.is_some(), "{text:?}");
             assert_eq!(fast, slow, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_large_table_keeps_the_toml_crate_order_when_tables_are_defined_late() {
+        // Past 16 keys a table is indexed; moving a late-defined table must keep the index.
+        let mut text: String = (0..20)
+            .map(|i| format!("[[t.k{i}.s]]\nx = {i}\n"))
+            .collect();
+        text.push_str("[t.k3]\ny = 1\n[t.k3.z]\n[t.k5]\n[[t.k3.s]]\n[t.k19]\n[t.k0]\n");
+        let as_text = |value: serde_json::Value| serde_json::to_string(&value).ok();
+        let fast = document_as_json(&text).and_then(as_text);
+        assert!(fast.is_some());
+        assert_eq!(
+            fast,
+            toml::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(as_text)
+        );
     }
 
     #[test]

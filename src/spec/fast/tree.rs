@@ -70,6 +70,22 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// Moves the entry at `at` after all others.
+    fn move_to_end(&mut self, at: usize) {
+        if at + 1 >= self.entries.len() {
+            return;
+        }
+        let entry = self.entries.remove(at);
+        self.entries.push(entry);
+        if let Some(index) = &mut self.index {
+            for (position, (key, _)) in self.entries.iter().enumerate().skip(at) {
+                if let Some(slot) = index.get_mut(key.as_ref()) {
+                    *slot = position;
+                }
+            }
+        }
+    }
+
     /// Adds a new key; `None` when it already exists (TOML forbids defining a key twice).
     fn insert(&mut self, key: Cow<'a, str>, value: Value<'a>) -> Option<usize> {
         if self.position(&key).is_some() {
@@ -166,6 +182,9 @@ fn open<'a>(root: &mut Table<'a>, path: &[Cow<'a, str>], is_array: bool) -> Opti
             }
             (Value::Table(table), false) if table.kind == TableKind::Implicit => {
                 table.kind = TableKind::Defined;
+                // The toml crate places a table where it is defined, not where a deeper
+                // header first implied it; key order is output order, so follow it.
+                parent.move_to_end(at);
             }
             _ => return None,
         },

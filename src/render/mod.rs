@@ -119,19 +119,13 @@ pub fn render(
     // one backend first: a Terraform job holds a whole account's context, so this keeps
     // one of them in memory at a time instead of two. Results keep the canonical order.
     let schedule = interleave_backends(&jobs);
-    let mut results: Vec<Option<Result<Vec<GeneratedFile>, String>>> =
-        jobs.iter().map(|_| None).collect();
-    for (index, result) in
+    let mut results =
         crate::parallel::map_in_order(&schedule, crate::parallel::cores(), |&index| {
             (index, jobs.get(index).map(run))
-        })
-    {
-        if let Some(slot) = results.get_mut(index) {
-            *slot = result;
-        }
-    }
-    for result in results.into_iter().flatten() {
-        files.extend(result?);
+        });
+    results.sort_by_key(|(index, _)| *index);
+    for (_, result) in results {
+        files.extend(result.transpose()?.unwrap_or_default());
     }
     if terraform_shared.is_some() {
         terraform::check_unique_addresses(&files)?;

@@ -112,8 +112,11 @@ def wait_for_stack(client, name):
 def terraform_apply(directory):
     """Applies the root module; returns Terraform's state file (format 4), which records
     each resource's provider (so its account) next to its attributes."""
+    # One request at a time: moto_server's backends are not safe under concurrent writes
+    # from several accounts' providers (a CI run once saw CreateRole fail with
+    # EntityAlreadyExists for two accounts' same-named roles). Same resources, same checks.
     result = subprocess.run(
-        ["terraform", "apply", "-auto-approve", "-input=false", "-no-color"],
+        ["terraform", "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=1"],
         cwd=directory, capture_output=True, text=True,
         env={**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": "/dev/null"},
     )

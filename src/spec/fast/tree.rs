@@ -143,16 +143,9 @@ pub fn parse(text: &str) -> Option<Table<'_>> {
                 reader.line_end()?;
             }
             Some(_) => {
-                let key = reader.key()?;
-                reader.skip_blank();
-                if reader.peek() != Some(b'=') {
-                    return None;
-                }
-                reader.at += 1;
-                reader.skip_blank();
-                let value = reader.value()?;
+                let entry = reader.key_value()?;
                 reader.line_end()?;
-                pending.push((key, value));
+                pending.push(entry);
             }
         }
     }
@@ -363,6 +356,18 @@ impl<'a> Reader<'a> {
         Some(key)
     }
 
+    /// `key = value`, blanks allowed around the `=`.
+    fn key_value(&mut self) -> Option<(Cow<'a, str>, Value<'a>)> {
+        let key = self.key()?;
+        self.skip_blank();
+        if self.peek() != Some(b'=') {
+            return None;
+        }
+        self.at += 1;
+        self.skip_blank();
+        Some((key, self.value()?))
+    }
+
     fn value(&mut self) -> Option<Value<'a>> {
         match self.peek()? {
             b'"' => self.basic_string().map(Value::String),
@@ -557,14 +562,7 @@ impl<'a> Reader<'a> {
         }
         loop {
             self.skip_blank();
-            let key = self.key()?;
-            self.skip_blank();
-            if self.peek() != Some(b'=') {
-                return None;
-            }
-            self.at += 1;
-            self.skip_blank();
-            let value = self.value()?;
+            let (key, value) = self.key_value()?;
             table.insert(key, value)?;
             self.skip_blank();
             match self.peek()? {

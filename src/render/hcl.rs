@@ -1,9 +1,7 @@
 //! HCL for Terraform: JSON values as HCL expressions, and the `=` alignment `terraform fmt`
 //! applies, so generated files pass `terraform fmt -check` as they are.
 
-use tera::{Map, Value};
-
-use super::tree::{key_text, node, single_entry, Node};
+use super::doc::Doc;
 
 /// A JSON object of this single key stands for a raw Terraform expression (a reference).
 pub const EXPRESSION_KEY: &str = "__terraform_expression";
@@ -12,40 +10,46 @@ pub const EXPRESSION_KEY: &str = "__terraform_expression";
 const INLINE_LIST_WIDTH: usize = 100;
 
 /// `value` as an HCL expression; nested lines are indented from `indent` spaces.
-pub fn expression(value: &Value, indent: usize) -> String {
+pub fn expression(value: &Doc, indent: usize) -> String {
     let mut out = String::new();
     write_value(&mut out, value, indent);
     out
 }
 
 /// The raw expression a `{"__terraform_expression": …}` map stands for.
-fn raw_expression(map: &Map) -> Option<&str> {
-    match single_entry(map) {
+fn raw_expression<'d>(value: &'d Doc) -> Option<&'d str> {
+    match value.single_entry() {
         Some((key, value)) if key == EXPRESSION_KEY => value.as_str(),
         _ => None,
     }
 }
 
-fn write_value(out: &mut String, value: &Value, indent: usize) {
-    match node(value) {
-        Node::Null => out.push_str("null"),
-        Node::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-        Node::Number(n) => out.push_str(&n),
-        Node::Text(s) => push_quoted(out, &s),
-        Node::Array(items) => write_array(out, items, indent),
-        Node::Map(map) => {
-            if let Some(raw) = raw_expression(map) {
+/// A raw Terraform expression (a reference), as the emitter recognises it.
+pub fn raw<'a>(expression: String) -> Doc<'a> {
+    Doc::single(EXPRESSION_KEY, Doc::text(expression))
+}
+
+/// Writes `value` as an HCL expression; nested lines are indented from `indent` spaces.
+pub fn write_value(out: &mut String, value: &Doc, indent: usize) {
+    match value {
+        Doc::Null => out.push_str("null"),
+        Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Doc::Number(n) => out.push_str(&n.to_string()),
+        Doc::Text(s) => push_quoted(out, s),
+        Doc::List(items) => write_array(out, items, indent),
+        Doc::Map(entries) => {
+            if let Some(raw) = raw_expression(value) {
                 out.push_str(raw);
                 return;
             }
-            if map.is_empty() {
+            if entries.is_empty() {
                 out.push_str("{}");
                 return;
             }
             out.push_str("{\n");
-            for (key, item) in map {
+            for (key, item) in entries {
                 push_indent(out, indent + 2);
-                push_object_key(out, &key_text(key));
+                push_object_key(out, key);
                 out.push_str(" = ");
                 write_value(out, item, indent + 2);
                 out.push('\n');
@@ -56,10 +60,10 @@ fn write_value(out: &mut String, value: &Value, indent: usize) {
     }
 }
 
-fn write_array(out: &mut String, items: &[Value], indent: usize) {
+fn write_array(out: &mut String, items: &[Doc], indent: usize) {
     let scalars = items
         .iter()
-        .all(|item| !item.is_array() && !is_multiline_object(item));
+        .all(|item| !matches!(item, Doc::List(_)) && !is_multiline_object(item));
     if scalars {
         // Try the one-line form; fall back to one item per line when it is too wide.
         let start = out.len();
@@ -88,14 +92,14 @@ fn write_array(out: &mut String, items: &[Value], indent: usize) {
     out.push(']');
 }
 
-fn is_multiline_object(value: &Value) -> bool {
-    match node(value) {
-        Node::Map(map) => !(map.is_empty() || raw_expression(map).is_some()),
+fn is_multiline_object(value: &Doc) -> bool {
+    match value {
+        Doc::Map(entries) => !(entries.is_empty() || raw_expression(value).is_some()),
         _ => false,
     }
 }
 
-fn push_indent(out: &mut String, indent: usize) {
+pub fn push_indent(out: &mut String, indent: usize) {
     const SPACES: &str = "                                                                ";
     let mut left = indent;
     while left > 0 {
@@ -126,7 +130,7 @@ pub fn quote(text: &str) -> String {
     out
 }
 
-fn push_quoted(out: &mut String, text: &str) {
+pub fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
     // Most strings (ARNs, actions, names) need no escape: copy them whole.
     let plain = text.bytes().enumerate().all(|(at, byte)| {
@@ -273,7 +277,7 @@ fn net_brackets(text: &str) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::tree::json as tjson;
+    use crate::render::doc::json as tjson;
     use serde_json::json;
 
     #[test]
@@ -289,7 +293,7 @@ mod tests {
     fn objects_become_hcl_with_quoted_keys_where_needed() {
         let value = json!({"Version": "2012-10-17", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}, "Ref": {EXPRESSION_KEY: "aws_iam_role.x.arn"}});
         assert_eq!(
-            expression(&tjson(value), 0),
+            expression(&tjson(&value), 0),
             "{\n  Version = \"2012-10-17\"\n  Condition = {\n    StringEquals = {\n      \"aws:SourceAccount\" = \"1\"\n    }\n  }\n  Ref = aws_iam_role.x.arn\n}"
         );
     }

@@ -1,15 +1,18 @@
-//! Rendering: the model laid out as files through Tera templates, one target per backend.
+//! Rendering: the model laid out as files, one target per backend.
 //!
-//! Templates are embedded; `templates::Templates` lets a user's directory override any of
-//! them by file name. Policy documents reach templates as data and are written by the
-//! `yaml` / `hcl` filters, never spelled out by hand in a template.
+//! Each backend turns the model into views (`*/views.rs`: names, references, documents)
+//! and lays them out through Tera templates, which a user's directory can override by file
+//! name. The built-in layouts of the large per-account files are also written natively
+//! (`*/layout.rs`), byte for byte as their templates render, and are used unless a user
+//! overrides those templates. Policy documents are data either way, written by the
+//! `yaml` / `hcl` emitters, never spelled out by hand in a template.
 
 pub mod cloudformation;
+pub mod doc;
 pub mod hcl;
 pub mod session_policies;
 mod templates;
 pub mod terraform;
-pub mod tree;
 pub mod yaml;
 
 use std::path::Path;

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
+use super::doc::from_tera;
 use super::{hcl, yaml};
 
 /// Every built-in template, by the name users override it with.
@@ -40,6 +41,8 @@ pub const EMBEDDED: [(&str, &str); 7] = [
 
 pub struct Templates {
     tera: Tera,
+    /// Names of the templates a user's file replaces.
+    overridden: Vec<&'static str>,
 }
 
 impl Templates {
@@ -50,10 +53,15 @@ impl Templates {
         tera.autoescape_on(Vec::<&str>::new());
         register_filters(&mut tera);
         let mut sources = Vec::new();
+        let mut overridden = Vec::new();
         for (name, embedded) in EMBEDDED {
             let source = match overrides.map(|dir| dir.join(name)).filter(|p| p.is_file()) {
-                Some(path) => std::fs::read_to_string(&path)
-                    .map_err(|error| format!("cannot read template {}: {error}", path.display()))?,
+                Some(path) => {
+                    overridden.push(name);
+                    std::fs::read_to_string(&path).map_err(|error| {
+                        format!("cannot read template {}: {error}", path.display())
+                    })?
+                }
                 None => embedded.to_string(),
             };
             sources.push((name, source));
@@ -64,7 +72,14 @@ impl Templates {
                 .map(|(name, source)| (*name, source.as_str())),
         )
         .map_err(|error| describe_error(&error))?;
-        Ok(Templates { tera })
+        Ok(Templates { tera, overridden })
+    }
+
+    /// Whether none of `names` is replaced by a user's file: the built-in layout of these
+    /// templates is then written natively, byte for byte what Tera would render from them
+    /// (the template-dump tests compare the two on every example).
+    pub fn all_built_in(&self, names: &[&str]) -> bool {
+        !names.iter().any(|name| self.overridden.contains(name))
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, String> {
@@ -100,19 +115,21 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter(
         "yaml",
         |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            Ok(yaml::to_yaml(value, indent_kwarg(&kwargs)?))
+            Ok(yaml::to_yaml(&from_tera(value), indent_kwarg(&kwargs)?))
         },
     );
     // `x | hcl(indent=N)`: any value as an HCL expression, nested lines indented from N.
     tera.register_filter(
         "hcl",
         |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            Ok(hcl::expression(value, indent_kwarg(&kwargs)?))
+            Ok(hcl::expression(&from_tera(value), indent_kwarg(&kwargs)?))
         },
     );
     // `x is yaml_inline`: whether `yaml` writes it on the key's own line.
     tera.register_test(
         "yaml_inline",
-        |value: &Value, _: Kwargs, _: &State| -> TeraResult<bool> { Ok(yaml::is_inline(value)) },
+        |value: &Value, _: Kwargs, _: &State| -> TeraResult<bool> {
+            Ok(yaml::is_inline(&from_tera(value)))
+        },
     );
 }

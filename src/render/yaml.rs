@@ -5,13 +5,11 @@
 //! YAML 1.1 parsers (CloudFormation's among them) could read as anything but a string,
 //! `2012-10-17` and `yes` included, and lays sequences out the way the templates do.
 
-use tera::{Map, Value};
-
-use super::tree::{key_text, node, single_entry, Node};
+use super::doc::Doc;
 
 /// `value` as YAML; lines after the first are indented by `indent` spaces so the text can
 /// follow a `Key: ` already placed by the template.
-pub fn to_yaml(value: &Value, indent: usize) -> String {
+pub fn to_yaml(value: &Doc, indent: usize) -> String {
     let mut out = String::new();
     if write_inline(&mut out, value) {
         return out;
@@ -25,40 +23,41 @@ pub fn to_yaml(value: &Value, indent: usize) -> String {
 }
 
 /// Whether a value renders on one line (a scalar, an empty collection or an intrinsic).
-pub fn is_inline(value: &Value) -> bool {
+pub fn is_inline(value: &Doc) -> bool {
     write_inline(&mut String::new(), value)
 }
 
-/// Writes `value` on one line if it has a one-line form; returns whether it did.
-fn write_inline(out: &mut String, value: &Value) -> bool {
-    match node(value) {
-        Node::Null => out.push_str("null"),
-        Node::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-        Node::Number(n) => out.push_str(&n),
-        Node::Text(s) => push_scalar(out, &s),
-        Node::Array([]) => out.push_str("[]"),
-        Node::Map(map) if map.is_empty() => out.push_str("{}"),
-        Node::Map(map) => return write_intrinsic(out, map),
-        Node::Array(_) => return false,
+/// Writes `value` on one line if it has a one-line form; returns whether it did (and
+/// wrote nothing if not).
+pub fn write_inline(out: &mut String, value: &Doc) -> bool {
+    match value {
+        Doc::Null => out.push_str("null"),
+        Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Doc::Number(n) => out.push_str(&n.to_string()),
+        Doc::Text(s) => push_scalar(out, s),
+        Doc::List(items) if items.is_empty() => out.push_str("[]"),
+        Doc::Map(entries) if entries.is_empty() => out.push_str("{}"),
+        Doc::Map(_) => return write_intrinsic(out, value),
+        Doc::List(_) => return false,
     }
     true
 }
 
-fn write_intrinsic(out: &mut String, map: &Map) -> bool {
-    let Some((key, inner)) = single_entry(map) else {
+fn write_intrinsic(out: &mut String, value: &Doc) -> bool {
+    let Some((key, inner)) = value.single_entry() else {
         return false;
     };
-    match (key.as_ref(), node(inner)) {
-        ("Ref", Node::Text(name)) => {
+    match (key, inner) {
+        ("Ref", Doc::Text(name)) => {
             out.push_str("!Ref ");
-            push_scalar(out, &name);
+            push_scalar(out, name);
         }
-        ("Fn::Sub", Node::Text(text)) => {
+        ("Fn::Sub", Doc::Text(text)) => {
             out.push_str("!Sub ");
-            push_scalar(out, &text);
+            push_scalar(out, text);
         }
-        ("Fn::GetAtt", Node::Array(parts)) => {
-            let parts: Option<Vec<&str>> = parts.iter().map(Value::as_str).collect();
+        ("Fn::GetAtt", Doc::List(parts)) => {
+            let parts: Option<Vec<&str>> = parts.iter().map(Doc::as_str).collect();
             let Some(parts) = parts else {
                 return false;
             };
@@ -70,17 +69,38 @@ fn write_intrinsic(out: &mut String, map: &Map) -> bool {
     true
 }
 
-fn push_indent(out: &mut String, indent: usize) {
+/// What a template's `{{ value | yaml(indent=N) }}` on a line of its own (N spaces in)
+/// writes, with the line's end: the value's lines at `indent`.
+pub fn write_lines(out: &mut String, value: &Doc, indent: usize) {
+    push_indent(out, indent);
+    if write_inline(out, value) {
+        out.push('\n');
+    } else {
+        out.truncate(out.len() - indent);
+        write_block(out, value, indent);
+    }
+}
+
+/// What a template's `Key: {{ value | yaml(indent=N) }}` writes after `Key: `, with the
+/// line's end.
+pub fn write_after_key(out: &mut String, value: &Doc, indent: usize) {
+    if !write_inline(out, value) {
+        out.push_str(&to_yaml(value, indent));
+    }
+    out.push('\n');
+}
+
+pub fn push_indent(out: &mut String, indent: usize) {
     out.extend(std::iter::repeat_n(' ', indent));
 }
 
 /// Writes a block value whose first line starts at `indent`; `first_line_placed` says the
 /// caller already wrote that line's prefix (`- `), so it is not indented again.
-fn write_block(out: &mut String, value: &Value, indent: usize) {
+fn write_block(out: &mut String, value: &Doc, indent: usize) {
     write_block_from(out, value, indent, false);
 }
 
-fn write_block_from(out: &mut String, value: &Value, indent: usize, first_line_placed: bool) {
+fn write_block_from(out: &mut String, value: &Doc, indent: usize, first_line_placed: bool) {
     let mut placed = first_line_placed;
     let mut start_line = |out: &mut String| {
         if placed {
@@ -89,16 +109,16 @@ fn write_block_from(out: &mut String, value: &Value, indent: usize, first_line_p
             push_indent(out, indent);
         }
     };
-    match node(value) {
-        Node::Map(map) => {
-            for (key, item) in map {
+    match value {
+        Doc::Map(entries) => {
+            for (key, item) in entries {
                 start_line(out);
-                push_scalar(out, &key_text(key));
+                push_scalar(out, key);
                 out.push(':');
                 write_nested(out, item, indent + 2);
             }
         }
-        Node::Array(items) => {
+        Doc::List(items) => {
             for item in items {
                 start_line(out);
                 out.push_str("- ");
@@ -118,7 +138,7 @@ fn write_block_from(out: &mut String, value: &Value, indent: usize, first_line_p
     }
 }
 
-fn write_nested(out: &mut String, value: &Value, indent: usize) {
+fn write_nested(out: &mut String, value: &Doc, indent: usize) {
     out.push(' ');
     if write_inline(out, value) {
         out.push('\n');
@@ -138,7 +158,7 @@ fn scalar(text: &str) -> String {
 
 /// Writes a string as a YAML scalar: plain when it cannot be misread, else double-quoted
 /// (JSON string syntax is valid YAML).
-fn push_scalar(out: &mut String, text: &str) {
+pub fn push_scalar(out: &mut String, text: &str) {
     if is_plain_safe(text) {
         out.push_str(text);
     } else {
@@ -195,14 +215,14 @@ fn is_plain_safe(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::tree::json as tjson;
+    use crate::render::doc::json as tjson;
     use serde_json::json;
 
     #[test]
     fn intrinsics_use_short_tags() {
         let value = json!({"Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x"}, "Role": {"Fn::GetAtt": ["TaskRole", "Arn"]}});
         assert_eq!(
-            to_yaml(&tjson(value), 2),
+            to_yaml(&tjson(&value), 2),
             "Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x\n  Role: !GetAtt TaskRole.Arn"
         );
     }
@@ -239,7 +259,7 @@ mod tests {
         let value =
             json!({"Statement": [{"Sid": "A", "Action": ["s3:GetObject", "s3:PutObject"]}]});
         assert_eq!(
-            to_yaml(&tjson(value), 4),
+            to_yaml(&tjson(&value), 4),
             "Statement:\n      - Sid: A\n        Action:\n          - s3:GetObject\n          - s3:PutObject"
         );
     }

@@ -5,6 +5,7 @@ mod cli;
 mod diagnostics;
 mod external;
 mod golden;
+mod layouts;
 mod policies;
 mod regen;
 mod scale;

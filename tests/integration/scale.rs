@@ -3,23 +3,9 @@
 
 use std::process::Command;
 
-use crate::support::{generate_into, require_tool, run, Moto};
+use crate::support::{generate_into, require_tool, run, synthetic, Moto};
 use trustgen::spec::{self, SourceFile};
 use trustgen::validate::validate_and_build;
-
-fn synthetic(tasks: usize, accounts: usize) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_trustgen-synth"))
-        .args([
-            "--tasks",
-            &tasks.to_string(),
-            "--accounts",
-            &accounts.to_string(),
-        ])
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run trustgen-synth: {e}"));
-    assert!(output.status.success());
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 #[test]
 fn a_thousand_task_account_splits_into_stacks_cloudformation_accepts() {

@@ -40,6 +40,21 @@ fn toml_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
+/// A spec of `tasks` tasks over `accounts` accounts, from `trustgen-synth`.
+pub fn synthetic(tasks: usize, accounts: usize) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustgen-synth"))
+        .args([
+            "--tasks",
+            &tasks.to_string(),
+            "--accounts",
+            &accounts.to_string(),
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run trustgen-synth: {e}"));
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// All files `gen` would write for `spec`, the manifest included, sorted by path.
 pub fn generate(spec: &Path) -> Vec<GeneratedFile> {
     let generated = match trustgen::generate(spec, None, None) {

@@ -1,0 +1,91 @@
+//! Own-account ARNs and ids written with pseudo parameters (`${AWS::Partition}`,
+//! `${AWS::AccountId}`, `${AWS::Region}`), so a stack is portable between accounts, which
+//! the developer stack needs to roll out through a StackSet.
+
+use crate::model::policy::PolicyDocument;
+use crate::model::{Account, ContainerDefinition, PartitionExt};
+use crate::render::doc::{self, Doc, KeyCase};
+use crate::spec::Partition;
+use crate::validate::syntax::parse_arn;
+
+/// Replaces own-account literals with pseudo parameters; resolving them again gives back
+/// exactly the model's value (the parity tests do that).
+pub struct PseudoParameters {
+    partition: &'static str,
+    account_id: String,
+    region: String,
+}
+
+impl PseudoParameters {
+    pub fn new(partition: Partition, account: &Account) -> Self {
+        PseudoParameters {
+            partition: partition.as_str(),
+            account_id: account.id.clone(),
+            region: account.region.clone(),
+        }
+    }
+
+    /// A JSON document with every own-account literal replaced.
+    #[cfg(test)]
+    pub fn apply<'a>(&self, value: &'a serde_json::Value) -> Doc<'a> {
+        doc::from_json(value, &|text| self.substitute(text))
+    }
+
+    /// Container definitions, own-account literals replaced.
+    pub fn apply_containers<'a>(
+        &self,
+        containers: &'a [ContainerDefinition],
+        case: KeyCase,
+    ) -> Doc<'a> {
+        doc::from_containers(containers, case, &|text| self.substitute(text))
+    }
+
+    /// A policy document with every own-account literal replaced.
+    pub fn apply_policy<'a>(&self, document: &'a PolicyDocument) -> Doc<'a> {
+        doc::from_policy(document, &|text| self.substitute(text))
+    }
+
+    pub fn string<'a>(&self, text: &'a str) -> Doc<'a> {
+        self.substitute(text).unwrap_or_else(|| Doc::text(text))
+    }
+
+    /// The intrinsic standing for `text`, when `text` names this account.
+    fn substitute(&self, text: &str) -> Option<Doc<'static>> {
+        if text == self.account_id {
+            return Some(Doc::single("Ref", Doc::text("AWS::AccountId")));
+        }
+        let arn = parse_arn(text)?;
+        if arn.partition != self.partition || arn.account != self.account_id {
+            return None;
+        }
+        let region = if arn.region == self.region {
+            "${AWS::Region}".to_string()
+        } else {
+            escape_sub(arn.region)
+        };
+        Some(Doc::single(
+            "Fn::Sub",
+            Doc::text(format!(
+                "arn:${{AWS::Partition}}:{}:{region}:${{AWS::AccountId}}:{}",
+                escape_sub(arn.service),
+                escape_sub(arn.resource)
+            )),
+        ))
+    }
+}
+
+/// In `Fn::Sub` text, a literal `${` is written `${!`.
+fn escape_sub(text: &str) -> String {
+    text.replace("${", "${!")
+}
+
+#[cfg(test)]
+impl PseudoParameters {
+    pub fn example() -> Self {
+        PseudoParameters {
+            partition: "aws",
+            account_id: "111122223333".into(),
+            region: "eu-west-1".into(),
+        }
+    }
+}

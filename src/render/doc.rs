@@ -1,0 +1,396 @@
+//! The one data shape the `yaml` / `hcl` emitters write: a JSON-like tree whose strings
+//! borrow from the model where they can.
+//!
+//! The built-in layouts hand these to the emitters directly; for templates they are
+//! serialized into the Tera context, and the filters read Tera values back as documents.
+//! Maps keep their insertion order, which is the output order.
+
+use std::borrow::Cow;
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use tera::value::{Key, ValueKind};
+use tera::Value;
+
+use crate::model::policy::{Effect, PolicyDocument, Principal};
+use crate::model::ContainerDefinition;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Doc<'a> {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Text(Cow<'a, str>),
+    List(Vec<Doc<'a>>),
+    Map(Vec<(Cow<'a, str>, Doc<'a>)>),
+}
+
+impl<'a> Doc<'a> {
+    pub fn text(text: impl Into<Cow<'a, str>>) -> Self {
+        Doc::Text(text.into())
+    }
+
+    pub fn int(number: impl Into<serde_json::Number>) -> Self {
+        Doc::Number(number.into())
+    }
+
+    /// A map of one entry: `{"Ref": …}`, `{"Fn::Sub": …}` and the like.
+    pub fn single(key: &'static str, value: Doc<'a>) -> Self {
+        Doc::Map(vec![(Cow::Borrowed(key), value)])
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Doc::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The entry of a one-entry map.
+    pub fn single_entry(&self) -> Option<(&str, &Doc<'a>)> {
+        match self {
+            Doc::Map(entries) if entries.len() == 1 => {
+                entries.first().map(|(key, value)| (key.as_ref(), value))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_empty_collection(&self) -> bool {
+        match self {
+            Doc::List(items) => items.is_empty(),
+            Doc::Map(entries) => entries.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+impl Serialize for Doc<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Doc::Null => serializer.serialize_none(),
+            Doc::Bool(b) => serializer.serialize_bool(*b),
+            Doc::Number(n) => n.serialize(serializer),
+            Doc::Text(text) => serializer.serialize_str(text),
+            Doc::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Doc::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key.as_ref(), value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// A Tera value (whatever a user's template passes to a filter) as a document.
+pub fn from_tera(value: &Value) -> Doc<'_> {
+    match value.kind() {
+        ValueKind::Undefined | ValueKind::None => Doc::Null,
+        ValueKind::Bool => Doc::Bool(value.as_bool().unwrap_or(false)),
+        ValueKind::String => Doc::text(value.as_str().unwrap_or_default()),
+        ValueKind::Array => Doc::List(
+            value
+                .as_array()
+                .unwrap_or_default()
+                .iter()
+                .map(from_tera)
+                .collect(),
+        ),
+        ValueKind::Map => Doc::Map(
+            value
+                .as_map()
+                .map(|map| {
+                    map.iter()
+                        .map(|(key, item)| (key_text(key), from_tera(item)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        ValueKind::Bytes => Doc::Text(Cow::Owned(
+            String::from_utf8_lossy(value.as_bytes().unwrap_or_default()).into_owned(),
+        )),
+        // Numbers print as serde_json prints them, whatever path took them into the context.
+        _ => tera_number(value).map_or(Doc::Null, Doc::Number),
+    }
+}
+
+fn tera_number(value: &Value) -> Option<serde_json::Number> {
+    if let Some(i) = value.as_i64() {
+        Some(i.into())
+    } else if let Some(u) = value.as_u64() {
+        Some(u.into())
+    } else if let Some(i) = value.as_i128() {
+        serde_json::Number::from_i128(i)
+    } else if let Some(u) = value.as_u128() {
+        serde_json::Number::from_u128(u)
+    } else {
+        value.as_f64().and_then(serde_json::Number::from_f64)
+    }
+}
+
+/// A map key as text (Tera keys may also be numbers or booleans).
+fn key_text<'a>(key: &'a Key<'_>) -> Cow<'a, str> {
+    key.as_str()
+        .map_or_else(|| Cow::Owned(key.to_string()), Cow::Borrowed)
+}
+
+/// Replaces strings: CloudFormation writes own-account ARNs as `Fn::Sub`.
+pub type Substitute<'s> = &'s dyn Fn(&str) -> Option<Doc<'static>>;
+
+pub fn no_substitution(_: &str) -> Option<Doc<'static>> {
+    None
+}
+
+/// A JSON value as a document, each string replaced by what `string` returns for it.
+pub fn from_json<'a>(value: &'a serde_json::Value, string: Substitute) -> Doc<'a> {
+    match value {
+        serde_json::Value::Null => Doc::Null,
+        serde_json::Value::Bool(b) => Doc::Bool(*b),
+        serde_json::Value::Number(n) => Doc::Number(n.clone()),
+        serde_json::Value::String(s) => string(s).unwrap_or_else(|| Doc::text(s.as_str())),
+        serde_json::Value::Array(items) => {
+            Doc::List(items.iter().map(|item| from_json(item, string)).collect())
+        }
+        serde_json::Value::Object(map) => Doc::Map(
+            map.iter()
+                .map(|(key, item)| (Cow::Borrowed(key.as_str()), from_json(item, string)))
+                .collect(),
+        ),
+    }
+}
+
+/// A policy document exactly as its serde JSON would convert
+/// (`from_json(&document.to_json(), string)`), without building the JSON first.
+pub fn from_policy<'a>(document: &'a PolicyDocument, string: Substitute) -> Doc<'a> {
+    let text = |s: &'a str| string(s).unwrap_or_else(|| Doc::text(s));
+    let one_or_many = |items: &'a [String]| match items {
+        [single] => text(single),
+        many => Doc::List(many.iter().map(|s| text(s)).collect()),
+    };
+    let statements = document
+        .statements
+        .iter()
+        .map(|statement| {
+            let mut map = Vec::with_capacity(6);
+            let mut set = |key: &'static str, value: Doc<'a>| map.push((Cow::Borrowed(key), value));
+            if let Some(sid) = &statement.sid {
+                set("Sid", text(sid));
+            }
+            set(
+                "Effect",
+                text(match statement.effect {
+                    Effect::Allow => "Allow",
+                    Effect::Deny => "Deny",
+                }),
+            );
+            if let Some(principal) = &statement.principal {
+                set(
+                    "Principal",
+                    match principal {
+                        Principal::Service(service) => Doc::single("Service", text(service)),
+                        Principal::Aws(arns) => Doc::single("AWS", one_or_many(arns)),
+                    },
+                );
+            }
+            set("Action", one_or_many(&statement.actions));
+            if !statement.resources.is_empty() {
+                set("Resource", one_or_many(&statement.resources));
+            }
+            if !statement.condition.is_empty() {
+                let operators = statement
+                    .condition
+                    .iter()
+                    .map(|(operator, keys)| {
+                        let keys = keys
+                            .iter()
+                            .map(|(key, value)| {
+                                (Cow::Borrowed(key.as_str()), from_json(value, string))
+                            })
+                            .collect();
+                        (Cow::Borrowed(operator.as_str()), Doc::Map(keys))
+                    })
+                    .collect();
+                set("Condition", Doc::Map(operators));
+            }
+            Doc::Map(map)
+        })
+        .collect();
+    Doc::Map(vec![
+        (Cow::Borrowed("Version"), text(document.version)),
+        (Cow::Borrowed("Statement"), Doc::List(statements)),
+    ])
+}
+
+/// How container definition keys are spelled: the ECS API's camelCase (Terraform's
+/// `jsonencode`) or CloudFormation's PascalCase. Log driver options are user keys and keep
+/// their spelling either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCase {
+    Camel,
+    Pascal,
+}
+
+/// Container definitions exactly as their serde JSON would convert (`from_json` of the
+/// JSON, with keys in `case`), without building the JSON first.
+pub fn from_containers<'a>(
+    containers: &'a [ContainerDefinition],
+    case: KeyCase,
+    string: Substitute,
+) -> Doc<'a> {
+    let key = |camel: &'static str, pascal: &'static str| -> Cow<'a, str> {
+        Cow::Borrowed(match case {
+            KeyCase::Camel => camel,
+            KeyCase::Pascal => pascal,
+        })
+    };
+    let text = |s: &'a str| string(s).unwrap_or_else(|| Doc::text(s));
+    let pair = |first: (&'static str, &'static str, &'a str),
+                second: (&'static str, &'static str, &'a str)| {
+        Doc::Map(vec![
+            (key(first.0, first.1), text(first.2)),
+            (key(second.0, second.1), text(second.2)),
+        ])
+    };
+    Doc::List(
+        containers
+            .iter()
+            .map(|container| {
+                let mut map = Vec::with_capacity(10);
+                map.push((key("name", "Name"), text(&container.name)));
+                map.push((key("image", "Image"), text(&container.image)));
+                map.push((
+                    key("essential", "Essential"),
+                    Doc::Bool(container.essential),
+                ));
+                if let Some(cpu) = container.cpu {
+                    map.push((key("cpu", "Cpu"), Doc::int(cpu)));
+                }
+                if let Some(memory) = container.memory {
+                    map.push((key("memory", "Memory"), Doc::int(memory)));
+                }
+                if !container.command.is_empty() {
+                    let command = container.command.iter().map(|c| text(c)).collect();
+                    map.push((key("command", "Command"), Doc::List(command)));
+                }
+                if !container.port_mappings.is_empty() {
+                    let mappings = container
+                        .port_mappings
+                        .iter()
+                        .map(|mapping| {
+                            Doc::Map(vec![
+                                (
+                                    key("containerPort", "ContainerPort"),
+                                    Doc::int(mapping.container_port),
+                                ),
+                                (key("protocol", "Protocol"), text(mapping.protocol)),
+                            ])
+                        })
+                        .collect();
+                    map.push((key("portMappings", "PortMappings"), Doc::List(mappings)));
+                }
+                if !container.environment.is_empty() {
+                    let variables = container
+                        .environment
+                        .iter()
+                        .map(|variable| {
+                            pair(
+                                ("name", "Name", &variable.name),
+                                ("value", "Value", &variable.value),
+                            )
+                        })
+                        .collect();
+                    map.push((key("environment", "Environment"), Doc::List(variables)));
+                }
+                if !container.secrets.is_empty() {
+                    let secrets = container
+                        .secrets
+                        .iter()
+                        .map(|secret| {
+                            pair(
+                                ("name", "Name", &secret.name),
+                                ("valueFrom", "ValueFrom", &secret.value_from),
+                            )
+                        })
+                        .collect();
+                    map.push((key("secrets", "Secrets"), Doc::List(secrets)));
+                }
+                if let Some(logs) = &container.log_configuration {
+                    let options = logs
+                        .options
+                        .iter()
+                        .map(|(name, value)| (Cow::Borrowed(name.as_str()), text(value)))
+                        .collect();
+                    map.push((
+                        key("logConfiguration", "LogConfiguration"),
+                        Doc::Map(vec![
+                            (key("logDriver", "LogDriver"), text(logs.log_driver)),
+                            (key("options", "Options"), Doc::Map(options)),
+                        ]),
+                    ));
+                }
+                Doc::Map(map)
+            })
+            .collect(),
+    )
+}
+
+/// A list of strings.
+pub fn texts<'a>(items: impl IntoIterator<Item = &'a String>) -> Doc<'a> {
+    Doc::List(items.into_iter().map(|s| Doc::text(s.as_str())).collect())
+}
+
+#[cfg(test)]
+pub fn json(value: &serde_json::Value) -> Doc<'_> {
+    from_json(value, &no_substitution)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::policy::Statement;
+
+    #[test]
+    fn policies_convert_as_their_json_would() {
+        let mut deny = Statement::allow("NoDeletes", &["s3:DeleteObject", "s3:DeleteBucket"])
+            .resources(vec!["arn:aws:s3:::b/*".into()])
+            .condition("Bool", "aws:SecureTransport", serde_json::json!("false"))
+            .condition("StringLike", "s3:prefix", serde_json::json!(["a/*", "b/*"]));
+        deny.effect = Effect::Deny;
+        let mut anonymous =
+            Statement::allow("x", &["sts:AssumeRole"]).principal(Principal::Aws(vec![
+                "arn:aws:iam::1:root".into(),
+                "arn:aws:iam::2:root".into(),
+            ]));
+        anonymous.sid = None;
+        let document = PolicyDocument::new(vec![
+            Statement::allow("Ecs", &["sts:AssumeRole"])
+                .principal(Principal::Service("ecs-tasks.amazonaws.com".into())),
+            deny,
+            anonymous,
+        ]);
+        let substitute = |s: &str| (s == "arn:aws:iam::1:root").then(|| Doc::text("ONE"));
+        let json = document.to_json();
+        assert_eq!(
+            from_policy(&document, &substitute),
+            from_json(&json, &substitute)
+        );
+        assert_eq!(from_policy(&document, &no_substitution), self::json(&json));
+    }
+
+    #[test]
+    fn documents_survive_the_trip_through_a_tera_context() {
+        let json = serde_json::json!({"b": [1, -2, 3.5, true, null, "x"], "a": {"z": {}, "y": []}});
+        let document = self::json(&json);
+        match Value::try_from_serializable(&document) {
+            Ok(value) => assert_eq!(from_tera(&value), document, "values and key order kept"),
+            Err(error) => panic!("{error}"),
+        }
+    }
+}

@@ -164,41 +164,85 @@ pub fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// Aligns the `=` of consecutive single-line attributes, as `terraform fmt` does: a run ends
-/// at any line that is not `name = <complete expression>`.
-pub fn align_assignments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    // The current run of assignments: (line, end of key, start of value).
-    let mut run: Vec<(&str, usize, usize)> = Vec::new();
-    for line in text.split('\n') {
-        match split_assignment(line) {
-            Some((key_end, value_start)) => run.push((line, key_end, value_start)),
-            None => {
-                push_run(&mut out, &mut run);
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-    }
-    push_run(&mut out, &mut run);
-    out.pop();
-    out
+/// Text in `terraform fmt` layout, built piece by piece: the `=` of consecutive single-line
+/// attributes aligned (a run ends at any line that is not `name = <complete expression>`),
+/// no trailing spaces, no leading or repeated blank lines, one final newline.
+///
+/// One pass, straight into the result: pieces may be written to a small scratch buffer
+/// first (one resource block at a time), so the whole file is never copied again.
+#[derive(Default)]
+pub struct Formatted {
+    out: String,
+    blank_run: usize,
 }
 
-/// Writes a run of assignments with their `=` in one column, and empties it.
-fn push_run(out: &mut String, run: &mut Vec<(&str, usize, usize)>) {
-    let width = run
-        .iter()
-        .map(|(_, key_end, _)| *key_end)
-        .max()
-        .unwrap_or(0);
-    for (line, key_end, value_start) in run.drain(..) {
-        out.push_str(&line[..key_end]);
-        push_indent(out, width - key_end + 1);
-        out.push_str("= ");
-        out.push_str(&line[value_start..]);
-        out.push('\n');
+impl Formatted {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Formatted {
+            out: String::with_capacity(capacity),
+            blank_run: 0,
+        }
     }
+
+    /// Appends `piece`. Alignment runs do not continue across pieces, so a piece must end
+    /// where a run would end anyway: at a line that is not an assignment (a block's `}`).
+    pub fn push(&mut self, piece: &str) {
+        let mut run: Vec<(&str, usize, usize)> = Vec::new();
+        for line in piece.lines() {
+            let line = line.trim_end();
+            if line.is_empty() {
+                self.push_run(&mut run);
+                self.blank_run += 1;
+                if self.blank_run == 1 && !self.out.is_empty() {
+                    self.out.push('\n');
+                }
+                continue;
+            }
+            self.blank_run = 0;
+            match split_assignment(line) {
+                Some((key_end, value_start)) => run.push((line, key_end, value_start)),
+                None => {
+                    self.push_run(&mut run);
+                    self.out.push_str(line);
+                    self.out.push('\n');
+                }
+            }
+        }
+        self.push_run(&mut run);
+    }
+
+    pub fn finish(mut self) -> String {
+        while self.out.ends_with("\n\n") {
+            self.out.pop();
+        }
+        self.out
+    }
+
+    /// Writes a run of assignments with their `=` in one column, and empties it.
+    fn push_run(&mut self, run: &mut Vec<(&str, usize, usize)>) {
+        let width = run
+            .iter()
+            .map(|(_, key_end, _)| *key_end)
+            .max()
+            .unwrap_or(0);
+        for (line, key_end, value_start) in run.drain(..) {
+            self.out.push_str(&line[..key_end]);
+            push_indent(&mut self.out, width - key_end + 1);
+            self.out.push('=');
+            if value_start < line.len() {
+                self.out.push(' ');
+                self.out.push_str(&line[value_start..]);
+            }
+            self.out.push('\n');
+        }
+    }
+}
+
+/// `text` in `terraform fmt` layout (see `Formatted`).
+pub fn format(text: &str) -> String {
+    let mut formatted = Formatted::with_capacity(text.len() + text.len() / 8);
+    formatted.push(text);
+    formatted.finish()
 }
 
 /// For `  key = value` with a complete value: (end of key, start of value).
@@ -302,6 +346,18 @@ mod tests {
     fn alignment_follows_terraform_fmt_runs() {
         let text = "resource \"x\" \"y\" {\n  name = \"a\"\n  description = \"b=c\"\n  policy = jsonencode({\n    Version = \"v\"\n  })\n  tags = {}\n}";
         let expected = "resource \"x\" \"y\" {\n  name        = \"a\"\n  description = \"b=c\"\n  policy = jsonencode({\n    Version = \"v\"\n  })\n  tags = {}\n}";
-        assert_eq!(align_assignments(text), expected);
+        assert_eq!(format(text), format!("{expected}\n"));
+        let mut pieces = Formatted::default();
+        for piece in [
+            "\n\n# header  \n",
+            "\n\nresource \"x\" \"y\" {\n  a = 1\n  bb =\n}\n\n",
+        ] {
+            pieces.push(piece);
+        }
+        assert_eq!(
+            pieces.finish(),
+            "# header\n\nresource \"x\" \"y\" {\n  a  = 1\n  bb =\n}\n",
+            "blank lines collapse across pieces; no trailing spaces"
+        );
     }
 }

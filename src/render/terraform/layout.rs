@@ -1,22 +1,28 @@
-//! The built-in layout of `<account>.tf`, written straight from the view: after `finish`,
-//! byte for byte what Tera renders from `templates/terraform/account.tf.tera`, without
+//! The built-in layout of `<account>.tf`, written straight from the view: byte for byte
+//! what Tera renders from `templates/terraform/account.tf.tera` (then formatted), without
 //! building a context or interpreting the template. A user's override of that template
 //! goes through Tera instead.
 //!
 //! Keep in step with the template; the template-dump tests compare both on every example.
-//! Blank lines stand where the template has them (`finish` collapses runs, as it does for
-//! the template's output); `=` is aligned by `finish` too.
+//! Each resource block is written to a scratch buffer and formatted into the file from
+//! there (`=` aligned, blank lines as `finish` leaves the template's output).
 
 use std::fmt::Write;
 
 use super::views::{AccountFileView, RoleView};
 use crate::render::doc::Doc;
-use crate::render::hcl::{push_quoted, write_value};
+use crate::render::hcl::{push_quoted, write_value, Formatted};
 
 pub const ACCOUNT_TEMPLATE: &str = "terraform/account.tf.tera";
 
 pub fn account(view: &AccountFileView) -> String {
-    let mut out = String::with_capacity(256 * 1024);
+    let mut file = Formatted::with_capacity(4096 * (view.roles.len() + 1));
+    // One resource block (or a role's few) at a time, pushed into `file` when complete.
+    let mut out = String::with_capacity(16 * 1024);
+    let mut flush = |out: &mut String| {
+        file.push(out);
+        out.clear();
+    };
     let account = &view.account;
     let alias = account.alias.as_str();
     out.push_str(&view.header);
@@ -25,8 +31,10 @@ pub fn account(view: &AccountFileView) -> String {
         "\n# Account {} ({}), provider aws.{alias}.",
         account.name, account.id
     );
+    flush(&mut out);
     for role in &view.roles {
         push_role(&mut out, role, alias);
+        flush(&mut out);
     }
     if let Some(policy) = &view.developer_policy {
         open(&mut out, "aws_iam_policy", &policy.resource, alias);
@@ -75,6 +83,7 @@ pub fn account(view: &AccountFileView) -> String {
                 policy.resource
             );
         }
+        flush(&mut out);
     }
     for definition in &view.task_definitions {
         if let Some(group) = &definition.log_group {
@@ -120,8 +129,9 @@ pub fn account(view: &AccountFileView) -> String {
         out.push_str("\n  container_definitions = jsonencode(");
         write_value(&mut out, &definition.containers, 2);
         out.push_str(")\n}\n");
+        flush(&mut out);
     }
-    out
+    file.finish()
 }
 
 /// A resource block's opening, its provider line and the blank line after it.

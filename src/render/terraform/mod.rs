@@ -103,7 +103,7 @@ pub fn render_account(
         provenance.header(),
         &shared.task_role_addresses,
     );
-    let text = if templates.all_built_in(&[layout::ACCOUNT_TEMPLATE]) {
+    let contents = if templates.all_built_in(&[layout::ACCOUNT_TEMPLATE]) {
         layout::account(&view)
     } else {
         let mut context = Context::new();
@@ -118,11 +118,11 @@ pub fn render_account(
             "task_definitions",
             serialized("task_definitions", &view.task_definitions)?,
         );
-        templates.render(layout::ACCOUNT_TEMPLATE, &context)?
+        finish(&templates.render(layout::ACCOUNT_TEMPLATE, &context)?)
     };
     Ok(GeneratedFile {
         path: format!("terraform/{}.tf", account.name),
-        contents: finish(&text),
+        contents,
     })
 }
 
@@ -144,26 +144,7 @@ pub fn role_resource(account: &Account, role: &Role) -> String {
 
 /// `terraform fmt` layout: aligned `=`, no trailing spaces, single blank lines, one final newline.
 fn finish(text: &str) -> String {
-    let aligned = hcl::align_assignments(text);
-    let mut out = String::with_capacity(aligned.len());
-    let mut blank_run = 0;
-    for line in aligned.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blank_run += 1;
-            if blank_run > 1 || out.is_empty() {
-                continue;
-            }
-        } else {
-            blank_run = 0;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    while out.ends_with("\n\n") {
-        out.pop();
-    }
-    out
+    hcl::format(text)
 }
 
 /// Resource addresses must be unique across the root module; names derived from spec names

@@ -124,7 +124,13 @@ pub fn render(
     let schedule = interleave_backends(&jobs);
     let mut results =
         crate::parallel::map_in_order(&schedule, crate::parallel::cores(), |&index| {
-            (index, jobs.get(index).map(run))
+            let mut result = jobs.get(index).map(run);
+            // Every file is held until all are written: give back what the writers
+            // reserved beyond the text (up to half of a buffer grown by doubling).
+            if let Some(Ok(files)) = &mut result {
+                files.iter_mut().for_each(|file| file.contents.shrink_to_fit());
+            }
+            (index, result)
         });
     results.sort_by_key(|(index, _)| *index);
     for (_, result) in results {

@@ -124,21 +124,29 @@ pub fn render(
     let schedule = interleave_backends(&jobs);
     let mut results =
         crate::parallel::map_in_order(&schedule, crate::parallel::cores(), |&index| {
-            let mut result = jobs.get(index).map(run);
-            // Every file is held until all are written: give back what the writers
-            // reserved beyond the text (up to half of a buffer grown by doubling).
-            if let Some(Ok(files)) = &mut result {
-                files.iter_mut().for_each(|file| file.contents.shrink_to_fit());
-            }
+            let result = jobs.get(index).map(run).map(|result| {
+                result.map(|mut files| {
+                    // Every file is held until all are written: give back what the writers
+                    // reserved beyond the text (up to half of a buffer grown by doubling).
+                    files
+                        .iter_mut()
+                        .for_each(|file| file.contents.shrink_to_fit());
+                    // Found here, on every core; checked for duplicates in job order below.
+                    let addresses = terraform::resource_addresses(&files);
+                    (files, addresses)
+                })
+            });
             (index, result)
         });
     results.sort_by_key(|(index, _)| *index);
+    let mut addresses = Vec::new();
     for (_, result) in results {
-        files.extend(result.transpose()?.unwrap_or_default());
+        if let Some((job_files, job_addresses)) = result.transpose()? {
+            files.extend(job_files);
+            addresses.extend(job_addresses);
+        }
     }
-    if terraform_shared.is_some() {
-        terraform::check_unique_addresses(&files)?;
-    }
+    terraform::check_unique_addresses(addresses)?;
     Ok(files)
 }
 

@@ -152,10 +152,11 @@ fn finish(text: &str) -> String {
 const RESOURCE_OPENING: &str = "resource \"";
 const NEWLINE_RESOURCE: &str = "\nresource \"";
 
-pub fn check_unique_addresses(files: &[GeneratedFile]) -> Result<(), String> {
-    let mut seen = HashSet::new();
+/// The addresses (`type.name`) of the resources `files` declare, in order; only Terraform
+/// files declare any.
+pub fn resource_addresses(files: &[GeneratedFile]) -> Vec<String> {
     // A substring search for the block openings, not a walk over every line.
-    let lines = files
+    files
         .iter()
         .filter(|file| file.path.starts_with("terraform/"))
         .flat_map(|file| {
@@ -164,17 +165,24 @@ pub fn check_unique_addresses(files: &[GeneratedFile]) -> Result<(), String> {
             first
                 .into_iter()
                 .chain(text.match_indices(NEWLINE_RESOURCE).map(|(at, _)| at + 1))
-                .map(move |start| text[start..].lines().next().unwrap_or_default())
-        });
-    for line in lines {
-        let address: String = line
-            .split('"')
-            .skip(1)
-            .step_by(2)
-            .take(2)
-            .collect::<Vec<_>>()
-            .join(".");
-        if !seen.insert(address.clone()) {
+                .map(move |start| {
+                    let line = text[start..].lines().next().unwrap_or_default();
+                    line.split('"')
+                        .skip(1)
+                        .step_by(2)
+                        .take(2)
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
+        })
+        .collect()
+}
+
+/// Fails on the first address declared twice.
+pub fn check_unique_addresses(addresses: Vec<String>) -> Result<(), String> {
+    let mut seen = HashSet::with_capacity(addresses.len());
+    for address in addresses {
+        if let Some(address) = seen.replace(address) {
             return Err(format!(
                 "two resources would have the Terraform address `{address}`: rename the accounts or tasks whose names differ only in punctuation"
             ));
@@ -208,8 +216,9 @@ mod tests {
             "terraform/c.tf",
             "# header\nresource \"aws_iam_role\" \"z\" {\n}\n",
         );
-        assert!(check_unique_addresses(&[first.clone(), other.clone()]).is_ok());
-        let error = check_unique_addresses(&[first, other, second]).err();
+        let check = |files: &[GeneratedFile]| check_unique_addresses(resource_addresses(files));
+        assert!(check(&[first.clone(), other.clone()]).is_ok());
+        let error = check(&[first, other, second]).err();
         assert!(
             error.is_some_and(|e| e.contains("`aws_iam_role.x`")),
             "the duplicate on the first line of one file and later in another is found"
@@ -219,6 +228,6 @@ mod tests {
             "resource \"aws_iam_role\" \"z\" {\n",
         );
         let z = file("terraform/d.tf", "resource \"aws_iam_role\" \"z\" {\n");
-        assert!(check_unique_addresses(&[cloudformation, z]).is_ok());
+        assert!(check(&[cloudformation, z]).is_ok());
     }
 }

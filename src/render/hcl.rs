@@ -47,26 +47,107 @@ pub fn write_value(out: &mut String, value: &Doc, indent: usize) {
                 return;
             }
             out.push_str("{\n");
-            for (key, item) in entries {
-                push_indent(out, indent + 2);
-                push_object_key(out, key);
-                out.push_str(" = ");
-                write_value(out, item, indent + 2);
-                out.push('\n');
-            }
+            write_aligned(
+                out,
+                entries,
+                indent + 2,
+                |(key, item)| Some((object_key_width(key), is_single_line(item))),
+                |out, (key, _)| push_object_key(out, key),
+                |out, (_, item)| write_value(out, item, indent + 2),
+            );
             push_indent(out, indent);
             out.push('}');
         }
     }
 }
 
-fn write_array(out: &mut String, items: &[Doc], indent: usize) {
+/// One `name = value` line per item at `indent`, the `=` of consecutive single-line items
+/// in one column, as `terraform fmt` aligns them. `shape` gives an item's name width and
+/// whether its value fits on one line, or `None` for an empty line (which ends a run).
+fn write_aligned<T>(
+    out: &mut String,
+    items: &[T],
+    indent: usize,
+    shape: impl Fn(&T) -> Option<(usize, bool)>,
+    write_name: impl Fn(&mut String, &T),
+    write_value: impl Fn(&mut String, &T),
+) {
+    let mut start = 0;
+    while start < items.len() {
+        let run = items[start..]
+            .iter()
+            .take_while(|item| matches!(shape(item), Some((_, true))))
+            .count();
+        let end = start + run.max(1);
+        let width = items[start..end]
+            .iter()
+            .filter_map(|item| shape(item).map(|(width, _)| width))
+            .max()
+            .unwrap_or(0);
+        for item in &items[start..end] {
+            let Some((name_width, single_line)) = shape(item) else {
+                out.push('\n');
+                continue;
+            };
+            push_indent(out, indent);
+            write_name(out, item);
+            let padding = if single_line { width - name_width } else { 0 };
+            push_indent(out, padding + 1);
+            out.push_str("= ");
+            write_value(out, item);
+            out.push('\n');
+        }
+        start = end;
+    }
+}
+
+/// Whether `value` is written on one line.
+fn is_single_line(value: &Doc) -> bool {
+    match value {
+        Doc::List(items) => list_is_inline(items),
+        Doc::Map(_) => !is_multiline_object(value),
+        _ => true,
+    }
+}
+
+/// Scalar lists stay on one line up to a width: the items' widths plus two per item (the
+/// separator budget).
+fn list_is_inline(items: &[Doc]) -> bool {
     let scalars = items
         .iter()
         .all(|item| !matches!(item, Doc::List(_)) && !is_multiline_object(item));
-    if scalars {
-        // Try the one-line form; fall back to one item per line when it is too wide.
-        let start = out.len();
+    scalars
+        && (items.len() <= 1
+            || items.iter().map(inline_width).sum::<usize>() + 2 * items.len()
+                <= INLINE_LIST_WIDTH)
+}
+
+/// The width of a scalar (or raw expression, or `{}`) written on one line.
+fn inline_width(value: &Doc) -> usize {
+    match value {
+        Doc::Null => 4,
+        Doc::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
+        Doc::Number(n) => n.to_string().len(),
+        Doc::Text(text) => quoted_len(text),
+        _ => match raw_expression(value) {
+            Some(raw) => raw.len(),
+            None => {
+                let mut out = String::new();
+                write_value(&mut out, value, 0);
+                out.len()
+            }
+        },
+    }
+}
+
+fn write_array(out: &mut String, items: &[Doc], indent: usize) {
+    if list_is_inline(items) {
         out.push('[');
         for (position, item) in items.iter().enumerate() {
             if position > 0 {
@@ -75,12 +156,7 @@ fn write_array(out: &mut String, items: &[Doc], indent: usize) {
             write_value(out, item, indent);
         }
         out.push(']');
-        // Width as the items' lengths plus two per item (the separator budget).
-        let width = out.len() - start - 2 - 2 * items.len().saturating_sub(1) + 2 * items.len();
-        if width <= INLINE_LIST_WIDTH || items.len() <= 1 {
-            return;
-        }
-        out.truncate(start);
+        return;
     }
     out.push_str("[\n");
     for item in items {
@@ -99,6 +175,61 @@ fn is_multiline_object(value: &Doc) -> bool {
     }
 }
 
+/// An attribute's value in a block the layout writes.
+pub enum Expression<'v> {
+    /// A string, quoted.
+    Quoted(&'v str),
+    /// Written as it is: a number, a reference.
+    Raw(std::borrow::Cow<'v, str>),
+    Value(&'v Doc<'v>),
+    /// `function(value)`, such as `jsonencode(…)`.
+    Call(&'static str, &'v Doc<'v>),
+}
+
+/// A line of a block body: `name = expression`, or an empty line.
+pub enum Attribute<'v> {
+    Set(&'static str, Expression<'v>),
+    Blank,
+}
+
+/// A block body at `indent`, aligned as `terraform fmt` aligns it.
+pub fn write_body(out: &mut String, attributes: &[Attribute], indent: usize) {
+    write_aligned(
+        out,
+        attributes,
+        indent,
+        |attribute| match attribute {
+            Attribute::Blank => None,
+            Attribute::Set(name, expression) => Some((
+                name.len(),
+                match expression {
+                    Expression::Quoted(_) | Expression::Raw(_) => true,
+                    Expression::Value(value) | Expression::Call(_, value) => {
+                        is_single_line(value)
+                    }
+                },
+            )),
+        },
+        |out, attribute| {
+            if let Attribute::Set(name, _) = attribute {
+                out.push_str(name);
+            }
+        },
+        |out, attribute| match attribute {
+            Attribute::Blank => {}
+            Attribute::Set(_, Expression::Quoted(text)) => push_quoted(out, text),
+            Attribute::Set(_, Expression::Raw(text)) => out.push_str(text),
+            Attribute::Set(_, Expression::Value(value)) => write_value(out, value, indent),
+            Attribute::Set(_, Expression::Call(function, value)) => {
+                out.push_str(function);
+                out.push('(');
+                write_value(out, value, indent);
+                out.push(')');
+            }
+        },
+    );
+}
+
 pub fn push_indent(out: &mut String, indent: usize) {
     const SPACES: &str = "                                                                ";
     let mut left = indent;
@@ -110,15 +241,27 @@ pub fn push_indent(out: &mut String, indent: usize) {
 }
 
 /// Object keys stay bare when HCL reads them as the same literal string.
-fn push_object_key(out: &mut String, key: &str) {
+fn is_bare_key(key: &str) -> bool {
     let mut chars = key.chars();
     let identifier = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     let keyword = matches!(key, "true" | "false" | "null" | "for" | "in" | "if");
-    if identifier && !keyword {
+    identifier && !keyword
+}
+
+fn push_object_key(out: &mut String, key: &str) {
+    if is_bare_key(key) {
         out.push_str(key);
     } else {
         push_quoted(out, key);
+    }
+}
+
+fn object_key_width(key: &str) -> usize {
+    if is_bare_key(key) {
+        key.len()
+    } else {
+        quoted_len(key)
     }
 }
 
@@ -133,35 +276,74 @@ pub fn quote(text: &str) -> String {
 pub fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
     // Most strings (ARNs, actions, names) need no escape: copy them whole.
-    let plain = text.bytes().enumerate().all(|(at, byte)| {
-        byte.is_ascii()
-            && !byte.is_ascii_control()
-            && byte != b'\\'
-            && byte != b'"'
-            && !(matches!(byte, b'$' | b'%') && text.as_bytes().get(at + 1) == Some(&b'{'))
-    });
-    if plain {
+    if is_plain(text) {
         out.push_str(text);
         out.push('"');
         return;
     }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
+        match escape(c, chars.peek().copied()) {
+            Escape::Keep => out.push(c),
+            Escape::Text(replacement) => out.push_str(replacement),
+            Escape::Double => {
                 out.push(c);
                 out.push(c);
             }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
+            Escape::Unicode => out.push_str(&format!("\\u{:04x}", u32::from(c))),
         }
     }
     out.push('"');
+}
+
+/// The length of `push_quoted`'s output, without writing it.
+fn quoted_len(text: &str) -> usize {
+    if is_plain(text) {
+        return text.len() + 2;
+    }
+    let mut chars = text.chars().peekable();
+    let mut len = 2;
+    while let Some(c) = chars.next() {
+        len += match escape(c, chars.peek().copied()) {
+            Escape::Keep => c.len_utf8(),
+            Escape::Text(replacement) => replacement.len(),
+            Escape::Double => 2,
+            Escape::Unicode => 6,
+        };
+    }
+    len
+}
+
+fn is_plain(text: &str) -> bool {
+    text.bytes().enumerate().all(|(at, byte)| {
+        byte.is_ascii()
+            && !byte.is_ascii_control()
+            && byte != b'\\'
+            && byte != b'"'
+            && !(matches!(byte, b'$' | b'%') && text.as_bytes().get(at + 1) == Some(&b'{'))
+    })
+}
+
+enum Escape {
+    Keep,
+    Text(&'static str),
+    /// `${` and `%{` start a template: the `$` or `%` is doubled.
+    Double,
+    /// `\uXXXX`: control characters are all below U+10000.
+    Unicode,
+}
+
+fn escape(c: char, next: Option<char>) -> Escape {
+    match c {
+        '\\' => Escape::Text("\\\\"),
+        '"' => Escape::Text("\\\""),
+        '\n' => Escape::Text("\\n"),
+        '\r' => Escape::Text("\\r"),
+        '\t' => Escape::Text("\\t"),
+        '$' | '%' if next == Some('{') => Escape::Double,
+        c if c.is_control() => Escape::Unicode,
+        _ => Escape::Keep,
+    }
 }
 
 /// Text in `terraform fmt` layout, built piece by piece: the `=` of consecutive single-line
@@ -323,6 +505,13 @@ mod tests {
     use super::*;
     use crate::render::doc::json as tjson;
     use serde_json::json;
+
+    #[test]
+    fn quoted_lengths_are_what_quoting_writes() {
+        for text in ["", "plain", "a\"b\\c", "${x} %{y} $ %", "tab\there\n\r", "\u{1}\u{7f}\u{85}", "é ü 日本", "$${a}"] {
+            assert_eq!(quoted_len(text), quote(text).len(), "{text:?}");
+        }
+    }
 
     #[test]
     fn policy_variables_are_escaped() {

@@ -175,8 +175,9 @@ pub fn generate(
     let templates = timings::phase("templates", || Templates::load(templates))
         .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
     let provenance = Provenance::from_spec_path(spec_path);
+    let skeleton = model.skeleton();
     let files = timings::phase("render", || {
-        render::render(&model, &formats, &templates, &provenance)
+        render::render(model, &formats, &templates, &provenance)
     })
     .map_err(|message| {
         Outcome::fail(
@@ -185,11 +186,8 @@ pub fn generate(
         )
     })?;
     let manifest = timings::phase("manifest", || {
-        Manifest::new(&provenance, spec_sha256, &model, &files)
+        Manifest::new(&provenance, spec_sha256, &skeleton, &files)
     });
-    // Freeing a large model is millions of small frees; do it off the critical path while
-    // the files are written.
-    std::thread::spawn(move || drop(model));
     Ok(Generated {
         files,
         manifest,

@@ -105,6 +105,7 @@ pub fn build(spec: &Spec) -> Model {
         .filter(|account| {
             account.has_tasks_stack() || account.has_developers_stack() || account.has_trust_stack()
         })
+        .map(std::sync::Arc::new)
         .collect();
     Model {
         project: spec.project.name.clone(),

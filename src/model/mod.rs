@@ -17,6 +17,7 @@ pub use ident::{pascal_case, snake_case};
 
 use indexmap::IndexMap;
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::spec::{DevMode, Partition};
 use policy::PolicyDocument;
@@ -25,8 +26,9 @@ use policy::PolicyDocument;
 pub struct Model {
     pub project: String,
     pub partition: Partition,
-    /// Accounts that own at least one generated resource, in spec order.
-    pub accounts: Vec<Account>,
+    /// Accounts that own at least one generated resource, in spec order. Shared, so that
+    /// rendering can let go of each account as soon as its files are written.
+    pub accounts: Vec<Arc<Account>>,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +54,40 @@ pub struct Account {
     pub developer_role: Option<Role>,
     /// Roles that ECS task roles (of any account) assume: cross-account trust pairs.
     pub trusted_roles: Vec<Role>,
+}
+
+impl Model {
+    /// The project and each account's identity, without anything the accounts generate:
+    /// what the manifest and the Terraform providers need, cheap to keep while rendering
+    /// lets go of the accounts one by one.
+    pub fn skeleton(&self) -> Model {
+        Model {
+            project: self.project.clone(),
+            partition: self.partition,
+            accounts: self
+                .accounts
+                .iter()
+                .map(|account| {
+                    Arc::new(Account {
+                        name: account.name.clone(),
+                        id: account.id.clone(),
+                        region: account.region.clone(),
+                        env: account.env.clone(),
+                        deploy_role_arn: account.deploy_role_arn.clone(),
+                        dev_access: account.dev_access,
+                        task_roles: Vec::new(),
+                        execution_roles: Vec::new(),
+                        task_definitions: Vec::new(),
+                        simulator_role: None,
+                        session_policies: Vec::new(),
+                        developer_policy: None,
+                        developer_role: None,
+                        trusted_roles: Vec::new(),
+                    })
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Account {

@@ -118,8 +118,7 @@ fn list_is_inline(items: &[Doc]) -> bool {
         .all(|item| !matches!(item, Doc::List(_)) && !is_multiline_object(item));
     scalars
         && (items.len() <= 1
-            || items.iter().map(inline_width).sum::<usize>() + 2 * items.len()
-                <= INLINE_LIST_WIDTH)
+            || items.iter().map(inline_width).sum::<usize>() + 2 * items.len() <= INLINE_LIST_WIDTH)
 }
 
 /// The width of a scalar (or raw expression, or `{}`) written on one line.
@@ -204,9 +203,7 @@ pub fn write_body(out: &mut String, attributes: &[Attribute], indent: usize) {
                 name.len(),
                 match expression {
                     Expression::Quoted(_) | Expression::Raw(_) => true,
-                    Expression::Value(value) | Expression::Call(_, value) => {
-                        is_single_line(value)
-                    }
+                    Expression::Value(value) | Expression::Call(_, value) => is_single_line(value),
                 },
             )),
         },
@@ -508,7 +505,16 @@ mod tests {
 
     #[test]
     fn quoted_lengths_are_what_quoting_writes() {
-        for text in ["", "plain", "a\"b\\c", "${x} %{y} $ %", "tab\there\n\r", "\u{1}\u{7f}\u{85}", "é ü 日本", "$${a}"] {
+        for text in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "${x} %{y} $ %",
+            "tab\there\n\r",
+            "\u{1}\u{7f}\u{85}",
+            "é ü 日本",
+            "$${a}",
+        ] {
             assert_eq!(quoted_len(text), quote(text).len(), "{text:?}");
         }
     }

@@ -17,6 +17,8 @@ pub mod yaml;
 
 use std::path::Path;
 
+use std::sync::{Arc, Mutex};
+
 use crate::model::{Account, Model};
 use crate::spec::Format;
 
@@ -63,13 +65,14 @@ impl Provenance {
     }
 }
 
-/// One unit of rendering work; jobs share only the read-only model and templates.
-enum Job<'m> {
-    CloudFormation(&'m Account),
+/// One unit of rendering work. Jobs hold the accounts they read, so an account is freed
+/// as soon as the last job reading it is done (its files are then what remains of it).
+enum Job {
+    CloudFormation(Arc<Account>),
     TerraformRoot,
-    Terraform(&'m Account),
-    /// Files every format shares: session policies and the trust graph.
-    Shared,
+    Terraform(Arc<Account>),
+    /// Files every format shares (session policies, the trust graph): the whole model.
+    Shared(Model),
 }
 
 /// Renders the requested formats, in a fixed order: CloudFormation, then Terraform, then
@@ -77,39 +80,47 @@ enum Job<'m> {
 ///
 /// Accounts render independently, so the jobs (one per account and backend) run on all
 /// cores; results are joined in job order, so the output does not depend on scheduling.
+/// The model is consumed: what rendered files no longer need is freed while rendering,
+/// which keeps the peak memory to the files plus the accounts still in flight.
 pub fn render(
-    model: &Model,
+    model: Model,
     formats: &[Format],
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
+    // Names, ids and regions: all that account-level rendering and the providers read of
+    // the model besides the account at hand.
+    let skeleton = model.skeleton();
     let mut jobs = Vec::new();
     if formats.contains(&Format::Cloudformation) {
-        jobs.extend(model.accounts.iter().map(Job::CloudFormation));
+        jobs.extend(model.accounts.iter().cloned().map(Job::CloudFormation));
     }
     let terraform_shared = formats.contains(&Format::Terraform).then(|| {
         jobs.push(Job::TerraformRoot);
-        jobs.extend(model.accounts.iter().map(Job::Terraform));
-        terraform::Shared::new(model)
+        jobs.extend(model.accounts.iter().cloned().map(Job::Terraform));
+        terraform::Shared::new(&model)
     });
-    jobs.push(Job::Shared);
-    let run = |job: &Job| -> Result<Vec<GeneratedFile>, String> {
+    jobs.push(Job::Shared(model));
+    let schedule = schedule(&jobs);
+    // Each job is taken out when it runs and dropped when it is done.
+    let jobs: Vec<Mutex<Option<Job>>> = jobs.into_iter().map(|job| Mutex::new(Some(job))).collect();
+    let run = |job: Job| -> Result<Vec<GeneratedFile>, String> {
         match (job, &terraform_shared) {
             (Job::CloudFormation(account), _) => {
-                cloudformation::render_account(model, account, templates, provenance)
+                cloudformation::render_account(&skeleton, &account, templates, provenance)
             }
-            (Job::TerraformRoot, _) => terraform::render_root(model, templates, provenance),
+            (Job::TerraformRoot, _) => terraform::render_root(&skeleton, templates, provenance),
             (Job::Terraform(account), Some(shared)) => {
-                terraform::render_account(model, account, shared, templates, provenance)
+                terraform::render_account(&skeleton, &account, shared, templates, provenance)
                     .map(|file| vec![file])
             }
             (Job::Terraform(_), None) => Ok(Vec::new()),
-            (Job::Shared, _) => {
-                let mut files = session_policies::render(model);
+            (Job::Shared(model), _) => {
+                let mut files = session_policies::render(&model);
                 files.push(GeneratedFile {
                     path: TRUST_GRAPH_PATH.into(),
                     contents: crate::graph::markdown(
-                        &crate::graph::TrustGraph::from_model(model),
+                        &crate::graph::TrustGraph::from_model(&model),
                         &provenance.header(),
                     ),
                 });
@@ -118,13 +129,12 @@ pub fn render(
         }
     };
     let mut files = Vec::new();
-    // Run each account's CloudFormation job next to its Terraform job rather than all of
-    // one backend first: a Terraform job holds a whole account's context, so this keeps
-    // one of them in memory at a time instead of two. Results keep the canonical order.
-    let schedule = interleave_backends(&jobs);
     let mut results =
         crate::parallel::map_in_order(&schedule, crate::parallel::cores(), |&index| {
-            let result = jobs.get(index).map(run).map(|result| {
+            let job = jobs
+                .get(index)
+                .and_then(|slot| slot.lock().ok().and_then(|mut job| job.take()));
+            let result = job.map(run).map(|result| {
                 result.map(|mut files| {
                     // Every file is held until all are written: give back what the writers
                     // reserved beyond the text (up to half of a buffer grown by doubling).
@@ -150,15 +160,18 @@ pub fn render(
     Ok(files)
 }
 
-/// Job indices in the order to run them: CloudFormation and Terraform jobs alternating,
-/// then the rest, each job exactly once.
-fn interleave_backends(jobs: &[Job]) -> Vec<usize> {
+/// The order to run jobs in: the shared files first (they hold every account until they
+/// are done), then each account's CloudFormation job next to its Terraform job rather than
+/// all of one backend first (a Terraform job holds a whole account's view, so this keeps
+/// one of them in memory at a time, and frees each account early), then the rest.
+fn schedule(jobs: &[Job]) -> Vec<usize> {
     let kinds: Vec<Backend> = jobs
         .iter()
         .map(|job| match job {
             Job::CloudFormation(_) => Backend::CloudFormation,
             Job::Terraform(_) => Backend::Terraform,
-            Job::TerraformRoot | Job::Shared => Backend::Other,
+            Job::Shared(_) => Backend::Shared,
+            Job::TerraformRoot => Backend::Other,
         })
         .collect();
     interleave(&kinds)
@@ -168,6 +181,7 @@ fn interleave_backends(jobs: &[Job]) -> Vec<usize> {
 enum Backend {
     CloudFormation,
     Terraform,
+    Shared,
     Other,
 }
 
@@ -176,7 +190,7 @@ fn interleave(kinds: &[Backend]) -> Vec<usize> {
         (0..kinds.len()).filter(|&i| kinds[i] == backend).collect()
     };
     let (cloudformation, terraform) = (of(Backend::CloudFormation), of(Backend::Terraform));
-    let mut schedule = Vec::with_capacity(kinds.len());
+    let mut schedule = of(Backend::Shared);
     for position in 0..cloudformation.len().max(terraform.len()) {
         schedule.extend(cloudformation.get(position));
         schedule.extend(terraform.get(position));
@@ -191,13 +205,13 @@ mod tests {
 
     #[test]
     fn the_schedule_runs_every_job_once_alternating_backends() {
-        use Backend::{CloudFormation as C, Other as O, Terraform as T};
+        use Backend::{CloudFormation as C, Other as O, Shared as S, Terraform as T};
         assert_eq!(
-            interleave(&[C, C, C, O, T, T, T, O]),
-            [0, 4, 1, 5, 2, 6, 3, 7]
+            interleave(&[C, C, C, O, T, T, T, S]),
+            [7, 0, 4, 1, 5, 2, 6, 3]
         );
-        assert_eq!(interleave(&[C, C, O]), [0, 1, 2]);
-        assert_eq!(interleave(&[O, T, T, O]), [1, 2, 0, 3]);
+        assert_eq!(interleave(&[C, C, S]), [2, 0, 1]);
+        assert_eq!(interleave(&[O, T, T, S]), [3, 1, 2, 0]);
         assert_eq!(interleave(&[]), Vec::<usize>::new());
     }
 }

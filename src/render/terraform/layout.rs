@@ -47,9 +47,24 @@ pub fn account(view: &AccountFileView) -> String {
             ],
         );
         let attachments = [
-            ("aws_iam_role_policy_attachment", "roles", "role", &policy.roles),
-            ("aws_iam_group_policy_attachment", "groups", "group", &policy.groups),
-            ("aws_iam_user_policy_attachment", "users", "user", &policy.users),
+            (
+                "aws_iam_role_policy_attachment",
+                "roles",
+                "role",
+                &policy.roles,
+            ),
+            (
+                "aws_iam_group_policy_attachment",
+                "groups",
+                "group",
+                &policy.groups,
+            ),
+            (
+                "aws_iam_user_policy_attachment",
+                "users",
+                "user",
+                &policy.users,
+            ),
         ];
         let policy_arn = format!("aws_iam_policy.{}.arn", policy.resource);
         for (kind, suffix, principal, names) in attachments {
@@ -76,7 +91,12 @@ pub fn account(view: &AccountFileView) -> String {
             if let Some(days) = group.retention_in_days.filter(|days| *days != 0) {
                 attributes.push(Set("retention_in_days", Raw(days.to_string().into())));
             }
-            block(&mut out, "aws_cloudwatch_log_group", &group.resource, &attributes);
+            block(
+                &mut out,
+                "aws_cloudwatch_log_group",
+                &group.resource,
+                &attributes,
+            );
         }
         let compatibilities = Doc::List(
             definition
@@ -104,7 +124,12 @@ pub fn account(view: &AccountFileView) -> String {
             "container_definitions",
             Call("jsonencode", &definition.containers),
         ));
-        block(&mut out, "aws_ecs_task_definition", &definition.resource, &attributes);
+        block(
+            &mut out,
+            "aws_ecs_task_definition",
+            &definition.resource,
+            &attributes,
+        );
     }
     out
 }
@@ -171,6 +196,11 @@ fn push_role<'v>(out: &mut String, role: &'v RoleView, provider: &dyn Fn() -> At
             attributes.push(Blank);
             attributes.push(Set("depends_on", Value(&role.attachment_depends_on)));
         }
-        block(out, "aws_iam_role_policy_attachment", &role.resource, &attributes);
+        block(
+            out,
+            "aws_iam_role_policy_attachment",
+            &role.resource,
+            &attributes,
+        );
     }
 }

@@ -72,20 +72,33 @@ fn write_aligned<T>(
     write_name: impl Fn(&mut String, &T),
     write_value: impl Fn(&mut String, &T),
 ) {
+    // Each shape once (a list's width takes a walk over it); most objects are small.
+    const ON_STACK: usize = 16;
+    let mut small = [None; ON_STACK];
+    let large: Vec<Option<(usize, bool)>>;
+    let shapes: &[Option<(usize, bool)>] = if items.len() <= ON_STACK {
+        for (slot, item) in small.iter_mut().zip(items) {
+            *slot = shape(item);
+        }
+        &small[..items.len()]
+    } else {
+        large = items.iter().map(&shape).collect();
+        &large
+    };
     let mut start = 0;
     while start < items.len() {
-        let run = items[start..]
+        let run = shapes[start..]
             .iter()
-            .take_while(|item| matches!(shape(item), Some((_, true))))
+            .take_while(|shape| matches!(shape, Some((_, true))))
             .count();
         let end = start + run.max(1);
-        let width = items[start..end]
+        let width = shapes[start..end]
             .iter()
-            .filter_map(|item| shape(item).map(|(width, _)| width))
+            .filter_map(|shape| shape.map(|(width, _)| width))
             .max()
             .unwrap_or(0);
-        for item in &items[start..end] {
-            let Some((name_width, single_line)) = shape(item) else {
+        for (item, shape) in items[start..end].iter().zip(&shapes[start..end]) {
+            let Some((name_width, single_line)) = *shape else {
                 out.push('\n');
                 continue;
             };
@@ -239,9 +252,11 @@ pub fn push_indent(out: &mut String, indent: usize) {
 
 /// Object keys stay bare when HCL reads them as the same literal string.
 fn is_bare_key(key: &str) -> bool {
-    let mut chars = key.chars();
-    let identifier = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let bytes = key.as_bytes();
+    let identifier = matches!(bytes.first(), Some(b) if b.is_ascii_alphabetic() || *b == b'_')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-');
     let keyword = matches!(key, "true" | "false" | "null" | "for" | "in" | "if");
     identifier && !keyword
 }

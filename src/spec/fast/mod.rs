@@ -8,6 +8,7 @@
 //! the files the fast one accepts: the `fast_path` fuzz target checks exactly that.
 
 mod de;
+mod split;
 mod tree;
 
 use serde::Deserialize;
@@ -16,7 +17,7 @@ use super::Spec;
 
 /// The spec, when the fast path can vouch for it.
 pub fn load(text: &str) -> Option<Spec> {
-    let document = tree::parse(text)?;
+    let document = split::parse(text).or_else(|| tree::parse(text))?;
     let spec = Spec::deserialize(de::TableDeserializer(&document)).ok()?;
     // The one constraint of the schema that serde does not enforce itself (the test
     // `schema_constraints_are_known_to_the_fast_path` keeps this list complete).

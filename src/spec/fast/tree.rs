@@ -111,13 +111,53 @@ impl<'a> Table<'a> {
 
 /// The document as a table, or `None` where the `toml` crate must decide.
 pub fn parse(text: &str) -> Option<Table<'_>> {
+    let mut root = Table::root();
+    parse_into(&mut root, text)?;
+    Some(root)
+}
+
+impl<'a> Table<'a> {
+    pub fn root() -> Self {
+        Table::new(TableKind::Defined)
+    }
+
+    /// Adds the tasks a piece of the document defined (`piece` read on its own from a
+    /// `[tasks.NAME]` header on) to this root, as if read here in sequence. `None` where
+    /// that might differ: the piece touched anything but new tasks, or named a task again.
+    pub fn adopt_tasks(&mut self, piece: Table<'a>) -> Option<()> {
+        let [(key, Value::Table(tasks))] = <[_; 1]>::try_from(piece.entries).ok()? else {
+            return None;
+        };
+        if key != "tasks" || tasks.kind != TableKind::Implicit {
+            return None;
+        }
+        // Read in sequence, the first task header would create `tasks` here, at the end.
+        let at = match self.position("tasks") {
+            Some(at) => at,
+            None => self.insert(key, Value::Table(Table::new(TableKind::Implicit)))?,
+        };
+        let Value::Table(own) = &mut self.entries.get_mut(at)?.1 else {
+            return None;
+        };
+        if own.kind == TableKind::Inline {
+            return None;
+        }
+        for (name, task) in tasks.entries {
+            own.insert(name, task)?;
+        }
+        Some(())
+    }
+}
+
+/// Reads `text` (whole lines: the document, or a piece of it from a header on) into
+/// `root`, as the next part of one document.
+pub fn parse_into<'a>(root: &mut Table<'a>, text: &'a str) -> Option<()> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
         at: 0,
         depth: 0,
     };
-    let mut root = Table::new(TableKind::Defined);
     let mut header: Option<(Vec<Cow<'_, str>>, bool)> = None;
     // Key/value lines go into the table of the last header, found again from the root for
     // each line group: tables only ever grow, so the path stays valid.
@@ -134,11 +174,11 @@ pub fn parse(text: &str) -> Option<Table<'_>> {
                 reader.line_end()?;
             }
             Some(b'[') => {
-                flush(&mut root, header.take(), &mut pending)?;
+                flush(root, header.take(), &mut pending)?;
                 header = Some(reader.header()?);
                 // An empty `[table]` is still defined, so a second one is an error.
                 if let Some((path, is_array)) = &header {
-                    open(&mut root, path, *is_array)?;
+                    open(root, path, *is_array)?;
                 }
                 reader.line_end()?;
             }
@@ -149,8 +189,8 @@ pub fn parse(text: &str) -> Option<Table<'_>> {
             }
         }
     }
-    flush(&mut root, header, &mut pending)?;
-    Some(root)
+    flush(root, header, &mut pending)?;
+    Some(())
 }
 
 /// Creates (or, for `[[...]]`, appends) the table a header names.

@@ -2,9 +2,11 @@
 
 use std::fmt::Write as _;
 
-use super::{generate, Outcome, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use super::{
+    generate, prepare, render_failed, Outcome, Prepared, EXIT_FAILED, EXIT_INVALID, EXIT_OK,
+};
 use crate::cli::GenArgs;
-use crate::output::{self, Action, Conflict, PreviousManifest, SyncPlan};
+use crate::output::{self, Action, Conflict, PreviousManifest, StageFailure, SyncPlan};
 use crate::render::GeneratedFile;
 use crate::spec::Format;
 use crate::timings;
@@ -13,50 +15,63 @@ pub fn run(args: &GenArgs) -> Outcome {
     if args.timings {
         timings::enable();
     }
+    let mut outcome = if args.stdout || args.check {
+        in_memory(args)
+    } else {
+        streamed(args)
+    };
+    outcome.stderr.push_str(&timings::report());
+    outcome
+}
+
+fn denied(warnings: &str) -> Outcome {
+    Outcome::fail(
+        EXIT_INVALID,
+        format!("{warnings}\nwarnings denied by --deny-warnings: nothing was written\n"),
+    )
+}
+
+/// `--stdout` and `--check`: everything rendered in memory first.
+fn in_memory(args: &GenArgs) -> Outcome {
     let generated = match generate(&args.spec, args.format, args.templates.as_deref()) {
         Ok(generated) => generated,
         Err(outcome) => return outcome,
     };
     if args.deny_warnings && !generated.warnings.is_empty() {
-        return Outcome::fail(
-            EXIT_INVALID,
-            format!(
-                "{}\nwarnings denied by --deny-warnings: nothing was written\n",
-                generated.warnings
-            ),
-        );
+        return denied(&generated.warnings);
     }
-    let mut outcome = run_generated(
-        args,
-        generated.files,
-        &generated.formats,
-        generated.manifest.file(),
-    );
-    outcome.stderr = generated.warnings + &outcome.stderr + &timings::report();
+    let mut outcome = if args.stdout {
+        to_stdout(&generated.files, &generated.formats)
+    } else {
+        let mut files = generated.files;
+        files.push(generated.manifest.file());
+        check(args, &files)
+    };
+    outcome.stderr = generated.warnings + &outcome.stderr;
     outcome
 }
 
-fn run_generated(
-    args: &GenArgs,
-    mut files: Vec<GeneratedFile>,
-    formats: &[Format],
-    manifest: GeneratedFile,
-) -> Outcome {
-    if args.stdout {
-        return to_stdout(&files, formats);
+/// Writing: files go to their temporaries as they are rendered, so the output is never
+/// all in memory and the disk works while the CPU renders.
+fn streamed(args: &GenArgs) -> Outcome {
+    let prepared = match prepare(&args.spec, args.format, args.templates.as_deref()) {
+        Ok(prepared) => prepared,
+        Err(outcome) => return outcome,
+    };
+    let warnings = prepared.warnings.clone();
+    if args.deny_warnings && !warnings.is_empty() {
+        return denied(&warnings);
     }
-    files.push(manifest);
-    if args.check {
-        return check(args, &files);
-    }
-    write(args, &files)
+    let mut outcome = write(args, prepared);
+    outcome.stderr = warnings + &outcome.stderr;
+    outcome
 }
 
 fn failed(message: impl std::fmt::Display) -> Outcome {
     Outcome::fail(EXIT_FAILED, format!("error: {message}\n"))
 }
 
-fn write(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
+fn write(args: &GenArgs, prepared: Prepared) -> Outcome {
     let mut report = String::new();
     match output::recover(&args.out) {
         Ok(Some(note)) => {
@@ -65,27 +80,41 @@ fn write(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
         Ok(None) => {}
         Err(message) => return failed(message),
     }
-    let plan = match timings::phase("plan", || plan_against_disk(&args.out, files)) {
-        Ok(plan) => plan,
+    let previous = match PreviousManifest::read(&args.out) {
+        Ok(previous) => previous,
         Err(message) => return failed(message),
     };
-    if !plan.conflicts.is_empty() && !args.force {
-        return Outcome::fail(EXIT_FAILED, format!("{report}{}", conflict_message(&plan)));
-    }
-    if let Err(message) = timings::phase("write", || output::apply(&args.out, &plan)) {
+    let staged = output::stage_while(&args.out, previous.as_ref(), |emit| {
+        prepared.render_into(emit)
+    });
+    let (source, mut staged) = match staged {
+        Ok(staged) => staged,
+        Err(StageFailure::Producing(message)) => return render_failed(&message),
+        Err(StageFailure::Writing(message)) => return failed(message),
+    };
+    let manifest = timings::phase("manifest", || source.manifest(staged.entries()));
+    if let Err(message) = staged.finish_with(&manifest.file(), previous.as_ref()) {
+        staged.discard();
         return failed(message);
     }
-    let count = |f: fn(&Action) -> bool| plan.actions.iter().filter(|(_, a)| f(a)).count();
+    let conflicts = staged.conflicts();
+    if !conflicts.is_empty() && !args.force {
+        staged.discard();
+        return Outcome::fail(
+            EXIT_FAILED,
+            format!("{report}{}", conflict_message(&conflicts)),
+        );
+    }
+    let (created, updated, removed, unchanged) = staged.counts();
+    if let Err(message) = timings::phase("write", || staged.commit()) {
+        return failed(message);
+    }
     let _ = writeln!(
         report,
-        "{}: {} created, {} updated, {} removed, {} unchanged",
+        "{}: {created} created, {updated} updated, {removed} removed, {unchanged} unchanged",
         args.out.display(),
-        count(|a| matches!(a, Action::Create(_))),
-        count(|a| matches!(a, Action::Update { .. })),
-        count(|a| matches!(a, Action::Remove(_))),
-        plan.unchanged
     );
-    for (path, conflict) in &plan.conflicts {
+    for (path, conflict) in &conflicts {
         let _ = writeln!(
             report,
             "warning: overwrote {path} ({}) because of --force",
@@ -111,10 +140,10 @@ fn describe(conflict: &Conflict) -> &'static str {
     }
 }
 
-fn conflict_message(plan: &SyncPlan) -> String {
+fn conflict_message(conflicts: &[(String, Conflict)]) -> String {
     let mut text =
         String::from("error: refusing to change files trustgen did not write as they are:\n");
-    for (path, conflict) in &plan.conflicts {
+    for (path, conflict) in conflicts {
         let _ = writeln!(text, "  {path}: {}", describe(conflict));
     }
     text.push_str(

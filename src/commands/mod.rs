@@ -138,12 +138,24 @@ pub struct Generated {
     pub warnings: String,
 }
 
-/// Parse, validate, build and render a spec without touching the disk.
-pub fn generate(
+/// A spec read, checked and built, with its templates: everything before the first file.
+pub struct Prepared {
+    model: Model,
+    skeleton: Model,
+    pub formats: Vec<Format>,
+    templates: Templates,
+    provenance: Provenance,
+    spec_sha256: String,
+    /// Rendered warnings, empty when there are none.
+    pub warnings: String,
+}
+
+/// Everything up to rendering; errors are rendered outcomes (exit 2).
+pub fn prepare(
     spec_path: &Path,
     format: Option<FormatArg>,
     templates: Option<&Path>,
-) -> Result<Generated, Outcome> {
+) -> Result<Prepared, Outcome> {
     let loaded = load(spec_path, MessageFormat::Human)?;
     let formats = match format {
         Some(FormatArg::Cloudformation) => vec![Format::Cloudformation],
@@ -174,19 +186,92 @@ pub fn generate(
     drop(source);
     let templates = timings::phase("templates", || Templates::load(templates))
         .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
-    let provenance = Provenance::from_spec_path(spec_path);
-    let skeleton = model.skeleton();
-    let files = timings::phase("render", || {
-        render::render(model, &formats, &templates, &provenance)
+    Ok(Prepared {
+        skeleton: model.skeleton(),
+        model,
+        formats,
+        templates,
+        provenance: Provenance::from_spec_path(spec_path),
+        spec_sha256,
+        warnings,
     })
-    .map_err(|message| {
-        Outcome::fail(
-            EXIT_INVALID,
-            format!("error: {message}\nnothing was written\n"),
-        )
-    })?;
+}
+
+/// A render failure (a template error, a Terraform address used twice) as the user sees it.
+pub fn render_failed(message: &str) -> Outcome {
+    Outcome::fail(
+        EXIT_INVALID,
+        format!("error: {message}\nnothing was written\n"),
+    )
+}
+
+impl Prepared {
+    /// Renders, handing each job's files to `emit` as they are made (see
+    /// `render::render_into`); returns what the manifest needs besides the files.
+    pub fn render_into(self, emit: &render::Emit) -> Result<ManifestSource, String> {
+        self.render_with(|model, formats, templates, provenance| {
+            render::render_into(model, formats, templates, provenance, emit)
+        })
+        .map(|((), source)| source)
+    }
+
+    fn render_with<T>(
+        self,
+        render: impl FnOnce(Model, &[Format], &Templates, &Provenance) -> Result<T, String>,
+    ) -> Result<(T, ManifestSource), String> {
+        let Prepared {
+            model,
+            skeleton,
+            formats,
+            templates,
+            provenance,
+            spec_sha256,
+            ..
+        } = self;
+        let rendered = timings::phase("render", || {
+            render(model, &formats, &templates, &provenance)
+        })?;
+        let source = ManifestSource {
+            skeleton,
+            provenance,
+            spec_sha256,
+        };
+        Ok((rendered, source))
+    }
+}
+
+/// What a manifest records besides the files' hashes.
+pub struct ManifestSource {
+    skeleton: Model,
+    provenance: Provenance,
+    spec_sha256: String,
+}
+
+impl ManifestSource {
+    pub fn manifest(self, files: Vec<crate::output::FileEntry>) -> Manifest {
+        Manifest::from_entries(&self.provenance, self.spec_sha256, &self.skeleton, files)
+    }
+}
+
+/// Parse, validate, build and render a spec without touching the disk.
+pub fn generate(
+    spec_path: &Path,
+    format: Option<FormatArg>,
+    templates: Option<&Path>,
+) -> Result<Generated, Outcome> {
+    let prepared = prepare(spec_path, format, templates)?;
+    let formats = prepared.formats.clone();
+    let warnings = prepared.warnings.clone();
+    let (files, source) = prepared
+        .render_with(render::render)
+        .map_err(|message| render_failed(&message))?;
     let manifest = timings::phase("manifest", || {
-        Manifest::new(&provenance, spec_sha256, &skeleton, &files)
+        Manifest::new(
+            &source.provenance,
+            source.spec_sha256,
+            &source.skeleton,
+            &files,
+        )
     });
     Ok(Generated {
         files,

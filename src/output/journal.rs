@@ -49,43 +49,49 @@ fn write_durably(path: &Path, contents: &[u8]) -> Result<(), String> {
     result.map_err(|error| format!("cannot write {}: {error}", path.display()))
 }
 
-/// Applies a plan: writes, then removals, manifest last.
-pub fn apply(out: &Path, plan: &SyncPlan) -> Result<(), String> {
-    let mut journal = Journal {
-        renames: Vec::new(),
-        removes: Vec::new(),
-    };
-    let mut manifest_rename = None;
-    let writes: Vec<(&String, &str)> = plan
-        .actions
-        .iter()
-        .filter_map(|(path, action)| match action {
-            Action::Create(contents) | Action::Update { new: contents, .. } => {
-                Some((path, *contents))
-            }
-            Action::Remove(_) => None,
-        })
-        .collect();
-    // Each fsync waits on the disk, not the CPU: overlapping them is most of the saving.
-    crate::parallel::map_in_order(&writes, SYNC_THREADS, |(path, contents)| {
-        write_durably(&out.join(temporary_for(path)), contents.as_bytes())
-    })
-    .into_iter()
-    .collect::<Result<Vec<()>, String>>()?;
-    for (path, action) in &plan.actions {
-        match action {
-            Action::Create(_) | Action::Update { .. } => {
-                let temporary = temporary_for(path);
-                if path == MANIFEST_NAME {
-                    manifest_rename = Some((temporary, path.clone()));
-                } else {
-                    journal.renames.push((temporary, path.clone()));
-                }
-            }
-            Action::Remove(_) => journal.removes.push(path.clone()),
-        }
+/// Writes `contents` durably to the temporary beside `path` (relative to `out`), ready for
+/// `commit`. Returns the directories that had to be created for it, deepest first.
+pub fn stage(out: &Path, path: &str, contents: &[u8]) -> Result<Vec<PathBuf>, String> {
+    let temporary = out.join(temporary_for(path));
+    let mut created = Vec::new();
+    let mut dir = temporary.parent().map(Path::to_path_buf);
+    while let Some(missing) = dir.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        dir = missing.parent().map(Path::to_path_buf);
+        created.push(missing);
     }
-    journal.renames.extend(manifest_rename);
+    write_durably(&temporary, contents)?;
+    Ok(created)
+}
+
+/// Takes back what `stage` wrote: the temporaries of `paths`, then the directories it
+/// created, where they are empty again. Best effort: what remains is swept by `recover`.
+pub fn unstage(out: &Path, paths: &[&str], created: &[PathBuf]) {
+    for path in paths {
+        let _ = fs::remove_file(out.join(temporary_for(path)));
+    }
+    let mut dirs: Vec<&PathBuf> = created.iter().collect();
+    // Deepest first, so parents are empty when their turn comes.
+    dirs.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
+    dirs.dedup();
+    for dir in dirs {
+        let _ = fs::remove_dir(dir);
+    }
+}
+
+/// The commit point and what follows it: a journal naming every rename (staged
+/// temporaries of `writes`, in order, the manifest last) and removal, then the renames and
+/// removals, then the journal goes.
+pub fn commit(out: &Path, writes: &[&str], removes: &[&str]) -> Result<(), String> {
+    let (manifest, others): (Vec<&str>, Vec<&str>) =
+        writes.iter().partition(|path| **path == MANIFEST_NAME);
+    let journal = Journal {
+        renames: others
+            .iter()
+            .chain(&manifest)
+            .map(|path| (temporary_for(path), path.to_string()))
+            .collect(),
+        removes: removes.iter().map(|path| path.to_string()).collect(),
+    };
     if journal.renames.is_empty() && journal.removes.is_empty() {
         return Ok(());
     }
@@ -96,6 +102,34 @@ pub fn apply(out: &Path, plan: &SyncPlan) -> Result<(), String> {
     fs::rename(&staged, &pending)
         .map_err(|error| format!("cannot write {}: {error}", pending.display()))?;
     finish(out, &journal)
+}
+
+/// Applies a plan: writes, then removals, manifest last.
+pub fn apply(out: &Path, plan: &SyncPlan) -> Result<(), String> {
+    let writes: Vec<(&str, &str)> = plan
+        .actions
+        .iter()
+        .filter_map(|(path, action)| match action {
+            Action::Create(contents) | Action::Update { new: contents, .. } => {
+                Some((path.as_str(), *contents))
+            }
+            Action::Remove(_) => None,
+        })
+        .collect();
+    // Each fsync waits on the disk, not the CPU: overlapping them is most of the saving.
+    crate::parallel::map_in_order(&writes, SYNC_THREADS, |(path, contents)| {
+        stage(out, path, contents.as_bytes())
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, String>>()?;
+    let removes: Vec<&str> = plan
+        .actions
+        .iter()
+        .filter(|(_, action)| matches!(action, Action::Remove(_)))
+        .map(|(path, _)| path.as_str())
+        .collect();
+    let paths: Vec<&str> = writes.iter().map(|(path, _)| *path).collect();
+    commit(out, &paths, &removes)
 }
 
 fn finish(out: &Path, journal: &Journal) -> Result<(), String> {

@@ -76,6 +76,22 @@ impl Manifest {
         model: &Model,
         files: &[GeneratedFile],
     ) -> Self {
+        // Hashing 80 MB is worth both cores.
+        let entries =
+            crate::parallel::map_in_order(files, crate::parallel::cores(), |file| FileEntry {
+                path: file.path.clone(),
+                sha256: sha256_hex(file.contents.as_bytes()),
+            });
+        Self::from_entries(provenance, spec_sha256, model, entries)
+    }
+
+    /// The manifest of files already hashed, in output order.
+    pub fn from_entries(
+        provenance: &Provenance,
+        spec_sha256: String,
+        model: &Model,
+        files: Vec<FileEntry>,
+    ) -> Self {
         let paths: std::collections::HashSet<&str> =
             files.iter().map(|f| f.path.as_str()).collect();
         let stages = STAGES
@@ -125,13 +141,7 @@ impl Manifest {
                 sha256: spec_sha256,
             },
             stages,
-            // Hashing 80 MB is worth both cores.
-            files: crate::parallel::map_in_order(files, crate::parallel::cores(), |file| {
-                FileEntry {
-                    path: file.path.clone(),
-                    sha256: sha256_hex(file.contents.as_bytes()),
-                }
-            }),
+            files,
         }
     }
 

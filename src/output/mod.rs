@@ -4,9 +4,11 @@
 mod diff;
 mod journal;
 mod manifest;
+mod stream;
 mod sync;
 
 pub use diff::unified;
 pub use journal::{apply, is_pending, recover, PENDING_NAME};
-pub use manifest::{is_inside, sha256_hex, Manifest, PreviousManifest, MANIFEST_NAME};
+pub use manifest::{is_inside, sha256_hex, FileEntry, Manifest, PreviousManifest, MANIFEST_NAME};
+pub use stream::{stage_while, StageFailure, Staged};
 pub use sync::{plan, Action, Conflict, SyncPlan};

@@ -49,6 +49,37 @@ fn read(path: &Path) -> Result<Option<String>, String> {
     }
 }
 
+/// What writing a file changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judgement {
+    Unchanged,
+    Create,
+    /// Replaces what is there; a conflict when that is not what trustgen wrote.
+    Update(Option<Conflict>),
+}
+
+/// Judges writing `new` over `disk` (what the path holds now, if anything), given the hash
+/// the previous manifest lists for the path. The manifest itself is always trustgen's.
+pub fn judge(
+    disk: Option<&[u8]>,
+    new: &[u8],
+    listed_sha256: Option<&str>,
+    is_manifest: bool,
+) -> Judgement {
+    let Some(disk) = disk else {
+        return Judgement::Create;
+    };
+    if disk == new {
+        return Judgement::Unchanged;
+    }
+    let ours = is_manifest || listed_sha256.is_some_and(|sha| sha == sha256_hex(disk));
+    Judgement::Update(match (ours, listed_sha256) {
+        (true, _) => None,
+        (false, Some(_)) => Some(Conflict::HandEdited),
+        (false, None) => Some(Conflict::NotGenerated),
+    })
+}
+
 /// Compares `files` (the manifest included) with `out`, given the previous manifest.
 pub fn plan<'a>(
     out: &Path,
@@ -68,22 +99,21 @@ pub fn plan<'a>(
     let mut wanted = HashSet::new();
     for file in files {
         wanted.insert(file.path.as_str());
-        match read(&out.join(&file.path))? {
-            None => plan
+        let disk = read(&out.join(&file.path))?;
+        let judgement = judge(
+            disk.as_deref().map(str::as_bytes),
+            file.contents.as_bytes(),
+            listed(&file.path),
+            file.path == MANIFEST_NAME,
+        );
+        match (judgement, disk) {
+            (Judgement::Unchanged, _) => plan.unchanged += 1,
+            (Judgement::Create, _) | (_, None) => plan
                 .actions
                 .push((file.path.clone(), Action::Create(&file.contents))),
-            Some(disk) if disk == file.contents => plan.unchanged += 1,
-            Some(disk) => {
-                let ours = file.path == MANIFEST_NAME
-                    || listed(&file.path).is_some_and(|sha| sha == sha256_hex(disk.as_bytes()));
-                if !ours {
-                    let conflict = if listed(&file.path).is_some() {
-                        Conflict::HandEdited
-                    } else {
-                        Conflict::NotGenerated
-                    };
-                    plan.conflicts.push((file.path.clone(), conflict));
-                }
+            (Judgement::Update(conflict), Some(disk)) => {
+                plan.conflicts
+                    .extend(conflict.map(|conflict| (file.path.clone(), conflict)));
                 plan.actions.push((
                     file.path.clone(),
                     Action::Update {

@@ -88,6 +88,33 @@ pub fn render(
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
+    let rendered = Mutex::new(Vec::new());
+    render_into(model, formats, templates, provenance, &|job, files| {
+        rendered
+            .lock()
+            .map(|mut rendered| rendered.push((job, files)))
+            .map_err(|_| "a render job failed".to_string())
+    })?;
+    let mut rendered = rendered
+        .into_inner()
+        .map_err(|_| "a render job failed".to_string())?;
+    rendered.sort_by_key(|(job, _)| *job);
+    Ok(rendered.into_iter().flat_map(|(_, files)| files).collect())
+}
+
+/// Where each job's files go as soon as they are rendered (from any thread): the job's
+/// index, for putting files back in order, and its files in order.
+pub type Emit<'e> = dyn Fn(usize, Vec<GeneratedFile>) -> Result<(), String> + Sync + 'e;
+
+/// Renders as `render` does, handing each job's files to `emit` as soon as they exist
+/// instead of keeping them. Fails with the first error in job order, after every job ran.
+pub fn render_into(
+    model: Model,
+    formats: &[Format],
+    templates: &Templates,
+    provenance: &Provenance,
+    emit: &Emit,
+) -> Result<(), String> {
     // Names, ids and regions: all that account-level rendering and the providers read of
     // the model besides the account at hand.
     let skeleton = model.skeleton();
@@ -128,36 +155,30 @@ pub fn render(
             }
         }
     };
-    let mut files = Vec::new();
     let mut results =
         crate::parallel::map_in_order(&schedule, crate::parallel::cores(), |&index| {
             let job = jobs
                 .get(index)
                 .and_then(|slot| slot.lock().ok().and_then(|mut job| job.take()));
-            let result = job.map(run).map(|result| {
-                result.map(|mut files| {
-                    // Every file is held until all are written: give back what the writers
-                    // reserved beyond the text (up to half of a buffer grown by doubling).
-                    files
-                        .iter_mut()
-                        .for_each(|file| file.contents.shrink_to_fit());
-                    // Found here, on every core; checked for duplicates in job order below.
-                    let addresses = terraform::resource_addresses(&files);
-                    (files, addresses)
-                })
+            let result = job.map(run).transpose().and_then(|files| {
+                let mut files = files.unwrap_or_default();
+                // Files may be held until all are written: give back what the writers
+                // reserved beyond the text (up to half of a buffer grown by doubling).
+                files
+                    .iter_mut()
+                    .for_each(|file| file.contents.shrink_to_fit());
+                // Found here, on every core; checked for duplicates in job order below.
+                let addresses = terraform::resource_addresses(&files);
+                emit(index, files).map(|()| addresses)
             });
             (index, result)
         });
     results.sort_by_key(|(index, _)| *index);
     let mut addresses = Vec::new();
     for (_, result) in results {
-        if let Some((job_files, job_addresses)) = result.transpose()? {
-            files.extend(job_files);
-            addresses.extend(job_addresses);
-        }
+        addresses.extend(result?);
     }
-    terraform::check_unique_addresses(addresses)?;
-    Ok(files)
+    terraform::check_unique_addresses(addresses)
 }
 
 /// The order to run jobs in: the shared files first (they hold every account until they

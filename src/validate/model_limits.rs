@@ -24,10 +24,44 @@ fn role_location(role: &Role) -> Vec<PathSegment> {
     }
 }
 
+/// What one account's checks found, and the Terraform names its tasks take, each with how
+/// many findings came before it: the names are checked across accounts afterwards, in
+/// the place a single pass would have checked them.
+#[derive(Default)]
+struct AccountFindings {
+    findings: Findings,
+    terraform_names: Vec<(usize, String, String)>,
+}
+
 pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
-    let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
+    // Accounts check independently: on every core, merged in account order.
+    let per_account =
+        crate::parallel::map_in_order(&model.accounts, crate::parallel::cores(), |account| {
+            check_account(spec, account)
+        });
     let mut terraform_names: HashMap<String, String> = HashMap::new();
-    for account in &model.accounts {
+    for account in per_account {
+        let mut diagnostics = account.findings.diagnostics.into_iter();
+        let mut taken = 0;
+        for (before, terraform_name, task) in account.terraform_names {
+            findings
+                .diagnostics
+                .extend(diagnostics.by_ref().take(before - taken));
+            taken = before;
+            if let Some(first) = terraform_names.insert(terraform_name.clone(), task.clone()) {
+                findings.key_error("name-collision", path!["tasks", &task], format!("tasks `{first}` and `{task}` map to the same Terraform resource name `{terraform_name}`"), "rename one so they differ in more than punctuation or case");
+            }
+        }
+        findings.diagnostics.extend(diagnostics);
+    }
+    check_aliases(spec, findings);
+}
+
+fn check_account(spec: &Spec, account: &Account) -> AccountFindings {
+    let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
+    let mut result = AccountFindings::default();
+    let findings = &mut result.findings;
+    {
         let mut role_names: HashMap<String, &RoleKind> = HashMap::new();
         for role in account.roles() {
             let at = role_location(role);
@@ -122,13 +156,17 @@ pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
                 snake_case(&account.name),
                 snake_case(&definition.task)
             );
-            if let Some(first) =
-                terraform_names.insert(terraform_name.clone(), definition.task.clone())
-            {
-                findings.key_error("name-collision", at, format!("tasks `{first}` and `{}` map to the same Terraform resource name `{terraform_name}`", definition.task), "rename one so they differ in more than punctuation or case");
-            }
+            result.terraform_names.push((
+                findings.diagnostics.len(),
+                terraform_name,
+                definition.task.clone(),
+            ));
         }
     }
+    result
+}
+
+fn check_aliases(spec: &Spec, findings: &mut Findings) {
     let mut aliases: HashMap<String, &str> = HashMap::new();
     for name in spec.accounts.keys() {
         if let Some(first) = aliases.insert(snake_case(name), name) {

@@ -27,7 +27,7 @@ impl de::Error for Refused {
 
 pub struct TableDeserializer<'t, 'a>(pub &'t Table<'a>);
 
-struct ValueDeserializer<'t, 'a>(&'t Value<'a>);
+pub struct ValueDeserializer<'t, 'a>(pub &'t Value<'a>);
 
 struct Entries<'t, 'a> {
     entries: std::slice::Iter<'t, (std::borrow::Cow<'a, str>, Value<'a>)>,

@@ -11,17 +11,49 @@ mod de;
 mod split;
 mod tree;
 
+use std::borrow::Cow;
+
+use indexmap::IndexMap;
 use serde::Deserialize;
 
-use super::Spec;
+use super::{Spec, Task};
+
+/// From this many tasks on, tasks are read on every core.
+const PARALLEL_TASKS: usize = 256;
 
 /// The spec, when the fast path can vouch for it.
 pub fn load(text: &str) -> Option<Spec> {
-    let document = split::parse(text).or_else(|| tree::parse(text))?;
-    let spec = Spec::deserialize(de::TableDeserializer(&document)).ok()?;
+    let mut document = split::parse(text).or_else(|| tree::parse(text))?;
+    // Tasks are most of a large spec and each reads on its own: read them on every core,
+    // then put them in place of the (emptied) table serde saw, in file order. Any task
+    // serde refuses sends the whole file to the slow path, as when read in one piece.
+    let tasks = document.take_table_entries("tasks", PARALLEL_TASKS);
+    let mut spec = Spec::deserialize(de::TableDeserializer(&document)).ok()?;
+    if let Some(tasks) = tasks {
+        spec.tasks = read_tasks(&tasks)?;
+    }
     // The one constraint of the schema that serde does not enforce itself (the test
     // `schema_constraints_are_known_to_the_fast_path` keeps this list complete).
     (spec.version == 1).then_some(spec)
+}
+
+fn read_tasks(entries: &[(Cow<'_, str>, tree::Value<'_>)]) -> Option<IndexMap<String, Task>> {
+    let cores = crate::parallel::cores();
+    let chunks: Vec<_> = entries.chunks(entries.len().div_ceil(cores * 4)).collect();
+    let read = crate::parallel::map_in_order(&chunks, cores, |chunk| {
+        chunk
+            .iter()
+            .map(|(name, value)| {
+                let task = Task::deserialize(de::ValueDeserializer(value)).ok()?;
+                Some((name.to_string(), task))
+            })
+            .collect::<Option<Vec<_>>>()
+    });
+    let mut tasks = IndexMap::with_capacity(entries.len());
+    for chunk in read {
+        tasks.extend(chunk?);
+    }
+    Some(tasks)
 }
 
 /// The document as JSON, when the fast reader accepts it: what the `fast_path` fuzz target
@@ -115,6 +147,30 @@ mod tests {
                 .ok()
                 .and_then(as_text)
         );
+    }
+
+    /// Past `PARALLEL_TASKS`, tasks are read apart from the rest of the file.
+    #[test]
+    fn many_tasks_read_in_parallel_give_the_same_spec() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let example = std::fs::read_to_string(root.join("examples/tagged-dev-account.toml"))
+            .unwrap_or_default();
+        let mut text = example.clone();
+        for i in 0..PARALLEL_TASKS + 40 {
+            text.push_str(&format!(
+                "\n[tasks.t{i:03}]\naccount = \"dev\"\ncpu = 256\nmemory = 512\n[[tasks.t{i:03}.statements]]\nactions = [\"s3:GetObject\"]\nresources = [\"arn:aws:s3:::b{i}/*\"]\n[[tasks.t{i:03}.containers]]\nname = \"app\"\nimage = \"nginx:{i}\"\n"
+            ));
+        }
+        let slow = load_with_toml(&SourceFile::new("s.toml", text.as_str()))
+            .map(|spec| format!("{spec:?}"));
+        let fast = load(&text).map(|spec| format!("{spec:?}"));
+        assert!(fast.is_some());
+        assert_eq!(fast.ok_or(()), slow.map_err(|_| ()));
+
+        // One task serde refuses, deep in the parallel part: the slow path decides.
+        let refused = text.replace("[tasks.t200]\naccount", "[tasks.t200]\nbogus = 1\naccount");
+        assert!(load(&refused).is_none());
+        assert!(load_with_toml(&SourceFile::new("s.toml", refused.as_str())).is_err());
     }
 
     #[test]

@@ -63,6 +63,24 @@ impl<'a> Table<'a> {
         &self.entries
     }
 
+    /// The entries of the table at `key` when it has at least `at_least`, leaving it empty
+    /// (its kind kept): for reading them apart from the rest of the document. `None`, and
+    /// nothing taken, when `key` is not a table of that many entries.
+    pub fn take_table_entries(
+        &mut self,
+        key: &str,
+        at_least: usize,
+    ) -> Option<Vec<(Cow<'a, str>, Value<'a>)>> {
+        let at = self.position(key)?;
+        match self.entries.get_mut(at) {
+            Some((_, Value::Table(table))) if table.entries.len() >= at_least => {
+                table.index = None;
+                Some(std::mem::take(&mut table.entries))
+            }
+            _ => None,
+        }
+    }
+
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),

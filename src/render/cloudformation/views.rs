@@ -160,6 +160,20 @@ fn output<'a>(logical_id: String, description: String, value: Doc<'a>) -> Output
     }
 }
 
+/// The stack's roles, and an output with each one's ARN after the outputs it has.
+/// `in_stack`: ARNs of resources of the same stack, by the reference that stands for them.
+fn add_roles<'a>(
+    view: &mut StackView<'a>,
+    roles: &[&'a Role],
+    pseudo: &PseudoParameters,
+    in_stack: &HashMap<&str, Doc<'static>>,
+) {
+    view.roles
+        .extend(roles.iter().map(|role| role_view(role, pseudo, in_stack)));
+    view.outputs
+        .extend(roles.iter().map(|role| role_output(role)));
+}
+
 fn role_output<'a>(role: &Role) -> OutputView<'a> {
     let id = role_logical_id(role);
     output(
@@ -207,7 +221,6 @@ pub fn tasks<'a>(
         model.project, account.name, account.env
     );
     let mut view = stack(model, account, header, description);
-    let no_refs = HashMap::new();
     let roles: Vec<&Role> = chunk
         .iter()
         .filter_map(|&index| account.task_roles.get(index))
@@ -219,11 +232,7 @@ pub fn tasks<'a>(
                 .filter(|_| with_execution_role),
         )
         .collect();
-    view.roles = roles
-        .iter()
-        .map(|role| role_view(role, pseudo, &no_refs))
-        .collect();
-    view.outputs = roles.iter().map(|role| role_output(role)).collect();
+    add_roles(&mut view, &roles, pseudo, &HashMap::new());
     // Roles of this stack by GetAtt; any other (the execution role, from a later stack of a
     // split account) by its ARN.
     let role_ids: HashMap<&str, &str> = roles
@@ -286,16 +295,11 @@ pub fn trust<'a>(
         model.project, account.name, account.env
     );
     let mut view = stack(model, account, header, description);
-    let no_refs = HashMap::new();
     let roles: Vec<&Role> = chunk
         .iter()
         .filter_map(|&index| account.trusted_roles.get(index))
         .collect();
-    view.roles = roles
-        .iter()
-        .map(|role| role_view(role, pseudo, &no_refs))
-        .collect();
-    view.outputs = roles.iter().map(|role| role_output(role)).collect();
+    add_roles(&mut view, &roles, pseudo, &HashMap::new());
     view
 }
 
@@ -330,12 +334,7 @@ pub fn developers<'a>(
             reference(DEVELOPER_POLICY_ID),
         ));
     }
-    view.roles = account
-        .developer_role
-        .iter()
-        .map(|role| role_view(role, pseudo, &in_stack))
-        .collect();
-    view.outputs
-        .extend(account.developer_role.iter().map(role_output));
+    let roles: Vec<&Role> = account.developer_role.iter().collect();
+    add_roles(&mut view, &roles, pseudo, &in_stack);
     view
 }

@@ -254,12 +254,22 @@ pub fn push_indent(out: &mut String, indent: usize) {
 fn is_bare_key(key: &str) -> bool {
     let bytes = key.as_bytes();
     let identifier = matches!(bytes.first(), Some(b) if b.is_ascii_alphabetic() || *b == b'_')
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-');
+        && bytes.iter().all(|b| IDENTIFIER_BYTES[usize::from(*b)]);
     let keyword = matches!(key, "true" | "false" | "null" | "for" | "in" | "if");
     identifier && !keyword
 }
+
+/// Bytes an identifier may hold after its first: ASCII letters, digits, `_` and `-`.
+const IDENTIFIER_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        byte += 1;
+    }
+    table
+};
 
 fn push_object_key(out: &mut String, key: &str) {
     if is_bare_key(key) {
@@ -327,14 +337,42 @@ fn quoted_len(text: &str) -> usize {
 }
 
 fn is_plain(text: &str) -> bool {
-    text.bytes().enumerate().all(|(at, byte)| {
-        byte.is_ascii()
-            && !byte.is_ascii_control()
-            && byte != b'\\'
-            && byte != b'"'
-            && !(matches!(byte, b'$' | b'%') && text.as_bytes().get(at + 1) == Some(&b'{'))
-    })
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .all(|(at, &byte)| match QUOTING[usize::from(byte)] {
+            Quoting::Plain => true,
+            Quoting::TemplateStart => bytes.get(at + 1) != Some(&b'{'),
+            Quoting::Escaped => false,
+        })
 }
+
+#[derive(Clone, Copy)]
+enum Quoting {
+    Plain,
+    /// `$` and `%`: plain unless a `{` follows.
+    TemplateStart,
+    /// Control characters, `\`, `"` and every non-ASCII byte take the escaping path.
+    Escaped,
+}
+
+const QUOTING: [Quoting; 256] = {
+    let mut table = [Quoting::Escaped; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = if matches!(b, b'$' | b'%') {
+            Quoting::TemplateStart
+        } else if b.is_ascii() && !b.is_ascii_control() && b != b'\\' && b != b'"' {
+            Quoting::Plain
+        } else {
+            Quoting::Escaped
+        };
+        byte += 1;
+    }
+    table
+};
 
 enum Escape {
     Keep,

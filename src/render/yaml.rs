@@ -184,9 +184,24 @@ fn is_plain_safe(text: &str) -> bool {
     }
     let mut previous = 0u8;
     for &byte in bytes {
-        let allowed = byte.is_ascii_alphanumeric()
+        // `#` is never plain, so " #" needs no check of its own.
+        if !PLAIN_BYTES[usize::from(byte)] || (previous == b':' && byte == b' ') {
+            return false;
+        }
+        previous = byte;
+    }
+    true
+}
+
+/// Bytes a plain scalar may hold: ASCII letters and digits and ` _./:@${}*+=,()-`.
+const PLAIN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric()
             || matches!(
-                byte,
+                b,
                 b' ' | b'_'
                     | b'.'
                     | b'/'
@@ -203,14 +218,10 @@ fn is_plain_safe(text: &str) -> bool {
                     | b')'
                     | b'-'
             );
-        // `#` is never plain, so " #" needs no check of its own.
-        if !allowed || (previous == b':' && byte == b' ') {
-            return false;
-        }
-        previous = byte;
+        byte += 1;
     }
-    true
-}
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -76,7 +76,11 @@ impl PseudoParameters {
 
 /// In `Fn::Sub` text, a literal `${` is written `${!`.
 fn escape_sub(text: &str) -> String {
-    text.replace("${", "${!")
+    if text.contains('$') {
+        text.replace("${", "${!")
+    } else {
+        text.to_string()
+    }
 }
 
 #[cfg(test)]

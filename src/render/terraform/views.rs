@@ -90,12 +90,11 @@ fn policy(document: &PolicyDocument) -> Doc<'_> {
 }
 
 fn role_view<'a>(
-    account: &Account,
     role: &'a Role,
+    resource: String,
     in_module_policy: Option<(&str, &str)>,
     task_role_addresses: &HashMap<String, String>,
 ) -> RoleView<'a> {
-    let resource = role_resource(account, role);
     let depends_on: Vec<Doc> = in_module_policy
         .filter(|(arn, _)| role.managed_policy_arns.iter().any(|a| a == arn))
         .map(|(_, address)| hcl::raw(address.to_string()))
@@ -180,9 +179,17 @@ pub fn account_file<'a>(
         .developer_policy
         .as_ref()
         .map(|p| (p.arn.as_str(), policy_address.as_str()));
-    let roles = account
+    let role_resources: Vec<(&Role, String)> = account
         .roles()
-        .map(|role| role_view(account, role, in_module_policy, task_role_addresses))
+        .map(|role| (role, role_resource(account, role)))
+        .collect();
+    let role_addresses: HashMap<&str, String> = role_resources
+        .iter()
+        .map(|(role, resource)| (role.arn.as_str(), format!("aws_iam_role.{resource}.arn")))
+        .collect();
+    let roles = role_resources
+        .into_iter()
+        .map(|(role, resource)| role_view(role, resource, in_module_policy, task_role_addresses))
         .collect();
     let developer_policy = account
         .developer_policy
@@ -197,15 +204,6 @@ pub fn account_file<'a>(
             groups: texts(&developer.attach_to_groups),
             users: texts(&developer.attach_to_users),
         });
-    let role_addresses: HashMap<&str, String> = account
-        .roles()
-        .map(|role| {
-            (
-                role.arn.as_str(),
-                format!("aws_iam_role.{}.arn", role_resource(account, role)),
-            )
-        })
-        .collect();
     let reference = |arn: &'a str| {
         role_addresses
             .get(arn)

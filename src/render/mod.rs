@@ -131,17 +131,24 @@ pub fn render_into(
     let schedule = schedule(&jobs);
     // Each job is taken out when it runs and dropped when it is done.
     let jobs: Vec<Mutex<Option<Job>>> = jobs.into_iter().map(|job| Mutex::new(Some(job))).collect();
-    let run = |job: Job| -> Result<Vec<GeneratedFile>, String> {
+    // A job's files, and the Terraform resource addresses they declare.
+    let run = |job: Job| -> Result<(Vec<GeneratedFile>, Vec<String>), String> {
         match (job, &terraform_shared) {
             (Job::CloudFormation(account), _) => {
                 cloudformation::render_account(&skeleton, &account, templates, provenance)
+                    .map(|files| (files, Vec::new()))
             }
-            (Job::TerraformRoot, _) => terraform::render_root(&skeleton, templates, provenance),
+            (Job::TerraformRoot, _) => terraform::render_root(&skeleton, templates, provenance)
+                .map(|files| {
+                    // Built in, these declare no resources; an override might.
+                    let addresses = terraform::resource_addresses(&files);
+                    (files, addresses)
+                }),
             (Job::Terraform(account), Some(shared)) => {
                 terraform::render_account(&skeleton, &account, shared, templates, provenance)
-                    .map(|file| vec![file])
+                    .map(|(file, addresses)| (vec![file], addresses))
             }
-            (Job::Terraform(_), None) => Ok(Vec::new()),
+            (Job::Terraform(_), None) => Ok((Vec::new(), Vec::new())),
             (Job::Shared(model), _) => {
                 let mut files = session_policies::render(&model);
                 files.push(GeneratedFile {
@@ -151,7 +158,7 @@ pub fn render_into(
                         &provenance.header(),
                     ),
                 });
-                Ok(files)
+                Ok((files, Vec::new()))
             }
         }
     };
@@ -160,15 +167,14 @@ pub fn render_into(
             let job = jobs
                 .get(index)
                 .and_then(|slot| slot.lock().ok().and_then(|mut job| job.take()));
-            let result = job.map(run).transpose().and_then(|files| {
-                let mut files = files.unwrap_or_default();
+            let result = job.map(run).transpose().and_then(|rendered| {
+                let (mut files, addresses) = rendered.unwrap_or_default();
                 // Files may be held until all are written: give back what the writers
                 // reserved beyond the text (up to half of a buffer grown by doubling).
                 files
                     .iter_mut()
                     .for_each(|file| file.contents.shrink_to_fit());
-                // Found here, on every core; checked for duplicates in job order below.
-                let addresses = terraform::resource_addresses(&files);
+                // Addresses are checked for duplicates in job order below.
                 emit(index, files).map(|()| addresses)
             });
             (index, result)

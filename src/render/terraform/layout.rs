@@ -18,7 +18,8 @@ use Expression::{Call, Quoted, Raw, Value};
 
 pub const ACCOUNT_TEMPLATE: &str = "terraform/account.tf.tera";
 
-pub fn account(view: &AccountFileView) -> String {
+/// The file, and the address (`type.name`) of every resource it declares, in order.
+pub fn account(view: &AccountFileView) -> (String, Vec<String>) {
     let account = &view.account;
     let alias = account.alias.as_str();
     let provider = || Set("provider", Raw(Cow::Owned(format!("aws.{alias}"))));
@@ -27,14 +28,16 @@ pub fn account(view: &AccountFileView) -> String {
         "{}\n# Account {} ({}), provider aws.{alias}.\n",
         view.header, account.name, account.id
     ));
-    let mut out = header.finish();
-    out.reserve(4096 * (view.roles.len() + 1));
+    let mut out = Blocks {
+        text: header.finish(),
+        addresses: Vec::new(),
+    };
+    out.text.reserve(4096 * (view.roles.len() + 1));
     for role in &view.roles {
         push_role(&mut out, role, &provider);
     }
     if let Some(policy) = &view.developer_policy {
-        block(
-            &mut out,
+        out.block(
             "aws_iam_policy",
             &policy.resource,
             &[
@@ -71,8 +74,7 @@ pub fn account(view: &AccountFileView) -> String {
             if names.is_empty_collection() {
                 continue;
             }
-            block(
-                &mut out,
+            out.block(
                 kind,
                 &format!("{}_{suffix}", policy.resource),
                 &[
@@ -91,12 +93,7 @@ pub fn account(view: &AccountFileView) -> String {
             if let Some(days) = group.retention_in_days.filter(|days| *days != 0) {
                 attributes.push(Set("retention_in_days", Raw(days.to_string().into())));
             }
-            block(
-                &mut out,
-                "aws_cloudwatch_log_group",
-                &group.resource,
-                &attributes,
-            );
+            out.block("aws_cloudwatch_log_group", &group.resource, &attributes);
         }
         let compatibilities = Doc::List(
             definition
@@ -124,28 +121,33 @@ pub fn account(view: &AccountFileView) -> String {
             "container_definitions",
             Call("jsonencode", &definition.containers),
         ));
-        block(
-            &mut out,
-            "aws_ecs_task_definition",
-            &definition.resource,
-            &attributes,
-        );
+        out.block("aws_ecs_task_definition", &definition.resource, &attributes);
     }
-    out
+    (out.text, out.addresses)
 }
 
-/// A resource block after an empty line.
-fn block(out: &mut String, kind: &str, name: &str, attributes: &[Attribute]) {
-    out.push_str("\nresource \"");
-    out.push_str(kind);
-    out.push_str("\" \"");
-    out.push_str(name);
-    out.push_str("\" {\n");
-    write_body(out, attributes, 2);
-    out.push_str("}\n");
+/// The file being written, and the addresses of its resources so far.
+struct Blocks {
+    text: String,
+    addresses: Vec<String>,
 }
 
-fn push_role<'v>(out: &mut String, role: &'v RoleView, provider: &dyn Fn() -> Attribute<'v>) {
+impl Blocks {
+    /// A resource block after an empty line; every block of the file goes through here.
+    fn block(&mut self, kind: &str, name: &str, attributes: &[Attribute]) {
+        let out = &mut self.text;
+        out.push_str("\nresource \"");
+        out.push_str(kind);
+        out.push_str("\" \"");
+        out.push_str(name);
+        out.push_str("\" {\n");
+        write_body(out, attributes, 2);
+        out.push_str("}\n");
+        self.addresses.push(format!("{kind}.{name}"));
+    }
+}
+
+fn push_role<'v>(out: &mut Blocks, role: &'v RoleView, provider: &dyn Fn() -> Attribute<'v>) {
     let mut attributes = vec![
         provider(),
         Blank,
@@ -167,11 +169,10 @@ fn push_role<'v>(out: &mut String, role: &'v RoleView, provider: &dyn Fn() -> At
     if !role.tags.is_empty_collection() {
         attributes.push(Set("tags", Value(&role.tags)));
     }
-    block(out, "aws_iam_role", &role.resource, &attributes);
+    out.block("aws_iam_role", &role.resource, &attributes);
     let role_id = format!("aws_iam_role.{}.id", role.resource);
     for policy in &role.policies {
-        block(
-            out,
+        out.block(
             "aws_iam_role_policy",
             &policy.resource,
             &[
@@ -196,8 +197,7 @@ fn push_role<'v>(out: &mut String, role: &'v RoleView, provider: &dyn Fn() -> At
             attributes.push(Blank);
             attributes.push(Set("depends_on", Value(&role.attachment_depends_on)));
         }
-        block(
-            out,
+        out.block(
             "aws_iam_role_policy_attachment",
             &role.resource,
             &attributes,

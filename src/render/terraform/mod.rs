@@ -89,23 +89,26 @@ fn serialized(name: &str, value: &impl Serialize) -> Result<Value, String> {
         .map_err(|error| format!("cannot pass {name} to the Terraform templates: {error}"))
 }
 
-/// `<account>.tf`.
+/// `<account>.tf`, and the addresses of the resources it declares.
 pub fn render_account(
     model: &Model,
     account: &Account,
     shared: &Shared,
     templates: &Templates,
     provenance: &Provenance,
-) -> Result<GeneratedFile, String> {
+) -> Result<(GeneratedFile, Vec<String>), String> {
     let view = views::account_file(
         model,
         account,
         provenance.header(),
         &shared.task_role_addresses,
     );
-    let contents = if templates.all_built_in(&[layout::ACCOUNT_TEMPLATE]) {
-        layout::account(&view)
-    } else {
+    let path = format!("terraform/{}.tf", account.name);
+    if templates.all_built_in(&[layout::ACCOUNT_TEMPLATE]) {
+        let (contents, addresses) = layout::account(&view);
+        return Ok((GeneratedFile { path, contents }, addresses));
+    }
+    let contents = {
         let mut context = Context::new();
         context.insert("header", &view.header);
         context.insert("project", &view.project);
@@ -120,10 +123,9 @@ pub fn render_account(
         );
         finish(&templates.render(layout::ACCOUNT_TEMPLATE, &context)?)
     };
-    Ok(GeneratedFile {
-        path: format!("terraform/{}.tf", account.name),
-        contents,
-    })
+    let file = GeneratedFile { path, contents };
+    let addresses = resource_addresses(std::slice::from_ref(&file));
+    Ok((file, addresses))
 }
 
 pub fn provider_alias(account: &Account) -> String {
@@ -194,6 +196,41 @@ pub fn check_unique_addresses(addresses: Vec<String>) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The native layout reports the addresses it writes instead of having them scanned
+    /// for; both must agree, so the duplicate check sees the same either way.
+    #[test]
+    fn native_addresses_are_the_declared_resources() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        for example in [
+            "examples/dev-and-prod.toml",
+            "examples/organisation-two-way.toml",
+        ] {
+            let text = std::fs::read_to_string(root.join(example)).unwrap_or_default();
+            let source = crate::spec::SourceFile::new(example, text);
+            let Ok(spec) = crate::spec::load(&source) else {
+                panic!("{example} does not load");
+            };
+            let Ok(model) = crate::validate::validate_and_build(&spec) else {
+                panic!("{example} does not validate");
+            };
+            let shared = Shared::new(&model);
+            for account in &model.accounts {
+                let view = views::account_file(
+                    &model,
+                    account,
+                    String::new(),
+                    &shared.task_role_addresses,
+                );
+                let (contents, addresses) = layout::account(&view);
+                let file = file("terraform/x.tf", &contents);
+                assert_eq!(addresses, resource_addresses(&[file]), "{example}");
+                checked += addresses.len();
+            }
+        }
+        assert!(checked > 20, "{checked} addresses");
+    }
 
     fn file(path: &str, contents: &str) -> GeneratedFile {
         GeneratedFile {

@@ -89,7 +89,12 @@ pub fn render(
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
     let rendered = Mutex::new(Vec::new());
-    render_into(model, formats, templates, provenance, &|job, files| {
+    render_into(model, formats, templates, provenance, &|job, mut files| {
+        // All files are held at once here: give back what the writers reserved beyond the
+        // text (up to half of a buffer grown by doubling).
+        files
+            .iter_mut()
+            .for_each(|file| file.contents.shrink_to_fit());
         rendered
             .lock()
             .map(|mut rendered| rendered.push((job, files)))
@@ -168,12 +173,7 @@ pub fn render_into(
                 .get(index)
                 .and_then(|slot| slot.lock().ok().and_then(|mut job| job.take()));
             let result = job.map(run).transpose().and_then(|rendered| {
-                let (mut files, addresses) = rendered.unwrap_or_default();
-                // Files may be held until all are written: give back what the writers
-                // reserved beyond the text (up to half of a buffer grown by doubling).
-                files
-                    .iter_mut()
-                    .for_each(|file| file.contents.shrink_to_fit());
+                let (files, addresses) = rendered.unwrap_or_default();
                 // Addresses are checked for duplicates in job order below.
                 emit(index, files).map(|()| addresses)
             });

@@ -44,7 +44,8 @@ enum TableKind {
 #[derive(Debug)]
 pub struct Table<'a> {
     entries: Vec<(Cow<'a, str>, Value<'a>)>,
-    index: Option<HashMap<String, usize>>,
+    /// Keys share the entries' text (borrowed from the document, mostly).
+    index: Option<HashMap<Cow<'a, str>, usize>>,
     kind: TableKind,
 }
 
@@ -111,15 +112,15 @@ impl<'a> Table<'a> {
         }
         let at = self.entries.len();
         if let Some(index) = &mut self.index {
-            index.insert(key.to_string(), at);
+            index.insert(key.clone(), at);
         } else if at + 1 >= INDEX_FROM {
-            let mut index: HashMap<String, usize> = self
+            let mut index: HashMap<Cow<'a, str>, usize> = self
                 .entries
                 .iter()
                 .enumerate()
-                .map(|(i, (k, _))| (k.to_string(), i))
+                .map(|(i, (k, _))| (k.clone(), i))
                 .collect();
-            index.insert(key.to_string(), at);
+            index.insert(key.clone(), at);
             self.index = Some(index);
         }
         self.entries.push((key, value));

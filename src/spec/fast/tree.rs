@@ -161,6 +161,7 @@ impl<'a> Table<'a> {
         if own.kind == TableKind::Inline {
             return None;
         }
+        own.entries.reserve(tasks.entries.len());
         for (name, task) in tasks.entries {
             own.insert(name, task)?;
         }
@@ -292,6 +293,8 @@ fn flush<'a>(
             }
         }
     };
+    // One allocation for the section's keys, not a regrowth every few.
+    table.entries.reserve(pending.len());
     for (key, value) in pending.drain(..) {
         table.insert(key, value)?;
     }

@@ -310,6 +310,50 @@ fn a_killed_gen_leaves_the_previous_output_complete_or_a_journal_the_next_gen_co
     assert!(manifest_consistent(&out));
 }
 
+/// Files are staged while rendering; a render that fails part way takes back every
+/// temporary and every directory staging created, and leaves the tree as it was.
+#[test]
+fn a_failed_render_takes_back_what_it_staged() {
+    let dir = workspace("dev-and-prod.toml");
+    let (code, _, stderr) = trustgen(&["gen", SPEC], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.path().join("generated");
+    let before = tree(&out);
+    // A changed account name: CloudFormation stages files into a new directory, while
+    // the Terraform account template, overridden with an error, fails.
+    let spec = dir.path().join(SPEC);
+    let text = std::fs::read_to_string(&spec).unwrap_or_default();
+    std::fs::write(
+        &spec,
+        text.replace("[accounts.prod]", "[accounts.production]")
+            .replace("account = \"prod\"", "account = \"production\""),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let overrides = dir.path().join("templates/terraform");
+    std::fs::create_dir_all(&overrides).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        overrides.join("account.tf.tera"),
+        "{{ header }}\n{{ nope.missing }}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(&["gen", SPEC, "--templates", "templates"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(tree(&out), before, "no file changed, no temporary left");
+    assert!(
+        !out.join("cloudformation/production").exists(),
+        "the directory made for staging is gone"
+    );
+    // Without the broken template the same spec generates, and the old account goes.
+    let (code, stdout, stderr) = trustgen(&["gen", SPEC], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        out.join("cloudformation/production/tasks.yaml").is_file(),
+        "{stdout}"
+    );
+    assert!(!out.join("cloudformation/prod").exists(), "{stdout}");
+}
+
 #[test]
 fn dumped_templates_are_a_faithful_starting_point() {
     let dir = workspace("organisation-two-way.toml");

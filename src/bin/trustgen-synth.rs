@@ -3,8 +3,8 @@
 //!
 //! The mix is realistic: each task has two inline statements, every third a managed
 //! policy, two containers with environment and a secret; half of the accounts (the even
-//! ones) are dev accounts with tagged developer access; every tenth task assumes a role in
-//! the next account through a cross-account pair with an ExternalId.
+//! ones) are dev accounts with tagged developer access; every tenth task assumes a role two
+//! accounts on (dev with dev, prod with prod) through a cross-account pair with an ExternalId.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -74,7 +74,13 @@ fn synthesize(tasks: usize, accounts: usize) -> String {
         );
     }
     for t in (0..tasks).step_by(10) {
-        let target = (t % accounts + 1) % accounts;
+        // Two accounts on: dev pairs with dev and prod with prod (developers acting as a dev
+        // task must not reach production); the same account when no such one exists.
+        let source = t % accounts;
+        let target = match (source + 2) % accounts {
+            other if other % 2 == source % 2 => other,
+            _ => source,
+        };
         let _ = write!(
             out,
             "[roles.synth-pair-{t:05}]\naccount = \"acct{target:03}\"\ntrusted_tasks = [\"svc{t:05}\"]\nexternal_id = \"synth-{t:05}\"\n\n[[roles.synth-pair-{t:05}.statements]]\nactions = [\"sqs:SendMessage\"]\nresources = [\"arn:aws:sqs:eu-west-1:{}:svc{t:05}-events\"]\n\n",

@@ -2,7 +2,7 @@
 //! `aws-config`, so both name exactly the roles the stacks create.
 
 use crate::model::{Account, Model, Role, RoleKind, SessionPolicy};
-use crate::spec::{DevMode, Spec};
+use crate::spec::{DevMode, Developers, Spec};
 
 /// How a developer acts as one task in its account.
 pub struct TaskAccess<'m> {
@@ -85,4 +85,18 @@ pub const CHAINED_SESSION_SECONDS: i64 = 3600;
 
 pub fn session_seconds(role: &Role) -> i64 {
     role.max_session_duration.min(CHAINED_SESSION_SECONDS)
+}
+
+/// What `assume` and `aws-config` say when dev access is on but the spec gives the
+/// developer policy to nobody (the `developer-policy-unattached` warning): their commands
+/// only work if something outside the spec grants `sts:AssumeRole`.
+pub fn unattached_note(spec: &Spec) -> String {
+    let attached = spec
+        .developers
+        .as_ref()
+        .is_some_and(Developers::is_attached);
+    if spec.dev_access.mode == DevMode::None || attached {
+        return String::new();
+    }
+    "note: the spec attaches the developer policy to nobody ([developers] has no attach_to_* and no create_role): these commands work only for principals that something else allows to sts:AssumeRole\n".into()
 }

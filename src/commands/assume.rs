@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::access::{session_seconds, task_access, TaskAccess};
+use super::access::{session_seconds, task_access, unattached_note, TaskAccess};
+use super::quote::{comment_text, shell_word};
 use super::{load, Outcome, EXIT_INVALID};
 use crate::cli::{AssumeArgs, MessageFormat};
 
@@ -32,9 +33,12 @@ pub fn run(args: &AssumeArgs) -> Outcome {
     if let (Some(role), None) = (&access.account.developer_role, &args.profile) {
         let _ = writeln!(
             text,
-            "# Call it as the developer role {} (e.g. --profile {}, from `trustgen aws-config`).",
-            role.name,
-            super::aws_config::profile_name(&loaded.model, access.account, "developer")
+            "{}",
+            comment_text(&format!(
+                "# Call it as the developer role {} (e.g. --profile {}, from `trustgen aws-config`).",
+                role.name,
+                super::aws_config::profile_name(&loaded.model, access.account, "developer")
+            ))
         );
     }
     if args.exec {
@@ -43,37 +47,31 @@ pub fn run(args: &AssumeArgs) -> Outcome {
         text.push_str(&command.join(" \\\n  "));
         text.push('\n');
     }
-    Outcome::ok(text)
+    let mut outcome = Outcome::ok(text);
+    outcome.stderr = unattached_note(&loaded.spec);
+    outcome
 }
 
 fn describe(access: &TaskAccess<'_>, task: &str) -> String {
-    let mut text = format!(
-        "# Act as task `{task}` in account {} ({}, {}).\n",
+    let mut text = comment_text(&format!(
+        "# Act as task `{task}` in account {} ({}, {}).",
         access.account.name, access.account.id, access.account.region
-    );
+    ));
+    text.push('\n');
     if access.session.is_some() {
         let _ = writeln!(
             text,
-            "# Simulate mode: assumes {}, narrowed to the task's permissions by session policies.",
-            access.role.name
+            "{}",
+            comment_text(&format!(
+                "# Simulate mode: assumes {}, narrowed to the task's permissions by session policies.",
+                access.role.name
+            ))
         );
     }
     if access.require_mfa {
         text.push_str("# MFA is required: set MFA_SERIAL (your device ARN) and MFA_CODE.\n");
     }
     text
-}
-
-/// Single-quoted for POSIX shells.
-fn shell_quote(text: &str) -> String {
-    if !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c))
-    {
-        return text.to_string();
-    }
-    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// The command as lines (joined with continuations when printed).
@@ -87,11 +85,12 @@ fn assume_role_command(
     let session_task: String = task.chars().take(40).collect();
     let mut lines = vec!["aws sts assume-role".to_string()];
     if let Some(profile) = profile {
-        lines.push(format!("--profile {}", shell_quote(profile)));
+        lines.push(format!("--profile {}", shell_word(profile)));
     }
-    lines.push(format!("--role-arn {}", access.role.arn));
+    lines.push(format!("--role-arn {}", shell_word(&access.role.arn)));
     lines.push(format!(
-        "--role-session-name \"${{USER:-developer}}-{session_task}\""
+        "--role-session-name \"${{USER:-developer}}\"-{}",
+        shell_word(&session_task)
     ));
     lines.push(format!(
         "--duration-seconds {}",
@@ -106,13 +105,13 @@ fn assume_role_command(
     if let Some(session) = access.session {
         if let Some(document) = &session.document {
             let json = serde_json::to_string(document).unwrap_or_default();
-            lines.push(format!("--policy {}", shell_quote(&json)));
+            lines.push(format!("--policy {}", shell_word(&json)));
         }
         if !session.managed_policy_arns.is_empty() {
             let arns: Vec<String> = session
                 .managed_policy_arns
                 .iter()
-                .map(|arn| format!("arn={arn}"))
+                .map(|arn| shell_word(&format!("arn={arn}")))
                 .collect();
             lines.push(format!("--policy-arns {}", arns.join(" ")));
         }
@@ -125,11 +124,11 @@ fn assume_role_command(
 }
 
 fn exec_snippet(command: &[String], access: &TaskAccess<'_>, program: &[String]) -> String {
-    let program: Vec<String> = program.iter().map(|arg| shell_quote(arg)).collect();
+    let program: Vec<String> = program.iter().map(|arg| shell_word(arg)).collect();
     format!(
         "# Run it: eval \"$(trustgen assume ... --exec -- CMD)\", or pipe it to sh.\n(\n  set -eu\n  credentials=$({})\n  read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<EOF\n$credentials\nEOF\n  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n  export AWS_REGION={}\n  unset AWS_PROFILE AWS_DEFAULT_PROFILE\n  exec {}\n)\n",
         command.join(" \\\n    "),
-        access.account.region,
+        shell_word(&access.account.region),
         program.join(" ")
     )
 }

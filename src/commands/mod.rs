@@ -7,6 +7,7 @@ mod check;
 mod gen;
 mod graph;
 mod init;
+mod quote;
 mod templates;
 
 use std::path::Path;
@@ -80,7 +81,7 @@ pub fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
         .map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
     let model = timings::phase("validate + model", || validate::validate_and_build(&spec))
         .map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
-    let warnings = timings::phase("warnings", || validate::warnings(&spec));
+    let warnings = timings::phase("warnings", || validate::warnings(&spec, &model));
     Ok(Loaded {
         source,
         spec,

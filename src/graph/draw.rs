@@ -18,15 +18,58 @@ fn groups(graph: &TrustGraph) -> Vec<(Option<&str>, Vec<&super::Node>)> {
     groups
 }
 
+/// Text for a quoted Mermaid label: anything but letters, digits and plain punctuation as
+/// an entity code (`#35;`), so no spec value can close the label, start markup or a link.
 fn mermaid_text(text: &str) -> String {
-    text.replace('"', "#quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || " -_.:/@,=+()".contains(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("#{};", u32::from(c)));
+        }
+    }
+    out
+}
+
+/// Plain text in a Markdown table cell: the characters that start markup, links, HTML or a
+/// new cell are backslash-escaped.
+fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\`*_[]<>|".contains(c) {
+            out.push('\\');
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
+/// Text as a Markdown code span in a table cell: the fence is longer than any run of
+/// backticks inside, and `|` is escaped, which GitHub honours even inside code spans.
+fn markdown_code(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 fn shape(kind: &NodeKind, label: &str) -> String {
     let label = mermaid_text(label);
     match kind {
         NodeKind::Ecs => format!("[[\"{label}\"]]"),
-        NodeKind::AccountPrincipals | NodeKind::Principal => format!("([\"{label}\"])"),
+        NodeKind::AccountPrincipals | NodeKind::Principal | NodeKind::ExternalRole => {
+            format!("([\"{label}\"])")
+        }
         _ => format!("[\"{label}\"]"),
     }
 }
@@ -49,6 +92,14 @@ pub fn mermaid(graph: &TrustGraph) -> String {
             out.push_str("  end\n");
         }
     }
+    for reach in &graph.developer_reach {
+        let label = if reach.dev_access {
+            "developers chain"
+        } else {
+            "developers chain (outside dev access, opted in)"
+        };
+        let _ = writeln!(out, "  {} -.->|\"{label}\"| {}", reach.from, reach.to);
+    }
     for edge in &graph.edges {
         if edge.conditions.is_empty() {
             let _ = writeln!(out, "  {} -->|\"sts:AssumeRole\"| {}", edge.from, edge.to);
@@ -66,7 +117,14 @@ pub fn mermaid(graph: &TrustGraph) -> String {
 }
 
 fn dot_text(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
+    text.chars()
+        .flat_map(|c| match c {
+            '\\' => vec!['\\', '\\'],
+            '"' => vec!['\\', '"'],
+            c if c.is_control() => vec![' '],
+            c => vec![c],
+        })
+        .collect()
 }
 
 pub fn dot(graph: &TrustGraph) -> String {
@@ -86,7 +144,9 @@ pub fn dot(graph: &TrustGraph) -> String {
         for node in nodes {
             let shape = match node.kind {
                 NodeKind::Ecs => "component",
-                NodeKind::AccountPrincipals | NodeKind::Principal => "ellipse",
+                NodeKind::AccountPrincipals | NodeKind::Principal | NodeKind::ExternalRole => {
+                    "ellipse"
+                }
                 _ => "box",
             };
             let _ = writeln!(
@@ -114,6 +174,13 @@ pub fn dot(graph: &TrustGraph) -> String {
             dot_text(&label)
         );
     }
+    for reach in &graph.developer_reach {
+        let _ = writeln!(
+            out,
+            "  {} -> {} [label=\"developers chain\", style=dashed];",
+            reach.from, reach.to
+        );
+    }
     out.push_str("}\n");
     out
 }
@@ -126,9 +193,10 @@ pub fn json(graph: &TrustGraph) -> String {
 
 /// `trust-graph.md`: the Mermaid picture (code hosts render it) and the same edges as a table.
 pub fn markdown(graph: &TrustGraph, header: &str) -> String {
+    // An HTML comment ends at the first `--`; the header names a path given by the user.
+    let comment = header.trim_start_matches("# ").replace("--", "- -");
     let mut out = format!(
-        "<!-- {} -->\n# Who can assume what: {}\n\nEvery arrow is an `sts:AssumeRole` that a generated trust policy allows, labelled with\nthe conditions that guard it. Computed from the same model as the stacks.\n\n```mermaid\n{}```\n\n| principal | may assume | guarded by |\n|---|---|---|\n",
-        header.trim_start_matches("# "),
+        "<!-- {comment} -->\n# Who can assume what: {}\n\nEvery solid arrow is an `sts:AssumeRole` that a generated trust policy allows, labelled\nwith the conditions that guard it; a dotted arrow is a role developers can chain into\nfrom a role they hold. Computed from the same model as the stacks.\n\n```mermaid\n{}```\n\n| principal | may assume | guarded by |\n|---|---|---|\n",
         graph.project,
         mermaid(graph)
     );
@@ -140,9 +208,28 @@ pub fn markdown(graph: &TrustGraph, header: &str) -> String {
         };
         let _ = writeln!(
             out,
-            "| `{}` | `{}` | {} |",
-            edge.principal, edge.role_arn, conditions
+            "| {} | {} | {} |",
+            markdown_code(&edge.principal),
+            markdown_code(&edge.role_arn),
+            markdown_text(&conditions)
         );
+    }
+    if !graph.developer_reach.is_empty() {
+        out.push_str("\n## Developer reach\n\nRoles developers can chain into from the roles they assume, through each role's own\n`sts:AssumeRole` permissions. Outside dev-access accounts only where the spec opts in by name.\n\n| reached role | through | in a dev-access account |\n|---|---|---|\n");
+        for reach in &graph.developer_reach {
+            let through: Vec<String> = reach.through.iter().map(|arn| markdown_code(arn)).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                markdown_code(&reach.role_arn),
+                through.join(" → "),
+                if reach.dev_access {
+                    "yes"
+                } else {
+                    "**no** (opted in)"
+                }
+            );
+        }
     }
     out
 }

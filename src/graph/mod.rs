@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::model::policy::{Effect, Principal, Statement};
-use crate::model::{Account, Model, Role, RoleKind};
-use crate::validate::syntax::parse_arn;
+use crate::model::Arn;
+use crate::model::{developer_reach, Account, Model, Reach, Role, RoleKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -29,6 +29,8 @@ pub enum NodeKind {
     DeveloperRole,
     /// A `[roles.NAME]` role that task roles assume.
     DestinationRole,
+    /// A role outside the spec that a role of the spec may assume (`assume_role_arns`).
+    ExternalRole,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,11 +57,30 @@ pub struct Edge {
     pub conditions: Vec<String>,
 }
 
+/// A role developers can chain into beyond the roles they assume directly.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeveloperReach {
+    /// Node id of the role the last step is taken from.
+    pub from: String,
+    /// Node id of the reached role.
+    pub to: String,
+    /// The ARN (or ARN pattern, for a role outside the spec) reached.
+    pub role_arn: String,
+    /// ARNs of the roles held on the way, the one developers assume first.
+    pub through: Vec<String>,
+    /// Whether the reached role is in a dev-access account; when not, the spec opted in
+    /// (`allow_developer_reach`, `allow_developer_reach_to`), or validation would refuse it.
+    pub dev_access: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TrustGraph {
     pub project: String,
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
+    /// Roles developers reach by role chaining from the ones they may assume: identity
+    /// grants (`sts:AssumeRole` in the role's own policies) that the target's trust admits.
+    pub developer_reach: Vec<DeveloperReach>,
     /// (principal, account for ECS nodes) -> index in `nodes`.
     #[serde(skip)]
     index: HashMap<(String, Option<String>), usize>,
@@ -71,6 +92,7 @@ impl TrustGraph {
             project: model.project.clone(),
             nodes: Vec::new(),
             edges: Vec::new(),
+            developer_reach: Vec::new(),
             index: HashMap::new(),
         };
         // Roles first, so principals that are roles of this model point at their node.
@@ -96,7 +118,38 @@ impl TrustGraph {
                 }
             }
         }
+        for reach in developer_reach(model) {
+            graph.add_reach(model, &reach);
+        }
         graph
+    }
+
+    fn add_reach(&mut self, model: &Model, reach: &Reach) {
+        let (source, target) = (reach.source(), reach.target());
+        let from = self.node(
+            NodeKind::TaskRole,
+            source.role_arn.clone(),
+            source.account.clone(),
+            source.role_arn.clone(),
+        );
+        let to = match self.index.get(&(target.role_arn.clone(), None)) {
+            Some(&index) => self.nodes[index].id.clone(),
+            None => {
+                let (_, label, account, principal) =
+                    self.describe_principal(model, &target.role_arn);
+                self.node(NodeKind::ExternalRole, label, account, principal)
+            }
+        };
+        self.developer_reach.push(DeveloperReach {
+            from,
+            to,
+            role_arn: target.role_arn.clone(),
+            through: reach.chain[..reach.chain.len() - 1]
+                .iter()
+                .map(|hop| hop.role_arn.clone())
+                .collect(),
+            dev_access: target.dev_access,
+        });
     }
 
     fn add_statement(
@@ -181,7 +234,7 @@ impl TrustGraph {
                 arn.to_string(),
             );
         }
-        let parsed = parse_arn(arn);
+        let parsed = Arn::parse(arn);
         let account = parsed.as_ref().and_then(|parsed| {
             model
                 .accounts

@@ -1,6 +1,125 @@
-//! ARNs and partition-specific names.
+//! ARNs: one parsed form for every stage that reads one (validation, CloudFormation's pseudo
+//! parameters, the trust graph, developer reach), and the partition-specific names the
+//! model builds.
 
 use crate::spec::Partition;
+
+/// An ARN split into its parts, borrowed from the text it was parsed from:
+/// `arn:partition:service:region:account:resource`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    /// The parts of `text`, when it has the shape of an ARN (a service and a resource).
+    pub fn parse(text: &'a str) -> Option<Self> {
+        let mut parts = text.splitn(6, ':');
+        if parts.next()? != "arn" {
+            return None;
+        }
+        let arn = Arn {
+            partition: parts.next()?,
+            service: parts.next()?,
+            region: parts.next()?,
+            account: parts.next()?,
+            resource: parts.next()?,
+        };
+        (!arn.service.is_empty() && !arn.resource.is_empty()).then_some(arn)
+    }
+
+    /// Whether the partition, service, region or account holds a wildcard: such an ARN
+    /// reaches across accounts or partitions, not just across names of one account.
+    pub fn is_wide(&self) -> bool {
+        [self.partition, self.service, self.region, self.account]
+            .iter()
+            .any(|part| has_wildcard(part))
+    }
+
+    /// For an IAM role ARN (`role/<path><name>`): the path (`/` when none) and the name.
+    pub fn role_path_and_name(&self) -> Option<(&'a str, &'a str)> {
+        let rest = self.resource.strip_prefix("role/")?;
+        match rest.rfind('/') {
+            Some(slash) => Some((&self.resource[4..5 + slash + 1], &rest[slash + 1..])),
+            None => Some(("/", rest)),
+        }
+    }
+}
+
+/// `*` and `?` match anything in IAM's ARN patterns.
+pub fn has_wildcard(text: &str) -> bool {
+    text.contains(['*', '?'])
+}
+
+/// Whether the IAM ARN pattern `pattern` (`*` any run, `?` one character) matches `text`,
+/// as IAM matches a policy's Resource against a request's resource: case-sensitively.
+pub fn pattern_matches(pattern: &str, text: &str) -> bool {
+    let (pattern, text): (Vec<char>, Vec<char>) =
+        (pattern.chars().collect(), text.chars().collect());
+    // Greedy matching with one backtrack point: linear in practice, no recursion.
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}
+
+/// Whether some text matches both IAM patterns (`*` any run, `?` one character): whether
+/// two action or resource patterns can name the same thing.
+pub fn patterns_intersect(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // reachable[i][j]: a[..i] and b[..j] can stand for the same text. Filled row by row.
+    let mut reachable = vec![vec![false; b.len() + 1]; a.len() + 1];
+    reachable[0][0] = true;
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            if !reachable[i][j] {
+                continue;
+            }
+            let (x, y) = (a.get(i).copied(), b.get(j).copied());
+            if x == Some('*') {
+                reachable[i + 1][j] = true;
+                if y.is_some() {
+                    reachable[i][j + 1] = true;
+                }
+            }
+            if y == Some('*') {
+                reachable[i][j + 1] = true;
+                if x.is_some() {
+                    reachable[i + 1][j] = true;
+                }
+            }
+            if let (Some(x), Some(y)) = (x, y) {
+                if x == y || x == '?' || y == '?' {
+                    reachable[i + 1][j + 1] = true;
+                }
+            }
+        }
+    }
+    reachable[a.len()][b.len()]
+}
 
 pub trait PartitionExt {
     fn as_str(&self) -> &'static str;
@@ -56,7 +175,7 @@ pub fn secret_resource_arn(value_from: &str) -> String {
 
 /// The service of an ARN (`ssm`, `secretsmanager`, ...).
 pub fn service(arn: &str) -> Option<&str> {
-    arn.split(':').nth(2)
+    Arn::parse(arn).map(|arn| arn.service)
 }
 
 #[cfg(test)]
@@ -73,6 +192,52 @@ mod tests {
             Partition::Aws.role_arn("111122223333", "/", "web"),
             "arn:aws:iam::111122223333:role/web"
         );
+    }
+
+    #[test]
+    fn arns_split_into_parts_and_roles_into_path_and_name() {
+        let text = "arn:aws:iam::111122223333:role/app/v2/web";
+        let arn = Arn::parse(text).unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(arn.account, "111122223333");
+        assert_eq!(arn.role_path_and_name(), Some(("/app/v2/", "web")));
+        let plain = Arn::parse("arn:aws:iam::111122223333:role/web");
+        assert_eq!(
+            plain.and_then(|a| a.role_path_and_name()),
+            Some(("/", "web"))
+        );
+        assert!(Arn::parse("arn:aws:iam::*:role/x").is_some_and(|a| a.is_wide()));
+        assert!(!Arn::parse("arn:aws:s3:::bucket/*").is_some_and(|a| a.is_wide()));
+        assert_eq!(Arn::parse("role/x"), None);
+    }
+
+    #[test]
+    fn patterns_match_as_iam_matches_resources() {
+        assert!(pattern_matches(
+            "arn:aws:iam::1:role/*",
+            "arn:aws:iam::1:role/a/b"
+        ));
+        assert!(pattern_matches("*", "anything"));
+        assert!(pattern_matches("a?c*", "abcde"));
+        assert!(!pattern_matches(
+            "arn:aws:iam::1:role/*",
+            "arn:aws:iam::2:role/a"
+        ));
+        assert!(!pattern_matches("a*b", "acbc"));
+        assert!(pattern_matches("a*b*c", "aXbYbZc"));
+    }
+
+    #[test]
+    fn patterns_intersect_when_some_text_matches_both() {
+        assert!(patterns_intersect("dynamodb:*", "dynamodb:DeleteItem"));
+        assert!(patterns_intersect("dynamodb:Delete*", "dynamodb:*Item"));
+        assert!(patterns_intersect("*", "s3:GetObject"));
+        assert!(!patterns_intersect(
+            "dynamodb:DeleteItem",
+            "dynamodb:GetItem"
+        ));
+        assert!(!patterns_intersect("s3:*", "dynamodb:*"));
+        assert!(patterns_intersect("a?c", "*b*"));
+        assert!(!patterns_intersect("a?c", "*d"));
     }
 
     #[test]

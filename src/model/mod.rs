@@ -8,12 +8,15 @@ mod developers;
 mod ident;
 mod pairs;
 pub mod policy;
+mod reach;
 mod simulate;
+pub use simulate::same_grant;
 mod tasks;
 
-pub use arn::PartitionExt;
+pub use arn::{has_wildcard, pattern_matches, patterns_intersect, Arn, PartitionExt};
 pub use build::{build, dev_access_for};
 pub use ident::{pascal_case, snake_case};
+pub use reach::{allows_assume_role, developer_reach, Hop, Reach};
 
 use indexmap::IndexMap;
 use serde::Serialize;

@@ -3,10 +3,11 @@
 //! and narrow each session to one task with session policies.
 //!
 //! Effective permissions of a session are (base role) ∩ (session policies). The base role
-//! holds only Allow statements (every task's) and every task's managed policies; the session
-//! policy carries the task's own statements, Deny included, and its managed ARNs. So the
-//! intersection is exactly the task's permissions, and the base role alone grants nothing
-//! outside the union of the task roles.
+//! holds every task's Allow statements, every task's managed policies, and those Deny
+//! statements that deny no other task anything; the session policy carries the task's own
+//! statements, Deny included, and its managed ARNs. So the intersection is exactly the
+//! task's permissions, and the base role alone grants nothing outside the union of the
+//! task roles (less the Denies it carries; the others draw a warning).
 
 use indexmap::IndexSet;
 
@@ -14,7 +15,7 @@ use super::arn::PartitionExt;
 use super::build::AccountContext;
 use super::ident::pascal_case;
 use super::policy::{Effect, PolicyDocument, Principal, Statement};
-use super::{InlinePolicy, Role, RoleKind, SessionPolicy};
+use super::{patterns_intersect, InlinePolicy, Role, RoleKind, SessionPolicy};
 
 pub const SIMULATOR_POLICY_NAME: &str = "simulated-task-permissions";
 
@@ -38,18 +39,19 @@ pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Opti
         Statement::allow("DeveloperAccess", &["sts:AssumeRole"])
             .principal(Principal::Aws(principals)),
     );
-    let mut allows: Vec<Statement> = Vec::new();
+    let mut statements: Vec<Statement> = Vec::new();
     for role in task_roles {
         let RoleKind::Task(task) = &role.kind else {
             continue;
         };
         for policy in &role.inline_policies {
             for statement in &policy.document.statements {
-                if statement.effect != Effect::Allow {
-                    continue;
-                }
+                let wanted = match statement.effect {
+                    Effect::Allow => true,
+                    Effect::Deny => carries(statement, role, task_roles),
+                };
                 // The same grant from two tasks is written once.
-                if allows.iter().any(|seen| same_grant(seen, statement)) {
+                if !wanted || statements.iter().any(|seen| same_grant(seen, statement)) {
                     continue;
                 }
                 let mut statement = statement.clone();
@@ -62,7 +64,7 @@ pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Opti
                         .map(pascal_case)
                         .unwrap_or_default()
                 ));
-                allows.push(statement);
+                statements.push(statement);
             }
         }
     }
@@ -70,13 +72,13 @@ pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Opti
         .iter()
         .flat_map(|role| role.managed_policy_arns.iter().cloned())
         .collect();
-    let inline_policies = if allows.is_empty() {
-        Vec::new()
-    } else {
+    let inline_policies = if statements.iter().any(|s| s.effect == Effect::Allow) {
         vec![InlinePolicy {
             name: SIMULATOR_POLICY_NAME.into(),
-            document: PolicyDocument::new(allows),
+            document: PolicyDocument::new(statements),
         }]
+    } else {
+        Vec::new()
     };
     Some(Role {
         kind: RoleKind::Simulator,
@@ -87,13 +89,51 @@ pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Opti
         trust_policy: PolicyDocument::new(vec![trust]),
         inline_policies,
         managed_policy_arns: managed.into_iter().collect(),
-        permissions_boundary: None,
+        // Validation makes every task of the account share one boundary (or none): the
+        // simulator then is bounded exactly as each task is.
+        permissions_boundary: task_roles
+            .first()
+            .and_then(|role| role.permissions_boundary.clone()),
         max_session_duration: context.spec.dev_access.max_session_duration,
         tags: context.tags(&Default::default()),
     })
 }
 
-fn same_grant(a: &Statement, b: &Statement) -> bool {
+/// Whether `owner`'s Deny can sit on the simulator: it must not deny any other task of the
+/// account what that task is allowed (its Allow statements overlap neither in action nor
+/// in resource), and no other task may hold managed policies, whose grants are unknown.
+/// The owner itself is denied it anyway.
+fn carries(deny: &Statement, owner: &Role, task_roles: &[Role]) -> bool {
+    let overlaps = |ours: &[String], theirs: &[String], fold_case: bool| {
+        ours.iter().any(|a| {
+            theirs.iter().any(|b| {
+                if fold_case {
+                    patterns_intersect(&a.to_ascii_lowercase(), &b.to_ascii_lowercase())
+                } else {
+                    patterns_intersect(a, b)
+                }
+            })
+        })
+    };
+    task_roles
+        .iter()
+        .filter(|other| other.arn != owner.arn)
+        .all(|other| {
+            other.managed_policy_arns.is_empty()
+                && other
+                    .inline_policies
+                    .iter()
+                    .flat_map(|policy| &policy.document.statements)
+                    .filter(|allow| allow.effect == Effect::Allow)
+                    .all(|allow| {
+                        !(overlaps(&deny.actions, &allow.actions, true)
+                            && overlaps(&deny.resources, &allow.resources, false))
+                    })
+        })
+}
+
+/// The same effect, principal, actions, resources and condition.
+pub fn same_grant(a: &Statement, b: &Statement) -> bool {
     a.effect == b.effect
         && a.principal == b.principal
         && a.actions == b.actions

@@ -14,6 +14,8 @@ use super::{
 use crate::spec::{self, Compatibility, DevMode};
 
 pub const TASK_POLICY_NAME: &str = "task-permissions";
+/// IAM's default `MaxSessionDuration`.
+pub const DEFAULT_SESSION_SECONDS: i64 = 3600;
 pub const SECRETS_POLICY_NAME: &str = "read-task-secrets";
 
 pub fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
@@ -87,7 +89,13 @@ pub fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Tas
         inline_policies,
         managed_policy_arns: task.managed_policies.clone(),
         permissions_boundary: task.permissions_boundary.clone(),
-        max_session_duration: context.spec.dev_access.max_session_duration,
+        // Developers' session length is theirs to choose, but only where they assume the
+        // role: everywhere else a task role keeps IAM's default.
+        max_session_duration: if matches!(context.dev_access, DevMode::Tagged | DevMode::Extended) {
+            context.spec.dev_access.max_session_duration
+        } else {
+            DEFAULT_SESSION_SECONDS
+        },
         tags,
     }
 }
@@ -207,7 +215,7 @@ fn execution_role(
             partition.aws_managed_policy("service-role/AmazonECSTaskExecutionRolePolicy"),
         ],
         permissions_boundary: None,
-        max_session_duration: 3600,
+        max_session_duration: DEFAULT_SESSION_SECONDS,
         tags: context.tags(&IndexMap::new()),
     }
 }

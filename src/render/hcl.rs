@@ -3,8 +3,10 @@
 
 use super::doc::Doc;
 
-/// A JSON object of this single key stands for a raw Terraform expression (a reference).
-pub const EXPRESSION_KEY: &str = "__terraform_expression";
+/// A map of this single key stands for a raw Terraform expression (a reference). The key
+/// starts with a NUL character, which no validated spec value (tag key, condition key)
+/// can hold: spec data can never spell it.
+pub const EXPRESSION_KEY: &str = "\u{0}terraform-expression";
 
 /// Scalar lists up to this width stay on one line.
 const INLINE_LIST_WIDTH: usize = 100;
@@ -16,7 +18,7 @@ pub fn expression(value: &Doc, indent: usize) -> String {
     out
 }
 
-/// The raw expression a `{"__terraform_expression": …}` map stands for.
+/// The raw expression a `{EXPRESSION_KEY: …}` map stands for.
 fn raw_expression<'d>(value: &'d Doc) -> Option<&'d str> {
     match value.single_entry() {
         Some((key, value)) if key == EXPRESSION_KEY => value.as_str(),

@@ -59,9 +59,21 @@ impl Provenance {
             path.to_string_lossy()
         };
         let shown = shown.replace('\\', "/");
-        Provenance {
-            spec: shown.trim_start_matches("./").to_string(),
-        }
+        // The path lands in a comment line of every file: a line break in a file name
+        // (a spec path can come from a pull request) must not end the comment.
+        let shown: String = shown
+            .trim_start_matches("./")
+            .chars()
+            .flat_map(|c| {
+                let shown: Vec<char> = if c.is_control() {
+                    c.escape_default().collect()
+                } else {
+                    vec![c]
+                };
+                shown
+            })
+            .collect();
+        Provenance { spec: shown }
     }
 }
 

@@ -206,6 +206,17 @@ pub struct Developers {
     pub managed_policies: Vec<String>,
 }
 
+impl Developers {
+    /// Whether anybody gets the developer policy: a role, group or user it is attached to,
+    /// or the bootstrap role.
+    pub fn is_attached(&self) -> bool {
+        self.create_role
+            || !self.attach_to_roles.is_empty()
+            || !self.attach_to_groups.is_empty()
+            || !self.attach_to_users.is_empty()
+    }
+}
+
 /// The per-account role ECS uses to pull images, write logs and read secrets.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -249,6 +260,11 @@ pub struct Task {
     /// Roles outside this spec the task may sts:AssumeRole.
     #[serde(default)]
     pub assume_role_arns: Vec<String>,
+    /// Roles this task may assume outside dev-access accounts that developers, acting as
+    /// the task, may then reach too: each must be one of its `assume_role_arns` (or a role
+    /// its statements allow it to assume). Without it such a path is an error.
+    #[serde(default)]
+    pub allow_developer_reach_to: Vec<String>,
     /// KMS keys that encrypt this task's secrets; the execution role may decrypt with them.
     #[serde(default)]
     pub secrets_kms_keys: Vec<String>,
@@ -344,6 +360,14 @@ pub struct TrustedRole {
     pub tags: IndexMap<String, String>,
     #[serde(default)]
     pub statements: Vec<Statement>,
+    /// This role is outside dev-access accounts, but developers may reach it through a
+    /// task (of a dev-access account) that it trusts. Without it such a path is an error.
+    #[serde(default)]
+    pub allow_developer_reach: bool,
+    /// As for tasks: roles this role may assume, outside dev-access accounts, that
+    /// developers may reach through it.
+    #[serde(default)]
+    pub allow_developer_reach_to: Vec<String>,
 }
 
 fn default_true() -> bool {

@@ -1,9 +1,11 @@
 //! Judges a parsed spec: every independent problem is reported at once, each located, and
 //! a spec with any error never reaches the model builder.
 
+mod conditions;
 mod fargate;
 pub mod model_limits;
 mod organisation;
+mod reach;
 mod roles;
 pub mod syntax;
 mod tasks;
@@ -22,16 +24,6 @@ pub(crate) struct Findings {
 }
 
 impl Findings {
-    pub fn error(
-        &mut self,
-        code: &'static str,
-        path: Vec<PathSegment>,
-        message: impl Into<String>,
-    ) {
-        self.diagnostics
-            .push(Diagnostic::error(code, message, Location::Value(path)));
-    }
-
     pub fn error_help(
         &mut self,
         code: &'static str,
@@ -60,12 +52,15 @@ pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
     let mut findings = Findings::default();
     organisation::check(spec, &mut findings);
     tasks::check(spec, &mut findings);
+    tasks::check_simulate_boundaries(spec, &mut findings);
     roles::check(spec, &mut findings);
+    reach::check_opt_ins(spec, &mut findings);
     if has_errors(&findings.diagnostics) {
         return Err(findings.diagnostics);
     }
     let model = model::build(spec);
     model_limits::check_model(spec, &model, &mut findings);
+    reach::check(spec, &model, &mut findings);
     if has_errors(&findings.diagnostics) {
         return Err(findings.diagnostics);
     }

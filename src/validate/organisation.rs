@@ -5,12 +5,9 @@ use std::collections::HashMap;
 use super::syntax::{self, ArnKind};
 use super::Findings;
 use crate::diagnostic::suggest;
-use crate::model::PartitionExt;
+use crate::model::{Arn, PartitionExt};
 use crate::path;
 use crate::spec::{DevMode, Spec};
-
-/// Envs that mean production: dev access there is refused.
-const PRODUCTION_ENVS: [&str; 3] = ["prod", "production", "live"];
 
 pub fn check(spec: &Spec, findings: &mut Findings) {
     if spec.version != 1 {
@@ -136,9 +133,19 @@ pub fn check_tags(
             "remove tags",
         );
     }
+    let mut seen: HashMap<String, &str> = HashMap::new();
     for (key, value) in tags {
         let mut key_path = at.clone();
         key_path.push(key.into());
+        // IAM compares tag keys ignoring case: two such keys are one tag.
+        if let Some(first) = seen.insert(key.to_lowercase(), key) {
+            findings.key_error(
+                "duplicate-tag",
+                key_path.clone(),
+                format!("tag keys `{first}` and `{key}` differ only in case; IAM treats them as one key"),
+                "keep one of them",
+            );
+        }
         if key.is_empty()
             || key.chars().count() > 128
             || key.to_ascii_lowercase().starts_with("aws:")
@@ -219,6 +226,14 @@ fn check_accounts(spec: &Spec, findings: &mut Findings) {
                 "give each AWS account one name",
             );
         }
+        if !syntax::is_env_name(&account.env) {
+            findings.error_help(
+                "invalid-env",
+                path!["accounts", name, "env"],
+                format!("env `{}` is not allowed", account.env.escape_debug()),
+                "use 1-64 ASCII letters, digits, spaces and - _ . (a look-alike letter from another script could hide a production env)",
+            );
+        }
         match &account.region {
             Some(region) => check_region(spec, region, path!["accounts", name, "region"], findings),
             None if spec.project.region.is_none() => findings.key_error(
@@ -232,8 +247,8 @@ fn check_accounts(spec: &Spec, findings: &mut Findings) {
         if let Some(arn) = &account.deploy_role_arn {
             let at = path!["accounts", name, "deploy_role_arn"];
             if let Some(problem) = syntax::arn_problem(arn, spec.project.partition, ArnKind::Role) {
-                findings.error("invalid-arn", at, problem);
-            } else if syntax::parse_arn(arn).is_some_and(|parts| parts.account != account.id) {
+                findings.error_help("invalid-arn", at, problem.message, problem.help);
+            } else if Arn::parse(arn).is_some_and(|parts| parts.account != account.id) {
                 findings.error_help("deploy-role-elsewhere", at, format!("deploy role `{arn}` is not in account {}", account.id), "Terraform assumes this role to deploy into this account: name a role of this account");
             }
         }
@@ -278,8 +293,11 @@ fn check_dev_access(spec: &Spec, findings: &mut Findings) {
             findings.error_help(
                 "invalid-principal",
                 path!["dev_access", "principals", index],
-                problem,
-                "name each developer principal by its full ARN; `*` is never trusted",
+                problem.message,
+                format!(
+                    "name each developer principal by its full ARN; `*` is never trusted ({})",
+                    problem.help
+                ),
             );
         }
     }
@@ -303,14 +321,21 @@ fn check_dev_access(spec: &Spec, findings: &mut Findings) {
         );
     }
     for (index, env) in dev.environments.iter().enumerate() {
-        if dev.mode != DevMode::None
+        if !syntax::is_env_name(env) {
+            findings.error_help(
+                "invalid-env",
+                path!["dev_access", "environments", index],
+                format!("env `{}` is not allowed", env.escape_debug()),
+                "use 1-64 ASCII letters, digits, spaces and - _ . (a look-alike letter from another script could hide a production env)",
+            );
+        } else if dev.mode != DevMode::None
             && !dev.allow_production
-            && PRODUCTION_ENVS.contains(&env.to_ascii_lowercase().as_str())
+            && syntax::is_production_env(env)
         {
             findings.error_help(
                 "dev-access-in-production",
                 path!["dev_access", "environments", index],
-                format!("dev access would apply to env `{env}`, which is production"),
+                format!("dev access would apply to env `{env}`, which is production (a word of it is prod, prd, production or live)"),
                 "list only development environments, or set allow_production = true if you really mean it",
             );
         }
@@ -319,15 +344,10 @@ fn check_dev_access(spec: &Spec, findings: &mut Findings) {
     // match the developers' conditional-assume policy.
     if dev.mode == DevMode::Tagged {
         let tag = dev.tag.clone().unwrap_or_default();
-        if spec
-            .project
-            .tags
-            .get(&tag.key)
-            .is_some_and(|v| v.eq_ignore_ascii_case(&tag.value))
-        {
+        if let Some((key, _)) = dev_tag_in(&spec.project.tags, &tag) {
             findings.error_help(
                 "dev-tag-outside-dev",
-                path!["project", "tags", &tag.key],
+                path!["project", "tags", key],
                 format!(
                     "project tags put the dev-access tag {}={} on every role, production included",
                     tag.key, tag.value
@@ -407,6 +427,15 @@ fn check_developers(spec: &Spec, findings: &mut Findings) {
                     format!("`{name}` is not an IAM name"),
                     "give the existing role, group or user by name, not ARN",
                 );
+            } else if key == "attach_to_roles"
+                && name.to_ascii_lowercase().starts_with("awsreservedsso_")
+            {
+                findings.error_help(
+                    "reserved-sso-role",
+                    path!["developers", key, index],
+                    format!("`{name}` is an IAM Identity Center role: IAM refuses to attach policies to it, so the developer policy would never reach those developers"),
+                    "give the developer policy to the permission set in IAM Identity Center instead (as a customer managed policy reference), and remove this entry",
+                );
             }
         }
     }
@@ -435,7 +464,32 @@ fn check_developers(spec: &Spec, findings: &mut Findings) {
         if let Some(problem) =
             syntax::arn_problem(arn, spec.project.partition, ArnKind::ManagedPolicy)
         {
-            findings.error_help("invalid-arn", path!["developers", "managed_policies", index], problem, "managed policies are named by ARN, e.g. arn:aws:iam::aws:policy/job-function/ViewOnlyAccess");
+            findings.error_help(
+                "invalid-arn",
+                path!["developers", "managed_policies", index],
+                problem.message,
+                problem.help,
+            );
         }
     }
+}
+
+/// The entry of `tags` that is the dev-access tag: its key compared ignoring case (as IAM
+/// compares `iam:ResourceTag/<key>`), its value ignoring case too, to err on the safe side.
+pub fn dev_tag_in<'t>(
+    tags: &'t indexmap::IndexMap<String, String>,
+    tag: &crate::spec::Tag,
+) -> Option<(&'t String, &'t String)> {
+    tags.iter().find(|(key, value)| {
+        key.eq_ignore_ascii_case(&tag.key) && value.eq_ignore_ascii_case(&tag.value)
+    })
+}
+
+/// The entry of `tags` whose key is the dev-access tag's key, ignoring case.
+pub fn dev_tag_key_in<'t>(
+    tags: &'t indexmap::IndexMap<String, String>,
+    tag: &crate::spec::Tag,
+) -> Option<(&'t String, &'t String)> {
+    tags.iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(&tag.key))
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::organisation::{account_suggestion, check_tags};
+use super::organisation::{account_suggestion, check_tags, dev_tag_in};
 use super::syntax;
 use super::tasks::check_role_permissions;
 use super::Findings;
@@ -98,12 +98,12 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
             );
         }
         if let Some(path) = &role.path {
-            if !syntax::is_iam_path(path) {
+            if let Some(why) = syntax::path_problem(path) {
                 findings.error_help(
                     "invalid-path",
                     at(path!["path"]),
-                    format!("`{path}` is not an IAM path"),
-                    "starts and ends with /, e.g. \"/cross-account/\"",
+                    format!("`{path}` {why}"),
+                    "starts and ends with /, no wildcard, e.g. \"/cross-account/\"",
                 );
             }
         }
@@ -118,14 +118,10 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
         check_tags(&role.tags, at(path!["tags"]), findings);
         if spec.dev_access.mode == DevMode::Tagged {
             let tag = spec.dev_access.tag.clone().unwrap_or_default();
-            if role
-                .tags
-                .get(&tag.key)
-                .is_some_and(|v| v.eq_ignore_ascii_case(&tag.value))
-            {
+            if let Some((key, _)) = dev_tag_in(&role.tags, &tag) {
                 findings.error_help(
                     "dev-tag-outside-dev",
-                    at(path!["tags", &tag.key]),
+                    at(path!["tags", key]),
                     format!(
                         "role `{name}` is not a task role but carries the dev-access tag {}={}",
                         tag.key, tag.value

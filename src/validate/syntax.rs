@@ -1,6 +1,10 @@
 //! Shapes of names, ids and ARNs as AWS accepts them. Plain functions, no regex engine.
+//!
+//! Where AWS's own character set is narrower than a TOML string, values are held to
+//! AWS's: nothing else could be deployed, and nothing else can then surprise a shell, an
+//! INI file or a policy (a `*` or `${…}` in a path would widen every policy naming it).
 
-use crate::model::PartitionExt;
+use crate::model::{has_wildcard, Arn, PartitionExt};
 use crate::spec::Partition;
 
 pub fn is_account_id(id: &str) -> bool {
@@ -13,9 +17,12 @@ pub fn role_name_problem(name: &str) -> Option<String> {
     if !(1..=64).contains(&length) {
         return Some(format!("has {length} characters; IAM allows 1 to 64"));
     }
-    name.chars()
-        .find(|c| !is_iam_name_char(*c))
-        .map(|c| format!("contains `{c}`, which IAM does not allow in role names"))
+    name.chars().find(|c| !is_iam_name_char(*c)).map(|c| {
+        format!(
+            "contains `{}`, which IAM does not allow in role names",
+            c.escape_debug()
+        )
+    })
 }
 
 /// Policy, group and user names: 1-128 of `[A-Za-z0-9+=,.@_-]`.
@@ -27,12 +34,30 @@ fn is_iam_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
 }
 
-/// IAM path: 1-512 chars, starts and ends with `/`, printable ASCII.
-pub fn is_iam_path(path: &str) -> bool {
-    (1..=512).contains(&path.len())
-        && path.starts_with('/')
-        && path.ends_with('/')
-        && path.chars().all(|c| ('!'..='~').contains(&c))
+/// What is wrong with an IAM path, or `None`. IAM takes 1-512 printable ASCII characters
+/// between slashes; trustgen also refuses `*` and `?` (a path is part of the ARNs that
+/// policies name, where they would match other roles) and `${` (a policy variable there
+/// would be substituted per request).
+pub fn path_problem(path: &str) -> Option<&'static str> {
+    if !(1..=512).contains(&path.len()) || !path.starts_with('/') || !path.ends_with('/') {
+        return Some("is not an IAM path: 1-512 characters, starting and ending with /");
+    }
+    if !path.chars().all(|c| ('!'..='~').contains(&c)) {
+        return Some(
+            "holds characters IAM does not accept in paths (printable ASCII only, no spaces)",
+        );
+    }
+    if has_wildcard(path) {
+        return Some(
+            "holds a wildcard: every policy naming this role's ARN would match other roles too",
+        );
+    }
+    if path.contains("${") {
+        return Some(
+            "holds `${`, which IAM reads as a policy variable in the ARNs naming this role",
+        );
+    }
+    None
 }
 
 /// Names of spec entries (accounts, tasks): they become file names and resource identifiers.
@@ -58,6 +83,28 @@ pub fn is_family(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Account envs: ASCII letters, digits and `-_. `, so that a production env cannot hide
+/// behind a look-alike letter from another script.
+pub fn is_env_name(env: &str) -> bool {
+    (1..=64).contains(&env.len())
+        && env
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b' '))
+}
+
+/// Words that mark an env as production, compared case-insensitively word by word
+/// (`prod-eu`, `eu_live`, `PRD` are production; `preprod` and `production-like` are
+/// judged by their words too: `production-like` is, `preprod` is not).
+const PRODUCTION_WORDS: [&str; 4] = ["prod", "prd", "production", "live"];
+
+pub fn is_production_env(env: &str) -> bool {
+    env.split(['-', '_', '.', ' ']).any(|word| {
+        PRODUCTION_WORDS
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(word))
+    })
 }
 
 /// `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-3`.
@@ -92,114 +139,269 @@ pub fn is_action(action: &str) -> bool {
     let Some((service, name)) = action.split_once(':') else {
         return false;
     };
-    !service.is_empty()
-        && service
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    is_service_prefix(service)
         && !name.is_empty()
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?')
 }
 
-/// The parts of an ARN: `arn:partition:service:region:account:resource`.
-#[derive(Debug, PartialEq, Eq)]
-pub struct ArnParts<'a> {
-    pub partition: &'a str,
-    pub service: &'a str,
-    pub region: &'a str,
-    pub account: &'a str,
-    pub resource: &'a str,
+/// A service prefix as IAM writes them: `s3`, `secretsmanager`, `execute-api`.
+pub fn is_service_prefix(service: &str) -> bool {
+    !service.is_empty()
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-pub fn parse_arn(arn: &str) -> Option<ArnParts<'_>> {
-    let mut parts = arn.splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let arn = ArnParts {
-        partition: parts.next()?,
-        service: parts.next()?,
-        region: parts.next()?,
-        account: parts.next()?,
-        resource: parts.next()?,
-    };
-    (!arn.service.is_empty() && !arn.resource.is_empty()).then_some(arn)
-}
-
-/// Why `arn` is not an ARN of the wanted kind, or `None` when it is.
-pub fn arn_problem(arn: &str, partition: Partition, expect: ArnKind) -> Option<String> {
-    let Some(parts) = parse_arn(arn) else {
-        return Some(format!(
-            "`{arn}` is not an ARN (arn:partition:service:region:account:resource)"
-        ));
-    };
-    if parts.partition != partition.as_str() {
-        return Some(format!(
-            "`{arn}` is in partition `{}`, but the project's partition is `{}`",
-            parts.partition,
-            partition.as_str()
-        ));
-    }
-    let iam_account_ok = parts.region.is_empty() && is_account_id(parts.account);
-    let ok = match expect {
-        ArnKind::Any => true,
-        ArnKind::Role => {
-            parts.service == "iam" && iam_account_ok && parts.resource.starts_with("role/")
-        }
-        ArnKind::ManagedPolicy => {
-            parts.service == "iam"
-                && parts.region.is_empty()
-                && (parts.account == "aws" || is_account_id(parts.account))
-                && parts.resource.starts_with("policy/")
-        }
-        ArnKind::Principal => {
-            parts.service == "iam"
-                && iam_account_ok
-                && (parts.resource == "root"
-                    || parts.resource.starts_with("role/")
-                    || parts.resource.starts_with("user/"))
-        }
-        ArnKind::Secret => {
-            !parts.region.is_empty()
-                && is_account_id(parts.account)
-                && ((parts.service == "ssm" && parts.resource.starts_with("parameter/"))
-                    || (parts.service == "secretsmanager" && parts.resource.starts_with("secret:")))
-        }
-        ArnKind::KmsKey => {
-            parts.service == "kms"
-                && !parts.region.is_empty()
-                && is_account_id(parts.account)
-                && (parts.resource.starts_with("key/") || parts.resource.starts_with("alias/"))
-        }
-    };
-    (!ok).then(|| format!("`{arn}` is not {}", expect.describe()))
-}
-
-#[derive(Debug, Clone, Copy)]
+/// What kind of ARN a spec key expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArnKind {
-    Any,
+    /// An exact IAM role.
     Role,
+    /// A role a task may assume (`assume_role_arns`): account and partition exact; the
+    /// role name may hold a wildcard (a warning says so).
+    AssumableRole,
     ManagedPolicy,
+    /// A developer principal: an exact account root, role or user.
     Principal,
+    /// An exact SSM parameter or Secrets Manager secret (a container's `valueFrom`).
     Secret,
+    /// An exact KMS key.
     KmsKey,
+}
+
+/// Why a value is not an ARN of the wanted kind, and what would be right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArnProblem {
+    pub message: String,
+    pub help: String,
 }
 
 impl ArnKind {
     fn describe(self) -> &'static str {
         match self {
-            ArnKind::Any => "an ARN",
-            ArnKind::Role => "an IAM role ARN (arn:<partition>:iam::<12-digit id>:role/<name>)",
+            ArnKind::Role | ArnKind::AssumableRole => {
+                "an IAM role ARN (arn:<partition>:iam::<12-digit id>:role/<path><name>)"
+            }
             ArnKind::ManagedPolicy => {
-                "a managed policy ARN (arn:<partition>:iam::<aws|12-digit id>:policy/<name>)"
+                "a managed policy ARN (arn:<partition>:iam::<aws|12-digit id>:policy/<path><name>)"
             }
             ArnKind::Principal => {
-                "an IAM principal ARN (…:iam::<12-digit id>:root, :role/<name> or :user/<name>)"
+                "an IAM principal ARN (arn:<partition>:iam::<12-digit id>:root, :role/<name> or :user/<name>)"
             }
             ArnKind::Secret => "an SSM parameter or Secrets Manager secret ARN",
             ArnKind::KmsKey => "a KMS key ARN (arn:<partition>:kms:<region>:<id>:key/<key-id>)",
         }
+    }
+
+    fn example(self, partition: &str) -> String {
+        match self {
+            ArnKind::Role | ArnKind::AssumableRole => {
+                format!("arn:{partition}:iam::111122223333:role/my-role")
+            }
+            ArnKind::ManagedPolicy => format!("arn:{partition}:iam::aws:policy/ReadOnlyAccess"),
+            ArnKind::Principal => format!("arn:{partition}:iam::111122223333:role/Developer"),
+            ArnKind::Secret => format!(
+                "arn:{partition}:ssm:eu-west-1:111122223333:parameter/db-password or arn:{partition}:secretsmanager:eu-west-1:111122223333:secret:db-password-AbCdEf"
+            ),
+            ArnKind::KmsKey => format!(
+                "arn:{partition}:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            ),
+        }
+    }
+}
+
+/// Why `text` is not an ARN of the wanted kind, or `None` when it is.
+pub fn arn_problem(text: &str, partition: Partition, kind: ArnKind) -> Option<ArnProblem> {
+    let partition_name = partition.as_str();
+    let problem = |message: String, help: String| Some(ArnProblem { message, help });
+    let not_kind = || {
+        problem(
+            format!("`{text}` is not {}", kind.describe()),
+            format!("e.g. {}", kind.example(partition_name)),
+        )
+    };
+    let Some(arn) = Arn::parse(text) else {
+        return not_kind();
+    };
+    if has_wildcard(arn.partition) || has_wildcard(arn.account) || has_wildcard(arn.region) {
+        return problem(
+            format!("`{text}` has a wildcard in its partition, region or account: it would reach every account"),
+            "name the exact account (12 digits) and partition".into(),
+        );
+    }
+    if arn.partition != partition_name {
+        return problem(
+            format!(
+                "`{text}` is in partition `{}`, but the project's partition is `{partition_name}`",
+                arn.partition
+            ),
+            format!("write arn:{partition_name}:…"),
+        );
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return problem(
+            format!(
+                "`{}` holds whitespace or control characters",
+                text.escape_debug()
+            ),
+            format!("e.g. {}", kind.example(partition_name)),
+        );
+    }
+    let iam = arn.service == "iam" && arn.region.is_empty();
+    let exact = |what: &str| {
+        problem(
+            format!("`{text}` holds a wildcard, but {what} must be named exactly"),
+            format!(
+                "name each one by its full ARN, e.g. {}",
+                kind.example(partition_name)
+            ),
+        )
+    };
+    match kind {
+        ArnKind::Role | ArnKind::AssumableRole => {
+            if !(iam && is_account_id(arn.account)) {
+                return not_kind();
+            }
+            let Some((path, name)) = arn.role_path_and_name() else {
+                return not_kind();
+            };
+            let wildcard_name = kind == ArnKind::AssumableRole && has_wildcard(name);
+            if kind == ArnKind::Role && has_wildcard(arn.resource) {
+                return exact("this role");
+            }
+            if let Some(why) = path_problem(path) {
+                return problem(
+                    format!("the path `{path}` of `{text}` {why}"),
+                    "a path starts and ends with / and holds no wildcard, e.g. /service/".into(),
+                );
+            }
+            let name_ok = if wildcard_name {
+                name.chars()
+                    .all(|c| is_iam_name_char(c) || c == '*' || c == '?')
+            } else {
+                role_name_problem(name).is_none()
+            };
+            (!name_ok).then(|| ArnProblem {
+                message: format!("`{text}` does not end in a valid role name"),
+                help: "role names are 1-64 of A-Z a-z 0-9 + = , . @ _ -".into(),
+            })
+        }
+        ArnKind::ManagedPolicy => {
+            if !(iam && (arn.account == "aws" || is_account_id(arn.account))) {
+                return not_kind();
+            }
+            if has_wildcard(arn.resource) {
+                return exact("a managed policy");
+            }
+            let Some(rest) = arn.resource.strip_prefix("policy/") else {
+                return not_kind();
+            };
+            let (path, name) = split_path(rest);
+            if path_problem(&format!("/{path}")).is_some() || !is_iam_name(name) {
+                return problem(
+                    format!("`{text}` is not a valid managed policy ARN: IAM allows 1-128 of A-Z a-z 0-9 + = , . @ _ - in the name, after a path"),
+                    format!("e.g. {}", kind.example(partition_name)),
+                );
+            }
+            None
+        }
+        ArnKind::Principal => {
+            if !(iam && is_account_id(arn.account)) {
+                return not_kind();
+            }
+            if has_wildcard(arn.resource) {
+                return exact("a developer principal");
+            }
+            if arn.resource == "root" {
+                return None;
+            }
+            let rest = arn
+                .resource
+                .strip_prefix("role/")
+                .or_else(|| arn.resource.strip_prefix("user/"));
+            let Some(rest) = rest else {
+                return not_kind();
+            };
+            let (path, name) = split_path(rest);
+            if path_problem(&format!("/{path}")).is_some() || role_name_problem(name).is_some() {
+                return not_kind();
+            }
+            None
+        }
+        ArnKind::Secret => {
+            if !(is_region(arn.region) && is_account_id(arn.account)) {
+                return not_kind();
+            }
+            if has_wildcard(arn.resource) {
+                return problem(
+                    format!("`{text}` holds a wildcard: the execution role would read every secret it matches"),
+                    "name the one parameter or secret the container reads, by its full ARN".into(),
+                );
+            }
+            let ok = match (arn.service, arn.resource) {
+                ("ssm", resource) => resource.strip_prefix("parameter/").is_some_and(|name| {
+                    !name.is_empty()
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b))
+                }),
+                ("secretsmanager", resource) => {
+                    resource.strip_prefix("secret:").is_some_and(|rest| {
+                        let mut parts = rest.split(':');
+                        let name = parts.next().unwrap_or_default();
+                        !name.is_empty()
+                            && name
+                                .bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b"/_+=.@-".contains(&b))
+                            // json-key : version-stage : version-id, as ECS reads them.
+                            && rest.split(':').count() <= 4
+                            && parts.all(|part| part.bytes().all(|b| (b'!'..=b'~').contains(&b)))
+                    })
+                }
+                _ => false,
+            };
+            if ok {
+                None
+            } else {
+                not_kind()
+            }
+        }
+        ArnKind::KmsKey => {
+            if !(arn.service == "kms" && is_region(arn.region) && is_account_id(arn.account)) {
+                return not_kind();
+            }
+            if has_wildcard(arn.resource) {
+                return problem(
+                    format!("`{text}` holds a wildcard: the execution role could decrypt with every key it matches"),
+                    "name each key by its full key ARN".into(),
+                );
+            }
+            if arn.resource.starts_with("alias/") {
+                return problem(
+                    format!("`{text}` is an alias: IAM matches kms:Decrypt against the key's own ARN, so an alias grants nothing"),
+                    format!("name the key itself, e.g. {}", kind.example(partition_name)),
+                );
+            }
+            let key_ok = arn.resource.strip_prefix("key/").is_some_and(|id| {
+                let id = id.strip_prefix("mrk-").unwrap_or(id);
+                !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+            });
+            if key_ok {
+                None
+            } else {
+                not_kind()
+            }
+        }
+    }
+}
+
+/// `a/b/name` -> (`a/b/`, `name`); `name` -> (``, `name`).
+fn split_path(rest: &str) -> (&str, &str) {
+    match rest.rfind('/') {
+        Some(slash) => (&rest[..=slash], &rest[slash + 1..]),
+        None => ("", rest),
     }
 }
 
@@ -217,20 +419,106 @@ mod tests {
         assert!(!is_action("SSM:Get"));
     }
 
+    fn ok(text: &str, kind: ArnKind) -> bool {
+        arn_problem(text, Partition::Aws, kind).is_none()
+    }
+
     #[test]
     fn arns_are_checked_for_kind_and_partition() {
         let role = "arn:aws:iam::111122223333:role/deployer";
-        assert_eq!(arn_problem(role, Partition::Aws, ArnKind::Role), None);
+        assert!(ok(role, ArnKind::Role));
         assert!(arn_problem(role, Partition::AwsCn, ArnKind::Role).is_some());
-        assert!(arn_problem("deployer", Partition::Aws, ArnKind::Role).is_some());
-        assert!(arn_problem(
+        assert!(!ok("deployer", ArnKind::Role));
+        assert!(ok(
             "arn:aws:iam::aws:policy/ReadOnlyAccess",
-            Partition::Aws,
             ArnKind::ManagedPolicy
-        )
-        .is_none());
-        assert!(arn_problem("ReadOnlyAccess", Partition::Aws, ArnKind::ManagedPolicy).is_some());
-        assert!(arn_problem("*", Partition::Aws, ArnKind::Principal).is_some());
+        ));
+        assert!(ok(
+            "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+            ArnKind::ManagedPolicy
+        ));
+        assert!(!ok("ReadOnlyAccess", ArnKind::ManagedPolicy));
+        assert!(!ok("*", ArnKind::Principal));
+    }
+
+    #[test]
+    fn wildcards_are_refused_where_an_exact_arn_is_promised() {
+        assert!(!ok("arn:aws:iam::111122223333:role/*", ArnKind::Principal));
+        assert!(!ok("arn:aws:iam::111122223333:role/dev-?", ArnKind::Role));
+        assert!(!ok(
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:*",
+            ArnKind::Secret
+        ));
+        assert!(!ok(
+            "arn:aws:kms:eu-west-1:111122223333:key/*",
+            ArnKind::KmsKey
+        ));
+        assert!(!ok("arn:aws:iam::*:role/x", ArnKind::AssumableRole));
+        assert!(!ok(
+            "arn:*:iam::111122223333:role/x",
+            ArnKind::AssumableRole
+        ));
+        assert!(ok(
+            "arn:aws:iam::111122223333:role/app-*",
+            ArnKind::AssumableRole
+        ));
+        assert!(!ok(
+            "arn:aws:iam::111122223333:role/*/x",
+            ArnKind::AssumableRole
+        ));
+    }
+
+    #[test]
+    fn characters_iam_refuses_are_refused() {
+        assert!(!ok(
+            "arn:aws:iam::aws:policy/x;touch",
+            ArnKind::ManagedPolicy
+        ));
+        assert!(!ok("arn:aws:iam::aws:policy/`id`", ArnKind::ManagedPolicy));
+        assert!(!ok("arn:aws:iam::111122223333:role/a b", ArnKind::Role));
+        // IAM takes shell metacharacters in paths; they are quoted wherever they land.
+        assert!(ok("arn:aws:iam::111122223333:role/$(x)/web", ArnKind::Role));
+        assert!(!ok(
+            "arn:aws:kms:eu-west-1:111122223333:alias/app",
+            ArnKind::KmsKey
+        ));
+        assert!(ok(
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf:password::",
+            ArnKind::Secret
+        ));
+    }
+
+    #[test]
+    fn paths_refuse_wildcards_and_policy_variables() {
+        assert_eq!(path_problem("/ecs/"), None);
+        assert!(path_problem("/*/").is_some());
+        assert!(path_problem("/${aws:username}/").is_some());
+        assert!(path_problem("/a b/").is_some());
+        assert!(
+            path_problem("/$(touch x)/").is_some(),
+            "spaces are not printable ASCII to IAM"
+        );
+        assert!(path_problem("ecs").is_some());
+        // IAM accepts shell metacharacters in paths: they are quoted where they land.
+        assert_eq!(path_problem("/$(id)/`id`;x/"), None);
+    }
+
+    #[test]
+    fn production_envs_are_found_by_their_words() {
+        for env in [
+            "prod",
+            "PRD",
+            "prod-eu",
+            "eu_live",
+            "production",
+            "eu.prod.1",
+        ] {
+            assert!(is_production_env(env), "{env}");
+        }
+        for env in ["dev", "preprod", "staging", "sandbox", "products"] {
+            assert!(!is_production_env(env), "{env}");
+        }
+        assert!(!is_env_name("prоd"), "a Cyrillic o is not ASCII");
     }
 
     #[test]

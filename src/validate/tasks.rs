@@ -3,44 +3,13 @@
 use std::collections::HashSet;
 
 use super::fargate;
-use super::organisation::{account_suggestion, check_tags};
+use super::organisation::{account_suggestion, check_tags, dev_tag_key_in};
 use super::syntax::{self, ArnKind};
 use super::Findings;
 use crate::diagnostic::PathSegment;
-use crate::model::dev_access_for;
-use crate::model::PartitionExt;
+use crate::model::{dev_access_for, Arn, PartitionExt};
 use crate::path;
 use crate::spec::{Compatibility, DevMode, Partition, Spec, Statement, Task};
-
-/// IAM's condition operators (without the `ForAllValues:` / `ForAnyValue:` set prefixes
-/// and the `IfExists` suffix, which any of them may take).
-const CONDITION_OPERATORS: [&str; 24] = [
-    "StringEquals",
-    "StringNotEquals",
-    "StringEqualsIgnoreCase",
-    "StringNotEqualsIgnoreCase",
-    "StringLike",
-    "StringNotLike",
-    "NumericEquals",
-    "NumericNotEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-    "DateEquals",
-    "DateNotEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
-    "Bool",
-    "BinaryEquals",
-    "IpAddress",
-    "NotIpAddress",
-    "ArnEquals",
-    "ArnLike",
-];
-const MORE_OPERATORS: [&str; 3] = ["ArnNotEquals", "ArnNotLike", "Null"];
 
 pub fn check(spec: &Spec, findings: &mut Findings) {
     for (name, task) in &spec.tasks {
@@ -73,17 +42,17 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
         check_tags(&task.tags, at(path!["tags"]), findings);
         if let (DevMode::Tagged, Some(account)) = (spec.dev_access.mode, account) {
             let tag = spec.dev_access.tag.clone().unwrap_or_default();
-            if let Some(value) = task.tags.get(&tag.key) {
+            if let Some((key, value)) = dev_tag_key_in(&task.tags, &tag) {
                 if dev_access_for(spec, &account.env) == DevMode::None {
                     if value.eq_ignore_ascii_case(&tag.value) {
-                        findings.error_help("dev-tag-outside-dev", at(path!["tags", &tag.key]), format!("task `{name}` runs in account `{}` (env `{}`), where developers must not assume roles, but carries the dev-access tag {}={}", task.account, account.env, tag.key, tag.value), "remove the tag: trustgen adds it exactly where dev access applies");
+                        findings.error_help("dev-tag-outside-dev", at(path!["tags", key]), format!("task `{name}` runs in account `{}` (env `{}`), where developers must not assume roles, but carries the dev-access tag {}={}", task.account, account.env, tag.key, tag.value), "remove the tag: trustgen adds it exactly where dev access applies");
                     }
                 } else {
                     findings.error_help(
                         "dev-tag-conflict",
-                        at(path!["tags", &tag.key]),
+                        at(path!["tags", key]),
                         format!(
-                            "tag `{}` is the dev-access tag key; trustgen sets it to `{}` here",
+                            "tag `{key}` is the dev-access tag key `{}` (IAM ignores case in tag keys); trustgen sets it to `{}` here",
                             tag.key, tag.value
                         ),
                         "remove this tag",
@@ -128,12 +97,12 @@ fn check_identity(spec: &Spec, name: &str, task: &Task, findings: &mut Findings)
         );
     }
     if let Some(path) = &task.path {
-        if !syntax::is_iam_path(path) {
+        if let Some(why) = syntax::path_problem(path) {
             findings.error_help(
                 "invalid-path",
                 path!["tasks", name, "path"],
-                format!("`{path}` is not an IAM path"),
-                "starts and ends with /, e.g. \"/ecs/\"",
+                format!("`{path}` {why}"),
+                "starts and ends with /, no wildcard, e.g. \"/ecs/\"",
             );
         }
     }
@@ -203,12 +172,21 @@ fn check_permissions(
         findings,
     );
     for (key, arns, kind) in [
-        ("assume_role_arns", &task.assume_role_arns, ArnKind::Role),
+        (
+            "assume_role_arns",
+            &task.assume_role_arns,
+            ArnKind::AssumableRole,
+        ),
         ("secrets_kms_keys", &task.secrets_kms_keys, ArnKind::KmsKey),
     ] {
         for (index, arn) in arns.iter().enumerate() {
             if let Some(problem) = syntax::arn_problem(arn, partition, kind) {
-                findings.error("invalid-arn", at(path![key, index]), problem);
+                findings.error_help(
+                    "invalid-arn",
+                    at(path![key, index]),
+                    problem.message,
+                    problem.help,
+                );
             }
         }
     }
@@ -247,12 +225,22 @@ pub fn check_role_permissions(
     }
     for (index, arn) in managed_policies.iter().enumerate() {
         if let Some(problem) = syntax::arn_problem(arn, partition, ArnKind::ManagedPolicy) {
-            findings.error("invalid-arn", at(path!["managed_policies", index]), problem);
+            findings.error_help(
+                "invalid-arn",
+                at(path!["managed_policies", index]),
+                problem.message,
+                problem.help,
+            );
         }
     }
     if let Some(arn) = permissions_boundary {
         if let Some(problem) = syntax::arn_problem(arn, partition, ArnKind::ManagedPolicy) {
-            findings.error("invalid-arn", at(path!["permissions_boundary"]), problem);
+            findings.error_help(
+                "invalid-arn",
+                at(path!["permissions_boundary"]),
+                problem.message,
+                problem.help,
+            );
         }
     }
 }
@@ -305,7 +293,7 @@ pub fn check_statement(
         );
     }
     for (index, resource) in statement.resources.iter().enumerate() {
-        if let Some(arn) = syntax::parse_arn(resource) {
+        if let Some(arn) = Arn::parse(resource) {
             if arn.partition != partition.as_str() && arn.partition != "*" {
                 findings.error_help(
                     "wrong-partition",
@@ -327,38 +315,8 @@ pub fn check_statement(
             );
         }
     }
-    for (operator, keys) in statement.condition.iter().flatten() {
-        let base = operator
-            .trim_start_matches("ForAllValues:")
-            .trim_start_matches("ForAnyValue:")
-            .trim_end_matches("IfExists");
-        if !CONDITION_OPERATORS.contains(&base) && !MORE_OPERATORS.contains(&base) {
-            let near = crate::diagnostic::suggest(
-                base,
-                CONDITION_OPERATORS
-                    .iter()
-                    .chain(MORE_OPERATORS.iter())
-                    .copied(),
-            );
-            findings.key_error(
-                "invalid-condition-operator",
-                sub(path!["condition", operator]),
-                format!("`{operator}` is not an IAM condition operator"),
-                near.map_or("see IAM's condition operators".to_string(), |n| {
-                    format!("did you mean `{n}`?")
-                }),
-            );
-        }
-        for (key, value) in keys {
-            let scalar = |v: &serde_json::Value| v.is_string() || v.is_boolean() || v.is_number();
-            let ok = scalar(value)
-                || value
-                    .as_array()
-                    .is_some_and(|items| !items.is_empty() && items.iter().all(scalar));
-            if !ok {
-                findings.error_help("invalid-condition-value", sub(path!["condition", operator, key]), format!("condition value of `{key}` must be a string, number, boolean or a non-empty list of them"), "e.g. { StringEquals = { \"aws:RequestedRegion\" = \"eu-west-1\" } }");
-            }
-        }
+    if let Some(condition) = &statement.condition {
+        super::conditions::check(condition, &sub(path!["condition"]), findings);
     }
 }
 
@@ -457,7 +415,12 @@ fn check_containers(
         for (name, arn) in &container.secrets {
             if let Some(problem) = syntax::arn_problem(arn, spec.project.partition, ArnKind::Secret)
             {
-                findings.error_help("invalid-secret", here(path!["secrets", name]), problem, "arn:aws:ssm:<region>:<id>:parameter/<name> or arn:aws:secretsmanager:<region>:<id>:secret:<name>");
+                findings.error_help(
+                    "invalid-secret",
+                    here(path!["secrets", name]),
+                    problem.message,
+                    problem.help,
+                );
             }
         }
         for name in container
@@ -472,5 +435,39 @@ fn check_containers(
                 "keep one",
             );
         }
+    }
+}
+
+/// Simulate mode gives one role per account the union of its tasks' permissions: it can
+/// carry one permissions boundary, so the tasks it stands for must share theirs (or all
+/// have none). Otherwise a boundary-limited task would be simulated without its limit.
+pub fn check_simulate_boundaries(spec: &Spec, findings: &mut Findings) {
+    for (account_name, account) in &spec.accounts {
+        if dev_access_for(spec, &account.env) != DevMode::Simulate {
+            continue;
+        }
+        let tasks: Vec<(&String, Option<&String>)> = spec
+            .tasks
+            .iter()
+            .filter(|(_, task)| &task.account == account_name)
+            .map(|(name, task)| (name, task.permissions_boundary.as_ref()))
+            .collect();
+        let Some((first_name, first)) = tasks.first().copied() else {
+            continue;
+        };
+        let Some((name, boundary)) = tasks.iter().copied().find(|(_, b)| *b != first) else {
+            continue;
+        };
+        let show = |b: Option<&String>| b.map_or("none".to_string(), |arn| format!("`{arn}`"));
+        findings.error_help(
+            "simulate-boundaries-differ",
+            path!["tasks", name, "permissions_boundary"],
+            format!(
+                "simulate mode: tasks of account `{account_name}` have different permissions boundaries (`{first_name}`: {}, `{name}`: {}), but its one simulator role can carry only one",
+                show(first),
+                show(boundary)
+            ),
+            "give every task of this account the same permissions_boundary (or none), or use tagged or extended mode",
+        );
     }
 }

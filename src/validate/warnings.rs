@@ -1,15 +1,33 @@
-//! Warnings: specs that are valid but grant more than they probably mean. They do not stop
-//! `gen` unless `--deny-warnings` is given.
+//! Warnings: specs that are valid but grant more than they probably mean, or set something
+//! up that does nothing. They do not stop `gen` unless `--deny-warnings` is given.
 
+use std::collections::HashSet;
+
+use super::syntax::is_production_env;
 use crate::diagnostic::{Diagnostic, Location, PathSegment, Severity};
+use crate::model::{
+    dev_access_for, has_wildcard, pattern_matches, same_grant, Arn, Model, RoleKind,
+};
 use crate::path;
-use crate::spec::{DevMode, Spec, Statement};
+use crate::spec::{DevMode, Developers, Effect, Spec, Statement};
 
 /// Action-name prefixes that only read. Any other action, or a wildcard that may reach
 /// other actions, counts as a write.
 const READ_PREFIXES: [&str; 16] = [
     "Get", "List", "Describe", "Head", "Query", "Scan", "BatchGet", "Lookup", "Search", "Select",
     "View", "Check", "Read", "Validate", "Estimate", "Simulate",
+];
+
+/// AWS managed policies that amount to administering the account.
+const ADMIN_POLICIES: [&str; 3] = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+
+/// Actions that read secrets: on every resource, they read every secret.
+const SECRET_READS: [&str; 5] = [
+    "secretsmanager:GetSecretValue",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "kms:Decrypt",
 ];
 
 fn warning(code: &'static str, path: Vec<PathSegment>, message: String, help: &str) -> Diagnostic {
@@ -27,8 +45,41 @@ pub fn is_write_action(action: &str) -> bool {
     !READ_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
 }
 
-fn statement_warnings(statement: &Statement, at: Vec<PathSegment>, out: &mut Vec<Diagnostic>) {
-    if statement.effect == crate::spec::Effect::Deny {
+/// `*`, or an ARN with a wildcard in its partition, service, region or account: it reaches
+/// beyond one account's named resources (`arn:aws:s3:::bucket/*` is not wide).
+pub fn is_wide_resource(resource: &str) -> bool {
+    resource == "*" || Arn::parse(resource).is_some_and(|arn| arn.is_wide())
+}
+
+/// Whether the action pattern covers `action` (IAM compares actions ignoring case).
+fn covers(pattern: &str, action: &str) -> bool {
+    pattern_matches(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
+}
+
+/// Who holds a statement's permissions, for the wording of its warnings.
+#[derive(Clone, Copy)]
+struct Holder {
+    /// Developers can act as this role (a task or role of a dev-access account).
+    developers_inherit: bool,
+}
+
+impl Holder {
+    fn note(self) -> &'static str {
+        if self.developers_inherit {
+            " (a dev-access account: developers acting as this role inherit it)"
+        } else {
+            ""
+        }
+    }
+}
+
+fn statement_warnings(
+    statement: &Statement,
+    at: Vec<PathSegment>,
+    holder: Holder,
+    out: &mut Vec<Diagnostic>,
+) {
+    if statement.effect == Effect::Deny {
         return;
     }
     let sub = |rest: Vec<PathSegment>| [at.clone(), rest].concat();
@@ -36,58 +87,167 @@ fn statement_warnings(statement: &Statement, at: Vec<PathSegment>, out: &mut Vec
         out.push(warning(
             "action-star",
             sub(path!["actions", index]),
-            "`*` allows every action of every service".into(),
+            format!("`*` allows every action of every service{}", holder.note()),
             "list the actions the task needs",
         ));
         return;
     }
-    if statement.resources.iter().any(|r| r == "*") {
+    let wide = statement.resources.iter().position(|r| is_wide_resource(r));
+    let mut reported: HashSet<&str> = HashSet::new();
+    for (index, action) in statement.actions.iter().enumerate() {
+        if action.eq_ignore_ascii_case("iam:*") {
+            reported.insert(action);
+            out.push(warning(
+                "iam-star",
+                sub(path!["actions", index]),
+                format!("`{action}` allows every IAM action: creating roles, attaching policies, changing trust{}", holder.note()),
+                "list the IAM actions needed, on the exact roles or policies",
+            ));
+        }
+    }
+    if let Some(resource_index) = wide {
+        let resource = &statement.resources[resource_index];
+        let at_resource = sub(path!["resources", resource_index]);
+        let kinds: [(&'static str, &[&str], String, &str); 3] = [
+            (
+                "pass-role-wide",
+                &["iam:PassRole"],
+                format!("iam:PassRole on `{resource}`: this role can hand any role to a service, and act with that role's permissions"),
+                "name the roles it may pass, e.g. arn:aws:iam::<id>:role/<name>",
+            ),
+            (
+                "assume-role-wide",
+                &["sts:AssumeRole"],
+                format!("sts:AssumeRole on `{resource}`: this role can assume any role, in any account, that trusts it"),
+                "name the roles it may assume by ARN",
+            ),
+            (
+                "secret-read-wide",
+                &SECRET_READS,
+                format!("secret reads on `{resource}`: this role can read every secret, parameter or key it is not denied"),
+                "name the secrets, parameters or keys by ARN",
+            ),
+        ];
+        for (code, targets, message, help) in kinds {
+            let actions: Vec<&str> = statement
+                .actions
+                .iter()
+                .map(String::as_str)
+                .filter(|a| !reported.contains(a) && targets.iter().any(|t| covers(a, t)))
+                .collect();
+            if actions.is_empty() {
+                continue;
+            }
+            reported.extend(actions.iter().copied());
+            out.push(warning(
+                code,
+                at_resource.clone(),
+                format!("{message} ({}){}", actions.join(", "), holder.note()),
+                help,
+            ));
+        }
+    }
+    if let Some(index) = statement.resources.iter().position(|r| r == "*") {
         let writes: Vec<&str> = statement
             .actions
             .iter()
             .map(String::as_str)
-            .filter(|a| is_write_action(a))
+            .filter(|a| is_write_action(a) && !reported.contains(a))
             .collect();
         if !writes.is_empty() {
-            let index = statement
-                .resources
-                .iter()
-                .position(|r| r == "*")
-                .unwrap_or(0);
             out.push(warning(
                 "write-on-any-resource",
                 sub(path!["resources", index]),
-                format!("write actions ({}) on every resource", writes.join(", ")),
+                format!(
+                    "write actions ({}) on every resource{}",
+                    writes.join(", "),
+                    holder.note()
+                ),
                 "name the resources (ARNs) these actions may change",
             ));
         }
     }
 }
 
-pub fn check(spec: &Spec) -> Vec<Diagnostic> {
+fn managed_policy_warnings(
+    policies: &[String],
+    at: Vec<PathSegment>,
+    holder: Holder,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (index, arn) in policies.iter().enumerate() {
+        let admin = Arn::parse(arn).and_then(|parsed| {
+            let name = parsed.resource.strip_prefix("policy/")?;
+            (parsed.account == "aws" && ADMIN_POLICIES.contains(&name)).then_some(name)
+        });
+        if let Some(name) = admin {
+            out.push(warning(
+                "admin-managed-policy",
+                [at.clone(), path![index]].concat(),
+                format!("`{name}` administers the account{}", holder.note()),
+                "attach a policy with the permissions this role needs",
+            ));
+        }
+    }
+}
+
+pub fn check(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if matches!(spec.dev_access.mode, DevMode::Extended | DevMode::Simulate)
+    let dev_mode = spec.dev_access.mode;
+    let developers_act = |account: &str| {
+        spec.accounts
+            .get(account)
+            .is_some_and(|a| dev_access_for(spec, &a.env) != DevMode::None)
+    };
+    if matches!(dev_mode, DevMode::Extended | DevMode::Simulate)
         && spec.dev_access.principals.is_empty()
     {
         out.push(warning(
             "extended-trusts-account-root",
             path!["dev_access", "mode"],
-            format!("{} mode with no principals trusts each dev account's root: any principal there whose own policies allow sts:AssumeRole can assume the {}", if spec.dev_access.mode == DevMode::Simulate { "simulate" } else { "extended" }, if spec.dev_access.mode == DevMode::Simulate { "simulator role" } else { "task roles" }),
+            format!("{} mode with no principals trusts each dev account's root: any principal there whose own policies allow sts:AssumeRole can assume the {}", if dev_mode == DevMode::Simulate { "simulate" } else { "extended" }, if dev_mode == DevMode::Simulate { "simulator role" } else { "task roles" }),
             "name the developers' role ARNs in dev_access.principals",
         ));
     }
-    let assumed_by: std::collections::HashSet<&str> = spec
+    developer_warnings(spec, &mut out);
+    let assumed_by: HashSet<&str> = spec
         .roles
         .values()
         .flat_map(|role| role.trusted_tasks.iter().map(String::as_str))
         .collect();
     for (name, task) in &spec.tasks {
+        let holder = Holder {
+            developers_inherit: developers_act(&task.account),
+        };
         for (index, statement) in task.statements.iter().enumerate() {
             statement_warnings(
                 statement,
                 path!["tasks", name, "statements", index],
+                holder,
                 &mut out,
             );
+        }
+        managed_policy_warnings(
+            &task.managed_policies,
+            path!["tasks", name, "managed_policies"],
+            holder,
+            &mut out,
+        );
+        for (index, arn) in task.assume_role_arns.iter().enumerate() {
+            let wildcard_name = Arn::parse(arn)
+                .and_then(|a| a.role_path_and_name())
+                .is_some_and(|(_, role)| has_wildcard(role));
+            if wildcard_name {
+                out.push(warning(
+                    "assume-role-wildcard-name",
+                    path!["tasks", name, "assume_role_arns", index],
+                    format!(
+                        "`{arn}` lets the task assume every role it matches in that account{}",
+                        holder.note()
+                    ),
+                    "name the exact role",
+                ));
+            }
         }
         let assumes = !task.assume_role_arns.is_empty() || assumed_by.contains(name.as_str());
         if task.statements.is_empty() && task.managed_policies.is_empty() && !assumes {
@@ -98,17 +258,120 @@ pub fn check(spec: &Spec) -> Vec<Diagnostic> {
                 "fine for a task that calls no AWS API; otherwise add statements or managed_policies",
             ));
         }
+        let simulator = model
+            .accounts
+            .iter()
+            .find(|a| a.name == task.account)
+            .and_then(|a| a.simulator_role.as_ref());
+        if let Some(simulator) = simulator {
+            let carried: Vec<&crate::model::policy::Statement> = simulator
+                .inline_policies
+                .iter()
+                .flat_map(|p| &p.document.statements)
+                .collect();
+            let task_role = model
+                .accounts
+                .iter()
+                .flat_map(|a| &a.task_roles)
+                .find(|r| r.kind == RoleKind::Task(name.clone()));
+            let statements = task_role
+                .into_iter()
+                .flat_map(|r| &r.inline_policies)
+                .flat_map(|p| &p.document.statements);
+            for (index, statement) in statements.enumerate().take(task.statements.len()) {
+                let dropped = statement.effect == crate::model::policy::Effect::Deny
+                    && !carried.iter().any(|c| same_grant(c, statement));
+                if dropped {
+                    out.push(warning(
+                        "simulator-drops-deny",
+                        path!["tasks", name, "statements", index],
+                        format!("simulate mode: this Deny of task `{name}` is not on the simulator role (it would deny other tasks what they are allowed); it binds only sessions assumed with `{name}`'s session policy"),
+                        "act as the task with `trustgen assume` (it always passes the session policy), or move the guard into a permissions boundary the account's tasks share",
+                    ));
+                }
+            }
+        }
     }
     for (name, role) in &spec.roles {
+        let holder = Holder {
+            developers_inherit: developers_act(&role.account),
+        };
         for (index, statement) in role.statements.iter().enumerate() {
             statement_warnings(
                 statement,
                 path!["roles", name, "statements", index],
+                holder,
                 &mut out,
             );
         }
+        managed_policy_warnings(
+            &role.managed_policies,
+            path!["roles", name, "managed_policies"],
+            holder,
+            &mut out,
+        );
     }
     out
+}
+
+/// The developer side: principals outside the spec, a developer policy nobody gets, a
+/// bootstrap role trusting a workload or production account.
+fn developer_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let dev_mode = spec.dev_access.mode;
+    let known_ids: HashSet<&str> = spec.accounts.values().map(|a| a.id.as_str()).collect();
+    for (index, principal) in spec.dev_access.principals.iter().enumerate() {
+        if let Some(arn) = Arn::parse(principal).filter(|arn| !known_ids.contains(arn.account)) {
+            out.push(warning(
+                "foreign-developer-principal",
+                path!["dev_access", "principals", index],
+                format!("`{principal}` is in account {}, which this spec does not describe: the dev task roles trust a principal of an account you may not control", arn.account),
+                "add that account to [accounts] (e.g. env = \"identity\") if it is yours, or name a principal of one of your accounts",
+            ));
+        }
+    }
+    if dev_mode == DevMode::None {
+        return;
+    }
+    let dev_accounts = spec
+        .accounts
+        .values()
+        .any(|a| dev_access_for(spec, &a.env) != DevMode::None);
+    let attached = spec
+        .developers
+        .as_ref()
+        .is_some_and(Developers::is_attached);
+    if dev_accounts && !attached {
+        let at = if spec.developers.is_some() {
+            path!["developers"]
+        } else {
+            path!["dev_access", "mode"]
+        };
+        out.push(warning(
+            "developer-policy-unattached",
+            at,
+            "dev access is on, but no principal gets the developer policy: nobody in the dev accounts is allowed to assume what it opens (tagged and simulate modes trust the account root, which only delegates)".into(),
+            "attach it in [developers] (attach_to_roles, attach_to_groups, attach_to_users) or set create_role = true",
+        ));
+    }
+    let Some(developers) = spec.developers.as_ref().filter(|d| d.create_role) else {
+        return;
+    };
+    for (index, name) in developers.trusted_accounts.iter().enumerate() {
+        let Some(account) = spec.accounts.get(name) else {
+            continue;
+        };
+        let workload = spec.tasks.values().any(|t| &t.account == name)
+            || spec.roles.values().any(|r| &r.account == name);
+        let production = is_production_env(&account.env);
+        if production || (workload && dev_access_for(spec, &account.env) == DevMode::None) {
+            out.push(warning(
+                "developer-role-trusts-workload-account",
+                path!["developers", "trusted_accounts", index],
+                format!("the developer role trusts account `{name}` (env `{}`), a {} account: whoever administers it can become a developer in every dev account", account.env, if production { "production" } else { "workload" }),
+                "trust the account where developers sign in (an identity account without workloads)",
+            ));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -124,5 +387,16 @@ mod tests {
         assert!(is_write_action("s3:*"));
         assert!(is_write_action("iam:PassRole"));
         assert!(is_write_action("sqs:SendMessage"));
+    }
+
+    #[test]
+    fn wide_resources_reach_beyond_one_account() {
+        assert!(is_wide_resource("*"));
+        assert!(is_wide_resource("arn:aws:iam::*:role/*"));
+        assert!(is_wide_resource(
+            "arn:*:secretsmanager:eu-west-1:111122223333:secret:x"
+        ));
+        assert!(!is_wide_resource("arn:aws:s3:::receipts/*"));
+        assert!(!is_wide_resource("arn:aws:iam::111122223333:role/app-*"));
     }
 }

@@ -371,14 +371,29 @@ fn the_simulator_grants_nothing_beyond_the_union_of_the_task_roles() {
         .flat_map(statements)
         .map(|s| without_sid(&s))
         .collect();
+    let denies: Vec<Json> = tasks
+        .iter()
+        .flat_map(|r| r.inline.iter().flat_map(statements))
+        .filter(|s| s["Effect"] == "Deny")
+        .map(|s| without_sid(&s))
+        .collect();
     assert!(!granted.is_empty());
     for statement in &granted {
-        assert_eq!(statement["Effect"], "Allow");
+        // A Deny only narrows; it must be one of a task's own.
+        let from_tasks = if statement["Effect"] == "Deny" {
+            &denies
+        } else {
+            &union
+        };
         assert!(
-            union.contains(statement),
+            from_tasks.contains(statement),
             "beyond the task roles: {statement}"
         );
     }
+    assert!(
+        granted.iter().any(|s| s["Effect"] == "Deny"),
+        "api's NoDeletes denies nothing worker may do: the simulator carries it"
+    );
     for statement in &union {
         assert!(
             granted.contains(statement),

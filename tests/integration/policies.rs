@@ -182,7 +182,7 @@ fn developer_role_trusts_the_identity_account_with_mfa() {
 fn execution_role_reads_exactly_the_referenced_secrets() {
     let text = BASE.replace(
         "[[tasks.web.containers]]\nname = \"web\"\nimage = \"nginx:1.27\"",
-        "secrets_kms_keys = [\"arn:aws:kms:eu-west-1:111122223333:key/k1\"]\n[[tasks.web.containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\nsecrets = { A = \"arn:aws:ssm:eu-west-1:111122223333:parameter/a\", B = \"arn:aws:secretsmanager:eu-west-1:111122223333:secret:b-AbCdEf:password::\" }",
+        "secrets_kms_keys = [\"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]\n[[tasks.web.containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\nsecrets = { A = \"arn:aws:ssm:eu-west-1:111122223333:parameter/a\", B = \"arn:aws:secretsmanager:eu-west-1:111122223333:secret:b-AbCdEf:password::\" }",
     );
     let source = SourceFile::new("t.toml", text);
     let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
@@ -197,7 +197,7 @@ fn execution_role_reads_exactly_the_referenced_secrets() {
         json!([
             {"Sid": "ReadSsmParameters", "Effect": "Allow", "Action": "ssm:GetParameters", "Resource": "arn:aws:ssm:eu-west-1:111122223333:parameter/a"},
             {"Sid": "ReadSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:b-AbCdEf"},
-            {"Sid": "DecryptSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:eu-west-1:111122223333:key/k1"}
+            {"Sid": "DecryptSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
         ])
     );
     // The execution role is ECS-only, never reachable by developers, and unguarded unless asked.

@@ -5,8 +5,10 @@
   with exactly the principals, tag condition and MFA the spec asks for;
 - simulate mode: task roles trust ECS only; the simulator role exists only in dev accounts
   with tasks, trusts exactly the developer principals (MFA as asked), holds nothing but the
-  task roles' Allow statements and managed policies, and each task's session policy file
-  holds exactly that task role's statements;
+  task roles' Allow statements and managed policies (and some of their Denies), carries
+  their shared permissions boundary, and each task's session policy file holds exactly
+  that task role's statements;
+- task roles developers do not assume keep a MaxSessionDuration of 3600;
 - cross-account pairs: each `[roles.X]` trusts exactly its tasks (ExternalId when set), and
   each task role may assume exactly the roles that trust it plus its `assume_role_arns`;
 - an evaluation of trust and identity policies together finds that task roles can assume
@@ -119,6 +121,9 @@ def check(spec, picture, findings, label):
                 find(f"{account}/{name}: the execution role trusts more than ECS")
             if not is_task_role:
                 continue
+            developers_assume = dev and spec.mode in ("tagged", "extended")
+            if not developers_assume and role["max_session"] != 3600:
+                find(f"{account}/{name}: developers do not assume this task role, yet its MaxSessionDuration is {role['max_session']}, not 3600")
             developer_statements = [s for s in statements(role["trust"]) if "AWS" in s.get("Principal", {})]
             if spec.mode == "simulate":
                 if developer_statements:
@@ -196,18 +201,28 @@ def check_simulator(spec, picture, find):
         elif spec.require_mfa and trust[0].get("Condition", {}).get("Bool", {}).get("aws:MultiFactorAuthPresent") != "true":
             find(f"{account}: the simulator trust lacks the MFA condition")
         union = set()
+        denies = set()
         managed = set()
+        boundaries = set()
         for task in tasks:
-            role = view["roles"].get(spec.task_role_name(task), {"inline": {}, "managed": []})
+            role = view["roles"].get(spec.task_role_name(task), {"inline": {}, "managed": [], "boundary": None})
             for document in role["inline"].values():
                 union |= {grant(s) for s in statements(document) if s.get("Effect") == "Allow"}
+                denies |= {grant(s) for s in statements(document) if s.get("Effect") == "Deny"}
             managed |= set(role["managed"])
+            boundaries.add(role.get("boundary"))
         for document in simulator["inline"].values():
             for statement in statements(document):
-                if statement.get("Effect") != "Allow":
-                    find(f"{account}: the simulator carries a {statement.get('Effect')} statement")
-                if grant(statement) not in union:
+                if statement.get("Effect") == "Deny":
+                    # A Deny narrows; it must still be one a task role has.
+                    if grant(statement) not in denies:
+                        find(f"{account}: the simulator carries a Deny no task role has: {statement}")
+                elif grant(statement) not in union:
                     find(f"{account}: the simulator grants {statement}, which no task role has")
+        if len(boundaries) != 1:
+            find(f"{account}: simulate mode with differing task permissions boundaries {sorted(map(str, boundaries))}")
+        elif simulator.get("boundary") != next(iter(boundaries)):
+            find(f"{account}: the simulator's permissions boundary {simulator.get('boundary')} is not the tasks' {next(iter(boundaries))}")
         granted = {grant(s) for d in simulator["inline"].values() for s in statements(d)}
         if union - granted:
             find(f"{account}: the simulator lacks task grants {sorted(union - granted)}")

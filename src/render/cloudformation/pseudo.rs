@@ -3,10 +3,10 @@
 //! the developer stack needs to roll out through a StackSet.
 
 use crate::model::policy::PolicyDocument;
+use crate::model::Arn;
 use crate::model::{Account, ContainerDefinition, PartitionExt};
 use crate::render::doc::{self, Doc, KeyCase};
 use crate::spec::Partition;
-use crate::validate::syntax::parse_arn;
 
 /// Replaces own-account literals with pseudo parameters; resolving them again gives back
 /// exactly the model's value (the parity tests do that).
@@ -54,7 +54,7 @@ impl PseudoParameters {
         if text == self.account_id {
             return Some(Doc::single("Ref", Doc::text("AWS::AccountId")));
         }
-        let arn = parse_arn(text)?;
+        let arn = Arn::parse(text)?;
         if arn.partition != self.partition || arn.account != self.account_id {
             return None;
         }

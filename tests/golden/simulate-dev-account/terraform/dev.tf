@@ -189,6 +189,12 @@ resource "aws_iam_role_policy" "dev_simulator_simulated_task_permissions" {
         Resource = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"
       },
       {
+        Sid      = "ApiNoDeletes"
+        Effect   = "Deny"
+        Action   = "dynamodb:DeleteItem"
+        Resource = "*"
+      },
+      {
         Sid      = "WorkerOrders"
         Effect   = "Allow"
         Action   = ["dynamodb:GetItem", "dynamodb:Query"]

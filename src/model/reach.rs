@@ -1,0 +1,198 @@
+//! Developer reach: every role developers can end up in, directly or by role chaining,
+//! computed from the generated policies themselves.
+//!
+//! Developers start in the roles they may assume: task roles of tagged and extended
+//! dev-access accounts, the simulator, the bootstrap developer role. From any role they
+//! hold, they reach every role its own policies allow `sts:AssumeRole` on, when that
+//! role's trust admits it (roles outside the model are assumed to admit it: their trust
+//! is not ours to see). Wide patterns (`*`, or a wildcard account or partition) are left
+//! to the over-grant warnings: they are not a path to a known role but to every role.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::policy::{Effect, Principal, Statement};
+use super::{pattern_matches, Account, Arn, Model, PartitionExt, Role, RoleKind};
+use crate::spec::DevMode;
+
+/// A role developers can reach, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    /// The roles held on the way, from the one developers assume first to the reached
+    /// one, which is last.
+    pub chain: Vec<Hop>,
+}
+
+impl Reach {
+    pub fn target(&self) -> &Hop {
+        // A reach always holds at least the role developers start in and the reached role.
+        &self.chain[self.chain.len() - 1]
+    }
+
+    /// The role the last step was taken from.
+    pub fn source(&self) -> &Hop {
+        &self.chain[self.chain.len() - 2]
+    }
+}
+
+/// One role on a developer's way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    /// The role's ARN; for a role outside the model named by a pattern, the pattern.
+    pub role_arn: String,
+    /// The spec account the role is in, when the spec has one with its id.
+    pub account: Option<String>,
+    /// What the role is, when the model creates it.
+    pub kind: Option<RoleKind>,
+    /// The role name, when known.
+    pub name: Option<String>,
+    /// Whether developer access applies to its account.
+    pub dev_access: bool,
+    /// The `Resource` of the `sts:AssumeRole` grant that led here (empty for the first).
+    pub via: String,
+}
+
+/// Every role developers reach beyond the ones they assume directly, each with the
+/// shortest chain (breadth first, in model order), reached roles in the order found.
+pub fn developer_reach(model: &Model) -> Vec<Reach> {
+    let roles: Vec<(&Account, &Role)> = model
+        .accounts
+        .iter()
+        .flat_map(|account| account.roles().map(move |role| (account.as_ref(), role)))
+        .collect();
+    let account_of_id = |id: &str| model.accounts.iter().find(|a| a.id == id);
+    let hop_for = |account: &Account, role: &Role, via: &str| Hop {
+        role_arn: role.arn.clone(),
+        account: Some(account.name.clone()),
+        kind: Some(role.kind.clone()),
+        name: Some(role.name.clone()),
+        dev_access: account.dev_access != DevMode::None,
+        via: via.to_string(),
+    };
+    let mut queue: VecDeque<Vec<Hop>> = VecDeque::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (account, role) in &roles {
+        if is_entry(account, role) && seen.insert(role.arn.clone()) {
+            queue.push_back(vec![hop_for(account, role, "")]);
+        }
+    }
+    let mut reached = Vec::new();
+    while let Some(chain) = queue.pop_front() {
+        let Some(holder) = chain.last() else { continue };
+        let Some((_, holder_role)) = roles.iter().find(|(_, r)| r.arn == holder.role_arn) else {
+            continue;
+        };
+        let holder_account = Arn::parse(&holder_role.arn)
+            .map(|a| a.account)
+            .unwrap_or_default();
+        for pattern in assumable_patterns(holder_role) {
+            let Some(parsed) = Arn::parse(&pattern) else {
+                continue;
+            };
+            if parsed.is_wide() || pattern == "*" {
+                continue;
+            }
+            let mut matched_in_model = false;
+            for (account, role) in &roles {
+                if !pattern_matches(&pattern, &role.arn) {
+                    continue;
+                }
+                matched_in_model = true;
+                if role.arn == holder_role.arn
+                    || !trust_admits(role, &holder_role.arn, holder_account, model)
+                    || !seen.insert(role.arn.clone())
+                {
+                    continue;
+                }
+                let mut next = chain.clone();
+                next.push(hop_for(account, role, &pattern));
+                reached.push(Reach {
+                    chain: next.clone(),
+                });
+                queue.push_back(next);
+            }
+            if matched_in_model || !seen.insert(pattern.clone()) {
+                continue;
+            }
+            let account = account_of_id(parsed.account);
+            let mut next = chain.clone();
+            next.push(Hop {
+                role_arn: pattern.clone(),
+                account: account.map(|a| a.name.clone()),
+                kind: None,
+                name: parsed
+                    .role_path_and_name()
+                    .map(|(_, name)| name.to_string()),
+                dev_access: account.is_some_and(|a| a.dev_access != DevMode::None),
+                via: pattern.clone(),
+            });
+            reached.push(Reach { chain: next });
+        }
+    }
+    reached
+}
+
+/// Roles developers assume themselves.
+fn is_entry(account: &Account, role: &Role) -> bool {
+    matches!(
+        (&role.kind, account.dev_access),
+        (RoleKind::Task(_), DevMode::Tagged | DevMode::Extended)
+            | (RoleKind::Simulator | RoleKind::Developer, _)
+    )
+}
+
+/// Whether an action pattern (`sts:*`, `*`, `sts:Assume*`) covers `sts:AssumeRole`.
+pub fn allows_assume_role(statement: &Statement) -> bool {
+    statement.effect == Effect::Allow
+        && statement
+            .actions
+            .iter()
+            .any(|action| pattern_matches(&action.to_ascii_lowercase(), "sts:assumerole"))
+}
+
+/// The resources a role's own inline policies allow it to `sts:AssumeRole`.
+fn assumable_patterns(role: &Role) -> Vec<String> {
+    role.inline_policies
+        .iter()
+        .flat_map(|policy| &policy.document.statements)
+        .filter(|statement| allows_assume_role(statement))
+        .flat_map(|statement| statement.resources.iter().cloned())
+        .collect()
+}
+
+/// Whether `role`'s trust lets a session of `principal_arn` (in account `principal_account`)
+/// assume it: named exactly, or through its account root when no `aws:PrincipalArn`
+/// condition narrows the root to other principals.
+fn trust_admits(role: &Role, principal_arn: &str, principal_account: &str, model: &Model) -> bool {
+    let root = model.partition.iam_root(principal_account);
+    role.trust_policy.statements.iter().any(|statement| {
+        let Some(Principal::Aws(principals)) = &statement.principal else {
+            return false;
+        };
+        if !allows_assume_role(statement) {
+            return false;
+        }
+        if principals.iter().any(|p| p == principal_arn) {
+            return true;
+        }
+        if !principals.contains(&root) {
+            return false;
+        }
+        let narrowed: Vec<&str> = statement
+            .condition
+            .iter()
+            .filter(|(operator, _)| operator.starts_with("Arn"))
+            .filter_map(|(_, keys)| keys.get("aws:PrincipalArn"))
+            .flat_map(|value| match value {
+                serde_json::Value::Array(items) => {
+                    items.iter().filter_map(|v| v.as_str()).collect()
+                }
+                serde_json::Value::String(single) => vec![single.as_str()],
+                _ => Vec::new(),
+            })
+            .collect();
+        narrowed.is_empty()
+            || narrowed
+                .iter()
+                .any(|pattern| pattern_matches(pattern, principal_arn))
+    })
+}

@@ -11,7 +11,9 @@
 use std::collections::{HashSet, VecDeque};
 
 use super::policy::{Effect, Principal, Statement};
-use super::{pattern_matches, Account, Arn, Model, PartitionExt, Role, RoleKind};
+use super::{
+    pattern_matches, patterns_intersect, Account, Arn, Model, PartitionExt, Role, RoleKind,
+};
 use crate::spec::DevMode;
 
 /// A role developers can reach, and how.
@@ -88,7 +90,11 @@ pub fn developer_reach(model: &Model) -> Vec<Reach> {
             let Some(parsed) = Arn::parse(&pattern) else {
                 continue;
             };
-            if parsed.is_wide() || pattern == "*" {
+            // Wide patterns are the over-grant warnings' to report; a pattern that cannot
+            // name an IAM role (`arn:aws:s3:::bucket/*` under `Action: *`) leads nowhere.
+            let names_role = patterns_intersect(parsed.service, "iam")
+                && patterns_intersect(parsed.resource, "role/*");
+            if parsed.is_wide() || !names_role {
                 continue;
             }
             let mut matched_in_model = false;

@@ -201,7 +201,9 @@ impl ArnKind {
                 format!("arn:{partition}:iam::111122223333:role/my-role")
             }
             ArnKind::ManagedPolicy => format!("arn:{partition}:iam::aws:policy/ReadOnlyAccess"),
-            ArnKind::Principal => format!("arn:{partition}:iam::111122223333:role/Developer"),
+            ArnKind::Principal => format!(
+                "arn:{partition}:iam::111122223333:role/Developer (`*` is never trusted)"
+            ),
             ArnKind::Secret => format!(
                 "arn:{partition}:ssm:eu-west-1:111122223333:parameter/db-password or arn:{partition}:secretsmanager:eu-west-1:111122223333:secret:db-password-AbCdEf"
             ),

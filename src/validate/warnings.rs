@@ -108,23 +108,23 @@ fn statement_warnings(
     if let Some(resource_index) = wide {
         let resource = &statement.resources[resource_index];
         let at_resource = sub(path!["resources", resource_index]);
-        let kinds: [(&'static str, &[&str], String, &str); 3] = [
+        let kinds: [(&'static str, &[&str], &str, &str); 3] = [
             (
                 "pass-role-wide",
                 &["iam:PassRole"],
-                format!("iam:PassRole on `{resource}`: this role can hand any role to a service, and act with that role's permissions"),
+                "this role can hand any role to a service, and act with that role's permissions",
                 "name the roles it may pass, e.g. arn:aws:iam::<id>:role/<name>",
             ),
             (
                 "assume-role-wide",
                 &["sts:AssumeRole"],
-                format!("sts:AssumeRole on `{resource}`: this role can assume any role, in any account, that trusts it"),
+                "this role can assume any role, in any account, that trusts it",
                 "name the roles it may assume by ARN",
             ),
             (
                 "secret-read-wide",
                 &SECRET_READS,
-                format!("secret reads on `{resource}`: this role can read every secret, parameter or key it is not denied"),
+                "this role can read every secret, parameter or key it is not denied",
                 "name the secrets, parameters or keys by ARN",
             ),
         ];
@@ -142,7 +142,11 @@ fn statement_warnings(
             out.push(warning(
                 code,
                 at_resource.clone(),
-                format!("{message} ({}){}", actions.join(", "), holder.note()),
+                format!(
+                    "{} on `{resource}`: {message}{}",
+                    actions.join(", "),
+                    holder.note()
+                ),
                 help,
             ));
         }

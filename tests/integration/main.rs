@@ -5,6 +5,7 @@ mod cli;
 mod diagnostics;
 mod external;
 mod golden;
+mod hostile;
 mod layouts;
 mod policies;
 mod regen;

@@ -1,0 +1,461 @@
+//! The hostile corpus (`tests/fixtures/hostile/`): specs a careless or malicious colleague
+//! could put in a pull request, one attack each (the spec's comment says which).
+//!
+//! - A spec with a `.expected` file must be refused by `gen --deny-warnings`: exit 2,
+//!   exactly those diagnostics (located errors, or warnings that the flag makes fatal), and
+//!   nothing written. Regenerate after an intended wording change with
+//!   `UPDATE_GOLDEN=1 cargo test hostile`.
+//! - Every other spec must generate with no warning at all, and its output must be
+//!   provably safe: every YAML file parses to CloudFormation's own structure, every
+//!   Terraform file holds no function, reference or template the model did not write, the
+//!   trust graph's Markdown and Mermaid keep their shape, every aws-config line is a
+//!   profile or a known key, and the `assume` command and its `--exec` snippet, run by
+//!   `sh` with a stand-in `aws`, execute nothing of the spec (the payloads create a file
+//!   named PWNED when executed).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{tree, trustgen_in};
+
+const MARKER: &str = "PWNED";
+
+fn hostile_specs() -> Vec<PathBuf> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/hostile")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    specs.sort();
+    specs
+}
+
+#[test]
+fn hostile_specs_are_refused_with_located_diagnostics_or_render_safe_output() {
+    let specs = hostile_specs();
+    assert!(specs.len() >= 40, "the corpus has {} specs", specs.len());
+    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut problems = Vec::new();
+    let (mut refused, mut safe) = (0, 0);
+    for spec in &specs {
+        let name = spec.display().to_string();
+        let expected_path = spec.with_extension("expected");
+        let out = scratch.path().join(spec.file_stem().unwrap_or_default());
+        std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(out.join("previous.txt"), "untouched").unwrap_or_else(|e| panic!("{e}"));
+        let (code, stdout, stderr) = trustgen_in(
+            &[
+                "gen",
+                &name,
+                "-o",
+                &out.to_string_lossy(),
+                "--deny-warnings",
+            ],
+            Path::new("."),
+            &[],
+        );
+        if expected_path.exists() || (update && code != 0) {
+            refused += 1;
+            if code != 2 || !stdout.is_empty() {
+                problems.push(format!(
+                    "{name}: exit {code}, expected 2 and no output\n{stderr}"
+                ));
+            }
+            if tree(&out).len() != 1 {
+                problems.push(format!(
+                    "{name}: something was written although it was refused"
+                ));
+            }
+            for block in stderr
+                .split("\n\n")
+                .filter(|b| b.starts_with("error[") || b.starts_with("warning["))
+            {
+                if !block
+                    .lines()
+                    .any(|line| line.trim_start().starts_with(&format!("--> {name}:")))
+                {
+                    problems.push(format!(
+                        "{name}: a diagnostic without file:line:column:\n{block}"
+                    ));
+                }
+            }
+            if update {
+                std::fs::write(&expected_path, &stderr).unwrap_or_else(|e| panic!("{e}"));
+            } else {
+                let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+                if expected != stderr {
+                    problems.push(format!("{name}: diagnostics differ from {}:\n--- expected\n{expected}\n--- got\n{stderr}", expected_path.display()));
+                }
+            }
+            continue;
+        }
+        safe += 1;
+        if code != 0 || !stderr.is_empty() {
+            problems.push(format!(
+                "{name}: expected a clean run with no warning, got exit {code}:\n{stderr}"
+            ));
+            continue;
+        }
+        problems.extend(
+            output_problems(spec, &out)
+                .into_iter()
+                .map(|p| format!("{name}: {p}")),
+        );
+    }
+    assert!(refused >= 30 && safe >= 6, "{refused} refused, {safe} safe");
+    assert!(
+        problems.is_empty(),
+        "{}\n(after an intended change of wording: UPDATE_GOLDEN=1 cargo test hostile)",
+        problems.join("\n")
+    );
+}
+
+/// Everything that makes a generated tree unsafe, as (file: what) lines.
+fn output_problems(spec: &Path, out: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (path, bytes) in tree(out) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let found = if path.ends_with(".yaml") {
+            yaml_problems(&text)
+        } else if path.ends_with(".tf") {
+            terraform_problems(&text)
+        } else if path.ends_with(".json") {
+            serde_json::from_str::<serde_json::Value>(&text)
+                .err()
+                .map(|e| vec![format!("not JSON: {e}")])
+                .unwrap_or_default()
+        } else if path.ends_with(".md") {
+            markdown_problems(&text)
+        } else {
+            Vec::new()
+        };
+        problems.extend(found.into_iter().map(|p| format!("{path}: {p}")));
+    }
+    problems.extend(aws_config_problems(spec));
+    problems.extend(shell_problems(spec));
+    problems
+}
+
+/// CloudFormation's structure only: known top-level keys and resource types, and no
+/// mapping key anywhere that came from a payload.
+fn yaml_problems(text: &str) -> Vec<String> {
+    let value: serde_norway::Value = match serde_norway::from_str(text) {
+        Ok(value) => value,
+        Err(error) => return vec![format!("not YAML: {error}")],
+    };
+    let mut problems = Vec::new();
+    let known = [
+        "AWSTemplateFormatVersion",
+        "Description",
+        "Resources",
+        "Outputs",
+    ];
+    for (key, _) in value.as_mapping().into_iter().flatten() {
+        if !key.as_str().is_some_and(|k| known.contains(&k)) {
+            problems.push(format!("top-level key {key:?}"));
+        }
+    }
+    let types = [
+        "AWS::IAM::Role",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::Logs::LogGroup",
+        "AWS::ECS::TaskDefinition",
+    ];
+    for (id, resource) in value
+        .get("Resources")
+        .and_then(|r| r.as_mapping())
+        .into_iter()
+        .flatten()
+    {
+        let kind = resource
+            .get("Type")
+            .and_then(|t| t.as_str())
+            .unwrap_or_default();
+        if !types.contains(&kind) {
+            problems.push(format!("resource {id:?} of type {kind:?}"));
+        }
+    }
+    let mut keys = Vec::new();
+    mapping_keys(&value, &mut keys);
+    problems.extend(
+        keys.into_iter()
+            .filter(|key| key.contains(MARKER))
+            .map(|key| format!("a payload became a mapping key: {key:?}")),
+    );
+    problems
+}
+
+fn mapping_keys(value: &serde_norway::Value, keys: &mut Vec<String>) {
+    match value {
+        serde_norway::Value::Mapping(map) => {
+            for (key, item) in map {
+                keys.push(format!("{key:?}"));
+                mapping_keys(item, keys);
+            }
+        }
+        serde_norway::Value::Sequence(items) => items.iter().for_each(|i| mapping_keys(i, keys)),
+        serde_norway::Value::Tagged(tagged) => mapping_keys(&tagged.value, keys),
+        _ => {}
+    }
+}
+
+/// Terraform evaluates functions, references and templates; the model only ever writes
+/// `jsonencode`, `toset` and references to its own resources, providers and `each`.
+fn terraform_problems(text: &str) -> Vec<String> {
+    let body = match hcl::parse(text) {
+        Ok(body) => body,
+        Err(error) => return vec![format!("not HCL: {error}")],
+    };
+    let mut problems = Vec::new();
+    walk_body(&body, &mut problems);
+    problems
+}
+
+fn walk_body(body: &hcl::Body, problems: &mut Vec<String>) {
+    for structure in body.iter() {
+        match structure {
+            hcl::Structure::Attribute(attribute) => walk_expression(&attribute.expr, problems),
+            hcl::Structure::Block(block) => {
+                let known = [
+                    "resource",
+                    "provider",
+                    "terraform",
+                    "required_providers",
+                    "assume_role",
+                ];
+                if !known.contains(&block.identifier.as_str()) {
+                    problems.push(format!("block `{}`", block.identifier.as_str()));
+                }
+                walk_body(&block.body, problems);
+            }
+        }
+    }
+}
+
+fn walk_expression(expression: &hcl::Expression, problems: &mut Vec<String>) {
+    use hcl::Expression as E;
+    let roots = ["aws_iam_role", "aws_iam_policy", "aws", "each"];
+    match expression {
+        E::Array(items) => items.iter().for_each(|i| walk_expression(i, problems)),
+        E::Object(object) => {
+            for (key, value) in object {
+                if let hcl::ObjectKey::Expression(key) = key {
+                    walk_expression(key, problems);
+                }
+                walk_expression(value, problems);
+            }
+        }
+        E::TemplateExpr(template) => match hcl::Template::from_expr(template) {
+            Ok(template) => {
+                if template
+                    .elements()
+                    .iter()
+                    .any(|e| !matches!(e, hcl::template::Element::Literal(_)))
+                {
+                    problems.push(format!("a template Terraform evaluates: {template}"));
+                }
+            }
+            Err(error) => problems.push(format!("a template that does not parse: {error}")),
+        },
+        E::FuncCall(call) => {
+            let name = call.name.to_string();
+            if !["jsonencode", "toset"].contains(&name.as_str()) {
+                problems.push(format!("a call of `{name}`"));
+            }
+            call.args.iter().for_each(|a| walk_expression(a, problems));
+        }
+        E::Traversal(traversal) => match &traversal.expr {
+            E::Variable(root) if roots.contains(&root.as_str()) => {}
+            other => problems.push(format!("a reference from {other:?}")),
+        },
+        E::Variable(root) if roots.contains(&root.as_str()) => {}
+        E::Null | E::Bool(_) | E::Number(_) | E::String(_) => {}
+        other => problems.push(format!("an expression the model never writes: {other:?}")),
+    }
+}
+
+/// Mermaid lines keep their grammar (no label closed early) and table rows keep their cells.
+fn markdown_problems(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut in_mermaid = false;
+    for line in text.lines() {
+        match line {
+            "```mermaid" => in_mermaid = true,
+            "```" => in_mermaid = false,
+            _ if in_mermaid => {
+                let quotes = line.matches('"').count();
+                let structural = line == "flowchart LR" || line.trim() == "end";
+                if !structural && quotes != 2 {
+                    problems.push(format!("a Mermaid line with {quotes} quotes: {line}"));
+                }
+            }
+            _ if line.starts_with('|') && !line.starts_with("|---") => {
+                let mut cells = 0;
+                let mut escaped = false;
+                for c in line.chars() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '|' if !escaped => cells += 1,
+                        _ => escaped = false,
+                    }
+                    if c != '\\' {
+                        escaped = false;
+                    }
+                }
+                if cells != 4 {
+                    problems.push(format!(
+                        "a table row with {} cells: {line}",
+                        cells.max(1) - 1
+                    ));
+                }
+            }
+            _ if line.contains(MARKER) => {
+                problems.push(format!("a payload outside the graph: {line}"))
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// Every line is a comment, a `[profile NAME]` header or a known `key = value`.
+fn aws_config_problems(spec: &Path) -> Vec<String> {
+    let (code, config, stderr) = trustgen_in(
+        &["aws-config", &spec.to_string_lossy()],
+        Path::new("."),
+        &[],
+    );
+    if code != 0 {
+        return vec![format!("aws-config failed: {stderr}")];
+    }
+    let keys = [
+        "role_arn",
+        "source_profile",
+        "mfa_serial",
+        "duration_seconds",
+        "region",
+        "credential_source",
+        "external_id",
+    ];
+    let mut problems = Vec::new();
+    let mut headers = BTreeSet::new();
+    for line in config
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        if let Some(name) = line
+            .strip_prefix("[profile ")
+            .and_then(|l| l.strip_suffix(']'))
+        {
+            if name.contains(MARKER) || !headers.insert(name.to_string()) {
+                problems.push(format!("aws-config: profile header {line}"));
+            }
+        } else if !line
+            .split_once(" = ")
+            .is_some_and(|(key, _)| keys.contains(&key))
+        {
+            problems.push(format!("aws-config: line {line}"));
+        }
+    }
+    problems
+}
+
+/// Runs `assume`'s command and its `--exec` snippet for every task under `sh`, in a fresh
+/// directory with a stand-in `aws` first on PATH; any PWNED file means spec text ran.
+fn shell_problems(spec: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(spec).unwrap_or_default();
+    let tasks: Vec<String> = toml::from_str::<toml::Value>(&text)
+        .ok()
+        .and_then(|v| {
+            v.get("tasks")
+                .and_then(|t| t.as_table())
+                .map(|t| t.keys().cloned().collect())
+        })
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    for task in tasks {
+        let spec_arg = std::fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+        let spec_arg = spec_arg.to_string_lossy();
+        let (code, command, _) = trustgen_in(&["assume", &spec_arg, &task], Path::new("."), &[]);
+        if code != 0 {
+            continue;
+        }
+        let (_, snippet, _) = trustgen_in(
+            &[
+                "assume",
+                &spec_arg,
+                &task,
+                "--exec",
+                "--",
+                "echo",
+                "$(id>PWNED)",
+                "done",
+            ],
+            Path::new("."),
+            &[],
+        );
+        for (what, script) in [("command", &command), ("--exec snippet", &snippet)] {
+            let sandbox = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let record = stand_in_aws(sandbox.path());
+            let output = Command::new("sh")
+                .arg("-c")
+                .arg(script.as_str())
+                .current_dir(sandbox.path())
+                .env(
+                    "PATH",
+                    format!("{}:/usr/bin:/bin", sandbox.path().display()),
+                )
+                .env("MFA_SERIAL", "arn:aws:iam::111122223333:mfa/alice")
+                .env("MFA_CODE", "123456")
+                .output()
+                .unwrap_or_else(|e| panic!("sh: {e}"));
+            if !output.status.success() {
+                problems.push(format!(
+                    "assume {task} ({what}) failed under sh: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                ));
+            }
+            if sandbox.path().join(MARKER).exists() {
+                problems.push(format!("assume {task} ({what}): spec text was executed"));
+            }
+            let args = std::fs::read_to_string(&record).unwrap_or_default();
+            let role_arn = args
+                .lines()
+                .skip_while(|a| *a != "--role-arn")
+                .nth(1)
+                .unwrap_or_default();
+            if !role_arn.starts_with("arn:aws:iam::") || role_arn.contains('\n') {
+                problems.push(format!(
+                    "assume {task} ({what}): --role-arn reached aws as {role_arn:?}"
+                ));
+            }
+            if what == "--exec snippet"
+                && !String::from_utf8_lossy(&output.stdout).contains("$(id>PWNED) done")
+            {
+                problems.push(format!(
+                    "assume {task}: the command's own arguments were not passed as words"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// An `aws` that records its arguments, one per line, and prints fake credentials.
+fn stand_in_aws(dir: &Path) -> PathBuf {
+    let record = dir.join("aws-args");
+    let script = format!(
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{}'\necho 'ASIAFAKE secret token'\n",
+        record.display()
+    );
+    let aws = dir.join("aws");
+    std::fs::write(&aws, script).unwrap_or_else(|e| panic!("{e}"));
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    record
+}

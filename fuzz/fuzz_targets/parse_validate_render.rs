@@ -29,6 +29,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(templates) = Templates::load(None) else {
         return;
     };
-    let provenance = Provenance { spec: "fuzz.toml".into() };
-    let _ = render::render(&model, &[Format::Cloudformation, Format::Terraform], &templates, &provenance);
+    let provenance = Provenance {
+        spec: "fuzz.toml".into(),
+    };
+    let _ = render::render(
+        model,
+        &[Format::Cloudformation, Format::Terraform],
+        &templates,
+        &provenance,
+    );
 });

@@ -4,6 +4,7 @@ mod access;
 mod cli;
 mod diagnostics;
 mod external;
+mod fast_reader;
 mod golden;
 mod hostile;
 mod layouts;

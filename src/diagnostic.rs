@@ -102,6 +102,30 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Text a terminal or CI log shows as it is: control characters (a line break could forge
+/// a `::error::` workflow command, an escape sequence could rewrite the screen) and Unicode
+/// format characters (bidirectional overrides) are shown escaped. Messages quote spec
+/// values, which come from pull requests.
+pub fn printable(text: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2028}' | '\u{2029}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    text.chars()
+        .flat_map(|c| {
+            let shown: Vec<char> = if hidden(c) {
+                c.escape_unicode().collect()
+            } else {
+                vec![c]
+            };
+            shown
+        })
+        .collect()
+}
+
 /// Renders a diagnostic whose location is already a span (or nowhere) against its source.
 pub fn render(
     diagnostic: &Diagnostic,
@@ -113,15 +137,19 @@ pub fn render(
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut out = format!("{label}[{}]: {}\n", diagnostic.code, diagnostic.message);
+    let mut out = format!(
+        "{label}[{}]: {}\n",
+        diagnostic.code,
+        printable(&diagnostic.message)
+    );
     if let Some(span) = span.clone() {
         let (line, col) = line_col(source, span.start);
         let text = source.lines().nth(line - 1).unwrap_or("");
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
-        let _ = writeln!(out, "{pad}--> {file}:{line}:{col}");
+        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", printable(file));
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{line} | {text}");
+        let _ = writeln!(out, "{line} | {}", printable(text));
         let line_chars = text.chars().count();
         let start = (col - 1).min(line_chars);
         let end_offset = floor_char_boundary(source, span.end.min(source.len()));
@@ -134,11 +162,11 @@ pub fn render(
         let width = end.saturating_sub(start).max(1);
         let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(width));
     } else {
-        let _ = writeln!(out, "  --> {file}");
+        let _ = writeln!(out, "  --> {}", printable(file));
     }
     if let Some(help) = &diagnostic.help {
         let pad = span.map_or(1, |s| line_col(source, s.start).0.to_string().len());
-        let _ = writeln!(out, "{} = help: {help}", " ".repeat(pad));
+        let _ = writeln!(out, "{} = help: {}", " ".repeat(pad), printable(help));
     }
     out
 }
@@ -231,6 +259,15 @@ mod tests {
         assert_eq!(suggest("action", keys), Some("actions"));
         assert_eq!(suggest("resource", keys), Some("resources"));
         assert_eq!(suggest("principal", keys), None);
+    }
+
+    #[test]
+    fn messages_cannot_forge_log_lines_or_escape_sequences() {
+        let message = "`x\n::error title=Forged::y\u{1b}[2J\u{202E}` is not an ARN";
+        let diagnostic = Diagnostic::error("bad", message, Location::Nowhere);
+        let text = render(&diagnostic, "spec.toml", "", None);
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'));
     }
 
     #[test]

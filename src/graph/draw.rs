@@ -32,19 +32,6 @@ fn mermaid_text(text: &str) -> String {
     out
 }
 
-/// Plain text in a Markdown table cell: the characters that start markup, links, HTML or a
-/// new cell are backslash-escaped.
-fn markdown_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\`*_[]<>|".contains(c) {
-            out.push('\\');
-        }
-        out.push(if c.is_control() { ' ' } else { c });
-    }
-    out
-}
-
 /// Text as a Markdown code span in a table cell: the fence is longer than any run of
 /// backticks inside, and `|` is escaped, which GitHub honours even inside code spans.
 fn markdown_code(text: &str) -> String {
@@ -193,8 +180,12 @@ pub fn json(graph: &TrustGraph) -> String {
 
 /// `trust-graph.md`: the Mermaid picture (code hosts render it) and the same edges as a table.
 pub fn markdown(graph: &TrustGraph, header: &str) -> String {
-    // An HTML comment ends at the first `--`; the header names a path given by the user.
-    let comment = header.trim_start_matches("# ").replace("--", "- -");
+    // An HTML comment ends at `-->` (and `--` must not appear in one); the header names a
+    // path given by the user.
+    let mut comment = header.trim_start_matches("# ").replace('>', "&gt;");
+    while comment.contains("--") {
+        comment = comment.replace("--", "- -");
+    }
     let mut out = format!(
         "<!-- {comment} -->\n# Who can assume what: {}\n\nEvery solid arrow is an `sts:AssumeRole` that a generated trust policy allows, labelled\nwith the conditions that guard it; a dotted arrow is a role developers can chain into\nfrom a role they hold. Computed from the same model as the stacks.\n\n```mermaid\n{}```\n\n| principal | may assume | guarded by |\n|---|---|---|\n",
         graph.project,
@@ -211,7 +202,9 @@ pub fn markdown(graph: &TrustGraph, header: &str) -> String {
             "| {} | {} | {} |",
             markdown_code(&edge.principal),
             markdown_code(&edge.role_arn),
-            markdown_text(&conditions)
+            // A code span: the guards hold spec text (tag keys and values), which GitHub
+            // would otherwise turn into links.
+            markdown_code(&conditions)
         );
     }
     if !graph.developer_reach.is_empty() {

@@ -11,6 +11,7 @@ pub mod policy;
 mod reach;
 mod simulate;
 pub use simulate::same_grant;
+pub use tasks::ASSUME_ROLES_SID;
 mod tasks;
 
 pub use arn::{has_wildcard, pattern_matches, patterns_intersect, Arn, PartitionExt};

@@ -12,7 +12,8 @@ use std::collections::{HashSet, VecDeque};
 
 use super::policy::{Effect, Principal, Statement};
 use super::{
-    pattern_matches, patterns_intersect, Account, Arn, Model, PartitionExt, Role, RoleKind,
+    has_wildcard, pattern_matches, patterns_intersect, Account, Arn, Model, PartitionExt, Role,
+    RoleKind,
 };
 use crate::spec::DevMode;
 
@@ -116,7 +117,10 @@ pub fn developer_reach(model: &Model) -> Vec<Reach> {
                 });
                 queue.push_back(next);
             }
-            if matched_in_model || !seen.insert(pattern.clone()) {
+            // An exact ARN the model creates is that role; a pattern may also match roles
+            // outside the spec in its account, which the model cannot vouch for.
+            if (matched_in_model && !has_wildcard(parsed.resource)) || !seen.insert(pattern.clone())
+            {
                 continue;
             }
             let account = account_of_id(parsed.account);

@@ -55,7 +55,7 @@ pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Opti
                     continue;
                 }
                 let mut statement = statement.clone();
-                statement.sid = Some(format!(
+                let mut sid = format!(
                     "{}{}",
                     pascal_case(task),
                     statement
@@ -63,7 +63,18 @@ pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Opti
                         .as_deref()
                         .map(pascal_case)
                         .unwrap_or_default()
-                ));
+                );
+                // Two tasks' Sids can meet (`api` + `OrdersX`, `api-orders` + `X`): IAM
+                // refuses repeated Sids, so a later one is numbered.
+                let taken = |sid: &str| statements.iter().any(|s| s.sid.as_deref() == Some(sid));
+                if taken(&sid) {
+                    let stem = sid.clone();
+                    sid = (2..)
+                        .map(|n| format!("{stem}{n}"))
+                        .find(|candidate| !taken(candidate))
+                        .unwrap_or(stem);
+                }
+                statement.sid = Some(sid);
                 statements.push(statement);
             }
         }

@@ -14,6 +14,8 @@ use super::{
 use crate::spec::{self, Compatibility, DevMode};
 
 pub const TASK_POLICY_NAME: &str = "task-permissions";
+/// The Sid of the statement trustgen adds for the roles a task assumes.
+pub const ASSUME_ROLES_SID: &str = "AssumeRoles";
 /// IAM's default `MaxSessionDuration`.
 pub const DEFAULT_SESSION_SECONDS: i64 = 3600;
 pub const SECRETS_POLICY_NAME: &str = "read-task-secrets";
@@ -62,7 +64,7 @@ pub fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Tas
     assumable.extend(task.assume_role_arns.iter().cloned());
     if !assumable.is_empty() {
         statements.push(
-            Statement::allow("AssumeRoles", &["sts:AssumeRole"])
+            Statement::allow(ASSUME_ROLES_SID, &["sts:AssumeRole"])
                 .resources(assumable.into_iter().collect()),
         );
     }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::manifest::{is_inside, MANIFEST_NAME};
+use super::manifest::{is_inside, within, MANIFEST_NAME};
 use super::sync::{Action, SyncPlan};
 
 pub const PENDING_NAME: &str = ".trustgen-pending.json";
@@ -52,7 +52,7 @@ fn write_durably(path: &Path, contents: &[u8]) -> Result<(), String> {
 /// Writes `contents` durably to the temporary beside `path` (relative to `out`), ready for
 /// `commit`. Returns the directories that had to be created for it, deepest first.
 pub fn stage(out: &Path, path: &str, contents: &[u8]) -> Result<Vec<PathBuf>, String> {
-    let temporary = out.join(temporary_for(path));
+    let temporary = within(out, &temporary_for(path))?;
     let mut created = Vec::new();
     let mut dir = temporary.parent().map(Path::to_path_buf);
     while let Some(missing) = dir.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
@@ -96,8 +96,8 @@ pub fn commit(out: &Path, writes: &[&str], removes: &[&str]) -> Result<(), Strin
         return Ok(());
     }
     let text = serde_json::to_string_pretty(&journal).map_err(|error| error.to_string())?;
-    let pending = out.join(PENDING_NAME);
-    let staged = out.join(temporary_for(PENDING_NAME));
+    let pending = within(out, PENDING_NAME)?;
+    let staged = within(out, &temporary_for(PENDING_NAME))?;
     write_durably(&staged, text.as_bytes())?;
     fs::rename(&staged, &pending)
         .map_err(|error| format!("cannot write {}: {error}", pending.display()))?;
@@ -134,14 +134,14 @@ pub fn apply(out: &Path, plan: &SyncPlan) -> Result<(), String> {
 
 fn finish(out: &Path, journal: &Journal) -> Result<(), String> {
     for (temporary, target) in &journal.renames {
-        let from = out.join(temporary);
+        let from = within(out, temporary)?;
         if from.exists() {
-            fs::rename(&from, out.join(target))
+            fs::rename(&from, within(out, target)?)
                 .map_err(|error| format!("cannot move {} into place: {error}", from.display()))?;
         }
     }
     for path in &journal.removes {
-        let target = out.join(path);
+        let target = within(out, path)?;
         match fs::remove_file(&target) {
             Ok(()) => remove_empty_parents(out, &target),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
@@ -165,7 +165,7 @@ fn remove_empty_parents(out: &Path, file: &Path) {
 
 /// Completes or undoes an interrupted `gen`. Returns what it did, for the user.
 pub fn recover(out: &Path) -> Result<Option<String>, String> {
-    let pending = out.join(PENDING_NAME);
+    let pending = within(out, PENDING_NAME)?;
     match fs::read_to_string(&pending) {
         Ok(text) => {
             let journal: Journal = serde_json::from_str(&text).map_err(|error| {
@@ -182,6 +182,18 @@ pub fn recover(out: &Path) -> Result<Option<String>, String> {
             if let Some(bad) = paths.into_iter().find(|p| !is_inside(p)) {
                 return Err(format!(
                     "{} names `{bad}`, outside the output directory",
+                    pending.display()
+                ));
+            }
+            // A journal only ever moves a target's own temporary onto it: anything else was
+            // not written by trustgen (the output directory comes with the repository).
+            if let Some((from, to)) = journal
+                .renames
+                .iter()
+                .find(|(from, to)| *from != temporary_for(to))
+            {
+                return Err(format!(
+                    "{} would move `{from}` onto `{to}`, which trustgen never does; remove it and run gen again",
                     pending.display()
                 ));
             }
@@ -290,6 +302,29 @@ mod tests {
         let journal = r#"{"renames": [], "removes": ["../escape"]}"#;
         write(&dir.path().join(PENDING_NAME), journal);
         assert!(recover(dir.path()).is_err());
+    }
+
+    /// The output directory comes with the repository: a planted journal must not move
+    /// anything but a target's own temporary, nor reach through a symbolic link.
+    #[test]
+    fn a_planted_journal_cannot_move_or_remove_files_elsewhere() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let out = dir.path().join("out");
+        let victim = dir.path().join("victim");
+        write(&victim.join("keep.txt"), "keep");
+        write(&out.join("payload.sh"), "evil");
+        let _ = std::os::unix::fs::symlink(&victim, out.join("escape"));
+        let renamed = r#"{"renames": [["payload.sh", "escape/.bashrc"]], "removes": []}"#;
+        write(&out.join(PENDING_NAME), renamed);
+        assert!(
+            recover(&out).is_err(),
+            "a rename of something that is not the target's temporary"
+        );
+        let removed = r#"{"renames": [], "removes": ["escape/keep.txt"]}"#;
+        write(&out.join(PENDING_NAME), removed);
+        assert!(recover(&out).is_err(), "a removal through a symbolic link");
+        assert_eq!(read(&victim.join("keep.txt")), "keep");
+        assert!(!victim.join(".bashrc").exists());
     }
 
     #[test]

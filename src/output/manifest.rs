@@ -176,7 +176,7 @@ impl PreviousManifest {
     /// a path outside the output directory, is an error: trustgen will not guess which
     /// files are its own, and never touches a file outside `out`.
     pub fn read(out: &Path) -> Result<Option<Self>, String> {
-        let path = out.join(MANIFEST_NAME);
+        let path = within(out, MANIFEST_NAME)?;
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -194,6 +194,38 @@ impl PreviousManifest {
         }
         Ok(Some(manifest))
     }
+}
+
+/// `relative` below `out`, checked: a path of plain components, and no symbolic link on the
+/// way (`out` itself included). The output directory comes with the repository, so a pull
+/// request could plant a link there; trustgen never reads or writes through one.
+pub fn within(out: &Path, relative: &str) -> Result<std::path::PathBuf, String> {
+    if !is_inside(relative) {
+        return Err(format!(
+            "`{relative}` is not a path inside the output directory"
+        ));
+    }
+    let mut path = out.to_path_buf();
+    let mut steps = vec![path.clone()];
+    for component in Path::new(relative).components() {
+        path.push(component);
+        steps.push(path.clone());
+    }
+    for step in steps {
+        match std::fs::symlink_metadata(&step) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(format!(
+                    "{} is a symbolic link: trustgen never reads or writes through one in its output directory (remove it)",
+                    step.display()
+                ))
+            }
+            Ok(_) => {}
+            // What does not exist yet cannot be a link; nor can anything below it.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => break,
+            Err(error) => return Err(format!("cannot inspect {}: {error}", step.display())),
+        }
+    }
+    Ok(path)
 }
 
 /// A relative path of plain components: nothing absolute, no `..`.

@@ -10,7 +10,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Mutex;
 
 use super::journal;
-use super::manifest::{sha256_hex, FileEntry, PreviousManifest, MANIFEST_NAME};
+use super::manifest::{sha256_hex, within, FileEntry, PreviousManifest, MANIFEST_NAME};
 use super::sync::{judge, Conflict, Judgement};
 use crate::render::{Emit, GeneratedFile};
 
@@ -158,7 +158,7 @@ fn stage_file(
     created_dirs: &mut Vec<PathBuf>,
 ) -> Result<StagedFile, String> {
     let contents = file.contents.as_bytes();
-    let disk = read(&out.join(&file.path))?;
+    let disk = read(&within(out, &file.path)?)?;
     let judgement = judge(
         disk.as_deref(),
         contents,
@@ -210,7 +210,7 @@ impl Staged {
             if wanted.contains(entry.path.as_str()) {
                 continue;
             }
-            if let Some(disk) = read(&self.out.join(&entry.path))? {
+            if let Some(disk) = read(&within(&self.out, &entry.path)?)? {
                 let conflict = (sha256_hex(&disk) != entry.sha256).then_some(Conflict::HandEdited);
                 self.removals.push((entry.path.clone(), conflict));
             }

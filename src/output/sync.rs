@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::manifest::{sha256_hex, PreviousManifest, MANIFEST_NAME};
+use super::manifest::{sha256_hex, within, PreviousManifest, MANIFEST_NAME};
 use crate::render::GeneratedFile;
 
 /// New contents are borrowed from the rendered files: a plan never copies them.
@@ -99,7 +99,7 @@ pub fn plan<'a>(
     let mut wanted = HashSet::new();
     for file in files {
         wanted.insert(file.path.as_str());
-        let disk = read(&out.join(&file.path))?;
+        let disk = read(&within(out, &file.path)?)?;
         let judgement = judge(
             disk.as_deref().map(str::as_bytes),
             file.contents.as_bytes(),
@@ -128,7 +128,7 @@ pub fn plan<'a>(
         if wanted.contains(entry.path.as_str()) {
             continue;
         }
-        if let Some(disk) = read(&out.join(&entry.path))? {
+        if let Some(disk) = read(&within(out, &entry.path)?)? {
             if sha256_hex(disk.as_bytes()) != entry.sha256 {
                 plan.conflicts
                     .push((entry.path.clone(), Conflict::HandEdited));

@@ -59,16 +59,17 @@ impl Provenance {
             path.to_string_lossy()
         };
         let shown = shown.replace('\\', "/");
-        // The path lands in a comment line of every file: a line break in a file name
-        // (a spec path can come from a pull request) must not end the comment.
+        // The path lands in a comment line of every file, and a spec's file name can come
+        // from a pull request: anything but printable ASCII (a line break, U+2028, which
+        // YAML 1.1 also reads as one) is shown escaped, so it cannot end the comment.
         let shown: String = shown
             .trim_start_matches("./")
             .chars()
             .flat_map(|c| {
-                let shown: Vec<char> = if c.is_control() {
-                    c.escape_default().collect()
-                } else {
+                let shown: Vec<char> = if c == ' ' || c.is_ascii_graphic() {
                     vec![c]
+                } else {
+                    c.escape_unicode().collect()
                 };
                 shown
             })

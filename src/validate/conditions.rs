@@ -228,7 +228,10 @@ fn key_problem(key: &str) -> Option<(String, String)> {
             help,
         ));
     }
-    let name_ok = !name.is_empty() && name.chars().all(|c| !c.is_whitespace() && !c.is_control());
+    // A name starts with a letter or digit: `Fn::Sub` or `Fn::GetAtt` is no condition key,
+    // and CloudFormation would evaluate a map with such a key as an intrinsic function.
+    let name_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| !c.is_whitespace() && !c.is_control());
     if !is_service_prefix(&prefix.to_ascii_lowercase()) || !name_ok {
         return Some((
             format!("`{}` is not a condition key", key.escape_debug()),
@@ -352,6 +355,14 @@ mod tests {
         assert!(codes("StringLike", "s3:prefix", json!(["a/*"])).is_empty());
         assert_eq!(
             codes("StringEquals", "__terraform_expression", json!("x")),
+            ["invalid-condition-key"]
+        );
+        assert_eq!(
+            codes("StringEquals", "Fn::Sub", json!("${AWS::AccountId}")),
+            ["invalid-condition-key"]
+        );
+        assert_eq!(
+            codes("StringEquals", "Fn::ImportValue", json!("x")),
             ["invalid-condition-key"]
         );
     }

@@ -94,17 +94,47 @@ pub fn is_env_name(env: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b' '))
 }
 
-/// Words that mark an env as production, compared case-insensitively word by word
-/// (`prod-eu`, `eu_live`, `PRD` are production; `preprod` and `production-like` are
-/// judged by their words too: `production-like` is, `preprod` is not).
+/// Words that mark an env as production.
 const PRODUCTION_WORDS: [&str; 4] = ["prod", "prd", "production", "live"];
 
+/// Whether an env looks like production. It is cut into words at `-`, `_`, `.`, spaces,
+/// between letters and digits and before a capital after a small letter (`eu-prod2`,
+/// `euProd`, `Prd01`); an env is production when a word, ignoring case, is `prod`, `prd`,
+/// `production` or `live`, or starts with `prod` (`prodeu`). `preprod` and `staging` are
+/// not production.
 pub fn is_production_env(env: &str) -> bool {
-    env.split(['-', '_', '.', ' ']).any(|word| {
-        PRODUCTION_WORDS
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(word))
+    env_words(env).iter().any(|word| {
+        let word = word.to_ascii_lowercase();
+        PRODUCTION_WORDS.contains(&word.as_str()) || word.starts_with("prod")
     })
+}
+
+fn env_words(env: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous: Option<char> = None;
+    for c in env.chars() {
+        let boundary = match previous {
+            _ if matches!(c, '-' | '_' | '.' | ' ') => true,
+            Some(p) => {
+                (p.is_ascii_alphabetic() && c.is_ascii_digit())
+                    || (p.is_ascii_digit() && c.is_ascii_alphabetic())
+                    || (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+            }
+            None => false,
+        };
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if !matches!(c, '-' | '_' | '.' | ' ') {
+            word.push(c);
+        }
+        previous = Some(c);
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
 }
 
 /// `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-3`.
@@ -514,10 +544,25 @@ mod tests {
             "eu_live",
             "production",
             "eu.prod.1",
+            "prod1",
+            "eu-prod2",
+            "production2",
+            "prodeu",
+            "Prd01",
+            "live1",
+            "euProd",
         ] {
             assert!(is_production_env(env), "{env}");
         }
-        for env in ["dev", "preprod", "staging", "sandbox", "products"] {
+        for env in [
+            "dev",
+            "preprod",
+            "staging",
+            "sandbox",
+            "dev2",
+            "livestock-test",
+            "delivery",
+        ] {
             assert!(!is_production_env(env), "{env}");
         }
         assert!(!is_env_name("prоd"), "a Cyrillic o is not ASCII");

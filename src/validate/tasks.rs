@@ -7,7 +7,7 @@ use super::organisation::{account_suggestion, check_tags, dev_tag_key_in};
 use super::syntax::{self, ArnKind};
 use super::Findings;
 use crate::diagnostic::PathSegment;
-use crate::model::{dev_access_for, Arn, PartitionExt};
+use crate::model::{dev_access_for, Arn, PartitionExt, ASSUME_ROLES_SID};
 use crate::path;
 use crate::spec::{Compatibility, DevMode, Partition, Spec, Statement, Task};
 
@@ -203,6 +203,7 @@ pub fn check_role_permissions(
     findings: &mut Findings,
 ) {
     let partition = spec.project.partition;
+    let mut sids: HashSet<String> = HashSet::new();
     for (index, statement) in statements.iter().enumerate() {
         check_statement(
             statement,
@@ -210,6 +211,23 @@ pub fn check_role_permissions(
             &at(path!["statements", index]),
             findings,
         );
+        let Some(sid) = &statement.sid else { continue };
+        // IAM refuses a policy whose Sids repeat; trustgen adds `AssumeRoles` itself.
+        if sid.eq_ignore_ascii_case(ASSUME_ROLES_SID) {
+            findings.error_help(
+                "reserved-sid",
+                at(path!["statements", index, "sid"]),
+                format!("sid `{sid}` is the one trustgen gives the statement it adds for the roles this one assumes"),
+                "choose another sid",
+            );
+        } else if !sids.insert(sid.to_ascii_lowercase()) {
+            findings.error_help(
+                "duplicate-sid",
+                at(path!["statements", index, "sid"]),
+                format!("sid `{sid}` is used by another statement of this role; IAM refuses a policy whose Sids repeat"),
+                "give each statement its own sid, or none",
+            );
+        }
     }
     if managed_policies.len() as i64 > spec.limits.managed_policies_per_role {
         findings.error_help(
@@ -293,6 +311,21 @@ pub fn check_statement(
         );
     }
     for (index, resource) in statement.resources.iter().enumerate() {
+        if resource
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            findings.error_help(
+                "invalid-resource",
+                sub(path!["resources", index]),
+                format!(
+                    "`{}` holds whitespace or control characters, which no ARN has",
+                    resource.escape_debug()
+                ),
+                "arn:partition:service:region:account:resource, or \"*\"",
+            );
+            continue;
+        }
         if let Some(arn) = Arn::parse(resource) {
             if arn.partition != partition.as_str() && arn.partition != "*" {
                 findings.error_help(
@@ -422,6 +455,40 @@ fn check_containers(
                     problem.help,
                 );
             }
+        }
+        for name in container.environment.keys().chain(container.secrets.keys()) {
+            if name.is_empty()
+                || name.contains('=')
+                || name.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                findings.key_error(
+                    "invalid-variable-name",
+                    here(path![
+                        if container.environment.contains_key(name) {
+                            "environment"
+                        } else {
+                            "secrets"
+                        },
+                        name
+                    ]),
+                    format!(
+                        "`{}` is not an environment variable name",
+                        name.escape_debug()
+                    ),
+                    "use letters, digits and _ (no =, spaces or control characters)",
+                );
+            }
+        }
+        let texts = std::iter::once(&container.image)
+            .chain(&container.command)
+            .chain(container.environment.values());
+        if texts.into_iter().any(|text| text.contains('\0')) {
+            findings.error_help(
+                "invalid-container-text",
+                here(vec![]),
+                "a container's image, command or environment holds a NUL character, which no process can receive",
+                "remove it",
+            );
         }
         for name in container
             .environment

@@ -22,12 +22,35 @@ const READ_PREFIXES: [&str; 16] = [
 const ADMIN_POLICIES: [&str; 3] = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
 
 /// Actions that read secrets: on every resource, they read every secret.
-const SECRET_READS: [&str; 5] = [
+const SECRET_READS: [&str; 7] = [
     "secretsmanager:GetSecretValue",
+    "secretsmanager:BatchGetSecretValue",
     "ssm:GetParameter",
     "ssm:GetParameters",
     "ssm:GetParametersByPath",
+    "ssm:GetParameterHistory",
     "kms:Decrypt",
+];
+
+/// IAM actions that let whoever holds them give themselves more (on any resource: the
+/// role or user they name is the one that gains).
+const IAM_ESCALATION: [&str; 16] = [
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:AddUserToGroup",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:CreateRole",
 ];
 
 fn warning(code: &'static str, path: Vec<PathSegment>, message: String, help: &str) -> Diagnostic {
@@ -95,13 +118,38 @@ fn statement_warnings(
     let wide = statement.resources.iter().position(|r| is_wide_resource(r));
     let mut reported: HashSet<&str> = HashSet::new();
     for (index, action) in statement.actions.iter().enumerate() {
-        if action.eq_ignore_ascii_case("iam:*") {
+        // `iam:*`, `iam:**`, `iam:*?`: a name of wildcards only is every IAM action.
+        let every_iam_action = action.split_once(':').is_some_and(|(service, name)| {
+            service.eq_ignore_ascii_case("iam")
+                && name.contains('*')
+                && name.chars().all(|c| c == '*' || c == '?')
+        });
+        if every_iam_action {
             reported.insert(action);
             out.push(warning(
                 "iam-star",
                 sub(path!["actions", index]),
                 format!("`{action}` allows every IAM action: creating roles, attaching policies, changing trust{}", holder.note()),
                 "list the IAM actions needed, on the exact roles or policies",
+            ));
+            continue;
+        }
+        let escalations: Vec<&str> = IAM_ESCALATION
+            .iter()
+            .copied()
+            .filter(|target| covers(action, target))
+            .collect();
+        if !escalations.is_empty() {
+            reported.insert(action);
+            out.push(warning(
+                "iam-escalation",
+                sub(path!["actions", index]),
+                format!(
+                    "`{action}` allows {}: whoever holds this role can give a role, user or itself more permissions{}",
+                    escalations.join(", "),
+                    holder.note()
+                ),
+                "keep IAM administration out of workload roles; if it is needed, limit it with a permissions boundary",
             ));
         }
     }
@@ -360,6 +408,14 @@ fn developer_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
     let Some(developers) = spec.developers.as_ref().filter(|d| d.create_role) else {
         return;
     };
+    managed_policy_warnings(
+        &developers.managed_policies,
+        path!["developers", "managed_policies"],
+        Holder {
+            developers_inherit: true,
+        },
+        out,
+    );
     for (index, name) in developers.trusted_accounts.iter().enumerate() {
         let Some(account) = spec.accounts.get(name) else {
             continue;

@@ -179,6 +179,14 @@ fn yaml_problems(text: &str) -> Vec<String> {
             problems.push(format!("resource {id:?} of type {kind:?}"));
         }
     }
+    let mut sids = Vec::new();
+    statement_sids(&value, &mut sids);
+    for list in sids {
+        let unique: BTreeSet<&String> = list.iter().collect();
+        if unique.len() != list.len() {
+            problems.push(format!("a policy whose Sids repeat: {list:?}"));
+        }
+    }
     let mut keys = Vec::new();
     mapping_keys(&value, &mut keys);
     problems.extend(
@@ -187,6 +195,33 @@ fn yaml_problems(text: &str) -> Vec<String> {
             .map(|key| format!("a payload became a mapping key: {key:?}")),
     );
     problems
+}
+
+/// The Sids of every `Statement` list (IAM refuses a policy whose Sids repeat).
+fn statement_sids(value: &serde_norway::Value, found: &mut Vec<Vec<String>>) {
+    match value {
+        serde_norway::Value::Mapping(map) => {
+            for (key, item) in map {
+                if key.as_str() == Some("Statement") {
+                    let sids = item
+                        .as_sequence()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|s| {
+                            s.get("Sid")
+                                .and_then(|sid| sid.as_str())
+                                .map(str::to_string)
+                        })
+                        .collect();
+                    found.push(sids);
+                }
+                statement_sids(item, found);
+            }
+        }
+        serde_norway::Value::Sequence(items) => items.iter().for_each(|i| statement_sids(i, found)),
+        serde_norway::Value::Tagged(tagged) => statement_sids(&tagged.value, found),
+        _ => {}
+    }
 }
 
 fn mapping_keys(value: &serde_norway::Value, keys: &mut Vec<String>) {
@@ -310,6 +345,16 @@ fn markdown_problems(text: &str) -> Vec<String> {
                     problems.push(format!(
                         "a table row with {} cells: {line}",
                         cells.max(1) - 1
+                    ));
+                }
+                // Outside code spans GitHub turns URLs, `www.` and addresses into links.
+                let outside_code: String = line.split('`').step_by(2).collect();
+                if ["://", "www.", "@"]
+                    .iter()
+                    .any(|link| outside_code.contains(link))
+                {
+                    problems.push(format!(
+                        "text a Markdown renderer would make a link: {line}"
                     ));
                 }
             }
@@ -458,4 +503,37 @@ fn stand_in_aws(dir: &Path) -> PathBuf {
     std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755))
         .unwrap_or_else(|e| panic!("{e}"));
     record
+}
+
+/// A spec's file name lands in every file's header comment, and comes from the repository:
+/// a line break YAML 1.1 recognises (U+2028) must not end the comment and add a key, nor
+/// may `--->` close the trust graph's HTML comment.
+#[test]
+fn a_hostile_spec_file_name_stays_inside_the_header_comments() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let name = "x\u{2028}Transform: AWS::Serverless-2016-10-31\u{2028}--->b<img src=x>.toml";
+    let spec = dir.path().join(name);
+    std::fs::copy("examples/tagged-dev-account.toml", &spec).unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen_in(&["gen", name, "-o", "out"], dir.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.path().join("out");
+    let tasks =
+        std::fs::read_to_string(out.join("cloudformation/dev/tasks.yaml")).unwrap_or_default();
+    assert!(
+        yaml_problems(&tasks).is_empty(),
+        "{:?}",
+        yaml_problems(&tasks)
+    );
+    assert!(!tasks.contains('\u{2028}'));
+    let graph = std::fs::read_to_string(out.join("trust-graph.md")).unwrap_or_default();
+    let first = graph.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("<!-- ") && first.ends_with(" -->"),
+        "{first}"
+    );
+    assert_eq!(
+        first.matches("--").count(),
+        2,
+        "only the comment's own dashes: {first}"
+    );
 }

@@ -410,3 +410,42 @@ fn stdout_streams_one_format_and_writes_nothing() {
     assert!(stderr.contains("--format"), "{stderr}");
     assert!(!dir.path().join("generated").exists());
 }
+
+/// The output directory comes with the repository, so a pull request can plant symbolic
+/// links in it: `gen --check` must not print what one points at (a CI secret), and `gen`
+/// must not write through one (a found red-team path: terraform/ linked elsewhere).
+#[test]
+fn symbolic_links_in_the_output_directory_are_never_followed() {
+    let dir = workspace("dev-and-prod.toml");
+    let (code, _, stderr) = trustgen(&["gen", SPEC], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "CI_TOKEN=ghp_secret").unwrap_or_else(|e| panic!("{e}"));
+    let planted = dir.path().join("generated/terraform/dev.tf");
+    std::fs::remove_file(&planted).unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(&secret, &planted).unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, stderr) = trustgen(&["gen", SPEC, "--check"], dir.path());
+    assert_ne!(code, 0);
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert!(!stdout.contains("ghp_secret") && !stderr.contains("ghp_secret"));
+    let (code, _, stderr) = trustgen(&["gen", SPEC, "--force"], dir.path());
+    assert_ne!(code, 0);
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap_or_default(),
+        "CI_TOKEN=ghp_secret"
+    );
+    // A whole directory linked elsewhere.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap_or_else(|e| panic!("{e}"));
+    let terraform = dir.path().join("generated/terraform");
+    std::fs::remove_dir_all(&terraform).unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(&elsewhere, &terraform).unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(&["gen", SPEC, "--force"], dir.path());
+    assert_ne!(code, 0);
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert!(
+        tree(&elsewhere).is_empty(),
+        "nothing is written through the link"
+    );
+}

@@ -1,6 +1,7 @@
 //! What a developer may assume, resolved from the model: shared by `assume` and
 //! `aws-config`, so both name exactly the roles the stacks create.
 
+use crate::model::limits::CHAINED_SESSION_SECONDS;
 use crate::model::{Account, Model, Role, RoleKind, SessionPolicy};
 use crate::spec::{DevMode, Developers, Spec};
 
@@ -80,9 +81,8 @@ fn mode_name(mode: DevMode) -> &'static str {
     }
 }
 
-/// Role chaining (a role session assuming another role) is capped at one hour by STS.
-pub const CHAINED_SESSION_SECONDS: i64 = 3600;
-
+/// A session's length: the role's maximum, capped at one hour, since STS caps role
+/// chaining (a role session assuming another role) there.
 pub fn session_seconds(role: &Role) -> i64 {
     role.max_session_duration.min(CHAINED_SESSION_SECONDS)
 }

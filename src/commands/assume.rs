@@ -8,6 +8,7 @@ use super::access::{session_seconds, task_access, unattached_note, TaskAccess};
 use super::quote::{comment_text, shell_word};
 use super::{load, Outcome, EXIT_INVALID};
 use crate::cli::{AssumeArgs, MessageFormat};
+use crate::model::names;
 
 pub fn run(args: &AssumeArgs) -> Outcome {
     let (spec_path, task) = match args.spec_and_task.as_slice() {
@@ -37,7 +38,7 @@ pub fn run(args: &AssumeArgs) -> Outcome {
             comment_text(&format!(
                 "# Call it as the developer role {} (e.g. --profile {}, from `trustgen aws-config`).",
                 role.name,
-                super::aws_config::profile_name(&loaded.model, access.account, "developer")
+                names::profile_name(&loaded.model.project, &access.account.name, "developer")
             ))
         );
     }

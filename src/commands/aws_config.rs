@@ -12,19 +12,19 @@
 
 use std::fmt::Write as _;
 
-use super::access::{session_seconds, task_access, unattached_note};
+use super::access::{session_seconds, unattached_note};
 use super::quote::{comment_text, ini_value};
 use super::{load, Outcome, EXIT_INVALID};
 use crate::cli::{AwsConfigArgs, MessageFormat};
-use crate::model::{Account, Model, Role, RoleKind};
-use crate::spec::{DevMode, Spec};
+use crate::model::{profiles, Model, ProfileKind, Role};
+use crate::spec::Spec;
 
 pub fn run(args: &AwsConfigArgs) -> Outcome {
     let loaded = match load(&args.spec, MessageFormat::Human) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
-    let (text, placeholder) = match profiles(&loaded.spec, &loaded.model, args) {
+    let (text, placeholder) = match config_text(&loaded.spec, &loaded.model, args) {
         Ok(written) => written,
         Err(message) => return Outcome::fail(EXIT_INVALID, format!("error: {message}\n")),
     };
@@ -36,7 +36,7 @@ pub fn run(args: &AwsConfigArgs) -> Outcome {
     outcome
 }
 
-fn profiles(spec: &Spec, model: &Model, args: &AwsConfigArgs) -> Result<(String, bool), String> {
+fn config_text(spec: &Spec, model: &Model, args: &AwsConfigArgs) -> Result<(String, bool), String> {
     let mfa_required = spec.dev_access.require_mfa;
     let mfa_serial = args
         .mfa_serial
@@ -57,59 +57,9 @@ fn profiles(spec: &Spec, model: &Model, args: &AwsConfigArgs) -> Result<(String,
         args.source_profile
     )));
     text.push('\n');
-    for account in &model.accounts {
-        if account.dev_access == DevMode::None {
-            continue;
-        }
-        let mut source = args.source_profile.clone();
-        if let Some(role) = &account.developer_role {
-            let name = profile_name(model, account, "developer");
-            write_profile(
-                &mut text,
-                &name,
-                role,
-                &source,
-                mfa_required.then_some(&mfa_serial),
-                &account.region,
-                None,
-            )?;
-            placeholder |= mfa_required && args.mfa_serial.is_none();
-            source = name;
-        }
-        let mut written_simulator = false;
-        for role in &account.task_roles {
-            let RoleKind::Task(task) = &role.kind else {
-                continue;
-            };
-            let Ok(access) = task_access(spec, model, task, Some(&account.name)) else {
-                continue;
-            };
-            let name = match access.role.kind {
-                RoleKind::Simulator if written_simulator => continue,
-                RoleKind::Simulator => {
-                    written_simulator = true;
-                    profile_name(model, account, "simulator")
-                }
-                _ => profile_name(model, account, task),
-            };
-            let note = (access.role.kind == RoleKind::Simulator).then_some(
-                "simulate mode: act as one task with `trustgen assume TASK`, which adds its session policies",
-            );
-            write_profile(
-                &mut text,
-                &name,
-                access.role,
-                &source,
-                mfa_required.then_some(&mfa_serial),
-                &account.region,
-                note,
-            )?;
-            placeholder |= mfa_required && args.mfa_serial.is_none();
-        }
-    }
-    for account in &model.accounts {
-        for role in &account.trusted_roles {
-            let name = profile_name(model, account, &format!("{}-from-ecs", role.name));
+    for profile in profiles(model) {
+        let role = profile.role;
+        if profile.kind == ProfileKind::FromEcs {
             let _ = writeln!(
                 text,
                 "\n{}",
@@ -118,7 +68,11 @@ fn profiles(spec: &Spec, model: &Model, args: &AwsConfigArgs) -> Result<(String,
                     role.name
                 ))
             );
-            let _ = writeln!(text, "[profile {}]", ini_value("profile name", &name)?);
+            let _ = writeln!(
+                text,
+                "[profile {}]",
+                ini_value("profile name", &profile.name)?
+            );
             set(&mut text, "role_arn", &role.arn)?;
             set(&mut text, "credential_source", "EcsContainer")?;
             if let Some(external_id) = external_id(role) {
@@ -129,8 +83,22 @@ fn profiles(spec: &Spec, model: &Model, args: &AwsConfigArgs) -> Result<(String,
                 "duration_seconds",
                 &session_seconds(role).to_string(),
             )?;
-            set(&mut text, "region", &account.region)?;
+            set(&mut text, "region", &profile.account.region)?;
+            continue;
         }
+        let note = (profile.kind == ProfileKind::Simulator).then_some(
+            "simulate mode: act as one task with `trustgen assume TASK`, which adds its session policies",
+        );
+        write_profile(
+            &mut text,
+            &profile.name,
+            role,
+            profile.source.as_deref().unwrap_or(&args.source_profile),
+            mfa_required.then_some(&mfa_serial),
+            &profile.account.region,
+            note,
+        )?;
+        placeholder |= mfa_required && args.mfa_serial.is_none();
     }
     Ok((text, placeholder))
 }
@@ -139,10 +107,6 @@ fn profiles(spec: &Spec, model: &Model, args: &AwsConfigArgs) -> Result<(String,
 fn set(text: &mut String, key: &str, value: &str) -> Result<(), String> {
     let _ = writeln!(text, "{key} = {}", ini_value(key, value)?);
     Ok(())
-}
-
-pub fn profile_name(model: &Model, account: &Account, what: &str) -> String {
-    format!("{}-{}-{what}", model.project, account.name)
 }
 
 fn write_profile(

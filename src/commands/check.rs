@@ -7,9 +7,7 @@ use crate::cli::{CheckArgs, MessageFormat};
 use crate::model::Model;
 use crate::spec::Spec;
 
-use crate::validate::model_limits::{SESSION_POLICY_ARNS, SESSION_POLICY_CHARS};
-
-const INLINE_POLICIES_CHARS: usize = 10_240;
+use crate::model::limits::{INLINE_POLICIES_CHARS, SESSION_POLICY_ARNS, SESSION_POLICY_CHARS};
 
 pub fn run(args: &CheckArgs) -> Outcome {
     let loaded = match load(&args.spec, args.message_format) {

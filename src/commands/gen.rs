@@ -1,12 +1,13 @@
-//! `trustgen gen`: render the spec and bring the output directory in line with it.
+//! `trustgen gen`: render the spec and bring the output directory in line with it, or
+//! (`--check`) show how it differs, or (`--stdout`) print one format. Writing and checking
+//! take the same path: files are judged against the disk as they are rendered
+//! (`output::plan_while`); writing stages them, checking keeps them for the diff.
 
 use std::fmt::Write as _;
 
-use super::{
-    generate, prepare, render_failed, Outcome, Prepared, EXIT_FAILED, EXIT_INVALID, EXIT_OK,
-};
+use super::{generate, prepare, render_failed, Outcome, Prepared, EXIT_FAILED, EXIT_INVALID};
 use crate::cli::GenArgs;
-use crate::output::{self, Action, Conflict, PreviousManifest, StageFailure, SyncPlan};
+use crate::output::{self, Conflict, Mode, PlanFailure, PreviousManifest};
 use crate::render::GeneratedFile;
 use crate::spec::Format;
 use crate::timings;
@@ -15,10 +16,10 @@ pub fn run(args: &GenArgs) -> Outcome {
     if args.timings {
         timings::enable();
     }
-    let mut outcome = if args.stdout || args.check {
-        in_memory(args)
+    let mut outcome = if args.stdout {
+        to_stdout(args)
     } else {
-        streamed(args)
+        to_directory(args)
     };
     outcome.stderr.push_str(&timings::report());
     outcome
@@ -31,47 +32,66 @@ fn denied(warnings: &str) -> Outcome {
     )
 }
 
-/// `--stdout` and `--check`: everything rendered in memory first.
-fn in_memory(args: &GenArgs) -> Outcome {
-    let generated = match generate(&args.spec, args.format, args.templates.as_deref()) {
-        Ok(generated) => generated,
-        Err(outcome) => return outcome,
-    };
-    if args.deny_warnings && !generated.warnings.is_empty() {
-        return denied(&generated.warnings);
-    }
-    let mut outcome = if args.stdout {
-        to_stdout(&generated.files, &generated.formats)
-    } else {
-        let mut files = generated.files;
-        files.push(generated.manifest.file());
-        check(args, &files)
-    };
-    outcome.stderr = generated.warnings + &outcome.stderr;
-    outcome
-}
-
-/// Writing: files go to their temporaries as they are rendered, so the output is never
-/// all in memory and the disk works while the CPU renders.
-fn streamed(args: &GenArgs) -> Outcome {
-    let prepared = match prepare(&args.spec, args.format, args.templates.as_deref()) {
-        Ok(prepared) => prepared,
-        Err(outcome) => return outcome,
-    };
-    let warnings = prepared.warnings.clone();
-    if args.deny_warnings && !warnings.is_empty() {
-        return denied(&warnings);
-    }
-    let mut outcome = write(args, prepared);
-    outcome.stderr = warnings + &outcome.stderr;
-    outcome
-}
-
 fn failed(message: impl std::fmt::Display) -> Outcome {
     Outcome::fail(EXIT_FAILED, format!("error: {message}\n"))
 }
 
-fn write(args: &GenArgs, prepared: Prepared) -> Outcome {
+/// `OUT` must be a directory (or not exist yet).
+fn check_out(args: &GenArgs) -> Result<(), Outcome> {
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(Outcome::fail(
+            EXIT_INVALID,
+            format!(
+                "error: {} is not a directory: -o names the directory trustgen writes into\n",
+                args.out.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn to_directory(args: &GenArgs) -> Outcome {
+    if let Err(outcome) = check_out(args) {
+        return outcome;
+    }
+    let prepared = match prepare(&args.spec, args.format, args.templates.as_deref()) {
+        Ok(prepared) => prepared,
+        Err(outcome) => return outcome,
+    };
+    if args.deny_warnings && !prepared.warnings.is_empty() {
+        return denied(&prepared.warnings);
+    }
+    let mut outcome = if args.check {
+        check(args, &prepared)
+    } else {
+        write(args, &prepared)
+    };
+    outcome.stderr = prepared.warnings.clone() + &outcome.stderr;
+    outcome
+}
+
+/// Plans the whole output against the directory in `mode`, the manifest included.
+fn plan<'p>(
+    args: &GenArgs,
+    prepared: &Prepared,
+    previous: Option<&'p PreviousManifest>,
+    mode: Mode,
+) -> Result<output::Planned<'p>, Outcome> {
+    let planned = output::plan_while(&args.out, previous, mode, |emit| prepared.render_into(emit));
+    let ((), mut planned) = match planned {
+        Ok(planned) => planned,
+        Err(PlanFailure::Producing(message)) => return Err(render_failed(&message)),
+        Err(PlanFailure::Writing(message)) => return Err(failed(message)),
+    };
+    let manifest = timings::phase("manifest", || prepared.manifest(planned.recorded()));
+    if let Err(message) = planned.finish_with(manifest.file()) {
+        planned.discard();
+        return Err(failed(message));
+    }
+    Ok(planned)
+}
+
+fn write(args: &GenArgs, prepared: &Prepared) -> Outcome {
     let mut report = String::new();
     match output::recover(&args.out) {
         Ok(Some(note)) => {
@@ -84,29 +104,20 @@ fn write(args: &GenArgs, prepared: Prepared) -> Outcome {
         Ok(previous) => previous,
         Err(message) => return failed(message),
     };
-    let staged = output::stage_while(&args.out, previous.as_ref(), |emit| {
-        prepared.render_into(emit)
-    });
-    let (source, mut staged) = match staged {
-        Ok(staged) => staged,
-        Err(StageFailure::Producing(message)) => return render_failed(&message),
-        Err(StageFailure::Writing(message)) => return failed(message),
+    let planned = match plan(args, prepared, previous.as_ref(), Mode::Write) {
+        Ok(planned) => planned,
+        Err(outcome) => return outcome,
     };
-    let manifest = timings::phase("manifest", || source.manifest(staged.entries()));
-    if let Err(message) = staged.finish_with(&manifest.file(), previous.as_ref()) {
-        staged.discard();
-        return failed(message);
-    }
-    let conflicts = staged.conflicts();
+    let conflicts = planned.conflicts();
     if !conflicts.is_empty() && !args.force {
-        staged.discard();
+        planned.discard();
         return Outcome::fail(
             EXIT_FAILED,
             format!("{report}{}", conflict_message(&conflicts)),
         );
     }
-    let (created, updated, removed, unchanged) = staged.counts();
-    if let Err(message) = timings::phase("write", || staged.commit()) {
+    let (created, updated, removed, unchanged) = planned.counts();
+    if let Err(message) = timings::phase("write", || planned.commit()) {
         return failed(message);
     }
     let _ = writeln!(
@@ -118,33 +129,17 @@ fn write(args: &GenArgs, prepared: Prepared) -> Outcome {
         let _ = writeln!(
             report,
             "warning: overwrote {path} ({}) because of --force",
-            describe(conflict)
+            conflict.describe()
         );
     }
     Outcome::ok(report)
-}
-
-/// What `files` would change in `out`, judged by the manifest already there.
-fn plan_against_disk<'a>(
-    out: &std::path::Path,
-    files: &'a [GeneratedFile],
-) -> Result<SyncPlan<'a>, String> {
-    let previous = PreviousManifest::read(out)?;
-    output::plan(out, files, previous.as_ref())
-}
-
-fn describe(conflict: &Conflict) -> &'static str {
-    match conflict {
-        Conflict::HandEdited => "edited by hand since trustgen generated it",
-        Conflict::NotGenerated => "not generated by trustgen",
-    }
 }
 
 fn conflict_message(conflicts: &[(String, Conflict)]) -> String {
     let mut text =
         String::from("error: refusing to change files trustgen did not write as they are:\n");
     for (path, conflict) in conflicts {
-        let _ = writeln!(text, "  {path}: {}", describe(conflict));
+        let _ = writeln!(text, "  {path}: {}", conflict.describe());
     }
     text.push_str(
         "their content would be lost: carry the change into the spec (or a --templates override), \
@@ -154,7 +149,7 @@ fn conflict_message(conflicts: &[(String, Conflict)]) -> String {
 }
 
 /// `--check`: the diff between the tree on disk and what the spec generates.
-fn check(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
+fn check(args: &GenArgs, prepared: &Prepared) -> Outcome {
     if output::is_pending(&args.out) {
         return failed(format!(
             "an interrupted `trustgen gen` left {}/{}: run `trustgen gen` to complete it",
@@ -162,40 +157,53 @@ fn check(args: &GenArgs, files: &[GeneratedFile]) -> Outcome {
             output::PENDING_NAME
         ));
     }
-    let plan = match timings::phase("plan", || plan_against_disk(&args.out, files)) {
-        Ok(plan) => plan,
+    let previous = match PreviousManifest::read(&args.out) {
+        Ok(previous) => previous,
         Err(message) => return failed(message),
     };
-    if plan.is_current() {
+    let planned = match plan(args, prepared, previous.as_ref(), Mode::Check) {
+        Ok(planned) => planned,
+        Err(outcome) => return outcome,
+    };
+    let (created, updated, removed, unchanged) = planned.counts();
+    if planned.is_current() {
         return Outcome::ok(format!(
-            "{}: up to date ({} files)\n",
+            "{}: up to date ({unchanged} {})\n",
             args.out.display(),
-            plan.unchanged
+            plural(unchanged, "file", "files")
         ));
     }
-    let mut diffs = String::new();
-    for (path, action) in &plan.actions {
-        diffs.push_str(&match action {
-            Action::Create(new) => output::unified(path, None, Some(new)),
-            Action::Update { old, new } => output::unified(path, Some(old.as_str()), Some(new)),
-            Action::Remove(old) => output::unified(path, Some(old.as_str()), None),
-        });
-    }
+    let differing = created + updated + removed;
     Outcome {
         code: EXIT_FAILED,
-        stdout: diffs,
+        stdout: planned.diffs(),
         stderr: format!(
-            "{}: {} files differ from what {} generates; run `trustgen gen` and commit the result\n",
+            "{}: {differing} {} from what {} generates; run `trustgen gen` and commit the result\n",
             args.out.display(),
-            plan.actions.len(),
+            plural(differing, "file differs", "files differ"),
             args.spec.display()
         ),
     }
 }
 
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 /// `--stdout`: one format's files as one stream (YAML documents, or one HCL file).
-fn to_stdout(files: &[GeneratedFile], formats: &[Format]) -> Outcome {
-    let format = match formats {
+fn to_stdout(args: &GenArgs) -> Outcome {
+    let generated = match generate(&args.spec, args.format, args.templates.as_deref()) {
+        Ok(generated) => generated,
+        Err(outcome) => return outcome,
+    };
+    if args.deny_warnings && !generated.warnings.is_empty() {
+        return denied(&generated.warnings);
+    }
+    let format = match generated.formats.as_slice() {
         [format] => *format,
         _ => {
             return Outcome::fail(
@@ -204,6 +212,14 @@ fn to_stdout(files: &[GeneratedFile], formats: &[Format]) -> Outcome {
             )
         }
     };
+    Outcome {
+        code: 0,
+        stdout: stream(&generated.files, format),
+        stderr: generated.warnings,
+    }
+}
+
+fn stream(files: &[GeneratedFile], format: Format) -> String {
     let prefix = match format {
         Format::Cloudformation => "cloudformation/",
         Format::Terraform => "terraform/",
@@ -219,9 +235,5 @@ fn to_stdout(files: &[GeneratedFile], formats: &[Format]) -> Outcome {
             }
         }
     }
-    Outcome {
-        code: EXIT_OK,
-        stdout: text,
-        stderr: String::new(),
-    }
+    text
 }

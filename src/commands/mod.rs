@@ -15,7 +15,7 @@ use std::path::Path;
 use crate::cli::{Command, FormatArg, MessageFormat};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
-use crate::output::Manifest;
+use crate::output::{Manifest, Recorded};
 use crate::render::{self, GeneratedFile, Provenance, Templates};
 use crate::spec::{self, Format, SourceFile, Spec};
 use crate::{timings, validate};
@@ -142,7 +142,6 @@ pub struct Generated {
 /// A spec read, checked and built, with its templates: everything before the first file.
 pub struct Prepared {
     model: Model,
-    skeleton: Model,
     pub formats: Vec<Format>,
     templates: Templates,
     provenance: Provenance,
@@ -157,49 +156,46 @@ pub fn prepare(
     format: Option<FormatArg>,
     templates: Option<&Path>,
 ) -> Result<Prepared, Outcome> {
-    let loaded = load(spec_path, MessageFormat::Human)?;
-    let formats = match format {
-        Some(FormatArg::Cloudformation) => vec![Format::Cloudformation],
-        Some(FormatArg::Terraform) => vec![Format::Terraform],
-        Some(FormatArg::All) => vec![Format::Cloudformation, Format::Terraform],
-        None => loaded
-            .spec
-            .project
-            .formats
-            .clone()
-            .unwrap_or_else(|| vec![Format::Cloudformation, Format::Terraform]),
-    };
     let Loaded {
         source,
         spec,
         model,
         warnings,
-    } = loaded;
-    // Neither the typed spec nor its text is needed past this point: free them (the spec
-    // off the critical path) before rendering, the phase with the highest memory.
-    std::thread::spawn(move || drop(spec));
-    let spec_sha256 = crate::output::sha256_hex(source.text.as_bytes());
-    let warnings = if warnings.is_empty() {
-        String::new()
-    } else {
-        source.render(&warnings)
+    } = load(spec_path, MessageFormat::Human)?;
+    let formats = match format {
+        Some(FormatArg::Cloudformation) => vec![Format::Cloudformation],
+        Some(FormatArg::Terraform) => vec![Format::Terraform],
+        Some(FormatArg::All) => vec![Format::Cloudformation, Format::Terraform],
+        None => spec
+            .project
+            .formats
+            .clone()
+            .unwrap_or_else(|| vec![Format::Cloudformation, Format::Terraform]),
     };
-    drop(source);
-    let templates = timings::phase("templates", || Templates::load(templates))
-        .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
+    let templates =
+        timings::phase("templates", || Templates::load(templates)).map_err(|message| {
+            Outcome::fail(
+                EXIT_INVALID,
+                format!("error: {message}\nnothing was written\n"),
+            )
+        })?;
     Ok(Prepared {
-        skeleton: model.skeleton(),
         model,
         formats,
         templates,
         provenance: Provenance::from_spec_path(spec_path),
-        spec_sha256,
-        warnings,
+        spec_sha256: crate::output::sha256_hex(source.text.as_bytes()),
+        warnings: if warnings.is_empty() {
+            String::new()
+        } else {
+            source.render(&warnings)
+        },
     })
 }
 
 /// A render failure (a template error, a Terraform address used twice) as the user sees it.
 pub fn render_failed(message: &str) -> Outcome {
+    let message = message.trim_end_matches("\nnothing was written");
     Outcome::fail(
         EXIT_INVALID,
         format!("error: {message}\nnothing was written\n"),
@@ -207,50 +203,27 @@ pub fn render_failed(message: &str) -> Outcome {
 }
 
 impl Prepared {
-    /// Renders, handing each job's files to `emit` as they are made (see
-    /// `render::render_into`); returns what the manifest needs besides the files.
-    pub fn render_into(self, emit: &render::Emit) -> Result<ManifestSource, String> {
-        self.render_with(|model, formats, templates, provenance| {
-            render::render_into(model, formats, templates, provenance, emit)
+    /// Renders, handing each job's files to `emit` as they are made.
+    pub fn render_into(&self, emit: &render::Emit) -> Result<(), String> {
+        timings::phase("render", || {
+            render::render_into(
+                &self.model,
+                &self.formats,
+                &self.templates,
+                &self.provenance,
+                emit,
+            )
         })
-        .map(|((), source)| source)
     }
 
-    fn render_with<T>(
-        self,
-        render: impl FnOnce(Model, &[Format], &Templates, &Provenance) -> Result<T, String>,
-    ) -> Result<(T, ManifestSource), String> {
-        let Prepared {
-            model,
-            skeleton,
-            formats,
-            templates,
-            provenance,
-            spec_sha256,
-            ..
-        } = self;
-        let rendered = timings::phase("render", || {
-            render(model, &formats, &templates, &provenance)
-        })?;
-        let source = ManifestSource {
-            skeleton,
-            provenance,
-            spec_sha256,
-        };
-        Ok((rendered, source))
-    }
-}
-
-/// What a manifest records besides the files' hashes.
-pub struct ManifestSource {
-    skeleton: Model,
-    provenance: Provenance,
-    spec_sha256: String,
-}
-
-impl ManifestSource {
-    pub fn manifest(self, files: Vec<crate::output::FileEntry>) -> Manifest {
-        Manifest::from_entries(&self.provenance, self.spec_sha256, &self.skeleton, files)
+    /// The lock file of the files rendered.
+    pub fn manifest(&self, files: Vec<Recorded>) -> Manifest {
+        Manifest::new(
+            &self.provenance,
+            self.spec_sha256.clone(),
+            &self.model,
+            files,
+        )
     }
 }
 
@@ -261,23 +234,20 @@ pub fn generate(
     templates: Option<&Path>,
 ) -> Result<Generated, Outcome> {
     let prepared = prepare(spec_path, format, templates)?;
-    let formats = prepared.formats.clone();
-    let warnings = prepared.warnings.clone();
-    let (files, source) = prepared
-        .render_with(render::render)
-        .map_err(|message| render_failed(&message))?;
-    let manifest = timings::phase("manifest", || {
-        Manifest::new(
-            &source.provenance,
-            source.spec_sha256,
-            &source.skeleton,
-            &files,
+    let files = timings::phase("render", || {
+        render::render(
+            &prepared.model,
+            &prepared.formats,
+            &prepared.templates,
+            &prepared.provenance,
         )
-    });
+    })
+    .map_err(|message| render_failed(&message))?;
+    let manifest = prepared.manifest(files.iter().map(Recorded::of).collect());
     Ok(Generated {
         files,
         manifest,
-        formats,
-        warnings,
+        formats: prepared.formats,
+        warnings: prepared.warnings,
     })
 }

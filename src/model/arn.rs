@@ -130,6 +130,10 @@ pub trait PartitionExt {
     fn role_arn(&self, account_id: &str, path: &str, name: &str) -> String;
     fn policy_arn(&self, account_id: &str, path: &str, name: &str) -> String;
     fn aws_managed_policy(&self, name: &str) -> String;
+    /// Every role of an account: `arn:<partition>:iam::<id>:role/*`.
+    fn roles_of(&self, account_id: &str) -> String;
+    /// Every ECS resource of an account and region, for the `aws:SourceArn` guard.
+    fn ecs_sources(&self, region: &str, account_id: &str) -> String;
 }
 
 impl PartitionExt for Partition {
@@ -160,16 +164,34 @@ impl PartitionExt for Partition {
     fn aws_managed_policy(&self, name: &str) -> String {
         format!("arn:{}:iam::aws:policy/{name}", self.as_str())
     }
+
+    fn roles_of(&self, account_id: &str) -> String {
+        format!("arn:{}:iam::{account_id}:role/*", self.as_str())
+    }
+
+    fn ecs_sources(&self, region: &str, account_id: &str) -> String {
+        format!("arn:{}:ecs:{region}:{account_id}:*", self.as_str())
+    }
 }
 
 /// The resource a secret's `valueFrom` names, as IAM sees it: Secrets Manager references
 /// may carry `:json-key:version-stage:version-id` after the secret ARN, which IAM ignores.
 pub fn secret_resource_arn(value_from: &str) -> String {
-    let parts: Vec<&str> = value_from.split(':').collect();
-    if parts.get(2) == Some(&"secretsmanager") && parts.len() > 7 {
-        parts[..7].join(":")
-    } else {
-        value_from.to_string()
+    match Arn::parse(value_from) {
+        Some(arn) if arn.service == "secretsmanager" => {
+            // `secret:<name>` is the secret; anything after its next `:` selects inside it.
+            let secret = arn
+                .resource
+                .splitn(3, ':')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(":");
+            format!(
+                "arn:{}:{}:{}:{}:{secret}",
+                arn.partition, arn.service, arn.region, arn.account
+            )
+        }
+        _ => value_from.to_string(),
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::arn::PartitionExt;
 use super::policy::{Principal, Statement};
-use super::{developers, pairs, simulate, tasks, Account, Model};
+use super::{developers, names, pairs, simulate, tasks, Account, Model};
 use crate::spec::{self, DevMode, Spec};
 
 /// Everything the builders need to know about one account.
@@ -61,12 +61,7 @@ impl AccountContext<'_> {
             .condition(
                 "ArnLike",
                 "aws:SourceArn",
-                json!(format!(
-                    "arn:{}:ecs:{}:{}:*",
-                    partition.as_str(),
-                    self.region,
-                    self.id()
-                )),
+                json!(partition.ecs_sources(&self.region, self.id())),
             )
     }
 }
@@ -152,8 +147,9 @@ fn build_account(context: &AccountContext<'_>) -> Account {
         .filter(|(_, role)| role.account == context.name)
         .map(|(name, role)| pairs::trusted_role(context, name, role))
         .collect();
-    Account {
+    let mut account = Account {
         name: context.name.to_string(),
+        alias: names::provider_alias(context.name),
         id: context.account.id.clone(),
         region: context.region.clone(),
         env: context.account.env.clone(),
@@ -167,5 +163,37 @@ fn build_account(context: &AccountContext<'_>) -> Account {
         developer_policy,
         developer_role,
         trusted_roles,
+    };
+    name_entities(&mut account);
+    account
+}
+
+/// Gives every entity of the account its CloudFormation logical id and Terraform resource
+/// name, all from `names`: the one place they are made.
+fn name_entities(account: &mut Account) {
+    let alias = account.alias.clone();
+    let roles = account
+        .task_roles
+        .iter_mut()
+        .chain(account.execution_roles.iter_mut())
+        .chain(account.simulator_role.iter_mut())
+        .chain(account.developer_role.iter_mut())
+        .chain(account.trusted_roles.iter_mut());
+    for role in roles {
+        role.logical_id = names::role_logical_id(&role.kind, &role.name);
+        role.terraform = names::role_terraform(&alias, &role.kind, &role.name);
+        for policy in &mut role.inline_policies {
+            policy.terraform = names::inline_policy_terraform(&role.terraform, &policy.name);
+        }
+    }
+    if let Some(policy) = &mut account.developer_policy {
+        policy.logical_id = names::DEVELOPER_POLICY_LOGICAL_ID.into();
+        policy.terraform = names::developer_policy_terraform(&alias);
+    }
+    for definition in &mut account.task_definitions {
+        let (logical_id, log_group) = names::task_definition_logical_ids(&definition.task);
+        definition.logical_id = logical_id;
+        definition.log_group_logical_id = log_group;
+        definition.terraform = names::task_definition_terraform(&alias, &definition.task);
     }
 }

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::arn::PartitionExt;
 use super::build::AccountContext;
+use super::limits;
 use super::policy::{Effect, PolicyDocument, Principal, Statement};
 use super::{ManagedPolicy, Role, RoleKind};
 use crate::spec::DevMode;
@@ -21,6 +22,8 @@ pub fn build(
     }
     let partition = context.partition();
     let policy = policy_document(context, task_roles, simulator).map(|document| ManagedPolicy {
+        logical_id: String::new(),
+        terraform: String::new(),
         arn: partition.policy_arn(context.id(), "/", &developers.policy_name),
         name: developers.policy_name.clone(),
         path: "/".into(),
@@ -50,6 +53,8 @@ pub fn build(
             managed_policy_arns.push(policy.arn.clone());
         }
         Role {
+            logical_id: String::new(),
+            terraform: String::new(),
             kind: RoleKind::Developer,
             arn: partition.role_arn(context.id(), "/", &developers.role_name),
             name: developers.role_name.clone(),
@@ -59,7 +64,7 @@ pub fn build(
             inline_policies: Vec::new(),
             managed_policy_arns,
             permissions_boundary: None,
-            max_session_duration: 3600,
+            max_session_duration: limits::SESSION_SECONDS_DEFAULT,
             tags: context.tags(&Default::default()),
         }
     });
@@ -77,7 +82,7 @@ fn policy_document(
     match context.dev_access {
         DevMode::Tagged => {
             let tag = context.spec.dev_access.tag.clone().unwrap_or_default();
-            let own_roles = format!("arn:{}:iam::{}:role/*", partition.as_str(), context.id());
+            let own_roles = partition.roles_of(context.id());
             let assume = context.developer_mfa(
                 Statement::allow("AssumeTaggedTaskRoles", &["sts:AssumeRole"])
                     .resources(vec![own_roles.clone()])

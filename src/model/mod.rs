@@ -5,9 +5,11 @@
 mod arn;
 mod build;
 mod developers;
-mod ident;
+pub mod limits;
+pub mod names;
 mod pairs;
 pub mod policy;
+mod profiles;
 mod reach;
 mod simulate;
 pub use simulate::same_grant;
@@ -16,7 +18,7 @@ mod tasks;
 
 pub use arn::{has_wildcard, pattern_matches, patterns_intersect, Arn, PartitionExt};
 pub use build::{build, dev_access_for};
-pub use ident::{pascal_case, snake_case};
+pub use profiles::{profiles, Profile, ProfileKind};
 pub use reach::{allows_assume_role, developer_reach, Hop, Reach};
 
 use indexmap::IndexMap;
@@ -39,6 +41,8 @@ pub struct Model {
 pub struct Account {
     /// The account's name in the spec.
     pub name: String,
+    /// Its Terraform provider alias (`names::provider_alias`).
+    pub alias: String,
     pub id: String,
     pub region: String,
     pub env: String,
@@ -74,6 +78,7 @@ impl Model {
                 .map(|account| {
                     Arc::new(Account {
                         name: account.name.clone(),
+                        alias: account.alias.clone(),
                         id: account.id.clone(),
                         region: account.region.clone(),
                         env: account.env.clone(),
@@ -137,6 +142,9 @@ pub enum RoleKind {
 pub struct Role {
     pub kind: RoleKind,
     pub name: String,
+    /// CloudFormation logical id and Terraform resource name (`names`).
+    pub logical_id: String,
+    pub terraform: String,
     pub path: String,
     pub arn: String,
     pub description: String,
@@ -161,12 +169,17 @@ pub struct SessionPolicy {
 #[derive(Debug, Clone, Serialize)]
 pub struct InlinePolicy {
     pub name: String,
+    /// Terraform resource name (`aws_iam_role_policy.<this>`).
+    pub terraform: String,
     pub document: PolicyDocument,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ManagedPolicy {
     pub name: String,
+    /// CloudFormation logical id and Terraform resource name (`names`).
+    pub logical_id: String,
+    pub terraform: String,
     pub path: String,
     pub arn: String,
     pub description: String,
@@ -181,6 +194,11 @@ pub struct ManagedPolicy {
 pub struct TaskDefinition {
     /// The task's name in the spec.
     pub task: String,
+    /// CloudFormation logical ids of the definition and its log group, and the Terraform
+    /// resource name of both (`names`).
+    pub logical_id: String,
+    pub log_group_logical_id: String,
+    pub terraform: String,
     pub family: String,
     pub task_role_arn: String,
     pub execution_role_arn: String,

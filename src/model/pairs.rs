@@ -82,6 +82,8 @@ pub fn trusted_role(context: &AccountContext<'_>, name: &str, role: &TrustedRole
     let statements: Vec<Statement> = role.statements.iter().map(user_statement).collect();
     let path = role.path.clone().unwrap_or_else(|| "/".into());
     Role {
+        logical_id: String::new(),
+        terraform: String::new(),
         kind: RoleKind::Trusted,
         arn: partition.role_arn(context.id(), &path, name),
         name: name.to_string(),
@@ -95,6 +97,7 @@ pub fn trusted_role(context: &AccountContext<'_>, name: &str, role: &TrustedRole
             Vec::new()
         } else {
             vec![InlinePolicy {
+                terraform: String::new(),
                 name: ROLE_POLICY_NAME.into(),
                 document: PolicyDocument::new(statements),
             }]

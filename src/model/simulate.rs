@@ -13,15 +13,11 @@ use indexmap::IndexSet;
 
 use super::arn::PartitionExt;
 use super::build::AccountContext;
-use super::ident::pascal_case;
+use super::names::{pascal_case, simulator_role_name};
 use super::policy::{Effect, PolicyDocument, Principal, Statement};
 use super::{patterns_intersect, InlinePolicy, Role, RoleKind, SessionPolicy};
 
 pub const SIMULATOR_POLICY_NAME: &str = "simulated-task-permissions";
-
-fn simulator_name(project: &str) -> String {
-    format!("{project}-simulator")
-}
 
 /// The account's simulator role, when it has task roles.
 pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Option<Role> {
@@ -29,7 +25,7 @@ pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Opti
         return None;
     }
     let partition = context.partition();
-    let name = simulator_name(&context.spec.project.name);
+    let name = simulator_role_name(&context.spec.project.name);
     let principals = if context.spec.dev_access.principals.is_empty() {
         vec![partition.iam_root(context.id())]
     } else {
@@ -85,6 +81,7 @@ pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Opti
         .collect();
     let inline_policies = if statements.iter().any(|s| s.effect == Effect::Allow) {
         vec![InlinePolicy {
+            terraform: String::new(),
             name: SIMULATOR_POLICY_NAME.into(),
             document: PolicyDocument::new(statements),
         }]
@@ -92,6 +89,8 @@ pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Opti
         Vec::new()
     };
     Some(Role {
+        logical_id: String::new(),
+        terraform: String::new(),
         kind: RoleKind::Simulator,
         arn: partition.role_arn(context.id(), "/", &name),
         name,

@@ -7,6 +7,7 @@ use indexmap::{IndexMap, IndexSet};
 use super::arn::{self, PartitionExt};
 use super::build::AccountContext;
 use super::policy::{self, PolicyDocument, Principal, Statement};
+use super::{limits, names};
 use super::{
     ContainerDefinition, InlinePolicy, LogConfiguration, LogGroup, NameValue, PortMapping, Role,
     RoleKind, Secret, TaskDefinition,
@@ -16,14 +17,12 @@ use crate::spec::{self, Compatibility, DevMode};
 pub const TASK_POLICY_NAME: &str = "task-permissions";
 /// The Sid of the statement trustgen adds for the roles a task assumes.
 pub const ASSUME_ROLES_SID: &str = "AssumeRoles";
-/// IAM's default `MaxSessionDuration`.
-pub const DEFAULT_SESSION_SECONDS: i64 = 3600;
 pub const SECRETS_POLICY_NAME: &str = "read-task-secrets";
 
 pub fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
     task.role_name
         .clone()
-        .unwrap_or_else(|| format!("{}-{task_name}", spec.project.name))
+        .unwrap_or_else(|| names::default_task_name(&spec.project.name, task_name))
 }
 
 /// The final ARN of a task's role, wherever in the spec it is needed (cross-account trust).
@@ -38,10 +37,10 @@ pub fn task_role_arn(spec: &spec::Spec, task_name: &str) -> Option<String> {
     )
 }
 
-pub fn family(context: &AccountContext<'_>, task_name: &str, task: &spec::Task) -> String {
+pub fn family(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
     task.family
         .clone()
-        .unwrap_or_else(|| format!("{}-{task_name}", context.spec.project.name))
+        .unwrap_or_else(|| names::default_task_name(&spec.project.name, task_name))
 }
 
 pub fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Task) -> Role {
@@ -72,6 +71,7 @@ pub fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Tas
         Vec::new()
     } else {
         vec![InlinePolicy {
+            terraform: String::new(),
             name: TASK_POLICY_NAME.into(),
             document: PolicyDocument::new(statements),
         }]
@@ -82,6 +82,8 @@ pub fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Tas
         tags.insert(tag.key, tag.value);
     }
     Role {
+        logical_id: String::new(),
+        terraform: String::new(),
         kind: RoleKind::Task(task_name.to_string()),
         arn: partition.role_arn(context.id(), &path, &name),
         name,
@@ -96,7 +98,7 @@ pub fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Tas
         max_session_duration: if matches!(context.dev_access, DevMode::Tagged | DevMode::Extended) {
             context.spec.dev_access.max_session_duration
         } else {
-            DEFAULT_SESSION_SECONDS
+            limits::SESSION_SECONDS_DEFAULT
         },
         tags,
     }
@@ -137,7 +139,7 @@ pub fn execution_roles(
     context: &AccountContext<'_>,
     tasks: &[(&String, &spec::Task)],
 ) -> (Vec<Role>, Vec<usize>) {
-    const INLINE_LIMIT: usize = 10_240;
+    const INLINE_LIMIT: usize = limits::INLINE_POLICIES_CHARS;
     // Upper bound of a secrets policy's size: its three statements' fixed text, plus each
     // distinct resource quoted with a comma. Linear, and never below the real size (which
     // the model's limit check measures exactly afterwards).
@@ -186,26 +188,22 @@ fn execution_role(
 ) -> Role {
     let partition = context.partition();
     let settings = &context.spec.execution_role;
-    let base = settings
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("{}-ecs-execution", context.spec.project.name));
-    let name = if shard == 1 {
-        base
-    } else {
-        format!("{base}-{shard}")
-    };
+    let name =
+        names::execution_role_name(&context.spec.project.name, settings.name.as_deref(), shard);
     let path = "/".to_string();
     let statements = secret_statements(tasks);
     let inline_policies = if statements.is_empty() {
         Vec::new()
     } else {
         vec![InlinePolicy {
+            terraform: String::new(),
             name: SECRETS_POLICY_NAME.into(),
             document: PolicyDocument::new(statements),
         }]
     };
     Role {
+        logical_id: String::new(),
+        terraform: String::new(),
         kind: RoleKind::Execution(shard),
         arn: partition.role_arn(context.id(), &path, &name),
         name,
@@ -217,7 +215,7 @@ fn execution_role(
             partition.aws_managed_policy("service-role/AmazonECSTaskExecutionRolePolicy"),
         ],
         permissions_boundary: None,
-        max_session_duration: DEFAULT_SESSION_SECONDS,
+        max_session_duration: limits::SESSION_SECONDS_DEFAULT,
         tags: context.tags(&IndexMap::new()),
     }
 }
@@ -278,7 +276,7 @@ pub fn task_definition(
     task_role: &Role,
     execution_role: &Role,
 ) -> TaskDefinition {
-    let family = family(context, task_name, task);
+    let family = family(context.spec, task_name, task);
     let log_group_name = format!("/ecs/{family}");
     let wants_logs = task.containers.iter().any(|c| c.logs);
     let containers = task
@@ -326,6 +324,9 @@ pub fn task_definition(
         })
         .collect();
     TaskDefinition {
+        logical_id: String::new(),
+        log_group_logical_id: String::new(),
+        terraform: String::new(),
         task: task_name.to_string(),
         family,
         task_role_arn: task_role.arn.clone(),

@@ -13,12 +13,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::manifest::{is_inside, within, MANIFEST_NAME};
-use super::sync::{Action, SyncPlan};
 
 pub const PENDING_NAME: &str = ".trustgen-pending.json";
 const TEMPORARY_SUFFIX: &str = ".trustgen-tmp";
-/// Threads writing and syncing temporaries at once.
-const SYNC_THREADS: usize = 8;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Journal {
@@ -102,34 +99,6 @@ pub fn commit(out: &Path, writes: &[&str], removes: &[&str]) -> Result<(), Strin
     fs::rename(&staged, &pending)
         .map_err(|error| format!("cannot write {}: {error}", pending.display()))?;
     finish(out, &journal)
-}
-
-/// Applies a plan: writes, then removals, manifest last.
-pub fn apply(out: &Path, plan: &SyncPlan) -> Result<(), String> {
-    let writes: Vec<(&str, &str)> = plan
-        .actions
-        .iter()
-        .filter_map(|(path, action)| match action {
-            Action::Create(contents) | Action::Update { new: contents, .. } => {
-                Some((path.as_str(), *contents))
-            }
-            Action::Remove(_) => None,
-        })
-        .collect();
-    // Each fsync waits on the disk, not the CPU: overlapping them is most of the saving.
-    crate::parallel::map_in_order(&writes, SYNC_THREADS, |(path, contents)| {
-        stage(out, path, contents.as_bytes())
-    })
-    .into_iter()
-    .collect::<Result<Vec<_>, String>>()?;
-    let removes: Vec<&str> = plan
-        .actions
-        .iter()
-        .filter(|(_, action)| matches!(action, Action::Remove(_)))
-        .map(|(path, _)| path.as_str())
-        .collect();
-    let paths: Vec<&str> = writes.iter().map(|(path, _)| *path).collect();
-    commit(out, &paths, &removes)
 }
 
 fn finish(out: &Path, journal: &Journal) -> Result<(), String> {

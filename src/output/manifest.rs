@@ -6,8 +6,9 @@ use std::path::{Component, Path};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::model::names::Stack;
 use crate::model::Model;
-use crate::render::{GeneratedFile, Provenance};
+use crate::render::{GeneratedFile, Provenance, StackFile};
 
 pub const MANIFEST_NAME: &str = "trustgen.lock.json";
 
@@ -56,75 +57,53 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Stages in deploy order, each with the template file names (per account) it holds.
-const STAGES: [(&str, &str); 3] = [
-    (
-        "developers",
-        "developer policies and roles first: task trust policies may name these principals",
-    ),
-    ("tasks", "task roles, execution roles and task definitions"),
-    (
-        "trust",
-        "roles that trust task roles, after every task role exists: IAM refuses a trust policy naming a role that does not exist yet",
-    ),
-];
+/// What a manifest records of a file: its path and hash, and where it deploys if it is
+/// a CloudFormation template.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub entry: FileEntry,
+    pub stack: Option<StackFile>,
+}
+
+impl Recorded {
+    pub fn of(file: &GeneratedFile) -> Self {
+        Recorded {
+            entry: FileEntry {
+                path: file.path.clone(),
+                sha256: sha256_hex(file.contents.as_bytes()),
+            },
+            stack: file.stack.clone(),
+        }
+    }
+}
 
 impl Manifest {
+    /// The manifest of `files` (in output order): their hashes, and the stacks among them
+    /// in deploy stages (`names::Stack`), each stage in output order.
     pub fn new(
         provenance: &Provenance,
         spec_sha256: String,
         model: &Model,
-        files: &[GeneratedFile],
+        files: Vec<Recorded>,
     ) -> Self {
-        // Hashing 80 MB is worth both cores.
-        let entries =
-            crate::parallel::map_in_order(files, crate::parallel::cores(), |file| FileEntry {
-                path: file.path.clone(),
-                sha256: sha256_hex(file.contents.as_bytes()),
-            });
-        Self::from_entries(provenance, spec_sha256, model, entries)
-    }
-
-    /// The manifest of files already hashed, in output order.
-    pub fn from_entries(
-        provenance: &Provenance,
-        spec_sha256: String,
-        model: &Model,
-        files: Vec<FileEntry>,
-    ) -> Self {
-        let paths: std::collections::HashSet<&str> =
-            files.iter().map(|f| f.path.as_str()).collect();
-        let stages = STAGES
+        let stages = Stack::ALL
             .iter()
-            .filter_map(|(stack, why)| {
-                let mut stacks: Vec<StackEntry> = Vec::new();
-                for account in &model.accounts {
-                    // A split account's stacks: <stack>.yaml, <stack>-2.yaml, … in that order.
-                    for part in 1.. {
-                        let (template, stack_name) = if part == 1 {
-                            (
-                                format!("cloudformation/{}/{stack}.yaml", account.name),
-                                format!("{}-{stack}", model.project),
-                            )
-                        } else {
-                            (
-                                format!("cloudformation/{}/{stack}-{part}.yaml", account.name),
-                                format!("{}-{stack}-{part}", model.project),
-                            )
-                        };
-                        if !paths.contains(template.as_str()) {
-                            break;
-                        }
-                        stacks.push(StackEntry {
+            .filter_map(|&kind| {
+                let stacks: Vec<StackEntry> = files
+                    .iter()
+                    .filter_map(|file| {
+                        let stack = file.stack.as_ref().filter(|s| s.stack == kind)?;
+                        let account = model.accounts.iter().find(|a| a.name == stack.account)?;
+                        Some(StackEntry {
                             account: account.name.clone(),
                             account_id: account.id.clone(),
                             region: account.region.clone(),
-                            stack_name,
-                            template,
-                        });
-                    }
-                }
-                (!stacks.is_empty()).then_some((stacks, *why))
+                            stack_name: stack.name.clone(),
+                            template: file.entry.path.clone(),
+                        })
+                    })
+                    .collect();
+                (!stacks.is_empty()).then_some((stacks, kind.why()))
             })
             .enumerate()
             .map(|(index, (stacks, why))| Stage {
@@ -141,15 +120,12 @@ impl Manifest {
                 sha256: spec_sha256,
             },
             stages,
-            files,
+            files: files.into_iter().map(|file| file.entry).collect(),
         }
     }
 
     pub fn file(&self) -> GeneratedFile {
-        GeneratedFile {
-            path: MANIFEST_NAME.into(),
-            contents: self.to_json(),
-        }
+        GeneratedFile::new(MANIFEST_NAME.into(), self.to_json())
     }
 
     pub fn to_json(&self) -> String {

@@ -1,14 +1,15 @@
 //! Bringing the output directory in line with what the spec generates: which files change,
-//! which are stale, which were edited by hand, and an interruption-safe way to write them.
+//! which are stale, which were edited by hand (`plan`), staging and committing them safely
+//! (`stage`, `journal`), and the manifest that says which files are trustgen's.
 
 mod diff;
 mod journal;
 mod manifest;
-mod stream;
-mod sync;
+mod plan;
+mod stage;
 
 pub use diff::unified;
-pub use journal::{apply, is_pending, recover, PENDING_NAME};
-pub use manifest::{is_inside, sha256_hex, FileEntry, Manifest, PreviousManifest, MANIFEST_NAME};
-pub use stream::{stage_while, StageFailure, Staged};
-pub use sync::{plan, Action, Conflict, SyncPlan};
+pub use journal::{is_pending, recover, PENDING_NAME};
+pub use manifest::{sha256_hex, Manifest, PreviousManifest, Recorded, MANIFEST_NAME};
+pub use plan::Conflict;
+pub use stage::{plan_while, Mode, PlanFailure, Planned};

@@ -1,43 +1,59 @@
 //! Rendering: the model laid out as files, one target per backend.
 //!
-//! Each backend turns the model into views (`*/views.rs`: names, references, documents)
-//! and lays them out through Tera templates, which a user's directory can override by file
-//! name. The built-in layouts of the large per-account files are also written natively
-//! (`*/layout.rs`), byte for byte as their templates render, and are used unless a user
-//! overrides those templates. Policy documents are data either way, written by the
-//! `yaml` / `hcl` emitters, never spelled out by hand in a template.
+//! Each backend turns the model into contexts of finished values (`*/context.rs`: names
+//! and ids from the model, documents written by the emitters in `emit/`) and renders them
+//! through its Tera templates (`templates/`, embedded; a user's directory overrides them by
+//! file name). The templates are the layout of every file; nothing else writes one.
 
 pub mod cloudformation;
-pub mod doc;
-pub mod hcl;
-pub mod session_policies;
+mod emit;
+mod session_policies;
 mod templates;
 pub mod terraform;
-pub mod yaml;
 
 use std::path::Path;
+use std::sync::Mutex;
 
-use std::sync::{Arc, Mutex};
-
+use crate::model::names::{self, Stack};
 use crate::model::{Account, Model};
 use crate::spec::Format;
 
 pub use templates::{Templates, EMBEDDED};
-
-/// The trust graph page, relative to the output directory.
-pub const TRUST_GRAPH_PATH: &str = "trust-graph.md";
 
 /// One generated file, its path relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
     pub path: String,
     pub contents: String,
+    /// For a CloudFormation template: the stack it deploys as (the lock file lists them).
+    pub stack: Option<StackFile>,
+}
+
+impl GeneratedFile {
+    pub fn new(path: String, contents: String) -> Self {
+        GeneratedFile {
+            path,
+            contents,
+            stack: None,
+        }
+    }
+}
+
+/// Where a CloudFormation template deploys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackFile {
+    pub stack: Stack,
+    /// The account (spec name) it deploys to.
+    pub account: String,
+    /// The stack's name there.
+    pub name: String,
 }
 
 /// What every generated file's header says about its origin.
 #[derive(Debug, Clone)]
 pub struct Provenance {
-    /// The spec path as the user gave it (relative paths keep output machine-independent).
+    /// The spec path as the user gave it (relative paths keep output machine-independent),
+    /// with anything but printable ASCII escaped.
     pub spec: String,
 }
 
@@ -78,36 +94,29 @@ impl Provenance {
     }
 }
 
-/// One unit of rendering work. Jobs hold the accounts they read, so an account is freed
-/// as soon as the last job reading it is done (its files are then what remains of it).
-enum Job {
-    CloudFormation(Arc<Account>),
+/// One unit of rendering work; accounts render independently.
+enum Job<'m> {
+    CloudFormation(&'m Account),
     TerraformRoot,
-    Terraform(Arc<Account>),
-    /// Files every format shares (session policies, the trust graph): the whole model.
-    Shared(Model),
+    Terraform(&'m Account),
+    /// Files every format shares: session policies and the trust graph.
+    Shared,
 }
 
-/// Renders the requested formats, in a fixed order: CloudFormation, then Terraform, then
-/// the files every format shares (session policies, the trust graph).
-///
-/// Accounts render independently, so the jobs (one per account and backend) run on all
-/// cores; results are joined in job order, so the output does not depend on scheduling.
-/// The model is consumed: what rendered files no longer need is freed while rendering,
-/// which keeps the peak memory to the files plus the accounts still in flight.
+/// Where each job's files go as soon as they are rendered (from any thread): the job's
+/// index, for putting files back in order, and its files in order.
+pub type Emit<'e> = dyn Fn(usize, Vec<GeneratedFile>) -> Result<(), String> + Sync + 'e;
+
+/// Renders the requested formats into memory: CloudFormation, then Terraform, then the
+/// files every format shares.
 pub fn render(
-    model: Model,
+    model: &Model,
     formats: &[Format],
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
     let rendered = Mutex::new(Vec::new());
-    render_into(model, formats, templates, provenance, &|job, mut files| {
-        // All files are held at once here: give back what the writers reserved beyond the
-        // text (up to half of a buffer grown by doubling).
-        files
-            .iter_mut()
-            .for_each(|file| file.contents.shrink_to_fit());
+    render_into(model, formats, templates, provenance, &|job, files| {
         rendered
             .lock()
             .map(|mut rendered| rendered.push((job, files)))
@@ -120,138 +129,65 @@ pub fn render(
     Ok(rendered.into_iter().flat_map(|(_, files)| files).collect())
 }
 
-/// Where each job's files go as soon as they are rendered (from any thread): the job's
-/// index, for putting files back in order, and its files in order.
-pub type Emit<'e> = dyn Fn(usize, Vec<GeneratedFile>) -> Result<(), String> + Sync + 'e;
-
 /// Renders as `render` does, handing each job's files to `emit` as soon as they exist
-/// instead of keeping them. Fails with the first error in job order, after every job ran.
+/// instead of keeping them (the seam that lets `gen` write while rendering). Jobs run on
+/// every core; the first error in job order wins, after every job ran.
 pub fn render_into(
-    model: Model,
+    model: &Model,
     formats: &[Format],
     templates: &Templates,
     provenance: &Provenance,
     emit: &Emit,
 ) -> Result<(), String> {
-    // Names, ids and regions: all that account-level rendering and the providers read of
-    // the model besides the account at hand.
-    let skeleton = model.skeleton();
     let mut jobs = Vec::new();
     if formats.contains(&Format::Cloudformation) {
-        jobs.extend(model.accounts.iter().cloned().map(Job::CloudFormation));
+        jobs.extend(model.accounts.iter().map(|a| Job::CloudFormation(a)));
     }
-    let terraform_shared = formats.contains(&Format::Terraform).then(|| {
+    if formats.contains(&Format::Terraform) {
         jobs.push(Job::TerraformRoot);
-        jobs.extend(model.accounts.iter().cloned().map(Job::Terraform));
-        terraform::Shared::new(&model)
-    });
-    jobs.push(Job::Shared(model));
-    let schedule = schedule(&jobs);
-    // Each job is taken out when it runs and dropped when it is done.
-    let jobs: Vec<Mutex<Option<Job>>> = jobs.into_iter().map(|job| Mutex::new(Some(job))).collect();
-    // A job's files, and the Terraform resource addresses they declare.
-    let run = |job: Job| -> Result<(Vec<GeneratedFile>, Vec<String>), String> {
-        match (job, &terraform_shared) {
-            (Job::CloudFormation(account), _) => {
-                cloudformation::render_account(&skeleton, &account, templates, provenance)
-                    .map(|files| (files, Vec::new()))
+        jobs.extend(model.accounts.iter().map(|a| Job::Terraform(a)));
+    }
+    jobs.push(Job::Shared);
+    let shared = terraform::Shared::new(model);
+    let run = |job: &Job| -> Result<Vec<GeneratedFile>, String> {
+        match job {
+            Job::CloudFormation(account) => {
+                cloudformation::render_account(model, account, templates, provenance)
             }
-            (Job::TerraformRoot, _) => terraform::render_root(&skeleton, templates, provenance)
-                .map(|files| {
-                    // Built in, these declare no resources; an override might.
-                    let addresses = terraform::resource_addresses(&files);
-                    (files, addresses)
-                }),
-            (Job::Terraform(account), Some(shared)) => {
-                terraform::render_account(&skeleton, &account, shared, templates, provenance)
-                    .map(|(file, addresses)| (vec![file], addresses))
+            Job::TerraformRoot => terraform::render_root(model, templates, provenance),
+            Job::Terraform(account) => {
+                terraform::render_account(model, account, &shared, templates, provenance)
+                    .map(|file| vec![file])
             }
-            (Job::Terraform(_), None) => Ok((Vec::new(), Vec::new())),
-            (Job::Shared(model), _) => {
-                let mut files = session_policies::render(&model);
-                files.push(GeneratedFile {
-                    path: TRUST_GRAPH_PATH.into(),
-                    contents: crate::graph::markdown(
-                        &crate::graph::TrustGraph::from_model(&model),
+            Job::Shared => {
+                let mut files = session_policies::render(model);
+                files.push(GeneratedFile::new(
+                    names::TRUST_GRAPH_FILE.into(),
+                    crate::graph::markdown(
+                        &crate::graph::TrustGraph::from_model(model),
                         &provenance.header(),
                     ),
-                });
-                Ok((files, Vec::new()))
+                ));
+                Ok(files)
             }
         }
     };
-    let mut results =
-        crate::parallel::map_in_order(&schedule, crate::parallel::cores(), |&index| {
-            let job = jobs
-                .get(index)
-                .and_then(|slot| slot.lock().ok().and_then(|mut job| job.take()));
-            let result = job.map(run).transpose().and_then(|rendered| {
-                let (files, addresses) = rendered.unwrap_or_default();
-                // Addresses are checked for duplicates in job order below.
-                emit(index, files).map(|()| addresses)
-            });
-            (index, result)
-        });
-    results.sort_by_key(|(index, _)| *index);
+    // Resource addresses are unique by the model's names; a user's template could still
+    // declare one twice, so overridden Terraform is scanned for it.
+    let scan = templates.any_overridden("terraform/");
+    let indices: Vec<usize> = (0..jobs.len()).collect();
+    let results = crate::parallel::map_in_order(&indices, crate::parallel::cores(), |&index| {
+        let files = run(&jobs[index])?;
+        let addresses = if scan {
+            terraform::resource_addresses(&files)
+        } else {
+            Vec::new()
+        };
+        emit(index, files).map(|()| addresses)
+    });
     let mut addresses = Vec::new();
-    for (_, result) in results {
+    for result in results {
         addresses.extend(result?);
     }
     terraform::check_unique_addresses(addresses)
-}
-
-/// The order to run jobs in: the shared files first (they hold every account until they
-/// are done), then each account's CloudFormation job next to its Terraform job rather than
-/// all of one backend first (a Terraform job holds a whole account's view, so this keeps
-/// one of them in memory at a time, and frees each account early), then the rest.
-fn schedule(jobs: &[Job]) -> Vec<usize> {
-    let kinds: Vec<Backend> = jobs
-        .iter()
-        .map(|job| match job {
-            Job::CloudFormation(_) => Backend::CloudFormation,
-            Job::Terraform(_) => Backend::Terraform,
-            Job::Shared(_) => Backend::Shared,
-            Job::TerraformRoot => Backend::Other,
-        })
-        .collect();
-    interleave(&kinds)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Backend {
-    CloudFormation,
-    Terraform,
-    Shared,
-    Other,
-}
-
-fn interleave(kinds: &[Backend]) -> Vec<usize> {
-    let of = |backend: Backend| -> Vec<usize> {
-        (0..kinds.len()).filter(|&i| kinds[i] == backend).collect()
-    };
-    let (cloudformation, terraform) = (of(Backend::CloudFormation), of(Backend::Terraform));
-    let mut schedule = of(Backend::Shared);
-    for position in 0..cloudformation.len().max(terraform.len()) {
-        schedule.extend(cloudformation.get(position));
-        schedule.extend(terraform.get(position));
-    }
-    schedule.extend(of(Backend::Other));
-    schedule
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_schedule_runs_every_job_once_alternating_backends() {
-        use Backend::{CloudFormation as C, Other as O, Shared as S, Terraform as T};
-        assert_eq!(
-            interleave(&[C, C, C, O, T, T, T, S]),
-            [7, 0, 4, 1, 5, 2, 6, 3]
-        );
-        assert_eq!(interleave(&[C, C, S]), [2, 0, 1]);
-        assert_eq!(interleave(&[O, T, T, S]), [3, 1, 2, 0]);
-        assert_eq!(interleave(&[]), Vec::<usize>::new());
-    }
 }

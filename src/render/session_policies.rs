@@ -1,9 +1,10 @@
 //! Simulate mode's session policies: per task, its inline statements as the JSON document
 //! `aws sts assume-role --policy file://…` takes. Written compact: STS counts every
-//! character against its 2,048 limit, whitespace included.
+//! character against its 2,048 limit, whitespace included. No template: an override must
+//! not change what `trustgen assume` passes to STS.
 
 use super::GeneratedFile;
-use crate::model::Model;
+use crate::model::{names, Model};
 
 pub fn render(model: &Model) -> Vec<GeneratedFile> {
     model
@@ -14,16 +15,11 @@ pub fn render(model: &Model) -> Vec<GeneratedFile> {
                 let document = session.document.as_ref()?;
                 let mut contents = serde_json::to_string(document).ok()?;
                 contents.push('\n');
-                Some(GeneratedFile {
-                    path: path(&account.name, &session.task),
+                Some(GeneratedFile::new(
+                    names::session_policy_file(&account.name, &session.task),
                     contents,
-                })
+                ))
             })
         })
         .collect()
-}
-
-/// Where a task's session policy is written, relative to the output directory.
-fn path(account: &str, task: &str) -> String {
-    format!("session-policies/{account}/{task}.json")
 }

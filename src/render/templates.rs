@@ -1,11 +1,21 @@
-//! The Tera environment: embedded templates, optional user overrides, and our filters.
+//! The Tera environment: the embedded templates, a user's overrides (`--templates DIR`),
+//! and the two filters. Templates are the layout of every file; what they receive is
+//! already written in the target language (see `cloudformation/context.rs` and
+//! `terraform/context.rs`), so a template only places values.
+//!
+//! Overrides fail loudly: a missing directory, a file that is no template of ours, a
+//! template that does not parse, an undefined variable or an absent optional value are
+//! errors naming the template and line; and what an override renders must still parse as
+//! YAML or HCL, or nothing is written.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
+use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
-use super::doc::from_tera;
-use super::{hcl, yaml};
+use super::emit::{hcl, yaml};
+use crate::diagnostic::suggest;
 
 /// Every built-in template, by the name users override it with.
 pub const EMBEDDED: [(&str, &str); 7] = [
@@ -42,25 +52,27 @@ pub const EMBEDDED: [(&str, &str); 7] = [
 pub struct Templates {
     tera: Tera,
     /// Names of the templates a user's file replaces.
-    overridden: Vec<&'static str>,
+    overridden: BTreeSet<&'static str>,
 }
 
 impl Templates {
-    /// The built-in templates, each replaced by a file of the same relative name in
-    /// `overrides` where one exists.
+    /// The built-in templates, each replaced by the file of the same relative name in
+    /// `overrides`, which must exist and hold nothing but such files.
     pub fn load(overrides: Option<&Path>) -> Result<Self, String> {
         let mut tera = Tera::default();
         tera.autoescape_on(Vec::<&str>::new());
         register_filters(&mut tera);
-        let mut sources = Vec::new();
-        let mut overridden = Vec::new();
+        let user = match overrides {
+            Some(dir) => read_overrides(dir)?,
+            None => Vec::new(),
+        };
+        let mut overridden = BTreeSet::new();
+        let mut sources: Vec<(&'static str, String)> = Vec::new();
         for (name, embedded) in EMBEDDED {
-            let source = match overrides.map(|dir| dir.join(name)).filter(|p| p.is_file()) {
-                Some(path) => {
-                    overridden.push(name);
-                    std::fs::read_to_string(&path).map_err(|error| {
-                        format!("cannot read template {}: {error}", path.display())
-                    })?
+            let source = match user.iter().find(|(own, _)| *own == name) {
+                Some((_, text)) => {
+                    overridden.insert(name);
+                    text.clone()
                 }
                 None => embedded.to_string(),
             };
@@ -75,18 +87,115 @@ impl Templates {
         Ok(Templates { tera, overridden })
     }
 
-    /// Whether none of `names` is replaced by a user's file: the built-in layout of these
-    /// templates is then written natively, byte for byte what Tera would render from them
-    /// (the template-dump tests compare the two on every example).
-    pub fn all_built_in(&self, names: &[&str]) -> bool {
-        !names.iter().any(|name| self.overridden.contains(name))
+    /// A CloudFormation template, rendered: `context` in `name`, then without blank lines
+    /// or trailing spaces. An override's output must parse as YAML.
+    pub fn render_yaml(&self, name: &str, context: &impl Serialize) -> Result<String, String> {
+        let text = finish_yaml(&self.render(name, context)?);
+        if self.any_overridden("cloudformation/") {
+            if let Err(error) = serde_norway::from_str::<serde_norway::Value>(&text) {
+                return Err(format!(
+                    "the overridden CloudFormation templates rendered {name} as text that is not YAML: {error}\nnothing was written"
+                ));
+            }
+        }
+        Ok(text)
     }
 
-    pub fn render(&self, name: &str, context: &Context) -> Result<String, String> {
+    /// A Terraform template, rendered and aligned as `terraform fmt` aligns it. An
+    /// override's output must parse as HCL.
+    pub fn render_hcl(&self, name: &str, context: &impl Serialize) -> Result<String, String> {
+        let text = hcl::format(&self.render(name, context)?);
+        if self.any_overridden("terraform/") {
+            if let Err(error) = ::hcl::parse(&text) {
+                return Err(format!(
+                    "the overridden Terraform templates rendered {name} as text that is not HCL: {error}\nnothing was written"
+                ));
+            }
+        }
+        Ok(text)
+    }
+
+    /// Whether a user's file replaces any template under `prefix`.
+    pub fn any_overridden(&self, prefix: &str) -> bool {
+        self.overridden.iter().any(|name| name.starts_with(prefix))
+    }
+
+    fn render(&self, name: &str, context: &impl Serialize) -> Result<String, String> {
+        let context = Context::from_serialize(context)
+            .map_err(|error| format!("cannot pass the model to template {name}: {error}"))?;
         self.tera
-            .render(name, context)
+            .render(name, &context)
             .map_err(|error| describe_error(&error))
     }
+}
+
+/// The `.tera` files below `dir`, by relative name; anything else is an error.
+fn read_overrides(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    if !dir.is_dir() {
+        return Err(format!(
+            "the templates directory {} does not exist (dump the built-in ones there with `trustgen templates --dump {}`)",
+            dir.display(),
+            dir.display()
+        ));
+    }
+    let known: Vec<&str> = EMBEDDED.iter().map(|(name, _)| *name).collect();
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current)
+            .map_err(|error| format!("cannot read {}: {error}", current.display()))?;
+        for entry in entries {
+            let entry =
+                entry.map_err(|error| format!("cannot read {}: {error}", current.display()))?;
+            let path = entry.path();
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            // Editors' swap and backup files.
+            if file_name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(dir)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or(file_name);
+            if !known.contains(&relative.as_str()) {
+                let hint = match suggest(&relative, known.iter().copied()) {
+                    Some(near) => format!("did you mean {near}?"),
+                    None => format!("the templates are {}", known.join(", ")),
+                };
+                return Err(format!(
+                    "{} is not a trustgen template, so it would be ignored: {hint}",
+                    path.display()
+                ));
+            }
+            let text = std::fs::read_to_string(&path)
+                .map_err(|error| format!("cannot read template {}: {error}", path.display()))?;
+            found.push((relative, text));
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// No blank lines or trailing spaces, one final newline: the layout does not depend on how
+/// a (possibly user-supplied) template spaces its tags.
+fn finish_yaml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text
+        .lines()
+        .map(str::trim_end)
+        .filter(|line| !line.is_empty())
+    {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push('\n');
+    }
+    out
 }
 
 /// Tera's message with its located report (template, line, source) and causes.
@@ -104,32 +213,33 @@ fn describe_error(error: &tera::Error) -> String {
     text
 }
 
-fn indent_kwarg(kwargs: &Kwargs) -> TeraResult<usize> {
-    Ok(kwargs
-        .get::<i64>("indent")?
-        .map_or(0, |n| usize::try_from(n).unwrap_or(0)))
+/// A string or number a template writes itself, as one YAML scalar or HCL expression.
+/// Everything trustgen passes is already written; these are for a template's own literals.
+fn scalar_argument(value: &Value, filter: &str) -> TeraResult<String> {
+    if let Some(text) = value.as_str() {
+        return Ok(text.to_string());
+    }
+    if value.as_i64().is_some() || value.as_f64().is_some() || value.as_bool().is_some() {
+        return Ok(value.to_string());
+    }
+    Err(tera::Error::message(format!(
+        "the `{filter}` filter quotes one string or number; the values trustgen passes are already written"
+    )))
 }
 
 fn register_filters(tera: &mut Tera) {
-    // `x | yaml(indent=N)`: any value as CloudFormation YAML, continuation lines indented.
+    // `x | yaml`: a string as one YAML scalar, quoted where YAML 1.1 could misread it.
     tera.register_filter(
         "yaml",
-        |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            Ok(yaml::to_yaml(&from_tera(value), indent_kwarg(&kwargs)?))
+        |value: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(yaml::scalar(&scalar_argument(value, "yaml")?))
         },
     );
-    // `x | hcl(indent=N)`: any value as an HCL expression, nested lines indented from N.
+    // `x | hcl`: a string as a quoted HCL string (`${` and `%{` escaped).
     tera.register_filter(
         "hcl",
-        |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            Ok(hcl::expression(&from_tera(value), indent_kwarg(&kwargs)?))
-        },
-    );
-    // `x is yaml_inline`: whether `yaml` writes it on the key's own line.
-    tera.register_test(
-        "yaml_inline",
-        |value: &Value, _: Kwargs, _: &State| -> TeraResult<bool> {
-            Ok(yaml::is_inline(&from_tera(value)))
+        |value: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(hcl::quote(&scalar_argument(value, "hcl")?))
         },
     );
 }

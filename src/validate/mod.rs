@@ -3,7 +3,8 @@
 
 mod conditions;
 mod fargate;
-pub mod model_limits;
+mod limits;
+mod names;
 mod organisation;
 mod reach;
 mod roles;
@@ -51,6 +52,7 @@ impl Findings {
 pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
     let mut findings = Findings::default();
     organisation::check(spec, &mut findings);
+    names::check_spec(spec, &mut findings);
     tasks::check(spec, &mut findings);
     tasks::check_simulate_boundaries(spec, &mut findings);
     roles::check(spec, &mut findings);
@@ -59,7 +61,8 @@ pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
         return Err(findings.diagnostics);
     }
     let model = model::build(spec);
-    model_limits::check_model(spec, &model, &mut findings);
+    limits::check_model(spec, &model, &mut findings);
+    names::check_model(&model, &mut findings);
     reach::check(spec, &model, &mut findings);
     if has_errors(&findings.diagnostics) {
         return Err(findings.diagnostics);

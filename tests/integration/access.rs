@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::Value as Json;
-use serde_yaml::Value as Yaml;
+use serde_norway::Value as Yaml;
 
 use crate::support::{examples, fixture_specs, generate_into, trustgen_in};
 
@@ -98,7 +98,7 @@ fn generate(spec: &Path) -> Output {
                 .path()
                 .join(stack["template"].as_str().unwrap_or_default());
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let template: Yaml = serde_yaml::from_str(&text)
+            let template: Yaml = serde_norway::from_str(&text)
                 .unwrap_or_else(|e| panic!("{} is not YAML: {e}", path.display()));
             let template = resolve(&template, &partition, id, region);
             for resource in template["Resources"].as_object().into_iter().flatten() {

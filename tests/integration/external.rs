@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use trustgen::model::snake_case;
+use trustgen::model::names::provider_alias;
 use trustgen::model::PartitionExt;
 use trustgen::spec::{self, SourceFile};
 
@@ -106,7 +106,7 @@ fn moto_override(spec_path: &Path, endpoint: &str) -> String {
   }}
 }}
 "#,
-            alias = snake_case(name),
+            alias = provider_alias(name),
             partition = partition.as_str(),
             id = account.id
         );

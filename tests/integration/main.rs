@@ -7,7 +7,6 @@ mod external;
 mod fast_reader;
 mod golden;
 mod hostile;
-mod layouts;
 mod policies;
 mod regen;
 mod scale;

@@ -6,7 +6,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use trustgen::output;
 use trustgen::render::GeneratedFile;
 
 /// Every bundled example, by path relative to the crate root (as the README runs them).
@@ -67,17 +66,14 @@ pub fn generate(spec: &Path) -> Vec<GeneratedFile> {
     files
 }
 
+/// Writes what `trustgen gen` writes for `spec` into `out`, through the CLI itself.
 pub fn generate_into(spec: &Path, out: &Path) {
-    let generated = match trustgen::generate(spec, None, None) {
-        Ok(generated) => generated,
-        Err(outcome) => panic!("{} does not generate:\n{}", spec.display(), outcome.stderr),
-    };
-    let mut files = generated.files;
-    files.push(generated.manifest.file());
-    let written = output::plan(out, &files, None).and_then(|plan| output::apply(out, &plan));
-    if let Err(message) = written {
-        panic!("cannot write output of {}: {message}", spec.display());
-    }
+    let (code, _, stderr) = trustgen_in(
+        &["gen", &spec.to_string_lossy(), "-o", &out.to_string_lossy()],
+        Path::new("."),
+        &[],
+    );
+    assert_eq!(code, 0, "{} does not generate:\n{stderr}", spec.display());
 }
 
 pub fn stem(spec: &Path) -> String {

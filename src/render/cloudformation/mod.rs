@@ -1,19 +1,22 @@
 //! CloudFormation target: per account, `tasks.yaml` (task roles, execution role, log groups,
 //! task definitions), `trust.yaml` (destination roles of cross-account pairs) and
 //! `developers.yaml` (developer policy and role), each split into more stacks where
-//! CloudFormation's quotas require it.
+//! CloudFormation's quotas require it. Every file is its template's rendering of a context
+//! (`context.rs`).
 
-mod layout;
+mod context;
 mod pseudo;
-mod views;
 
-use tera::{Context, Value};
-
-use super::{GeneratedFile, Provenance, Templates};
-use crate::model::{pascal_case, Account, Model, Role, RoleKind};
+use super::{GeneratedFile, Provenance, StackFile, Templates};
+use crate::model::limits::{STACK_OUTPUTS, STACK_RESOURCES, STACK_TEMPLATE_BYTES};
+use crate::model::names::{self, Stack};
+use crate::model::{Account, Model};
 
 pub use pseudo::PseudoParameters;
-use views::StackView;
+
+const TASKS_TEMPLATE: &str = "cloudformation/tasks.yaml.tera";
+const TRUST_TEMPLATE: &str = "cloudformation/trust.yaml.tera";
+const DEVELOPERS_TEMPLATE: &str = "cloudformation/developers.yaml.tera";
 
 /// The stacks of one account, in a fixed order: tasks, trust, developers.
 pub fn render_account(
@@ -22,8 +25,9 @@ pub fn render_account(
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = Vec::new();
+    let header = provenance.header();
     let pseudo = PseudoParameters::new(model.partition, account);
+    let mut files = Vec::new();
     if account.has_tasks_stack() {
         let costs: Vec<StackCost> = account
             .task_definitions
@@ -33,26 +37,19 @@ pub fn render_account(
                 outputs: 2,
             })
             .collect();
-        let built_in = templates.all_built_in(&layout::TASKS_TEMPLATES);
-        let render_chunk = |chunk: &[usize], first: bool| {
-            let view = views::tasks(model, account, chunk, first, &pseudo, provenance.header());
-            if built_in {
-                Ok(layout::tasks(&view))
-            } else {
-                render_template(templates, TASKS_TEMPLATE, &view)
-            }
-        };
-        let execution_roles = account.execution_roles.len() + account.simulator_role.iter().count();
-        files.extend(split(
-            &account.name,
-            "tasks",
+        let first_stack = account.execution_roles.len() + account.simulator_role.iter().count();
+        let chunks = split(
             &costs,
             StackCost {
-                resources: execution_roles,
-                outputs: execution_roles,
+                resources: first_stack,
+                outputs: first_stack,
             },
-            render_chunk,
-        )?);
+            |chunk, first| {
+                let context = context::tasks(model, account, chunk, first, &pseudo, &header);
+                templates.render_yaml(TASKS_TEMPLATE, &context)
+            },
+        )?;
+        files.extend(stack_files(model, account, Stack::Tasks, chunks)?);
     }
     if account.has_trust_stack() {
         let costs = vec![
@@ -62,95 +59,68 @@ pub fn render_account(
             };
             account.trusted_roles.len()
         ];
-        let built_in = templates.all_built_in(&layout::TRUST_TEMPLATES);
-        let render_chunk = |chunk: &[usize], _: bool| {
-            let view = views::trust(model, account, chunk, &pseudo, provenance.header());
-            if built_in {
-                Ok(layout::trust(&view))
-            } else {
-                render_template(templates, "cloudformation/trust.yaml.tera", &view)
-            }
-        };
-        files.extend(split(
-            &account.name,
-            "trust",
-            &costs,
-            StackCost {
-                resources: 0,
-                outputs: 0,
-            },
-            render_chunk,
-        )?);
+        let chunks = split(&costs, StackCost::default(), |chunk, _| {
+            let context = context::trust(model, account, chunk, &pseudo, &header);
+            templates.render_yaml(TRUST_TEMPLATE, &context)
+        })?;
+        files.extend(stack_files(model, account, Stack::Trust, chunks)?);
     }
     if account.has_developers_stack() {
-        let view = views::developers(model, account, &pseudo, provenance.header());
-        files.push(GeneratedFile {
-            path: format!("cloudformation/{}/developers.yaml", account.name),
-            contents: render_template(templates, "cloudformation/developers.yaml.tera", &view)?,
-        });
+        let context = context::developers(model, account, &pseudo, &header);
+        let contents = templates.render_yaml(DEVELOPERS_TEMPLATE, &context)?;
+        files.extend(stack_files(
+            model,
+            account,
+            Stack::Developers,
+            vec![contents],
+        )?);
     }
     Ok(files)
 }
 
-const TASKS_TEMPLATE: &str = "cloudformation/tasks.yaml.tera";
-
-/// A stack through its (possibly user-supplied) template.
-fn render_template(templates: &Templates, name: &str, view: &StackView) -> Result<String, String> {
-    let mut context = Context::new();
-    let mut insert = |key: &'static str, value: Result<Value, tera::Error>| {
-        value
-            .map(|value| context.insert_value(key, value))
-            .map_err(|error| format!("cannot pass {key} to template {name}: {error}"))
-    };
-    insert("header", Value::try_from_serializable(&view.header))?;
-    insert("project", Value::try_from_serializable(&view.project))?;
-    insert("account", Value::try_from_serializable(&view.account))?;
-    insert(
-        "description",
-        Value::try_from_serializable(&view.description),
-    )?;
-    if let Some(policy) = &view.policy {
-        insert("policy", Value::try_from_serializable(policy))?;
-    }
-    insert("roles", Value::try_from_serializable(&view.roles))?;
-    if name == TASKS_TEMPLATE {
-        insert("log_groups", Value::try_from_serializable(&view.log_groups))?;
-        insert(
-            "task_definitions",
-            Value::try_from_serializable(&view.task_definitions),
-        )?;
-    }
-    insert("outputs", Value::try_from_serializable(&view.outputs))?;
-    templates.render(name, &context).map(finish)
+/// The rendered parts of one stack kind as files, named and numbered by `names`.
+fn stack_files(
+    model: &Model,
+    account: &Account,
+    stack: Stack,
+    parts: Vec<String>,
+) -> Result<Vec<GeneratedFile>, String> {
+    Ok(parts
+        .into_iter()
+        .enumerate()
+        .map(|(index, contents)| GeneratedFile {
+            path: names::stack_file(&account.name, stack, index + 1),
+            contents,
+            stack: Some(StackFile {
+                stack,
+                account: account.name.clone(),
+                name: names::stack_name(&model.project, stack, index + 1),
+            }),
+        })
+        .collect())
 }
 
-/// CloudFormation's per-stack quotas; an account that needs more gets more stacks.
-const MAX_RESOURCES: usize = 500;
-const MAX_OUTPUTS: usize = 200;
-const MAX_TEMPLATE_BYTES: usize = 1_000_000;
-
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct StackCost {
     resources: usize,
     outputs: usize,
 }
 
-/// Splits items (in spec order) into stacks `<stem>.yaml`, `<stem>-2.yaml`, …: greedily by
-/// resource and output counts, then halving any chunk whose template is still over 1 MB.
-/// `fixed` is what the first stack carries besides the items (the execution role).
+/// Splits items (in spec order) into stacks: greedily by resource and output counts, then
+/// halving any chunk whose template is still over 1 MB. `fixed` is what the first stack
+/// carries besides the items (the execution roles). Returns each stack's text in order.
 fn split(
-    account: &str,
-    stem: &str,
     costs: &[StackCost],
     fixed: StackCost,
     render_chunk: impl Fn(&[usize], bool) -> Result<String, String>,
-) -> Result<Vec<GeneratedFile>, String> {
+) -> Result<Vec<String>, String> {
     let mut chunks: Vec<Vec<usize>> = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     let (mut resources, mut outputs) = (fixed.resources, fixed.outputs);
     for (index, cost) in costs.iter().enumerate() {
         if !current.is_empty()
-            && (resources + cost.resources > MAX_RESOURCES || outputs + cost.outputs > MAX_OUTPUTS)
+            && (resources + cost.resources > STACK_RESOURCES
+                || outputs + cost.outputs > STACK_OUTPUTS)
         {
             chunks.push(std::mem::take(&mut current));
             resources = 0;
@@ -165,68 +135,19 @@ fn split(
     let mut pending: std::collections::VecDeque<Vec<usize>> = chunks.into();
     while let Some(chunk) = pending.pop_front() {
         let text = render_chunk(&chunk, rendered.is_empty())?;
-        if text.len() > MAX_TEMPLATE_BYTES && chunk.len() > 1 {
+        if text.len() > STACK_TEMPLATE_BYTES && chunk.len() > 1 {
             let (left, right) = chunk.split_at(chunk.len() / 2);
             pending.push_front(right.to_vec());
             pending.push_front(left.to_vec());
             continue;
         }
-        if text.len() > MAX_TEMPLATE_BYTES {
-            return Err(format!("one item of cloudformation/{account}/{stem}.yaml alone exceeds CloudFormation's 1 MB template limit"));
+        if text.len() > STACK_TEMPLATE_BYTES {
+            return Err("one item alone exceeds CloudFormation's 1 MB template limit".into());
         }
         rendered.push(text);
     }
-    Ok(rendered
-        .into_iter()
-        .enumerate()
-        .map(|(index, contents)| GeneratedFile {
-            path: if index == 0 {
-                format!("cloudformation/{account}/{stem}.yaml")
-            } else {
-                format!("cloudformation/{account}/{stem}-{}.yaml", index + 1)
-            },
-            contents,
-        })
-        .collect())
+    Ok(rendered)
 }
-
-/// No blank lines or trailing spaces, one final newline: the layout does not depend on how
-/// a (possibly user-supplied) template spaces its tags.
-fn finish(text: String) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text
-        .lines()
-        .map(str::trim_end)
-        .filter(|line| !line.is_empty())
-    {
-        out.push_str(line);
-        out.push('\n');
-    }
-    if out.is_empty() {
-        out.push('\n');
-    }
-    out
-}
-
-pub fn role_logical_id(role: &Role) -> String {
-    match &role.kind {
-        RoleKind::Task(task) => format!("{}TaskRole", pascal_case(task)),
-        RoleKind::Execution(1) => "ExecutionRole".into(),
-        RoleKind::Execution(shard) => format!("ExecutionRole{shard}"),
-        RoleKind::Developer => "DeveloperRole".into(),
-        RoleKind::Simulator => "SimulatorRole".into(),
-        RoleKind::Trusted => {
-            let stem = pascal_case(&role.name);
-            if stem.ends_with("Role") {
-                stem
-            } else {
-                format!("{stem}Role")
-            }
-        }
-    }
-}
-
-pub const DEVELOPER_POLICY_ID: &str = "DeveloperPolicy";
 
 #[cfg(test)]
 mod tests {
@@ -324,28 +245,30 @@ mod tests {
             tjson(&json)
         );
     }
-    use crate::render::doc::{self, json as tjson, KeyCase};
+    use crate::render::emit::doc::{self, json as tjson, Doc, Intrinsic, KeyCase};
     use serde_json::json;
 
     fn pseudo() -> PseudoParameters {
         PseudoParameters::example()
     }
 
+    fn sub(text: &str) -> Doc<'static> {
+        Doc::Intrinsic(Intrinsic::Sub(text.into()))
+    }
+
     #[test]
     fn own_account_arns_use_pseudo_parameters() {
         assert_eq!(
             pseudo().string("arn:aws:ecs:eu-west-1:111122223333:*"),
-            tjson(
-                &json!({"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"})
-            )
+            sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*")
         );
         assert_eq!(
             pseudo().string("111122223333"),
-            tjson(&json!({"Ref": "AWS::AccountId"}))
+            Doc::Intrinsic(Intrinsic::Ref("AWS::AccountId".into()))
         );
         assert_eq!(
             pseudo().string("arn:aws:iam::111122223333:role/x"),
-            tjson(&json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x"}))
+            sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x")
         );
     }
 
@@ -357,9 +280,7 @@ mod tests {
         );
         assert_eq!(
             pseudo().string("arn:aws:s3:us-east-1:111122223333:b/${aws:username}"),
-            tjson(
-                &json!({"Fn::Sub": "arn:${AWS::Partition}:s3:us-east-1:${AWS::AccountId}:b/${!aws:username}"})
-            )
+            sub("arn:${AWS::Partition}:s3:us-east-1:${AWS::AccountId}:b/${!aws:username}")
         );
     }
 

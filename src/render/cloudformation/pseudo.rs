@@ -3,9 +3,8 @@
 //! the developer stack needs to roll out through a StackSet.
 
 use crate::model::policy::PolicyDocument;
-use crate::model::Arn;
-use crate::model::{Account, ContainerDefinition, PartitionExt};
-use crate::render::doc::{self, Doc, KeyCase};
+use crate::model::{Account, Arn, ContainerDefinition, PartitionExt};
+use crate::render::emit::doc::{self, Doc, Intrinsic, KeyCase};
 use crate::spec::Partition;
 
 /// Replaces own-account literals with pseudo parameters; resolving them again gives back
@@ -52,7 +51,7 @@ impl PseudoParameters {
     /// The intrinsic standing for `text`, when `text` names this account.
     fn substitute(&self, text: &str) -> Option<Doc<'static>> {
         if text == self.account_id {
-            return Some(Doc::single("Ref", Doc::text("AWS::AccountId")));
+            return Some(Doc::Intrinsic(Intrinsic::Ref("AWS::AccountId".into())));
         }
         let arn = Arn::parse(text)?;
         if arn.partition != self.partition || arn.account != self.account_id {
@@ -63,14 +62,11 @@ impl PseudoParameters {
         } else {
             escape_sub(arn.region)
         };
-        Some(Doc::single(
-            "Fn::Sub",
-            Doc::text(format!(
-                "arn:${{AWS::Partition}}:{}:{region}:${{AWS::AccountId}}:{}",
-                escape_sub(arn.service),
-                escape_sub(arn.resource)
-            )),
-        ))
+        Some(Doc::Intrinsic(Intrinsic::Sub(format!(
+            "arn:${{AWS::Partition}}:{}:{region}:${{AWS::AccountId}}:{}",
+            escape_sub(arn.service),
+            escape_sub(arn.resource)
+        ))))
     }
 }
 

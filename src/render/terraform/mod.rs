@@ -1,54 +1,31 @@
 //! Terraform target: one root module. `versions.tf`, `providers.tf` with one aliased
 //! provider per account (pinned to that account by `allowed_account_ids`), and one
-//! `<account>.tf` per account in which every resource names its provider.
+//! `<account>.tf` per account in which every resource names its provider. Every file is
+//! its template's rendering of a context (`context.rs`).
 
-mod layout;
-mod views;
+mod context;
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
-use tera::{Context, Value};
-
-use super::hcl;
 use super::{GeneratedFile, Provenance, Templates};
-use crate::model::{snake_case, Account, Model, Role, RoleKind};
+use crate::model::names;
+use crate::model::{Account, Model};
 
-/// What every account's module file needs to know about the others.
-pub struct Shared {
-    /// Task role ARN -> Terraform address. Trust policies name source task roles by
-    /// reference, so Terraform creates them first (IAM rejects a trust policy naming a role
-    /// that does not exist yet), across providers.
-    task_role_addresses: HashMap<String, String>,
+const VERSIONS_TEMPLATE: &str = "terraform/versions.tf.tera";
+const PROVIDERS_TEMPLATE: &str = "terraform/providers.tf.tera";
+const ACCOUNT_TEMPLATE: &str = "terraform/account.tf.tera";
+
+/// What every account's file needs to know about the others: task role ARN -> reference.
+pub struct Shared<'m> {
+    task_roles: HashMap<&'m str, String>,
 }
 
-impl Shared {
-    pub fn new(model: &Model) -> Self {
-        let task_role_addresses = model
-            .accounts
-            .iter()
-            .flat_map(|account| {
-                account.task_roles.iter().map(move |role| {
-                    (
-                        role.arn.clone(),
-                        format!("aws_iam_role.{}.arn", role_resource(account, role)),
-                    )
-                })
-            })
-            .collect();
+impl<'m> Shared<'m> {
+    pub fn new(model: &'m Model) -> Self {
         Shared {
-            task_role_addresses,
+            task_roles: context::task_role_references(model),
         }
     }
-}
-
-#[derive(Serialize)]
-struct RootAccountView<'a> {
-    name: &'a str,
-    alias: String,
-    id: &'a str,
-    region: &'a str,
-    deploy_role_arn: Option<&'a str>,
 }
 
 /// `versions.tf` and `providers.tf`.
@@ -57,100 +34,40 @@ pub fn render_root(
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let accounts: Vec<RootAccountView> = model
-        .accounts
-        .iter()
-        .map(|account| RootAccountView {
-            name: &account.name,
-            alias: provider_alias(account),
-            id: &account.id,
-            region: &account.region,
-            deploy_role_arn: account.deploy_role_arn.as_deref(),
-        })
-        .collect();
-    let mut context = Context::new();
-    context.insert("header", &provenance.header());
-    context.insert("project", &model.project);
-    context.insert_value("accounts", serialized("accounts", &accounts)?);
-    Ok(vec![
-        GeneratedFile {
-            path: "terraform/versions.tf".into(),
-            contents: finish(&templates.render("terraform/versions.tf.tera", &context)?),
-        },
-        GeneratedFile {
-            path: "terraform/providers.tf".into(),
-            contents: finish(&templates.render("terraform/providers.tf.tera", &context)?),
-        },
-    ])
+    let header = provenance.header();
+    let context = context::root(model, &header);
+    [
+        ("versions", VERSIONS_TEMPLATE),
+        ("providers", PROVIDERS_TEMPLATE),
+    ]
+    .into_iter()
+    .map(|(stem, template)| {
+        Ok(GeneratedFile::new(
+            names::terraform_root_file(stem),
+            templates.render_hcl(template, &context)?,
+        ))
+    })
+    .collect()
 }
 
-fn serialized(name: &str, value: &impl Serialize) -> Result<Value, String> {
-    Value::try_from_serializable(value)
-        .map_err(|error| format!("cannot pass {name} to the Terraform templates: {error}"))
-}
-
-/// `<account>.tf`, and the addresses of the resources it declares.
+/// `<account>.tf`.
 pub fn render_account(
     model: &Model,
     account: &Account,
     shared: &Shared,
     templates: &Templates,
     provenance: &Provenance,
-) -> Result<(GeneratedFile, Vec<String>), String> {
-    let view = views::account_file(
-        model,
-        account,
-        provenance.header(),
-        &shared.task_role_addresses,
-    );
-    let path = format!("terraform/{}.tf", account.name);
-    if templates.all_built_in(&[layout::ACCOUNT_TEMPLATE]) {
-        let (contents, addresses) = layout::account(&view);
-        return Ok((GeneratedFile { path, contents }, addresses));
-    }
-    let contents = {
-        let mut context = Context::new();
-        context.insert("header", &view.header);
-        context.insert("project", &view.project);
-        context.insert_value("account", serialized("account", &view.account)?);
-        context.insert_value("roles", serialized("roles", &view.roles)?);
-        if let Some(policy) = &view.developer_policy {
-            context.insert_value("developer_policy", serialized("developer_policy", policy)?);
-        }
-        context.insert_value(
-            "task_definitions",
-            serialized("task_definitions", &view.task_definitions)?,
-        );
-        finish(&templates.render(layout::ACCOUNT_TEMPLATE, &context)?)
-    };
-    let file = GeneratedFile { path, contents };
-    let addresses = resource_addresses(std::slice::from_ref(&file));
-    Ok((file, addresses))
+) -> Result<GeneratedFile, String> {
+    let header = provenance.header();
+    let context = context::account_file(model, account, &header, &shared.task_roles);
+    Ok(GeneratedFile::new(
+        names::terraform_account_file(&account.name),
+        templates.render_hcl(ACCOUNT_TEMPLATE, &context)?,
+    ))
 }
 
-pub fn provider_alias(account: &Account) -> String {
-    snake_case(&account.name)
-}
-
-pub fn role_resource(account: &Account, role: &Role) -> String {
-    let account = snake_case(&account.name);
-    match &role.kind {
-        RoleKind::Task(task) => format!("{account}_task_{}", snake_case(task)),
-        RoleKind::Execution(1) => format!("{account}_execution"),
-        RoleKind::Execution(shard) => format!("{account}_execution_{shard}"),
-        RoleKind::Developer => format!("{account}_developer"),
-        RoleKind::Simulator => format!("{account}_simulator"),
-        RoleKind::Trusted => format!("{account}_role_{}", snake_case(&role.name)),
-    }
-}
-
-/// `terraform fmt` layout: aligned `=`, no trailing spaces, single blank lines, one final newline.
-fn finish(text: &str) -> String {
-    hcl::format(text)
-}
-
-/// Resource addresses must be unique across the root module; names derived from spec names
-/// could collide in ways validation does not foresee, so the rendered files are checked too.
+/// Resource addresses must be unique across the root module. Validation makes the model's
+/// names unique; a user's template may declare more, so the rendered files are checked too.
 const RESOURCE_OPENING: &str = "resource \"";
 const NEWLINE_RESOURCE: &str = "\nresource \"";
 
@@ -186,7 +103,7 @@ pub fn check_unique_addresses(addresses: Vec<String>) -> Result<(), String> {
     for address in addresses {
         if let Some(address) = seen.replace(address) {
             return Err(format!(
-                "two resources would have the Terraform address `{address}`: rename the accounts or tasks whose names differ only in punctuation"
+                "two resources would have the Terraform address `{address}`: a template declares it twice"
             ));
         }
     }
@@ -197,46 +114,8 @@ pub fn check_unique_addresses(addresses: Vec<String>) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    /// The native layout reports the addresses it writes instead of having them scanned
-    /// for; both must agree, so the duplicate check sees the same either way.
-    #[test]
-    fn native_addresses_are_the_declared_resources() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut checked = 0;
-        for example in [
-            "examples/dev-and-prod.toml",
-            "examples/organisation-two-way.toml",
-        ] {
-            let text = std::fs::read_to_string(root.join(example)).unwrap_or_default();
-            let source = crate::spec::SourceFile::new(example, text);
-            let Ok(spec) = crate::spec::load(&source) else {
-                panic!("{example} does not load");
-            };
-            let Ok(model) = crate::validate::validate_and_build(&spec) else {
-                panic!("{example} does not validate");
-            };
-            let shared = Shared::new(&model);
-            for account in &model.accounts {
-                let view = views::account_file(
-                    &model,
-                    account,
-                    String::new(),
-                    &shared.task_role_addresses,
-                );
-                let (contents, addresses) = layout::account(&view);
-                let file = file("terraform/x.tf", &contents);
-                assert_eq!(addresses, resource_addresses(&[file]), "{example}");
-                checked += addresses.len();
-            }
-        }
-        assert!(checked > 20, "{checked} addresses");
-    }
-
     fn file(path: &str, contents: &str) -> GeneratedFile {
-        GeneratedFile {
-            path: path.into(),
-            contents: contents.into(),
-        }
+        GeneratedFile::new(path.into(), contents.into())
     }
 
     #[test]

@@ -1,15 +1,13 @@
 //! The one data shape the `yaml` / `hcl` emitters write: a JSON-like tree whose strings
-//! borrow from the model where they can.
+//! borrow from the model where they can. Maps keep their insertion order, which is the
+//! output order.
 //!
-//! The built-in layouts hand these to the emitters directly; for templates they are
-//! serialized into the Tera context, and the filters read Tera values back as documents.
-//! Maps keep their insertion order, which is the output order.
+//! Two variants are code, not data: a CloudFormation intrinsic function (`!Sub`, `!Ref`,
+//! `!GetAtt`) and a Terraform reference (`aws_iam_role.x.arn`). Only the renderers make
+//! them, from names the model computed; spec data arrives through `from_json`, `from_policy`
+//! and `from_containers`, which never do. So no spec value can become an expression.
 
 use std::borrow::Cow;
-
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use tera::value::{Key, ValueKind};
-use tera::Value;
 
 use crate::model::policy::{Effect, PolicyDocument, Principal};
 use crate::model::ContainerDefinition;
@@ -22,6 +20,21 @@ pub enum Doc<'a> {
     Text(Cow<'a, str>),
     List(Vec<Doc<'a>>),
     Map(Vec<(Cow<'a, str>, Doc<'a>)>),
+    /// A CloudFormation intrinsic function.
+    Intrinsic(Intrinsic),
+    /// A Terraform expression the renderer wrote (a reference to a resource it declares).
+    Reference(String),
+}
+
+/// The CloudFormation intrinsic functions trustgen writes, in their short YAML form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intrinsic {
+    /// `!Ref <logical id or pseudo parameter>`
+    Ref(String),
+    /// `!Sub <text>`: `${…}` in the text are substituted by CloudFormation.
+    Sub(String),
+    /// `!GetAtt <logical id>.<attribute>`
+    GetAtt(String, &'static str),
 }
 
 impl<'a> Doc<'a> {
@@ -33,112 +46,10 @@ impl<'a> Doc<'a> {
         Doc::Number(number.into())
     }
 
-    /// A map of one entry: `{"Ref": …}`, `{"Fn::Sub": …}` and the like.
+    /// A map of one entry, such as `{"AWS": …}`.
     pub fn single(key: &'static str, value: Doc<'a>) -> Self {
         Doc::Map(vec![(Cow::Borrowed(key), value)])
     }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Doc::Text(text) => Some(text),
-            _ => None,
-        }
-    }
-
-    /// The entry of a one-entry map.
-    pub fn single_entry(&self) -> Option<(&str, &Doc<'a>)> {
-        match self {
-            Doc::Map(entries) if entries.len() == 1 => {
-                entries.first().map(|(key, value)| (key.as_ref(), value))
-            }
-            _ => None,
-        }
-    }
-
-    pub fn is_empty_collection(&self) -> bool {
-        match self {
-            Doc::List(items) => items.is_empty(),
-            Doc::Map(entries) => entries.is_empty(),
-            _ => false,
-        }
-    }
-}
-
-impl Serialize for Doc<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Doc::Null => serializer.serialize_none(),
-            Doc::Bool(b) => serializer.serialize_bool(*b),
-            Doc::Number(n) => n.serialize(serializer),
-            Doc::Text(text) => serializer.serialize_str(text),
-            Doc::List(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Doc::Map(entries) => {
-                let mut map = serializer.serialize_map(Some(entries.len()))?;
-                for (key, value) in entries {
-                    map.serialize_entry(key.as_ref(), value)?;
-                }
-                map.end()
-            }
-        }
-    }
-}
-
-/// A Tera value (whatever a user's template passes to a filter) as a document.
-pub fn from_tera(value: &Value) -> Doc<'_> {
-    match value.kind() {
-        ValueKind::Undefined | ValueKind::None => Doc::Null,
-        ValueKind::Bool => Doc::Bool(value.as_bool().unwrap_or(false)),
-        ValueKind::String => Doc::text(value.as_str().unwrap_or_default()),
-        ValueKind::Array => Doc::List(
-            value
-                .as_array()
-                .unwrap_or_default()
-                .iter()
-                .map(from_tera)
-                .collect(),
-        ),
-        ValueKind::Map => Doc::Map(
-            value
-                .as_map()
-                .map(|map| {
-                    map.iter()
-                        .map(|(key, item)| (key_text(key), from_tera(item)))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
-        ValueKind::Bytes => Doc::Text(Cow::Owned(
-            String::from_utf8_lossy(value.as_bytes().unwrap_or_default()).into_owned(),
-        )),
-        // Numbers print as serde_json prints them, whatever path took them into the context.
-        _ => tera_number(value).map_or(Doc::Null, Doc::Number),
-    }
-}
-
-fn tera_number(value: &Value) -> Option<serde_json::Number> {
-    if let Some(i) = value.as_i64() {
-        Some(i.into())
-    } else if let Some(u) = value.as_u64() {
-        Some(u.into())
-    } else if let Some(i) = value.as_i128() {
-        serde_json::Number::from_i128(i)
-    } else if let Some(u) = value.as_u128() {
-        serde_json::Number::from_u128(u)
-    } else {
-        value.as_f64().and_then(serde_json::Number::from_f64)
-    }
-}
-
-/// A map key as text (Tera keys may also be numbers or booleans).
-fn key_text<'a>(key: &'a Key<'_>) -> Cow<'a, str> {
-    key.as_str()
-        .map_or_else(|| Cow::Owned(key.to_string()), Cow::Borrowed)
 }
 
 /// Replaces strings: CloudFormation writes own-account ARNs as `Fn::Sub`.
@@ -382,15 +293,5 @@ mod tests {
             from_json(&json, &substitute)
         );
         assert_eq!(from_policy(&document, &no_substitution), self::json(&json));
-    }
-
-    #[test]
-    fn documents_survive_the_trip_through_a_tera_context() {
-        let json = serde_json::json!({"b": [1, -2, 3.5, true, null, "x"], "a": {"z": {}, "y": []}});
-        let document = self::json(&json);
-        match Value::try_from_serializable(&document) {
-            Ok(value) => assert_eq!(from_tera(&value), document, "values and key order kept"),
-            Err(error) => panic!("{error}"),
-        }
     }
 }

@@ -1,37 +1,15 @@
-//! AWS's limits and naming collisions, measured on the built model (what would be deployed).
+//! AWS's limits, measured on the built model (what would be deployed).
 
 use std::collections::HashMap;
 
+use super::names::role_location;
 use super::Findings;
-use crate::diagnostic::PathSegment;
-use crate::model::{pascal_case, snake_case, Account, Model, Role, RoleKind};
+use crate::model::limits::{
+    INLINE_POLICIES_CHARS, MANAGED_POLICY_CHARS, SESSION_POLICY_ARNS, SESSION_POLICY_CHARS,
+};
+use crate::model::{Account, Model, RoleKind};
 use crate::path;
 use crate::spec::Spec;
-
-const INLINE_POLICIES_CHARS: usize = 10_240;
-const MANAGED_POLICY_CHARS: usize = 6_144;
-/// `sts:AssumeRole`'s inline session policy (plain text) and managed session policy limits.
-pub const SESSION_POLICY_CHARS: usize = 2_048;
-pub const SESSION_POLICY_ARNS: usize = 10;
-
-fn role_location(role: &Role) -> Vec<PathSegment> {
-    match &role.kind {
-        RoleKind::Task(task) => path!["tasks", task],
-        RoleKind::Execution(_) => path!["execution_role"],
-        RoleKind::Developer => path!["developers", "role_name"],
-        RoleKind::Simulator => path!["dev_access", "mode"],
-        RoleKind::Trusted => path!["roles", &role.name],
-    }
-}
-
-/// What one account's checks found, and the Terraform names its tasks take, each with how
-/// many findings came before it: the names are checked across accounts afterwards, in
-/// the place a single pass would have checked them.
-#[derive(Default)]
-struct AccountFindings {
-    findings: Findings,
-    terraform_names: Vec<(usize, String, String)>,
-}
 
 pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
     // Accounts check independently: on every core, merged in account order.
@@ -39,28 +17,15 @@ pub(crate) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
         crate::parallel::map_in_order(&model.accounts, crate::parallel::cores(), |account| {
             check_account(spec, account)
         });
-    let mut terraform_names: HashMap<String, String> = HashMap::new();
     for account in per_account {
-        let mut diagnostics = account.findings.diagnostics.into_iter();
-        let mut taken = 0;
-        for (before, terraform_name, task) in account.terraform_names {
-            findings
-                .diagnostics
-                .extend(diagnostics.by_ref().take(before - taken));
-            taken = before;
-            if let Some(first) = terraform_names.insert(terraform_name.clone(), task.clone()) {
-                findings.key_error("name-collision", path!["tasks", &task], format!("tasks `{first}` and `{task}` map to the same Terraform resource name `{terraform_name}`"), "rename one so they differ in more than punctuation or case");
-            }
-        }
-        findings.diagnostics.extend(diagnostics);
+        findings.diagnostics.extend(account.diagnostics);
     }
-    check_aliases(spec, findings);
 }
 
-fn check_account(spec: &Spec, account: &Account) -> AccountFindings {
+fn check_account(spec: &Spec, account: &Account) -> Findings {
     let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
-    let mut result = AccountFindings::default();
-    let findings = &mut result.findings;
+    let mut findings = Findings::default();
+    let findings = &mut findings;
     {
         let mut role_names: HashMap<String, &RoleKind> = HashMap::new();
         for role in account.roles() {
@@ -108,29 +73,12 @@ fn check_account(spec: &Spec, account: &Account) -> AccountFindings {
                 findings.error_help("managed-policy-too-large", path!["developers"], format!("the developer policy of account `{}` has {size} characters; IAM allows {MANAGED_POLICY_CHARS}", account.name), "use tagged mode, whose policy does not grow with the tasks");
             }
         }
-        let mut trust_ids: HashMap<String, &str> = HashMap::new();
-        for role in &account.trusted_roles {
-            let id = crate::render::cloudformation::role_logical_id(role);
-            if let Some(first) = trust_ids.insert(id.clone(), &role.name) {
-                findings.key_error(
-                    "name-collision",
-                    role_location(role),
-                    format!(
-                        "roles `{first}` and `{}` map to the same CloudFormation logical id `{id}`",
-                        role.name
-                    ),
-                    "rename one so they differ in more than punctuation or a `-role` suffix",
-                );
-            }
-        }
         let mut families: HashMap<&str, &str> = HashMap::new();
-        let mut logical_ids: HashMap<String, &str> = HashMap::new();
         for definition in &account.task_definitions {
-            let at = path!["tasks", &definition.task];
             if let Some(first) = families.insert(&definition.family, &definition.task) {
                 findings.error_help(
                     "duplicate-family",
-                    at.clone(),
+                    path!["tasks", &definition.task],
                     format!(
                         "task family `{}` is used by tasks `{first}` and `{}` in account `{}`",
                         definition.family, definition.task, account.name
@@ -138,49 +86,9 @@ fn check_account(spec: &Spec, account: &Account) -> AccountFindings {
                     "set distinct `family` values",
                 );
             }
-            if let Some(first) = logical_ids.insert(pascal_case(&definition.task), &definition.task)
-            {
-                findings.key_error(
-                    "name-collision",
-                    at.clone(),
-                    format!(
-                        "tasks `{first}` and `{}` map to the same CloudFormation logical id `{}`",
-                        definition.task,
-                        pascal_case(&definition.task)
-                    ),
-                    "rename one so they differ in more than punctuation",
-                );
-            }
-            let terraform_name = format!(
-                "{}_{}",
-                snake_case(&account.name),
-                snake_case(&definition.task)
-            );
-            result.terraform_names.push((
-                findings.diagnostics.len(),
-                terraform_name,
-                definition.task.clone(),
-            ));
         }
     }
-    result
-}
-
-fn check_aliases(spec: &Spec, findings: &mut Findings) {
-    let mut aliases: HashMap<String, &str> = HashMap::new();
-    for name in spec.accounts.keys() {
-        if let Some(first) = aliases.insert(snake_case(name), name) {
-            findings.key_error(
-                "name-collision",
-                path!["accounts", name],
-                format!(
-                    "accounts `{first}` and `{name}` map to the same Terraform provider alias `{}`",
-                    snake_case(name)
-                ),
-                "rename one so they differ in more than punctuation or case",
-            );
-        }
-    }
+    std::mem::take(findings)
 }
 
 /// Simulate mode works only if every task fits in a session and the base role can hold

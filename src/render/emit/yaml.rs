@@ -1,35 +1,38 @@
-//! YAML for CloudFormation: JSON values (with long-form intrinsics such as `{"Fn::Sub": …}`)
-//! written as block YAML with the short tags (`!Sub`, `!Ref`, `!GetAtt`) people read.
+//! YAML for CloudFormation: documents written as block YAML with the short intrinsic tags
+//! (`!Sub`, `!Ref`, `!GetAtt`) people read, as finished text a template places.
 //!
 //! A small emitter of our own rather than a general YAML serializer: it quotes every string
-//! YAML 1.1 parsers (CloudFormation's among them) could read as anything but a string,
-//! `2012-10-17` and `yes` included, and lays sequences out the way the templates do.
+//! YAML 1.1 parsers (CloudFormation's among them) could read as anything but that string
+//! — `2012-10-17`, `yes`, `- x`, `a: b`, a line separator — and lays sequences out the way
+//! the templates expect.
 
-use super::doc::Doc;
+use super::doc::{Doc, Intrinsic};
 
-/// `value` as YAML; lines after the first are indented by `indent` spaces so the text can
-/// follow a `Key: ` already placed by the template.
-pub fn to_yaml(value: &Doc, indent: usize) -> String {
+/// `value` as YAML whose first line starts at column 0 and whose other lines are indented
+/// relative to it: a template indents them all where it places the value
+/// (`{{ x | indent(width=N) }}`). Scalars, empty collections and intrinsics are one line.
+pub fn text(value: &Doc) -> String {
     let mut out = String::new();
     if write_inline(&mut out, value) {
         return out;
     }
-    write_block(&mut out, value, indent);
+    write_block(&mut out, value, 0, false);
     while out.ends_with('\n') {
         out.pop();
     }
-    // The first line follows the template's `Key: `, so it loses its indentation.
-    out.split_off(indent.min(out.len() - out.trim_start_matches(' ').len()))
+    out
 }
 
-/// Whether a value renders on one line (a scalar, an empty collection or an intrinsic).
-pub fn is_inline(value: &Doc) -> bool {
-    write_inline(&mut String::new(), value)
+/// A string as one YAML scalar.
+pub fn scalar(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    push_scalar(&mut out, text);
+    out
 }
 
 /// Writes `value` on one line if it has a one-line form; returns whether it did (and
 /// wrote nothing if not).
-pub fn write_inline(out: &mut String, value: &Doc) -> bool {
+fn write_inline(out: &mut String, value: &Doc) -> bool {
     match value {
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -37,70 +40,38 @@ pub fn write_inline(out: &mut String, value: &Doc) -> bool {
         Doc::Text(s) => push_scalar(out, s),
         Doc::List(items) if items.is_empty() => out.push_str("[]"),
         Doc::Map(entries) if entries.is_empty() => out.push_str("{}"),
-        Doc::Map(_) => return write_intrinsic(out, value),
-        Doc::List(_) => return false,
+        Doc::Intrinsic(intrinsic) => write_intrinsic(out, intrinsic),
+        // A Terraform reference has no meaning in a CloudFormation template.
+        Doc::Reference(text) => push_scalar(out, text),
+        Doc::List(_) | Doc::Map(_) => return false,
     }
     true
 }
 
-fn write_intrinsic(out: &mut String, value: &Doc) -> bool {
-    let Some((key, inner)) = value.single_entry() else {
-        return false;
-    };
-    match (key, inner) {
-        ("Ref", Doc::Text(name)) => {
+fn write_intrinsic(out: &mut String, intrinsic: &Intrinsic) {
+    match intrinsic {
+        Intrinsic::Ref(name) => {
             out.push_str("!Ref ");
             push_scalar(out, name);
         }
-        ("Fn::Sub", Doc::Text(text)) => {
+        Intrinsic::Sub(text) => {
             out.push_str("!Sub ");
             push_scalar(out, text);
         }
-        ("Fn::GetAtt", Doc::List(parts)) => {
-            let parts: Option<Vec<&str>> = parts.iter().map(Doc::as_str).collect();
-            let Some(parts) = parts else {
-                return false;
-            };
+        Intrinsic::GetAtt(id, attribute) => {
             out.push_str("!GetAtt ");
-            push_scalar(out, &parts.join("."));
+            push_scalar(out, &format!("{id}.{attribute}"));
         }
-        _ => return false,
-    }
-    true
-}
-
-/// What a template's `{{ value | yaml(indent=N) }}` on a line of its own (N spaces in)
-/// writes, with the line's end: the value's lines at `indent`.
-pub fn write_lines(out: &mut String, value: &Doc, indent: usize) {
-    push_indent(out, indent);
-    if write_inline(out, value) {
-        out.push('\n');
-    } else {
-        out.truncate(out.len() - indent);
-        write_block(out, value, indent);
     }
 }
 
-/// What a template's `Key: {{ value | yaml(indent=N) }}` writes after `Key: `, with the
-/// line's end.
-pub fn write_after_key(out: &mut String, value: &Doc, indent: usize) {
-    if !write_inline(out, value) {
-        out.push_str(&to_yaml(value, indent));
-    }
-    out.push('\n');
-}
-
-pub fn push_indent(out: &mut String, indent: usize) {
+fn push_indent(out: &mut String, indent: usize) {
     out.extend(std::iter::repeat_n(' ', indent));
 }
 
 /// Writes a block value whose first line starts at `indent`; `first_line_placed` says the
 /// caller already wrote that line's prefix (`- `), so it is not indented again.
-fn write_block(out: &mut String, value: &Doc, indent: usize) {
-    write_block_from(out, value, indent, false);
-}
-
-fn write_block_from(out: &mut String, value: &Doc, indent: usize, first_line_placed: bool) {
+fn write_block(out: &mut String, value: &Doc, indent: usize, first_line_placed: bool) {
     let mut placed = first_line_placed;
     let mut start_line = |out: &mut String| {
         if placed {
@@ -126,7 +97,7 @@ fn write_block_from(out: &mut String, value: &Doc, indent: usize, first_line_pla
                     out.push('\n');
                 } else {
                     // The item's first line goes after "- ", the rest at the item's indent.
-                    write_block_from(out, item, indent + 2, true);
+                    write_block(out, item, indent + 2, true);
                 }
             }
         }
@@ -145,25 +116,34 @@ fn write_nested(out: &mut String, value: &Doc, indent: usize) {
     } else {
         out.pop();
         out.push('\n');
-        write_block(out, value, indent);
+        write_block(out, value, indent, false);
     }
 }
 
-#[cfg(test)]
-fn scalar(text: &str) -> String {
-    let mut out = String::new();
-    push_scalar(&mut out, text);
-    out
-}
-
-/// Writes a string as a YAML scalar: plain when it cannot be misread, else double-quoted
-/// (JSON string syntax is valid YAML).
-pub fn push_scalar(out: &mut String, text: &str) {
+/// Writes a string as a YAML scalar: plain when it cannot be misread, else double-quoted.
+fn push_scalar(out: &mut String, text: &str) {
     if is_plain_safe(text) {
         out.push_str(text);
-    } else {
-        out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into()));
+        return;
     }
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // Control characters, and the line breaks YAML 1.1 knows beyond ASCII (NEL,
+            // line and paragraph separators), which a parser would fold inside quotes:
+            // escaped, so the value arrives exactly as written.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}') => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// One pass over the bytes: this runs for every scalar of every template.
@@ -226,16 +206,33 @@ const PLAIN_BYTES: [bool; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::doc::json as tjson;
+    use crate::render::emit::doc::json as tjson;
     use serde_json::json;
 
     #[test]
     fn intrinsics_use_short_tags() {
-        let value = json!({"Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x"}, "Role": {"Fn::GetAtt": ["TaskRole", "Arn"]}});
+        let value = Doc::Map(vec![
+            (
+                "Resource".into(),
+                Doc::Intrinsic(Intrinsic::Sub(
+                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x".into(),
+                )),
+            ),
+            (
+                "Role".into(),
+                Doc::Intrinsic(Intrinsic::GetAtt("TaskRole".into(), "Arn")),
+            ),
+        ]);
         assert_eq!(
-            to_yaml(&tjson(&value), 2),
-            "Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x\n  Role: !GetAtt TaskRole.Arn"
+            text(&value),
+            "Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x\nRole: !GetAtt TaskRole.Arn"
         );
+    }
+
+    #[test]
+    fn a_map_spelt_like_an_intrinsic_stays_a_map() {
+        let value = json!({"Fn::Sub": "${AWS::AccountId}"});
+        assert_eq!(text(&tjson(&value)), "Fn::Sub: ${AWS::AccountId}");
     }
 
     #[test]
@@ -263,6 +260,7 @@ mod tests {
         ] {
             assert_eq!(scalar(text), text);
         }
+        assert_eq!(scalar("a\u{2028}b\u{85}c"), "\"a\\u2028b\\u0085c\"");
     }
 
     #[test]
@@ -270,8 +268,8 @@ mod tests {
         let value =
             json!({"Statement": [{"Sid": "A", "Action": ["s3:GetObject", "s3:PutObject"]}]});
         assert_eq!(
-            to_yaml(&tjson(&value), 4),
-            "Statement:\n      - Sid: A\n        Action:\n          - s3:GetObject\n          - s3:PutObject"
+            text(&tjson(&value)),
+            "Statement:\n  - Sid: A\n    Action:\n      - s3:GetObject\n      - s3:PutObject"
         );
     }
 }

@@ -1,12 +1,9 @@
-//! HCL for Terraform: JSON values as HCL expressions, and the `=` alignment `terraform fmt`
-//! applies, so generated files pass `terraform fmt -check` as they are.
+//! HCL for Terraform: documents as HCL expressions (finished text a template places), and
+//! the `=` alignment `terraform fmt` applies, so generated files pass `terraform fmt -check`
+//! as they are. Strings are always quoted, with `${` and `%{` escaped: only a
+//! `Doc::Reference`, which the renderer makes, is written as an expression.
 
 use super::doc::Doc;
-
-/// A map of this single key stands for a raw Terraform expression (a reference). The key
-/// starts with a NUL character, which no validated spec value (tag key, condition key)
-/// can hold: spec data can never spell it.
-pub const EXPRESSION_KEY: &str = "\u{0}terraform-expression";
 
 /// Scalar lists up to this width stay on one line.
 const INLINE_LIST_WIDTH: usize = 100;
@@ -18,19 +15,6 @@ pub fn expression(value: &Doc, indent: usize) -> String {
     out
 }
 
-/// The raw expression a `{EXPRESSION_KEY: …}` map stands for.
-fn raw_expression<'d>(value: &'d Doc) -> Option<&'d str> {
-    match value.single_entry() {
-        Some((key, value)) if key == EXPRESSION_KEY => value.as_str(),
-        _ => None,
-    }
-}
-
-/// A raw Terraform expression (a reference), as the emitter recognises it.
-pub fn raw<'a>(expression: String) -> Doc<'a> {
-    Doc::single(EXPRESSION_KEY, Doc::text(expression))
-}
-
 /// Writes `value` as an HCL expression; nested lines are indented from `indent` spaces.
 pub fn write_value(out: &mut String, value: &Doc, indent: usize) {
     match value {
@@ -39,11 +23,10 @@ pub fn write_value(out: &mut String, value: &Doc, indent: usize) {
         Doc::Number(n) => out.push_str(&n.to_string()),
         Doc::Text(s) => push_quoted(out, s),
         Doc::List(items) => write_array(out, items, indent),
+        Doc::Reference(expression) => out.push_str(expression),
+        // A CloudFormation intrinsic has no meaning in Terraform: written as text.
+        Doc::Intrinsic(_) => push_quoted(out, &super::yaml::text(value)),
         Doc::Map(entries) => {
-            if let Some(raw) = raw_expression(value) {
-                out.push_str(raw);
-                return;
-            }
             if entries.is_empty() {
                 out.push_str("{}");
                 return;
@@ -149,14 +132,12 @@ fn inline_width(value: &Doc) -> usize {
         }
         Doc::Number(n) => n.to_string().len(),
         Doc::Text(text) => quoted_len(text),
-        _ => match raw_expression(value) {
-            Some(raw) => raw.len(),
-            None => {
-                let mut out = String::new();
-                write_value(&mut out, value, 0);
-                out.len()
-            }
-        },
+        Doc::Reference(expression) => expression.len(),
+        _ => {
+            let mut out = String::new();
+            write_value(&mut out, value, 0);
+            out.len()
+        }
     }
 }
 
@@ -183,63 +164,7 @@ fn write_array(out: &mut String, items: &[Doc], indent: usize) {
 }
 
 fn is_multiline_object(value: &Doc) -> bool {
-    match value {
-        Doc::Map(entries) => !(entries.is_empty() || raw_expression(value).is_some()),
-        _ => false,
-    }
-}
-
-/// An attribute's value in a block the layout writes.
-pub enum Expression<'v> {
-    /// A string, quoted.
-    Quoted(&'v str),
-    /// Written as it is: a number, a reference.
-    Raw(std::borrow::Cow<'v, str>),
-    Value(&'v Doc<'v>),
-    /// `function(value)`, such as `jsonencode(…)`.
-    Call(&'static str, &'v Doc<'v>),
-}
-
-/// A line of a block body: `name = expression`, or an empty line.
-pub enum Attribute<'v> {
-    Set(&'static str, Expression<'v>),
-    Blank,
-}
-
-/// A block body at `indent`, aligned as `terraform fmt` aligns it.
-pub fn write_body(out: &mut String, attributes: &[Attribute], indent: usize) {
-    write_aligned(
-        out,
-        attributes,
-        indent,
-        |attribute| match attribute {
-            Attribute::Blank => None,
-            Attribute::Set(name, expression) => Some((
-                name.len(),
-                match expression {
-                    Expression::Quoted(_) | Expression::Raw(_) => true,
-                    Expression::Value(value) | Expression::Call(_, value) => is_single_line(value),
-                },
-            )),
-        },
-        |out, attribute| {
-            if let Attribute::Set(name, _) = attribute {
-                out.push_str(name);
-            }
-        },
-        |out, attribute| match attribute {
-            Attribute::Blank => {}
-            Attribute::Set(_, Expression::Quoted(text)) => push_quoted(out, text),
-            Attribute::Set(_, Expression::Raw(text)) => out.push_str(text),
-            Attribute::Set(_, Expression::Value(value)) => write_value(out, value, indent),
-            Attribute::Set(_, Expression::Call(function, value)) => {
-                out.push_str(function);
-                out.push('(');
-                write_value(out, value, indent);
-                out.push(')');
-            }
-        },
-    );
+    matches!(value, Doc::Map(entries) if !entries.is_empty())
 }
 
 pub fn push_indent(out: &mut String, indent: usize) {
@@ -555,7 +480,7 @@ fn net_brackets(text: &str) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::doc::json as tjson;
+    use crate::render::emit::doc::json as tjson;
     use serde_json::json;
 
     #[test]
@@ -585,9 +510,13 @@ mod tests {
 
     #[test]
     fn objects_become_hcl_with_quoted_keys_where_needed() {
-        let value = json!({"Version": "2012-10-17", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}, "Ref": {EXPRESSION_KEY: "aws_iam_role.x.arn"}});
+        let value = json!({"Version": "2012-10-17", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}});
+        let mut document = tjson(&value);
+        if let Doc::Map(entries) = &mut document {
+            entries.push(("Ref".into(), Doc::Reference("aws_iam_role.x.arn".into())));
+        }
         assert_eq!(
-            expression(&tjson(&value), 0),
+            expression(&document, 0),
             "{\n  Version = \"2012-10-17\"\n  Condition = {\n    StringEquals = {\n      \"aws:SourceAccount\" = \"1\"\n    }\n  }\n  Ref = aws_iam_role.x.arn\n}"
         );
     }

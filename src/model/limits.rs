@@ -1,0 +1,32 @@
+//! AWS's own numbers, defined once: what IAM, STS and CloudFormation accept. Validation
+//! checks the spec and the built model against them, the model builder shards by them, the
+//! CloudFormation renderer splits stacks by them and `check --sizes` shows them.
+
+/// IAM: the inline policies of one role, together (whitespace not counted).
+pub const INLINE_POLICIES_CHARS: usize = 10_240;
+/// IAM: one customer managed policy document.
+pub const MANAGED_POLICY_CHARS: usize = 6_144;
+/// IAM: a trust policy, by default; a raised quota goes up to `TRUST_POLICY_CHARS_MAX`.
+pub const TRUST_POLICY_CHARS: i64 = 2_048;
+pub const TRUST_POLICY_CHARS_MAX: i64 = 4_096;
+/// IAM: managed policies attached to one role, by default and at most with a raised quota.
+pub const MANAGED_POLICIES_PER_ROLE: i64 = 10;
+pub const MANAGED_POLICIES_PER_ROLE_MAX: i64 = 20;
+/// IAM: a role's `MaxSessionDuration`, default and range.
+pub const SESSION_SECONDS_DEFAULT: i64 = 3_600;
+pub const SESSION_SECONDS_MAX: i64 = 43_200;
+/// STS caps a session assumed from another role session (role chaining) at one hour.
+pub const CHAINED_SESSION_SECONDS: i64 = 3_600;
+/// STS: `sts:AssumeRole`'s inline session policy (plain text) and managed session policies.
+pub const SESSION_POLICY_CHARS: usize = 2_048;
+pub const SESSION_POLICY_ARNS: usize = 10;
+/// IAM: tags on a role, and a tag key's and value's length.
+pub const TAGS_PER_ROLE: usize = 50;
+pub const TAG_KEY_CHARS: usize = 128;
+pub const TAG_VALUE_CHARS: usize = 256;
+/// STS: an ExternalId's length.
+pub const EXTERNAL_ID_CHARS: std::ops::RangeInclusive<usize> = 2..=1_224;
+/// CloudFormation: one stack's resources, outputs and template size.
+pub const STACK_RESOURCES: usize = 500;
+pub const STACK_OUTPUTS: usize = 200;
+pub const STACK_TEMPLATE_BYTES: usize = 1_000_000;

@@ -1,0 +1,230 @@
+//! Every name trustgen derives, in one place: AWS resource names it defaults, the
+//! CloudFormation logical ids and Terraform resource names of each model entity, stack and
+//! file paths, and AWS CLI profile names.
+//!
+//! The model builder stores the results on the entities it builds (`Role::logical_id`,
+//! `Role::terraform`, …); validation checks them for collisions; render, the manifest, the
+//! graph and the developer commands read them. Nothing re-derives a name from another name.
+
+use super::RoleKind;
+
+/// `<project>-<task>`: a task role's name and its task definition's family by default.
+pub fn default_task_name(project: &str, task: &str) -> String {
+    format!("{project}-{task}")
+}
+
+/// `<project>-ecs-execution` by default; shards after the first are numbered.
+pub fn execution_role_name(project: &str, configured: Option<&str>, shard: usize) -> String {
+    let base = configured.map_or_else(|| format!("{project}-ecs-execution"), str::to_string);
+    if shard == 1 {
+        base
+    } else {
+        format!("{base}-{shard}")
+    }
+}
+
+pub fn simulator_role_name(project: &str) -> String {
+    format!("{project}-simulator")
+}
+
+/// `my-task` -> `MyTask`: a CloudFormation logical id stem (alphanumerics only).
+pub fn pascal_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut word_start = true;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            word_start = true;
+        } else if word_start {
+            out.push(c.to_ascii_uppercase());
+            word_start = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `my-task` -> `my_task`: a Terraform identifier.
+pub fn snake_case(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The aliased `aws` provider of an account, and the prefix of its Terraform resources.
+pub fn provider_alias(account: &str) -> String {
+    snake_case(account)
+}
+
+/// A role's CloudFormation logical id.
+pub fn role_logical_id(kind: &RoleKind, name: &str) -> String {
+    match kind {
+        RoleKind::Task(task) => format!("{}TaskRole", pascal_case(task)),
+        RoleKind::Execution(1) => "ExecutionRole".into(),
+        RoleKind::Execution(shard) => format!("ExecutionRole{shard}"),
+        RoleKind::Developer => "DeveloperRole".into(),
+        RoleKind::Simulator => "SimulatorRole".into(),
+        RoleKind::Trusted => {
+            let stem = pascal_case(name);
+            if stem.ends_with("Role") {
+                stem
+            } else {
+                format!("{stem}Role")
+            }
+        }
+    }
+}
+
+/// A role's Terraform resource name (`aws_iam_role.<this>`), also the name of its managed
+/// policy attachments (`aws_iam_role_policy_attachment.<this>`).
+pub fn role_terraform(alias: &str, kind: &RoleKind, name: &str) -> String {
+    match kind {
+        RoleKind::Task(task) => format!("{alias}_task_{}", snake_case(task)),
+        RoleKind::Execution(1) => format!("{alias}_execution"),
+        RoleKind::Execution(shard) => format!("{alias}_execution_{shard}"),
+        RoleKind::Developer => format!("{alias}_developer"),
+        RoleKind::Simulator => format!("{alias}_simulator"),
+        RoleKind::Trusted => format!("{alias}_role_{}", snake_case(name)),
+    }
+}
+
+/// An inline policy's Terraform resource name (`aws_iam_role_policy.<this>`).
+pub fn inline_policy_terraform(role_terraform: &str, policy: &str) -> String {
+    format!("{role_terraform}_{}", snake_case(policy))
+}
+
+/// A task definition's CloudFormation logical id, and its log group's.
+pub fn task_definition_logical_ids(task: &str) -> (String, String) {
+    let stem = pascal_case(task);
+    (format!("{stem}TaskDefinition"), format!("{stem}LogGroup"))
+}
+
+/// A task definition's (and its log group's) Terraform resource name.
+pub fn task_definition_terraform(alias: &str, task: &str) -> String {
+    format!("{alias}_{}", snake_case(task))
+}
+
+pub const DEVELOPER_POLICY_LOGICAL_ID: &str = "DeveloperPolicy";
+
+/// The developer policy's Terraform resource name (`aws_iam_policy.<this>`); its
+/// attachments add `_roles`, `_groups`, `_users`.
+pub fn developer_policy_terraform(alias: &str) -> String {
+    format!("{alias}_developer")
+}
+
+/// The output of a resource's ARN (`<logical id>Arn`).
+pub fn arn_output(logical_id: &str) -> String {
+    format!("{logical_id}Arn")
+}
+
+/// The CloudFormation stacks of an account, in deploy order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stack {
+    /// Developer policies and roles: task trust policies may name these principals.
+    Developers,
+    /// Task roles, execution roles, log groups and task definitions.
+    Tasks,
+    /// Roles that trust task roles, after every task role exists.
+    Trust,
+}
+
+impl Stack {
+    pub const ALL: [Stack; 3] = [Stack::Developers, Stack::Tasks, Stack::Trust];
+
+    pub fn stem(self) -> &'static str {
+        match self {
+            Stack::Developers => "developers",
+            Stack::Tasks => "tasks",
+            Stack::Trust => "trust",
+        }
+    }
+
+    /// Why a stack deploys in its stage (the lock file says it).
+    pub fn why(self) -> &'static str {
+        match self {
+            Stack::Developers => {
+                "developer policies and roles first: task trust policies may name these principals"
+            }
+            Stack::Tasks => "task roles, execution roles and task definitions",
+            Stack::Trust => {
+                "roles that trust task roles, after every task role exists: IAM refuses a trust policy naming a role that does not exist yet"
+            }
+        }
+    }
+}
+
+/// `cloudformation/<account>/<stem>.yaml`, then `<stem>-2.yaml`, … for a split account.
+pub fn stack_file(account: &str, stack: Stack, part: usize) -> String {
+    match part {
+        1 => format!("cloudformation/{account}/{}.yaml", stack.stem()),
+        _ => format!("cloudformation/{account}/{}-{part}.yaml", stack.stem()),
+    }
+}
+
+/// The stack's name when deployed (one per account, so the same name in every account).
+pub fn stack_name(project: &str, stack: Stack, part: usize) -> String {
+    match part {
+        1 => format!("{project}-{}", stack.stem()),
+        _ => format!("{project}-{}-{part}", stack.stem()),
+    }
+}
+
+/// The Terraform root's own files, which no account file may take the name of.
+pub const TERRAFORM_ROOT_FILES: [&str; 2] = ["versions", "providers"];
+
+pub fn terraform_root_file(stem: &str) -> String {
+    format!("terraform/{stem}.tf")
+}
+
+pub fn terraform_account_file(account: &str) -> String {
+    format!("terraform/{account}.tf")
+}
+
+pub fn session_policy_file(account: &str, task: &str) -> String {
+    format!("session-policies/{account}/{task}.json")
+}
+
+pub const TRUST_GRAPH_FILE: &str = "trust-graph.md";
+
+/// `<project>-<account>-<what>`: the stable AWS CLI profile names `aws-config` writes.
+pub fn profile_name(project: &str, account: &str, what: &str) -> String {
+    format!("{project}-{account}-{what}")
+}
+
+/// The profile of a `[roles.<role>]` destination assumed from inside a task.
+pub fn destination_profile(project: &str, account: &str, role: &str) -> String {
+    profile_name(project, account, &format!("{role}-from-ecs"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_keep_only_safe_characters() {
+        assert_eq!(pascal_case("my-task"), "MyTask");
+        assert_eq!(pascal_case("api_v2.worker"), "ApiV2Worker");
+        assert_eq!(snake_case("my-Task.v2"), "my_task_v2");
+        assert_eq!(pascal_case("--a--bC-é1"), "ABC1");
+        assert_eq!(snake_case("é-a"), "__a");
+    }
+
+    #[test]
+    fn split_stacks_are_numbered_from_the_second() {
+        assert_eq!(
+            stack_file("dev", Stack::Tasks, 1),
+            "cloudformation/dev/tasks.yaml"
+        );
+        assert_eq!(
+            stack_file("dev", Stack::Tasks, 3),
+            "cloudformation/dev/tasks-3.yaml"
+        );
+        assert_eq!(stack_name("p", Stack::Trust, 2), "p-trust-2");
+    }
+}

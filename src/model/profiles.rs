@@ -1,0 +1,88 @@
+//! The AWS CLI profiles a developer uses, resolved from the model: which roles developers
+//! assume, under which stable names, and from which profile. `aws-config` writes them and
+//! validation checks their names for collisions; `assume` names the developer profile.
+
+use super::{names, Account, Model, Role, RoleKind};
+use crate::spec::DevMode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileKind {
+    /// The bootstrap developer role; the account's other profiles start from it.
+    Developer,
+    /// A task role (tagged and extended modes).
+    Task,
+    /// Simulate mode's base role (`trustgen assume` adds the session policies).
+    Simulator,
+    /// A `[roles]` destination, assumed from inside a task with the task role's credentials.
+    FromEcs,
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile<'m> {
+    pub name: String,
+    pub kind: ProfileKind,
+    pub account: &'m Account,
+    pub role: &'m Role,
+    /// The profile it assumes from: the developer profile when the account has one, else
+    /// the developer's own (`None`); in-task profiles have none.
+    pub source: Option<String>,
+}
+
+/// Every profile, in a stable order: per dev-access account its developer profile, then
+/// its task (or simulator) profiles; then every destination's in-task profile.
+pub fn profiles(model: &Model) -> Vec<Profile<'_>> {
+    let mut profiles = Vec::new();
+    for account in &model.accounts {
+        if account.dev_access == DevMode::None {
+            continue;
+        }
+        let mut source = None;
+        if let Some(role) = &account.developer_role {
+            let name = names::profile_name(&model.project, &account.name, "developer");
+            profiles.push(Profile {
+                name: name.clone(),
+                kind: ProfileKind::Developer,
+                account,
+                role,
+                source: None,
+            });
+            source = Some(name);
+        }
+        match (account.dev_access, &account.simulator_role) {
+            (DevMode::Simulate, Some(simulator)) => profiles.push(Profile {
+                name: names::profile_name(&model.project, &account.name, "simulator"),
+                kind: ProfileKind::Simulator,
+                account,
+                role: simulator,
+                source: source.clone(),
+            }),
+            (DevMode::Tagged | DevMode::Extended, _) => {
+                for role in &account.task_roles {
+                    let RoleKind::Task(task) = &role.kind else {
+                        continue;
+                    };
+                    profiles.push(Profile {
+                        name: names::profile_name(&model.project, &account.name, task),
+                        kind: ProfileKind::Task,
+                        account,
+                        role,
+                        source: source.clone(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for account in &model.accounts {
+        for role in &account.trusted_roles {
+            profiles.push(Profile {
+                name: names::destination_profile(&model.project, &account.name, &role.name),
+                kind: ProfileKind::FromEcs,
+                account,
+                role,
+                source: None,
+            });
+        }
+    }
+    profiles
+}

@@ -1,0 +1,7 @@
+//! The emitters of the bulk of every file: policy documents and container definitions as
+//! finished YAML or HCL text, built from one document tree (`doc`). Templates place the
+//! text; they never spell a document out themselves.
+
+pub mod doc;
+pub mod hcl;
+pub mod yaml;

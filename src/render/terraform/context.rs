@@ -1,0 +1,341 @@
+//! What a Terraform template receives: the model's values as finished HCL expressions.
+//! Strings are quoted (with `${` and `%{` escaped); references to resources the module
+//! declares are expressions the renderer writes from the model's names; documents are
+//! written once by the HCL emitter. A template only places them.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::model::policy::{PolicyDocument, Principal};
+use crate::model::{Account, Model, Role, RoleKind};
+use crate::render::emit::doc::{self, texts, Doc, KeyCase};
+use crate::render::emit::hcl;
+
+/// Text already written as an HCL expression: one line, or (documents, long lists) lines
+/// the template indents where it places them (`{{ x | indent(width=N) }}`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Hcl(String);
+
+impl Hcl {
+    fn of(value: &Doc) -> Self {
+        Hcl(hcl::expression(value, 0))
+    }
+
+    fn quoted(text: &str) -> Self {
+        Hcl(hcl::quote(text))
+    }
+
+    fn number(number: i64) -> Self {
+        Hcl(number.to_string())
+    }
+
+    /// `<type>.<name>.<attribute>`: a reference to a resource of this module.
+    fn reference(kind: &str, name: &str, attribute: &str) -> Self {
+        Hcl(reference(kind, name, attribute))
+    }
+}
+
+fn reference(kind: &str, name: &str, attribute: &str) -> String {
+    format!("{kind}.{name}.{attribute}")
+}
+
+/// A list of strings, or nothing when it is empty (templates test for it).
+fn list(items: &[String]) -> Option<Hcl> {
+    (!items.is_empty()).then(|| Hcl::of(&texts(items)))
+}
+
+#[derive(Serialize)]
+pub struct AccountContext<'a> {
+    pub name: &'a str,
+    /// The provider alias, an identifier: `provider = aws.<alias>`.
+    pub alias: &'a str,
+    /// The 12-digit id, as it is (digits need no quoting in a comment or a string).
+    pub id: &'a str,
+    pub region: Hcl,
+    // Absent, not null: a template that prints it without asking is an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploy_role_arn: Option<Hcl>,
+}
+
+fn account_context(account: &Account) -> AccountContext<'_> {
+    AccountContext {
+        name: &account.name,
+        alias: &account.alias,
+        id: &account.id,
+        region: Hcl::quoted(&account.region),
+        deploy_role_arn: account.deploy_role_arn.as_deref().map(Hcl::quoted),
+    }
+}
+
+/// `versions.tf` and `providers.tf`.
+#[derive(Serialize)]
+pub struct RootContext<'a> {
+    pub header: &'a str,
+    pub project: &'a str,
+    pub accounts: Vec<AccountContext<'a>>,
+}
+
+pub fn root<'a>(model: &'a Model, header: &'a str) -> RootContext<'a> {
+    RootContext {
+        header,
+        project: &model.project,
+        accounts: model.accounts.iter().map(|a| account_context(a)).collect(),
+    }
+}
+
+/// `<account>.tf`.
+#[derive(Serialize)]
+pub struct AccountFileContext<'a> {
+    pub header: &'a str,
+    pub project: &'a str,
+    pub account: AccountContext<'a>,
+    pub roles: Vec<RoleContext<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub developer_policy: Option<DeveloperPolicyContext<'a>>,
+    pub task_definitions: Vec<TaskDefinitionContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct RoleContext<'a> {
+    pub resource: &'a str,
+    pub name: Hcl,
+    pub path: Hcl,
+    pub description: Hcl,
+    pub max_session_duration: Hcl,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<Hcl>,
+    pub trust_policy: Hcl,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Hcl>,
+    pub policies: Vec<InlinePolicyContext<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_policy_arns: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_depends_on: Option<Hcl>,
+}
+
+#[derive(Serialize)]
+pub struct InlinePolicyContext<'a> {
+    pub resource: &'a str,
+    pub name: Hcl,
+    pub document: Hcl,
+}
+
+#[derive(Serialize)]
+pub struct DeveloperPolicyContext<'a> {
+    pub resource: &'a str,
+    pub name: Hcl,
+    pub path: Hcl,
+    pub description: Hcl,
+    pub document: Hcl,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<Hcl>,
+}
+
+#[derive(Serialize)]
+pub struct TaskDefinitionContext<'a> {
+    pub resource: &'a str,
+    pub family: Hcl,
+    pub task_role_arn: Hcl,
+    pub execution_role_arn: Hcl,
+    pub network_mode: Hcl,
+    pub requires_compatibilities: Hcl,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Hcl>,
+    pub containers: Hcl,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_group: Option<LogGroupContext>,
+}
+
+#[derive(Serialize)]
+pub struct LogGroupContext {
+    pub name: Hcl,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_in_days: Option<Hcl>,
+}
+
+fn policy(document: &PolicyDocument) -> Doc<'_> {
+    doc::from_policy(document, &doc::no_substitution)
+}
+
+/// A trust policy, with the `Principal.AWS` ARNs of task roles this root creates replaced
+/// by references to them, so Terraform creates those roles first (IAM refuses a trust
+/// policy naming a role that does not exist yet).
+fn trust_policy<'a>(role: &'a Role, task_roles: &HashMap<&str, String>) -> Doc<'a> {
+    let mut document = policy(&role.trust_policy);
+    if role.kind != RoleKind::Trusted {
+        return document;
+    }
+    let Doc::Map(entries) = &mut document else {
+        return document;
+    };
+    let statements = entries.iter_mut().find(|(key, _)| key == "Statement");
+    let Some((_, Doc::List(statements))) = statements else {
+        return document;
+    };
+    for (statement, source) in statements.iter_mut().zip(&role.trust_policy.statements) {
+        if !matches!(source.principal, Some(Principal::Aws(_))) {
+            continue;
+        }
+        let Doc::Map(fields) = statement else {
+            continue;
+        };
+        let Some((_, principal)) = fields.iter_mut().find(|(key, _)| key == "Principal") else {
+            continue;
+        };
+        let Doc::Map(kinds) = principal else { continue };
+        for (_, arns) in kinds.iter_mut() {
+            let replace = |value: &mut Doc| {
+                if let Some(address) = match value {
+                    Doc::Text(arn) => task_roles.get(arn.as_ref()),
+                    _ => None,
+                } {
+                    *value = Doc::Reference(address.clone());
+                }
+            };
+            match arns {
+                Doc::List(items) => items.iter_mut().for_each(replace),
+                single => replace(single),
+            }
+        }
+    }
+    document
+}
+
+/// Task role ARN -> `aws_iam_role.<name>.arn`, across the whole root.
+pub fn task_role_references(model: &Model) -> HashMap<&str, String> {
+    model
+        .accounts
+        .iter()
+        .flat_map(|account| &account.task_roles)
+        .map(|role| {
+            (
+                role.arn.as_str(),
+                reference("aws_iam_role", &role.terraform, "arn"),
+            )
+        })
+        .collect()
+}
+
+fn role_context<'a>(
+    role: &'a Role,
+    developer_policy: Option<(&str, &str)>,
+    task_roles: &HashMap<&str, String>,
+) -> RoleContext<'a> {
+    // Attachments are keyed by literal ARNs (known at plan time); a policy this module
+    // creates is ordered before its attachment explicitly.
+    let depends_on = developer_policy
+        .filter(|(arn, _)| role.managed_policy_arns.iter().any(|a| a == arn))
+        .map(|(_, resource)| {
+            Hcl::of(&Doc::List(vec![Doc::Reference(format!(
+                "aws_iam_policy.{resource}"
+            ))]))
+        });
+    RoleContext {
+        resource: &role.terraform,
+        name: Hcl::quoted(&role.name),
+        path: Hcl::quoted(&role.path),
+        description: Hcl::quoted(&role.description),
+        max_session_duration: Hcl::number(role.max_session_duration),
+        permissions_boundary: role.permissions_boundary.as_deref().map(Hcl::quoted),
+        trust_policy: Hcl::of(&trust_policy(role, task_roles)),
+        tags: (!role.tags.is_empty()).then(|| {
+            Hcl::of(&Doc::Map(
+                role.tags
+                    .iter()
+                    .map(|(key, value)| (key.as_str().into(), Doc::text(value.as_str())))
+                    .collect(),
+            ))
+        }),
+        policies: role
+            .inline_policies
+            .iter()
+            .map(|inline| InlinePolicyContext {
+                resource: &inline.terraform,
+                name: Hcl::quoted(&inline.name),
+                document: Hcl::of(&policy(&inline.document)),
+            })
+            .collect(),
+        managed_policy_arns: list(&role.managed_policy_arns),
+        attachment_depends_on: depends_on,
+    }
+}
+
+pub fn account_file<'a>(
+    model: &'a Model,
+    account: &'a Account,
+    header: &'a str,
+    task_roles: &HashMap<&str, String>,
+) -> AccountFileContext<'a> {
+    let developer_policy = account
+        .developer_policy
+        .as_ref()
+        .map(|p| (p.arn.as_str(), p.terraform.as_str()));
+    let roles_here: HashMap<&str, &str> = account
+        .roles()
+        .map(|role| (role.arn.as_str(), role.terraform.as_str()))
+        .collect();
+    let role_arn = |arn: &str| match roles_here.get(arn) {
+        Some(name) => Hcl::reference("aws_iam_role", name, "arn"),
+        None => Hcl::quoted(arn),
+    };
+    AccountFileContext {
+        header,
+        project: &model.project,
+        account: account_context(account),
+        roles: account
+            .roles()
+            .map(|role| role_context(role, developer_policy, task_roles))
+            .collect(),
+        developer_policy: account
+            .developer_policy
+            .as_ref()
+            .map(|policy| DeveloperPolicyContext {
+                resource: &policy.terraform,
+                name: Hcl::quoted(&policy.name),
+                path: Hcl::quoted(&policy.path),
+                description: Hcl::quoted(&policy.description),
+                document: Hcl::of(&self::policy(&policy.document)),
+                roles: list(&policy.attach_to_roles),
+                groups: list(&policy.attach_to_groups),
+                users: list(&policy.attach_to_users),
+            }),
+        task_definitions: account
+            .task_definitions
+            .iter()
+            .map(|definition| TaskDefinitionContext {
+                resource: &definition.terraform,
+                family: Hcl::quoted(&definition.family),
+                task_role_arn: role_arn(&definition.task_role_arn),
+                execution_role_arn: role_arn(&definition.execution_role_arn),
+                network_mode: Hcl::quoted(definition.network_mode),
+                requires_compatibilities: Hcl::of(&Doc::List(
+                    definition
+                        .requires_compatibilities
+                        .iter()
+                        .map(|c| Doc::text(*c))
+                        .collect(),
+                )),
+                cpu: definition.cpu.as_deref().map(Hcl::quoted),
+                memory: definition.memory.as_deref().map(Hcl::quoted),
+                containers: Hcl::of(&doc::from_containers(
+                    &definition.containers,
+                    KeyCase::Camel,
+                    &doc::no_substitution,
+                )),
+                log_group: definition.log_group.as_ref().map(|group| LogGroupContext {
+                    name: Hcl::quoted(&group.name),
+                    retention_in_days: group.retention_in_days.map(Hcl::number),
+                }),
+            })
+            .collect(),
+    }
+}

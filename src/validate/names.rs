@@ -1,0 +1,177 @@
+//! Names that must not meet: the model's Terraform resource names across the root, its
+//! CloudFormation logical ids within a stack, the directories and files named after
+//! accounts and tasks (on a file system that ignores case too), and the AWS CLI profile
+//! names `aws-config` writes. All come from `model::names`; this only checks them.
+
+use std::collections::HashMap;
+
+use super::Findings;
+use crate::diagnostic::PathSegment;
+use crate::model::names::TERRAFORM_ROOT_FILES;
+use crate::model::{profiles, Model, Role, RoleKind};
+use crate::path;
+use crate::spec::Spec;
+
+/// Where a role comes from in the spec.
+pub fn role_location(role: &Role) -> Vec<PathSegment> {
+    match &role.kind {
+        RoleKind::Task(task) => path!["tasks", task],
+        RoleKind::Execution(_) => path!["execution_role"],
+        RoleKind::Developer => path!["developers", "role_name"],
+        RoleKind::Simulator => path!["dev_access", "mode"],
+        RoleKind::Trusted => path!["roles", &role.name],
+    }
+}
+
+/// The spec's own names: accounts and tasks become directory and file names.
+pub fn check_spec(spec: &Spec, findings: &mut Findings) {
+    let mut accounts: HashMap<String, &str> = HashMap::new();
+    for name in spec.accounts.keys() {
+        if TERRAFORM_ROOT_FILES
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(name))
+        {
+            findings.key_error(
+                "reserved-account-name",
+                path!["accounts", name],
+                format!("an account named `{name}` would write terraform/{name}.tf over the Terraform root's own file"),
+                "rename the account",
+            );
+        }
+        if let Some(first) = accounts.insert(name.to_ascii_lowercase(), name) {
+            findings.key_error(
+                "name-collision",
+                path!["accounts", name],
+                format!("accounts `{first}` and `{name}` differ only in case: their directories collide on a file system that ignores case"),
+                "rename one",
+            );
+        }
+    }
+    let mut tasks: HashMap<String, &str> = HashMap::new();
+    for name in spec.tasks.keys() {
+        if let Some(first) = tasks.insert(name.to_ascii_lowercase(), name) {
+            findings.key_error(
+                "name-collision",
+                path!["tasks", name],
+                format!("tasks `{first}` and `{name}` differ only in case: their files collide on a file system that ignores case"),
+                "rename one",
+            );
+        }
+    }
+    let mut aliases: HashMap<String, &str> = HashMap::new();
+    for name in spec.accounts.keys() {
+        let alias = crate::model::names::provider_alias(name);
+        if let Some(first) = aliases.insert(alias.clone(), name) {
+            findings.key_error(
+                "name-collision",
+                path!["accounts", name],
+                format!("accounts `{first}` and `{name}` map to the same Terraform provider alias `{alias}`"),
+                "rename one so they differ in more than punctuation or case",
+            );
+        }
+    }
+}
+
+/// The model's names: Terraform resource names across the root, logical ids per stack,
+/// profile names.
+pub fn check_model(model: &Model, findings: &mut Findings) {
+    // Terraform: each resource type's names come from one namespace of the model.
+    let mut roles: HashMap<&str, Vec<PathSegment>> = HashMap::new();
+    let mut policies: HashMap<&str, Vec<PathSegment>> = HashMap::new();
+    let mut definitions: HashMap<&str, &str> = HashMap::new();
+    let collision = |findings: &mut Findings, at: Vec<PathSegment>, name: &str| {
+        findings.key_error(
+            "name-collision",
+            at,
+            format!("two resources would have the Terraform name `{name}`"),
+            "rename the account, task or role so their names differ in more than punctuation or case",
+        );
+    };
+    for account in &model.accounts {
+        for role in account.roles() {
+            if roles.insert(&role.terraform, role_location(role)).is_some() {
+                collision(findings, role_location(role), &role.terraform);
+            }
+            for policy in &role.inline_policies {
+                if policies
+                    .insert(&policy.terraform, role_location(role))
+                    .is_some()
+                {
+                    collision(findings, role_location(role), &policy.terraform);
+                }
+            }
+        }
+        for definition in &account.task_definitions {
+            if let Some(first) = definitions.insert(&definition.terraform, &definition.task) {
+                findings.key_error(
+                    "name-collision",
+                    path!["tasks", &definition.task],
+                    format!(
+                        "tasks `{first}` and `{}` map to the same Terraform resource name `{}`",
+                        definition.task, definition.terraform
+                    ),
+                    "rename one so they differ in more than punctuation or case",
+                );
+            }
+        }
+    }
+    // CloudFormation: logical ids within each stack kind of an account.
+    for account in &model.accounts {
+        let role_ids = |roles: &mut dyn Iterator<Item = &Role>| -> Vec<(String, Vec<PathSegment>)> {
+            roles
+                .map(|role| (role.logical_id.clone(), role_location(role)))
+                .collect()
+        };
+        let mut tasks_stack = role_ids(
+            &mut account
+                .task_roles
+                .iter()
+                .chain(&account.execution_roles)
+                .chain(&account.simulator_role),
+        );
+        for definition in &account.task_definitions {
+            let at = path!["tasks", &definition.task];
+            tasks_stack.push((definition.logical_id.clone(), at.clone()));
+            tasks_stack.push((definition.log_group_logical_id.clone(), at));
+        }
+        let trust_stack = role_ids(&mut account.trusted_roles.iter());
+        let mut developers_stack = role_ids(&mut account.developer_role.iter());
+        developers_stack.extend(
+            account
+                .developer_policy
+                .iter()
+                .map(|policy| (policy.logical_id.clone(), path!["developers"])),
+        );
+        for ids in [tasks_stack, trust_stack, developers_stack] {
+            let mut seen: HashMap<String, ()> = HashMap::new();
+            for (id, at) in ids {
+                if seen.insert(id.clone(), ()).is_some() {
+                    findings.key_error(
+                        "name-collision",
+                        at,
+                        format!(
+                            "two resources of account `{}` would have the CloudFormation logical id `{id}`",
+                            account.name
+                        ),
+                        "rename one so they differ in more than punctuation, case or a `-role` suffix",
+                    );
+                }
+            }
+        }
+    }
+    // AWS CLI profiles: `aws-config` writes one section per name.
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for profile in profiles(model) {
+        if let Some(first) = seen.insert(profile.name.clone(), profile.role.name.clone()) {
+            findings.key_error(
+                "name-collision",
+                role_location(profile.role),
+                format!(
+                    "roles `{first}` and `{}` would both get the AWS CLI profile `{}`",
+                    profile.role.name, profile.name
+                ),
+                "rename the task, role or account: profile names are <project>-<account>-<task>, -developer, -simulator and -<role>-from-ecs",
+            );
+        }
+    }
+}

@@ -4,12 +4,12 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The number of cores, for CPU-bound work.
-pub fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// `work` applied to every job on up to `threads` threads; results in job order.
-pub fn map_in_order<J: Sync, R: Send>(
+pub(crate) fn map_in_order<J: Sync, R: Send>(
     jobs: &[J],
     threads: usize,
     work: impl Fn(&J) -> R + Sync,

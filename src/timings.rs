@@ -6,14 +6,14 @@ use std::time::{Duration, Instant};
 
 static PHASES: Mutex<Option<Vec<(&'static str, Duration)>>> = Mutex::new(None);
 
-pub fn enable() {
+pub(crate) fn enable() {
     if let Ok(mut phases) = PHASES.lock() {
         *phases = Some(Vec::new());
     }
 }
 
 /// Runs `work`, recording its wall time under `name` when timings are enabled.
-pub fn phase<T>(name: &'static str, work: impl FnOnce() -> T) -> T {
+pub(crate) fn phase<T>(name: &'static str, work: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let result = work();
     if let Ok(mut phases) = PHASES.lock() {
@@ -25,7 +25,7 @@ pub fn phase<T>(name: &'static str, work: impl FnOnce() -> T) -> T {
 }
 
 /// The recorded phases as a table with shares of their sum; empty when disabled.
-pub fn report() -> String {
+pub(crate) fn report() -> String {
     let Ok(phases) = PHASES.lock() else {
         return String::new();
     };

@@ -3,9 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trustgen::render::{self, Provenance, Templates};
 use trustgen::spec::{self, Format, SourceFile};
-use trustgen::validate;
+use trustgen::{render, validate_and_build, warnings, Provenance, Templates};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -18,22 +17,22 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let _ = validate::warnings(&spec);
-    let model = match validate::validate_and_build(&spec) {
+    let model = match validate_and_build(&spec) {
         Ok(model) => model,
         Err(diagnostics) => {
             let _ = source.render(&diagnostics);
             return;
         }
     };
+    let _ = source.render(&warnings(&spec, &model));
     let Ok(templates) = Templates::load(None) else {
         return;
     };
     let provenance = Provenance {
         spec: "fuzz.toml".into(),
     };
-    let _ = render::render(
-        model,
+    let _ = render(
+        &model,
         &[Format::Cloudformation, Format::Terraform],
         &templates,
         &provenance,

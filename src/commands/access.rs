@@ -6,7 +6,7 @@ use crate::model::{Account, Model, Role, RoleKind, SessionPolicy};
 use crate::spec::{DevMode, Developers, Spec};
 
 /// How a developer acts as one task in its account.
-pub struct TaskAccess<'m> {
+pub(super) struct TaskAccess<'m> {
     pub account: &'m Account,
     /// The role to assume: the task role, or the simulator in simulate mode.
     pub role: &'m Role,
@@ -16,7 +16,7 @@ pub struct TaskAccess<'m> {
 }
 
 /// The access a developer has to `task`, or why there is none.
-pub fn task_access<'m>(
+pub(super) fn task_access<'m>(
     spec: &Spec,
     model: &'m Model,
     task: &str,
@@ -83,14 +83,14 @@ fn mode_name(mode: DevMode) -> &'static str {
 
 /// A session's length: the role's maximum, capped at one hour, since STS caps role
 /// chaining (a role session assuming another role) there.
-pub fn session_seconds(role: &Role) -> i64 {
+pub(super) fn session_seconds(role: &Role) -> i64 {
     role.max_session_duration.min(CHAINED_SESSION_SECONDS)
 }
 
 /// What `assume` and `aws-config` say when dev access is on but the spec gives the
 /// developer policy to nobody (the `developer-policy-unattached` warning): their commands
 /// only work if something outside the spec grants `sts:AssumeRole`.
-pub fn unattached_note(spec: &Spec) -> String {
+pub(super) fn unattached_note(spec: &Spec) -> String {
     let attached = spec
         .developers
         .as_ref()

@@ -10,7 +10,7 @@ use super::{load, Outcome, EXIT_INVALID};
 use crate::cli::{AssumeArgs, MessageFormat};
 use crate::model::names;
 
-pub fn run(args: &AssumeArgs) -> Outcome {
+pub(super) fn run(args: &AssumeArgs) -> Outcome {
     let (spec_path, task) = match args.spec_and_task.as_slice() {
         [task] => ("trustgen.toml", task.as_str()),
         [spec, task] => (spec.as_str(), task.as_str()),

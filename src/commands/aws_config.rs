@@ -19,7 +19,7 @@ use crate::cli::{AwsConfigArgs, MessageFormat};
 use crate::model::{profiles, Model, ProfileKind, Role};
 use crate::spec::Spec;
 
-pub fn run(args: &AwsConfigArgs) -> Outcome {
+pub(super) fn run(args: &AwsConfigArgs) -> Outcome {
     let loaded = match load(&args.spec, MessageFormat::Human) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,

@@ -9,7 +9,7 @@ use crate::spec::Spec;
 
 use crate::model::limits::{INLINE_POLICIES_CHARS, SESSION_POLICY_ARNS, SESSION_POLICY_CHARS};
 
-pub fn run(args: &CheckArgs) -> Outcome {
+pub(super) fn run(args: &CheckArgs) -> Outcome {
     let loaded = match load(&args.spec, args.message_format) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,

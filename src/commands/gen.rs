@@ -12,7 +12,7 @@ use crate::render::GeneratedFile;
 use crate::spec::Format;
 use crate::timings;
 
-pub fn run(args: &GenArgs) -> Outcome {
+pub(super) fn run(args: &GenArgs) -> Outcome {
     if args.timings {
         timings::enable();
     }

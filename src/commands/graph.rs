@@ -4,7 +4,7 @@ use super::{load, Outcome};
 use crate::cli::{GraphArgs, GraphFormat, MessageFormat};
 use crate::graph::{self, TrustGraph};
 
-pub fn run(args: &GraphArgs) -> Outcome {
+pub(super) fn run(args: &GraphArgs) -> Outcome {
     let loaded = match load(&args.spec, MessageFormat::Human) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,

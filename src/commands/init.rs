@@ -5,7 +5,7 @@ use crate::cli::InitArgs;
 use crate::spec::{self, SourceFile};
 use crate::validate;
 
-pub fn run(args: &InitArgs) -> Outcome {
+pub(super) fn run(args: &InitArgs) -> Outcome {
     if args.path.exists() && !args.force {
         return Outcome::fail(
             EXIT_INVALID,
@@ -42,7 +42,7 @@ pub fn run(args: &InitArgs) -> Outcome {
     }
 }
 
-pub fn starter_spec(args: &InitArgs) -> String {
+pub(super) fn starter_spec(args: &InitArgs) -> String {
     let project = &args.project;
     let account = &args.account_id;
     let identity = &args.identity_account_id;

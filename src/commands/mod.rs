@@ -20,11 +20,11 @@ use crate::render::{self, GeneratedFile, Provenance, Templates};
 use crate::spec::{self, Format, SourceFile, Spec};
 use crate::{timings, validate};
 
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Stale output (`gen --check`) or a failed operation.
-pub const EXIT_FAILED: u8 = 1;
+pub(crate) const EXIT_FAILED: u8 = 1;
 /// Invalid spec or usage.
-pub const EXIT_INVALID: u8 = 2;
+pub(crate) const EXIT_INVALID: u8 = 2;
 
 /// What a command leaves for `main` to print and return.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -66,7 +66,7 @@ pub fn run(command: Command) -> Outcome {
 }
 
 /// A spec read, validated and built, with its warnings.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub source: SourceFile,
     pub spec: Spec,
     pub model: Model,
@@ -74,7 +74,7 @@ pub struct Loaded {
 }
 
 /// Reads, parses and validates a spec; every problem comes back rendered, exit code 2.
-pub fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
+pub(crate) fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
     let source = timings::phase("read", || SourceFile::read(path))
         .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
     let spec = timings::phase("parse", || spec::load(&source))
@@ -91,7 +91,7 @@ pub fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
 }
 
 /// Diagnostics as the user asked for them.
-pub fn render_diagnostics(
+pub(crate) fn render_diagnostics(
     source: &SourceFile,
     diagnostics: &[Diagnostic],
     format: MessageFormat,
@@ -140,7 +140,7 @@ pub struct Generated {
 }
 
 /// A spec read, checked and built, with its templates: everything before the first file.
-pub struct Prepared {
+pub(crate) struct Prepared {
     model: Model,
     pub formats: Vec<Format>,
     templates: Templates,
@@ -151,7 +151,7 @@ pub struct Prepared {
 }
 
 /// Everything up to rendering; errors are rendered outcomes (exit 2).
-pub fn prepare(
+pub(crate) fn prepare(
     spec_path: &Path,
     format: Option<FormatArg>,
     templates: Option<&Path>,
@@ -194,7 +194,7 @@ pub fn prepare(
 }
 
 /// A render failure (a template error, a Terraform address used twice) as the user sees it.
-pub fn render_failed(message: &str) -> Outcome {
+pub(crate) fn render_failed(message: &str) -> Outcome {
     let message = message.trim_end_matches("\nnothing was written");
     Outcome::fail(
         EXIT_INVALID,
@@ -204,7 +204,7 @@ pub fn render_failed(message: &str) -> Outcome {
 
 impl Prepared {
     /// Renders, handing each job's files to `emit` as they are made.
-    pub fn render_into(&self, emit: &render::Emit) -> Result<(), String> {
+    pub(crate) fn render_into(&self, emit: &render::Emit) -> Result<(), String> {
         timings::phase("render", || {
             render::render_into(
                 &self.model,
@@ -217,7 +217,7 @@ impl Prepared {
     }
 
     /// The lock file of the files rendered.
-    pub fn manifest(&self, files: Vec<Recorded>) -> Manifest {
+    pub(crate) fn manifest(&self, files: Vec<Recorded>) -> Manifest {
         Manifest::new(
             &self.provenance,
             self.spec_sha256.clone(),

@@ -4,7 +4,7 @@
 
 /// `text` as one POSIX `sh` word: bare when it holds only characters no shell treats
 /// specially, else single-quoted (inside single quotes only `'` itself needs care).
-pub fn shell_word(text: &str) -> String {
+pub(super) fn shell_word(text: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c);
     if !text.is_empty() && text.chars().all(safe) {
         return text.to_string();
@@ -14,7 +14,7 @@ pub fn shell_word(text: &str) -> String {
 
 /// Text for a `#` comment line: control characters (a newline would end the comment and
 /// start a command) are shown escaped instead.
-pub fn comment_text(text: &str) -> String {
+pub(super) fn comment_text(text: &str) -> String {
     text.chars()
         .flat_map(|c| {
             let escaped: Vec<char> = if c.is_control() {
@@ -30,7 +30,7 @@ pub fn comment_text(text: &str) -> String {
 /// An INI value as the AWS CLI reads it: one line, no leading or trailing space (trimmed
 /// away), nothing that could start a new key or section. INI has no escapes, so a value
 /// that cannot be written as it is is refused.
-pub fn ini_value<'t>(key: &str, text: &'t str) -> Result<&'t str, String> {
+pub(super) fn ini_value<'t>(key: &str, text: &'t str) -> Result<&'t str, String> {
     if text.is_empty() || text.chars().any(char::is_control) || text.trim() != text {
         return Err(format!(
             "`{}` cannot be written as `{key}` in an AWS CLI config: it is empty, holds a line break or control character, or starts or ends with a space",

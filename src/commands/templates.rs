@@ -4,7 +4,7 @@ use super::{Outcome, EXIT_FAILED, EXIT_INVALID};
 use crate::cli::TemplatesArgs;
 use crate::render::EMBEDDED;
 
-pub fn run(args: &TemplatesArgs) -> Outcome {
+pub(super) fn run(args: &TemplatesArgs) -> Outcome {
     let existing: Vec<&str> = EMBEDDED
         .iter()
         .map(|(name, _)| *name)

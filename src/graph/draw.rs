@@ -61,7 +61,7 @@ fn shape(kind: &NodeKind, label: &str) -> String {
     }
 }
 
-pub fn mermaid(graph: &TrustGraph) -> String {
+pub(crate) fn mermaid(graph: &TrustGraph) -> String {
     let mut out = String::from("flowchart LR\n");
     for (index, (account, nodes)) in groups(graph).into_iter().enumerate() {
         let indent = if account.is_some() { "    " } else { "  " };
@@ -114,7 +114,7 @@ fn dot_text(text: &str) -> String {
         .collect()
 }
 
-pub fn dot(graph: &TrustGraph) -> String {
+pub(crate) fn dot(graph: &TrustGraph) -> String {
     let mut out = format!(
         "digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
         dot_text(&format!("trust graph of {}", graph.project))
@@ -172,14 +172,14 @@ pub fn dot(graph: &TrustGraph) -> String {
     out
 }
 
-pub fn json(graph: &TrustGraph) -> String {
+pub(crate) fn json(graph: &TrustGraph) -> String {
     let mut text = serde_json::to_string_pretty(graph).unwrap_or_default();
     text.push('\n');
     text
 }
 
 /// `trust-graph.md`: the Mermaid picture (code hosts render it) and the same edges as a table.
-pub fn markdown(graph: &TrustGraph, header: &str) -> String {
+pub(crate) fn markdown(graph: &TrustGraph, header: &str) -> String {
     // An HTML comment ends at `-->` (and `--` must not appear in one); the header names a
     // path given by the user.
     let mut comment = header.trim_start_matches("# ").replace('>', "&gt;");

@@ -4,7 +4,7 @@
 
 mod draw;
 
-pub use draw::{dot, json, markdown, mermaid};
+pub(crate) use draw::{dot, json, markdown, mermaid};
 
 use std::collections::HashMap;
 
@@ -16,7 +16,7 @@ use crate::model::{developer_reach, Account, Model, Reach, Role, RoleKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum NodeKind {
+pub(crate) enum NodeKind {
     /// The ECS tasks service of one account.
     Ecs,
     /// Every principal of an account whose own policies allow it (a trusted account root).
@@ -34,7 +34,7 @@ pub enum NodeKind {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Node {
+pub(crate) struct Node {
     pub id: String,
     pub kind: NodeKind,
     pub label: String,
@@ -45,7 +45,7 @@ pub struct Node {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Edge {
+pub(crate) struct Edge {
     pub from: String,
     pub to: String,
     /// The principal exactly as the trust policy names it (after PrincipalArn narrowing).
@@ -59,7 +59,7 @@ pub struct Edge {
 
 /// A role developers can chain into beyond the roles they assume directly.
 #[derive(Debug, Clone, Serialize)]
-pub struct DeveloperReach {
+pub(crate) struct DeveloperReach {
     /// Node id of the role the last step is taken from.
     pub from: String,
     /// Node id of the reached role.
@@ -74,7 +74,7 @@ pub struct DeveloperReach {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TrustGraph {
+pub(crate) struct TrustGraph {
     pub project: String,
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
@@ -87,7 +87,7 @@ pub struct TrustGraph {
 }
 
 impl TrustGraph {
-    pub fn from_model(model: &Model) -> Self {
+    pub(crate) fn from_model(model: &Model) -> Self {
         let mut graph = TrustGraph {
             project: model.project.clone(),
             nodes: Vec::new(),

@@ -51,13 +51,13 @@ impl<'a> Arn<'a> {
 }
 
 /// `*` and `?` match anything in IAM's ARN patterns.
-pub fn has_wildcard(text: &str) -> bool {
+pub(crate) fn has_wildcard(text: &str) -> bool {
     text.contains(['*', '?'])
 }
 
 /// Whether the IAM ARN pattern `pattern` (`*` any run, `?` one character) matches `text`,
 /// as IAM matches a policy's Resource against a request's resource: case-sensitively.
-pub fn pattern_matches(pattern: &str, text: &str) -> bool {
+pub(crate) fn pattern_matches(pattern: &str, text: &str) -> bool {
     let (pattern, text): (Vec<char>, Vec<char>) =
         (pattern.chars().collect(), text.chars().collect());
     // Greedy matching with one backtrack point: linear in practice, no recursion.
@@ -88,7 +88,7 @@ pub fn pattern_matches(pattern: &str, text: &str) -> bool {
 
 /// Whether some text matches both IAM patterns (`*` any run, `?` one character): whether
 /// two action or resource patterns can name the same thing.
-pub fn patterns_intersect(a: &str, b: &str) -> bool {
+pub(crate) fn patterns_intersect(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     // reachable[i][j]: a[..i] and b[..j] can stand for the same text. Filled row by row.
     let mut reachable = vec![vec![false; b.len() + 1]; a.len() + 1];
@@ -176,7 +176,7 @@ impl PartitionExt for Partition {
 
 /// The resource a secret's `valueFrom` names, as IAM sees it: Secrets Manager references
 /// may carry `:json-key:version-stage:version-id` after the secret ARN, which IAM ignores.
-pub fn secret_resource_arn(value_from: &str) -> String {
+pub(super) fn secret_resource_arn(value_from: &str) -> String {
     match Arn::parse(value_from) {
         Some(arn) if arn.service == "secretsmanager" => {
             // `secret:<name>` is the secret; anything after its next `:` selects inside it.
@@ -196,7 +196,7 @@ pub fn secret_resource_arn(value_from: &str) -> String {
 }
 
 /// The service of an ARN (`ssm`, `secretsmanager`, ...).
-pub fn service(arn: &str) -> Option<&str> {
+pub(super) fn service(arn: &str) -> Option<&str> {
     Arn::parse(arn).map(|arn| arn.service)
 }
 

@@ -23,23 +23,23 @@ pub(super) struct AccountContext<'a> {
 }
 
 impl AccountContext<'_> {
-    pub fn partition(&self) -> spec::Partition {
+    pub(super) fn partition(&self) -> spec::Partition {
         self.spec.project.partition
     }
 
-    pub fn id(&self) -> &str {
+    pub(super) fn id(&self) -> &str {
         &self.account.id
     }
 
     /// Project tags, then the given ones; later keys win.
-    pub fn tags(&self, own: &IndexMap<String, String>) -> IndexMap<String, String> {
+    pub(super) fn tags(&self, own: &IndexMap<String, String>) -> IndexMap<String, String> {
         let mut tags = self.spec.project.tags.clone();
         tags.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
         tags
     }
 
     /// `Bool aws:MultiFactorAuthPresent` on a developer statement when the spec asks for MFA.
-    pub fn developer_mfa(&self, statement: Statement) -> Statement {
+    pub(super) fn developer_mfa(&self, statement: Statement) -> Statement {
         if self.spec.dev_access.require_mfa {
             statement.condition("Bool", "aws:MultiFactorAuthPresent", json!("true"))
         } else {
@@ -48,7 +48,7 @@ impl AccountContext<'_> {
     }
 
     /// The trust statement that lets ECS (and only ECS of this account and region) assume a role.
-    pub fn ecs_trust(&self, source_guard: bool) -> Statement {
+    pub(super) fn ecs_trust(&self, source_guard: bool) -> Statement {
         let partition = self.partition();
         let statement = Statement::allow("EcsTasks", &["sts:AssumeRole"]).principal(
             Principal::Service(partition.ecs_tasks_principal().to_string()),
@@ -67,7 +67,7 @@ impl AccountContext<'_> {
 }
 
 /// Whether developer access applies to an account of this env under this spec.
-pub fn dev_access_for(spec: &Spec, env: &str) -> DevMode {
+pub(crate) fn dev_access_for(spec: &Spec, env: &str) -> DevMode {
     let mode = spec.dev_access.mode;
     let listed = spec.dev_access.environments.iter().any(|e| e == env);
     match mode {
@@ -76,7 +76,7 @@ pub fn dev_access_for(spec: &Spec, env: &str) -> DevMode {
     }
 }
 
-pub fn build(spec: &Spec) -> Model {
+pub(crate) fn build(spec: &Spec) -> Model {
     let roles_trusting = pairs::roles_trusting_tasks(spec);
     let entries: Vec<(&String, &spec::Account)> = spec.accounts.iter().collect();
     // Accounts build independently: on all cores, in spec order.

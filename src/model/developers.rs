@@ -9,7 +9,7 @@ use super::policy::{Effect, PolicyDocument, Principal, Statement};
 use super::{ManagedPolicy, Role, RoleKind};
 use crate::spec::DevMode;
 
-pub fn build(
+pub(super) fn build(
     context: &AccountContext<'_>,
     task_roles: &[Role],
     simulator: Option<&Role>,

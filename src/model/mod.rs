@@ -12,14 +12,15 @@ pub mod policy;
 mod profiles;
 mod reach;
 mod simulate;
-pub use simulate::same_grant;
-pub use tasks::ASSUME_ROLES_SID;
 mod tasks;
 
-pub use arn::{has_wildcard, pattern_matches, patterns_intersect, Arn, PartitionExt};
-pub use build::{build, dev_access_for};
-pub use profiles::{profiles, Profile, ProfileKind};
-pub use reach::{allows_assume_role, developer_reach, Hop, Reach};
+pub(crate) use arn::{has_wildcard, pattern_matches, patterns_intersect};
+pub use arn::{Arn, PartitionExt};
+pub(crate) use build::{build, dev_access_for};
+pub(crate) use profiles::{profiles, ProfileKind};
+pub(crate) use reach::{developer_reach, Hop, Reach};
+pub(crate) use simulate::same_grant;
+pub(crate) use tasks::ASSUME_ROLES_SID;
 
 use indexmap::IndexMap;
 use serde::Serialize;

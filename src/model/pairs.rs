@@ -12,9 +12,9 @@ use super::tasks::{task_role_arn, user_statement};
 use super::{InlinePolicy, Role, RoleKind};
 use crate::spec::{Spec, TrustPrincipal, TrustedRole};
 
-pub const ROLE_POLICY_NAME: &str = "permissions";
+pub(super) const ROLE_POLICY_NAME: &str = "permissions";
 
-pub fn trusted_role_arn(spec: &Spec, name: &str, role: &TrustedRole) -> Option<String> {
+pub(super) fn trusted_role_arn(spec: &Spec, name: &str, role: &TrustedRole) -> Option<String> {
     let account = spec.accounts.get(&role.account)?;
     let path = role.path.as_deref().unwrap_or("/");
     Some(spec.project.partition.role_arn(&account.id, path, name))
@@ -22,7 +22,7 @@ pub fn trusted_role_arn(spec: &Spec, name: &str, role: &TrustedRole) -> Option<S
 
 /// Task name -> ARNs of the spec's roles that trust it, in spec order (built once: looking
 /// the roles up per task would be quadratic).
-pub fn roles_trusting_tasks(spec: &Spec) -> HashMap<&str, Vec<String>> {
+pub(super) fn roles_trusting_tasks(spec: &Spec) -> HashMap<&str, Vec<String>> {
     let mut index: HashMap<&str, Vec<String>> = HashMap::new();
     for (name, role) in &spec.roles {
         let Some(arn) = trusted_role_arn(spec, name, role) else {
@@ -38,7 +38,7 @@ pub fn roles_trusting_tasks(spec: &Spec) -> HashMap<&str, Vec<String>> {
     index
 }
 
-pub fn trusted_role(context: &AccountContext<'_>, name: &str, role: &TrustedRole) -> Role {
+pub(super) fn trusted_role(context: &AccountContext<'_>, name: &str, role: &TrustedRole) -> Role {
     let spec = context.spec;
     let partition = context.partition();
     let task_arns: Vec<String> = role

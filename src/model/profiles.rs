@@ -6,7 +6,7 @@ use super::{names, Account, Model, Role, RoleKind};
 use crate::spec::DevMode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProfileKind {
+pub(crate) enum ProfileKind {
     /// The bootstrap developer role; the account's other profiles start from it.
     Developer,
     /// A task role (tagged and extended modes).
@@ -18,7 +18,7 @@ pub enum ProfileKind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Profile<'m> {
+pub(crate) struct Profile<'m> {
     pub name: String,
     pub kind: ProfileKind,
     pub account: &'m Account,
@@ -30,7 +30,7 @@ pub struct Profile<'m> {
 
 /// Every profile, in a stable order: per dev-access account its developer profile, then
 /// its task (or simulator) profiles; then every destination's in-task profile.
-pub fn profiles(model: &Model) -> Vec<Profile<'_>> {
+pub(crate) fn profiles(model: &Model) -> Vec<Profile<'_>> {
     let mut profiles = Vec::new();
     for account in &model.accounts {
         if account.dev_access == DevMode::None {

@@ -19,27 +19,27 @@ use crate::spec::DevMode;
 
 /// A role developers can reach, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reach {
+pub(crate) struct Reach {
     /// The roles held on the way, from the one developers assume first to the reached
     /// one, which is last.
     pub chain: Vec<Hop>,
 }
 
 impl Reach {
-    pub fn target(&self) -> &Hop {
+    pub(crate) fn target(&self) -> &Hop {
         // A reach always holds at least the role developers start in and the reached role.
         &self.chain[self.chain.len() - 1]
     }
 
     /// The role the last step was taken from.
-    pub fn source(&self) -> &Hop {
+    pub(crate) fn source(&self) -> &Hop {
         &self.chain[self.chain.len() - 2]
     }
 }
 
 /// One role on a developer's way.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hop {
+pub(crate) struct Hop {
     /// The role's ARN; for a role outside the model named by a pattern, the pattern.
     pub role_arn: String,
     /// The spec account the role is in, when the spec has one with its id.
@@ -56,7 +56,7 @@ pub struct Hop {
 
 /// Every role developers reach beyond the ones they assume directly, each with the
 /// shortest chain (breadth first, in model order), reached roles in the order found.
-pub fn developer_reach(model: &Model) -> Vec<Reach> {
+pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
     let roles: Vec<(&Account, &Role)> = model
         .accounts
         .iter()
@@ -151,7 +151,7 @@ fn is_entry(account: &Account, role: &Role) -> bool {
 }
 
 /// Whether an action pattern (`sts:*`, `*`, `sts:Assume*`) covers `sts:AssumeRole`.
-pub fn allows_assume_role(statement: &Statement) -> bool {
+pub(super) fn allows_assume_role(statement: &Statement) -> bool {
     statement.effect == Effect::Allow
         && statement
             .actions

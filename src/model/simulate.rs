@@ -17,10 +17,10 @@ use super::names::{pascal_case, simulator_role_name};
 use super::policy::{Effect, PolicyDocument, Principal, Statement};
 use super::{patterns_intersect, InlinePolicy, Role, RoleKind, SessionPolicy};
 
-pub const SIMULATOR_POLICY_NAME: &str = "simulated-task-permissions";
+pub(super) const SIMULATOR_POLICY_NAME: &str = "simulated-task-permissions";
 
 /// The account's simulator role, when it has task roles.
-pub fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Option<Role> {
+pub(super) fn simulator_role(context: &AccountContext<'_>, task_roles: &[Role]) -> Option<Role> {
     if task_roles.is_empty() {
         return None;
     }
@@ -143,7 +143,7 @@ fn carries(deny: &Statement, owner: &Role, task_roles: &[Role]) -> bool {
 }
 
 /// The same effect, principal, actions, resources and condition.
-pub fn same_grant(a: &Statement, b: &Statement) -> bool {
+pub(crate) fn same_grant(a: &Statement, b: &Statement) -> bool {
     a.effect == b.effect
         && a.principal == b.principal
         && a.actions == b.actions
@@ -152,7 +152,7 @@ pub fn same_grant(a: &Statement, b: &Statement) -> bool {
 }
 
 /// Per task: its inline statements as one session policy, and its managed policy ARNs.
-pub fn session_policies(task_roles: &[Role]) -> Vec<SessionPolicy> {
+pub(super) fn session_policies(task_roles: &[Role]) -> Vec<SessionPolicy> {
     task_roles
         .iter()
         .filter_map(|role| {

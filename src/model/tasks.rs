@@ -14,19 +14,19 @@ use super::{
 };
 use crate::spec::{self, Compatibility, DevMode};
 
-pub const TASK_POLICY_NAME: &str = "task-permissions";
+pub(super) const TASK_POLICY_NAME: &str = "task-permissions";
 /// The Sid of the statement trustgen adds for the roles a task assumes.
-pub const ASSUME_ROLES_SID: &str = "AssumeRoles";
-pub const SECRETS_POLICY_NAME: &str = "read-task-secrets";
+pub(crate) const ASSUME_ROLES_SID: &str = "AssumeRoles";
+pub(super) const SECRETS_POLICY_NAME: &str = "read-task-secrets";
 
-pub fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
+pub(super) fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
     task.role_name
         .clone()
         .unwrap_or_else(|| names::default_task_name(&spec.project.name, task_name))
 }
 
 /// The final ARN of a task's role, wherever in the spec it is needed (cross-account trust).
-pub fn task_role_arn(spec: &spec::Spec, task_name: &str) -> Option<String> {
+pub(super) fn task_role_arn(spec: &spec::Spec, task_name: &str) -> Option<String> {
     let task = spec.tasks.get(task_name)?;
     let account = spec.accounts.get(&task.account)?;
     let path = task.path.as_deref().unwrap_or("/");
@@ -37,13 +37,13 @@ pub fn task_role_arn(spec: &spec::Spec, task_name: &str) -> Option<String> {
     )
 }
 
-pub fn family(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
+pub(super) fn family(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
     task.family
         .clone()
         .unwrap_or_else(|| names::default_task_name(&spec.project.name, task_name))
 }
 
-pub fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Task) -> Role {
+pub(super) fn task_role(context: &AccountContext<'_>, task_name: &str, task: &spec::Task) -> Role {
     let partition = context.partition();
     let name = role_name(context.spec, task_name, task);
     let path = task.path.clone().unwrap_or_else(|| "/".into());
@@ -118,7 +118,7 @@ fn developer_trust(context: &AccountContext<'_>) -> Option<Statement> {
     Some(context.developer_mfa(statement))
 }
 
-pub fn user_statement(statement: &spec::Statement) -> Statement {
+pub(super) fn user_statement(statement: &spec::Statement) -> Statement {
     Statement {
         sid: statement.sid.clone(),
         effect: match statement.effect {
@@ -135,7 +135,7 @@ pub fn user_statement(statement: &spec::Statement) -> Statement {
 /// The account's execution role(s) and, per task, the index of the one it uses. Tasks are
 /// taken in spec order; a new role starts only when the secrets policy of the current one
 /// would pass IAM's inline limit, so every role still reads exactly its tasks' secrets.
-pub fn execution_roles(
+pub(super) fn execution_roles(
     context: &AccountContext<'_>,
     tasks: &[(&String, &spec::Task)],
 ) -> (Vec<Role>, Vec<usize>) {
@@ -269,7 +269,7 @@ fn secret_statements(tasks: &[(&String, &spec::Task)]) -> Vec<Statement> {
     statements
 }
 
-pub fn task_definition(
+pub(super) fn task_definition(
     context: &AccountContext<'_>,
     task_name: &str,
     task: &spec::Task,

@@ -3,7 +3,7 @@
 use similar::TextDiff;
 
 /// The diff turning `old` into `new`; `None` stands for a missing file (`/dev/null`).
-pub fn unified(path: &str, old: Option<&str>, new: Option<&str>) -> String {
+pub(crate) fn unified(path: &str, old: Option<&str>, new: Option<&str>) -> String {
     let (from, to) = (
         old.map_or_else(|| "/dev/null".to_string(), |_| format!("a/{path}")),
         new.map_or_else(|| "/dev/null".to_string(), |_| format!("b/{path}")),

@@ -48,7 +48,7 @@ fn write_durably(path: &Path, contents: &[u8]) -> Result<(), String> {
 
 /// Writes `contents` durably to the temporary beside `path` (relative to `out`), ready for
 /// `commit`. Returns the directories that had to be created for it, deepest first.
-pub fn stage(out: &Path, path: &str, contents: &[u8]) -> Result<Vec<PathBuf>, String> {
+pub(super) fn stage(out: &Path, path: &str, contents: &[u8]) -> Result<Vec<PathBuf>, String> {
     let temporary = within(out, &temporary_for(path))?;
     let mut created = Vec::new();
     let mut dir = temporary.parent().map(Path::to_path_buf);
@@ -62,7 +62,7 @@ pub fn stage(out: &Path, path: &str, contents: &[u8]) -> Result<Vec<PathBuf>, St
 
 /// Takes back what `stage` wrote: the temporaries of `paths`, then the directories it
 /// created, where they are empty again. Best effort: what remains is swept by `recover`.
-pub fn unstage(out: &Path, paths: &[&str], created: &[PathBuf]) {
+pub(super) fn unstage(out: &Path, paths: &[&str], created: &[PathBuf]) {
     for path in paths {
         let _ = fs::remove_file(out.join(temporary_for(path)));
     }
@@ -78,7 +78,7 @@ pub fn unstage(out: &Path, paths: &[&str], created: &[PathBuf]) {
 /// The commit point and what follows it: a journal naming every rename (staged
 /// temporaries of `writes`, in order, the manifest last) and removal, then the renames and
 /// removals, then the journal goes.
-pub fn commit(out: &Path, writes: &[&str], removes: &[&str]) -> Result<(), String> {
+pub(super) fn commit(out: &Path, writes: &[&str], removes: &[&str]) -> Result<(), String> {
     let (manifest, others): (Vec<&str>, Vec<&str>) =
         writes.iter().partition(|path| **path == MANIFEST_NAME);
     let journal = Journal {
@@ -133,7 +133,7 @@ fn remove_empty_parents(out: &Path, file: &Path) {
 }
 
 /// Completes or undoes an interrupted `gen`. Returns what it did, for the user.
-pub fn recover(out: &Path) -> Result<Option<String>, String> {
+pub(crate) fn recover(out: &Path) -> Result<Option<String>, String> {
     let pending = within(out, PENDING_NAME)?;
     match fs::read_to_string(&pending) {
         Ok(text) => {
@@ -199,7 +199,7 @@ fn remove_temporaries(dir: &Path) -> usize {
 }
 
 /// Whether an interrupted `gen` left a journal behind.
-pub fn is_pending(out: &Path) -> bool {
+pub(crate) fn is_pending(out: &Path) -> bool {
     out.join(PENDING_NAME).exists()
 }
 

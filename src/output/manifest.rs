@@ -10,7 +10,7 @@ use crate::model::names::Stack;
 use crate::model::Model;
 use crate::render::{GeneratedFile, Provenance, StackFile};
 
-pub const MANIFEST_NAME: &str = "trustgen.lock.json";
+pub(crate) const MANIFEST_NAME: &str = "trustgen.lock.json";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
@@ -137,12 +137,12 @@ impl Manifest {
 
 /// What `gen` needs from a previous manifest: the files it generated and their hashes.
 #[derive(Debug, Clone, Deserialize)]
-pub struct PreviousManifest {
+pub(crate) struct PreviousManifest {
     pub files: Vec<PreviousFile>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct PreviousFile {
+pub(crate) struct PreviousFile {
     pub path: String,
     pub sha256: String,
 }
@@ -151,7 +151,7 @@ impl PreviousManifest {
     /// The manifest in `out`, if there is one. A manifest that cannot be read, or that names
     /// a path outside the output directory, is an error: trustgen will not guess which
     /// files are its own, and never touches a file outside `out`.
-    pub fn read(out: &Path) -> Result<Option<Self>, String> {
+    pub(crate) fn read(out: &Path) -> Result<Option<Self>, String> {
         let path = within(out, MANIFEST_NAME)?;
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -175,7 +175,7 @@ impl PreviousManifest {
 /// `relative` below `out`, checked: a path of plain components, and no symbolic link on the
 /// way (`out` itself included). The output directory comes with the repository, so a pull
 /// request could plant a link there; trustgen never reads or writes through one.
-pub fn within(out: &Path, relative: &str) -> Result<std::path::PathBuf, String> {
+pub(super) fn within(out: &Path, relative: &str) -> Result<std::path::PathBuf, String> {
     if !is_inside(relative) {
         return Err(format!(
             "`{relative}` is not a path inside the output directory"
@@ -205,7 +205,7 @@ pub fn within(out: &Path, relative: &str) -> Result<std::path::PathBuf, String> 
 }
 
 /// A relative path of plain components: nothing absolute, no `..`.
-pub fn is_inside(path: &str) -> bool {
+pub(super) fn is_inside(path: &str) -> bool {
     !path.is_empty()
         && Path::new(path)
             .components()

@@ -8,8 +8,10 @@ mod manifest;
 mod plan;
 mod stage;
 
-pub use diff::unified;
-pub use journal::{is_pending, recover, PENDING_NAME};
-pub use manifest::{sha256_hex, Manifest, PreviousManifest, Recorded, MANIFEST_NAME};
-pub use plan::Conflict;
-pub use stage::{plan_while, Mode, PlanFailure, Planned};
+pub(crate) use diff::unified;
+pub use journal::PENDING_NAME;
+pub(crate) use journal::{is_pending, recover};
+pub use manifest::sha256_hex;
+pub(crate) use manifest::{Manifest, PreviousManifest, Recorded};
+pub(crate) use plan::Conflict;
+pub(crate) use stage::{plan_while, Mode, PlanFailure, Planned};

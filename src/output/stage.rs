@@ -23,7 +23,7 @@ const WRITERS: usize = 8;
 const QUEUED_JOBS: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Stage every change to a temporary, for `commit`.
     Write,
     /// Keep the old and new text of every change, for `diffs`.
@@ -40,7 +40,7 @@ struct PlannedFile {
 }
 
 /// Every rendered file judged against the output directory (and, writing, staged).
-pub struct Planned<'p> {
+pub(crate) struct Planned<'p> {
     out: PathBuf,
     mode: Mode,
     previous: Option<&'p PreviousManifest>,
@@ -52,7 +52,7 @@ pub struct Planned<'p> {
 
 /// Why planning stopped.
 #[derive(Debug)]
-pub enum PlanFailure<E> {
+pub(crate) enum PlanFailure<E> {
     /// What produced the files failed (a render error).
     Producing(E),
     /// A file could not be judged or written.
@@ -62,7 +62,7 @@ pub enum PlanFailure<E> {
 /// Runs `produce`, which hands files to the `Emit` it is given, judging (and, writing,
 /// staging) each file on writer threads as it comes. On any failure, whatever was staged
 /// is taken back first.
-pub fn plan_while<'p, T, E>(
+pub(crate) fn plan_while<'p, T, E>(
     out: &Path,
     previous: Option<&'p PreviousManifest>,
     mode: Mode,
@@ -192,7 +192,7 @@ fn plan_file(
 
 impl Planned<'_> {
     /// What the manifest records: every file, in output order.
-    pub fn recorded(&self) -> Vec<Recorded> {
+    pub(crate) fn recorded(&self) -> Vec<Recorded> {
         self.files
             .iter()
             .map(|file| file.recorded.clone())
@@ -201,7 +201,7 @@ impl Planned<'_> {
 
     /// Plans the manifest (last), and the removal of files the previous manifest lists
     /// that this run no longer generates.
-    pub fn finish_with(&mut self, manifest: GeneratedFile) -> Result<(), String> {
+    pub(crate) fn finish_with(&mut self, manifest: GeneratedFile) -> Result<(), String> {
         let disk = Disk::new(&self.out, self.previous);
         let planned = plan_file(
             &self.out,
@@ -221,7 +221,7 @@ impl Planned<'_> {
     }
 
     /// Files that are not trustgen's as they are, with why.
-    pub fn conflicts(&self) -> Vec<(String, Conflict)> {
+    pub(crate) fn conflicts(&self) -> Vec<(String, Conflict)> {
         let written = self.files.iter().filter_map(|file| match &file.judgement {
             Judgement::Update(Some(conflict)) => {
                 Some((file.recorded.entry.path.clone(), conflict.clone()))
@@ -236,7 +236,7 @@ impl Planned<'_> {
     }
 
     /// (created, updated, removed, unchanged)
-    pub fn counts(&self) -> (usize, usize, usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize, usize, usize) {
         let count = |wanted: fn(&Judgement) -> bool| {
             self.files.iter().filter(|f| wanted(&f.judgement)).count()
         };
@@ -249,13 +249,13 @@ impl Planned<'_> {
     }
 
     /// Whether the output directory already holds exactly these files.
-    pub fn is_current(&self) -> bool {
+    pub(crate) fn is_current(&self) -> bool {
         let (created, updated, removed, _) = self.counts();
         created + updated + removed == 0
     }
 
     /// Check mode: a unified diff per changed file, removals last.
-    pub fn diffs(&self) -> String {
+    pub(crate) fn diffs(&self) -> String {
         let mut text = String::new();
         for file in &self.files {
             if let Some((old, new)) = &file.texts {
@@ -282,7 +282,7 @@ impl Planned<'_> {
     }
 
     /// Moves everything staged into place (see `journal::commit`).
-    pub fn commit(self) -> Result<(), String> {
+    pub(crate) fn commit(self) -> Result<(), String> {
         if self.mode != Mode::Write {
             return Err("a checked plan has nothing staged to commit".into());
         }
@@ -291,7 +291,7 @@ impl Planned<'_> {
     }
 
     /// Takes every temporary back, and the directories made for them.
-    pub fn discard(self) {
+    pub(crate) fn discard(self) {
         if self.mode == Mode::Write {
             journal::unstage(&self.out, &self.written(), &self.created_dirs);
         }

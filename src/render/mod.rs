@@ -5,11 +5,11 @@
 //! through its Tera templates (`templates/`, embedded; a user's directory overrides them by
 //! file name). The templates are the layout of every file; nothing else writes one.
 
-pub mod cloudformation;
+pub(crate) mod cloudformation;
 mod emit;
 mod session_policies;
 mod templates;
-pub mod terraform;
+pub(crate) mod terraform;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -18,7 +18,8 @@ use crate::model::names::{self, Stack};
 use crate::model::{Account, Model};
 use crate::spec::Format;
 
-pub use templates::{Templates, EMBEDDED};
+pub use templates::Templates;
+pub(crate) use templates::EMBEDDED;
 
 /// One generated file, its path relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +106,7 @@ enum Job<'m> {
 
 /// Where each job's files go as soon as they are rendered (from any thread): the job's
 /// index, for putting files back in order, and its files in order.
-pub type Emit<'e> = dyn Fn(usize, Vec<GeneratedFile>) -> Result<(), String> + Sync + 'e;
+pub(crate) type Emit<'e> = dyn Fn(usize, Vec<GeneratedFile>) -> Result<(), String> + Sync + 'e;
 
 /// Renders the requested formats into memory: CloudFormation, then Terraform, then the
 /// files every format shares.
@@ -132,7 +133,7 @@ pub fn render(
 /// Renders as `render` does, handing each job's files to `emit` as soon as they exist
 /// instead of keeping them (the seam that lets `gen` write while rendering). Jobs run on
 /// every core; the first error in job order wins, after every job ran.
-pub fn render_into(
+pub(crate) fn render_into(
     model: &Model,
     formats: &[Format],
     templates: &Templates,

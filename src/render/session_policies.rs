@@ -6,7 +6,7 @@
 use super::GeneratedFile;
 use crate::model::{names, Model};
 
-pub fn render(model: &Model) -> Vec<GeneratedFile> {
+pub(super) fn render(model: &Model) -> Vec<GeneratedFile> {
     model
         .accounts
         .iter()

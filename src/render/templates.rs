@@ -18,7 +18,7 @@ use super::emit::{hcl, yaml};
 use crate::diagnostic::suggest;
 
 /// Every built-in template, by the name users override it with.
-pub const EMBEDDED: [(&str, &str); 7] = [
+pub(crate) const EMBEDDED: [(&str, &str); 7] = [
     (
         "cloudformation/tasks.yaml.tera",
         include_str!("../../templates/cloudformation/tasks.yaml.tera"),

@@ -21,7 +21,7 @@ fn check(text: &str) -> Vec<Diagnostic> {
 }
 
 /// The TOML document with spans, or its syntax error located.
-pub fn parse(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<Diagnostic>> {
+pub(super) fn parse(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<Diagnostic>> {
     DeTable::parse(text).map_err(|error| {
         let span = error.span().map_or(Location::Nowhere, Location::Span);
         vec![
@@ -32,7 +32,7 @@ pub fn parse(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<Diagnostic>> {
 }
 
 /// Every structural problem of a parsed document: unknown keys, wrong types, bad values.
-pub fn check_document(document: &Spanned<DeTable<'_>>) -> Vec<Diagnostic> {
+pub(super) fn check_document(document: &Spanned<DeTable<'_>>) -> Vec<Diagnostic> {
     let root = json_schema();
     let mut walker = Walker {
         root: &root,

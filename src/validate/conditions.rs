@@ -117,7 +117,7 @@ fn family(base: &str) -> Family {
 }
 
 /// Every problem of one condition block at `at` (the spec path of `condition`).
-pub fn check(condition: &Condition, at: &[PathSegment], findings: &mut Findings) {
+pub(super) fn check(condition: &Condition, at: &[PathSegment], findings: &mut Findings) {
     let sub = |rest: Vec<PathSegment>| [at.to_vec(), rest].concat();
     for (operator, keys) in condition {
         let without_set = operator

@@ -1,7 +1,7 @@
 //! Fargate's task-level cpu / memory combinations (MiB), as AWS documents them.
 
 /// The memory sizes Fargate accepts with `cpu`, or `None` when `cpu` itself is invalid.
-pub fn memory_options(cpu: i64) -> Option<Vec<i64>> {
+pub(super) fn memory_options(cpu: i64) -> Option<Vec<i64>> {
     let (from, to, step) = match cpu {
         256 => return Some(vec![512, 1024, 2048]),
         512 => (1024, 4096, 1024),
@@ -15,10 +15,10 @@ pub fn memory_options(cpu: i64) -> Option<Vec<i64>> {
     Some((from..=to).step_by(step).collect())
 }
 
-pub const CPU_OPTIONS: [i64; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
+pub(super) const CPU_OPTIONS: [i64; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
 /// A short human description of the valid memory range for `cpu`.
-pub fn describe(cpu: i64) -> String {
+pub(super) fn describe(cpu: i64) -> String {
     match memory_options(cpu) {
         Some(options) if options.len() <= 3 => format!(
             "with cpu = {cpu}, memory must be one of {}",

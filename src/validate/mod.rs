@@ -8,7 +8,7 @@ mod names;
 mod organisation;
 mod reach;
 mod roles;
-pub mod syntax;
+pub(crate) mod syntax;
 mod tasks;
 mod warnings;
 
@@ -25,7 +25,7 @@ pub(crate) struct Findings {
 }
 
 impl Findings {
-    pub fn error_help(
+    pub(crate) fn error_help(
         &mut self,
         code: &'static str,
         path: Vec<PathSegment>,
@@ -36,7 +36,7 @@ impl Findings {
             .push(Diagnostic::error(code, message, Location::Value(path)).with_help(help));
     }
 
-    pub fn key_error(
+    pub(crate) fn key_error(
         &mut self,
         code: &'static str,
         path: Vec<PathSegment>,

@@ -13,7 +13,7 @@ use crate::path;
 use crate::spec::Spec;
 
 /// Where a role comes from in the spec.
-pub fn role_location(role: &Role) -> Vec<PathSegment> {
+pub(super) fn role_location(role: &Role) -> Vec<PathSegment> {
     match &role.kind {
         RoleKind::Task(task) => path!["tasks", task],
         RoleKind::Execution(_) => path!["execution_role"],
@@ -24,7 +24,7 @@ pub fn role_location(role: &Role) -> Vec<PathSegment> {
 }
 
 /// The spec's own names: accounts and tasks become directory and file names.
-pub fn check_spec(spec: &Spec, findings: &mut Findings) {
+pub(super) fn check_spec(spec: &Spec, findings: &mut Findings) {
     let mut accounts: HashMap<String, &str> = HashMap::new();
     for name in spec.accounts.keys() {
         if TERRAFORM_ROOT_FILES
@@ -74,7 +74,7 @@ pub fn check_spec(spec: &Spec, findings: &mut Findings) {
 
 /// The model's names: Terraform resource names across the root, logical ids per stack,
 /// profile names.
-pub fn check_model(model: &Model, findings: &mut Findings) {
+pub(super) fn check_model(model: &Model, findings: &mut Findings) {
     // Terraform: each resource type's names come from one namespace of the model.
     let mut roles: HashMap<&str, Vec<PathSegment>> = HashMap::new();
     let mut policies: HashMap<&str, Vec<PathSegment>> = HashMap::new();

@@ -9,7 +9,7 @@ use crate::model::{Arn, PartitionExt};
 use crate::path;
 use crate::spec::{DevMode, Spec};
 
-pub fn check(spec: &Spec, findings: &mut Findings) {
+pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     if spec.version != 1 {
         findings.error_help(
             "unsupported-version",
@@ -36,7 +36,7 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
 }
 
 /// Every account name a reference may use, for "did you mean".
-pub fn account_suggestion(spec: &Spec, given: &str) -> String {
+pub(super) fn account_suggestion(spec: &Spec, given: &str) -> String {
     match suggest(given, spec.accounts.keys().map(String::as_str)) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!(
@@ -120,7 +120,7 @@ fn check_region(
     }
 }
 
-pub fn check_tags(
+pub(super) fn check_tags(
     tags: &indexmap::IndexMap<String, String>,
     at: Vec<crate::diagnostic::PathSegment>,
     findings: &mut Findings,
@@ -476,7 +476,7 @@ fn check_developers(spec: &Spec, findings: &mut Findings) {
 
 /// The entry of `tags` that is the dev-access tag: its key compared ignoring case (as IAM
 /// compares `iam:ResourceTag/<key>`), its value ignoring case too, to err on the safe side.
-pub fn dev_tag_in<'t>(
+pub(super) fn dev_tag_in<'t>(
     tags: &'t indexmap::IndexMap<String, String>,
     tag: &crate::spec::Tag,
 ) -> Option<(&'t String, &'t String)> {
@@ -486,7 +486,7 @@ pub fn dev_tag_in<'t>(
 }
 
 /// The entry of `tags` whose key is the dev-access tag's key, ignoring case.
-pub fn dev_tag_key_in<'t>(
+pub(super) fn dev_tag_key_in<'t>(
     tags: &'t indexmap::IndexMap<String, String>,
     tag: &crate::spec::Tag,
 ) -> Option<(&'t String, &'t String)> {

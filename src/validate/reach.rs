@@ -10,7 +10,7 @@ use crate::model::{developer_reach, Hop, Model, Reach, RoleKind};
 use crate::path;
 use crate::spec::Spec;
 
-pub fn check(spec: &Spec, model: &Model, findings: &mut Findings) {
+pub(super) fn check(spec: &Spec, model: &Model, findings: &mut Findings) {
     for reach in developer_reach(model) {
         let target = reach.target();
         if target.dev_access || opted_in(spec, &reach) {
@@ -145,7 +145,7 @@ fn statement_resource(
 
 /// "developers → task `api` (account `core`) → role `ledger-writer` (account `ledger`, env
 /// `test`, no developer access)".
-pub fn describe_chain(spec: &Spec, reach: &Reach) -> String {
+pub(super) fn describe_chain(spec: &Spec, reach: &Reach) -> String {
     reach
         .chain
         .iter()
@@ -181,7 +181,7 @@ fn describe_hop(spec: &Spec, hop: &Hop) -> String {
 }
 
 /// Each `allow_developer_reach_to` entry names a role its task or role may assume.
-pub fn check_opt_ins(spec: &Spec, findings: &mut Findings) {
+pub(super) fn check_opt_ins(spec: &Spec, findings: &mut Findings) {
     let grants = |statements: &[crate::spec::Statement], extra: &[String], arn: &str| {
         extra.iter().any(|a| a == arn)
             || statements

@@ -10,7 +10,7 @@ use crate::diagnostic::suggest;
 use crate::path;
 use crate::spec::{DevMode, Spec};
 
-pub fn check(spec: &Spec, findings: &mut Findings) {
+pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     for (name, role) in &spec.roles {
         let at = |rest: Vec<crate::diagnostic::PathSegment>| {
             let mut path = path!["roles", name];

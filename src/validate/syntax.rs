@@ -7,12 +7,12 @@
 use crate::model::{has_wildcard, Arn, PartitionExt};
 use crate::spec::Partition;
 
-pub fn is_account_id(id: &str) -> bool {
+pub(crate) fn is_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What is wrong with a role name, with the numbers: `None` when IAM accepts it.
-pub fn role_name_problem(name: &str) -> Option<String> {
+pub(crate) fn role_name_problem(name: &str) -> Option<String> {
     let length = name.chars().count();
     if !(1..=64).contains(&length) {
         return Some(format!("has {length} characters; IAM allows 1 to 64"));
@@ -26,7 +26,7 @@ pub fn role_name_problem(name: &str) -> Option<String> {
 }
 
 /// Policy, group and user names: 1-128 of `[A-Za-z0-9+=,.@_-]`.
-pub fn is_iam_name(name: &str) -> bool {
+pub(crate) fn is_iam_name(name: &str) -> bool {
     (1..=128).contains(&name.len()) && name.chars().all(is_iam_name_char)
 }
 
@@ -38,7 +38,7 @@ fn is_iam_name_char(c: char) -> bool {
 /// between slashes; trustgen also refuses `*` and `?` (a path is part of the ARNs that
 /// policies name, where they would match other roles) and `${` (a policy variable there
 /// would be substituted per request).
-pub fn path_problem(path: &str) -> Option<&'static str> {
+pub(crate) fn path_problem(path: &str) -> Option<&'static str> {
     if !(1..=512).contains(&path.len()) || !path.starts_with('/') || !path.ends_with('/') {
         return Some("is not an IAM path: 1-512 characters, starting and ending with /");
     }
@@ -61,14 +61,14 @@ pub fn path_problem(path: &str) -> Option<&'static str> {
 }
 
 /// Names of spec entries (accounts, tasks): they become file names and resource identifiers.
-pub fn is_spec_name(name: &str) -> bool {
+pub(crate) fn is_spec_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
         && name.len() <= 64
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-pub fn is_project_name(name: &str) -> bool {
+pub(crate) fn is_project_name(name: &str) -> bool {
     (1..=32).contains(&name.len())
         && name
             .bytes()
@@ -78,7 +78,7 @@ pub fn is_project_name(name: &str) -> bool {
 }
 
 /// ECS family: up to 255 letters, digits, hyphens and underscores.
-pub fn is_family(name: &str) -> bool {
+pub(crate) fn is_family(name: &str) -> bool {
     (1..=255).contains(&name.len())
         && name
             .chars()
@@ -87,7 +87,7 @@ pub fn is_family(name: &str) -> bool {
 
 /// Account envs: ASCII letters, digits and `-_. `, so that a production env cannot hide
 /// behind a look-alike letter from another script.
-pub fn is_env_name(env: &str) -> bool {
+pub(crate) fn is_env_name(env: &str) -> bool {
     (1..=64).contains(&env.len())
         && env
             .bytes()
@@ -102,7 +102,7 @@ const PRODUCTION_WORDS: [&str; 4] = ["prod", "prd", "production", "live"];
 /// `euProd`, `Prd01`); an env is production when a word, ignoring case, is `prod`, `prd`,
 /// `production` or `live`, or starts with `prod` (`prodeu`). `preprod` and `staging` are
 /// not production.
-pub fn is_production_env(env: &str) -> bool {
+pub(crate) fn is_production_env(env: &str) -> bool {
     env_words(env).iter().any(|word| {
         let word = word.to_ascii_lowercase();
         PRODUCTION_WORDS.contains(&word.as_str()) || word.starts_with("prod")
@@ -138,7 +138,7 @@ fn env_words(env: &str) -> Vec<String> {
 }
 
 /// `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-3`.
-pub fn is_region(region: &str) -> bool {
+pub(crate) fn is_region(region: &str) -> bool {
     let parts: Vec<&str> = region.split('-').collect();
     parts.len() >= 3
         && parts.iter().all(|p| {
@@ -151,7 +151,7 @@ pub fn is_region(region: &str) -> bool {
 }
 
 /// The partition a region belongs to.
-pub fn region_partition(region: &str) -> Partition {
+pub(crate) fn region_partition(region: &str) -> Partition {
     if region.starts_with("cn-") {
         Partition::AwsCn
     } else if region.starts_with("us-gov-") {
@@ -162,7 +162,7 @@ pub fn region_partition(region: &str) -> Partition {
 }
 
 /// An action: `service:Action`, wildcards allowed in the action part, or `*`.
-pub fn is_action(action: &str) -> bool {
+pub(crate) fn is_action(action: &str) -> bool {
     if action == "*" {
         return true;
     }
@@ -177,7 +177,7 @@ pub fn is_action(action: &str) -> bool {
 }
 
 /// A service prefix as IAM writes them: `s3`, `secretsmanager`, `execute-api`.
-pub fn is_service_prefix(service: &str) -> bool {
+pub(crate) fn is_service_prefix(service: &str) -> bool {
     !service.is_empty()
         && service
             .bytes()
@@ -186,7 +186,7 @@ pub fn is_service_prefix(service: &str) -> bool {
 
 /// What kind of ARN a spec key expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArnKind {
+pub(crate) enum ArnKind {
     /// An exact IAM role.
     Role,
     /// A role a task may assume (`assume_role_arns`): account and partition exact; the
@@ -203,7 +203,7 @@ pub enum ArnKind {
 
 /// Why a value is not an ARN of the wanted kind, and what would be right.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArnProblem {
+pub(crate) struct ArnProblem {
     pub message: String,
     pub help: String,
 }
@@ -245,7 +245,7 @@ impl ArnKind {
 }
 
 /// Why `text` is not an ARN of the wanted kind, or `None` when it is.
-pub fn arn_problem(text: &str, partition: Partition, kind: ArnKind) -> Option<ArnProblem> {
+pub(crate) fn arn_problem(text: &str, partition: Partition, kind: ArnKind) -> Option<ArnProblem> {
     let partition_name = partition.as_str();
     let problem = |message: String, help: String| Some(ArnProblem { message, help });
     let not_kind = || {

@@ -11,7 +11,7 @@ use crate::model::{dev_access_for, Arn, PartitionExt, ASSUME_ROLES_SID};
 use crate::path;
 use crate::spec::{Compatibility, DevMode, Partition, Spec, Statement, Task};
 
-pub fn check(spec: &Spec, findings: &mut Findings) {
+pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     for (name, task) in &spec.tasks {
         let at = |rest: Vec<PathSegment>| {
             let mut path = path!["tasks", name];
@@ -194,7 +194,7 @@ fn check_permissions(
 
 /// What task roles and `[roles.*]` roles share: statements, managed policies (count and
 /// ARNs) and the permissions boundary.
-pub fn check_role_permissions(
+pub(super) fn check_role_permissions(
     spec: &Spec,
     statements: &[Statement],
     managed_policies: &[String],
@@ -263,7 +263,7 @@ pub fn check_role_permissions(
     }
 }
 
-pub fn check_statement(
+pub(super) fn check_statement(
     statement: &Statement,
     partition: Partition,
     at: &[PathSegment],
@@ -508,7 +508,7 @@ fn check_containers(
 /// Simulate mode gives one role per account the union of its tasks' permissions: it can
 /// carry one permissions boundary, so the tasks it stands for must share theirs (or all
 /// have none). Otherwise a boundary-limited task would be simulated without its limit.
-pub fn check_simulate_boundaries(spec: &Spec, findings: &mut Findings) {
+pub(super) fn check_simulate_boundaries(spec: &Spec, findings: &mut Findings) {
     for (account_name, account) in &spec.accounts {
         if dev_access_for(spec, &account.env) != DevMode::Simulate {
             continue;

@@ -63,14 +63,14 @@ fn warning(code: &'static str, path: Vec<PathSegment>, message: String, help: &s
     }
 }
 
-pub fn is_write_action(action: &str) -> bool {
+pub(super) fn is_write_action(action: &str) -> bool {
     let name = action.split_once(':').map_or(action, |(_, name)| name);
     !READ_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
 }
 
 /// `*`, or an ARN with a wildcard in its partition, service, region or account: it reaches
 /// beyond one account's named resources (`arn:aws:s3:::bucket/*` is not wide).
-pub fn is_wide_resource(resource: &str) -> bool {
+pub(super) fn is_wide_resource(resource: &str) -> bool {
     resource == "*" || Arn::parse(resource).is_some_and(|arn| arn.is_wide())
 }
 

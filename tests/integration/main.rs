@@ -1,4 +1,5 @@
 //! One test binary for all integration tests (faster to build on two cores).
+#![allow(unreachable_pub)] // test helpers are shared between test modules, not an API
 
 mod access;
 mod cli;

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use trustgen::model::{Account, Model};
 use trustgen::spec::{self, SourceFile};
-use trustgen::validate::validate_and_build;
+use trustgen::validate_and_build;
 
 const BASE: &str = r#"
 version = 1

@@ -239,7 +239,7 @@ fn manifest_consistent(out: &Path) -> bool {
         files.iter().all(|file| {
             let path = out.join(file["path"].as_str().unwrap_or_default());
             std::fs::read(path).is_ok_and(|bytes| {
-                Some(trustgen::output::sha256_hex(&bytes).as_str()) == file["sha256"].as_str()
+                Some(trustgen::sha256_hex(&bytes).as_str()) == file["sha256"].as_str()
             })
         })
     })
@@ -271,7 +271,7 @@ fn a_killed_gen_leaves_the_previous_output_complete_or_a_journal_the_next_gen_co
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
         let finished = child.wait().is_ok_and(|status| status.success());
-        let pending = out.join(trustgen::output::PENDING_NAME).exists();
+        let pending = out.join(trustgen::PENDING_NAME).exists();
         let now: BTreeMap<_, _> = tree(&out)
             .into_iter()
             .filter(|(p, _)| !p.ends_with(".trustgen-tmp"))
@@ -312,7 +312,7 @@ fn a_killed_gen_leaves_the_previous_output_complete_or_a_journal_the_next_gen_co
     assert_eq!(code, 0, "{stderr}");
     assert!(!tree(&out)
         .keys()
-        .any(|p| p.ends_with(".trustgen-tmp") || p.ends_with(trustgen::output::PENDING_NAME)));
+        .any(|p| p.ends_with(".trustgen-tmp") || p.ends_with(trustgen::PENDING_NAME)));
     assert_eq!(trustgen(&["gen", "big.toml", "--check"], dir.path()).0, 0);
     assert!(manifest_consistent(&out));
 }

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use crate::support::{generate_into, require_tool, run, synthetic, Moto};
 use trustgen::spec::{self, SourceFile};
-use trustgen::validate::validate_and_build;
+use trustgen::validate_and_build;
 
 #[test]
 fn a_thousand_task_account_splits_into_stacks_cloudformation_accepts() {

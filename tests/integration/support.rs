@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use trustgen::render::GeneratedFile;
+use trustgen::GeneratedFile;
 
 /// Every bundled example, by path relative to the crate root (as the README runs them).
 pub fn examples() -> Vec<PathBuf> {

@@ -15,7 +15,7 @@ use crate::render::emit::yaml;
 /// it places them (`{{ x | indent(width=N) }}`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(transparent)]
-pub struct Yaml(String);
+pub(super) struct Yaml(String);
 
 impl Yaml {
     fn of(value: &Doc) -> Self {
@@ -28,7 +28,7 @@ impl Yaml {
 }
 
 #[derive(Serialize)]
-pub struct AccountContext<'a> {
+pub(super) struct AccountContext<'a> {
     pub name: &'a str,
     pub env: &'a str,
     pub region: &'a str,
@@ -36,7 +36,7 @@ pub struct AccountContext<'a> {
 
 /// One stack; which fields a stack uses depends on its kind (see docs/templates.md).
 #[derive(Serialize)]
-pub struct StackContext<'a> {
+pub(super) struct StackContext<'a> {
     pub header: &'a str,
     pub project: &'a str,
     pub account: AccountContext<'a>,
@@ -51,7 +51,7 @@ pub struct StackContext<'a> {
 }
 
 #[derive(Serialize)]
-pub struct RoleContext<'a> {
+pub(super) struct RoleContext<'a> {
     pub logical_id: &'a str,
     pub name: Yaml,
     pub path: Yaml,
@@ -66,19 +66,19 @@ pub struct RoleContext<'a> {
 }
 
 #[derive(Serialize)]
-pub struct InlinePolicyContext {
+pub(super) struct InlinePolicyContext {
     pub name: Yaml,
     pub document: Yaml,
 }
 
 #[derive(Serialize)]
-pub struct TagContext {
+pub(super) struct TagContext {
     pub key: Yaml,
     pub value: Yaml,
 }
 
 #[derive(Serialize)]
-pub struct LogGroupContext<'a> {
+pub(super) struct LogGroupContext<'a> {
     pub logical_id: &'a str,
     pub name: Yaml,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,7 +86,7 @@ pub struct LogGroupContext<'a> {
 }
 
 #[derive(Serialize)]
-pub struct TaskDefinitionContext<'a> {
+pub(super) struct TaskDefinitionContext<'a> {
     pub logical_id: &'a str,
     pub family: Yaml,
     pub task_role_arn: Yaml,
@@ -101,7 +101,7 @@ pub struct TaskDefinitionContext<'a> {
 }
 
 #[derive(Serialize)]
-pub struct OutputContext {
+pub(super) struct OutputContext {
     pub logical_id: String,
     pub description: Yaml,
     pub value: Yaml,
@@ -109,7 +109,7 @@ pub struct OutputContext {
 }
 
 #[derive(Serialize)]
-pub struct DeveloperPolicyContext<'a> {
+pub(super) struct DeveloperPolicyContext<'a> {
     pub logical_id: &'a str,
     pub name: Yaml,
     pub path: Yaml,
@@ -222,7 +222,7 @@ fn add_roles<'a>(
 
 /// The tasks stack holding the task roles and definitions at `chunk` (indices into the
 /// account's tasks), and the execution roles (and the simulator) when `first`.
-pub fn tasks<'a>(
+pub(super) fn tasks<'a>(
     model: &'a Model,
     account: &'a Account,
     chunk: &[usize],
@@ -295,7 +295,7 @@ pub fn tasks<'a>(
 }
 
 /// The trust stack holding the destination roles at `chunk`.
-pub fn trust<'a>(
+pub(super) fn trust<'a>(
     model: &'a Model,
     account: &'a Account,
     chunk: &[usize],
@@ -316,7 +316,7 @@ pub fn trust<'a>(
 }
 
 /// The developers stack: the developer policy and role.
-pub fn developers<'a>(
+pub(super) fn developers<'a>(
     model: &'a Model,
     account: &'a Account,
     pseudo: &PseudoParameters,

@@ -12,14 +12,14 @@ use crate::model::limits::{STACK_OUTPUTS, STACK_RESOURCES, STACK_TEMPLATE_BYTES}
 use crate::model::names::{self, Stack};
 use crate::model::{Account, Model};
 
-pub use pseudo::PseudoParameters;
+pub(crate) use pseudo::PseudoParameters;
 
 const TASKS_TEMPLATE: &str = "cloudformation/tasks.yaml.tera";
 const TRUST_TEMPLATE: &str = "cloudformation/trust.yaml.tera";
 const DEVELOPERS_TEMPLATE: &str = "cloudformation/developers.yaml.tera";
 
 /// The stacks of one account, in a fixed order: tasks, trust, developers.
-pub fn render_account(
+pub(crate) fn render_account(
     model: &Model,
     account: &Account,
     templates: &Templates,

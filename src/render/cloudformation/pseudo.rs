@@ -9,14 +9,14 @@ use crate::spec::Partition;
 
 /// Replaces own-account literals with pseudo parameters; resolving them again gives back
 /// exactly the model's value (the parity tests do that).
-pub struct PseudoParameters {
+pub(crate) struct PseudoParameters {
     partition: &'static str,
     account_id: String,
     region: String,
 }
 
 impl PseudoParameters {
-    pub fn new(partition: Partition, account: &Account) -> Self {
+    pub(crate) fn new(partition: Partition, account: &Account) -> Self {
         PseudoParameters {
             partition: partition.as_str(),
             account_id: account.id.clone(),
@@ -26,12 +26,12 @@ impl PseudoParameters {
 
     /// A JSON document with every own-account literal replaced.
     #[cfg(test)]
-    pub fn apply<'a>(&self, value: &'a serde_json::Value) -> Doc<'a> {
+    pub(crate) fn apply<'a>(&self, value: &'a serde_json::Value) -> Doc<'a> {
         doc::from_json(value, &|text| self.substitute(text))
     }
 
     /// Container definitions, own-account literals replaced.
-    pub fn apply_containers<'a>(
+    pub(crate) fn apply_containers<'a>(
         &self,
         containers: &'a [ContainerDefinition],
         case: KeyCase,
@@ -40,11 +40,11 @@ impl PseudoParameters {
     }
 
     /// A policy document with every own-account literal replaced.
-    pub fn apply_policy<'a>(&self, document: &'a PolicyDocument) -> Doc<'a> {
+    pub(crate) fn apply_policy<'a>(&self, document: &'a PolicyDocument) -> Doc<'a> {
         doc::from_policy(document, &|text| self.substitute(text))
     }
 
-    pub fn string<'a>(&self, text: &'a str) -> Doc<'a> {
+    pub(crate) fn string<'a>(&self, text: &'a str) -> Doc<'a> {
         self.substitute(text).unwrap_or_else(|| Doc::text(text))
     }
 
@@ -81,7 +81,7 @@ fn escape_sub(text: &str) -> String {
 
 #[cfg(test)]
 impl PseudoParameters {
-    pub fn example() -> Self {
+    pub(crate) fn example() -> Self {
         PseudoParameters {
             partition: "aws",
             account_id: "111122223333".into(),

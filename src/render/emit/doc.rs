@@ -13,7 +13,7 @@ use crate::model::policy::{Effect, PolicyDocument, Principal};
 use crate::model::ContainerDefinition;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Doc<'a> {
+pub(crate) enum Doc<'a> {
     Null,
     Bool(bool),
     Number(serde_json::Number),
@@ -28,7 +28,7 @@ pub enum Doc<'a> {
 
 /// The CloudFormation intrinsic functions trustgen writes, in their short YAML form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Intrinsic {
+pub(crate) enum Intrinsic {
     /// `!Ref <logical id or pseudo parameter>`
     Ref(String),
     /// `!Sub <text>`: `${…}` in the text are substituted by CloudFormation.
@@ -38,29 +38,29 @@ pub enum Intrinsic {
 }
 
 impl<'a> Doc<'a> {
-    pub fn text(text: impl Into<Cow<'a, str>>) -> Self {
+    pub(crate) fn text(text: impl Into<Cow<'a, str>>) -> Self {
         Doc::Text(text.into())
     }
 
-    pub fn int(number: impl Into<serde_json::Number>) -> Self {
+    pub(crate) fn int(number: impl Into<serde_json::Number>) -> Self {
         Doc::Number(number.into())
     }
 
     /// A map of one entry, such as `{"AWS": …}`.
-    pub fn single(key: &'static str, value: Doc<'a>) -> Self {
+    pub(crate) fn single(key: &'static str, value: Doc<'a>) -> Self {
         Doc::Map(vec![(Cow::Borrowed(key), value)])
     }
 }
 
 /// Replaces strings: CloudFormation writes own-account ARNs as `Fn::Sub`.
-pub type Substitute<'s> = &'s dyn Fn(&str) -> Option<Doc<'static>>;
+pub(crate) type Substitute<'s> = &'s dyn Fn(&str) -> Option<Doc<'static>>;
 
-pub fn no_substitution(_: &str) -> Option<Doc<'static>> {
+pub(crate) fn no_substitution(_: &str) -> Option<Doc<'static>> {
     None
 }
 
 /// A JSON value as a document, each string replaced by what `string` returns for it.
-pub fn from_json<'a>(value: &'a serde_json::Value, string: Substitute) -> Doc<'a> {
+pub(crate) fn from_json<'a>(value: &'a serde_json::Value, string: Substitute) -> Doc<'a> {
     match value {
         serde_json::Value::Null => Doc::Null,
         serde_json::Value::Bool(b) => Doc::Bool(*b),
@@ -79,7 +79,7 @@ pub fn from_json<'a>(value: &'a serde_json::Value, string: Substitute) -> Doc<'a
 
 /// A policy document exactly as its serde JSON would convert
 /// (`from_json(&document.to_json(), string)`), without building the JSON first.
-pub fn from_policy<'a>(document: &'a PolicyDocument, string: Substitute) -> Doc<'a> {
+pub(crate) fn from_policy<'a>(document: &'a PolicyDocument, string: Substitute) -> Doc<'a> {
     let text = |s: &'a str| string(s).unwrap_or_else(|| Doc::text(s));
     let one_or_many = |items: &'a [String]| match items {
         [single] => text(single),
@@ -143,14 +143,14 @@ pub fn from_policy<'a>(document: &'a PolicyDocument, string: Substitute) -> Doc<
 /// `jsonencode`) or CloudFormation's PascalCase. Log driver options are user keys and keep
 /// their spelling either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyCase {
+pub(crate) enum KeyCase {
     Camel,
     Pascal,
 }
 
 /// Container definitions exactly as their serde JSON would convert (`from_json` of the
 /// JSON, with keys in `case`), without building the JSON first.
-pub fn from_containers<'a>(
+pub(crate) fn from_containers<'a>(
     containers: &'a [ContainerDefinition],
     case: KeyCase,
     string: Substitute,
@@ -253,12 +253,12 @@ pub fn from_containers<'a>(
 }
 
 /// A list of strings.
-pub fn texts<'a>(items: impl IntoIterator<Item = &'a String>) -> Doc<'a> {
+pub(crate) fn texts<'a>(items: impl IntoIterator<Item = &'a String>) -> Doc<'a> {
     Doc::List(items.into_iter().map(|s| Doc::text(s.as_str())).collect())
 }
 
 #[cfg(test)]
-pub fn json(value: &serde_json::Value) -> Doc<'_> {
+pub(crate) fn json(value: &serde_json::Value) -> Doc<'_> {
     from_json(value, &no_substitution)
 }
 

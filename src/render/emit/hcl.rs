@@ -9,14 +9,14 @@ use super::doc::Doc;
 const INLINE_LIST_WIDTH: usize = 100;
 
 /// `value` as an HCL expression; nested lines are indented from `indent` spaces.
-pub fn expression(value: &Doc, indent: usize) -> String {
+pub(crate) fn expression(value: &Doc, indent: usize) -> String {
     let mut out = String::new();
     write_value(&mut out, value, indent);
     out
 }
 
 /// Writes `value` as an HCL expression; nested lines are indented from `indent` spaces.
-pub fn write_value(out: &mut String, value: &Doc, indent: usize) {
+pub(crate) fn write_value(out: &mut String, value: &Doc, indent: usize) {
     match value {
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -167,7 +167,7 @@ fn is_multiline_object(value: &Doc) -> bool {
     matches!(value, Doc::Map(entries) if !entries.is_empty())
 }
 
-pub fn push_indent(out: &mut String, indent: usize) {
+pub(crate) fn push_indent(out: &mut String, indent: usize) {
     const SPACES: &str = "                                                                ";
     let mut left = indent;
     while left > 0 {
@@ -216,13 +216,13 @@ fn object_key_width(key: &str) -> usize {
 
 /// A quoted HCL string: escapes, and `${` / `%{` doubled so IAM policy variables such as
 /// `${aws:username}` reach AWS literally instead of being read as Terraform templates.
-pub fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     push_quoted(&mut out, text);
     out
 }
 
-pub fn push_quoted(out: &mut String, text: &str) {
+pub(crate) fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
     // Most strings (ARNs, actions, names) need no escape: copy them whole.
     if is_plain(text) {
@@ -330,13 +330,13 @@ fn escape(c: char, next: Option<char>) -> Escape {
 /// One pass, straight into the result: pieces may be written to a small scratch buffer
 /// first (one resource block at a time), so the whole file is never copied again.
 #[derive(Default)]
-pub struct Formatted {
+pub(crate) struct Formatted {
     out: String,
     blank_run: usize,
 }
 
 impl Formatted {
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         Formatted {
             out: String::with_capacity(capacity),
             blank_run: 0,
@@ -345,7 +345,7 @@ impl Formatted {
 
     /// Appends `piece`. Alignment runs do not continue across pieces, so a piece must end
     /// where a run would end anyway: at a line that is not an assignment (a block's `}`).
-    pub fn push(&mut self, piece: &str) {
+    pub(crate) fn push(&mut self, piece: &str) {
         let mut run: Vec<(&str, usize, usize)> = Vec::new();
         for line in piece.lines() {
             let line = line.trim_end();
@@ -370,7 +370,7 @@ impl Formatted {
         self.push_run(&mut run);
     }
 
-    pub fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         while self.out.ends_with("\n\n") {
             self.out.pop();
         }
@@ -398,7 +398,7 @@ impl Formatted {
 }
 
 /// `text` in `terraform fmt` layout (see `Formatted`).
-pub fn format(text: &str) -> String {
+pub(crate) fn format(text: &str) -> String {
     let mut formatted = Formatted::with_capacity(text.len() + text.len() / 8);
     formatted.push(text);
     formatted.finish()

@@ -2,6 +2,6 @@
 //! finished YAML or HCL text, built from one document tree (`doc`). Templates place the
 //! text; they never spell a document out themselves.
 
-pub mod doc;
-pub mod hcl;
-pub mod yaml;
+pub(super) mod doc;
+pub(super) mod hcl;
+pub(super) mod yaml;

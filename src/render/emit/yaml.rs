@@ -11,7 +11,7 @@ use super::doc::{Doc, Intrinsic};
 /// `value` as YAML whose first line starts at column 0 and whose other lines are indented
 /// relative to it: a template indents them all where it places the value
 /// (`{{ x | indent(width=N) }}`). Scalars, empty collections and intrinsics are one line.
-pub fn text(value: &Doc) -> String {
+pub(crate) fn text(value: &Doc) -> String {
     let mut out = String::new();
     if write_inline(&mut out, value) {
         return out;
@@ -24,7 +24,7 @@ pub fn text(value: &Doc) -> String {
 }
 
 /// A string as one YAML scalar.
-pub fn scalar(text: &str) -> String {
+pub(crate) fn scalar(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     push_scalar(&mut out, text);
     out

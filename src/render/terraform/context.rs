@@ -16,7 +16,7 @@ use crate::render::emit::hcl;
 /// the template indents where it places them (`{{ x | indent(width=N) }}`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(transparent)]
-pub struct Hcl(String);
+pub(super) struct Hcl(String);
 
 impl Hcl {
     fn of(value: &Doc) -> Self {
@@ -47,7 +47,7 @@ fn list(items: &[String]) -> Option<Hcl> {
 }
 
 #[derive(Serialize)]
-pub struct AccountContext<'a> {
+pub(super) struct AccountContext<'a> {
     pub name: &'a str,
     /// The provider alias, an identifier: `provider = aws.<alias>`.
     pub alias: &'a str,
@@ -71,13 +71,13 @@ fn account_context(account: &Account) -> AccountContext<'_> {
 
 /// `versions.tf` and `providers.tf`.
 #[derive(Serialize)]
-pub struct RootContext<'a> {
+pub(super) struct RootContext<'a> {
     pub header: &'a str,
     pub project: &'a str,
     pub accounts: Vec<AccountContext<'a>>,
 }
 
-pub fn root<'a>(model: &'a Model, header: &'a str) -> RootContext<'a> {
+pub(super) fn root<'a>(model: &'a Model, header: &'a str) -> RootContext<'a> {
     RootContext {
         header,
         project: &model.project,
@@ -87,7 +87,7 @@ pub fn root<'a>(model: &'a Model, header: &'a str) -> RootContext<'a> {
 
 /// `<account>.tf`.
 #[derive(Serialize)]
-pub struct AccountFileContext<'a> {
+pub(super) struct AccountFileContext<'a> {
     pub header: &'a str,
     pub project: &'a str,
     pub account: AccountContext<'a>,
@@ -98,7 +98,7 @@ pub struct AccountFileContext<'a> {
 }
 
 #[derive(Serialize)]
-pub struct RoleContext<'a> {
+pub(super) struct RoleContext<'a> {
     pub resource: &'a str,
     pub name: Hcl,
     pub path: Hcl,
@@ -117,14 +117,14 @@ pub struct RoleContext<'a> {
 }
 
 #[derive(Serialize)]
-pub struct InlinePolicyContext<'a> {
+pub(super) struct InlinePolicyContext<'a> {
     pub resource: &'a str,
     pub name: Hcl,
     pub document: Hcl,
 }
 
 #[derive(Serialize)]
-pub struct DeveloperPolicyContext<'a> {
+pub(super) struct DeveloperPolicyContext<'a> {
     pub resource: &'a str,
     pub name: Hcl,
     pub path: Hcl,
@@ -139,7 +139,7 @@ pub struct DeveloperPolicyContext<'a> {
 }
 
 #[derive(Serialize)]
-pub struct TaskDefinitionContext<'a> {
+pub(super) struct TaskDefinitionContext<'a> {
     pub resource: &'a str,
     pub family: Hcl,
     pub task_role_arn: Hcl,
@@ -156,7 +156,7 @@ pub struct TaskDefinitionContext<'a> {
 }
 
 #[derive(Serialize)]
-pub struct LogGroupContext {
+pub(super) struct LogGroupContext {
     pub name: Hcl,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_in_days: Option<Hcl>,
@@ -211,7 +211,7 @@ fn trust_policy<'a>(role: &'a Role, task_roles: &HashMap<&str, String>) -> Doc<'
 }
 
 /// Task role ARN -> `aws_iam_role.<name>.arn`, across the whole root.
-pub fn task_role_references(model: &Model) -> HashMap<&str, String> {
+pub(super) fn task_role_references(model: &Model) -> HashMap<&str, String> {
     model
         .accounts
         .iter()
@@ -269,7 +269,7 @@ fn role_context<'a>(
     }
 }
 
-pub fn account_file<'a>(
+pub(super) fn account_file<'a>(
     model: &'a Model,
     account: &'a Account,
     header: &'a str,

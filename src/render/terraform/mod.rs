@@ -16,12 +16,12 @@ const PROVIDERS_TEMPLATE: &str = "terraform/providers.tf.tera";
 const ACCOUNT_TEMPLATE: &str = "terraform/account.tf.tera";
 
 /// What every account's file needs to know about the others: task role ARN -> reference.
-pub struct Shared<'m> {
+pub(crate) struct Shared<'m> {
     task_roles: HashMap<&'m str, String>,
 }
 
 impl<'m> Shared<'m> {
-    pub fn new(model: &'m Model) -> Self {
+    pub(crate) fn new(model: &'m Model) -> Self {
         Shared {
             task_roles: context::task_role_references(model),
         }
@@ -29,7 +29,7 @@ impl<'m> Shared<'m> {
 }
 
 /// `versions.tf` and `providers.tf`.
-pub fn render_root(
+pub(crate) fn render_root(
     model: &Model,
     templates: &Templates,
     provenance: &Provenance,
@@ -51,7 +51,7 @@ pub fn render_root(
 }
 
 /// `<account>.tf`.
-pub fn render_account(
+pub(crate) fn render_account(
     model: &Model,
     account: &Account,
     shared: &Shared,
@@ -73,7 +73,7 @@ const NEWLINE_RESOURCE: &str = "\nresource \"";
 
 /// The addresses (`type.name`) of the resources `files` declare, in order; only Terraform
 /// files declare any.
-pub fn resource_addresses(files: &[GeneratedFile]) -> Vec<String> {
+pub(crate) fn resource_addresses(files: &[GeneratedFile]) -> Vec<String> {
     // A substring search for the block openings, not a walk over every line.
     files
         .iter()
@@ -98,7 +98,7 @@ pub fn resource_addresses(files: &[GeneratedFile]) -> Vec<String> {
 }
 
 /// Fails on the first address declared twice.
-pub fn check_unique_addresses(addresses: Vec<String>) -> Result<(), String> {
+pub(crate) fn check_unique_addresses(addresses: Vec<String>) -> Result<(), String> {
     let mut seen = HashSet::with_capacity(addresses.len());
     for address in addresses {
         if let Some(address) = seen.replace(address) {

@@ -9,7 +9,7 @@ use super::tree::{Table, Value};
 
 /// Why serde stopped; the slow path will say it properly, located.
 #[derive(Debug)]
-pub struct Refused;
+pub(super) struct Refused;
 
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -25,9 +25,9 @@ impl de::Error for Refused {
     }
 }
 
-pub struct TableDeserializer<'t, 'a>(pub &'t Table<'a>);
+pub(super) struct TableDeserializer<'t, 'a>(pub &'t Table<'a>);
 
-pub struct ValueDeserializer<'t, 'a>(pub &'t Value<'a>);
+pub(super) struct ValueDeserializer<'t, 'a>(pub &'t Value<'a>);
 
 struct Entries<'t, 'a> {
     entries: std::slice::Iter<'t, (std::borrow::Cow<'a, str>, Value<'a>)>,

@@ -16,7 +16,7 @@ const TASK_HEADER: &str = "\n[tasks.";
 
 /// The document read in pieces, or `None` when it is small, has no run of task sections to
 /// cut, or reading in pieces cannot vouch for the result (the caller then reads in sequence).
-pub fn parse(text: &str) -> Option<Table<'_>> {
+pub(super) fn parse(text: &str) -> Option<Table<'_>> {
     parse_on(text, crate::parallel::cores())
 }
 

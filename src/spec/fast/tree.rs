@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 /// A TOML value as serde will read it.
 #[derive(Debug)]
-pub enum Value<'a> {
+pub(super) enum Value<'a> {
     String(Cow<'a, str>),
     Integer(i64),
     Boolean(bool),
@@ -23,7 +23,7 @@ pub enum Value<'a> {
 
 /// Whether an array was written as a value (closed) or grows with `[[header]]`s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArrayKind {
+pub(super) enum ArrayKind {
     Static,
     OfTables,
 }
@@ -42,7 +42,7 @@ enum TableKind {
 /// Entries in file order; large tables (the `tasks` of a big spec) also get a key index so
 /// each header does not scan them.
 #[derive(Debug)]
-pub struct Table<'a> {
+pub(super) struct Table<'a> {
     entries: Vec<(Cow<'a, str>, Value<'a>)>,
     /// Keys share the entries' text (borrowed from the document, mostly).
     index: Option<HashMap<Cow<'a, str>, usize>>,
@@ -60,14 +60,14 @@ impl<'a> Table<'a> {
         }
     }
 
-    pub fn entries(&self) -> &[(Cow<'a, str>, Value<'a>)] {
+    pub(super) fn entries(&self) -> &[(Cow<'a, str>, Value<'a>)] {
         &self.entries
     }
 
     /// The entries of the table at `key` when it has at least `at_least`, leaving it empty
     /// (its kind kept): for reading them apart from the rest of the document. `None`, and
     /// nothing taken, when `key` is not a table of that many entries.
-    pub fn take_table_entries(
+    pub(super) fn take_table_entries(
         &mut self,
         key: &str,
         at_least: usize,
@@ -129,21 +129,21 @@ impl<'a> Table<'a> {
 }
 
 /// The document as a table, or `None` where the `toml` crate must decide.
-pub fn parse(text: &str) -> Option<Table<'_>> {
+pub(super) fn parse(text: &str) -> Option<Table<'_>> {
     let mut root = Table::root();
     parse_into(&mut root, text)?;
     Some(root)
 }
 
 impl<'a> Table<'a> {
-    pub fn root() -> Self {
+    pub(super) fn root() -> Self {
         Table::new(TableKind::Defined)
     }
 
     /// Adds the tasks a piece of the document defined (`piece` read on its own from a
     /// `[tasks.NAME]` header on) to this root, as if read here in sequence. `None` where
     /// that might differ: the piece touched anything but new tasks, or named a task again.
-    pub fn adopt_tasks(&mut self, piece: Table<'a>) -> Option<()> {
+    pub(super) fn adopt_tasks(&mut self, piece: Table<'a>) -> Option<()> {
         let [(key, Value::Table(tasks))] = <[_; 1]>::try_from(piece.entries).ok()? else {
             return None;
         };
@@ -171,7 +171,7 @@ impl<'a> Table<'a> {
 
 /// Reads `text` (whole lines: the document, or a piece of it from a header on) into
 /// `root`, as the next part of one document.
-pub fn parse_into<'a>(root: &mut Table<'a>, text: &'a str) -> Option<()> {
+pub(super) fn parse_into<'a>(root: &mut Table<'a>, text: &'a str) -> Option<()> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),

@@ -38,10 +38,14 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(override_usage = "trustgen assume [SPEC] TASK [OPTIONS] [--exec -- CMD...]")]
 pub struct AssumeArgs {
-    /// `[SPEC] TASK`: the spec (default trustgen.toml) and the task to act as.
-    #[arg(value_name = "SPEC] [TASK", num_args = 1..=2, required = true)]
-    pub spec_and_task: Vec<String>,
+    /// The spec (default trustgen.toml), then the task to act as; with one argument, the task.
+    #[arg(value_name = "SPEC", required = true)]
+    pub first: String,
+    /// The task to act as, when a spec is given first.
+    #[arg(value_name = "TASK")]
+    pub second: Option<String>,
     /// The account the task must be in (a check: a task belongs to one account).
     #[arg(long, value_name = "NAME")]
     pub account: Option<String>,
@@ -58,6 +62,7 @@ pub struct AssumeArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct AwsConfigArgs {
+    /// The spec file.
     #[arg(default_value = "trustgen.toml")]
     pub spec: PathBuf,
     /// The profile developers start from (their identity-account credentials).
@@ -77,8 +82,10 @@ pub enum GraphFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
+    /// The spec file.
     #[arg(default_value = "trustgen.toml")]
     pub spec: PathBuf,
+    /// Mermaid (what trust-graph.md embeds), Graphviz DOT, or JSON (nodes, edges, developer reach).
     #[arg(long, value_enum, default_value = "mermaid")]
     pub format: GraphFormat,
 }
@@ -95,8 +102,8 @@ pub struct GenArgs {
     /// The spec file.
     #[arg(default_value = "trustgen.toml")]
     pub spec: PathBuf,
-    /// Output directory.
-    #[arg(short, long, default_value = "generated")]
+    /// The directory to write into (created if missing).
+    #[arg(short, long, value_name = "DIR", default_value = "generated")]
     pub out: PathBuf,
     /// Which backend(s) to render; default: the spec's `project.formats`, else all.
     #[arg(long, value_enum)]

@@ -11,15 +11,9 @@ use crate::cli::{AssumeArgs, MessageFormat};
 use crate::model::names;
 
 pub(super) fn run(args: &AssumeArgs) -> Outcome {
-    let (spec_path, task) = match args.spec_and_task.as_slice() {
-        [task] => ("trustgen.toml", task.as_str()),
-        [spec, task] => (spec.as_str(), task.as_str()),
-        _ => {
-            return Outcome::fail(
-                EXIT_INVALID,
-                "error: usage: trustgen assume [SPEC] TASK\n".into(),
-            )
-        }
+    let (spec_path, task) = match &args.second {
+        Some(task) => (args.first.as_str(), task.as_str()),
+        None => ("trustgen.toml", args.first.as_str()),
     };
     let loaded = match load(Path::new(spec_path), MessageFormat::Human) {
         Ok(loaded) => loaded,

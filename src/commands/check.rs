@@ -26,8 +26,8 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         if args.message_format == MessageFormat::Human {
             let _ = writeln!(
                 stderr,
-                "\n{} warnings in {}, denied by --deny-warnings",
-                loaded.warnings.len(),
+                "\n{} in {}, denied by --deny-warnings",
+                count(loaded.warnings.len(), "warning", "warnings"),
                 loaded.source.name
             );
         }
@@ -52,10 +52,12 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
             .sum();
         let _ = writeln!(
             stdout,
-            "{}: ok ({} accounts with resources, {roles} roles, {definitions} task definitions, {} warnings)",
+            "{}: ok ({} with resources, {}, {}, {})",
             loaded.source.name,
-            loaded.model.accounts.len(),
-            loaded.warnings.len()
+            count(loaded.model.accounts.len(), "account", "accounts"),
+            count(roles, "role", "roles"),
+            count(definitions, "task definition", "task definitions"),
+            count(loaded.warnings.len(), "warning", "warnings"),
         );
     }
     Outcome {
@@ -63,6 +65,11 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         stdout,
         stderr,
     }
+}
+
+/// `1 role`, `2 roles`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Per role: trust policy and inline policy characters (whitespace excluded, as IAM counts)

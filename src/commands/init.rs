@@ -29,10 +29,30 @@ pub(super) fn run(args: &InitArgs) -> Outcome {
             ),
         );
     }
-    match std::fs::write(&args.path, text) {
+    // The schema goes beside the spec, so editors complete and check keys offline.
+    let schema_path = args
+        .path
+        .parent()
+        .unwrap_or_else(|| std::path::Path::new(""))
+        .join(SCHEMA_FILE);
+    let schema = crate::spec::schema::json_schema_text();
+    let stale_schema = std::fs::read_to_string(&schema_path).is_ok_and(|old| old != schema);
+    if stale_schema && !args.force {
+        return Outcome::fail(
+            EXIT_INVALID,
+            format!(
+                "error: {} already exists with other content; pass --force to overwrite it\n",
+                schema_path.display()
+            ),
+        );
+    }
+    let written =
+        std::fs::write(&schema_path, schema).and_then(|()| std::fs::write(&args.path, text));
+    match written {
         Ok(()) => Outcome::ok(format!(
-            "wrote {}: review it, then run `trustgen gen {}`\n",
+            "wrote {} and {} (its JSON Schema, for editors): review the spec, then run `trustgen gen {}`\n",
             args.path.display(),
+            schema_path.display(),
             args.path.display()
         )),
         Err(error) => Outcome::fail(
@@ -41,6 +61,9 @@ pub(super) fn run(args: &InitArgs) -> Outcome {
         ),
     }
 }
+
+/// The schema `init` writes beside the spec, which the spec's first line points at.
+const SCHEMA_FILE: &str = "trustgen.schema.json";
 
 pub(super) fn starter_spec(args: &InitArgs) -> String {
     let project = &args.project;
@@ -55,7 +78,7 @@ pub(super) fn starter_spec(args: &InitArgs) -> String {
         "aws"
     };
     format!(
-        r#"#:schema https://raw.githubusercontent.com/trustgen/trustgen/main/schemas/trustgen.schema.json
+        r#"#:schema ./trustgen.schema.json
 # trustgen spec: bootstraps developer access to the ECS task roles of a new dev account.
 # Reference: README.md, "Spec reference". Generate with `trustgen gen`.
 version = 1

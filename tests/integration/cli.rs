@@ -55,6 +55,11 @@ fn init_writes_a_spec_that_generates_and_never_overwrites() {
     assert_eq!(code, 0, "{stderr}");
     let text = std::fs::read_to_string(dir.path().join("trustgen.toml")).unwrap_or_default();
     assert!(text.contains("id = \"123456789012\"") && text.contains("name = \"shop\""));
+    // Editors find the schema beside the spec, offline.
+    assert!(text.starts_with("#:schema ./trustgen.schema.json\n"));
+    let schema =
+        std::fs::read_to_string(dir.path().join("trustgen.schema.json")).unwrap_or_default();
+    assert_eq!(schema, trustgen(&["schema"], dir.path()).1);
     let (code, stdout, stderr) = trustgen(&["gen", "--format", "all"], dir.path());
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("7 created"), "{stdout}");
@@ -142,4 +147,35 @@ fn init_default_output_is_the_checked_fixture() {
         written, fixture,
         "update tests/fixtures/specs/init-default.toml with `trustgen init`"
     );
+}
+
+/// What a newcomer met: a garbled `assume` usage line, undescribed SPEC arguments, "1
+/// accounts", and `-o FILE` failing with a message about a journal.
+#[test]
+fn help_and_messages_read_as_a_newcomer_reads_them() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (_, help, _) = trustgen(&["assume", "--help"], dir.path());
+    assert!(
+        help.contains("Usage: trustgen assume [SPEC] TASK"),
+        "{help}"
+    );
+    assert!(!help.contains("<SPEC] [TASK>"), "{help}");
+    for command in ["graph", "aws-config"] {
+        let (_, help, _) = trustgen(&[command, "--help"], dir.path());
+        assert!(help.contains("The spec file"), "{command}: {help}");
+    }
+    let spec = format!(
+        "{}/examples/tagged-dev-account.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (code, stdout, _) = trustgen(&["check", &spec], dir.path());
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("(1 account with resources, 2 roles, 1 task definition, 0 warnings)"),
+        "{stdout}"
+    );
+    std::fs::write(dir.path().join("out.txt"), "a file").unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(&["gen", &spec, "-o", "out.txt"], dir.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("out.txt is not a directory"), "{stderr}");
 }

@@ -12,3 +12,4 @@ mod policies;
 mod regen;
 mod scale;
 mod support;
+mod templates;

@@ -362,33 +362,6 @@ fn a_failed_render_takes_back_what_it_staged() {
 }
 
 #[test]
-fn dumped_templates_are_a_faithful_starting_point() {
-    let dir = workspace("organisation-two-way.toml");
-    let spec = "examples/organisation-two-way.toml";
-    let (code, stdout, stderr) = trustgen(&["templates", "--dump", "my-templates"], dir.path());
-    assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("wrote 7 templates"), "{stdout}");
-    assert_eq!(
-        trustgen(&["templates", "--dump", "my-templates"], dir.path()).0,
-        2,
-        "no silent overwrite"
-    );
-    assert_eq!(trustgen(&["gen", spec, "-o", "embedded"], dir.path()).0, 0);
-    assert_eq!(
-        trustgen(
-            &["gen", spec, "-o", "dumped", "--templates", "my-templates"],
-            dir.path()
-        )
-        .0,
-        0
-    );
-    assert_eq!(
-        tree(&dir.path().join("embedded")),
-        tree(&dir.path().join("dumped"))
-    );
-}
-
-#[test]
 fn stdout_streams_one_format_and_writes_nothing() {
     let dir = workspace("cross-account-pair.toml");
     let spec = "examples/cross-account-pair.toml";

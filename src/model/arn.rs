@@ -58,32 +58,40 @@ pub(crate) fn has_wildcard(text: &str) -> bool {
 /// Whether the IAM ARN pattern `pattern` (`*` any run, `?` one character) matches `text`,
 /// as IAM matches a policy's Resource against a request's resource: case-sensitively.
 pub(crate) fn pattern_matches(pattern: &str, text: &str) -> bool {
-    let (pattern, text): (Vec<char>, Vec<char>) =
-        (pattern.chars().collect(), text.chars().collect());
-    // Greedy matching with one backtrack point: linear in practice, no recursion.
+    if pattern.is_ascii() && text.is_ascii() {
+        matches_units(pattern.as_bytes(), text.as_bytes(), b'*', b'?')
+    } else {
+        let (pattern, text): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+        matches_units(&pattern, &text, '*', '?')
+    }
+}
+
+/// Greedy matching with one backtrack point: linear in practice, no recursion, and no
+/// allocation for ASCII (this runs for every pattern against every role it may name).
+fn matches_units<T: PartialEq + Copy>(pattern: &[T], text: &[T], star: T, one: T) -> bool {
     let (mut p, mut t) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
+    let mut backtrack: Option<(usize, usize)> = None;
     while t < text.len() {
         match pattern.get(p) {
-            Some('*') => {
-                star = Some((p, t));
+            Some(&c) if c == star => {
+                backtrack = Some((p, t));
                 p += 1;
             }
-            Some(&c) if c == '?' || c == text[t] => {
+            Some(&c) if c == one || c == text[t] => {
                 p += 1;
                 t += 1;
             }
-            _ => match star {
+            _ => match backtrack {
                 Some((star_p, star_t)) => {
                     p = star_p + 1;
                     t = star_t + 1;
-                    star = Some((star_p, star_t + 1));
+                    backtrack = Some((star_p, star_t + 1));
                 }
                 None => return false,
             },
         }
     }
-    pattern[p..].iter().all(|c| *c == '*')
+    pattern[p..].iter().all(|c| *c == star)
 }
 
 /// Whether some text matches both IAM patterns (`*` any run, `?` one character): whether

@@ -8,7 +8,7 @@
 //! is not ours to see). Wide patterns (`*`, or a wildcard account or partition) are left
 //! to the over-grant warnings: they are not a path to a known role but to every role.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::policy::{Effect, Principal, Statement};
 use super::{
@@ -62,6 +62,17 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
         .iter()
         .flat_map(|account| account.roles().map(move |role| (account.as_ref(), role)))
         .collect();
+    // Roles by ARN (an exact pattern is a lookup), and by account id (a pattern with a
+    // wildcard in its name is matched against its own account's roles only).
+    let by_arn: HashMap<&str, usize> = roles
+        .iter()
+        .enumerate()
+        .map(|(index, (_, role))| (role.arn.as_str(), index))
+        .collect();
+    let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, (account, _)) in roles.iter().enumerate() {
+        by_account.entry(account.id.as_str()).or_default().push(index);
+    }
     let account_of_id = |id: &str| model.accounts.iter().find(|a| a.id == id);
     let hop_for = |account: &Account, role: &Role, via: &str| Hop {
         role_arn: role.arn.clone(),
@@ -71,22 +82,16 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
         dev_access: account.dev_access != DevMode::None,
         via: via.to_string(),
     };
-    let mut queue: VecDeque<Vec<Hop>> = VecDeque::new();
+    let mut queue: VecDeque<(usize, Vec<Hop>)> = VecDeque::new();
     let mut seen: HashSet<String> = HashSet::new();
-    for (account, role) in &roles {
+    for (index, (account, role)) in roles.iter().enumerate() {
         if is_entry(account, role) && seen.insert(role.arn.clone()) {
-            queue.push_back(vec![hop_for(account, role, "")]);
+            queue.push_back((index, vec![hop_for(account, role, "")]));
         }
     }
     let mut reached = Vec::new();
-    while let Some(chain) = queue.pop_front() {
-        let Some(holder) = chain.last() else { continue };
-        let Some((_, holder_role)) = roles.iter().find(|(_, r)| r.arn == holder.role_arn) else {
-            continue;
-        };
-        let holder_account = Arn::parse(&holder_role.arn)
-            .map(|a| a.account)
-            .unwrap_or_default();
+    while let Some((holder, chain)) = queue.pop_front() {
+        let (holder_account, holder_role) = roles[holder];
         for pattern in assumable_patterns(holder_role) {
             let Some(parsed) = Arn::parse(&pattern) else {
                 continue;
@@ -98,29 +103,35 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
             if parsed.is_wide() || !names_role {
                 continue;
             }
-            let mut matched_in_model = false;
-            for (account, role) in &roles {
-                if !pattern_matches(&pattern, &role.arn) {
-                    continue;
-                }
-                matched_in_model = true;
-                if role.arn == holder_role.arn
-                    || !trust_admits(role, &holder_role.arn, holder_account, model)
+            let exact = !has_wildcard(parsed.resource);
+            let candidates: Vec<usize> = if exact {
+                by_arn.get(pattern.as_str()).copied().into_iter().collect()
+            } else {
+                by_account
+                    .get(parsed.account)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&index| pattern_matches(&pattern, &roles[index].1.arn))
+                    .collect()
+            };
+            let matched_in_model = !candidates.is_empty();
+            for index in candidates {
+                let (account, role) = roles[index];
+                if index == holder
+                    || !trust_admits(role, &holder_role.arn, &holder_account.id, model)
                     || !seen.insert(role.arn.clone())
                 {
                     continue;
                 }
                 let mut next = chain.clone();
                 next.push(hop_for(account, role, &pattern));
-                reached.push(Reach {
-                    chain: next.clone(),
-                });
-                queue.push_back(next);
+                reached.push(Reach { chain: next.clone() });
+                queue.push_back((index, next));
             }
             // An exact ARN the model creates is that role; a pattern may also match roles
             // outside the spec in its account, which the model cannot vouch for.
-            if (matched_in_model && !has_wildcard(parsed.resource)) || !seen.insert(pattern.clone())
-            {
+            if (matched_in_model && exact) || !seen.insert(pattern.clone()) {
                 continue;
             }
             let account = account_of_id(parsed.account);
@@ -129,9 +140,7 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
                 role_arn: pattern.clone(),
                 account: account.map(|a| a.name.clone()),
                 kind: None,
-                name: parsed
-                    .role_path_and_name()
-                    .map(|(_, name)| name.to_string()),
+                name: parsed.role_path_and_name().map(|(_, name)| name.to_string()),
                 dev_access: account.is_some_and(|a| a.dev_access != DevMode::None),
                 via: pattern.clone(),
             });

@@ -61,7 +61,8 @@ pub(crate) fn pattern_matches(pattern: &str, text: &str) -> bool {
     if pattern.is_ascii() && text.is_ascii() {
         matches_units(pattern.as_bytes(), text.as_bytes(), b'*', b'?')
     } else {
-        let (pattern, text): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+        let (pattern, text): (Vec<char>, Vec<char>) =
+            (pattern.chars().collect(), text.chars().collect());
         matches_units(&pattern, &text, '*', '?')
     }
 }

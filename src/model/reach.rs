@@ -71,7 +71,10 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
         .collect();
     let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, (account, _)) in roles.iter().enumerate() {
-        by_account.entry(account.id.as_str()).or_default().push(index);
+        by_account
+            .entry(account.id.as_str())
+            .or_default()
+            .push(index);
     }
     let account_of_id = |id: &str| model.accounts.iter().find(|a| a.id == id);
     let hop_for = |account: &Account, role: &Role, via: &str| Hop {
@@ -126,7 +129,9 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
                 }
                 let mut next = chain.clone();
                 next.push(hop_for(account, role, &pattern));
-                reached.push(Reach { chain: next.clone() });
+                reached.push(Reach {
+                    chain: next.clone(),
+                });
                 queue.push_back((index, next));
             }
             // An exact ARN the model creates is that role; a pattern may also match roles
@@ -140,7 +145,9 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
                 role_arn: pattern.clone(),
                 account: account.map(|a| a.name.clone()),
                 kind: None,
-                name: parsed.role_path_and_name().map(|(_, name)| name.to_string()),
+                name: parsed
+                    .role_path_and_name()
+                    .map(|(_, name)| name.to_string()),
                 dev_access: account.is_some_and(|a| a.dev_access != DevMode::None),
                 via: pattern.clone(),
             });

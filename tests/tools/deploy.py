@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -15,9 +16,22 @@ import boto3
 SESSION_ROLE = "trustgen-test"
 
 
+# Generous, and retried: on a busy machine the emulator may take long to answer, and a
+# test must not fail because the machine is slow (only because something is wrong).
+RESET_TIMEOUT_SECONDS = 300
+RESET_ATTEMPTS = 3
+
+
 def reset(endpoint):
-    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=30).read()
+    for attempt in range(1, RESET_ATTEMPTS + 1):
+        request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=RESET_TIMEOUT_SECONDS).read()
+            return
+        except (TimeoutError, urllib.error.URLError) as error:
+            if attempt == RESET_ATTEMPTS:
+                raise RuntimeError(f"moto_server did not reset after {attempt} attempts: {error}") from error
+            time.sleep(2 * attempt)
 
 
 def session_for(endpoint, spec, account):

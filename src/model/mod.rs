@@ -20,7 +20,7 @@ pub(crate) use build::{build, dev_access_for};
 pub(crate) use profiles::{profiles, ProfileKind};
 pub(crate) use reach::{developer_reach, Hop, Reach};
 pub(crate) use simulate::same_grant;
-pub(crate) use tasks::ASSUME_ROLES_SID;
+pub(crate) use tasks::{family as task_family, role_name as task_role_name, ASSUME_ROLES_SID};
 
 use indexmap::IndexMap;
 use serde::Serialize;

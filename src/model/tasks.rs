@@ -19,7 +19,7 @@ pub(super) const TASK_POLICY_NAME: &str = "task-permissions";
 pub(crate) const ASSUME_ROLES_SID: &str = "AssumeRoles";
 pub(super) const SECRETS_POLICY_NAME: &str = "read-task-secrets";
 
-pub(super) fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
+pub(crate) fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
     task.role_name
         .clone()
         .unwrap_or_else(|| names::default_task_name(&spec.project.name, task_name))
@@ -37,7 +37,7 @@ pub(super) fn task_role_arn(spec: &spec::Spec, task_name: &str) -> Option<String
     )
 }
 
-pub(super) fn family(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
+pub(crate) fn family(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
     task.family
         .clone()
         .unwrap_or_else(|| names::default_task_name(&spec.project.name, task_name))

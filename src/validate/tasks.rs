@@ -7,7 +7,7 @@ use super::organisation::{account_suggestion, check_tags, dev_tag_key_in};
 use super::syntax::{self, ArnKind};
 use super::Findings;
 use crate::diagnostic::PathSegment;
-use crate::model::{dev_access_for, Arn, PartitionExt, ASSUME_ROLES_SID};
+use crate::model::{self, dev_access_for, Arn, PartitionExt, ASSUME_ROLES_SID};
 use crate::path;
 use crate::spec::{Compatibility, DevMode, Partition, Spec, Statement, Task};
 
@@ -64,11 +64,8 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
 }
 
 fn check_identity(spec: &Spec, name: &str, task: &Task, findings: &mut Findings) {
-    let default_name = format!("{}-{name}", spec.project.name);
-    let role_name = task
-        .role_name
-        .clone()
-        .unwrap_or_else(|| default_name.clone());
+    // The names the model will give: from `model::names`, not derived again here.
+    let role_name = model::task_role_name(spec, name, task);
     if let Some(problem) = syntax::role_name_problem(&role_name) {
         let (at, what) = match task.role_name {
             Some(_) => (
@@ -87,7 +84,7 @@ fn check_identity(spec: &Spec, name: &str, task: &Task, findings: &mut Findings)
             "1-64 of A-Z a-z 0-9 + = , . @ _ -; set role_name to a shorter name",
         );
     }
-    let family = task.family.clone().unwrap_or(default_name);
+    let family = model::task_family(spec, name, task);
     if !syntax::is_family(&family) {
         findings.error_help(
             "invalid-family",

@@ -101,11 +101,13 @@ pub(crate) fn build(spec: &Spec) -> Model {
             account.has_tasks_stack() || account.has_developers_stack() || account.has_trust_stack()
         })
         .map(std::sync::Arc::new)
-        .collect();
+        .collect::<Vec<_>>();
+    let terraform = super::terraform::build(spec, &accounts);
     Model {
         project: spec.project.name.clone(),
         partition: spec.project.partition,
         accounts,
+        terraform,
     }
 }
 

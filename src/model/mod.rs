@@ -13,6 +13,7 @@ mod profiles;
 mod reach;
 mod simulate;
 mod tasks;
+mod terraform;
 
 pub(crate) use arn::{has_wildcard, pattern_matches, patterns_intersect};
 pub use arn::{Arn, PartitionExt};
@@ -21,6 +22,7 @@ pub(crate) use profiles::{profiles, ProfileKind};
 pub(crate) use reach::{developer_reach, Hop, Reach};
 pub(crate) use simulate::same_grant;
 pub(crate) use tasks::{family as task_family, role_name as task_role_name, ASSUME_ROLES_SID};
+pub use terraform::{Root, S3Backend, Terraform};
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -36,6 +38,8 @@ pub struct Model {
     /// Accounts that own at least one generated resource, in spec order. Shared, so that
     /// rendering can let go of each account as soon as its files are written.
     pub accounts: Vec<Arc<Account>>,
+    /// The Terraform layout: its roots, their state keys and the order they apply in.
+    pub terraform: Terraform,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +100,7 @@ impl Model {
                     })
                 })
                 .collect(),
+            terraform: self.terraform.clone(),
         }
     }
 }

@@ -178,12 +178,79 @@ pub fn stack_name(project: &str, stack: Stack, part: usize) -> String {
 /// The Terraform root's own files, which no account file may take the name of.
 pub const TERRAFORM_ROOT_FILES: [&str; 2] = ["versions", "providers"];
 
+/// The root's `backend.tf` (only with a backend: then no account may be named `backend`
+/// in the single-root layout either).
+pub const TERRAFORM_BACKEND_FILE: &str = "backend";
+
+/// A per-account root's resources (`terraform/<account>/main.tf`).
+pub const TERRAFORM_MAIN_FILE: &str = "main";
+
+/// The single root's directory, and the parent of every per-account root.
+pub const TERRAFORM_DIR: &str = "terraform";
+
+/// The file a partial backend's settings go to (`terraform init -backend-config=<this>`),
+/// in the root's directory.
+pub const TERRAFORM_BACKEND_CONFIG: &str = "s3.tfbackend";
+
 pub fn terraform_root_file(stem: &str) -> String {
-    format!("terraform/{stem}.tf")
+    format!("{TERRAFORM_DIR}/{stem}.tf")
 }
 
 pub fn terraform_account_file(account: &str) -> String {
-    format!("terraform/{account}.tf")
+    format!("{TERRAFORM_DIR}/{account}.tf")
+}
+
+/// What a Terraform root holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RootKind {
+    /// The single-root layout: every account's resources, one aliased provider each.
+    Single,
+    /// Per-account layout: everything of one account but the `[roles]` destinations.
+    Account,
+    /// Per-account layout: the `[roles]` destinations of one account, which name task roles
+    /// (of any account) in their trust, so they wait for the roots creating those.
+    Trust,
+}
+
+/// A root's name: what its state key and the lock file call it.
+pub fn terraform_root_name(kind: RootKind, account: &str) -> String {
+    match kind {
+        RootKind::Single => TERRAFORM_DIR.into(),
+        RootKind::Account => account.into(),
+        RootKind::Trust => format!("{account}-trust"),
+    }
+}
+
+/// A root's directory: `terraform`, `terraform/<account>`, `terraform/<account>-trust`.
+pub fn terraform_root_dir(kind: RootKind, account: &str) -> String {
+    match kind {
+        RootKind::Single => TERRAFORM_DIR.into(),
+        _ => format!("{TERRAFORM_DIR}/{}", terraform_root_name(kind, account)),
+    }
+}
+
+/// `<dir>/<stem>.tf`: a file of a per-account root.
+pub fn terraform_file_in(dir: &str, stem: &str) -> String {
+    format!("{dir}/{stem}.tf")
+}
+
+/// `<dir>/s3.tfbackend`: a root's partial backend settings.
+pub fn terraform_backend_config_file(dir: &str) -> String {
+    format!("{dir}/{TERRAFORM_BACKEND_CONFIG}")
+}
+
+/// `<key_prefix>/<root>.tfstate`: where a root keeps its state in the bucket.
+pub fn terraform_state_key(key_prefix: &str, root: &str) -> String {
+    format!("{key_prefix}/{root}.tfstate")
+}
+
+/// Why the roots of a Terraform stage apply there (the lock file says it).
+pub fn terraform_stage_why(stage: usize) -> &'static str {
+    if stage == 1 {
+        "roots that need nothing another root creates: apply them first, in any order or in parallel"
+    } else {
+        "roots whose trust policies or attachments name roles or policies that roots of earlier stages create: IAM refuses a trust policy naming a role that does not exist yet"
+    }
 }
 
 pub fn session_policy_file(account: &str, task: &str) -> String {

@@ -1,14 +1,15 @@
-//! `trustgen.lock.json`: every generated file with its hash, the spec's hash and the
-//! CloudFormation deploy stages. It is how `gen` knows which files are its own.
+//! `trustgen.lock.json`: every generated file with its hash, the spec's hash, the
+//! CloudFormation deploy stages and (per-account layout) the Terraform apply stages. It is
+//! how `gen` knows which files are its own.
 
 use std::path::{Component, Path};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::names::Stack;
+use crate::model::names::{self, Stack};
 use crate::model::Model;
-use crate::render::{GeneratedFile, Provenance, StackFile};
+use crate::render::{GeneratedFile, Provenance, RootFile, StackFile};
 
 pub(crate) const MANIFEST_NAME: &str = "trustgen.lock.json";
 
@@ -19,7 +20,32 @@ pub struct Manifest {
     pub spec: SpecEntry,
     /// CloudFormation deploy order: every stack of a stage before any of the next.
     pub stages: Vec<Stage>,
+    /// Per-account Terraform roots in apply order: every root of a stage before any of the
+    /// next (absent in the single-root layout, which Terraform orders itself).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub terraform_stages: Vec<TerraformStage>,
     pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TerraformStage {
+    pub stage: usize,
+    pub why: &'static str,
+    pub roots: Vec<RootEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RootEntry {
+    pub account: String,
+    pub account_id: String,
+    pub region: String,
+    /// The root's directory, relative to the output directory.
+    pub root: String,
+    /// The roots it waits for (each in an earlier stage).
+    pub after: Vec<String>,
+    /// A partial backend's settings, relative to `root`: `init -backend-config=<this>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backend_config: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,11 +84,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// What a manifest records of a file: its path and hash, and where it deploys if it is
-/// a CloudFormation template.
+/// a CloudFormation template or stands for a per-account Terraform root.
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub entry: FileEntry,
     pub stack: Option<StackFile>,
+    pub root: Option<RootFile>,
 }
 
 impl Recorded {
@@ -73,6 +100,7 @@ impl Recorded {
                 sha256: sha256_hex(file.contents.as_bytes()),
             },
             stack: file.stack.clone(),
+            root: file.root.clone(),
         }
     }
 }
@@ -112,6 +140,7 @@ impl Manifest {
                 stacks,
             })
             .collect();
+        let terraform_stages = terraform_stages(model, &files);
         Manifest {
             generator: "trustgen",
             version: env!("CARGO_PKG_VERSION"),
@@ -120,6 +149,7 @@ impl Manifest {
                 sha256: spec_sha256,
             },
             stages,
+            terraform_stages,
             files: files.into_iter().map(|file| file.entry).collect(),
         }
     }
@@ -133,6 +163,34 @@ impl Manifest {
         text.push('\n');
         text
     }
+}
+
+/// The per-account roots among `files` by stage, each stage in output order.
+fn terraform_stages(model: &Model, files: &[Recorded]) -> Vec<TerraformStage> {
+    let roots: Vec<&RootFile> = files.iter().filter_map(|file| file.root.as_ref()).collect();
+    let last = roots.iter().map(|root| root.stage).max().unwrap_or(0);
+    (1..=last)
+        .map(|stage| TerraformStage {
+            stage,
+            why: names::terraform_stage_why(stage),
+            roots: roots
+                .iter()
+                .filter(|root| root.stage == stage)
+                .filter_map(|root| {
+                    let account = model.accounts.iter().find(|a| a.name == root.account)?;
+                    Some(RootEntry {
+                        account: account.name.clone(),
+                        account_id: account.id.clone(),
+                        region: account.region.clone(),
+                        root: root.dir.clone(),
+                        after: root.after.clone(),
+                        backend_config: root.backend_config.clone(),
+                    })
+                })
+                .collect(),
+        })
+        .filter(|stage| !stage.roots.is_empty())
+        .collect()
 }
 
 /// What `gen` needs from a previous manifest: the files it generated and their hashes.

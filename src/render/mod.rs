@@ -28,6 +28,9 @@ pub struct GeneratedFile {
     pub contents: String,
     /// For a CloudFormation template: the stack it deploys as (the lock file lists them).
     pub stack: Option<StackFile>,
+    /// For one file of each per-account Terraform root: where the root stands in the
+    /// apply order (the lock file lists them).
+    pub root: Option<RootFile>,
 }
 
 impl GeneratedFile {
@@ -36,8 +39,24 @@ impl GeneratedFile {
             path,
             contents,
             stack: None,
+            root: None,
         }
     }
+}
+
+/// Where a per-account Terraform root applies, and after which others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootFile {
+    /// The root's directory, relative to the output directory.
+    pub dir: String,
+    /// The account (spec name) it deploys to.
+    pub account: String,
+    /// Its stage, from 1 (`model::Terraform`).
+    pub stage: usize,
+    /// Directories of the roots it waits for.
+    pub after: Vec<String>,
+    /// The partial backend's settings file, relative to `dir`, when there is one.
+    pub backend_config: Option<String>,
 }
 
 /// Where a CloudFormation template deploys.
@@ -158,7 +177,6 @@ pub(crate) fn render_into(
             Job::TerraformRoot => terraform::render_root(model, templates, provenance),
             Job::Terraform(account) => {
                 terraform::render_account(model, account, &shared, templates, provenance)
-                    .map(|file| vec![file])
             }
             Job::Shared => {
                 let mut files = session_policies::render(model);

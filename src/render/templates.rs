@@ -18,7 +18,7 @@ use super::emit::{hcl, yaml};
 use crate::diagnostic::suggest;
 
 /// Every built-in template, by the name users override it with.
-pub(crate) const EMBEDDED: [(&str, &str); 7] = [
+pub(crate) const EMBEDDED: [(&str, &str); 9] = [
     (
         "cloudformation/tasks.yaml.tera",
         include_str!("../../templates/cloudformation/tasks.yaml.tera"),
@@ -46,6 +46,14 @@ pub(crate) const EMBEDDED: [(&str, &str); 7] = [
     (
         "terraform/account.tf.tera",
         include_str!("../../templates/terraform/account.tf.tera"),
+    ),
+    (
+        "terraform/backend.tf.tera",
+        include_str!("../../templates/terraform/backend.tf.tera"),
+    ),
+    (
+        "terraform/backend.tfbackend.tera",
+        include_str!("../../templates/terraform/backend.tfbackend.tera"),
     ),
 ];
 

@@ -42,6 +42,61 @@ pub struct Spec {
     /// Roles that tasks assume (cross-account trust pairs), by IAM role name.
     #[serde(default)]
     pub roles: IndexMap<String, TrustedRole>,
+    /// How the Terraform output is laid out, and where its state lives.
+    #[serde(default)]
+    pub terraform: Terraform,
+}
+
+/// `[terraform]`: the layout of the Terraform output and its state backend.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Terraform {
+    /// single-root (default: one root, one aliased provider per account) or per-account
+    /// (one root per account, applied in the lock file's stages).
+    #[serde(default)]
+    pub layout: TerraformLayout,
+    /// Where each root keeps its state; none (or type = "local") writes no backend.
+    pub backend: Option<Backend>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TerraformLayout {
+    #[default]
+    SingleRoot,
+    PerAccount,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendType {
+    Local,
+    S3,
+}
+
+/// `[terraform.backend]`: an S3 backend (every other key is for type = "s3").
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Backend {
+    /// s3, or local (Terraform's default, a local state file: no backend is written).
+    #[serde(rename = "type")]
+    pub kind: BackendType,
+    /// The state bucket (S3 bucket naming rules).
+    pub bucket: Option<String>,
+    /// The bucket's region.
+    pub region: Option<String>,
+    /// Each root's state is `<key_prefix>/<root>.tfstate`.
+    pub key_prefix: Option<String>,
+    /// Lock the state with an S3 lock file (Terraform >= 1.10); default true without
+    /// dynamodb_table.
+    pub use_lockfile: Option<bool>,
+    /// Lock the state in this DynamoDB table (its hash key `LockID`).
+    pub dynamodb_table: Option<String>,
+    /// A role the backend assumes to reach the bucket.
+    pub role_arn: Option<String>,
+    /// Write the settings into a per-root `-backend-config` file instead of the block.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -10,6 +10,7 @@ mod reach;
 mod roles;
 pub(crate) mod syntax;
 mod tasks;
+mod terraform;
 mod warnings;
 
 pub use warnings::check as warnings;
@@ -57,12 +58,14 @@ pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
     tasks::check_simulate_boundaries(spec, &mut findings);
     roles::check(spec, &mut findings);
     reach::check_opt_ins(spec, &mut findings);
+    terraform::check(spec, &mut findings);
     if has_errors(&findings.diagnostics) {
         return Err(findings.diagnostics);
     }
     let model = model::build(spec);
     limits::check_model(spec, &model, &mut findings);
     names::check_model(&model, &mut findings);
+    terraform::check_model(spec, &model, &mut findings);
     reach::check(spec, &model, &mut findings);
     if has_errors(&findings.diagnostics) {
         return Err(findings.diagnostics);

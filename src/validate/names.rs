@@ -7,10 +7,10 @@ use std::collections::HashMap;
 
 use super::Findings;
 use crate::diagnostic::PathSegment;
-use crate::model::names::TERRAFORM_ROOT_FILES;
+use crate::model::names::{TERRAFORM_BACKEND_FILE, TERRAFORM_ROOT_FILES};
 use crate::model::{profiles, Model, Role, RoleKind};
 use crate::path;
-use crate::spec::Spec;
+use crate::spec::{BackendType, Spec, TerraformLayout};
 
 /// Where a role comes from in the spec.
 pub(super) fn role_location(role: &Role) -> Vec<PathSegment> {
@@ -25,12 +25,19 @@ pub(super) fn role_location(role: &Role) -> Vec<PathSegment> {
 
 /// The spec's own names: accounts and tasks become directory and file names.
 pub(super) fn check_spec(spec: &Spec, findings: &mut Findings) {
+    // The single root's own files; `backend.tf` only when there is a backend.
+    let backend = spec.terraform.layout == TerraformLayout::SingleRoot
+        && spec
+            .terraform
+            .backend
+            .as_ref()
+            .is_some_and(|b| b.kind == BackendType::S3);
+    let reserved = TERRAFORM_ROOT_FILES
+        .iter()
+        .chain(backend.then_some(&TERRAFORM_BACKEND_FILE));
     let mut accounts: HashMap<String, &str> = HashMap::new();
     for name in spec.accounts.keys() {
-        if TERRAFORM_ROOT_FILES
-            .iter()
-            .any(|f| f.eq_ignore_ascii_case(name))
-        {
+        if reserved.clone().any(|f| f.eq_ignore_ascii_case(name)) {
             findings.key_error(
                 "reserved-account-name",
                 path!["accounts", name],

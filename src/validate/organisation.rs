@@ -90,7 +90,7 @@ fn check_project(spec: &Spec, findings: &mut Findings) {
     }
 }
 
-fn check_region(
+pub(super) fn check_region(
     spec: &Spec,
     region: &str,
     at: Vec<crate::diagnostic::PathSegment>,

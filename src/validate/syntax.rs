@@ -161,6 +161,91 @@ pub(crate) fn region_partition(region: &str) -> Partition {
     }
 }
 
+/// What is wrong with an S3 bucket name, or `None`: 3-63 of `a-z 0-9 . -`, starting and
+/// ending with a letter or digit, no `..`, not shaped like an IP address, none of the
+/// prefixes and suffixes S3 reserves.
+pub(crate) fn bucket_problem(name: &str) -> Option<String> {
+    if !(3..=63).contains(&name.len()) {
+        return Some(format!("has {} characters; S3 allows 3 to 63", name.len()));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-'))
+    {
+        return Some(format!(
+            "contains `{}`; S3 bucket names hold only a-z, 0-9, `.` and `-`",
+            c.escape_debug()
+        ));
+    }
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !edge(name.chars().next()) || !edge(name.chars().last()) {
+        return Some("must start and end with a letter or digit".into());
+    }
+    if name.contains("..") {
+        return Some("holds two adjacent periods".into());
+    }
+    if name.split('.').count() == 4 && name.split('.').all(|p| p.parse::<u8>().is_ok()) {
+        return Some("is shaped like an IP address".into());
+    }
+    const PREFIXES: [&str; 3] = ["xn--", "sthree-", "amzn-s3-demo-"];
+    const SUFFIXES: [&str; 5] = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+    if let Some(prefix) = PREFIXES.iter().find(|p| name.starts_with(*p)) {
+        return Some(format!("starts with `{prefix}`, which S3 reserves"));
+    }
+    if let Some(suffix) = SUFFIXES.iter().find(|s| name.ends_with(*s)) {
+        return Some(format!("ends with `{suffix}`, which S3 reserves"));
+    }
+    None
+}
+
+/// The longest key prefix: a state key is `<prefix>/<root>.tfstate`, within S3's 1,024
+/// bytes with room for any root name.
+pub(crate) const KEY_PREFIX_MAX: usize = 512;
+
+/// What is wrong with a state key prefix, or `None`: 1-512 characters, `/`-separated
+/// segments of `A-Z a-z 0-9 . _ -`, none empty, `.` or `..`. It becomes part of every
+/// root's state key (an HCL string) and nothing may make it climb out of its prefix or
+/// carry a template, a quote or a line break.
+pub(crate) fn key_prefix_problem(prefix: &str) -> Option<String> {
+    if !(1..=KEY_PREFIX_MAX).contains(&prefix.len()) {
+        return Some(format!(
+            "has {} characters; the limit is {KEY_PREFIX_MAX}",
+            prefix.len()
+        ));
+    }
+    if let Some(c) = prefix
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/')))
+    {
+        return Some(format!(
+            "contains `{}`; a key prefix holds only A-Z a-z 0-9 . _ - and `/` between segments",
+            c.escape_debug()
+        ));
+    }
+    if prefix.starts_with('/') || prefix.ends_with('/') {
+        return Some("starts or ends with `/`; write segments separated by `/`".into());
+    }
+    if let Some(segment) = prefix
+        .split('/')
+        .find(|segment| segment.is_empty() || *segment == "." || *segment == "..")
+    {
+        return Some(if segment.is_empty() {
+            "holds an empty segment (`//`)".to_string()
+        } else {
+            format!("holds the segment `{segment}`, which names a directory rather than one")
+        });
+    }
+    None
+}
+
+/// A DynamoDB table name: 3-255 of `A-Z a-z 0-9 _ . -`.
+pub(crate) fn is_dynamodb_table(name: &str) -> bool {
+    (3..=255).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
 /// An action: `service:Action`, wildcards allowed in the action part, or `*`.
 pub(crate) fn is_action(action: &str) -> bool {
     if action == "*" {
@@ -566,6 +651,43 @@ mod tests {
             assert!(!is_production_env(env), "{env}");
         }
         assert!(!is_env_name("prоd"), "a Cyrillic o is not ASCII");
+    }
+
+    #[test]
+    fn bucket_names_follow_s3s_rules() {
+        for ok in ["acme-tf-state", "a.b-c", "123", "state.eu-west-1.example"] {
+            assert_eq!(bucket_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "ab",
+            "Acme",
+            "a_b",
+            "-ab",
+            "ab-",
+            "a..b",
+            "192.168.1.10",
+            "xn--ab",
+            "ab-s3alias",
+            "a\"b",
+            "a${b}",
+            "a\nb",
+        ] {
+            assert!(bucket_problem(bad).is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn key_prefixes_stay_inside_their_prefix_and_out_of_hcl() {
+        for ok in ["org/payments", "a", "teams/v1.2/state_files"] {
+            assert_eq!(key_prefix_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "", "/abs", "trail/", "a//b", "../up", "a/../b", "a/./b", "..", "a b", "a\"b",
+            "${var.x}", "%{if}", "a\nb", "a\\b", "é",
+        ] {
+            assert!(key_prefix_problem(bad).is_some(), "{bad:?}");
+        }
+        assert!(key_prefix_problem(&"a".repeat(KEY_PREFIX_MAX + 1)).is_some());
     }
 
     #[test]

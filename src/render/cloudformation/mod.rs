@@ -96,6 +96,7 @@ fn stack_files(
                 account: account.name.clone(),
                 name: names::stack_name(&model.project, stack, index + 1),
             }),
+            root: None,
         })
         .collect())
 }

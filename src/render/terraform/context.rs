@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::model::names::{self, RootKind};
 use crate::model::policy::{PolicyDocument, Principal};
-use crate::model::{Account, Model, Role, RoleKind};
+use crate::model::{Account, Model, Role, RoleKind, Root, S3Backend};
 use crate::render::emit::doc::{self, texts, Doc, KeyCase};
 use crate::render::emit::hcl;
 
@@ -49,8 +50,10 @@ fn list(items: &[String]) -> Option<Hcl> {
 #[derive(Serialize)]
 pub(super) struct AccountContext<'a> {
     pub name: &'a str,
-    /// The provider alias, an identifier: `provider = aws.<alias>`.
-    pub alias: &'a str,
+    /// The single root's provider alias, an identifier: `provider = aws.<alias>`. Absent
+    /// in a per-account root, whose one provider needs none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias: Option<&'a str>,
     /// The 12-digit id, as it is (digits need no quoting in a comment or a string).
     pub id: &'a str,
     pub region: Hcl,
@@ -59,10 +62,10 @@ pub(super) struct AccountContext<'a> {
     pub deploy_role_arn: Option<Hcl>,
 }
 
-fn account_context(account: &Account) -> AccountContext<'_> {
+fn account_context(account: &Account, aliased: bool) -> AccountContext<'_> {
     AccountContext {
         name: &account.name,
-        alias: &account.alias,
+        alias: aliased.then_some(account.alias.as_str()),
         id: &account.id,
         region: Hcl::quoted(&account.region),
         deploy_role_arn: account.deploy_role_arn.as_deref().map(Hcl::quoted),
@@ -74,23 +77,112 @@ fn account_context(account: &Account) -> AccountContext<'_> {
 pub(super) struct RootContext<'a> {
     pub header: &'a str,
     pub project: &'a str,
+    /// The Terraform versions the root needs (an HCL string): newer with some backend
+    /// settings.
+    pub required_version: Hcl,
+    /// Every account of the single root; the one account of a per-account root.
     pub accounts: Vec<AccountContext<'a>>,
 }
 
+/// The oldest Terraform that reads every setting the root holds: 1.5 for the resources,
+/// 1.6 for the S3 backend's `assume_role` block, 1.10 for its `use_lockfile`.
+fn required_version(backend: Option<&S3Backend>) -> Hcl {
+    let version = match backend {
+        Some(backend) if backend.use_lockfile => ">= 1.10.0",
+        Some(backend) if backend.role_arn.is_some() => ">= 1.6.0",
+        _ => ">= 1.5.0",
+    };
+    Hcl::quoted(version)
+}
+
+/// The single root's `versions.tf` and `providers.tf`: every account.
 pub(super) fn root<'a>(model: &'a Model, header: &'a str) -> RootContext<'a> {
     RootContext {
         header,
         project: &model.project,
-        accounts: model.accounts.iter().map(|a| account_context(a)).collect(),
+        required_version: required_version(model.terraform.backend.as_ref()),
+        accounts: model
+            .accounts
+            .iter()
+            .map(|a| account_context(a, true))
+            .collect(),
     }
 }
 
-/// `<account>.tf`.
+/// A per-account root's `versions.tf` and `providers.tf`: its one account, no alias.
+pub(super) fn account_root<'a>(
+    model: &'a Model,
+    account: &'a Account,
+    header: &'a str,
+) -> RootContext<'a> {
+    RootContext {
+        header,
+        project: &model.project,
+        required_version: required_version(model.terraform.backend.as_ref()),
+        accounts: vec![account_context(account, false)],
+    }
+}
+
+/// `backend.tf` and (partial) `s3.tfbackend` of a root.
+#[derive(Serialize)]
+pub(super) struct BackendContext<'a> {
+    pub header: &'a str,
+    pub project: &'a str,
+    /// The root's name (`terraform`, `<account>`, `<account>-trust`): plain text.
+    pub root: &'a str,
+    pub backend: S3BackendContext,
+}
+
+#[derive(Serialize)]
+pub(super) struct S3BackendContext {
+    /// The settings are in `config_file`; the block stays empty.
+    pub partial: bool,
+    /// The partial settings' file name, in the root's directory: plain text.
+    pub config_file: &'static str,
+    pub bucket: Hcl,
+    /// `<key_prefix>/<root>.tfstate`.
+    pub key: Hcl,
+    pub region: Hcl,
+    pub use_lockfile: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dynamodb_table: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<Hcl>,
+}
+
+pub(super) fn backend<'a>(
+    model: &'a Model,
+    backend: &S3Backend,
+    root: &'a Root,
+    header: &'a str,
+) -> BackendContext<'a> {
+    BackendContext {
+        header,
+        project: &model.project,
+        root: &root.name,
+        backend: S3BackendContext {
+            partial: backend.partial,
+            config_file: names::TERRAFORM_BACKEND_CONFIG,
+            bucket: Hcl::quoted(&backend.bucket),
+            key: Hcl::quoted(root.state_key.as_deref().unwrap_or_default()),
+            region: Hcl::quoted(&backend.region),
+            use_lockfile: backend.use_lockfile,
+            dynamodb_table: backend.dynamodb_table.as_deref().map(Hcl::quoted),
+            role_arn: backend.role_arn.as_deref().map(Hcl::quoted),
+        },
+    }
+}
+
+/// `<account>.tf` of the single root, or a per-account root's `main.tf`.
 #[derive(Serialize)]
 pub(super) struct AccountFileContext<'a> {
     pub header: &'a str,
     pub project: &'a str,
     pub account: AccountContext<'a>,
+    /// A per-account root's name (`<account>` or `<account>-trust`); absent in the single
+    /// root.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<&'a str>,
     pub roles: Vec<RoleContext<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub developer_policy: Option<DeveloperPolicyContext<'a>>,
@@ -272,32 +364,44 @@ fn role_context<'a>(
 pub(super) fn account_file<'a>(
     model: &'a Model,
     account: &'a Account,
+    root: &'a Root,
     header: &'a str,
     task_roles: &HashMap<&str, String>,
 ) -> AccountFileContext<'a> {
+    let single = root.kind == RootKind::Single;
+    let account_resources = root.holds_account_resources();
     let developer_policy = account
         .developer_policy
         .as_ref()
+        .filter(|_| account_resources)
         .map(|p| (p.arn.as_str(), p.terraform.as_str()));
     let roles_here: HashMap<&str, &str> = account
         .roles()
+        .filter(|role| root.holds(&role.kind))
         .map(|role| (role.arn.as_str(), role.terraform.as_str()))
         .collect();
     let role_arn = |arn: &str| match roles_here.get(arn) {
         Some(name) => Hcl::reference("aws_iam_role", name, "arn"),
         None => Hcl::quoted(arn),
     };
+    // References only to what this root declares: a per-account root names every role of
+    // another root by its ARN (the lock file's stages order them).
+    let no_references = HashMap::new();
+    let task_roles = if single { task_roles } else { &no_references };
     AccountFileContext {
         header,
         project: &model.project,
-        account: account_context(account),
+        account: account_context(account, single),
+        root: (!single).then_some(root.name.as_str()),
         roles: account
             .roles()
+            .filter(|role| root.holds(&role.kind))
             .map(|role| role_context(role, developer_policy, task_roles))
             .collect(),
         developer_policy: account
             .developer_policy
             .as_ref()
+            .filter(|_| account_resources)
             .map(|policy| DeveloperPolicyContext {
                 resource: &policy.terraform,
                 name: Hcl::quoted(&policy.name),
@@ -311,6 +415,7 @@ pub(super) fn account_file<'a>(
         task_definitions: account
             .task_definitions
             .iter()
+            .filter(|_| account_resources)
             .map(|definition| TaskDefinitionContext {
                 resource: &definition.terraform,
                 family: Hcl::quoted(&definition.family),

@@ -1,19 +1,28 @@
-//! Terraform target: one root module. `versions.tf`, `providers.tf` with one aliased
-//! provider per account (pinned to that account by `allowed_account_ids`), and one
-//! `<account>.tf` per account in which every resource names its provider. Every file is
-//! its template's rendering of a context (`context.rs`).
+//! Terraform target, in one of two layouts (`[terraform] layout`, `model::Terraform`):
+//!
+//! - single root: `versions.tf`, `providers.tf` with one aliased provider per account
+//!   (pinned to that account by `allowed_account_ids`), and one `<account>.tf` per account
+//!   in which every resource names its provider;
+//! - per account: `terraform/<account>/` and, for an account with `[roles]` destinations,
+//!   `terraform/<account>-trust/`, each a complete root with exactly one provider and no
+//!   reference to another root (their order is the lock file's stages).
+//!
+//! Either may have a `backend.tf` (and, partial, an `s3.tfbackend`) per root. Every file
+//! is its template's rendering of a context (`context.rs`).
 
 mod context;
 
 use std::collections::{HashMap, HashSet};
 
-use super::{GeneratedFile, Provenance, Templates};
+use super::{GeneratedFile, Provenance, RootFile, Templates};
 use crate::model::names;
-use crate::model::{Account, Model};
+use crate::model::{Account, Model, Root};
 
 const VERSIONS_TEMPLATE: &str = "terraform/versions.tf.tera";
 const PROVIDERS_TEMPLATE: &str = "terraform/providers.tf.tera";
 const ACCOUNT_TEMPLATE: &str = "terraform/account.tf.tera";
+const BACKEND_TEMPLATE: &str = "terraform/backend.tf.tera";
+const BACKEND_CONFIG_TEMPLATE: &str = "terraform/backend.tfbackend.tera";
 
 /// What every account's file needs to know about the others: task role ARN -> reference.
 pub(crate) struct Shared<'m> {
@@ -28,57 +37,146 @@ impl<'m> Shared<'m> {
     }
 }
 
-/// `versions.tf` and `providers.tf`.
+/// The single root's own files: `versions.tf`, `providers.tf` and its backend's. Nothing
+/// in the per-account layout, where each account's job writes its roots whole.
 pub(crate) fn render_root(
     model: &Model,
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
+    let Some(root) = model.terraform.single_root() else {
+        return Ok(Vec::new());
+    };
     let header = provenance.header();
     let context = context::root(model, &header);
-    [
+    let mut files = Vec::new();
+    for (stem, template) in [
         ("versions", VERSIONS_TEMPLATE),
         ("providers", PROVIDERS_TEMPLATE),
-    ]
-    .into_iter()
-    .map(|(stem, template)| {
-        Ok(GeneratedFile::new(
+    ] {
+        files.push(GeneratedFile::new(
             names::terraform_root_file(stem),
             templates.render_hcl(template, &context)?,
-        ))
-    })
-    .collect()
+        ));
+    }
+    files.extend(render_backend(model, root, templates, &header)?);
+    Ok(files)
 }
 
-/// `<account>.tf`.
+/// `<account>.tf` of the single root, or the account's per-account roots, whole.
 pub(crate) fn render_account(
     model: &Model,
     account: &Account,
     shared: &Shared,
     templates: &Templates,
     provenance: &Provenance,
-) -> Result<GeneratedFile, String> {
+) -> Result<Vec<GeneratedFile>, String> {
     let header = provenance.header();
-    let context = context::account_file(model, account, &header, &shared.task_roles);
-    Ok(GeneratedFile::new(
-        names::terraform_account_file(&account.name),
-        templates.render_hcl(ACCOUNT_TEMPLATE, &context)?,
-    ))
+    if let Some(root) = model.terraform.single_root() {
+        let context = context::account_file(model, account, root, &header, &shared.task_roles);
+        return Ok(vec![GeneratedFile::new(
+            names::terraform_account_file(&account.name),
+            templates.render_hcl(ACCOUNT_TEMPLATE, &context)?,
+        )]);
+    }
+    let mut files = Vec::new();
+    for root in model.terraform.roots_of(&account.name) {
+        files.extend(render_account_root(
+            model, account, root, shared, templates, &header,
+        )?);
+    }
+    Ok(files)
 }
 
-/// Resource addresses must be unique across the root module. Validation makes the model's
-/// names unique; a user's template may declare more, so the rendered files are checked too.
+/// One per-account root: `versions.tf`, `providers.tf` (which carries where the root
+/// stands in the lock file's stages), its backend's files, `main.tf`.
+fn render_account_root(
+    model: &Model,
+    account: &Account,
+    root: &Root,
+    shared: &Shared,
+    templates: &Templates,
+    header: &str,
+) -> Result<Vec<GeneratedFile>, String> {
+    let context = context::account_root(model, account, header);
+    let mut files = vec![GeneratedFile::new(
+        names::terraform_file_in(&root.dir, "versions"),
+        templates.render_hcl(VERSIONS_TEMPLATE, &context)?,
+    )];
+    let mut providers = GeneratedFile::new(
+        names::terraform_file_in(&root.dir, "providers"),
+        templates.render_hcl(PROVIDERS_TEMPLATE, &context)?,
+    );
+    providers.root = Some(RootFile {
+        dir: root.dir.clone(),
+        account: account.name.clone(),
+        stage: root.stage,
+        after: root
+            .after
+            .iter()
+            .filter_map(|&index| model.terraform.roots.get(index))
+            .map(|other| other.dir.clone())
+            .collect(),
+        backend_config: model
+            .terraform
+            .backend
+            .as_ref()
+            .filter(|backend| backend.partial)
+            .map(|_| names::TERRAFORM_BACKEND_CONFIG.to_string()),
+    });
+    files.push(providers);
+    files.extend(render_backend(model, root, templates, header)?);
+    let main = context::account_file(model, account, root, header, &shared.task_roles);
+    files.push(GeneratedFile::new(
+        names::terraform_file_in(&root.dir, names::TERRAFORM_MAIN_FILE),
+        templates.render_hcl(ACCOUNT_TEMPLATE, &main)?,
+    ));
+    Ok(files)
+}
+
+/// With an S3 backend: the root's `backend.tf`, and its `s3.tfbackend` when partial.
+fn render_backend(
+    model: &Model,
+    root: &Root,
+    templates: &Templates,
+    header: &str,
+) -> Result<Vec<GeneratedFile>, String> {
+    let Some(backend) = &model.terraform.backend else {
+        return Ok(Vec::new());
+    };
+    let context = context::backend(model, backend, root, header);
+    let mut files = vec![GeneratedFile::new(
+        names::terraform_file_in(&root.dir, names::TERRAFORM_BACKEND_FILE),
+        templates.render_hcl(BACKEND_TEMPLATE, &context)?,
+    )];
+    if backend.partial {
+        files.push(GeneratedFile::new(
+            names::terraform_backend_config_file(&root.dir),
+            templates.render_hcl(BACKEND_CONFIG_TEMPLATE, &context)?,
+        ));
+    }
+    Ok(files)
+}
+
+/// Resource addresses must be unique within each root module. Validation makes the
+/// model's names unique; a user's template may declare more, so the rendered files are
+/// checked too.
 const RESOURCE_OPENING: &str = "resource \"";
 const NEWLINE_RESOURCE: &str = "\nresource \"";
 
-/// The addresses (`type.name`) of the resources `files` declare, in order; only Terraform
-/// files declare any.
-pub(crate) fn resource_addresses(files: &[GeneratedFile]) -> Vec<String> {
+/// The resources `files` declare, in order, each as (root directory, `type.name`); only
+/// Terraform files declare any.
+pub(crate) fn resource_addresses(files: &[GeneratedFile]) -> Vec<(String, String)> {
     // A substring search for the block openings, not a walk over every line.
     files
         .iter()
-        .filter(|file| file.path.starts_with("terraform/"))
+        .filter(|file| file.path.starts_with("terraform/") && file.path.ends_with(".tf"))
         .flat_map(|file| {
+            let dir = file
+                .path
+                .rsplit_once('/')
+                .map_or("", |(dir, _)| dir)
+                .to_string();
             let text = file.contents.as_str();
             let first = text.starts_with(RESOURCE_OPENING).then_some(0);
             first
@@ -86,24 +184,26 @@ pub(crate) fn resource_addresses(files: &[GeneratedFile]) -> Vec<String> {
                 .chain(text.match_indices(NEWLINE_RESOURCE).map(|(at, _)| at + 1))
                 .map(move |start| {
                     let line = text[start..].lines().next().unwrap_or_default();
-                    line.split('"')
+                    let address = line
+                        .split('"')
                         .skip(1)
                         .step_by(2)
                         .take(2)
                         .collect::<Vec<_>>()
-                        .join(".")
+                        .join(".");
+                    (dir.clone(), address)
                 })
         })
         .collect()
 }
 
-/// Fails on the first address declared twice.
-pub(crate) fn check_unique_addresses(addresses: Vec<String>) -> Result<(), String> {
+/// Fails on the first address declared twice in one root.
+pub(crate) fn check_unique_addresses(addresses: Vec<(String, String)>) -> Result<(), String> {
     let mut seen = HashSet::with_capacity(addresses.len());
-    for address in addresses {
-        if let Some(address) = seen.replace(address) {
+    for (dir, address) in addresses {
+        if let Some((dir, address)) = seen.replace((dir, address)) {
             return Err(format!(
-                "two resources would have the Terraform address `{address}`: a template declares it twice"
+                "two resources of the root in {dir}/ would have the Terraform address `{address}`: a template declares it twice"
             ));
         }
     }
@@ -144,6 +244,12 @@ mod tests {
             "resource \"aws_iam_role\" \"z\" {\n",
         );
         let z = file("terraform/d.tf", "resource \"aws_iam_role\" \"z\" {\n");
-        assert!(check(&[cloudformation, z]).is_ok());
+        assert!(check(&[cloudformation, z.clone()]).is_ok());
+        // Per-account roots are separate modules: the same address in two is no clash.
+        let root_a = file("terraform/a/main.tf", "resource \"aws_iam_role\" \"z\" {\n");
+        let root_b = file("terraform/b/main.tf", "resource \"aws_iam_role\" \"z\" {\n");
+        assert!(check(&[z, root_a.clone(), root_b]).is_ok());
+        let error = check(&[root_a.clone(), root_a]).err();
+        assert!(error.is_some_and(|e| e.contains("terraform/a/")));
     }
 }

@@ -223,7 +223,9 @@ pub(crate) fn key_prefix_problem(prefix: &str) -> Option<String> {
         ));
     }
     if prefix.starts_with('/') || prefix.ends_with('/') {
-        return Some("starts or ends with `/`; write segments separated by `/`".into());
+        return Some(
+            "starts or ends with `/`: a prefix is relative, segments joined by `/`".into(),
+        );
     }
     if let Some(segment) = prefix
         .split('/')
@@ -232,7 +234,7 @@ pub(crate) fn key_prefix_problem(prefix: &str) -> Option<String> {
         return Some(if segment.is_empty() {
             "holds an empty segment (`//`)".to_string()
         } else {
-            format!("holds the segment `{segment}`, which names a directory rather than one")
+            format!("holds the segment `{segment}`: a state key must stay below its prefix")
         });
     }
     None

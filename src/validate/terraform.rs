@@ -102,15 +102,15 @@ pub(super) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
     let terraform = &model.terraform;
     let mut dirs: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     for root in &terraform.roots {
-        if let Some(first) = dirs.insert(root.dir.to_ascii_lowercase(), &root.dir) {
+        if let Some(first) = dirs.insert(root.dir.to_ascii_lowercase(), &root.account) {
             findings.key_error(
                 "name-collision",
                 path!["accounts", &root.account],
                 format!(
-                    "two Terraform roots would be written to {}: {first} is the trust root of another account",
-                    root.dir
+                    "accounts `{first}` and `{}` would both write the Terraform root {}/",
+                    root.account, root.dir
                 ),
-                "rename the account: the per-account layout writes terraform/<account>/ and terraform/<account>-trust/",
+                "rename one: the per-account layout writes terraform/<account>/ and, for an account with [roles] destinations, terraform/<account>-trust/",
             );
         }
     }
@@ -131,7 +131,7 @@ pub(super) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
             "roots-wait-for-each-other",
             path!["terraform", "layout"],
             format!(
-                "the per-account roots {} each create a role or policy that the next one's trust policies or attachments name, so no order can apply them",
+                "per-account roots wait for each other ({}): each names, in a trust policy or an attachment, a role or policy the next one creates, and IAM refuses to name one that does not exist yet, so no order applies them",
                 names.join(" -> ")
             ),
             "name developer principals (dev_access.principals) or managed policies that no other root of this spec creates, or use layout = \"single-root\"",

@@ -121,7 +121,7 @@ fn output_problems(spec: &Path, out: &Path) -> Vec<String> {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let found = if path.ends_with(".yaml") {
             yaml_problems(&text)
-        } else if path.ends_with(".tf") {
+        } else if path.ends_with(".tf") || path.ends_with(".tfbackend") {
             terraform_problems(&text)
         } else if path.ends_with(".json") {
             serde_json::from_str::<serde_json::Value>(&text)
@@ -261,6 +261,7 @@ fn walk_body(body: &hcl::Body, problems: &mut Vec<String>) {
                     "terraform",
                     "required_providers",
                     "assume_role",
+                    "backend",
                 ];
                 if !known.contains(&block.identifier.as_str()) {
                     problems.push(format!("block `{}`", block.identifier.as_str()));

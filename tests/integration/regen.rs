@@ -429,3 +429,144 @@ fn symbolic_links_in_the_output_directory_are_never_followed() {
         "nothing is written through the link"
     );
 }
+
+/// Switching `[terraform] layout` replaces one tree of roots by the other through the
+/// manifest: the old layout's files go (and the directories they leave empty), files
+/// trustgen did not write stay, a hand-edited file of the old layout stops the switch
+/// until `--force`, and `gen --check` sees each step.
+#[test]
+fn switching_the_terraform_layout_removes_the_old_roots_and_keeps_foreign_files() {
+    const ORG: &str = "examples/organisation-two-way.toml";
+    let dir = workspace("organisation-two-way.toml");
+    let out = dir.path().join("generated");
+    let spec = dir.path().join(ORG);
+    let single_root = std::fs::read_to_string(&spec).unwrap_or_default();
+    let per_account = format!("{single_root}\n[terraform]\nlayout = \"per-account\"\n");
+    let write =
+        |path: &Path, text: &str| std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+
+    assert_eq!(trustgen(&["gen", ORG], dir.path()).0, 0);
+    write(
+        &out.join("terraform/.terraform.lock.hcl"),
+        "# terraform init's\n",
+    );
+    write(&out.join("NOTES.md"), "ours");
+
+    write(&spec, &per_account);
+    let before = tree(&out);
+    let (code, stdout, stderr) = trustgen(&["gen", ORG, "--check"], dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    for diff in [
+        "--- a/terraform/orders.tf\n+++ /dev/null",
+        "--- a/terraform/providers.tf\n+++ /dev/null",
+        "+++ b/terraform/orders/main.tf",
+        "+++ b/terraform/billing-trust/providers.tf",
+    ] {
+        assert!(stdout.contains(diff), "{diff}\n{stdout}");
+    }
+    assert_eq!(before, tree(&out), "--check writes nothing");
+
+    let (code, stdout, stderr) = trustgen(&["gen", ORG], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("5 removed"), "{stdout}");
+    let files = tree(&out);
+    for gone in [
+        "terraform/orders.tf",
+        "terraform/versions.tf",
+        "terraform/providers.tf",
+    ] {
+        assert!(!files.contains_key(gone), "{gone} is stale and must go");
+    }
+    for root in [
+        "orders",
+        "orders-trust",
+        "billing",
+        "billing-trust",
+        "orders-dev",
+        "orders-dev-trust",
+    ] {
+        for file in ["versions.tf", "providers.tf", "main.tf"] {
+            let path = format!("terraform/{root}/{file}");
+            assert!(files.contains_key(&path), "{path} missing");
+        }
+    }
+    assert!(
+        files.contains_key("terraform/.terraform.lock.hcl"),
+        "foreign files stay"
+    );
+    assert!(files.contains_key("NOTES.md"));
+    let (code, stdout, _) = trustgen(&["gen", ORG, "--check"], dir.path());
+    assert_eq!(code, 0, "{stdout}");
+    // The lock file lists exactly what trustgen wrote: everything but the foreign files.
+    let lock: serde_json::Value =
+        serde_json::from_slice(&files["trustgen.lock.json"]).unwrap_or_default();
+    let mut listed: Vec<&str> = lock["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    listed.push("trustgen.lock.json");
+    listed.sort_unstable();
+    let mut on_disk: Vec<&str> = files
+        .keys()
+        .map(String::as_str)
+        .filter(|p| !["terraform/.terraform.lock.hcl", "NOTES.md"].contains(p))
+        .collect();
+    on_disk.sort_unstable();
+    assert_eq!(listed, on_disk);
+
+    // Back to one root, with a foreign file in one per-account root and a hand edit in
+    // another: the edit stops the switch, and is only overwritten by --force.
+    write(
+        &out.join("terraform/orders/.terraform.lock.hcl"),
+        "# init's\n",
+    );
+    edit(
+        &out.join("terraform/billing/main.tf"),
+        "max_session_duration = 3600",
+        "max_session_duration = 43200",
+    );
+    write(&spec, &single_root);
+    let before = tree(&out);
+    let (code, _, stderr) = trustgen(&["gen", ORG], dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("terraform/billing/main.tf: edited by hand since trustgen generated it"),
+        "{stderr}"
+    );
+    assert_eq!(
+        before,
+        tree(&out),
+        "nothing changes while a conflict stands"
+    );
+    let (code, stdout, stderr) = trustgen(&["gen", ORG, "--force"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("overwrote terraform/billing/main.tf"),
+        "{stdout}"
+    );
+    let files = tree(&out);
+    for emptied in [
+        "billing",
+        "billing-trust",
+        "orders-trust",
+        "orders-dev",
+        "orders-dev-trust",
+    ] {
+        assert!(
+            !out.join("terraform").join(emptied).exists(),
+            "{emptied}/ was emptied and goes"
+        );
+    }
+    assert_eq!(
+        files
+            .keys()
+            .filter(|p| p.starts_with("terraform/orders/"))
+            .collect::<Vec<_>>(),
+        ["terraform/orders/.terraform.lock.hcl"],
+        "a root with a foreign file keeps it, and only it"
+    );
+    assert!(files.contains_key("terraform/orders.tf"));
+    assert_eq!(trustgen(&["gen", ORG, "--check"], dir.path()).0, 0);
+}

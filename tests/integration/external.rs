@@ -1,8 +1,9 @@
-//! The generated files as AWS tooling sees them: cfn-lint, terraform fmt/validate, and a
-//! deployment of both backends into a local moto_server, checked independently.
+//! The generated files as AWS tooling sees them: cfn-lint, terraform fmt/validate of every
+//! root of both Terraform layouts, and a deployment of CloudFormation and both layouts into
+//! a local moto_server, checked independently.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use trustgen::model::names::provider_alias;
@@ -10,8 +11,44 @@ use trustgen::model::PartitionExt;
 use trustgen::spec::{self, SourceFile};
 
 use crate::support::{
-    all_specs, generate_into, prepare_terraform, require_tool, run, stem, terraform, Moto,
+    all_specs, generate_into, in_parallel, per_account_roots, plugin_dir, prepare_terraform,
+    require_tool, run, stem, terraform, with_layout, Moto,
 };
+
+/// A spec generated in both Terraform layouts (the CloudFormation of both is the same).
+struct Trees {
+    /// The single-root layout's tree; its `terraform/` is the root.
+    single: PathBuf,
+    per_account: PathBuf,
+}
+
+fn generate_both(spec: &Path, dir: &Path) -> Trees {
+    let trees = Trees {
+        single: dir.join("single-root"),
+        per_account: dir.join("per-account"),
+    };
+    let single = with_layout(spec, "single-root", &dir.join("spec-single-root"));
+    let per_account = with_layout(spec, "per-account", &dir.join("spec-per-account"));
+    generate_into(&single, &trees.single);
+    generate_into(&per_account, &trees.per_account);
+    assert!(
+        !per_account_roots(&trees.per_account).is_empty(),
+        "{}: no per-account roots",
+        spec.display()
+    );
+    trees
+}
+
+/// Every Terraform root of both layouts.
+fn roots(trees: &Trees) -> Vec<PathBuf> {
+    let mut roots = vec![trees.single.join("terraform")];
+    roots.extend(
+        per_account_roots(&trees.per_account)
+            .into_iter()
+            .map(|r| r.dir),
+    );
+    roots
+}
 
 #[test]
 fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
@@ -49,48 +86,49 @@ fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
     );
 }
 
+/// Every root of both layouts of every spec, each on its own as Terraform reads a root:
+/// `fmt -check` and `validate` (with the one shared `terraform init`), on two threads.
 #[test]
 fn terraform_passes_fmt_check_and_validate() {
     if !require_tool("terraform", "version") {
         return;
     }
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let mut failures = String::new();
-    for spec in all_specs() {
-        let out = root.path().join(stem(&spec));
-        generate_into(&spec, &out);
-        let dir = out.join("terraform");
-        let (ok, text) = run(terraform(&dir).args(["fmt", "-check", "-diff", "-no-color"]));
+    let specs = all_specs();
+    let trees: Vec<Trees> = specs
+        .iter()
+        .map(|spec| generate_both(spec, &root.path().join(stem(spec))))
+        .collect();
+    let dirs: Vec<PathBuf> = trees.iter().flat_map(roots).collect();
+    assert!(dirs.len() > 2 * specs.len(), "{} roots", dirs.len());
+    let failures = in_parallel(&dirs, 2, |dir| {
+        let mut failures = String::new();
+        let (ok, text) = run(terraform(dir).args(["fmt", "-check", "-diff", "-no-color"]));
         if !ok {
-            let _ = writeln!(
-                failures,
-                "{}: terraform fmt -check:\n{text}",
-                spec.display()
-            );
+            let _ = writeln!(failures, "{}: terraform fmt -check:\n{text}", dir.display());
         }
-        prepare_terraform(&dir);
-        let (ok, text) = run(terraform(&dir).args(["validate", "-no-color"]));
+        prepare_terraform(dir);
+        let (ok, text) = run(terraform(dir).args(["validate", "-no-color"]));
         if !ok {
-            let _ = writeln!(failures, "{}: terraform validate:\n{text}", spec.display());
+            let _ = writeln!(failures, "{}: terraform validate:\n{text}", dir.display());
         }
-    }
+        failures
+    });
+    let failures = failures.concat();
     assert!(failures.is_empty(), "{failures}");
 }
 
-/// Points every account's provider at moto, as that account (moto scopes credentials from
+/// Points a provider at moto, as the account `id` (moto scopes credentials from
 /// AssumeRole to the role's account, so `allowed_account_ids` is exercised for real).
-fn moto_override(spec_path: &Path, endpoint: &str) -> String {
-    let source = SourceFile::read(spec_path).unwrap_or_else(|e| panic!("{e}"));
-    let spec =
-        spec::load(&source).unwrap_or_else(|_| panic!("{} does not parse", spec_path.display()));
-    let partition = spec.project.partition;
-    let mut text = String::new();
-    for (name, account) in &spec.accounts {
-        let _ = write!(
-            text,
-            r#"provider "aws" {{
-  alias                       = "{alias}"
-  access_key                  = "test"
+/// `alias` picks the single root's provider of that account; a per-account root's one
+/// provider has none.
+fn moto_provider(alias: Option<&str>, partition: &str, id: &str, endpoint: &str) -> String {
+    let alias = alias
+        .map(|alias| format!("  alias                       = \"{alias}\"\n"))
+        .unwrap_or_default();
+    format!(
+        r#"provider "aws" {{
+{alias}  access_key                  = "test"
   secret_key                  = "test"
   skip_credentials_validation = true
   skip_metadata_api_check     = true
@@ -105,19 +143,49 @@ fn moto_override(spec_path: &Path, endpoint: &str) -> String {
     role_arn = "arn:{partition}:iam::{id}:role/trustgen-test"
   }}
 }}
-"#,
-            alias = provider_alias(name),
-            partition = partition.as_str(),
-            id = account.id
-        );
-    }
-    text
+"#
+    )
 }
 
-/// Deploys the output (CloudFormation stacks in stage order, then the Terraform root) into
-/// moto and runs the independent checker. `Err` carries what failed.
-fn deploy_and_check(spec: &Path, out: &Path, moto: &Moto) -> Result<String, String> {
-    let dir = out.join("terraform");
+/// The single root's override: every account's provider pointed at moto as that account.
+fn moto_override(spec_path: &Path, endpoint: &str) -> String {
+    let source = SourceFile::read(spec_path).unwrap_or_else(|e| panic!("{e}"));
+    let spec =
+        spec::load(&source).unwrap_or_else(|_| panic!("{} does not parse", spec_path.display()));
+    let partition = spec.project.partition;
+    spec.accounts
+        .iter()
+        .map(|(name, account)| {
+            moto_provider(
+                Some(&provider_alias(name)),
+                partition.as_str(),
+                &account.id,
+                endpoint,
+            )
+        })
+        .collect()
+}
+
+fn spec_partition(spec_path: &Path) -> String {
+    let source = SourceFile::read(spec_path).unwrap_or_else(|e| panic!("{e}"));
+    spec::load(&source)
+        .map(|spec| spec.project.partition.as_str().to_string())
+        .unwrap_or_else(|_| panic!("{} does not parse", spec_path.display()))
+}
+
+/// A root ready to apply: linked to the shared `terraform init`, unless it has a backend,
+/// which `check.py` initialises against the emulator once the bucket exists.
+fn prepare_root(dir: &Path) {
+    if !dir.join("backend.tf").exists() {
+        prepare_terraform(dir);
+    }
+}
+
+/// Deploys the output (CloudFormation stacks in stage order, the single Terraform root,
+/// then the per-account roots in the lock file's stages) into moto and runs the
+/// independent checker. `Err` carries what failed.
+fn deploy_and_check(spec: &Path, trees: &Trees, moto: &Moto) -> Result<String, String> {
+    let dir = trees.single.join("terraform");
     // Only accounts with resources have a provider block to override.
     let providers = std::fs::read_to_string(dir.join("providers.tf")).unwrap_or_default();
     let overrides: String = moto_override(spec, &moto.endpoint)
@@ -131,18 +199,37 @@ fn deploy_and_check(spec: &Path, out: &Path, moto: &Moto) -> Result<String, Stri
         })
         .collect();
     std::fs::write(dir.join("moto_override.tf"), overrides).map_err(|e| e.to_string())?;
-    prepare_terraform(&dir);
-    let (ok, text) = run(Command::new("python3").args([
-        "tests/tools/check.py",
-        "--spec",
-        &spec.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-        "--terraform-dir",
-        &dir.to_string_lossy(),
-        "--moto",
-        &moto.endpoint,
-    ]));
+    prepare_root(&dir);
+    let partition = spec_partition(spec);
+    for root in per_account_roots(&trees.per_account) {
+        let text = moto_provider(None, &partition, &root.account_id, &moto.endpoint);
+        std::fs::write(root.dir.join("moto_override.tf"), text).map_err(|e| e.to_string())?;
+        prepare_root(&root.dir);
+    }
+    check(spec, trees, moto, &[])
+}
+
+/// Runs `tests/tools/check.py` on both trees of `spec`.
+fn check(spec: &Path, trees: &Trees, moto: &Moto, extra: &[&str]) -> Result<String, String> {
+    let (ok, text) = run(Command::new("python3")
+        .args([
+            "tests/tools/check.py",
+            "--spec",
+            &spec.to_string_lossy(),
+            "--out",
+            &trees.single.to_string_lossy(),
+            "--terraform-dir",
+            &trees.single.join("terraform").to_string_lossy(),
+            "--per-account-out",
+            &trees.per_account.to_string_lossy(),
+            "--moto",
+            &moto.endpoint,
+            "--plugin-dir",
+            &plugin_dir(),
+        ])
+        .args(extra)
+        .env("GOGC", "off")
+        .env("GOMEMLIMIT", "512MiB"));
     if ok {
         Ok(text)
     } else {
@@ -156,6 +243,8 @@ fn external_tools_present() -> bool {
         && require_tool("python3", "--version")
 }
 
+/// Every spec, deployed as CloudFormation, as the single Terraform root and as per-account
+/// roots stage by stage: all three must grant the same, and only what the spec allows.
 #[test]
 fn both_backends_deploy_the_same_and_only_what_the_spec_allows() {
     if !external_tools_present() {
@@ -163,23 +252,23 @@ fn both_backends_deploy_the_same_and_only_what_the_spec_allows() {
     }
     let specs = all_specs();
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    // Two workers, each with its own emulator: the machine has two cores.
-    let halves: Vec<Vec<_>> = vec![
-        specs.iter().step_by(2).cloned().collect(),
-        specs.iter().skip(1).step_by(2).cloned().collect(),
-    ];
+    // Two workers, each with its own emulator: the machine has two cores. Larger specs
+    // first, so that no worker is left with the longest one at the end.
+    let mut order: Vec<&PathBuf> = specs.iter().collect();
+    order.sort_by_key(|spec| std::cmp::Reverse(std::fs::metadata(spec).map_or(0, |m| m.len())));
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let failures: Vec<String> = std::thread::scope(|scope| {
-        let workers: Vec<_> = halves
-            .iter()
-            .map(|half| {
-                let root = root.path();
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                let (root, order, next) = (root.path(), &order, &next);
                 scope.spawn(move || {
                     let moto = Moto::start();
                     let mut failures = String::new();
-                    for spec in half {
-                        let out = root.join(stem(spec));
-                        generate_into(spec, &out);
-                        match deploy_and_check(spec, &out, &moto) {
+                    while let Some(spec) =
+                        order.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+                    {
+                        let trees = generate_both(spec, &root.join(stem(spec)));
+                        match deploy_and_check(spec, &trees, &moto) {
                             Ok(text) => eprintln!("{}: {}", spec.display(), text.trim()),
                             Err(text) => {
                                 let _ = writeln!(failures, "{}:\n{text}", spec.display());
@@ -200,7 +289,8 @@ fn both_backends_deploy_the_same_and_only_what_the_spec_allows() {
 }
 
 /// The checker above must be able to fail: a task role stripped of its ECS source guard,
-/// and a developer statement smuggled into a prod role, are both reported.
+/// and a developer statement smuggled into a prod role (of the single root and of a
+/// per-account root), are all reported.
 #[test]
 fn independent_checker_catches_a_weakened_trust_policy() {
     if !external_tools_present() {
@@ -209,9 +299,8 @@ fn independent_checker_catches_a_weakened_trust_policy() {
     let moto = Moto::start();
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let spec = Path::new("examples/dev-and-prod.toml");
-    let out = root.path().join("tampered");
-    generate_into(spec, &out);
-    let dev = out.join("cloudformation/dev/tasks.yaml");
+    let trees = generate_both(spec, &root.path().join("tampered"));
+    let dev = trees.single.join("cloudformation/dev/tasks.yaml");
     let text = std::fs::read_to_string(&dev).unwrap_or_default();
     let unguarded = text.replacen(
         "                aws:SourceAccount: !Ref AWS::AccountId\n",
@@ -223,25 +312,82 @@ fn independent_checker_catches_a_weakened_trust_policy() {
         "the example should contain a source guard to remove"
     );
     std::fs::write(&dev, unguarded).unwrap_or_else(|e| panic!("{e}"));
-    let prod = out.join("terraform/prod.tf");
-    let text = std::fs::read_to_string(&prod).unwrap_or_default();
-    let widened = text.replacen(
-        "    Statement = [\n",
-        "    Statement = [\n      {\n        Sid       = \"DeveloperAccess\"\n        Effect    = \"Allow\"\n        Principal = { AWS = \"arn:aws:iam::555566667777:root\" }\n        Action    = \"sts:AssumeRole\"\n      },\n",
-        1,
-    );
-    std::fs::write(&prod, widened).unwrap_or_else(|e| panic!("{e}"));
-    let findings = match deploy_and_check(spec, &out, &moto) {
+    for prod in [
+        trees.single.join("terraform/prod.tf"),
+        trees.per_account.join("terraform/prod/main.tf"),
+    ] {
+        let text = std::fs::read_to_string(&prod).unwrap_or_default();
+        let widened = text.replacen(
+            "    Statement = [\n",
+            "    Statement = [\n      {\n        Sid       = \"DeveloperAccess\"\n        Effect    = \"Allow\"\n        Principal = { AWS = \"arn:aws:iam::555566667777:root\" }\n        Action    = \"sts:AssumeRole\"\n      },\n",
+            1,
+        );
+        assert_ne!(text, widened, "{}", prod.display());
+        std::fs::write(&prod, widened).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let findings = match deploy_and_check(spec, &trees, &moto) {
         Ok(text) => panic!("the checker accepted a tampered output:\n{text}"),
         Err(text) => text,
     };
-    assert!(
-        findings.contains("without aws:SourceAccount = 111122223333"),
-        "{findings}"
-    );
-    assert!(
-        findings.contains("developer trust in non-dev account"),
-        "{findings}"
-    );
-    assert!(findings.contains("parity (files):"), "{findings}");
+    for expected in [
+        "without aws:SourceAccount = 111122223333",
+        "terraform state: developer trust in non-dev account",
+        "per-account state: developer trust in non-dev account",
+        "parity (files):",
+        "parity (files, per-account):",
+    ] {
+        assert!(findings.contains(expected), "{expected}\n{findings}");
+    }
+}
+
+/// The per-account deployment must be able to fail too: roots applied out of the lock
+/// file's order (a destination before the task role it trusts) are reported as IAM would
+/// refuse them, and a root given credentials of another account is refused by its
+/// `allowed_account_ids`.
+#[test]
+fn per_account_roots_out_of_order_or_in_the_wrong_account_are_caught() {
+    if !external_tools_present() {
+        return;
+    }
+    let moto = Moto::start();
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = Path::new("examples/organisation-two-way.toml");
+    let trees = generate_both(spec, &root.path().join("reordered"));
+    let partition = spec_partition(spec);
+    for entry in per_account_roots(&trees.per_account) {
+        // orders-dev's root is handed billing's credentials.
+        let id = if entry.dir.ends_with("orders-dev") {
+            "333344445555"
+        } else {
+            entry.account_id.as_str()
+        };
+        let text = moto_provider(None, &partition, id, &moto.endpoint);
+        std::fs::write(entry.dir.join("moto_override.tf"), text).unwrap_or_else(|e| panic!("{e}"));
+        prepare_root(&entry.dir);
+    }
+    // One stage, the trust roots first.
+    let lock_path = trees.per_account.join("trustgen.lock.json");
+    let text = std::fs::read_to_string(&lock_path).unwrap_or_default();
+    let mut lock: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let mut all: Vec<serde_json::Value> = lock["terraform_stages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|stage| stage["roots"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert!(all.len() >= 5, "{all:?}");
+    all.sort_by_key(|r| !r["root"].as_str().unwrap_or_default().ends_with("-trust"));
+    lock["terraform_stages"] = serde_json::json!([{"stage": 1, "why": "tampered", "roots": all}]);
+    std::fs::write(&lock_path, lock.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let findings = match check(spec, &trees, &moto, &["--per-account-only"]) {
+        Ok(text) => panic!("the checker accepted roots out of order:\n{text}"),
+        Err(text) => text,
+    };
+    for expected in [
+        "stage 1 terraform/billing-trust: aws_iam_role.billing_role_billing_invoice_writer names arn:aws:iam::222233334444:role/shop-checkout, which no earlier stage created",
+        "stage 1 terraform/orders-dev: terraform apply failed",
+        "AWS account ID not allowed: 333344445555",
+    ] {
+        assert!(findings.contains(expected), "{expected}\n{findings}");
+    }
 }

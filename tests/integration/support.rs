@@ -120,8 +120,91 @@ pub fn terraform(dir: &Path) -> Command {
         .current_dir(dir)
         .env("TF_IN_AUTOMATION", "1")
         .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null");
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        // The AWS provider spends about half its CPU in Go's garbage collector: collecting
+        // only near a memory ceiling halves what each run costs (tests/tools/deploy.py too).
+        .env("GOGC", "off")
+        .env("GOMEMLIMIT", "512MiB");
     command
+}
+
+/// The provider mirror `terraform init -plugin-dir` installs from.
+pub fn plugin_dir() -> String {
+    std::env::var("TRUSTGEN_TF_PLUGIN_DIR").unwrap_or_else(|_| "/opt/tf-plugins".into())
+}
+
+/// `spec` with `[terraform] layout = layout`, written into `dir` under the spec's own file
+/// name: every spec is generated (and deployed) in both layouts.
+pub fn with_layout(spec: &Path, layout: &str, dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(spec).unwrap_or_else(|e| panic!("{e}"));
+    let mut table: toml::Table =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+    let terraform = table
+        .entry("terraform")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let toml::Value::Table(terraform) = terraform {
+        terraform.insert("layout".into(), toml::Value::String(layout.into()));
+    }
+    std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+    let variant = dir.join(spec.file_name().unwrap_or_default());
+    let text = toml::to_string(&table).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&variant, text).unwrap_or_else(|e| panic!("{e}"));
+    variant
+}
+
+/// A per-account root of a generated tree, as its lock file lists it.
+pub struct RootEntry {
+    /// The root's directory.
+    pub dir: PathBuf,
+    pub account_id: String,
+}
+
+/// The per-account roots of the tree in `out`, in the lock file's stage order.
+pub fn per_account_roots(out: &Path) -> Vec<RootEntry> {
+    let text = std::fs::read_to_string(out.join("trustgen.lock.json")).unwrap_or_default();
+    let lock: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let mut roots = Vec::new();
+    for stage in lock["terraform_stages"].as_array().into_iter().flatten() {
+        for root in stage["roots"].as_array().into_iter().flatten() {
+            roots.push(RootEntry {
+                dir: out.join(root["root"].as_str().unwrap_or_default()),
+                account_id: root["account_id"].as_str().unwrap_or_default().into(),
+            });
+        }
+    }
+    roots
+}
+
+/// `f` over `items` on `workers` threads, results in order.
+pub fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<R>>> =
+        items.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(item) = items.get(index) else { break };
+                let result = f(item);
+                if let Ok(mut slot) = results[index].lock() {
+                    *slot = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| panic!("a worker panicked"))
+        })
+        .collect()
 }
 
 /// One `terraform init` (from the offline provider mirror) shared by every test: its
@@ -137,8 +220,7 @@ fn shared_terraform_init() -> &'static Result<PathBuf, String> {
             .find(|f| f.path == "terraform/versions.tf")
             .ok_or("no versions.tf")?;
         std::fs::write(dir.join("versions.tf"), versions.contents).map_err(|e| e.to_string())?;
-        let plugins =
-            std::env::var("TRUSTGEN_TF_PLUGIN_DIR").unwrap_or_else(|_| "/opt/tf-plugins".into());
+        let plugins = plugin_dir();
         let (ok, text) = run(terraform(&dir).args([
             "init",
             "-input=false",

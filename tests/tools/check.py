@@ -7,9 +7,17 @@
 2. Deployment: every account's stacks are created in the manifest's stage order in a local
    moto_server, as that account; the Terraform root is applied to a fresh emulator; both
    are read back through the IAM, ECS and Logs APIs and must match each other and the files.
-3. Invariants from the spec alone (see invariants.py) on every one of those pictures.
+3. The per-account layout (--per-account-out, the same spec generated with
+   `[terraform] layout = "per-account"`): its roots are applied to a fresh emulator in the
+   lock file's Terraform stages, each as its own account, with the order checked as IAM
+   checks it (deploy.terraform_apply_stages); the union of their states and what the APIs
+   return must equal the single root's and the templates' pictures: the same who-can-assume,
+   nothing leaked, nothing missing. With an S3 backend, each root's state must sit at its
+   own key of the bucket.
+4. Invariants from the spec alone (see invariants.py) on every one of those pictures.
 
 Usage: check.py --spec SPEC --out OUT --terraform-dir DIR --moto URL
+                [--per-account-out OUT2 [--per-account-only]] [--plugin-dir DIR]
 Exits 0 when everything holds, 1 with the findings otherwise.
 """
 import argparse
@@ -75,55 +83,101 @@ def normalise_containers(picture):
             definition["containers"] = clean(definition["containers"])
 
 
+def state_keys(spec, s3):
+    """The state objects in the backend's bucket (lock files aside)."""
+    backend = spec.backend()
+    listed = s3.list_objects_v2(Bucket=backend["bucket"]).get("Contents", [])
+    return sorted(o["Key"] for o in listed if o["Key"].endswith(".tfstate"))
+
+
+def expected_keys(spec, roots):
+    prefix = spec.backend()["key_prefix"]
+    return sorted(f"{prefix}/{Path(root).name}.tfstate" for root in roots)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--spec", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--terraform-dir", required=True)
     parser.add_argument("--moto", required=True)
+    parser.add_argument("--per-account-out")
+    parser.add_argument("--per-account-only", action="store_true")
+    parser.add_argument("--plugin-dir", default="/opt/tf-plugins")
     args = parser.parse_args()
     spec = SpecView(args.spec)
     out = Path(args.out)
     findings = []
+    pictures = []
 
     static_cfn = readers.read_cloudformation(spec, out)
+    normalise_containers(static_cfn)
+    pictures.append(("templates", static_cfn))
 
-    deploy.reset(args.moto)
-    sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
-    existing = deploy.create_existing_principals(spec, sessions)
-    findings += [f"cloudformation deploy: {p}" for p in deploy.deploy_cloudformation(spec, out, sessions)]
-    deployed_cfn = readers.read_deployed(spec, sessions, existing)
+    deployed_tf = None
+    if not args.per_account_only:
+        deploy.reset(args.moto)
+        sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
+        existing = deploy.create_existing_principals(spec, sessions)
+        findings += [f"cloudformation deploy: {p}" for p in deploy.deploy_cloudformation(spec, out, sessions)]
+        deployed_cfn = readers.read_deployed(spec, sessions, existing)
 
-    deploy.reset(args.moto)
-    sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
-    existing = deploy.create_existing_principals(spec, sessions)
-    state = deploy.terraform_apply(args.terraform_dir)
-    static_tf = readers.read_terraform(spec, state)
-    deployed_tf = readers.read_deployed(spec, sessions, existing)
+        deploy.reset(args.moto)
+        sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
+        existing = deploy.create_existing_principals(spec, sessions)
+        s3 = deploy.create_backend(spec, args.moto)
+        state = deploy.terraform_apply(args.terraform_dir, args.moto, args.plugin_dir)
+        static_tf = readers.read_terraform(spec, state)
+        deployed_tf = readers.read_deployed(spec, sessions, existing)
+        if s3 and state_keys(spec, s3) != expected_keys(spec, ["terraform"]):
+            findings.append(f"single root state keys: {state_keys(spec, s3)}")
 
-    for picture in (static_cfn, static_tf):
-        normalise_containers(picture)
-    findings += [f"parity (files): {line}" for line in diff(static_cfn, static_tf, ("CloudFormation", "Terraform"))]
-    findings += [f"deployed Terraform vs files: {line}" for line in diff(iam_only(static_tf), iam_only(deployed_tf), ("files", "deployed"))]
-    # moto's CloudFormation drops a few properties it does not model (emulator gaps, not
-    # ours): AWS::IAM::Role ManagedPolicyArns, and every AWS::ECS::TaskDefinition property
-    # but Family and ContainerDefinitions. Those are taken from the templates, which the
-    # Terraform deployment above checks against the API; everything moto keeps is compared.
-    fill_emulator_gaps(deployed_cfn, static_cfn)
-    deployed_cfn_view = iam_only(deployed_cfn)
-    findings += [f"deployed CloudFormation vs files: {line}" for line in diff(iam_only(static_cfn), deployed_cfn_view, ("files", "deployed"))]
-    findings += [f"deployed CloudFormation vs deployed Terraform: {line}" for line in diff(deployed_cfn_view, iam_only(deployed_tf), ("CloudFormation", "Terraform"))]
+        normalise_containers(static_tf)
+        findings += [f"parity (files): {line}" for line in diff(static_cfn, static_tf, ("CloudFormation", "Terraform"))]
+        findings += [f"deployed Terraform vs files: {line}" for line in diff(iam_only(static_tf), iam_only(deployed_tf), ("files", "deployed"))]
+        # moto's CloudFormation drops a few properties it does not model (emulator gaps, not
+        # ours): AWS::IAM::Role ManagedPolicyArns, and every AWS::ECS::TaskDefinition property
+        # but Family and ContainerDefinitions. Those are taken from the templates, which the
+        # Terraform deployment above checks against the API; everything moto keeps is compared.
+        fill_emulator_gaps(deployed_cfn, static_cfn)
+        deployed_cfn_view = iam_only(deployed_cfn)
+        findings += [f"deployed CloudFormation vs files: {line}" for line in diff(iam_only(static_cfn), deployed_cfn_view, ("files", "deployed"))]
+        findings += [f"deployed CloudFormation vs deployed Terraform: {line}" for line in diff(deployed_cfn_view, iam_only(deployed_tf), ("CloudFormation", "Terraform"))]
+        pictures += [("terraform state", static_tf), ("deployed (CloudFormation)", deployed_cfn), ("deployed (Terraform)", deployed_tf)]
 
-    for label, picture in (("templates", static_cfn), ("terraform state", static_tf), ("deployed (CloudFormation)", deployed_cfn), ("deployed (Terraform)", deployed_tf)):
+    roots = 0
+    if args.per_account_out:
+        per_account = Path(args.per_account_out)
+        deploy.reset(args.moto)
+        sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
+        existing = deploy.create_existing_principals(spec, sessions)
+        s3 = deploy.create_backend(spec, args.moto)
+        applied, problems = deploy.terraform_apply_stages(per_account, sessions, args.moto, args.plugin_dir)
+        findings += [f"per-account apply: {p}" for p in problems]
+        roots = len(applied)
+        static_pa = readers.read_terraform_states(spec, [(state, root["account"]) for root, state in applied])
+        deployed_pa = readers.read_deployed(spec, sessions, existing)
+        if s3 and state_keys(spec, s3) != expected_keys(spec, [root["root"] for root, _ in applied]):
+            findings.append(f"per-account state keys: {state_keys(spec, s3)}, expected one per root: {expected_keys(spec, [root['root'] for root, _ in applied])}")
+        normalise_containers(static_pa)
+        findings += [f"parity (files, per-account): {line}" for line in diff(static_cfn, static_pa, ("CloudFormation", "per-account Terraform"))]
+        findings += [f"deployed per-account vs files: {line}" for line in diff(iam_only(static_pa), iam_only(deployed_pa), ("files", "deployed"))]
+        if deployed_tf is not None:
+            findings += [f"deployed single root vs per-account: {line}" for line in diff(iam_only(deployed_tf), iam_only(deployed_pa), ("single root", "per-account"))]
+        pictures += [("per-account state", static_pa), ("deployed (per-account)", deployed_pa)]
+
+    for label, picture in pictures:
         invariants.check(spec, picture, findings, label)
         invariants.check_session_policies(spec, picture, out, lambda message, label=label: findings.append(f"{label}: {message}"))
 
     if findings:
         print("\n".join(findings))
         return 1
-    roles = sum(len(v["roles"]) for v in static_cfn.values())
-    stacks = sum(len(s["stacks"]) for s in json.loads((out / "trustgen.lock.json").read_text())["stages"])
-    print(f"ok: {stacks} stacks and the Terraform root deployed; {roles} roles, "
+    manifest = json.loads((out / "trustgen.lock.json").read_text())
+    stacks = sum(len(s["stacks"]) for s in manifest["stages"])
+    stages = len(json.loads((Path(args.per_account_out) / "trustgen.lock.json").read_text()).get("terraform_stages", [])) if args.per_account_out else 0
+    print(f"ok: {stacks} stacks, the Terraform root and {roots} per-account roots in {stages} stages deployed; "
+          f"{sum(len(v['roles']) for v in static_cfn.values())} roles, "
           f"{sum(len(v['policies']) for v in static_cfn.values())} developer policies, "
           f"{sum(len(v['task_definitions']) for v in static_cfn.values())} task definitions identical in files and deployment; invariants hold")
     return 0

@@ -123,17 +123,167 @@ def wait_for_stack(client, name):
     return "TIMEOUT"
 
 
-def terraform_apply(directory):
-    """Applies the root module; returns Terraform's state file (format 4), which records
-    each resource's provider (so its account) next to its attributes."""
+# The AWS provider spends about half its CPU in Go's garbage collector; collecting only
+# near a memory ceiling halves what each terraform run costs the tests (same behaviour).
+TERRAFORM_ENV = {
+    "TF_IN_AUTOMATION": "1",
+    "CHECKPOINT_DISABLE": "1",
+    "TF_CLI_CONFIG_FILE": "/dev/null",
+    "GOGC": "off",
+    "GOMEMLIMIT": "512MiB",
+}
+
+
+def terraform(directory, *args):
+    result = subprocess.run(
+        ["terraform", *args, "-no-color"],
+        cwd=directory, capture_output=True, text=True, env={**os.environ, **TERRAFORM_ENV},
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"terraform {args[0]} failed in {directory}:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def moto_backend_config(endpoint, directory):
+    """What points an S3 backend at the emulator, merged by `init -backend-config` into the
+    generated backend block (or partial settings): endpoints and test credentials only."""
+    path = Path(directory) / "moto.tfbackend"
+    path.write_text(
+        'access_key                  = "test"\n'
+        'secret_key                  = "test"\n'
+        "skip_credentials_validation = true\n"
+        "skip_requesting_account_id  = true\n"
+        "skip_metadata_api_check     = true\n"
+        "skip_region_validation      = true\n"
+        "use_path_style              = true\n"
+        f'endpoints = {{\n  s3       = "{endpoint}"\n  sts      = "{endpoint}"\n  iam      = "{endpoint}"\n  dynamodb = "{endpoint}"\n}}\n'
+    )
+    return path
+
+
+def create_backend(spec, endpoint):
+    """The state bucket (and lock table) an S3 backend names, in the account of its role."""
+    backend = spec.backend()
+    if not backend or backend.get("type") != "s3":
+        return None
+    role = backend.get("role_arn")
+    account = role.split(":")[4] if role else "123456789012"
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name=backend["region"], aws_access_key_id="test", aws_secret_access_key="test")
+    credentials = sts.assume_role(RoleArn=f"arn:{spec.partition}:iam::{account}:role/{SESSION_ROLE}", RoleSessionName="trustgen-state")["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"], region_name=backend["region"],
+    )
+    s3 = session.client("s3", endpoint_url=endpoint)
+    if backend["region"] == "us-east-1":
+        s3.create_bucket(Bucket=backend["bucket"])
+    else:
+        s3.create_bucket(Bucket=backend["bucket"], CreateBucketConfiguration={"LocationConstraint": backend["region"]})
+    if backend.get("dynamodb_table"):
+        session.client("dynamodb", endpoint_url=endpoint).create_table(
+            TableName=backend["dynamodb_table"],
+            AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    return s3
+
+
+def terraform_apply(directory, endpoint=None, plugin_dir=None, backend_config=None):
+    """Applies one root; returns its state (format 4), which records each resource's
+    provider (so, in the single root, its account) next to its attributes. A root with a
+    backend is initialised against the emulator first and its state pulled from there."""
+    directory = Path(directory)
+    remote = (directory / "backend.tf").exists()
+    if remote:
+        args = ["init", "-input=false", f"-plugin-dir={plugin_dir}", f"-backend-config={moto_backend_config(endpoint, directory)}"]
+        if backend_config:
+            args.append(f"-backend-config={backend_config}")
+        terraform(directory, *args)
     # One request at a time: moto_server's backends are not safe under concurrent writes
     # from several accounts' providers (a CI run once saw CreateRole fail with
     # EntityAlreadyExists for two accounts' same-named roles). Same resources, same checks.
-    result = subprocess.run(
-        ["terraform", "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=1"],
-        cwd=directory, capture_output=True, text=True,
-        env={**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": "/dev/null"},
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"terraform apply failed:\n{result.stdout}\n{result.stderr}")
-    return json.loads((Path(directory) / "terraform.tfstate").read_text())
+    terraform(directory, "apply", "-auto-approve", "-input=false", "-parallelism=1")
+    if remote:
+        return json.loads(terraform(directory, "state", "pull"))
+    return json.loads((directory / "terraform.tfstate").read_text())
+
+
+def existing_arns(sessions):
+    """Every role and customer managed policy ARN in the emulator, lowercased (IAM compares
+    role names ignoring case)."""
+    arns = set()
+    for session in sessions.values():
+        iam = session["iam"]
+        for page in iam.get_paginator("list_roles").paginate():
+            arns.update(role["Arn"].lower() for role in page["Roles"])
+        for page in iam.get_paginator("list_policies").paginate(Scope="Local"):
+            arns.update(policy["Arn"].lower() for policy in page["Policies"])
+    return arns
+
+
+def created_arns(state):
+    return {
+        instance["attributes"]["arn"].lower()
+        for resource in state.get("resources", [])
+        if resource["type"] in ("aws_iam_role", "aws_iam_policy")
+        for instance in resource["instances"]
+    }
+
+
+def named_arns(state):
+    """(resource, ARN) for every role a trust policy names and every policy an attachment
+    names: what IAM requires to exist when the resource is created."""
+    named = []
+    for resource in state.get("resources", []):
+        for instance in resource["instances"]:
+            values = instance["attributes"]
+            address = f"{resource['type']}.{resource['name']}"
+            if resource["type"] == "aws_iam_role":
+                for statement in as_list(json.loads(values["assume_role_policy"]).get("Statement")):
+                    principal = statement.get("Principal")
+                    if isinstance(principal, dict):
+                        named += [(address, arn) for arn in as_list(principal.get("AWS")) if ":role/" in arn]
+            elif resource["type"] == "aws_iam_role_policy_attachment" and ":iam::aws:" not in values["policy_arn"]:
+                named.append((address, values["policy_arn"]))
+    return named
+
+
+def as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+ONE_PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]'
+
+
+def terraform_apply_stages(out, sessions, endpoint, plugin_dir):
+    """Applies every per-account root in the lock file's stages, and checks the order the
+    way IAM would: a role or policy a root's trust policies or attachments name must exist
+    before the root's stage began, or be created by the root itself (which Terraform
+    orders). Also that each root deploys with its one unaliased provider into its own
+    account. Returns ([(root entry, state)], problems)."""
+    manifest = json.loads((Path(out) / "trustgen.lock.json").read_text())
+    applied, problems = [], []
+    for stage in manifest.get("terraform_stages", []):
+        before = existing_arns(sessions)
+        for root in stage["roots"]:
+            where = f"stage {stage['stage']} {root['root']}"
+            try:
+                state = terraform_apply(Path(out) / root["root"], endpoint, plugin_dir, root.get("backend_config"))
+            except RuntimeError as error:
+                problems.append(f"{where}: {error}")
+                continue
+            own = created_arns(state)
+            for address, arn in named_arns(state):
+                if arn.lower() not in before and arn.lower() not in own:
+                    problems.append(f"{where}: {address} names {arn}, which no earlier stage created (IAM refuses it)")
+            for resource in state.get("resources", []):
+                if resource["provider"] != ONE_PROVIDER:
+                    problems.append(f"{where}: {resource['type']}.{resource['name']} uses {resource['provider']}, not the root's one provider")
+            for arn in own:
+                if arn.split(":")[4] != root["account_id"]:
+                    problems.append(f"{where}: created {arn} outside account {root['account_id']}")
+            applied.append((root, state))
+    return applied, problems

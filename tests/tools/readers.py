@@ -120,15 +120,23 @@ def read_cloudformation(spec, out):
 
 
 def read_terraform(spec, state):
-    """Terraform's state after apply: every resource instance with its provider alias."""
+    """The single root's state after apply: each resource's account is its provider alias."""
+    return read_terraform_states(spec, [(state, None)])
+
+
+def read_terraform_states(spec, states):
+    """Terraform states after apply, as one picture: `states` are (state, account), the
+    account of a per-account root's one provider, or None for the single root, whose
+    resources name their account's provider alias."""
     alias_to_account = {snake(name): name for name in spec.accounts}
     instances = []
-    for resource in state.get("resources", []):
-        if resource.get("mode") != "managed":
-            continue
-        alias = resource["provider"].rsplit(".", 1)[1]
-        for instance in resource["instances"]:
-            instances.append((resource["type"], alias_to_account[alias], instance["attributes"]))
+    for state, account in states:
+        for resource in state.get("resources", []):
+            if resource.get("mode") != "managed":
+                continue
+            owner = account or alias_to_account[resource["provider"].rsplit(".", 1)[1]]
+            for instance in resource["instances"]:
+                instances.append((resource["type"], owner, instance["attributes"]))
     module_roles = {(account, values["name"]) for kind, account, values in instances if kind == "aws_iam_role"}
     module_policies = {values["arn"]: values["name"] for kind, _, values in instances if kind == "aws_iam_policy"}
     picture = {}

@@ -33,6 +33,10 @@ class SpecView:
         self.tasks = self.raw.get("tasks", {})
         self.roles = self.raw.get("roles", {})
 
+    def backend(self):
+        """`[terraform.backend]` as written, or None."""
+        return self.raw.get("terraform", {}).get("backend")
+
     def account_by_id(self, account_id):
         return next(name for name, info in self.accounts.items() if info["id"] == account_id)
 

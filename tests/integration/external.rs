@@ -331,8 +331,8 @@ fn independent_checker_catches_a_weakened_trust_policy() {
     };
     for expected in [
         "without aws:SourceAccount = 111122223333",
-        "terraform state: developer trust in non-dev account",
-        "per-account state: developer trust in non-dev account",
+        "terraform state: prod/payments-api: developer trust in non-dev account",
+        "per-account state: prod/payments-api: developer trust in non-dev account",
         "parity (files):",
         "parity (files, per-account):",
     ] {

@@ -172,20 +172,57 @@ fn dumped_templates_render_the_same_files() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (code, stdout, stderr) = trustgen(&["templates", "--dump", "templates"], dir.path());
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("wrote 7 templates"), "{stdout}");
+    assert!(stdout.contains("wrote 9 templates"), "{stdout}");
     assert_eq!(
         trustgen(&["templates", "--dump", "templates"], dir.path()).0,
         2,
         "no silent overwrite"
     );
-    assert_eq!(trustgen(&["gen", SPEC, "-o", "embedded"], dir.path()).0, 0);
+    // Both Terraform layouts, the second with an S3 backend (every template renders).
+    let per_account = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/organisation-per-account.toml"
+    );
+    for (index, spec) in [SPEC, per_account].into_iter().enumerate() {
+        let (embedded, dumped) = (format!("embedded-{index}"), format!("dumped-{index}"));
+        assert_eq!(trustgen(&["gen", spec, "-o", &embedded], dir.path()).0, 0);
+        let (code, _, stderr) = trustgen(
+            &["gen", spec, "-o", &dumped, "--templates", "templates"],
+            dir.path(),
+        );
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            tree(&dir.path().join(embedded)),
+            tree(&dir.path().join(dumped))
+        );
+    }
+}
+
+/// An edit of the backend template shows in every root of the per-account layout.
+#[test]
+fn an_edited_backend_template_shows_in_every_root() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    overrides(dir.path(), "terraform/backend.tf.tera", |text| {
+        text.replacen("    encrypt = true", "    encrypt = true\n    acl = \"private\"", 1)
+    });
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/organisation-per-account.toml"
+    );
     let (code, _, stderr) = trustgen(
-        &["gen", SPEC, "-o", "dumped", "--templates", "templates"],
+        &["gen", spec, "-o", "out", "--templates", "templates"],
         dir.path(),
     );
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(
-        tree(&dir.path().join("embedded")),
-        tree(&dir.path().join("dumped"))
-    );
+    let backends: Vec<(String, Vec<u8>)> = tree(&dir.path().join("out"))
+        .into_iter()
+        .filter(|(path, _)| path.ends_with("/backend.tf"))
+        .collect();
+    assert_eq!(backends.len(), 7, "one per root");
+    for (path, text) in backends {
+        assert!(
+            String::from_utf8_lossy(&text).contains("acl          = \"private\""),
+            "{path}"
+        );
+    }
 }

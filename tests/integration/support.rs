@@ -261,16 +261,47 @@ pub struct Moto {
     pub endpoint: String,
 }
 
+/// The AWS managed policies the test specs attach (the ECS task execution policy, and
+/// those named in the bundled specs and in `trustgen-synth`'s), by name.
+fn managed_policies_in_use() -> String {
+    let mut texts: Vec<String> = all_specs()
+        .iter()
+        .map(|spec| std::fs::read_to_string(spec).unwrap_or_default())
+        .collect();
+    texts.push(synthetic(30, 3));
+    let mut names =
+        std::collections::BTreeSet::from(["AmazonECSTaskExecutionRolePolicy".to_string()]);
+    for text in &texts {
+        for (at, marker) in text.match_indices(":iam::aws:policy/") {
+            let rest = &text[at + marker.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "+=,.@_/-".contains(c)))
+                .unwrap_or(rest.len());
+            if let Some(name) = rest[..end].rsplit('/').next().filter(|n| !n.is_empty()) {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    names.into_iter().collect::<Vec<_>>().join(",")
+}
+
 impl Moto {
+    /// `tests/tools/moto_server.py`: moto_server with only the AWS managed policies the
+    /// specs attach (loading all of them into every account costs seconds per reset).
     pub fn start() -> Moto {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .map(|address| address.port())
             .unwrap_or(5123);
-        let child = match Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            // AWS managed policies (AmazonECSTaskExecutionRolePolicy, ...) must exist to attach.
-            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        let child = match Command::new("python3")
+            .args([
+                "tests/tools/moto_server.py",
+                &managed_policies_in_use(),
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -282,8 +313,12 @@ impl Moto {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
         };
+        let mut moto = moto;
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = moto.child.try_wait() {
+                panic!("moto_server exited ({status}): run `python3 tests/tools/moto_server.py` by hand to see why");
+            }
             // Minutes, not seconds: a loaded machine can be slow to start a Python server.
             assert!(
                 started.elapsed() < Duration::from_secs(300),

@@ -95,7 +95,7 @@ fn an_override_printing_an_undefined_variable_is_refused_with_its_place() {
         dir.path(),
         SPEC,
         &[
-            "terraform/account.tf.tera:12:",
+            "terraform/account.tf.tera:18:",
             "Field `nmae` is not defined",
         ],
     );
@@ -203,7 +203,11 @@ fn dumped_templates_render_the_same_files() {
 fn an_edited_backend_template_shows_in_every_root() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     overrides(dir.path(), "terraform/backend.tf.tera", |text| {
-        text.replacen("    encrypt = true", "    encrypt = true\n    acl = \"private\"", 1)
+        text.replacen(
+            "    encrypt = true",
+            "    encrypt = true\n    acl = \"private\"",
+            1,
+        )
     });
     let spec = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -34,19 +34,34 @@ def reset(endpoint):
             time.sleep(2 * attempt)
 
 
+# One boto3 session for every client: each session loads the services' models again, which
+# costs more CPU than the calls a check makes. Credentials are given per client.
+BOTO = boto3.Session()
+
+
+def clients_as(endpoint, partition, account_id, region, services, session_name="trustgen-test"):
+    """Clients of `services` acting in `account_id`: moto scopes the credentials of an
+    assumed role to the role's account."""
+    sts = BOTO.client("sts", endpoint_url=endpoint, region_name=region, aws_access_key_id="test", aws_secret_access_key="test")
+    credentials = sts.assume_role(
+        RoleArn=f"arn:{partition}:iam::{account_id}:role/{SESSION_ROLE}", RoleSessionName=session_name
+    )["Credentials"]
+    return {
+        service: BOTO.client(
+            service,
+            endpoint_url=endpoint,
+            region_name=region,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+        for service in services
+    }
+
+
 def session_for(endpoint, spec, account):
     info = spec.accounts[account]
-    sts = boto3.client("sts", endpoint_url=endpoint, region_name=info["region"], aws_access_key_id="test", aws_secret_access_key="test")
-    credentials = sts.assume_role(
-        RoleArn=f"arn:{spec.partition}:iam::{info['id']}:role/{SESSION_ROLE}", RoleSessionName="trustgen-test"
-    )["Credentials"]
-    session = boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=info["region"],
-    )
-    return {service: session.client(service, endpoint_url=endpoint) for service in ("iam", "cloudformation", "ecs", "logs", "s3")}
+    return clients_as(endpoint, spec.partition, info["id"], info["region"], ("iam", "cloudformation", "ecs", "logs", "s3"))
 
 
 # CloudFormation takes at most 51,200 bytes inline; a bigger template must come from S3.
@@ -168,19 +183,14 @@ def create_backend(spec, endpoint):
         return None
     role = backend.get("role_arn")
     account = role.split(":")[4] if role else "123456789012"
-    sts = boto3.client("sts", endpoint_url=endpoint, region_name=backend["region"], aws_access_key_id="test", aws_secret_access_key="test")
-    credentials = sts.assume_role(RoleArn=f"arn:{spec.partition}:iam::{account}:role/{SESSION_ROLE}", RoleSessionName="trustgen-state")["Credentials"]
-    session = boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"], region_name=backend["region"],
-    )
-    s3 = session.client("s3", endpoint_url=endpoint)
+    clients = clients_as(endpoint, spec.partition, account, backend["region"], ("s3", "dynamodb"), "trustgen-state")
+    s3 = clients["s3"]
     if backend["region"] == "us-east-1":
         s3.create_bucket(Bucket=backend["bucket"])
     else:
         s3.create_bucket(Bucket=backend["bucket"], CreateBucketConfiguration={"LocationConstraint": backend["region"]})
     if backend.get("dynamodb_table"):
-        session.client("dynamodb", endpoint_url=endpoint).create_table(
+        clients["dynamodb"].create_table(
             TableName=backend["dynamodb_table"],
             AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
             KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],

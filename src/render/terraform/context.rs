@@ -183,6 +183,10 @@ pub(super) struct AccountFileContext<'a> {
     /// root.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub root: Option<&'a str>,
+    /// A per-account root: the directories of the roots it must be applied after (plain
+    /// text; empty when it waits for none). Absent in the single root.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Vec<&'a str>>,
     pub roles: Vec<RoleContext<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub developer_policy: Option<DeveloperPolicyContext<'a>>,
@@ -393,6 +397,13 @@ pub(super) fn account_file<'a>(
         project: &model.project,
         account: account_context(account, single),
         root: (!single).then_some(root.name.as_str()),
+        after: (!single).then(|| {
+            root.after
+                .iter()
+                .filter_map(|&index| model.terraform.roots.get(index))
+                .map(|other| other.dir.as_str())
+                .collect()
+        }),
         roles: account
             .roles()
             .filter(|role| root.holds(&role.kind))

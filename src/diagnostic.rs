@@ -102,10 +102,11 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Text a terminal or CI log shows as it is: control characters (a line break could forge
-/// a `::error::` workflow command, an escape sequence could rewrite the screen) and Unicode
-/// format characters (bidirectional overrides) are shown escaped. Messages quote spec
-/// values, which come from pull requests.
+/// Text a terminal, CI log or comment line shows as it is: control characters (a line
+/// break could forge a `::error::` workflow command or end a comment, an escape sequence
+/// could rewrite the screen), Unicode line separators and format characters
+/// (bidirectional overrides) are shown escaped. Messages, comments and file headers quote
+/// spec values and paths, which come from pull requests: they all pass through here.
 pub fn printable(text: &str) -> String {
     let hidden = |c: char| {
         c.is_control()

@@ -17,25 +17,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{tree, trustgen_in};
+use crate::support::{toml_files, tree, trustgen_in};
 
 const MARKER: &str = "PWNED";
 
-fn hostile_specs() -> Vec<PathBuf> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/hostile")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    specs.sort();
-    specs
-}
-
 #[test]
 fn hostile_specs_are_refused_with_located_diagnostics_or_render_safe_output() {
-    let specs = hostile_specs();
+    let specs = toml_files("tests/fixtures/hostile");
     assert!(specs.len() >= 40, "the corpus has {} specs", specs.len());
     let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -22,7 +22,7 @@ pub(crate) fn region(spec: &Spec) -> Option<String> {
 
 /// The accounts a permission set is for by default: every dev-access account whose
 /// developer policy it can reference, in spec order.
-pub(crate) fn default_accounts(accounts: &[Account]) -> Vec<&Account> {
+fn default_accounts(accounts: &[Account]) -> Vec<&Account> {
     accounts
         .iter()
         .filter(|account| account.dev_access != DevMode::None && account.developer_policy.is_some())

@@ -19,9 +19,7 @@ pub(crate) use arn::{has_wildcard, pattern_matches, patterns_intersect};
 pub use arn::{Arn, PartitionExt};
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub(crate) use build::{build, dev_access_for};
-pub(crate) use identity_center::{
-    default_accounts as identity_center_default_accounts, region as identity_center_region,
-};
+pub(crate) use identity_center::region as identity_center_region;
 pub(crate) use profiles::{profiles, sso_profiles, ProfileKind, SsoProfile};
 pub(crate) use reach::{developer_reach, Hop, Reach};
 pub(crate) use simulate::same_grant;

@@ -180,11 +180,9 @@ pub(crate) fn reserved_role_permission_set(pattern: &str) -> Option<&str> {
         .strip_prefix(RESERVED_SSO_PATH)?;
     // `<name>` or `<region>/<name>`.
     let name = rest.rsplit('/').next()?;
-    let suffix = format!(
-        "_{}",
-        "?".repeat(super::limits::RESERVED_ROLE_SUFFIX_CHARS)
-    );
-    name.strip_prefix(RESERVED_SSO_PREFIX)?.strip_suffix(&suffix)
+    let suffix = format!("_{}", "?".repeat(super::limits::RESERVED_ROLE_SUFFIX_CHARS));
+    name.strip_prefix(RESERVED_SSO_PREFIX)?
+        .strip_suffix(&suffix)
 }
 
 impl PartitionExt for Partition {
@@ -365,7 +363,10 @@ mod tests {
             "AWSReservedSSO_Dev_0123456789abcde",
             "AWSReservedSSO_De_0123456789abcdef",
         ] {
-            assert!(!pattern_matches(&plain, &role(RESERVED_SSO_PATH, other)), "{other}");
+            assert!(
+                !pattern_matches(&plain, &role(RESERVED_SSO_PATH, other)),
+                "{other}"
+            );
         }
         // Nor a role of the same name outside the reserved path, or in another account.
         assert!(!pattern_matches(&plain, &role("/", ours)));

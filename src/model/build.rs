@@ -75,10 +75,12 @@ impl AccountContext<'_> {
             Vec::new()
         };
         if !principals.is_empty() {
-            statements.push(self.developer_mfa(
-                self.developer_statement("DeveloperAccess")
-                    .principal(Principal::Aws(principals)),
-            ));
+            statements.push(
+                self.developer_mfa(
+                    self.developer_statement("DeveloperAccess")
+                        .principal(Principal::Aws(principals)),
+                ),
+            );
         }
         if !dev.permission_sets.is_empty() {
             let region = identity_center::region(self.spec).unwrap_or_default();
@@ -87,11 +89,13 @@ impl AccountContext<'_> {
                 .iter()
                 .flat_map(|set| partition.reserved_role_patterns(self.id(), &region, set))
                 .collect();
-            statements.push(self.developer_mfa(
-                self.developer_statement(PERMISSION_SET_SID)
-                    .principal(Principal::Aws(vec![root]))
-                    .condition("ArnLike", "aws:PrincipalArn", json!(patterns)),
-            ));
+            statements.push(
+                self.developer_mfa(
+                    self.developer_statement(PERMISSION_SET_SID)
+                        .principal(Principal::Aws(vec![root]))
+                        .condition("ArnLike", "aws:PrincipalArn", json!(patterns)),
+                ),
+            );
         }
         statements
     }

@@ -22,8 +22,9 @@ pub(super) fn build(
         return (None, None);
     }
     let partition = context.partition();
-    let policy_name =
-        developers.map_or_else(spec::default_developer_policy_name, |d| d.policy_name.clone());
+    let policy_name = developers.map_or_else(spec::default_developer_policy_name, |d| {
+        d.policy_name.clone()
+    });
     let attached = |list: fn(&Developers) -> &Vec<String>| {
         developers.map(|d| list(d).clone()).unwrap_or_default()
     };
@@ -129,7 +130,9 @@ fn policy_document(
         DevMode::Extended if !task_roles.is_empty() => {
             let arns = task_roles.iter().map(|role| role.arn.clone()).collect();
             Some(PolicyDocument::new(vec![context.developer_mfa(
-                context.developer_statement("AssumeTaskRoles").resources(arns),
+                context
+                    .developer_statement("AssumeTaskRoles")
+                    .resources(arns),
             )]))
         }
         _ => None,

@@ -7,10 +7,10 @@ use super::{names, Account, Assignment, IdentityCenter, PermissionSet, PolicyRef
 use crate::spec::{DevMode, Spec};
 
 /// The default session of a permission set, as IAM Identity Center's own default.
-pub(crate) const DEFAULT_SESSION_DURATION: &str = "PT1H";
+const DEFAULT_SESSION_DURATION: &str = "PT1H";
 
 /// The Identity Center region: `[identity_center] region`, else its account's region.
-pub(crate) fn region(spec: &Spec) -> Option<String> {
+pub(super) fn region(spec: &Spec) -> Option<String> {
     let center = spec.identity_center.as_ref()?;
     center.region.clone().or_else(|| {
         spec.accounts

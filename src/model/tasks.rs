@@ -108,11 +108,13 @@ pub(super) fn task_role(context: &AccountContext<'_>, task_name: &str, task: &sp
 fn developer_trust(context: &AccountContext<'_>) -> Vec<Statement> {
     match context.dev_access {
         DevMode::Extended => context.developer_trust(),
-        DevMode::Tagged => vec![context.developer_mfa(
-            context
-                .developer_statement("DeveloperAccess")
-                .principal(Principal::Aws(vec![context.partition().iam_root(context.id())])),
-        )],
+        DevMode::Tagged => {
+            vec![
+                context.developer_mfa(context.developer_statement("DeveloperAccess").principal(
+                    Principal::Aws(vec![context.partition().iam_root(context.id())]),
+                )),
+            ]
+        }
         DevMode::None | DevMode::Simulate => Vec::new(),
     }
 }

@@ -22,7 +22,8 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     let Some(center) = &spec.identity_center else {
         return;
     };
-    if let Some(problem) = syntax::instance_arn_problem(&center.instance_arn, spec.project.partition)
+    if let Some(problem) =
+        syntax::instance_arn_problem(&center.instance_arn, spec.project.partition)
     {
         findings.error_help(
             "invalid-instance-arn",
@@ -64,7 +65,9 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
         );
     }
     for (name, set) in &center.permission_sets {
-        let at = |rest: Vec<PathSegment>| [path!["identity_center", "permission_sets", name], rest].concat();
+        let at = |rest: Vec<PathSegment>| {
+            [path!["identity_center", "permission_sets", name], rest].concat()
+        };
         if !syntax::is_permission_set_name(name) {
             findings.key_error(
                 "invalid-permission-set-name",
@@ -88,8 +91,13 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
                     "invalid-session-duration",
                     at(path!["session_duration"]),
                     match seconds {
-                        Some(_) => format!("session_duration `{duration}` is outside IAM Identity Center's range"),
-                        None => format!("session_duration `{}` is not an ISO 8601 duration", duration.escape_debug()),
+                        Some(_) => format!(
+                            "session_duration `{duration}` is outside IAM Identity Center's range"
+                        ),
+                        None => format!(
+                            "session_duration `{}` is not an ISO 8601 duration",
+                            duration.escape_debug()
+                        ),
                     },
                     "PT1H to PT12H, e.g. \"PT8H\"",
                 );
@@ -150,7 +158,8 @@ fn check_accounts(
     set: &crate::spec::PermissionSet,
     findings: &mut Findings,
 ) {
-    let at = |rest: Vec<PathSegment>| [path!["identity_center", "permission_sets", name], rest].concat();
+    let at =
+        |rest: Vec<PathSegment>| [path!["identity_center", "permission_sets", name], rest].concat();
     let Some(accounts) = &set.accounts else {
         if set.assign_groups.is_empty() {
             return;
@@ -211,7 +220,13 @@ fn check_dev_access(spec: &Spec, findings: &mut Findings) {
     let declared = spec
         .identity_center
         .as_ref()
-        .map(|center| center.permission_sets.keys().map(String::as_str).collect::<Vec<_>>())
+        .map(|center| {
+            center
+                .permission_sets
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
     if !dev.permission_sets.is_empty() && dev.mode == DevMode::None {
         findings.key_error(
@@ -246,7 +261,10 @@ fn check_dev_access(spec: &Spec, findings: &mut Findings) {
             findings.error_help(
                 "unknown-permission-set",
                 at,
-                format!("no permission set named `{}` in [identity_center]", name.escape_debug()),
+                format!(
+                    "no permission set named `{}` in [identity_center]",
+                    name.escape_debug()
+                ),
                 help,
             );
         } else if !seen.insert(name) {

@@ -194,10 +194,19 @@ pub(super) fn check_model(model: &Model, findings: &mut Findings) {
     // AWS CLI profiles: `aws-config` writes one section per name.
     let mut seen: HashMap<String, String> = HashMap::new();
     for profile in sso_profiles(model) {
-        seen.insert(profile.name.clone(), format!("the IAM Identity Center profile of account `{}`", profile.account.name));
+        seen.insert(
+            profile.name.clone(),
+            format!(
+                "the IAM Identity Center profile of account `{}`",
+                profile.account.name
+            ),
+        );
     }
     for profile in profiles(model) {
-        if let Some(first) = seen.insert(profile.name.clone(), format!("role `{}`", profile.role.name)) {
+        if let Some(first) = seen.insert(
+            profile.name.clone(),
+            format!("role `{}`", profile.role.name),
+        ) {
             findings.key_error(
                 "name-collision",
                 role_location(profile.role),

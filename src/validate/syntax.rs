@@ -444,9 +444,16 @@ pub(crate) fn is_permission_set_name(name: &str) -> bool {
 pub(crate) fn instance_arn_problem(text: &str, partition: Partition) -> Option<String> {
     let id = Arn::parse(text)
         .filter(|arn| arn.service == "sso" && arn.region.is_empty() && arn.account.is_empty())
-        .and_then(|arn| Some((arn.partition, arn.resource.strip_prefix("instance/ssoins-")?)));
+        .and_then(|arn| {
+            Some((
+                arn.partition,
+                arn.resource.strip_prefix("instance/ssoins-")?,
+            ))
+        });
     let Some((arn_partition, id)) = id else {
-        return Some(format!("`{text}` is not an IAM Identity Center instance ARN"));
+        return Some(format!(
+            "`{text}` is not an IAM Identity Center instance ARN"
+        ));
     };
     if id.len() != INSTANCE_ID_HEX_CHARS || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Some(format!(
@@ -698,7 +705,9 @@ mod tests {
             assert!(instance_arn_problem(bad, Partition::Aws).is_some(), "{bad}");
         }
         assert!(is_group_id("8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b"));
-        assert!(is_group_id("906744a1c1-8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b"));
+        assert!(is_group_id(
+            "906744a1c1-8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b"
+        ));
         for bad in [
             "Developers",
             "8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2",
@@ -712,7 +721,9 @@ mod tests {
         assert_eq!(iso_duration_seconds("PT8H"), Some(28_800));
         assert_eq!(iso_duration_seconds("PT1H30M"), Some(5_400));
         assert_eq!(iso_duration_seconds("PT3600S"), Some(3_600));
-        for bad in ["8H", "PT", "PT8", "PTH", "PT30M1H", "PT1H1H", "P1D", "PT-1H", "PT1.5H"] {
+        for bad in [
+            "8H", "PT", "PT8", "PTH", "PT30M1H", "PT1H1H", "P1D", "PT-1H", "PT1.5H",
+        ] {
             assert_eq!(iso_duration_seconds(bad), None, "{bad}");
         }
         assert!(is_permission_set_name("Dev_Admin+2=x,y.z@w-1"));

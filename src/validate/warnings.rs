@@ -413,7 +413,12 @@ fn developer_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
         for (name, set) in &center.permission_sets {
             managed_policy_warnings(
                 &set.managed_policies,
-                path!["identity_center", "permission_sets", name, "managed_policies"],
+                path![
+                    "identity_center",
+                    "permission_sets",
+                    name,
+                    "managed_policies"
+                ],
                 Holder {
                     developers_inherit: true,
                 },

@@ -404,7 +404,10 @@ pub(super) fn identity_center<'a>(
         .permission_sets
         .iter()
         .map(|set| {
-            let arn = Doc::Intrinsic(Intrinsic::GetAtt(set.logical_id.clone(), "PermissionSetArn"));
+            let arn = Doc::Intrinsic(Intrinsic::GetAtt(
+                set.logical_id.clone(),
+                "PermissionSetArn",
+            ));
             PermissionSetContext {
                 logical_id: &set.logical_id,
                 name: Yaml::scalar(&set.name),
@@ -445,7 +448,10 @@ pub(super) fn identity_center<'a>(
             output(
                 names::arn_output(&set.logical_id),
                 format!("ARN of permission set {}", set.name),
-                &Doc::Intrinsic(Intrinsic::GetAtt(set.logical_id.clone(), "PermissionSetArn")),
+                &Doc::Intrinsic(Intrinsic::GetAtt(
+                    set.logical_id.clone(),
+                    "PermissionSetArn",
+                )),
             )
         })
         .collect();

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::model::policy::{PolicyDocument, Principal};
 use crate::model::names::IDENTITY_CENTER_PROVIDER;
+use crate::model::policy::{PolicyDocument, Principal};
 use crate::model::{Account, IdentityCenter, Model, Role, RoleKind};
 use crate::render::emit::doc::{self, texts, Doc, KeyCase};
 use crate::render::emit::hcl;

@@ -287,7 +287,7 @@ fn check_dev_access(spec: &Spec, findings: &mut Findings) {
             findings.error_help(
                 "reserved-sso-principal",
                 path!["dev_access", "principals", index],
-                format!("`{principal}` is an IAM Identity Center role: its name changes whenever its permission set is reassigned, and a trust naming it then silently stops matching"),
+                format!("`{principal}` is an IAM Identity Center role: Identity Center re-creates it under a new name when its permission set is removed from the account and assigned again, and a trust naming it then silently stops matching"),
                 "list the permission set in dev_access.permission_sets (declared in [identity_center.permission_sets.<name>]): task roles then trust its sessions by name",
             );
         }

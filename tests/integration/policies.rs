@@ -420,11 +420,7 @@ fn principals_and_permission_sets_are_two_statements_and_options_add_actions() {
         .simulator_role
         .clone()
         .unwrap_or_else(|| panic!("no simulator"));
-    let actions = json!([
-        "sts:AssumeRole",
-        "sts:SetSourceIdentity",
-        "sts:TagSession"
-    ]);
+    let actions = json!(["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]);
     assert_eq!(
         simulator.trust_policy.to_json()["Statement"],
         json!([
@@ -433,7 +429,10 @@ fn principals_and_permission_sets_are_two_statements_and_options_add_actions() {
         ])
     );
     // Simulate mode: the task roles keep production trust.
-    assert_eq!(trust(&model, "dev")["Statement"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        trust(&model, "dev")["Statement"].as_array().map(Vec::len),
+        Some(1)
+    );
     let policy = account(&model, "dev")
         .developer_policy
         .clone()

@@ -179,10 +179,7 @@ fn dumped_templates_render_the_same_files() {
         "no silent overwrite"
     );
     // The Identity Center example uses the templates the other does not.
-    let identity_center = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/identity-center.toml"
-    );
+    let identity_center = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/identity-center.toml");
     for (index, spec) in [SPEC, identity_center].into_iter().enumerate() {
         let (embedded, dumped) = (format!("embedded{index}"), format!("dumped{index}"));
         assert_eq!(trustgen(&["gen", spec, "-o", &embedded], dir.path()).0, 0);

@@ -125,6 +125,13 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
                     problem.message,
                     problem.help,
                 );
+            } else if crate::model::Arn::parse(arn).is_some_and(|parsed| parsed.account != "aws") {
+                findings.error_help(
+                    "customer-policy-in-permission-set",
+                    at(path!["managed_policies", index]),
+                    format!("`{arn}` is a customer managed policy: a permission set attaches only AWS managed policies by ARN"),
+                    "a permission set names customer managed policies by name and path, the same in every account (trustgen does so for the developer policy): list only arn:<partition>:iam::aws:policy/… here",
+                );
             }
         }
         let mut groups = HashSet::new();

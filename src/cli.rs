@@ -55,7 +55,8 @@ pub struct AssumeArgs {
     pub exec: bool,
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
-    /// The AWS CLI profile whose credentials call sts:AssumeRole (default: the CLI's own).
+    /// The AWS CLI profile whose credentials call sts:AssumeRole (default: the account's
+    /// IAM Identity Center profile from `aws-config` when the spec has one, else the CLI's own).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 }
@@ -71,6 +72,10 @@ pub struct AwsConfigArgs {
     /// Their MFA device ARN, written as `mfa_serial` where MFA is required.
     #[arg(long, value_name = "ARN")]
     pub mfa_serial: Option<String>,
+    /// The AWS access portal URL of IAM Identity Center (default: [identity_center]
+    /// start_url), written as the `[sso-session]`'s `sso_start_url`.
+    #[arg(long, value_name = "URL")]
+    pub sso_start_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

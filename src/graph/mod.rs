@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::model::policy::{Effect, Principal, Statement};
-use crate::model::Arn;
 use crate::model::{developer_reach, Account, Model, Reach, Role, RoleKind};
+use crate::model::{reserved_role_permission_set, Arn, RESERVED_SSO_PREFIX};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -23,6 +23,9 @@ pub(crate) enum NodeKind {
     AccountPrincipals,
     /// A principal named by ARN that trustgen does not create (developers' roles, users).
     Principal,
+    /// The sessions of an IAM Identity Center permission set: the roles it creates in each
+    /// account it is provisioned to, named in trust by ARN pattern.
+    PermissionSet,
     TaskRole,
     ExecutionRole,
     SimulatorRole,
@@ -126,12 +129,18 @@ impl TrustGraph {
 
     fn add_reach(&mut self, model: &Model, reach: &Reach) {
         let (source, target) = (reach.source(), reach.target());
-        let from = self.node(
-            NodeKind::TaskRole,
-            source.role_arn.clone(),
-            source.account.clone(),
-            source.role_arn.clone(),
-        );
+        let from = if source.permission_set.is_some() {
+            let (kind, label, account, principal) =
+                self.describe_principal(model, &source.role_arn);
+            self.node(kind, label, account, principal)
+        } else {
+            self.node(
+                NodeKind::TaskRole,
+                source.role_arn.clone(),
+                source.account.clone(),
+                source.role_arn.clone(),
+            )
+        };
         let to = match self.index.get(&(target.role_arn.clone(), None)) {
             Some(&index) => self.nodes[index].id.clone(),
             None => {
@@ -160,12 +169,16 @@ impl TrustGraph {
         statement: &Statement,
     ) {
         let mut conditions = condition_labels(statement);
-        let principals: Vec<(NodeKind, String, Option<String>, String)> = match &statement.principal
-        {
+        // (node kind, label, account, node principal) per principal the edge names.
+        type Described = (NodeKind, String, Option<String>, String);
+        let principals: Vec<(Described, String)> = match &statement.principal {
             Some(Principal::Service(service)) => vec![(
-                NodeKind::Ecs,
-                format!("ECS tasks in {}", account.name),
-                Some(account.name.clone()),
+                (
+                    NodeKind::Ecs,
+                    format!("ECS tasks in {}", account.name),
+                    Some(account.name.clone()),
+                    service.clone(),
+                ),
                 service.clone(),
             )],
             Some(Principal::Aws(arns)) => {
@@ -176,7 +189,7 @@ impl TrustGraph {
                     narrowed
                 };
                 arns.iter()
-                    .map(|arn| self.describe_principal(model, arn))
+                    .map(|arn| (self.describe_principal(model, arn), arn.clone()))
                     .collect()
             }
             None => Vec::new(),
@@ -199,8 +212,8 @@ impl TrustGraph {
                 }
             }
         }
-        for (kind, label, node_account, principal) in principals {
-            let from = self.node(kind, label, node_account, principal.clone());
+        for ((kind, label, node_account, node_principal), principal) in principals {
+            let from = self.node(kind, label, node_account, node_principal);
             let to = self.node(
                 role_kind(&role.kind),
                 role.name.clone(),
@@ -232,6 +245,15 @@ impl TrustGraph {
                 node.label.clone(),
                 node.account.clone(),
                 arn.to_string(),
+            );
+        }
+        // Both path forms of a permission set's roles, in every account: one node.
+        if let Some(set) = reserved_role_permission_set(arn) {
+            return (
+                NodeKind::PermissionSet,
+                format!("permission set {set} (IAM Identity Center)"),
+                None,
+                format!("{RESERVED_SSO_PREFIX}{set}_*"),
             );
         }
         let parsed = Arn::parse(arn);

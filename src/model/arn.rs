@@ -143,6 +143,46 @@ pub trait PartitionExt {
     fn roles_of(&self, account_id: &str) -> String;
     /// Every ECS resource of an account and region, for the `aws:SourceArn` guard.
     fn ecs_sources(&self, region: &str, account_id: &str) -> String;
+    /// The roles IAM Identity Center creates for a permission set in an account, as
+    /// `ArnLike` patterns of both forms (see `reserved_role_patterns`).
+    fn reserved_role_patterns(
+        &self,
+        account_id: &str,
+        region: &str,
+        permission_set: &str,
+    ) -> [String; 2];
+}
+
+/// The path of every role IAM Identity Center creates (IAM reserves `/aws-reserved/`: no
+/// one else can create a role there).
+pub(crate) const RESERVED_SSO_PATH: &str = "/aws-reserved/sso.amazonaws.com/";
+/// The start of a permission set's reserved role name.
+pub(crate) const RESERVED_SSO_PREFIX: &str = "AWSReservedSSO_";
+
+/// A permission set's reserved role name as an IAM pattern: the name, then `_` and
+/// exactly 16 single-character wildcards for the random suffix. Exact in length, so the
+/// pattern of `Dev` cannot match the roles of `Dev_Admin` (whose name continues for more
+/// than 16 characters after `AWSReservedSSO_Dev_`) nor of any other permission set.
+fn reserved_role_name_pattern(permission_set: &str) -> String {
+    format!(
+        "{RESERVED_SSO_PREFIX}{permission_set}_{}",
+        "?".repeat(super::limits::RESERVED_ROLE_SUFFIX_CHARS)
+    )
+}
+
+/// The permission set whose reserved roles `pattern` (one of `reserved_role_patterns`)
+/// names, when it is such a pattern.
+pub(crate) fn reserved_role_permission_set(pattern: &str) -> Option<&str> {
+    let arn = Arn::parse(pattern)?;
+    let rest = arn
+        .resource
+        .strip_prefix("role")?
+        .strip_prefix(RESERVED_SSO_PATH)?;
+    // `<name>` or `<region>/<name>`.
+    let name = rest.rsplit('/').next()?;
+    let suffix = format!("_{}", "?".repeat(super::limits::RESERVED_ROLE_SUFFIX_CHARS));
+    name.strip_prefix(RESERVED_SSO_PREFIX)?
+        .strip_suffix(&suffix)
 }
 
 impl PartitionExt for Partition {
@@ -180,6 +220,22 @@ impl PartitionExt for Partition {
 
     fn ecs_sources(&self, region: &str, account_id: &str) -> String {
         format!("arn:{}:ecs:{region}:{account_id}:*", self.as_str())
+    }
+
+    /// `…:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_<set>_<16 × ?>` (an identity
+    /// source in us-east-1) and `…/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<16 × ?>`
+    /// (anywhere else): AWS documents both, so a trust names both.
+    fn reserved_role_patterns(
+        &self,
+        account_id: &str,
+        region: &str,
+        permission_set: &str,
+    ) -> [String; 2] {
+        let name = reserved_role_name_pattern(permission_set);
+        [
+            self.role_arn(account_id, RESERVED_SSO_PATH, &name),
+            self.role_arn(account_id, &format!("{RESERVED_SSO_PATH}{region}/"), &name),
+        ]
     }
 }
 
@@ -269,6 +325,61 @@ mod tests {
         assert!(!patterns_intersect("s3:*", "dynamodb:*"));
         assert!(patterns_intersect("a?c", "*b*"));
         assert!(!patterns_intersect("a?c", "*d"));
+    }
+
+    #[test]
+    fn reserved_role_patterns_match_exactly_their_permission_sets_roles() {
+        let [plain, regional] =
+            Partition::Aws.reserved_role_patterns("111122223333", "eu-west-1", "Dev");
+        assert_eq!(
+            plain,
+            "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_????????????????"
+        );
+        assert_eq!(
+            regional,
+            "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Dev_????????????????"
+        );
+        let role = |path: &str, name: &str| format!("arn:aws:iam::111122223333:role{path}{name}");
+        let ours = "AWSReservedSSO_Dev_0123456789abcdef";
+        assert!(pattern_matches(&plain, &role(RESERVED_SSO_PATH, ours)));
+        assert!(pattern_matches(
+            &regional,
+            &role("/aws-reserved/sso.amazonaws.com/eu-west-1/", ours)
+        ));
+        // Each form matches only its own path.
+        assert!(!pattern_matches(
+            &plain,
+            &role("/aws-reserved/sso.amazonaws.com/eu-west-1/", ours)
+        ));
+        assert!(!pattern_matches(
+            &regional,
+            &role("/aws-reserved/sso.amazonaws.com/us-east-1/", ours)
+        ));
+        // A permission set whose name starts with ours (with or without `_`) is another.
+        for other in [
+            "AWSReservedSSO_Dev_Admin_0123456789abcdef",
+            "AWSReservedSSO_Developer_0123456789abcdef",
+            "AWSReservedSSO_Dev_0123456789abcdef0",
+            "AWSReservedSSO_Dev_0123456789abcde",
+            "AWSReservedSSO_De_0123456789abcdef",
+        ] {
+            assert!(
+                !pattern_matches(&plain, &role(RESERVED_SSO_PATH, other)),
+                "{other}"
+            );
+        }
+        // Nor a role of the same name outside the reserved path, or in another account.
+        assert!(!pattern_matches(&plain, &role("/", ours)));
+        assert!(!pattern_matches(
+            &plain,
+            &format!("arn:aws:iam::999988887777:role{RESERVED_SSO_PATH}{ours}")
+        ));
+        assert_eq!(reserved_role_permission_set(&plain), Some("Dev"));
+        assert_eq!(reserved_role_permission_set(&regional), Some("Dev"));
+        assert_eq!(
+            reserved_role_permission_set("arn:aws:iam::111122223333:role/Dev"),
+            None
+        );
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub struct StackFile {
     pub stack: Stack,
     /// The account (spec name) it deploys to.
     pub account: String,
+    /// The region it deploys to: the account's, or Identity Center's for its stack.
+    pub region: String,
     /// The stack's name there.
     pub name: String,
 }

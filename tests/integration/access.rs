@@ -37,7 +37,7 @@ fn partition(spec: &Path) -> String {
 }
 
 /// YAML (with CloudFormation short tags) as JSON, pseudo parameters resolved.
-fn resolve(value: &Yaml, partition: &str, account_id: &str, region: &str) -> Json {
+pub fn resolve(value: &Yaml, partition: &str, account_id: &str, region: &str) -> Json {
     match value {
         Yaml::Null => Json::Null,
         Yaml::Bool(b) => Json::Bool(*b),

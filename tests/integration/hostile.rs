@@ -152,6 +152,8 @@ fn yaml_problems(text: &str) -> Vec<String> {
         "AWS::IAM::ManagedPolicy",
         "AWS::Logs::LogGroup",
         "AWS::ECS::TaskDefinition",
+        "AWS::SSO::PermissionSet",
+        "AWS::SSO::Assignment",
     ];
     for (id, resource) in value
         .get("Resources")
@@ -249,6 +251,7 @@ fn walk_body(body: &hcl::Body, problems: &mut Vec<String>) {
                     "terraform",
                     "required_providers",
                     "assume_role",
+                    "customer_managed_policy_reference",
                 ];
                 if !known.contains(&block.identifier.as_str()) {
                     problems.push(format!("block `{}`", block.identifier.as_str()));
@@ -261,7 +264,15 @@ fn walk_body(body: &hcl::Body, problems: &mut Vec<String>) {
 
 fn walk_expression(expression: &hcl::Expression, problems: &mut Vec<String>) {
     use hcl::Expression as E;
-    let roots = ["aws_iam_role", "aws_iam_policy", "aws", "each"];
+    let roots = [
+        "aws_iam_role",
+        "aws_iam_policy",
+        "aws_ssoadmin_permission_set",
+        "aws_ssoadmin_managed_policy_attachment",
+        "aws_ssoadmin_customer_managed_policy_attachment",
+        "aws",
+        "each",
+    ];
     match expression {
         E::Array(items) => items.iter().for_each(|i| walk_expression(i, problems)),
         E::Object(object) => {
@@ -355,7 +366,8 @@ fn markdown_problems(text: &str) -> Vec<String> {
     problems
 }
 
-/// Every line is a comment, a `[profile NAME]` header or a known `key = value`.
+/// Every line is a comment, a `[profile NAME]` or `[sso-session NAME]` header or a known
+/// `key = value`.
 fn aws_config_problems(spec: &Path) -> Vec<String> {
     let (code, config, stderr) = trustgen_in(
         &["aws-config", &spec.to_string_lossy()],
@@ -373,6 +385,12 @@ fn aws_config_problems(spec: &Path) -> Vec<String> {
         "region",
         "credential_source",
         "external_id",
+        "sso_session",
+        "sso_account_id",
+        "sso_role_name",
+        "sso_start_url",
+        "sso_region",
+        "sso_registration_scopes",
     ];
     let mut problems = Vec::new();
     let mut headers = BTreeSet::new();
@@ -382,6 +400,7 @@ fn aws_config_problems(spec: &Path) -> Vec<String> {
     {
         if let Some(name) = line
             .strip_prefix("[profile ")
+            .or_else(|| line.strip_prefix("[sso-session "))
             .and_then(|l| l.strip_suffix(']'))
         {
             if name.contains(MARKER) || !headers.insert(name.to_string()) {

@@ -8,6 +8,7 @@ mod external;
 mod fast_reader;
 mod golden;
 mod hostile;
+mod identity_center;
 mod policies;
 mod regen;
 mod scale;

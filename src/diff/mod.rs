@@ -236,3 +236,6 @@ pub(crate) struct DevAccessChange {
     pub mode_after: &'static str,
     pub broadens: bool,
 }
+
+#[cfg(test)]
+mod tests;

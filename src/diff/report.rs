@@ -160,7 +160,7 @@ fn sections(diff: &Diff, account: Option<&str>) -> Vec<Section> {
             rows: dev_access,
         },
         Section {
-            title: "Assume",
+            title: "Assume edges",
             columns: &["principal", "may assume", "guarded by"],
             rows: assume,
         },
@@ -187,7 +187,8 @@ fn sections(diff: &Diff, account: Option<&str>) -> Vec<Section> {
 
 fn edge_row(mark: Mark, edge: &EdgeChange) -> Row {
     let mut principal = Cell::default().value(&edge.principal);
-    if edge.principal_label != edge.principal {
+    // ECS and account roots are named by a service or `:root`; say whose.
+    if matches!(edge.principal_kind, "ecs" | "account_principals") {
         principal = principal
             .words(" (")
             .value(&edge.principal_label)
@@ -475,7 +476,7 @@ fn summary(diff: &Diff) -> String {
             plural(diff.dev_access.changed.len(), "account", "accounts")
         ));
     }
-    if parts.is_empty() {
+    if diff.is_empty() {
         "No access changes.".to_string()
     } else if diff.broadens {
         format!("Access broadens: {}.", parts.join("; "))
@@ -484,9 +485,12 @@ fn summary(diff: &Diff) -> String {
     }
 }
 
+/// An account (name and id; `None` for roles outside the spec's accounts) and its sections.
+type Group<'a> = (Option<(&'a str, &'a str)>, Vec<Section>);
+
 /// Account groups in order: each account with changes, then roles outside the spec.
-fn groups(diff: &Diff) -> Vec<(Option<(&str, &str)>, Vec<Section>)> {
-    let mut groups: Vec<(Option<(&str, &str)>, Vec<Section>)> = diff
+fn groups(diff: &Diff) -> Vec<Group<'_>> {
+    let mut groups: Vec<Group<'_>> = diff
         .accounts
         .iter()
         .map(|heading| {
@@ -526,7 +530,7 @@ pub(crate) fn text(diff: &Diff, old: &str, new: &str) -> String {
                 };
                 let cells: Vec<String> = row.cells.iter().map(Cell::text).collect();
                 let joined = match section.title {
-                    "Assume" => format!("{} -> {}  guards: {}", cells[0], cells[1], cells[2]),
+                    "Assume edges" => format!("{} -> {}  guards: {}", cells[0], cells[1], cells[2]),
                     _ => cells.join("  "),
                 };
                 let _ = writeln!(

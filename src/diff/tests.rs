@@ -903,3 +903,70 @@ fn reports_keep_hostile_spec_text_as_data() {
         "{values:?}"
     );
 }
+
+#[test]
+fn tagged_mode_a_tag_changed_is_a_guard_changed_on_every_developer_edge() {
+    let old = include_str!("../../examples/dev-and-prod.toml");
+    let new = edit(
+        old,
+        r#"tag = { key = "env", value = "dev" }"#,
+        r#"tag = { key = "env", value = "sandbox" }"#,
+    );
+    let root = format!("{DEV}:root");
+    let policy = format!("{DEV}:policy/developer-assume-task-roles");
+    let guard = |value: &str| {
+        format!(
+            " if Bool aws:MultiFactorAuthPresent=true if StringEquals iam:ResourceTag/env={value}"
+        )
+    };
+    both_ways(
+        old,
+        &new,
+        &[
+            &format!("assume + {root} -> {DEV}:role/payments-api [MFA,tag env=sandbox] (guards -tag env=dev +tag env=sandbox) BROADENS"),
+            &format!("assume + {root} -> {DEV}:role/payments-reconciler [MFA,tag env=sandbox] (guards -tag env=dev +tag env=sandbox) BROADENS"),
+            &format!("assume - {root} -> {DEV}:role/payments-api [MFA,tag env=dev] (guards -tag env=dev +tag env=sandbox)"),
+            &format!("assume - {root} -> {DEV}:role/payments-reconciler [MFA,tag env=dev] (guards -tag env=dev +tag env=sandbox)"),
+            &format!("perm + {policy}: Allow sts:AssumeRole on {DEV}:role/*{} BROADENS", guard("sandbox")),
+            &format!("perm - {policy}: Allow sts:AssumeRole on {DEV}:role/*{}", guard("dev")),
+        ],
+        true,
+        &[
+            &format!("assume + {root} -> {DEV}:role/payments-api [MFA,tag env=dev] (guards -tag env=sandbox +tag env=dev) BROADENS"),
+            &format!("assume + {root} -> {DEV}:role/payments-reconciler [MFA,tag env=dev] (guards -tag env=sandbox +tag env=dev) BROADENS"),
+            &format!("assume - {root} -> {DEV}:role/payments-api [MFA,tag env=sandbox] (guards -tag env=sandbox +tag env=dev)"),
+            &format!("assume - {root} -> {DEV}:role/payments-reconciler [MFA,tag env=sandbox] (guards -tag env=sandbox +tag env=dev)"),
+            &format!("perm + {policy}: Allow sts:AssumeRole on {DEV}:role/*{} BROADENS", guard("dev")),
+            &format!("perm - {policy}: Allow sts:AssumeRole on {DEV}:role/*{}", guard("sandbox")),
+        ],
+        true,
+    );
+}
+
+#[test]
+fn simulate_mode_a_task_grant_reaches_the_simulator_too() {
+    let old = include_str!("../../examples/simulate-dev-account.toml");
+    let receipts = r#"resources = ["arn:aws:s3:::orders-receipts-111122223333/*"]"#;
+    let new = edit(
+        old,
+        receipts,
+        &format!(
+            "{receipts}\n\n[[tasks.worker.statements]]\nactions = [\"s3:GetObject\"]\n{receipts}"
+        ),
+    );
+    let grant = "Allow s3:GetObject on arn:aws:s3:::orders-receipts-111122223333/*";
+    both_ways(
+        old,
+        &new,
+        &[
+            &format!("perm + {DEV}:role/orders-simulator: {grant} BROADENS"),
+            &format!("perm + {DEV}:role/orders-worker: {grant} BROADENS"),
+        ],
+        true,
+        &[
+            &format!("perm - {DEV}:role/orders-simulator: {grant}"),
+            &format!("perm - {DEV}:role/orders-worker: {grant}"),
+        ],
+        false,
+    );
+}

@@ -139,6 +139,10 @@ pub(crate) fn pattern_covers(wide: &str, narrow: &str) -> bool {
     if wide == narrow || wide == "*" {
         return true;
     }
+    if !has_wildcard(narrow) {
+        // One text: covered when the wide pattern matches it.
+        return pattern_matches(wide, narrow);
+    }
     let (wide, narrow): (Vec<char>, Vec<char>) = (wide.chars().collect(), narrow.chars().collect());
     // reachable[i][j]: wide[..i] covers narrow[..j]. Filled row by row.
     let mut reachable = vec![vec![false; narrow.len() + 1]; wide.len() + 1];

@@ -23,6 +23,7 @@ const BROADENS: &[(&str, bool)] = &[
     ("deny-removed", true),
     ("dev-principal-added", true),
     ("env-into-dev-access", true),
+    ("hostile-text", true),
     ("mfa-removed", true),
     ("narrowed-only", false),
     ("pair-removed", false),
@@ -292,6 +293,80 @@ fn the_markdown_of_a_pair_is_golden_and_one_row_per_change() {
         .count();
     assert_eq!(rows, entries, "{markdown}");
     assert!(markdown.starts_with("**Access broadens: "), "{markdown}");
+}
+
+/// The `|` a table row is cut at: those not escaped, backslashes pairing up from the left.
+fn unescaped_pipes(line: &str) -> usize {
+    let (mut pipes, mut escaped) = (0, false);
+    for c in line.chars() {
+        match c {
+            '\\' => escaped = !escaped,
+            '|' if !escaped => pipes += 1,
+            _ => escaped = false,
+        }
+        if c == '|' {
+            escaped = false;
+        }
+    }
+    pipes
+}
+
+/// Spec text is data in every format: Markdown rows keep their columns, the terminal sees
+/// no control character, JSON gives the values back exactly.
+#[test]
+fn hostile_spec_text_stays_data_in_every_format() {
+    let case = Path::new(CASES).join("hostile-text");
+    let (_, markdown, _) = diff(&case, &["--format", "markdown"]);
+    let mut columns = 0;
+    for line in markdown.lines().filter(|l| l.starts_with('|')) {
+        let pipes = unescaped_pipes(line);
+        if line.starts_with("| change") {
+            columns = pipes;
+        } else {
+            assert_eq!(pipes, columns, "{line}");
+        }
+    }
+    assert!(!markdown.contains('\u{1b}'), "{markdown}");
+    assert!(
+        markdown.contains("``arn:aws:iam::111122223333:role/a\\|b`c/shop-api``"),
+        "{markdown}"
+    );
+    let (_, text, _) = diff(&case, &[]);
+    assert!(
+        !text.contains('\u{1b}') && text.contains("\\u{1b}[2J"),
+        "{text}"
+    );
+    assert!(text.contains("x\\u{a}| forged | row |\\u{a}`y"), "{text}");
+    assert_eq!(unescaped_pipes(r"| a \| b \\| c \\\| d |"), 3);
+    // One line per entry: every line is a heading, a section title or an entry.
+    for line in text.lines().skip(2).filter(|l| !l.is_empty()) {
+        let trimmed = line.trim_start();
+        assert!(
+            line.starts_with("account ")
+                || (line.starts_with("  ") && !line.starts_with("    "))
+                || ["+ ", "- ", "~ "].iter().any(|m| trimmed.starts_with(m)),
+            "{line}"
+        );
+    }
+    let report = parse(&diff(&case, &["--format", "json"]).1);
+    let values: Vec<String> = report["permissions"]["added"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["conditions"].as_array().into_iter().flatten())
+        .flat_map(|c| list(&c["values"]))
+        .collect();
+    assert!(
+        values.contains(&"x\n| forged | row |\n`y\u{1b}[2J\\| z".to_string()),
+        "{values:?}"
+    );
+    let images: Vec<String> = report["task_definitions"]["changed"][0]["images_added"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["image"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(images, ["envoy:`whoami`|1.30"]);
 }
 
 /// Runs git in `dir` without the user's or the system's configuration.

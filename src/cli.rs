@@ -71,7 +71,7 @@ pub struct DiffArgs {
     /// counts as empty, granting nothing.
     #[arg(long, value_name = "GIT_REV")]
     pub base: Option<String>,
-    /// text (default), markdown (for a pull request comment) or json.
+    /// How to write the report.
     #[arg(long, value_enum, default_value = "text")]
     pub format: DiffFormat,
     /// Exit 1 when anything grants more than before: a new assume edge or one with fewer

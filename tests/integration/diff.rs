@@ -552,6 +552,15 @@ fn invalid_specs_exit_2_naming_the_side_located() {
     assert_eq!(code, 2);
     assert!(stderr.contains("the old spec is invalid"), "{stderr}");
     assert!(stderr.contains("--> HEAD:trustgen.toml:28:1"), "{stderr}");
+    let (_, help, _) = trustgen_in(&["diff", "--help"], Path::new("."), &[]);
+    for wanted in [
+        "Usage: trustgen diff OLD_SPEC NEW_SPEC [OPTIONS]",
+        "trustgen diff [SPEC] --base GIT_REV [OPTIONS]",
+        "--fail-on-broaden",
+        "Exit codes:",
+    ] {
+        assert!(help.contains(wanted), "{wanted}: {help}");
+    }
     // Usage: two specs, or one and --base.
     for args in [
         vec!["diff", "a.toml"],

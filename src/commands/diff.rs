@@ -18,35 +18,22 @@ struct Side {
     access: Access,
 }
 
+const USAGE: &str = "error: give two specs (trustgen diff OLD_SPEC NEW_SPEC) or one and a \
+                     revision (trustgen diff [SPEC] --base GIT_REV)\n";
+
 pub(super) fn run(args: &DiffArgs) -> Outcome {
-    let (old, new) =
-        match (&args.base, &args.first, &args.second) {
-            (Some(revision), spec, None) => {
-                let spec = spec.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_SPEC));
-                let new = loaded("new", load(&spec, MessageFormat::Human));
-                let old = match read_at_revision(&spec, revision) {
-                    Ok(Revision::Found(source)) => {
-                        loaded("old", load_source(source, MessageFormat::Human))
-                    }
-                    Ok(Revision::Absent(name)) => Ok(Side {
-                        name: format!("{name} (absent: nothing granted)"),
-                        access: Access::empty(),
-                    }),
-                    Err(message) => Err(format!("error: {message}\n")),
-                };
-                (old, new)
-            }
-            (None, Some(old), Some(new)) => (
-                loaded("old", load(old, MessageFormat::Human)),
-                loaded("new", load(new, MessageFormat::Human)),
-            ),
-            _ => return Outcome::fail(
-                EXIT_INVALID,
-                "error: give two specs (trustgen diff OLD_SPEC NEW_SPEC) or one and a revision \
-                 (trustgen diff [SPEC] --base GIT_REV)\n"
-                    .into(),
-            ),
-        };
+    let (old, new) = match (&args.base, &args.first, &args.second) {
+        (Some(revision), spec, None) => {
+            let spec = spec.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_SPEC));
+            let new = loaded("new", load(&spec, MessageFormat::Human));
+            (at_revision(&spec, revision), new)
+        }
+        (None, Some(old), Some(new)) => (
+            loaded("old", load(old, MessageFormat::Human)),
+            loaded("new", load(new, MessageFormat::Human)),
+        ),
+        _ => return Outcome::fail(EXIT_INVALID, USAGE.into()),
+    };
     let (old, new) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
@@ -79,6 +66,23 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
             stdout,
             stderr: String::new(),
         }
+    }
+}
+
+/// The old side of `--base`: the spec as committed at the revision, or nothing.
+fn at_revision(spec: &Path, revision: &str) -> Result<Side, String> {
+    match read_at_revision(spec, revision) {
+        Ok(Revision::Found(source)) => loaded("old", load_source(source, MessageFormat::Human)),
+        Ok(Revision::Absent(name)) => Ok(Side {
+            name: format!("{name} (absent: nothing granted)"),
+            access: Access::empty(),
+        }),
+        // The new side already says it cannot read the spec; once is enough.
+        Err(_) if !spec.is_file() => Ok(Side {
+            name: String::new(),
+            access: Access::empty(),
+        }),
+        Err(message) => Err(format!("error: {message}\n")),
     }
 }
 

@@ -423,3 +423,28 @@ pub(crate) fn condition_label(key: &str, value: &serde_json::Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::NodeKind;
+
+    #[test]
+    fn node_kind_names_are_the_json_names() {
+        for kind in [
+            NodeKind::Ecs,
+            NodeKind::AccountPrincipals,
+            NodeKind::Principal,
+            NodeKind::TaskRole,
+            NodeKind::ExecutionRole,
+            NodeKind::SimulatorRole,
+            NodeKind::DeveloperRole,
+            NodeKind::DestinationRole,
+            NodeKind::ExternalRole,
+        ] {
+            assert_eq!(
+                serde_json::to_value(&kind).unwrap_or_default(),
+                serde_json::json!(kind.name())
+            );
+        }
+    }
+}

@@ -561,6 +561,10 @@ fn invalid_specs_exit_2_naming_the_side_located() {
     ] {
         assert!(help.contains(wanted), "{wanted}: {help}");
     }
+    // A spec that is not there is said once.
+    let (code, _, stderr) = trustgen_in(&["diff", "missing.toml", "--base", "HEAD"], root, &[]);
+    assert_eq!(code, 2);
+    assert_eq!(stderr.matches("cannot read spec").count(), 1, "{stderr}");
     // Usage: two specs, or one and --base.
     for args in [
         vec!["diff", "a.toml"],

@@ -531,6 +531,10 @@ pub(crate) fn text(diff: &Diff, old: &str, new: &str) -> String {
                 let cells: Vec<String> = row.cells.iter().map(Cell::text).collect();
                 let joined = match section.title {
                     "Assume edges" => format!("{} -> {}  guards: {}", cells[0], cells[1], cells[2]),
+                    "Developer reach" if cells[1] != "-" => {
+                        format!("{}  through {}", cells[0], cells[1])
+                    }
+                    "Developer reach" => cells[0].clone(),
                     _ => cells.join("  "),
                 };
                 let _ = writeln!(

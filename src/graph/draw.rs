@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{NodeKind, TrustGraph};
+use crate::markdown::code as markdown_code;
 
 /// Accounts in first-appearance order, each with its nodes; then nodes of no known account.
 fn groups(graph: &TrustGraph) -> Vec<(Option<&str>, Vec<&super::Node>)> {
@@ -30,24 +31,6 @@ fn mermaid_text(text: &str) -> String {
         }
     }
     out
-}
-
-/// Text as a Markdown code span in a table cell: the fence is longer than any run of
-/// backticks inside, and `|` is escaped, which GitHub honours even inside code spans.
-fn markdown_code(text: &str) -> String {
-    let text: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .replace('|', "\\|");
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 fn shape(kind: &NodeKind, label: &str) -> String {

@@ -130,6 +130,46 @@ pub(crate) fn patterns_intersect(a: &str, b: &str) -> bool {
     reachable[a.len()][b.len()]
 }
 
+/// Whether every text the IAM pattern `narrow` matches is matched by `wide` too (`*` any
+/// run, `?` one character): whether replacing `wide` by `narrow` can only narrow a grant.
+/// Sound, not complete: a `*` of `narrow` must fall inside a `*` of `wide`, and a `?` of
+/// `narrow` inside a `?` or `*`; so `true` is always right, and the few patterns it cannot
+/// prove covered (`?*` against `*?`) count as not covered, the safe answer for a reviewer.
+pub(crate) fn pattern_covers(wide: &str, narrow: &str) -> bool {
+    if wide == narrow || wide == "*" {
+        return true;
+    }
+    if !has_wildcard(narrow) {
+        // One text: covered when the wide pattern matches it.
+        return pattern_matches(wide, narrow);
+    }
+    let (wide, narrow): (Vec<char>, Vec<char>) = (wide.chars().collect(), narrow.chars().collect());
+    // reachable[i][j]: wide[..i] covers narrow[..j]. Filled row by row.
+    let mut reachable = vec![vec![false; narrow.len() + 1]; wide.len() + 1];
+    reachable[0][0] = true;
+    for i in 0..=wide.len() {
+        for j in 0..=narrow.len() {
+            if !reachable[i][j] {
+                continue;
+            }
+            let (w, n) = (wide.get(i).copied(), narrow.get(j).copied());
+            match w {
+                // A star covers nothing more, or absorbs the next part of `narrow`, whatever it is.
+                Some('*') => {
+                    reachable[i + 1][j] = true;
+                    if n.is_some() {
+                        reachable[i][j + 1] = true;
+                    }
+                }
+                Some('?') if n.is_some_and(|n| n != '*') => reachable[i + 1][j + 1] = true,
+                Some(w) if n == Some(w) && w != '?' && w != '*' => reachable[i + 1][j + 1] = true,
+                _ => {}
+            }
+        }
+    }
+    reachable[wide.len()][narrow.len()]
+}
+
 pub trait PartitionExt {
     fn as_str(&self) -> &'static str;
     /// The principal ECS uses to assume task roles; the same name in every partition
@@ -380,6 +420,54 @@ mod tests {
             reserved_role_permission_set("arn:aws:iam::111122223333:role/Dev"),
             None
         );
+    }
+
+    #[test]
+    fn wide_patterns_cover_narrow_ones_and_not_the_reverse() {
+        let covered = [
+            ("s3:*", "s3:GetObject"),
+            ("s3:*", "s3:Get*"),
+            ("s3:Get*", "s3:GetObject"),
+            ("*", "s3:*"),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::b/x"),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/*"),
+            ("a?c", "abc"),
+            ("a?c", "a?c"),
+            ("a*", "a?"),
+            ("*a*", "*aa*"),
+            ("a*b", "a*b"),
+        ];
+        for (wide, narrow) in covered {
+            assert!(pattern_covers(wide, narrow), "{wide} should cover {narrow}");
+        }
+        let not_covered = [
+            ("s3:GetObject", "s3:*"),
+            ("s3:Get*", "s3:*"),
+            ("arn:aws:s3:::b/x", "arn:aws:s3:::b/*"),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::c/*"),
+            // `?` is one character; `*` any run, the empty one included.
+            ("a?", "a*"),
+            ("a?c", "a*c"),
+            ("abc", "a?c"),
+            ("s3:*", "*"),
+        ];
+        for (wide, narrow) in not_covered {
+            assert!(
+                !pattern_covers(wide, narrow),
+                "{wide} should not cover {narrow}"
+            );
+        }
+        // Sound against matching: whatever the narrow pattern covers, the wide one matches.
+        for text in ["s3:GetObject", "arn:aws:s3:::b/x", "abc", "a", "aXbYb"] {
+            for (wide, narrow) in covered {
+                if pattern_matches(narrow, text) {
+                    assert!(
+                        pattern_matches(wide, text),
+                        "{wide} ⊇ {narrow} but not {text}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

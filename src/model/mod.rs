@@ -15,12 +15,12 @@ mod reach;
 mod simulate;
 mod tasks;
 
-pub(crate) use arn::{has_wildcard, pattern_matches, patterns_intersect};
+pub(crate) use arn::{has_wildcard, pattern_covers, pattern_matches, patterns_intersect};
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub use arn::{Arn, PartitionExt};
 pub(crate) use build::{build, dev_access_for};
 pub(crate) use profiles::{profiles, sso_profiles, ProfileKind};
-pub(crate) use reach::{developer_reach, Hop, Reach};
+pub(crate) use reach::{developer_reach, is_developer_entry, Hop, Reach};
 pub(crate) use simulate::same_grant;
 pub(crate) use tasks::{family as task_family, role_name as task_role_name, ASSUME_ROLES_SID};
 

@@ -106,7 +106,7 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
     let mut queue: VecDeque<(Holder, Vec<Hop>)> = VecDeque::new();
     let mut seen: HashSet<String> = HashSet::new();
     for (index, (account, role)) in roles.iter().enumerate() {
-        if is_entry(account, role) && seen.insert(role.arn.clone()) {
+        if is_developer_entry(account, role) && seen.insert(role.arn.clone()) {
             queue.push_back((Holder::Role(index), vec![hop_for(account, role, "")]));
         }
     }
@@ -262,7 +262,7 @@ fn session_arn(model: &Model, account: &Account, set: &str) -> String {
 }
 
 /// Roles developers assume themselves.
-fn is_entry(account: &Account, role: &Role) -> bool {
+pub(crate) fn is_developer_entry(account: &Account, role: &Role) -> bool {
     matches!(
         (&role.kind, account.dev_access),
         (RoleKind::Task(_), DevMode::Tagged | DevMode::Extended)

@@ -4,6 +4,7 @@
 mod access;
 mod cli;
 mod diagnostics;
+mod diff;
 mod external;
 mod fast_reader;
 mod golden;

@@ -5,7 +5,7 @@ the single root (one aliased provider per account) against every per-account roo
     bench/terraform_plan.py [--tasks 300] [--accounts 30] [--plugin-dir /opt/tf-plugins]
 
 Builds nothing: run `cargo build --release` first (it uses target/release/trustgen and
-trustgen-synth). Starts its own moto_server on a free loopback port and stops it (by its
+trustgen-synth, or target/debug's when there is no release build: only Terraform is timed). Starts its own moto_server on a free loopback port and stops it (by its
 PID) at the end. Each root gets a `moto_override.tf` pointing its provider(s) at moto as
 the root's account, is linked to one shared `terraform init -plugin-dir` and planned from
 an empty state with Terraform's default settings (no GOGC tuning).
@@ -120,6 +120,8 @@ def main():
     parser.add_argument("--plugin-dir", default=os.environ.get("TRUSTGEN_TF_PLUGIN_DIR", "/opt/tf-plugins"))
     args = parser.parse_args()
     release = ROOT / "target" / "release"
+    if not (release / "trustgen-synth").exists():
+        release = ROOT / "target" / "debug"
     work = Path(tempfile.mkdtemp(prefix="tfplan-"))
     spec = (work / "spec.toml")
     spec.write_text(subprocess.run([release / "trustgen-synth", "--tasks", str(args.tasks), "--accounts", str(args.accounts)],

@@ -30,3 +30,11 @@ pub const EXTERNAL_ID_CHARS: std::ops::RangeInclusive<usize> = 2..=1_224;
 pub const STACK_RESOURCES: usize = 500;
 pub const STACK_OUTPUTS: usize = 200;
 pub const STACK_TEMPLATE_BYTES: usize = 1_000_000;
+/// IAM Identity Center: a permission set's name (`[\w+=,.@-]`) and its session duration.
+pub const PERMISSION_SET_NAME_CHARS: usize = 32;
+pub const PERMISSION_SET_SESSION_SECONDS: std::ops::RangeInclusive<i64> = 3_600..=43_200;
+/// IAM Identity Center: the random suffix of a permission set's reserved role name
+/// (`AWSReservedSSO_<permission set>_<16 hex characters>`).
+pub const RESERVED_ROLE_SUFFIX_CHARS: usize = 16;
+/// IAM Identity Center: the hex characters of an instance id (`ssoins-<16 hex>`).
+pub const INSTANCE_ID_HEX_CHARS: usize = 16;

@@ -118,6 +118,41 @@ pub fn developer_policy_terraform(alias: &str) -> String {
     format!("{alias}_developer")
 }
 
+/// A permission set's CloudFormation logical id.
+pub fn permission_set_logical_id(name: &str) -> String {
+    format!("PermissionSet{}", pascal_case(name))
+}
+
+/// A permission set's Terraform resource name, shared by its resources of each
+/// `aws_ssoadmin_*` type (a name may start with a digit: the prefix keeps it an identifier).
+pub fn permission_set_terraform(name: &str) -> String {
+    format!("ps_{}", snake_case(name))
+}
+
+/// An account assignment's CloudFormation logical id: permission set, account, group.
+pub fn assignment_logical_id(permission_set: &str, account: &str, group: &str) -> String {
+    format!(
+        "Assignment{}{}{}",
+        pascal_case(permission_set),
+        pascal_case(account),
+        pascal_case(group)
+    )
+}
+
+/// An account assignment's Terraform resource name.
+pub fn assignment_terraform(permission_set: &str, account: &str, group: &str) -> String {
+    format!(
+        "{}_{}_{}",
+        permission_set_terraform(permission_set),
+        snake_case(account),
+        snake_case(group)
+    )
+}
+
+/// The Terraform provider alias of IAM Identity Center's account and region. Account
+/// aliases are `snake_case` and never hold a `-`, so this one cannot be an account's.
+pub const IDENTITY_CENTER_PROVIDER: &str = "identity-center";
+
 /// The output of a resource's ARN (`<logical id>Arn`).
 pub fn arn_output(logical_id: &str) -> String {
     format!("{logical_id}Arn")
@@ -128,6 +163,10 @@ pub fn arn_output(logical_id: &str) -> String {
 pub enum Stack {
     /// Developer policies and roles: task trust policies may name these principals.
     Developers,
+    /// IAM Identity Center permission sets and their account assignments: after every
+    /// developers stack, since a permission set's reference to the developer policy fails
+    /// wherever that policy does not exist yet.
+    IdentityCenter,
     /// Task roles, execution roles, log groups and task definitions.
     Tasks,
     /// Roles that trust task roles, after every task role exists.
@@ -135,11 +174,17 @@ pub enum Stack {
 }
 
 impl Stack {
-    pub const ALL: [Stack; 3] = [Stack::Developers, Stack::Tasks, Stack::Trust];
+    pub const ALL: [Stack; 4] = [
+        Stack::Developers,
+        Stack::IdentityCenter,
+        Stack::Tasks,
+        Stack::Trust,
+    ];
 
     pub fn stem(self) -> &'static str {
         match self {
             Stack::Developers => "developers",
+            Stack::IdentityCenter => "identity-center",
             Stack::Tasks => "tasks",
             Stack::Trust => "trust",
         }
@@ -150,6 +195,9 @@ impl Stack {
         match self {
             Stack::Developers => {
                 "developer policies and roles first: task trust policies may name these principals"
+            }
+            Stack::IdentityCenter => {
+                "IAM Identity Center permission sets and assignments, after every developers stack: a permission set's reference to the developer policy fails until that policy exists in every account it is provisioned to (task trust names the permission sets' roles by ARN pattern, so it needs nothing from this stage)"
             }
             Stack::Tasks => "task roles, execution roles and task definitions",
             Stack::Trust => {
@@ -210,6 +258,10 @@ pub enum RootKind {
     /// Per-account layout: the `[roles]` destinations of one account, which name task roles
     /// (of any account) in their trust, so they wait for the roots creating those.
     Trust,
+    /// Per-account layout: IAM Identity Center's permission sets and assignments, in its
+    /// account and region (one provider), after the roots creating the developer policies
+    /// they reference.
+    IdentityCenter,
 }
 
 /// A root's name: what its state key and the lock file call it.
@@ -218,8 +270,12 @@ pub fn terraform_root_name(kind: RootKind, account: &str) -> String {
         RootKind::Single => TERRAFORM_DIR.into(),
         RootKind::Account => account.into(),
         RootKind::Trust => format!("{account}-trust"),
+        RootKind::IdentityCenter => format!("{account}-{IDENTITY_CENTER_ROOT}"),
     }
 }
+
+/// The suffix of Identity Center's root (`terraform/<account>-identity-center/`).
+const IDENTITY_CENTER_ROOT: &str = "identity-center";
 
 /// A root's directory: `terraform`, `terraform/<account>`, `terraform/<account>-trust`.
 pub fn terraform_root_dir(kind: RootKind, account: &str) -> String {
@@ -249,7 +305,7 @@ pub fn terraform_stage_why(stage: usize) -> &'static str {
     if stage == 1 {
         "roots that need nothing another root creates: apply them first, in any order or in parallel"
     } else {
-        "roots whose trust policies or attachments name roles or policies that roots of earlier stages create: IAM refuses a trust policy naming a role that does not exist yet"
+        "roots whose trust policies, attachments or permission sets name roles or policies that roots of earlier stages create: IAM refuses a trust policy naming a role that does not exist yet, and Identity Center a policy reference"
     }
 }
 
@@ -262,6 +318,17 @@ pub const TRUST_GRAPH_FILE: &str = "trust-graph.md";
 /// `<project>-<account>-<what>`: the stable AWS CLI profile names `aws-config` writes.
 pub fn profile_name(project: &str, account: &str, what: &str) -> String {
     format!("{project}-{account}-{what}")
+}
+
+/// The `[sso-session NAME]` `aws-config` writes: the project's name.
+pub fn sso_session_name(project: &str) -> String {
+    project.to_string()
+}
+
+/// The IAM Identity Center profile of a dev-access account, which its task profiles
+/// start from.
+pub fn sso_profile(project: &str, account: &str) -> String {
+    profile_name(project, account, "sso")
 }
 
 /// The profile of a `[roles.<role>]` destination assumed from inside a task.

@@ -6,8 +6,9 @@
 //! managed policy that does not exist. Inside one root, Terraform orders creation by
 //! reference; across roots nothing does, so every root records the roots it waits for
 //! (`after`): those creating a role its trust policies name, or a policy it attaches. Its
-//! stage is one more than the latest of those. Destinations wait for the roots of the task
-//! roles they trust, so accounts whose tasks assume roles in each other (a cycle between
+//! stage is one more than the latest of those (IAM Identity Center's root waits for the
+//! roots creating the developer policies its permission sets reference). Destinations
+//! wait for the roots of the task roles they trust, so accounts whose tasks assume roles in each other (a cycle between
 //! accounts) apply cleanly: every account root first, then the trust roots. A
 //! destination trusting by `account-with-arn-condition` names only account roots, and
 //! waits for nothing.
@@ -16,7 +17,7 @@ use std::collections::HashMap;
 
 use super::names::{self, RootKind};
 use super::policy::Principal;
-use super::{Account, RoleKind};
+use super::{Account, IdentityCenter, RoleKind};
 use crate::spec::{self, BackendType, Spec, TerraformLayout};
 
 #[derive(Debug, Clone)]
@@ -67,12 +68,19 @@ impl Root {
             RootKind::Single => true,
             RootKind::Account => *kind != RoleKind::Trusted,
             RootKind::Trust => *kind == RoleKind::Trusted,
+            RootKind::IdentityCenter => false,
         }
     }
 
     /// Whether the developer policy and the task definitions live in this root.
     pub fn holds_account_resources(&self) -> bool {
-        self.kind != RootKind::Trust
+        matches!(self.kind, RootKind::Single | RootKind::Account)
+    }
+
+    /// Whether IAM Identity Center's permission sets and assignments live in this root
+    /// (when its account is this root's).
+    pub fn holds_identity_center(&self) -> bool {
+        matches!(self.kind, RootKind::Single | RootKind::IdentityCenter)
     }
 }
 
@@ -109,7 +117,11 @@ pub(super) fn backend(spec: &Spec) -> Option<S3Backend> {
 }
 
 /// The roots of the model's accounts, with their state keys and stages.
-pub(super) fn build(spec: &Spec, accounts: &[std::sync::Arc<Account>]) -> Terraform {
+pub(super) fn build(
+    spec: &Spec,
+    accounts: &[std::sync::Arc<Account>],
+    identity_center: Option<&IdentityCenter>,
+) -> Terraform {
     let layout = spec.terraform.layout;
     let backend = backend(spec);
     let root = |kind: RootKind, account: &str| {
@@ -140,10 +152,13 @@ pub(super) fn build(spec: &Spec, accounts: &[std::sync::Arc<Account>]) -> Terraf
                 if account.has_trust_stack() {
                     roots.push(root(RootKind::Trust, &account.name));
                 }
+                if identity_center.is_some_and(|center| center.account == account.name) {
+                    roots.push(root(RootKind::IdentityCenter, &account.name));
+                }
             }
         }
     }
-    let cycle = order(&mut roots, accounts);
+    let cycle = order(&mut roots, accounts, identity_center);
     Terraform {
         layout,
         backend,
@@ -153,7 +168,11 @@ pub(super) fn build(spec: &Spec, accounts: &[std::sync::Arc<Account>]) -> Terraf
 }
 
 /// Fills each root's `after` and `stage`; returns the names of roots in a cycle.
-fn order(roots: &mut [Root], accounts: &[std::sync::Arc<Account>]) -> Vec<String> {
+fn order(
+    roots: &mut [Root],
+    accounts: &[std::sync::Arc<Account>],
+    identity_center: Option<&IdentityCenter>,
+) -> Vec<String> {
     if roots.len() < 2 {
         return Vec::new();
     }
@@ -198,6 +217,23 @@ fn order(roots: &mut [Root], accounts: &[std::sync::Arc<Account>]) -> Vec<String
             role.managed_policy_arns.iter().for_each(|arn| needs(arn));
             if let Some(boundary) = &role.permissions_boundary {
                 needs(boundary);
+            }
+        }
+        // A permission set names the developer policy of every account it is for.
+        let center = identity_center
+            .filter(|center| root.holds_identity_center() && center.account == account.name);
+        for set in center.iter().flat_map(|center| &center.permission_sets) {
+            if set.developer_policy.is_none() {
+                continue;
+            }
+            for target in set
+                .accounts
+                .iter()
+                .filter_map(|name| by_name.get(name.as_str()))
+            {
+                if let Some(policy) = &target.developer_policy {
+                    needs(&policy.arn);
+                }
             }
         }
     }

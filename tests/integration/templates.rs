@@ -172,18 +172,20 @@ fn dumped_templates_render_the_same_files() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (code, stdout, stderr) = trustgen(&["templates", "--dump", "templates"], dir.path());
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("wrote 9 templates"), "{stdout}");
+    assert!(stdout.contains("wrote 11 templates"), "{stdout}");
     assert_eq!(
         trustgen(&["templates", "--dump", "templates"], dir.path()).0,
         2,
         "no silent overwrite"
     );
-    // Both Terraform layouts, the second with an S3 backend (every template renders).
+    // Both Terraform layouts, the second with an S3 backend, and the Identity Center
+    // example: every template renders.
     let per_account = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/organisation-per-account.toml"
     );
-    for (index, spec) in [SPEC, per_account].into_iter().enumerate() {
+    let identity_center = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/identity-center.toml");
+    for (index, spec) in [SPEC, per_account, identity_center].into_iter().enumerate() {
         let (embedded, dumped) = (format!("embedded-{index}"), format!("dumped-{index}"));
         assert_eq!(trustgen(&["gen", spec, "-o", &embedded], dir.path()).0, 0);
         let (code, _, stderr) = trustgen(

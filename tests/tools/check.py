@@ -16,6 +16,9 @@
    own key of the bucket.
 4. Invariants from the spec alone (see invariants.py) on every one of those pictures.
 
+IAM Identity Center's resources cannot be deployed into moto by either backend; deploy.py
+says why and how the checker creates them through moto's SSO admin API instead.
+
 Usage: check.py --spec SPEC --out OUT --terraform-dir DIR --moto URL
                 [--per-account-out OUT2 [--per-account-only]] [--plugin-dir DIR]
 Exits 0 when everything holds, 1 with the findings otherwise.
@@ -31,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import deploy  # noqa: E402
 import invariants  # noqa: E402
 import readers  # noqa: E402
-from specview import SpecView  # noqa: E402
+from specview import SpecView, snake  # noqa: E402
 
 
 def diff(left, right, names, path=""):
@@ -83,6 +86,48 @@ def normalise_containers(picture):
             definition["containers"] = clean(definition["containers"])
 
 
+def terraform_order(spec, plan, picture):
+    """Terraform gets its order from references: each permission set's customer managed
+    policy attachment must depend on the policy it references in every account it is
+    assigned in (AWS refuses the assignment until that policy exists)."""
+    problems = []
+    if not spec.identity_center:
+        return problems
+    resources = plan.get("configuration", {}).get("root_module", {}).get("resources", [])
+    alias_of = {info["id"]: snake(name) for name, info in spec.accounts.items()}
+    policies = {}
+    for resource in resources:
+        if resource["type"] == "aws_iam_policy":
+            expressions = resource["expressions"]
+            key = (resource["provider_config_key"].rsplit(".", 1)[-1],
+                   expressions.get("path", {}).get("constant_value", "/"), expressions["name"].get("constant_value"))
+            policies[key] = resource["address"]
+    attachments = [r for r in resources if r["type"] == "aws_ssoadmin_customer_managed_policy_attachment"]
+    for name, entry in picture.get(spec.identity_center["account"], {}).get("permission_sets", {}).items():
+        for account_id in sorted({a[0] for a in entry["assignments"]}):
+            for path, policy in entry["references"]:
+                needed = policies.get((alias_of.get(account_id), path, policy))
+                waits = any(needed and needed in r.get("depends_on", []) for r in attachments)
+                if not waits:
+                    problems.append(f"terraform order: permission set {name} references {path}{policy} in account {account_id} without depending on the resource that creates it ({needed})")
+    problems += identity_center_provider(spec, plan, "aws.identity-center")
+    return problems
+
+
+def identity_center_provider(spec, plan, key):
+    """The provider `key` of a plan's configuration must be Identity Center's: its region,
+    pinned to its account."""
+    problems = []
+    provider = plan.get("configuration", {}).get("provider_config", {}).get(key, {})
+    expressions = provider.get("expressions", {})
+    if expressions.get("region", {}).get("constant_value") != spec.identity_region():
+        problems.append(f"terraform: the identity-center provider's region is not {spec.identity_region()}")
+    allowed = expressions.get("allowed_account_ids", {}).get("constant_value")
+    if allowed != [spec.accounts[spec.identity_center["account"]]["id"]]:
+        problems.append(f"terraform: the identity-center provider is not pinned to Identity Center's account ({allowed})")
+    return problems
+
+
 def state_keys(spec, s3):
     """The state objects in the backend's bucket (lock files aside)."""
     backend = spec.backend()
@@ -114,21 +159,34 @@ def main():
     normalise_containers(static_cfn)
     pictures.append(("templates", static_cfn))
 
+    instance = (spec.identity_center or {}).get("instance_arn")
     deployed_tf = None
     if not args.per_account_only:
         deploy.reset(args.moto)
         sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
+        sso = deploy.sso_admin(args.moto, spec)
         existing = deploy.create_existing_principals(spec, sessions)
-        findings += [f"cloudformation deploy: {p}" for p in deploy.deploy_cloudformation(spec, out, sessions)]
+        problems, skipped = deploy.deploy_cloudformation(spec, out, sessions, sso, static_cfn)
+        findings += [f"cloudformation deploy: {p}" for p in problems]
         deployed_cfn = readers.read_deployed(spec, sessions, existing)
+        readers.read_identity_center(spec, sso, deployed_cfn, instance, skipped)
 
         deploy.reset(args.moto)
         sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
+        sso = deploy.sso_admin(args.moto, spec)
         existing = deploy.create_existing_principals(spec, sessions)
         s3 = deploy.create_backend(spec, args.moto)
-        state = deploy.terraform_apply(args.terraform_dir, args.moto, args.plugin_dir)
+        state, plan = deploy.terraform_apply(args.terraform_dir, args.moto, args.plugin_dir)
         static_tf = readers.read_terraform(spec, state)
+        readers.terraform_identity_center(spec, plan, static_tf)
+        findings += terraform_order(spec, plan, static_tf)
+        skipped = {}
+        if spec.identity_center:
+            ic_view = static_tf.get(spec.identity_center["account"], {})
+            problems, skipped = deploy.replay_identity_center(spec, sessions, sso, ic_view.get("permission_sets", {}), "terraform (after every other resource)")
+            findings += [f"terraform deploy: {p}" for p in problems]
         deployed_tf = readers.read_deployed(spec, sessions, existing)
+        readers.read_identity_center(spec, sso, deployed_tf, instance, skipped)
         if s3 and state_keys(spec, s3) != expected_keys(spec, ["terraform"]):
             findings.append(f"single root state keys: {state_keys(spec, s3)}")
 
@@ -150,15 +208,38 @@ def main():
         per_account = Path(args.per_account_out)
         deploy.reset(args.moto)
         sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
+        sso = deploy.sso_admin(args.moto, spec)
         existing = deploy.create_existing_principals(spec, sessions)
         s3 = deploy.create_backend(spec, args.moto)
-        applied, problems = deploy.terraform_apply_stages(per_account, sessions, args.moto, args.plugin_dir)
+        static_ic, skipped = {}, {}
+
+        def identity_center(plan, before):
+            """Identity Center's root at its stage: what it declares, replayed through the
+            SSO admin API once every policy it references exists (before the stage)."""
+            nonlocal skipped
+            readers.terraform_identity_center(spec, plan, static_ic)
+            problems = identity_center_provider(spec, plan, "aws")
+            sets = static_ic.get(spec.identity_center["account"], {}).get("permission_sets", {})
+            for name, entry in sets.items():
+                for account_id in sorted({a[0] for a in entry["assignments"]}):
+                    for path, policy in entry["references"]:
+                        arn = f"arn:{spec.partition}:iam::{account_id}:policy{path}{policy}"
+                        if arn.lower() not in before:
+                            problems.append(f"permission set {name} references {arn}, which no earlier stage created")
+            replayed, skipped = deploy.replay_identity_center(spec, sessions, sso, sets, "its stage")
+            return problems + replayed
+
+        applied, problems = deploy.terraform_apply_stages(spec, per_account, sessions, args.moto, args.plugin_dir, identity_center)
         findings += [f"per-account apply: {p}" for p in problems]
         roots = len(applied)
-        static_pa = readers.read_terraform_states(spec, [(state, root["account"]) for root, state in applied])
+        static_pa = readers.read_terraform_states(spec, [(state, root["account"]) for root, state, _ in applied])
+        for account, view in static_ic.items():
+            static_pa.setdefault(account, readers.empty_account())["permission_sets"] = view["permission_sets"]
         deployed_pa = readers.read_deployed(spec, sessions, existing)
-        if s3 and state_keys(spec, s3) != expected_keys(spec, [root["root"] for root, _ in applied]):
-            findings.append(f"per-account state keys: {state_keys(spec, s3)}, expected one per root: {expected_keys(spec, [root['root'] for root, _ in applied])}")
+        readers.read_identity_center(spec, sso, deployed_pa, instance, skipped)
+        root_dirs = [root["root"] for root, _, _ in applied]
+        if s3 and state_keys(spec, s3) != expected_keys(spec, [r for r in root_dirs if not r.endswith("-identity-center")]):
+            findings.append(f"per-account state keys: {state_keys(spec, s3)}, expected one per applied root: {expected_keys(spec, root_dirs)}")
         normalise_containers(static_pa)
         findings += [f"parity (files, per-account): {line}" for line in diff(static_cfn, static_pa, ("CloudFormation", "per-account Terraform"))]
         findings += [f"deployed per-account vs files: {line}" for line in diff(iam_only(static_pa), iam_only(deployed_pa), ("files", "deployed"))]
@@ -179,7 +260,8 @@ def main():
     print(f"ok: {stacks} stacks, the Terraform root and {roots} per-account roots in {stages} stages deployed; "
           f"{sum(len(v['roles']) for v in static_cfn.values())} roles, "
           f"{sum(len(v['policies']) for v in static_cfn.values())} developer policies, "
-          f"{sum(len(v['task_definitions']) for v in static_cfn.values())} task definitions identical in files and deployment; invariants hold")
+          f"{sum(len(v['task_definitions']) for v in static_cfn.values())} task definitions, "
+          f"{sum(len(v['permission_sets']) for v in static_cfn.values())} permission sets identical in files and deployment; invariants hold")
     return 0
 
 

@@ -98,7 +98,7 @@ fn render_account_root(
     templates: &Templates,
     header: &str,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let context = context::account_root(model, account, header);
+    let context = context::account_root(model, account, root, header);
     let mut files = vec![GeneratedFile::new(
         names::terraform_file_in(&root.dir, "versions"),
         templates.render_hcl(VERSIONS_TEMPLATE, &context)?,

@@ -35,6 +35,8 @@ use policy::PolicyDocument;
 pub struct Model {
     pub project: String,
     pub partition: Partition,
+    /// `[project] cloudformation_exports`: CloudFormation outputs carry an `Export`.
+    pub cloudformation_exports: bool,
     /// Accounts that own at least one generated resource, in spec order. Shared, so that
     /// rendering can let go of each account as soon as its files are written.
     pub accounts: Vec<Arc<Account>>,
@@ -75,6 +77,7 @@ impl Model {
         Model {
             project: self.project.clone(),
             partition: self.partition,
+            cloudformation_exports: self.cloudformation_exports,
             accounts: self
                 .accounts
                 .iter()

@@ -44,6 +44,8 @@ impl GeneratedFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StackFile {
     pub stack: Stack,
+    /// 1 for `<stem>.yaml`, 2 for `<stem>-2.yaml`, … (a split account).
+    pub part: usize,
     /// The account (spec name) it deploys to.
     pub account: String,
     /// The stack's name there.

@@ -13,12 +13,14 @@ use serde::{Deserialize, Deserializer};
 
 /// An enum whose variants are the exact strings of the ECS API, with `as_str` giving them
 /// back: the one spelling of each value, for the schema, serde and the model.
+/// Variants carry no doc comments: schemars would write them as `oneOf` of `const`s, which
+/// the structural check does not read; the enum's own doc describes the values.
 macro_rules! ecs_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+            $(#[serde(rename = $text)] $variant),+
         }
 
         impl $name {
@@ -43,17 +45,10 @@ ecs_enum! {
 }
 
 ecs_enum! {
-    /// When a container may start, relative to the one it depends on.
-    DependencyCondition {
-        /// Once the other container has started.
-        Start = "START",
-        /// Once the other container has exited (it must not be essential).
-        Complete = "COMPLETE",
-        /// Once the other container has exited with status 0 (it must not be essential).
-        Success = "SUCCESS",
-        /// Once the other container's health check passes (it needs a health_check).
-        Healthy = "HEALTHY",
-    }
+    /// When a container may start: once the other container has started (START), has
+    /// exited (COMPLETE) or exited with status 0 (SUCCESS) — both only for a container that
+    /// is not essential — or passes its health check (HEALTHY, which needs one).
+    DependencyCondition { Start = "START", Complete = "COMPLETE", Success = "SUCCESS", Healthy = "HEALTHY" }
 }
 
 ecs_enum! {
@@ -112,13 +107,9 @@ ecs_enum! {
 }
 
 ecs_enum! {
-    /// Whose process ids the task's containers see.
-    PidMode {
-        /// The host's (EC2 only): a container sees and may signal every process on it.
-        Host = "host",
-        /// Shared by the task's containers.
-        Task = "task",
-    }
+    /// Whose process ids the task's containers see: shared between them (task), or the
+    /// host's (host, EC2 only: a container then sees and may signal every process on it).
+    PidMode { Host = "host", Task = "task" }
 }
 
 ecs_enum! {
@@ -312,9 +303,9 @@ pub struct FirelensConfiguration {
     /// fluentbit or fluentd.
     #[serde(rename = "type")]
     pub kind: FirelensType,
-    /// ECS's options: `enable-ecs-log-metadata` ("true" or "false"), `config-file-type`
-    /// ("file", or "s3" on EC2) and `config-file-value` (a path in the image, or an S3
-    /// object ARN the execution role may then read).
+    /// ECS's options: `enable-ecs-log-metadata` ("true" or "false"), and together
+    /// `config-file-type` ("file") and `config-file-value` (the configuration's absolute path
+    /// inside the image).
     #[serde(default)]
     pub options: IndexMap<String, String>,
 }

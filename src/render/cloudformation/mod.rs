@@ -93,6 +93,7 @@ fn stack_files(
             contents,
             stack: Some(StackFile {
                 stack,
+                part: index + 1,
                 account: account.name.clone(),
                 name: names::stack_name(&model.project, stack, index + 1),
             }),

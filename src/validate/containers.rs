@@ -152,7 +152,7 @@ pub(super) fn check(spec: &Spec, task: &Task, at: At<'_>, findings: &mut Finding
                         findings.error_help(
                             "invalid-firelens-option",
                             at_option,
-                            format!("config-file-value `{}` is not an absolute path", value.escape_debug()),
+                            format!("config-file-value `{}` is not an absolute path free of control characters", value.escape_debug()),
                             "the configuration file's path inside the image, e.g. /fluent-bit/etc/extra.conf",
                         );
                     }
@@ -264,7 +264,7 @@ fn check_basics(
                 "invalid-working-directory",
                 here(path!["working_directory"]),
                 format!(
-                    "working_directory `{}` is not an absolute path",
+                    "working_directory `{}` is not an absolute path free of control characters",
                     directory.escape_debug()
                 ),
                 "e.g. \"/app\"",
@@ -730,7 +730,7 @@ fn check_mounts(
             findings.error_help(
                 "invalid-container-path",
                 here(path!["mount_points", index, "container_path"]),
-                format!("container_path `{}` is not an absolute path", path.escape_debug()),
+                format!("container_path `{}` is not an absolute path free of control characters", path.escape_debug()),
                 "e.g. \"/tmp\"",
             );
         } else if !paths.insert(path.trim_end_matches('/')) {

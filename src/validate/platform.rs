@@ -174,7 +174,7 @@ fn check_volumes(task: &Task, windows: bool, at: At<'_>, findings: &mut Findings
                     "invalid-root-directory",
                     at_efs("root_directory"),
                     format!(
-                        "root_directory `{}` is not an absolute path",
+                        "root_directory `{}` is not an absolute path free of control characters",
                         directory.escape_debug()
                     ),
                     "a directory of the file system, e.g. \"/data\"",
@@ -274,10 +274,15 @@ fn check_generated_sids(task: &Task, at: At<'_>, findings: &mut Findings) {
             .skip(1) // AssumeRoles: reported with the roles' own checks.
             .find(|g| g.eq_ignore_ascii_case(sid));
         if let Some(generated) = clash {
+            let spelled = if generated == sid {
+                String::new()
+            } else {
+                format!(" (as `{generated}`: IAM ignores case)")
+            };
             findings.error_help(
                 "reserved-sid",
                 at(path!["statements", index, "sid"]),
-                format!("sid `{sid}` is the one trustgen gives the statement it adds for this task (`{generated}`)"),
+                format!("sid `{sid}` is taken: trustgen gives it{spelled} to the statement it adds to this task's role"),
                 "choose another sid",
             );
         }

@@ -468,7 +468,14 @@ fn task_definition_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 out.push(warning(
                     "host-privileges",
                     path!["tasks", name, key],
-                    format!("task `{name}` shares the EC2 instance's {} namespace: its containers reach every process on the instance", if key == "pid_mode" { "process" } else { "IPC" }),
+                    format!(
+                        "task `{name}` shares the EC2 instance's {}",
+                        if key == "pid_mode" {
+                            "process namespace: its containers see and may signal every process on the instance"
+                        } else {
+                            "IPC namespace: its containers reach the shared memory and semaphores of every process on the instance"
+                        }
+                    ),
                     "use \"task\" to share it between the task's containers only",
                 ));
             }

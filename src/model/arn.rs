@@ -144,8 +144,7 @@ pub trait PartitionExt {
     /// Every ECS resource of an account and region, for the `aws:SourceArn` guard.
     fn ecs_sources(&self, region: &str, account_id: &str) -> String;
     /// An EFS file system: what `elasticfilesystem:Client*` actions are granted on.
-    fn efs_file_system_arn(&self, region: &str, account_id: &str, file_system_id: &str)
-        -> String;
+    fn efs_file_system_arn(&self, region: &str, account_id: &str, file_system_id: &str) -> String;
     /// An EFS access point, for the `elasticfilesystem:AccessPointArn` condition.
     fn efs_access_point_arn(&self, region: &str, account_id: &str, access_point_id: &str)
         -> String;
@@ -188,12 +187,7 @@ impl PartitionExt for Partition {
         format!("arn:{}:ecs:{region}:{account_id}:*", self.as_str())
     }
 
-    fn efs_file_system_arn(
-        &self,
-        region: &str,
-        account_id: &str,
-        file_system_id: &str,
-    ) -> String {
+    fn efs_file_system_arn(&self, region: &str, account_id: &str, file_system_id: &str) -> String {
         format!(
             "arn:{}:elasticfilesystem:{region}:{account_id}:file-system/{file_system_id}",
             self.as_str()

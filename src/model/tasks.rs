@@ -178,8 +178,9 @@ fn efs_statement(
         actions.push("elasticfilesystem:ClientRootAccess");
     }
     let partition = context.partition();
-    let statement = Statement::allow(&efs_sid(&volume.name), &actions).resources(vec![partition
-        .efs_file_system_arn(&context.region, context.id(), &efs.file_system_id)]);
+    let statement = Statement::allow(&efs_sid(&volume.name), &actions).resources(vec![
+        partition.efs_file_system_arn(&context.region, context.id(), &efs.file_system_id)
+    ]);
     let access_point = efs
         .authorization_config
         .as_ref()
@@ -363,7 +364,11 @@ fn secret_statements(tasks: &[(&String, &spec::Task)]) -> Vec<Statement> {
         (Read::Secret, "ReadSecrets", "secretsmanager:GetSecretValue"),
         (Read::Key, "DecryptSecrets", "kms:Decrypt"),
         (Read::Object, "ReadEnvironmentFiles", "s3:GetObject"),
-        (Read::Bucket, "LocateEnvironmentFiles", "s3:GetBucketLocation"),
+        (
+            Read::Bucket,
+            "LocateEnvironmentFiles",
+            "s3:GetBucketLocation",
+        ),
     ];
     let mut found: Vec<IndexSet<String>> = vec![IndexSet::new(); STATEMENTS.len()];
     for (_, task) in tasks {
@@ -413,10 +418,13 @@ pub(super) fn task_definition(
             Compatibility::Fargate => "FARGATE",
             Compatibility::Ec2 => "EC2",
         }],
-        runtime_platform: task.runtime_platform.as_ref().map(|platform| RuntimePlatform {
-            cpu_architecture: platform.cpu_architecture.map(|a| a.as_str()),
-            operating_system_family: platform.operating_system_family.map(|f| f.as_str()),
-        }),
+        runtime_platform: task
+            .runtime_platform
+            .as_ref()
+            .map(|platform| RuntimePlatform {
+                cpu_architecture: platform.cpu_architecture.map(|a| a.as_str()),
+                operating_system_family: platform.operating_system_family.map(|f| f.as_str()),
+            }),
         ephemeral_storage_gib: task.ephemeral_storage,
         pid_mode: task.pid_mode.map(|mode| mode.as_str()),
         ipc_mode: task.ipc_mode.map(|mode| mode.as_str()),
@@ -482,12 +490,11 @@ fn container_definition(
             add: names_of(&c.add),
             drop: names_of(&c.drop),
         });
-    let linux_parameters = (capabilities.is_some() || init_process_enabled.is_some()).then_some(
-        LinuxParameters {
+    let linux_parameters =
+        (capabilities.is_some() || init_process_enabled.is_some()).then_some(LinuxParameters {
             capabilities,
             init_process_enabled,
-        },
-    );
+        });
     ContainerDefinition {
         name: container.name.clone(),
         image: container.image.clone(),

@@ -364,7 +364,8 @@ mod tests {
         let base = "version = 1\n[project]\nname = \"x\"\n[accounts.dev]\nid = \"111122223333\"\nenv = \"dev\"\n[tasks.a]\naccount = \"dev\"\n[[tasks.a.containers]]\nname = \"a\"\nimage = \"i\"\n";
         let ports = |value: &str| check(&format!("{base}port_mappings = {value}\n"));
         assert!(ports("[8080, { container_port = 53, protocol = \"udp\" }]").is_empty());
-        let found = ports("[{ container_prot = 1 }, \"80\", { container_port = 1, protocol = \"sctp\" }]");
+        let found =
+            ports("[{ container_prot = 1 }, \"80\", { container_port = 1, protocol = \"sctp\" }]");
         let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
             messages,

@@ -463,9 +463,15 @@ fn check_variables(spec: &Spec, container: &Container, here: At<'_>, findings: &
     }
     for (index, object) in container.environment_files.iter().enumerate() {
         let at_file = here(path!["environment_files", index]);
-        if let Some(problem) = syntax::arn_problem(object, spec.project.partition, ArnKind::S3Object)
+        if let Some(problem) =
+            syntax::arn_problem(object, spec.project.partition, ArnKind::S3Object)
         {
-            findings.error_help("invalid-environment-file", at_file, problem.message, problem.help);
+            findings.error_help(
+                "invalid-environment-file",
+                at_file,
+                problem.message,
+                problem.help,
+            );
         } else if !object.ends_with(".env") {
             findings.error_help(
                 "invalid-environment-file",
@@ -582,7 +588,10 @@ fn check_dependencies(
             findings.error_help(
                 "duplicate-dependency",
                 at_target,
-                format!("`{}` is already a dependency of this container", target.name),
+                format!(
+                    "`{}` is already a dependency of this container",
+                    target.name
+                ),
                 "name each container once",
             );
         }
@@ -591,7 +600,10 @@ fn check_dependencies(
             DependencyCondition::Healthy if target.health_check.is_none() => findings.error_help(
                 "dependency-without-health-check",
                 at_condition,
-                format!("HEALTHY waits for the health check of `{}`, which has none", target.name),
+                format!(
+                    "HEALTHY waits for the health check of `{}`, which has none",
+                    target.name
+                ),
                 format!("add a health_check to `{}`, or wait for START", target.name),
             ),
             DependencyCondition::Complete | DependencyCondition::Success if target.essential => {
@@ -603,7 +615,10 @@ fn check_dependencies(
                         dependency.condition.as_str(),
                         target.name
                     ),
-                    format!("set essential = false on `{}`, or wait for START or HEALTHY", target.name),
+                    format!(
+                        "set essential = false on `{}`, or wait for START or HEALTHY",
+                        target.name
+                    ),
                 );
             }
             _ => {}
@@ -730,7 +745,10 @@ fn check_mounts(
             findings.error_help(
                 "invalid-container-path",
                 here(path!["mount_points", index, "container_path"]),
-                format!("container_path `{}` is not an absolute path free of control characters", path.escape_debug()),
+                format!(
+                    "container_path `{}` is not an absolute path free of control characters",
+                    path.escape_debug()
+                ),
                 "e.g. \"/tmp\"",
             );
         } else if !paths.insert(path.trim_end_matches('/')) {
@@ -748,14 +766,20 @@ fn check_mounts(
             findings.error_help(
                 "invalid-volumes-from",
                 at_source,
-                format!("container `{}` cannot take volumes from itself", container.name),
+                format!(
+                    "container `{}` cannot take volumes from itself",
+                    container.name
+                ),
                 "name another container of the task",
             );
         } else if !names.contains(&from.source_container.as_str()) {
             findings.error_help(
                 "unknown-container",
                 at_source,
-                format!("no container named `{}` in this task", from.source_container),
+                format!(
+                    "no container named `{}` in this task",
+                    from.source_container
+                ),
                 container_suggestion(&from.source_container, names),
             );
         }
@@ -925,7 +949,10 @@ fn check_labels(container: &Container, here: At<'_>, findings: &mut Findings) {
             findings.key_error(
                 "invalid-label",
                 at_key,
-                format!("label key `{}` is empty or holds whitespace or control characters", key.escape_debug()),
+                format!(
+                    "label key `{}` is empty or holds whitespace or control characters",
+                    key.escape_debug()
+                ),
                 "e.g. com.example.team",
             );
         }

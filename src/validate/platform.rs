@@ -131,7 +131,10 @@ fn check_volumes(task: &Task, windows: bool, at: At<'_>, findings: &mut Findings
             findings.error_help(
                 "invalid-volume-name",
                 here(path!["name"]),
-                format!("volume name `{}` is not allowed", volume.name.escape_debug()),
+                format!(
+                    "volume name `{}` is not allowed",
+                    volume.name.escape_debug()
+                ),
                 "up to 255 letters, digits, - and _",
             );
         } else if !names.insert(volume.name.as_str()) {
@@ -230,7 +233,11 @@ fn check_volumes(task: &Task, windows: bool, at: At<'_>, findings: &mut Findings
         if iam && !encrypted {
             findings.error_help(
                 "needs-transit-encryption",
-                here(path!["efs_volume_configuration", "authorization_config", "iam"]),
+                here(path![
+                    "efs_volume_configuration",
+                    "authorization_config",
+                    "iam"
+                ]),
                 "ECS uses IAM authorization for EFS only with transit encryption",
                 "set transit_encryption = \"ENABLED\"",
             );

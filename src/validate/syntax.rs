@@ -472,9 +472,9 @@ fn secret_problem(text: &str, rest: &str, kind: ArnKind) -> Option<ArnProblem> {
             help: format!("e.g. {}", kind.example("aws")),
         });
     }
-    let suffix_ok = name
-        .rsplit_once('-')
-        .is_some_and(|(stem, suffix)| !stem.is_empty() && suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let suffix_ok = name.rsplit_once('-').is_some_and(|(stem, suffix)| {
+        !stem.is_empty() && suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
     if !suffix_ok {
         return Some(ArnProblem {
             message: format!("`{text}` names the secret without the six characters Secrets Manager appends to its ARN (`-AbCdEf`): IAM matches the full ARN, so the execution role could not read it"),
@@ -615,7 +615,10 @@ mod tests {
         ));
         assert!(!ok(&format!("{secret}:password"), ArnKind::Secret));
         assert!(!ok(&format!("{secret}:a:AWSCURRENT:1234"), ArnKind::Secret));
-        assert!(!ok(&format!("{secret}:password::"), ArnKind::SecretsManagerSecret));
+        assert!(!ok(
+            &format!("{secret}:password::"),
+            ArnKind::SecretsManagerSecret
+        ));
         assert!(!ok(
             "arn:aws:ssm:eu-west-1:111122223333:parameter/x",
             ArnKind::SecretsManagerSecret
@@ -624,11 +627,17 @@ mod tests {
 
     #[test]
     fn environment_files_are_exact_s3_objects() {
-        assert!(ok("arn:aws:s3:::config-bucket/app/prod.env", ArnKind::S3Object));
+        assert!(ok(
+            "arn:aws:s3:::config-bucket/app/prod.env",
+            ArnKind::S3Object
+        ));
         assert!(!ok("arn:aws:s3:::config-bucket/*", ArnKind::S3Object));
         assert!(!ok("arn:aws:s3:::config-bucket", ArnKind::S3Object));
         assert!(!ok("arn:aws-cn:s3:::b/x.env", ArnKind::S3Object));
-        assert!(!ok("arn:aws:s3:eu-west-1:111122223333:b/x.env", ArnKind::S3Object));
+        assert!(!ok(
+            "arn:aws:s3:eu-west-1:111122223333:b/x.env",
+            ArnKind::S3Object
+        ));
     }
 
     #[test]

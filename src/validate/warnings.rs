@@ -376,7 +376,10 @@ const EXEC_AGENT_PATHS: [&str; 2] = ["/var/lib/amazon/ssm", "/var/log/amazon/ssm
 /// Whether `mount` is `path` or one of its parent directories.
 fn covers_path(mount: &str, path: &str) -> bool {
     let mount = mount.trim_end_matches('/');
-    path == mount || path.strip_prefix(mount).is_some_and(|rest| rest.starts_with('/'))
+    path == mount
+        || path
+            .strip_prefix(mount)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Task definitions that run, but not as safely as they could: a writable root filesystem
@@ -403,9 +406,8 @@ fn task_definition_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
             .and_then(|p| p.operating_system_family)
             .is_some_and(|family| family.is_windows());
         for (index, container) in task.containers.iter().enumerate() {
-            let at = |rest: Vec<PathSegment>| {
-                [path!["tasks", name, "containers", index], rest].concat()
-            };
+            let at =
+                |rest: Vec<PathSegment>| [path!["tasks", name, "containers", index], rest].concat();
             if container.readonly_root_filesystem.is_none() && !windows {
                 out.push(warning(
                     "writable-root-filesystem",
@@ -455,7 +457,11 @@ fn task_definition_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 out.push(warning(
                     "host-privileges",
                     at(path!["linux_parameters", "capabilities", "add", position]),
-                    format!("container `{}` adds {}, which is nearly root on the EC2 instance", container.name, added[position].as_str()),
+                    format!(
+                        "container `{}` adds {}, which is nearly root on the EC2 instance",
+                        container.name,
+                        added[position].as_str()
+                    ),
                     "add only the capability it needs",
                 ));
             }
@@ -490,7 +496,10 @@ fn task_definition_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
                 out.push(warning(
                     "unused-volume",
                     path!["tasks", name, "volumes", index, "name"],
-                    format!("no container of task `{name}` mounts volume `{}`", volume.name),
+                    format!(
+                        "no container of task `{name}` mounts volume `{}`",
+                        volume.name
+                    ),
                     "mount it in a container's mount_points, or remove it",
                 ));
             }

@@ -13,6 +13,8 @@ use crate::support::{
     all_specs, generate_into, prepare_terraform, require_tool, run, stem, terraform, Moto,
 };
 
+/// Informational rules too (`--include-checks I`): I3011 asks stateful resources such as
+/// log groups for an explicit DeletionPolicy and UpdateReplacePolicy.
 #[test]
 fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
     if !require_tool("cfn-lint", "--version") {
@@ -42,7 +44,9 @@ fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
         "expected templates from every spec, found {}",
         templates.len()
     );
-    let (ok, text) = run(Command::new("cfn-lint").arg("--").args(&templates));
+    let (ok, text) = run(Command::new("cfn-lint")
+        .args(["--include-checks", "I", "--"])
+        .args(&templates));
     assert!(
         ok && text.trim().is_empty(),
         "cfn-lint found problems:\n{text}"
@@ -244,4 +248,53 @@ fn independent_checker_catches_a_weakened_trust_policy() {
         "{findings}"
     );
     assert!(findings.contains("parity (files):"), "{findings}");
+}
+
+/// The checker must catch a weakened task definition too: ECS Exec with one action too
+/// many, EFS root access nobody asked for, a container's read-only root dropped, and a log
+/// group that would be deleted with its stack.
+#[test]
+fn independent_checker_catches_a_widened_task_definition() {
+    if !external_tools_present() {
+        return;
+    }
+    let moto = Moto::start();
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = Path::new("examples/ecs-exec-and-volumes.toml");
+    let out = root.path().join("tampered");
+    generate_into(spec, &out);
+    let tasks = out.join("cloudformation/source/tasks.yaml");
+    let text = std::fs::read_to_string(&tasks).unwrap_or_default();
+    let tampered = text
+        .replacen(
+            "                  - elasticfilesystem:ClientWrite\n",
+            "                  - elasticfilesystem:ClientWrite\n                  - elasticfilesystem:ClientRootAccess\n",
+            1,
+        )
+        .replacen("    DeletionPolicy: Retain\n", "", 1)
+        .replacen("          ReadonlyRootFilesystem: true\n", "", 1);
+    assert_ne!(text, tampered, "the example should hold what is removed");
+    std::fs::write(&tasks, tampered).unwrap_or_else(|e| panic!("{e}"));
+    let account = out.join("terraform/source.tf");
+    let text = std::fs::read_to_string(&account).unwrap_or_default();
+    let widened = text.replacen(
+        "\"ssmmessages:OpenDataChannel\"",
+        "\"ssmmessages:OpenDataChannel\", \"ssm:StartSession\"",
+        1,
+    );
+    assert_ne!(text, widened, "the example should grant ECS Exec");
+    std::fs::write(&account, widened).unwrap_or_else(|e| panic!("{e}"));
+    let findings = match deploy_and_check(spec, &out, &moto) {
+        Ok(text) => panic!("the checker accepted a tampered output:\n{text}"),
+        Err(text) => text,
+    };
+    for expected in [
+        "templates: source/test: EFS grants",
+        "is deleted with its stack",
+        "readonlyRootFilesystem None, the spec says True",
+        "terraform state: source/test: ssmmessages grants",
+        "parity (files):",
+    ] {
+        assert!(findings.contains(expected), "{expected}:\n{findings}");
+    }
 }

@@ -339,7 +339,11 @@ pub(crate) fn from_containers<'a>(
                 );
                 map.set_some("privileged", "Privileged", flag(container.privileged));
                 map.set_some("stopTimeout", "StopTimeout", number(container.stop_timeout));
-                map.set_some("startTimeout", "StartTimeout", number(container.start_timeout));
+                map.set_some(
+                    "startTimeout",
+                    "StartTimeout",
+                    number(container.start_timeout),
+                );
                 let ulimits = container
                     .ulimits
                     .iter()
@@ -371,7 +375,11 @@ pub(crate) fn from_containers<'a>(
                     map.set("linuxParameters", "LinuxParameters", fields.done());
                 }
                 if !container.docker_labels.is_empty() {
-                    map.set("dockerLabels", "DockerLabels", user_map(&container.docker_labels));
+                    map.set(
+                        "dockerLabels",
+                        "DockerLabels",
+                        user_map(&container.docker_labels),
+                    );
                 }
                 if let Some(credentials) = &container.repository_credentials {
                     let mut fields = Fields::new(case);
@@ -380,7 +388,11 @@ pub(crate) fn from_containers<'a>(
                         "CredentialsParameter",
                         text(&credentials.credentials_parameter),
                     );
-                    map.set("repositoryCredentials", "RepositoryCredentials", fields.done());
+                    map.set(
+                        "repositoryCredentials",
+                        "RepositoryCredentials",
+                        fields.done(),
+                    );
                 }
                 if let Some(firelens) = &container.firelens_configuration {
                     let mut fields = Fields::new(case);
@@ -388,7 +400,11 @@ pub(crate) fn from_containers<'a>(
                     if !firelens.options.is_empty() {
                         fields.set("options", "Options", user_map(&firelens.options));
                     }
-                    map.set("firelensConfiguration", "FirelensConfiguration", fields.done());
+                    map.set(
+                        "firelensConfiguration",
+                        "FirelensConfiguration",
+                        fields.done(),
+                    );
                 }
                 if let Some(logs) = &container.log_configuration {
                     let mut fields = Fields::new(case);

@@ -253,7 +253,11 @@ mod tests {
         assert!(fast.is_some());
         let slow = load_with_toml(&SourceFile::new("s.toml", text)).map(|s| format!("{s:?}"));
         assert_eq!(fast.ok_or(()), slow.map_err(|_| ()));
-        for wrong in ["[[8080, 80]]", "[\"8080\"]", "[{ container_port = 1, bogus = 2 }]"] {
+        for wrong in [
+            "[[8080, 80]]",
+            "[\"8080\"]",
+            "[{ container_port = 1, bogus = 2 }]",
+        ] {
             let text = text.replace(
                 "[8080, { container_port = 53, protocol = \"udp\", name = \"dns\" }]",
                 wrong,

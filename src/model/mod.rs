@@ -228,10 +228,12 @@ pub struct RuntimePlatform {
     pub operating_system_family: Option<&'static str>,
 }
 
-/// A task volume: a bind mount when `efs` is `None`.
+/// A task volume: a bind mount when `efs` is `None` (of an instance directory on EC2 when
+/// `host_source_path` is set).
 #[derive(Debug, Clone, Serialize)]
 pub struct Volume {
     pub name: String,
+    pub host_source_path: Option<String>,
     pub efs: Option<EfsVolume>,
 }
 

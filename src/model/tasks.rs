@@ -339,8 +339,9 @@ fn execution_reads(task: &spec::Task) -> impl Iterator<Item = (Read, String)> + 
                 .repository_credentials
                 .iter()
                 .map(|credentials| (Read::Secret, credentials.credentials_parameter.clone()));
-            let files = container.environment_files.iter().flat_map(|object| {
-                std::iter::once((Read::Object, object.clone())).chain(
+            let files = container.environment_files.iter().flat_map(|file| {
+                let object = file.arn();
+                std::iter::once((Read::Object, object.to_string())).chain(
                     arn::s3_bucket_of(object).map(|bucket| (Read::Bucket, bucket.to_string())),
                 )
             });
@@ -425,7 +426,7 @@ pub(super) fn task_definition(
                 cpu_architecture: platform.cpu_architecture.map(|a| a.as_str()),
                 operating_system_family: platform.operating_system_family.map(|f| f.as_str()),
             }),
-        ephemeral_storage_gib: task.ephemeral_storage,
+        ephemeral_storage_gib: task.ephemeral_storage.map(spec::EphemeralStorage::gib),
         pid_mode: task.pid_mode.map(|mode| mode.as_str()),
         ipc_mode: task.ipc_mode.map(|mode| mode.as_str()),
         volumes: task.volumes.iter().map(volume).collect(),
@@ -440,6 +441,7 @@ pub(super) fn task_definition(
 fn volume(volume: &spec::Volume) -> Volume {
     Volume {
         name: volume.name.clone(),
+        host_source_path: volume.host.as_ref().and_then(|h| h.source_path.clone()),
         efs: volume
             .efs_volume_configuration
             .as_ref()
@@ -536,9 +538,9 @@ fn container_definition(
         environment_files: container
             .environment_files
             .iter()
-            .map(|object| EnvironmentFile {
-                value: object.clone(),
-                kind: "s3",
+            .map(|file| EnvironmentFile {
+                value: file.arn().to_string(),
+                kind: spec::EnvironmentFileType::S3.as_str(),
             })
             .collect(),
         secrets: container

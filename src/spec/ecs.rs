@@ -188,6 +188,121 @@ impl<'de> Deserialize<'de> for PortMapping {
     }
 }
 
+/// `environment_files` items: an S3 object ARN, or ECS's own shape `{ value, type = "s3" }`.
+#[derive(Debug, Clone, PartialEq, Eq, JsonSchema)]
+#[serde(untagged)]
+pub enum EnvironmentFile {
+    /// The S3 object ARN of a `.env` file.
+    Arn(String),
+    File(EnvironmentFileTable),
+}
+
+impl EnvironmentFile {
+    pub fn arn(&self) -> &str {
+        match self {
+            EnvironmentFile::Arn(arn) => arn,
+            EnvironmentFile::File(table) => &table.value,
+        }
+    }
+}
+
+/// As for `PortMapping`: a string or a table, nothing else, on either path.
+impl<'de> Deserialize<'de> for EnvironmentFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ArnOrTable;
+
+        impl<'de> Visitor<'de> for ArnOrTable {
+            type Value = EnvironmentFile;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an S3 object ARN or a table with value and type")
+            }
+
+            fn visit_str<E: de::Error>(self, arn: &str) -> Result<EnvironmentFile, E> {
+                Ok(EnvironmentFile::Arn(arn.to_string()))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EnvironmentFile, A::Error> {
+                EnvironmentFileTable::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(EnvironmentFile::File)
+            }
+        }
+
+        deserializer.deserialize_any(ArnOrTable)
+    }
+}
+
+ecs_enum! {
+    /// Where an environment file is: ECS reads them from S3 only.
+    EnvironmentFileType { S3 = "s3" }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentFileTable {
+    /// The S3 object ARN of a `.env` file.
+    pub value: String,
+    /// s3 (the only kind ECS reads).
+    #[serde(rename = "type")]
+    pub kind: EnvironmentFileType,
+}
+
+/// `ephemeral_storage`: GiB as a number, or ECS's own shape `{ size_in_gib = N }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(untagged)]
+pub enum EphemeralStorage {
+    /// GiB, 21-200.
+    Gib(i64),
+    Table(EphemeralStorageTable),
+}
+
+impl EphemeralStorage {
+    pub fn gib(self) -> i64 {
+        match self {
+            EphemeralStorage::Gib(size) => size,
+            EphemeralStorage::Table(table) => table.size_in_gib,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EphemeralStorage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SizeOrTable;
+
+        impl<'de> Visitor<'de> for SizeOrTable {
+            type Value = EphemeralStorage;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a size in GiB or a table with size_in_gib")
+            }
+
+            fn visit_i64<E: de::Error>(self, size: i64) -> Result<EphemeralStorage, E> {
+                Ok(EphemeralStorage::Gib(size))
+            }
+
+            fn visit_u64<E: de::Error>(self, size: u64) -> Result<EphemeralStorage, E> {
+                i64::try_from(size)
+                    .map(EphemeralStorage::Gib)
+                    .map_err(|_| E::custom("size out of range"))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EphemeralStorage, A::Error> {
+                EphemeralStorageTable::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(EphemeralStorage::Table)
+            }
+        }
+
+        deserializer.deserialize_any(SizeOrTable)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EphemeralStorageTable {
+    /// GiB, 21-200.
+    pub size_in_gib: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PortMappingTable {
@@ -320,15 +435,24 @@ pub struct RuntimePlatform {
     pub operating_system_family: Option<OperatingSystemFamily>,
 }
 
-/// One of the task's `volumes`: a bind mount (task storage, gone with the task) when it
-/// has no other configuration, else an EFS file system.
+/// One of the task's `volumes`: a bind mount (task storage, gone with the task; on EC2
+/// optionally a directory of the instance) when it has no EFS configuration.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Volume {
     /// 1-255 letters, digits, - and _; unique in the task; containers mount it by this name.
     pub name: String,
+    /// A bind mount; EC2 only: `source_path`, a directory of the instance to mount.
+    pub host: Option<HostVolume>,
     /// Mount an EFS file system of the task's account and region.
     pub efs_volume_configuration: Option<EfsVolumeConfiguration>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostVolume {
+    /// EC2 only: an absolute path on the instance (a system directory draws a warning).
+    pub source_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -290,8 +290,9 @@ pub struct Task {
     pub enable_execute_command: bool,
     /// CPU architecture and operating system (default X86_64 and LINUX).
     pub runtime_platform: Option<RuntimePlatform>,
-    /// Fargate only: the task's ephemeral storage in GiB, 21-200 (Fargate's default 20).
-    pub ephemeral_storage: Option<i64>,
+    /// Fargate only: the task's ephemeral storage in GiB, 21-200 (Fargate's default 20), as
+    /// a number or ECS's `{ size_in_gib = N }`.
+    pub ephemeral_storage: Option<EphemeralStorage>,
     /// Volumes the containers mount (`mount_points`): bind mounts and EFS file systems.
     #[serde(default)]
     pub volumes: Vec<Volume>,
@@ -357,10 +358,10 @@ pub struct Container {
     /// Environment variables.
     #[serde(default)]
     pub environment: IndexMap<String, String>,
-    /// Environment files: exact S3 object ARNs of `.env` files; the execution role may read
-    /// exactly these.
+    /// Environment files: exact S3 object ARNs of `.env` files (or ECS's `{ value, type =
+    /// "s3" }`); the execution role may read exactly these.
     #[serde(default)]
-    pub environment_files: Vec<String>,
+    pub environment_files: Vec<EnvironmentFile>,
     /// Variable name -> SSM parameter or Secrets Manager secret ARN (a JSON key or version
     /// selected as `…:secret:name-AbCdEf:json-key:version-stage:version-id`).
     #[serde(default)]

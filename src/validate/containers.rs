@@ -11,7 +11,8 @@ use crate::diagnostic::{suggest, PathSegment};
 use crate::model::limits;
 use crate::path;
 use crate::spec::{
-    Capability, Compatibility, Container, DependencyCondition, PortMapping, Spec, Task, UlimitName,
+    Capability, Compatibility, Container, DependencyCondition, EnvironmentFile, PortMapping, Spec,
+    Task, UlimitName,
 };
 
 /// Where a container's own keys are: `tasks.<task>.containers[<index>].…`.
@@ -461,8 +462,12 @@ fn check_variables(spec: &Spec, container: &Container, here: At<'_>, findings: &
             "merge some",
         );
     }
-    for (index, object) in container.environment_files.iter().enumerate() {
-        let at_file = here(path!["environment_files", index]);
+    for (index, file) in container.environment_files.iter().enumerate() {
+        let object = file.arn();
+        let at_file = match file {
+            EnvironmentFile::Arn(_) => here(path!["environment_files", index]),
+            EnvironmentFile::File(_) => here(path!["environment_files", index, "value"]),
+        };
         if let Some(problem) =
             syntax::arn_problem(object, spec.project.partition, ArnKind::S3Object)
         {

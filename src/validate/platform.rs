@@ -9,7 +9,7 @@ use super::Findings;
 use crate::diagnostic::PathSegment;
 use crate::model::{self, limits};
 use crate::path;
-use crate::spec::{Compatibility, CpuArchitecture, PidMode, Task, Toggle};
+use crate::spec::{Compatibility, CpuArchitecture, EphemeralStorage, PidMode, Task, Toggle};
 
 type At<'a> = &'a dyn Fn(Vec<PathSegment>) -> Vec<PathSegment>;
 
@@ -46,7 +46,7 @@ pub(super) fn check(task: &Task, at: At<'_>, findings: &mut Findings) {
             );
         }
     }
-    if let Some(size) = task.ephemeral_storage {
+    if let Some(size) = task.ephemeral_storage.map(EphemeralStorage::gib) {
         if !fargate {
             findings.error_help(
                 "fargate-only",
@@ -114,6 +114,7 @@ fn is_resource_id(text: &str, prefix: &str) -> bool {
 }
 
 fn check_volumes(task: &Task, windows: bool, at: At<'_>, findings: &mut Findings) {
+    let fargate = task.compatibility == Compatibility::Fargate;
     let mut names = HashSet::new();
     for (index, volume) in task.volumes.iter().enumerate() {
         let here = |rest: Vec<PathSegment>| {
@@ -145,9 +146,41 @@ fn check_volumes(task: &Task, windows: bool, at: At<'_>, findings: &mut Findings
                 "give each volume its own name",
             );
         }
+        if let Some(path) = volume.host.as_ref().and_then(|h| h.source_path.as_ref()) {
+            let at_path = here(path!["host", "source_path"]);
+            if fargate {
+                findings.error_help(
+                    "unsupported-on-fargate",
+                    at_path,
+                    "Fargate mounts no directory of a host: a bind volume there is the task's own storage",
+                    "remove source_path (the volume is then the task's storage)",
+                );
+            } else if !(path.starts_with('/') || windows) || path.chars().any(char::is_control) {
+                findings.error_help(
+                    "invalid-source-path",
+                    at_path,
+                    format!(
+                        "source_path `{}` is not an absolute path free of control characters",
+                        path.escape_debug()
+                    ),
+                    "a directory of the EC2 instance, e.g. \"/srv/cache\"",
+                );
+            }
+        }
         let Some(efs) = &volume.efs_volume_configuration else {
             continue;
         };
+        if volume.host.is_some() {
+            findings.error_help(
+                "two-volume-kinds",
+                here(path!["host"]),
+                format!(
+                    "volume `{}` is both a bind mount (host) and an EFS volume",
+                    volume.name
+                ),
+                "keep one: declare two volumes if the task needs both",
+            );
+        }
         let at_efs = |key: &str| here(path!["efs_volume_configuration", key]);
         if windows {
             findings.error_help(

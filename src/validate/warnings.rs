@@ -373,6 +373,23 @@ pub fn check(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
 /// filesystem these must be writable volumes, or the agent stops and Exec fails.
 const EXEC_AGENT_PATHS: [&str; 2] = ["/var/lib/amazon/ssm", "/var/log/amazon/ssm"];
 
+/// Directories of an EC2 instance a container must not get: the Docker and ECS agents'
+/// state and sockets (credentials of every task), the kernel's interfaces, system config.
+const HOST_SYSTEM_PATHS: [&str; 12] = [
+    "/var/run",
+    "/run",
+    "/var/lib/docker",
+    "/var/lib/ecs",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/root",
+    "/boot",
+    "/home",
+    "/var/log",
+];
+
 /// Whether `mount` is `path` or one of its parent directories.
 fn covers_path(mount: &str, path: &str) -> bool {
     let mount = mount.trim_end_matches('/');
@@ -487,6 +504,23 @@ fn task_definition_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
             }
         }
         for (index, volume) in task.volumes.iter().enumerate() {
+            if let Some(source) = volume.host.as_ref().and_then(|h| h.source_path.as_ref()) {
+                if let Some(system) = HOST_SYSTEM_PATHS
+                    .iter()
+                    .find(|system| source == "/" || covers_path(system, source))
+                {
+                    out.push(warning(
+                        "host-privileges",
+                        path!["tasks", name, "volumes", index, "host", "source_path"],
+                        format!(
+                            "volume `{}` of task `{name}` mounts `{source}` of the EC2 instance ({}): its containers can read or change what the instance and its other tasks rely on",
+                            volume.name,
+                            if source == "/" { "its root directory".to_string() } else { format!("a system directory, under {system}") }
+                        ),
+                        "mount a directory of your own, e.g. /srv/<task>",
+                    ));
+                }
+            }
             let mounted = task
                 .containers
                 .iter()

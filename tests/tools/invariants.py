@@ -430,6 +430,7 @@ def check_task_definitions(spec, picture, find, label):
                 if credentials:
                     wanted.setdefault("secretsmanager:GetSecretValue", set()).add(credentials)
                 for file in container.get("environment_files", []):
+                    file = file["value"] if isinstance(file, dict) else file
                     wanted.setdefault("s3:GetObject", set()).add(file)
                     wanted.setdefault("s3:GetBucketLocation", set()).add(file.split("/", 1)[0])
             for key in task.get("secrets_kms_keys", []):

@@ -184,6 +184,9 @@ fn volumes(volumes: &[Volume]) -> Option<Yaml> {
         .iter()
         .map(|volume| {
             let mut fields = vec![("Name".into(), Doc::text(volume.name.as_str()))];
+            if let Some(path) = &volume.host_source_path {
+                fields.push(("Host".into(), entry("SourcePath", Doc::text(path.as_str()))));
+            }
             if let Some(efs) = &volume.efs {
                 let mut config = vec![(
                     "FilesystemId".into(),

@@ -179,6 +179,8 @@ pub(super) struct RuntimePlatformContext {
 pub(super) struct VolumeContext {
     pub name: Hcl,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_path: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub efs: Option<EfsContext>,
 }
 
@@ -214,6 +216,7 @@ pub(super) struct LogGroupContext {
 fn volume_context(volume: &Volume) -> VolumeContext {
     VolumeContext {
         name: Hcl::quoted(&volume.name),
+        host_path: volume.host_source_path.as_deref().map(Hcl::quoted),
         efs: volume.efs.as_ref().map(|efs| EfsContext {
             file_system_id: Hcl::quoted(&efs.file_system_id),
             root_directory: efs.root_directory.as_deref().map(Hcl::quoted),

@@ -305,7 +305,10 @@ pub fn check(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
             }
         }
         let assumes = !task.assume_role_arns.is_empty() || assumed_by.contains(name.as_str());
-        if task.statements.is_empty() && task.managed_policies.is_empty() && !assumes {
+        // ECS Exec and EFS with IAM authorization give the role statements of their own
+        // (`generated_sids` names them after `AssumeRoles`, which `assumes` covers).
+        let derived = crate::model::generated_sids(task).len() > 1;
+        if task.statements.is_empty() && task.managed_policies.is_empty() && !assumes && !derived {
             out.push(warning(
                 "role-without-permissions",
                 path!["tasks", name],
@@ -623,6 +626,15 @@ fn developer_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn agent_paths_are_covered_by_their_parents_only() {
+        assert!(covers_path("/var/lib/amazon", "/var/lib/amazon/ssm"));
+        assert!(covers_path("/var/lib/amazon/", "/var/lib/amazon/ssm"));
+        assert!(covers_path("/var/lib/amazon/ssm", "/var/lib/amazon/ssm"));
+        assert!(!covers_path("/var/lib/am", "/var/lib/amazon/ssm"));
+        assert!(!covers_path("/var/lib/amazon/ssm/x", "/var/lib/amazon/ssm"));
+    }
 
     #[test]
     fn write_actions_are_told_from_reads() {

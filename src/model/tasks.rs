@@ -19,6 +19,7 @@ use crate::spec::{self, Compatibility, DevMode, Toggle};
 pub(super) const TASK_POLICY_NAME: &str = "task-permissions";
 /// The Sid of the statement trustgen adds for the roles a task assumes.
 pub(crate) const ASSUME_ROLES_SID: &str = "AssumeRoles";
+pub(super) const SECRETS_POLICY_NAME: &str = "read-task-secrets";
 /// The Sid of the statement trustgen adds for ECS Exec, and its actions: exactly what the
 /// SSM agent in the container needs to open the session's channels (they take no resource).
 pub(crate) const ECS_EXEC_SID: &str = "EcsExec";
@@ -57,7 +58,6 @@ fn uses_iam(volume: &spec::Volume) -> bool {
         .and_then(|authorization| authorization.iam)
         == Some(Toggle::Enabled)
 }
-pub(super) const SECRETS_POLICY_NAME: &str = "read-task-secrets";
 
 pub(crate) fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
     task.role_name

@@ -35,6 +35,50 @@ pub enum Command {
     /// Draw who can assume what (Mermaid, Graphviz DOT or JSON), from the same model as
     /// the stacks.
     Graph(GraphArgs),
+    /// Review an access change: who gains or loses which role, which permissions, and
+    /// developer reach, between two specs (or a spec and its version at a git revision).
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For a terminal: `+` added, `-` removed, `~` changed.
+    Text,
+    /// For a pull request comment: a summary line, then tables per account.
+    Markdown,
+    /// One object: `broadens`, `assume`, `permissions`, `developer_reach`,
+    /// `task_definitions`, `dev_access` (see README, "Reviewing access changes").
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    override_usage = "trustgen diff OLD_SPEC NEW_SPEC [OPTIONS]\n       trustgen diff [SPEC] --base GIT_REV [OPTIONS]",
+    after_help = "Both specs are validated as `check` does (exit 2 when either is invalid). The models are \
+compared, not the files: reordering is no change, and `s3:*` replacing `s3:GetObject` is \
+a wider grant while the reverse is not.\n\nExit codes: 0 compared (and, with --fail-on-broaden, \
+nothing broadens), 1 --fail-on-broaden and access broadens, 2 invalid spec, revision or usage."
+)]
+pub struct DiffArgs {
+    /// OLD_SPEC, the spec before the change; with --base, SPEC (default trustgen.toml).
+    #[arg(value_name = "OLD_SPEC|SPEC")]
+    pub first: Option<PathBuf>,
+    /// NEW_SPEC, the spec after the change (not with --base).
+    #[arg(value_name = "NEW_SPEC", conflicts_with = "base")]
+    pub second: Option<PathBuf>,
+    /// Compare SPEC with the same file at this git revision (`git show REV:PATH`, PATH
+    /// relative to the root of the repository SPEC is in); a spec that did not exist there
+    /// counts as empty, granting nothing.
+    #[arg(long, value_name = "GIT_REV")]
+    pub base: Option<String>,
+    /// How to write the report.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// Exit 1 when anything grants more than before: a new assume edge or one with fewer
+    /// guards, a new or wider Allow, a Deny or permissions boundary removed, a new managed
+    /// policy, a role newly within developers' reach, an account newly in dev access.
+    #[arg(long)]
+    pub fail_on_broaden: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -55,7 +99,8 @@ pub struct AssumeArgs {
     pub exec: bool,
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
-    /// The AWS CLI profile whose credentials call sts:AssumeRole (default: the CLI's own).
+    /// The AWS CLI profile whose credentials call sts:AssumeRole (default: the account's
+    /// IAM Identity Center profile from `aws-config` when the spec has one, else the CLI's own).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 }
@@ -71,6 +116,10 @@ pub struct AwsConfigArgs {
     /// Their MFA device ARN, written as `mfa_serial` where MFA is required.
     #[arg(long, value_name = "ARN")]
     pub mfa_serial: Option<String>,
+    /// The AWS access portal URL of IAM Identity Center (default: [identity_center]
+    /// start_url), written as the `[sso-session]`'s `sso_start_url`.
+    #[arg(long, value_name = "URL")]
+    pub sso_start_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -102,15 +102,13 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Text a terminal or CI log shows as it is: control characters (a line break could forge
-/// a `::error::` workflow command, an escape sequence could rewrite the screen) and Unicode
-/// format characters (bidirectional overrides) are shown escaped. Messages quote spec
-/// values, which come from pull requests.
+/// Text a terminal, CI log or comment line shows as it is: control characters (a line
+/// break could forge a `::error::` workflow command or end a comment, an escape sequence
+/// could rewrite the screen), Unicode line separators and format characters
+/// (bidirectional overrides) are shown escaped. Messages, comments and file headers quote
+/// spec values and paths, which come from pull requests: they all pass through here.
 pub fn printable(text: &str) -> String {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2028}' | '\u{2029}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    };
+    let hidden = |c: char| c.is_control() || invisible(c);
     if !text.chars().any(hidden) {
         return text.to_string();
     }
@@ -124,6 +122,13 @@ pub fn printable(text: &str) -> String {
             shown
         })
         .collect()
+}
+
+/// Unicode format characters that change how text around them shows without showing
+/// themselves: zero-width characters, bidirectional overrides and isolates, line and
+/// paragraph separators, the byte order mark.
+pub(crate) fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2028}' | '\u{2029}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Renders a diagnostic whose location is already a span (or nowhere) against its source.

@@ -16,7 +16,9 @@
 pub mod cli;
 mod commands;
 pub mod diagnostic;
+mod diff;
 mod graph;
+mod markdown;
 pub mod model;
 mod output;
 mod parallel;

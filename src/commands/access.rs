@@ -94,7 +94,8 @@ pub(super) fn unattached_note(spec: &Spec) -> String {
     let attached = spec
         .developers
         .as_ref()
-        .is_some_and(Developers::is_attached);
+        .is_some_and(Developers::is_attached)
+        || !spec.dev_access.permission_sets.is_empty();
     if spec.dev_access.mode == DevMode::None || attached {
         return String::new();
     }

@@ -8,7 +8,7 @@ use super::access::{session_seconds, task_access, unattached_note, TaskAccess};
 use super::quote::{comment_text, shell_word};
 use super::{load, Outcome, EXIT_INVALID};
 use crate::cli::{AssumeArgs, MessageFormat};
-use crate::model::names;
+use crate::model::{names, sso_profiles};
 
 pub(super) fn run(args: &AssumeArgs) -> Outcome {
     let (spec_path, task) = match &args.second {
@@ -23,9 +23,47 @@ pub(super) fn run(args: &AssumeArgs) -> Outcome {
         Ok(access) => access,
         Err(message) => return Outcome::fail(EXIT_INVALID, format!("error: {message}\n")),
     };
-    let command = assume_role_command(&access, task, args.profile.as_deref(), args.exec);
-    let mut text = describe(&access, task);
-    if let (Some(role), None) = (&access.account.developer_role, &args.profile) {
+    // With IAM Identity Center the caller is the account's SSO profile (from `aws-config`),
+    // unless another is given; an SSO profile of another account cannot assume this role.
+    let sso = sso_profiles(&loaded.model);
+    let own_sso = sso.iter().find(|p| p.account.name == access.account.name);
+    if let Some(given) = &args.profile {
+        if let Some(other) = sso
+            .iter()
+            .find(|p| &p.name == given && p.account.name != access.account.name)
+        {
+            return Outcome::fail(
+                EXIT_INVALID,
+                format!(
+                    "error: profile `{given}` signs in to account `{}`, but task `{task}` runs in account `{}`{}\n",
+                    other.account.name,
+                    access.account.name,
+                    own_sso.map_or_else(String::new, |p| format!(": use --profile {}", p.name))
+                ),
+            );
+        }
+    }
+    let profile = args
+        .profile
+        .clone()
+        .or_else(|| own_sso.map(|p| p.name.clone()));
+    let from_sso = profile
+        .as_ref()
+        .is_some_and(|given| sso.iter().any(|p| &p.name == given));
+    let command = assume_role_command(&access, task, profile.as_deref(), args.exec, from_sso);
+    let mut text = describe(&access, task, from_sso);
+    if let (Some(p), None) = (own_sso, &args.profile) {
+        let _ = writeln!(
+            text,
+            "{}",
+            comment_text(&format!(
+                "# As permission set {} through IAM Identity Center: profile {} from `trustgen aws-config` (run `aws sso login --sso-session {}` first).",
+                p.permission_set,
+                p.name,
+                names::sso_session_name(&loaded.model.project)
+            ))
+        );
+    } else if let (Some(role), None) = (&access.account.developer_role, &args.profile) {
         let _ = writeln!(
             text,
             "{}",
@@ -47,7 +85,7 @@ pub(super) fn run(args: &AssumeArgs) -> Outcome {
     outcome
 }
 
-fn describe(access: &TaskAccess<'_>, task: &str) -> String {
+fn describe(access: &TaskAccess<'_>, task: &str, from_sso: bool) -> String {
     let mut text = comment_text(&format!(
         "# Act as task `{task}` in account {} ({}, {}).",
         access.account.name, access.account.id, access.account.region
@@ -63,7 +101,9 @@ fn describe(access: &TaskAccess<'_>, task: &str) -> String {
             ))
         );
     }
-    if access.require_mfa {
+    if access.require_mfa && from_sso {
+        text.push_str("# MFA is required: IAM Identity Center asked for it when you signed in.\n");
+    } else if access.require_mfa {
         text.push_str("# MFA is required: set MFA_SERIAL (your device ARN) and MFA_CODE.\n");
     }
     text
@@ -75,6 +115,7 @@ fn assume_role_command(
     task: &str,
     profile: Option<&str>,
     for_exec: bool,
+    from_sso: bool,
 ) -> Vec<String> {
     // Session names allow [\w+=,.@-], at most 64 characters; $USER is expanded by the shell.
     let session_task: String = task.chars().take(40).collect();
@@ -91,7 +132,8 @@ fn assume_role_command(
         "--duration-seconds {}",
         session_seconds(access.role)
     ));
-    if access.require_mfa {
+    // A session from IAM Identity Center met MFA at sign-in; it has no IAM MFA device.
+    if access.require_mfa && !from_sso {
         lines.push(
             "--serial-number \"${MFA_SERIAL:?set MFA_SERIAL to your MFA device ARN}\"".into(),
         );

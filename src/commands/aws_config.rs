@@ -8,7 +8,10 @@
 //! - `<project>-<account>-developer`: the developer role, when `[developers] create_role`;
 //!   the other profiles of that account then start from it;
 //! - `<project>-<account>-<role>-from-ecs`: a `[roles.<role>]` destination, assumed from
-//!   inside a task with the task role's credentials.
+//!   inside a task with the task role's credentials;
+//! - `<project>-<account>-sso`: with IAM Identity Center, the developers' permission set in
+//!   that account (`sso_session`, `sso_account_id`, `sso_role_name`); the account's task
+//!   profiles start from it, and `[sso-session <project>]` is what `aws sso login` signs in.
 
 use std::fmt::Write as _;
 
@@ -16,7 +19,7 @@ use super::access::{session_seconds, unattached_note};
 use super::quote::{comment_text, ini_value};
 use super::{load, Outcome, EXIT_INVALID};
 use crate::cli::{AwsConfigArgs, MessageFormat};
-use crate::model::{profiles, Model, ProfileKind, Role};
+use crate::model::{names, profiles, sso_profiles, Model, ProfileKind, Role};
 use crate::spec::Spec;
 
 pub(super) fn run(args: &AwsConfigArgs) -> Outcome {
@@ -30,19 +33,98 @@ pub(super) fn run(args: &AwsConfigArgs) -> Outcome {
     };
     let mut outcome = Outcome::ok(text);
     outcome.stderr = unattached_note(&loaded.spec);
-    if placeholder {
+    if placeholder.mfa {
         outcome.stderr.push_str("note: MFA is required; pass --mfa-serial ARN, or replace the mfa_serial placeholders\n");
+    }
+    if placeholder.start_url {
+        outcome.stderr.push_str("note: set [identity_center] start_url or pass --sso-start-url URL, or replace the sso_start_url placeholder\n");
     }
     outcome
 }
 
-fn config_text(spec: &Spec, model: &Model, args: &AwsConfigArgs) -> Result<(String, bool), String> {
+/// Which placeholders the config holds, for the notes that say how to fill them.
+#[derive(Default)]
+struct Placeholders {
+    mfa: bool,
+    start_url: bool,
+}
+
+/// `[sso-session]` and one SSO profile per dev-access account of a developers' permission
+/// set.
+fn write_identity_center(
+    text: &mut String,
+    model: &Model,
+    args: &AwsConfigArgs,
+    placeholders: &mut Placeholders,
+) -> Result<(), String> {
+    let (Some(center), profiles) = (&model.identity_center, sso_profiles(model)) else {
+        return Ok(());
+    };
+    if profiles.is_empty() {
+        return Ok(());
+    }
+    let start_url = match args.sso_start_url.as_ref().or(center.start_url.as_ref()) {
+        Some(url) if crate::validate::syntax::is_start_url(url) => url.clone(),
+        Some(url) => {
+            return Err(format!(
+                "`{}` is not an AWS access portal URL (https://<your portal>.awsapps.com/start)",
+                url.escape_debug()
+            ))
+        }
+        None => {
+            placeholders.start_url = true;
+            "https://REPLACE-with-your-AWS-access-portal.awsapps.com/start".to_string()
+        }
+    };
+    let session = names::sso_session_name(&model.project);
+    let _ = writeln!(
+        text,
+        "\n{}",
+        comment_text(&format!(
+            "# IAM Identity Center: sign in with `aws sso login --sso-session {session}`."
+        ))
+    );
+    let _ = writeln!(
+        text,
+        "[sso-session {}]",
+        ini_value("sso-session name", &session)?
+    );
+    set(text, "sso_start_url", &start_url)?;
+    set(text, "sso_region", &center.region)?;
+    set(text, "sso_registration_scopes", "sso:account:access")?;
+    for profile in profiles {
+        let _ = writeln!(
+            text,
+            "\n{}",
+            comment_text(&format!(
+                "# Permission set {} in account {}: the task profiles of that account start here.",
+                profile.permission_set, profile.account.name
+            ))
+        );
+        let _ = writeln!(
+            text,
+            "[profile {}]",
+            ini_value("profile name", &profile.name)?
+        );
+        set(text, "sso_session", &session)?;
+        set(text, "sso_account_id", &profile.account.id)?;
+        set(text, "sso_role_name", profile.permission_set)?;
+        set(text, "region", &profile.account.region)?;
+    }
+    Ok(())
+}
+
+fn config_text(
+    spec: &Spec,
+    model: &Model,
+    args: &AwsConfigArgs,
+) -> Result<(String, Placeholders), String> {
     let mfa_required = spec.dev_access.require_mfa;
     let mfa_serial = args
         .mfa_serial
         .clone()
         .unwrap_or_else(|| "REPLACE-with-your-MFA-device-ARN".to_string());
-    let mut placeholder = false;
+    let mut placeholder = Placeholders::default();
     ini_value("source_profile", &args.source_profile)?;
     ini_value("mfa_serial", &mfa_serial)?;
     let mut text = comment_text(&format!(
@@ -52,11 +134,28 @@ fn config_text(spec: &Spec, model: &Model, args: &AwsConfigArgs) -> Result<(Stri
         args.spec.display(),
     ));
     text.push('\n');
-    text.push_str(&comment_text(&format!(
-        "# Append to ~/.aws/config. Developers start from profile `{}`.",
-        args.source_profile
-    )));
+    let sso: Vec<String> = sso_profiles(model).into_iter().map(|p| p.name).collect();
+    text.push_str(&comment_text(&if sso.is_empty() {
+        format!(
+            "# Append to ~/.aws/config. Developers start from profile `{}`.",
+            args.source_profile
+        )
+    } else {
+        let session = names::sso_session_name(&model.project);
+        let own_source = profiles(model)
+            .iter()
+            .any(|p| p.kind != ProfileKind::FromEcs && p.source.is_none());
+        if own_source {
+            format!(
+                "# Append to ~/.aws/config. Developers sign in with `aws sso login --sso-session {session}`; profiles of accounts without IAM Identity Center start from `{}`.",
+                args.source_profile
+            )
+        } else {
+            format!("# Append to ~/.aws/config. Developers sign in with `aws sso login --sso-session {session}`.")
+        }
+    }));
     text.push('\n');
+    write_identity_center(&mut text, model, args, &mut placeholder)?;
     for profile in profiles(model) {
         let role = profile.role;
         if profile.kind == ProfileKind::FromEcs {
@@ -89,16 +188,20 @@ fn config_text(spec: &Spec, model: &Model, args: &AwsConfigArgs) -> Result<(Stri
         let note = (profile.kind == ProfileKind::Simulator).then_some(
             "simulate mode: act as one task with `trustgen assume TASK`, which adds its session policies",
         );
+        // A session from IAM Identity Center met its MFA at sign-in: the CLI has no IAM
+        // MFA device to prompt for.
+        let from_sso = profile.source.as_ref().is_some_and(|s| sso.contains(s));
+        let mfa = mfa_required && !from_sso;
         write_profile(
             &mut text,
             &profile.name,
             role,
             profile.source.as_deref().unwrap_or(&args.source_profile),
-            mfa_required.then_some(&mfa_serial),
+            mfa.then_some(&mfa_serial),
             &profile.account.region,
             note,
         )?;
-        placeholder |= mfa_required && args.mfa_serial.is_none();
+        placeholder.mfa |= mfa && args.mfa_serial.is_none();
     }
     Ok((text, placeholder))
 }

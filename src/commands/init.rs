@@ -107,6 +107,18 @@ tag = {{ key = "developer-access", value = "allowed" }}
 require_mfa = true                # developers must have signed in with MFA
 max_session_duration = 3600
 
+# Developers who sign in through IAM Identity Center instead: uncomment, fill in, list the
+# permission set in [dev_access] permission_sets = ["Engineer"], and drop create_role
+# (README.md, "Developers from IAM Identity Center").
+# [identity_center]
+# instance_arn = "arn:{partition}:sso:::instance/ssoins-<16 hex digits>"
+# account = "identity"            # where Identity Center is administered
+# start_url = "https://<your portal>.awsapps.com/start"
+#
+# [identity_center.permission_sets.Engineer]
+# session_duration = "PT8H"
+# assign_groups = ["<Identity Store group id>"]   # assigned in every dev account, never prod
+
 [developers]
 policy_name = "developer-assume-task-roles"
 create_role = true                # the role developers assume from the identity account

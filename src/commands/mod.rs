@@ -4,6 +4,7 @@ mod access;
 mod assume;
 mod aws_config;
 mod check;
+mod diff;
 mod gen;
 mod graph;
 mod init;
@@ -62,6 +63,7 @@ pub fn run(command: Command) -> Outcome {
         Command::Assume(args) => assume::run(&args),
         Command::AwsConfig(args) => aws_config::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
 
@@ -77,6 +79,11 @@ pub(crate) struct Loaded {
 pub(crate) fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
     let source = timings::phase("read", || SourceFile::read(path))
         .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
+    load_source(source, format)
+}
+
+/// `load` for a spec already read (from git, say).
+pub(crate) fn load_source(source: SourceFile, format: MessageFormat) -> Result<Loaded, Outcome> {
     let spec = timings::phase("parse", || spec::load(&source))
         .map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
     let model = timings::phase("validate + model", || validate::validate_and_build(&spec))

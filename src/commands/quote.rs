@@ -12,19 +12,11 @@ pub(super) fn shell_word(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 
-/// Text for a `#` comment line: control characters (a newline would end the comment and
-/// start a command) are shown escaped instead.
+/// Text for a `#` comment line: shown as the terminal would show a message, every line
+/// break and control character escaped (a newline would end the comment and start a
+/// command).
 pub(super) fn comment_text(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
+    crate::diagnostic::printable(text)
 }
 
 /// An INI value as the AWS CLI reads it: one line, no leading or trailing space (trimmed
@@ -61,6 +53,6 @@ mod tests {
         assert!(ini_value("region", "eu-west-1").is_ok());
         assert!(ini_value("mfa_serial", "x\n[profile evil]").is_err());
         assert!(ini_value("source_profile", " x").is_err());
-        assert_eq!(comment_text("a\nb"), "a\\nb");
+        assert_eq!(comment_text("a\nb"), "a\\u{a}b");
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{NodeKind, TrustGraph};
+use crate::markdown::code as markdown_code;
 
 /// Accounts in first-appearance order, each with its nodes; then nodes of no known account.
 fn groups(graph: &TrustGraph) -> Vec<(Option<&str>, Vec<&super::Node>)> {
@@ -32,29 +33,14 @@ fn mermaid_text(text: &str) -> String {
     out
 }
 
-/// Text as a Markdown code span in a table cell: the fence is longer than any run of
-/// backticks inside, and `|` is escaped, which GitHub honours even inside code spans.
-fn markdown_code(text: &str) -> String {
-    let text: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .replace('|', "\\|");
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
-}
-
 fn shape(kind: &NodeKind, label: &str) -> String {
     let label = mermaid_text(label);
     match kind {
         NodeKind::Ecs => format!("[[\"{label}\"]]"),
-        NodeKind::AccountPrincipals | NodeKind::Principal | NodeKind::ExternalRole => {
+        NodeKind::AccountPrincipals
+        | NodeKind::Principal
+        | NodeKind::PermissionSet
+        | NodeKind::ExternalRole => {
             format!("([\"{label}\"])")
         }
         _ => format!("[\"{label}\"]"),
@@ -87,17 +73,21 @@ pub(crate) fn mermaid(graph: &TrustGraph) -> String {
         };
         let _ = writeln!(out, "  {} -.->|\"{label}\"| {}", reach.from, reach.to);
     }
+    // One arrow per picture of an edge: a permission set's two role path forms are one.
+    let mut drawn = std::collections::HashSet::new();
     for edge in &graph.edges {
-        if edge.conditions.is_empty() {
-            let _ = writeln!(out, "  {} -->|\"sts:AssumeRole\"| {}", edge.from, edge.to);
+        let line = if edge.conditions.is_empty() {
+            format!("  {} -->|\"sts:AssumeRole\"| {}\n", edge.from, edge.to)
         } else {
-            let _ = writeln!(
-                out,
-                "  {} -->|\"{}\"| {}",
+            format!(
+                "  {} -->|\"{}\"| {}\n",
                 edge.from,
                 mermaid_text(&edge.conditions.join(", ")),
                 edge.to
-            );
+            )
+        };
+        if drawn.insert(line.clone()) {
+            out.push_str(&line);
         }
     }
     out
@@ -131,9 +121,10 @@ pub(crate) fn dot(graph: &TrustGraph) -> String {
         for node in nodes {
             let shape = match node.kind {
                 NodeKind::Ecs => "component",
-                NodeKind::AccountPrincipals | NodeKind::Principal | NodeKind::ExternalRole => {
-                    "ellipse"
-                }
+                NodeKind::AccountPrincipals
+                | NodeKind::Principal
+                | NodeKind::PermissionSet
+                | NodeKind::ExternalRole => "ellipse",
                 _ => "box",
             };
             let _ = writeln!(
@@ -147,19 +138,22 @@ pub(crate) fn dot(graph: &TrustGraph) -> String {
             out.push_str("  }\n");
         }
     }
+    let mut drawn = std::collections::HashSet::new();
     for edge in &graph.edges {
         let label = if edge.conditions.is_empty() {
             "sts:AssumeRole".to_string()
         } else {
             edge.conditions.join(", ")
         };
-        let _ = writeln!(
-            out,
-            "  {} -> {} [label=\"{}\"];",
+        let line = format!(
+            "  {} -> {} [label=\"{}\"];\n",
             edge.from,
             edge.to,
             dot_text(&label)
         );
+        if drawn.insert(line.clone()) {
+            out.push_str(&line);
+        }
     }
     for reach in &graph.developer_reach {
         let _ = writeln!(

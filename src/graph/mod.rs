@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::model::policy::{Effect, Principal, Statement};
-use crate::model::Arn;
+use crate::model::policy::{Condition, Effect, Principal, Statement};
 use crate::model::{developer_reach, Account, Model, Reach, Role, RoleKind};
+use crate::model::{reserved_role_permission_set, Arn, RESERVED_SSO_PREFIX};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -23,6 +23,9 @@ pub(crate) enum NodeKind {
     AccountPrincipals,
     /// A principal named by ARN that trustgen does not create (developers' roles, users).
     Principal,
+    /// The sessions of an IAM Identity Center permission set: the roles it creates in each
+    /// account it is provisioned to, named in trust by ARN pattern.
+    PermissionSet,
     TaskRole,
     ExecutionRole,
     SimulatorRole,
@@ -55,6 +58,11 @@ pub(crate) struct Edge {
     /// Short names of the guarding conditions: "source guard", "MFA", "ExternalId",
     /// "tag k=v", "PrincipalArn"; other condition keys by name.
     pub conditions: Vec<String>,
+    /// The conditions themselves, all of which must hold: the trust statement's (an
+    /// `aws:PrincipalArn` narrowing reduced to this edge's principal) and, for developers
+    /// in a dev account, those of the developer policy's allows. What `diff` compares.
+    #[serde(skip)]
+    pub guard: Vec<Condition>,
 }
 
 /// A role developers can chain into beyond the roles they assume directly.
@@ -126,12 +134,18 @@ impl TrustGraph {
 
     fn add_reach(&mut self, model: &Model, reach: &Reach) {
         let (source, target) = (reach.source(), reach.target());
-        let from = self.node(
-            NodeKind::TaskRole,
-            source.role_arn.clone(),
-            source.account.clone(),
-            source.role_arn.clone(),
-        );
+        let from = if source.permission_set.is_some() {
+            let (kind, label, account, principal) =
+                self.describe_principal(model, &source.role_arn);
+            self.node(kind, label, account, principal)
+        } else {
+            self.node(
+                NodeKind::TaskRole,
+                source.role_arn.clone(),
+                source.account.clone(),
+                source.role_arn.clone(),
+            )
+        };
         let to = match self.index.get(&(target.role_arn.clone(), None)) {
             Some(&index) => self.nodes[index].id.clone(),
             None => {
@@ -160,29 +174,36 @@ impl TrustGraph {
         statement: &Statement,
     ) {
         let mut conditions = condition_labels(statement);
-        let principals: Vec<(NodeKind, String, Option<String>, String)> = match &statement.principal
-        {
+        let mut narrowed_to_principal = false;
+        // (node kind, label, account, node principal) per principal the edge names.
+        type Described = (NodeKind, String, Option<String>, String);
+        let principals: Vec<(Described, String)> = match &statement.principal {
             Some(Principal::Service(service)) => vec![(
-                NodeKind::Ecs,
-                format!("ECS tasks in {}", account.name),
-                Some(account.name.clone()),
+                (
+                    NodeKind::Ecs,
+                    format!("ECS tasks in {}", account.name),
+                    Some(account.name.clone()),
+                    service.clone(),
+                ),
                 service.clone(),
             )],
             Some(Principal::Aws(arns)) => {
                 let narrowed = principal_arn_condition(statement);
+                narrowed_to_principal = !narrowed.is_empty();
                 let arns = if narrowed.is_empty() {
                     arns.clone()
                 } else {
                     narrowed
                 };
                 arns.iter()
-                    .map(|arn| self.describe_principal(model, arn))
+                    .map(|arn| (self.describe_principal(model, arn), arn.clone()))
                     .collect()
             }
             None => Vec::new(),
         };
         // In a dev account, the account's developers reach roles through the developer
         // policy: its conditions (tag, MFA) guard the edge too.
+        let mut policy_guard: Vec<Condition> = Vec::new();
         if let (Some(policy), RoleKind::Task(_) | RoleKind::Simulator, Some(Principal::Aws(_))) =
             (&account.developer_policy, &role.kind, &statement.principal)
         {
@@ -192,6 +213,9 @@ impl TrustGraph {
                 .iter()
                 .filter(|s| s.effect == Effect::Allow && allows_assume(s))
             {
+                if !allow.condition.is_empty() {
+                    policy_guard.push(allow.condition.clone());
+                }
                 for label in condition_labels(allow) {
                     if !conditions.contains(&label) {
                         conditions.push(label);
@@ -199,8 +223,17 @@ impl TrustGraph {
                 }
             }
         }
-        for (kind, label, node_account, principal) in principals {
-            let from = self.node(kind, label, node_account, principal.clone());
+        for ((kind, label, node_account, node_principal), principal) in principals {
+            let own = if narrowed_to_principal {
+                narrowed_condition(&statement.condition, &principal)
+            } else {
+                statement.condition.clone()
+            };
+            let guard: Vec<Condition> = std::iter::once(own)
+                .filter(|condition| !condition.is_empty())
+                .chain(policy_guard.iter().cloned())
+                .collect();
+            let from = self.node(kind, label, node_account, node_principal);
             let to = self.node(
                 role_kind(&role.kind),
                 role.name.clone(),
@@ -213,6 +246,7 @@ impl TrustGraph {
                 principal,
                 role_arn: role.arn.clone(),
                 conditions: conditions.clone(),
+                guard,
             });
         }
     }
@@ -232,6 +266,15 @@ impl TrustGraph {
                 node.label.clone(),
                 node.account.clone(),
                 arn.to_string(),
+            );
+        }
+        // Both path forms of a permission set's roles, in every account: one node.
+        if let Some(set) = reserved_role_permission_set(arn) {
+            return (
+                NodeKind::PermissionSet,
+                format!("permission set {set} (IAM Identity Center)"),
+                None,
+                format!("{RESERVED_SSO_PREFIX}{set}_*"),
             );
         }
         let parsed = Arn::parse(arn);
@@ -295,7 +338,25 @@ impl TrustGraph {
     }
 }
 
-fn role_kind(kind: &RoleKind) -> NodeKind {
+impl NodeKind {
+    /// The kind's name as the JSON shows it.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            NodeKind::Ecs => "ecs",
+            NodeKind::AccountPrincipals => "account_principals",
+            NodeKind::Principal => "principal",
+            NodeKind::TaskRole => "task_role",
+            NodeKind::ExecutionRole => "execution_role",
+            NodeKind::SimulatorRole => "simulator_role",
+            NodeKind::DeveloperRole => "developer_role",
+            NodeKind::DestinationRole => "destination_role",
+            NodeKind::ExternalRole => "external_role",
+            NodeKind::PermissionSet => "permission_set",
+        }
+    }
+}
+
+pub(crate) fn role_kind(kind: &RoleKind) -> NodeKind {
     match kind {
         RoleKind::Task(_) => NodeKind::TaskRole,
         RoleKind::Execution(_) => NodeKind::ExecutionRole,
@@ -330,29 +391,83 @@ fn principal_arn_condition(statement: &Statement) -> Vec<String> {
         .collect()
 }
 
+/// A trust condition narrowed by `aws:PrincipalArn` to many ARNs, as it guards the edge
+/// of one of them: that ARN alone. (Another task joining a pair must not read as a change
+/// to the edges already there.)
+fn narrowed_condition(condition: &Condition, principal: &str) -> Condition {
+    let mut condition = condition.clone();
+    for (operator, keys) in condition.iter_mut() {
+        if operator.starts_with("Arn") {
+            if let Some(value) = keys.get_mut("aws:PrincipalArn") {
+                *value = serde_json::Value::String(principal.to_string());
+            }
+        }
+    }
+    condition
+}
+
 /// Short labels of a statement's conditions.
 fn condition_labels(statement: &Statement) -> Vec<String> {
     let mut labels: Vec<String> = Vec::new();
-    let mut push = |label: String| {
-        if !labels.contains(&label) {
-            labels.push(label);
-        }
-    };
     for keys in statement.condition.values() {
         for (key, value) in keys {
-            match key.as_str() {
-                "aws:SourceAccount" | "aws:SourceArn" => push("source guard".into()),
-                "aws:MultiFactorAuthPresent" => push("MFA".into()),
-                "sts:ExternalId" => push("ExternalId".into()),
-                "aws:PrincipalArn" => push("PrincipalArn".into()),
-                tag if tag.starts_with("iam:ResourceTag/") => push(format!(
-                    "tag {}={}",
-                    &tag["iam:ResourceTag/".len()..],
-                    value.as_str().unwrap_or_default()
-                )),
-                other => push(other.to_string()),
+            let label = condition_label(key, value);
+            if !labels.contains(&label) {
+                labels.push(label);
             }
         }
     }
     labels
+}
+
+/// The short label of one condition key and its value, as edges show it: "source guard",
+/// "MFA", "ExternalId", "PrincipalArn", "tag k=v"; any other key by name.
+pub(crate) fn condition_label(key: &str, value: &serde_json::Value) -> String {
+    match key {
+        "aws:SourceAccount" | "aws:SourceArn" => "source guard".into(),
+        "aws:MultiFactorAuthPresent" => "MFA".into(),
+        "sts:ExternalId" => "ExternalId".into(),
+        "aws:PrincipalArn" => "PrincipalArn".into(),
+        tag if tag.starts_with("iam:ResourceTag/") => format!(
+            "tag {}={}",
+            &tag["iam:ResourceTag/".len()..],
+            match value {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|item| item
+                        .as_str()
+                        .map_or_else(|| item.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            }
+        ),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NodeKind;
+
+    #[test]
+    fn node_kind_names_are_the_json_names() {
+        for kind in [
+            NodeKind::Ecs,
+            NodeKind::AccountPrincipals,
+            NodeKind::Principal,
+            NodeKind::TaskRole,
+            NodeKind::ExecutionRole,
+            NodeKind::SimulatorRole,
+            NodeKind::DeveloperRole,
+            NodeKind::DestinationRole,
+            NodeKind::ExternalRole,
+        ] {
+            assert_eq!(
+                serde_json::to_value(&kind).unwrap_or_default(),
+                serde_json::json!(kind.name())
+            );
+        }
+    }
 }

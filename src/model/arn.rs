@@ -130,6 +130,46 @@ pub(crate) fn patterns_intersect(a: &str, b: &str) -> bool {
     reachable[a.len()][b.len()]
 }
 
+/// Whether every text the IAM pattern `narrow` matches is matched by `wide` too (`*` any
+/// run, `?` one character): whether replacing `wide` by `narrow` can only narrow a grant.
+/// Sound, not complete: a `*` of `narrow` must fall inside a `*` of `wide`, and a `?` of
+/// `narrow` inside a `?` or `*`; so `true` is always right, and the few patterns it cannot
+/// prove covered (`?*` against `*?`) count as not covered, the safe answer for a reviewer.
+pub(crate) fn pattern_covers(wide: &str, narrow: &str) -> bool {
+    if wide == narrow || wide == "*" {
+        return true;
+    }
+    if !has_wildcard(narrow) {
+        // One text: covered when the wide pattern matches it.
+        return pattern_matches(wide, narrow);
+    }
+    let (wide, narrow): (Vec<char>, Vec<char>) = (wide.chars().collect(), narrow.chars().collect());
+    // reachable[i][j]: wide[..i] covers narrow[..j]. Filled row by row.
+    let mut reachable = vec![vec![false; narrow.len() + 1]; wide.len() + 1];
+    reachable[0][0] = true;
+    for i in 0..=wide.len() {
+        for j in 0..=narrow.len() {
+            if !reachable[i][j] {
+                continue;
+            }
+            let (w, n) = (wide.get(i).copied(), narrow.get(j).copied());
+            match w {
+                // A star covers nothing more, or absorbs the next part of `narrow`, whatever it is.
+                Some('*') => {
+                    reachable[i + 1][j] = true;
+                    if n.is_some() {
+                        reachable[i][j + 1] = true;
+                    }
+                }
+                Some('?') if n.is_some_and(|n| n != '*') => reachable[i + 1][j + 1] = true,
+                Some(w) if n == Some(w) && w != '?' && w != '*' => reachable[i + 1][j + 1] = true,
+                _ => {}
+            }
+        }
+    }
+    reachable[wide.len()][narrow.len()]
+}
+
 pub trait PartitionExt {
     fn as_str(&self) -> &'static str;
     /// The principal ECS uses to assume task roles; the same name in every partition
@@ -148,6 +188,46 @@ pub trait PartitionExt {
     /// An EFS access point, for the `elasticfilesystem:AccessPointArn` condition.
     fn efs_access_point_arn(&self, region: &str, account_id: &str, access_point_id: &str)
         -> String;
+    /// The roles IAM Identity Center creates for a permission set in an account, as
+    /// `ArnLike` patterns of both forms (see `reserved_role_patterns`).
+    fn reserved_role_patterns(
+        &self,
+        account_id: &str,
+        region: &str,
+        permission_set: &str,
+    ) -> [String; 2];
+}
+
+/// The path of every role IAM Identity Center creates (IAM reserves `/aws-reserved/`: no
+/// one else can create a role there).
+pub(crate) const RESERVED_SSO_PATH: &str = "/aws-reserved/sso.amazonaws.com/";
+/// The start of a permission set's reserved role name.
+pub(crate) const RESERVED_SSO_PREFIX: &str = "AWSReservedSSO_";
+
+/// A permission set's reserved role name as an IAM pattern: the name, then `_` and
+/// exactly 16 single-character wildcards for the random suffix. Exact in length, so the
+/// pattern of `Dev` cannot match the roles of `Dev_Admin` (whose name continues for more
+/// than 16 characters after `AWSReservedSSO_Dev_`) nor of any other permission set.
+fn reserved_role_name_pattern(permission_set: &str) -> String {
+    format!(
+        "{RESERVED_SSO_PREFIX}{permission_set}_{}",
+        "?".repeat(super::limits::RESERVED_ROLE_SUFFIX_CHARS)
+    )
+}
+
+/// The permission set whose reserved roles `pattern` (one of `reserved_role_patterns`)
+/// names, when it is such a pattern.
+pub(crate) fn reserved_role_permission_set(pattern: &str) -> Option<&str> {
+    let arn = Arn::parse(pattern)?;
+    let rest = arn
+        .resource
+        .strip_prefix("role")?
+        .strip_prefix(RESERVED_SSO_PATH)?;
+    // `<name>` or `<region>/<name>`.
+    let name = rest.rsplit('/').next()?;
+    let suffix = format!("_{}", "?".repeat(super::limits::RESERVED_ROLE_SUFFIX_CHARS));
+    name.strip_prefix(RESERVED_SSO_PREFIX)?
+        .strip_suffix(&suffix)
 }
 
 impl PartitionExt for Partition {
@@ -185,6 +265,22 @@ impl PartitionExt for Partition {
 
     fn ecs_sources(&self, region: &str, account_id: &str) -> String {
         format!("arn:{}:ecs:{region}:{account_id}:*", self.as_str())
+    }
+
+    /// `…:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_<set>_<16 × ?>` (an identity
+    /// source in us-east-1) and `…/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<16 × ?>`
+    /// (anywhere else): AWS documents both, so a trust names both.
+    fn reserved_role_patterns(
+        &self,
+        account_id: &str,
+        region: &str,
+        permission_set: &str,
+    ) -> [String; 2] {
+        let name = reserved_role_name_pattern(permission_set);
+        [
+            self.role_arn(account_id, RESERVED_SSO_PATH, &name),
+            self.role_arn(account_id, &format!("{RESERVED_SSO_PATH}{region}/"), &name),
+        ]
     }
 
     fn efs_file_system_arn(&self, region: &str, account_id: &str, file_system_id: &str) -> String {
@@ -319,6 +415,109 @@ mod tests {
         );
         assert_eq!(s3_bucket_of("arn:aws:s3:::bucket-only"), None);
         assert_eq!(s3_bucket_of("arn:aws:ssm:eu-west-1:1:parameter/x"), None);
+    }
+
+    #[test]
+    fn reserved_role_patterns_match_exactly_their_permission_sets_roles() {
+        let [plain, regional] =
+            Partition::Aws.reserved_role_patterns("111122223333", "eu-west-1", "Dev");
+        assert_eq!(
+            plain,
+            "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_????????????????"
+        );
+        assert_eq!(
+            regional,
+            "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Dev_????????????????"
+        );
+        let role = |path: &str, name: &str| format!("arn:aws:iam::111122223333:role{path}{name}");
+        let ours = "AWSReservedSSO_Dev_0123456789abcdef";
+        assert!(pattern_matches(&plain, &role(RESERVED_SSO_PATH, ours)));
+        assert!(pattern_matches(
+            &regional,
+            &role("/aws-reserved/sso.amazonaws.com/eu-west-1/", ours)
+        ));
+        // Each form matches only its own path.
+        assert!(!pattern_matches(
+            &plain,
+            &role("/aws-reserved/sso.amazonaws.com/eu-west-1/", ours)
+        ));
+        assert!(!pattern_matches(
+            &regional,
+            &role("/aws-reserved/sso.amazonaws.com/us-east-1/", ours)
+        ));
+        // A permission set whose name starts with ours (with or without `_`) is another.
+        for other in [
+            "AWSReservedSSO_Dev_Admin_0123456789abcdef",
+            "AWSReservedSSO_Developer_0123456789abcdef",
+            "AWSReservedSSO_Dev_0123456789abcdef0",
+            "AWSReservedSSO_Dev_0123456789abcde",
+            "AWSReservedSSO_De_0123456789abcdef",
+        ] {
+            assert!(
+                !pattern_matches(&plain, &role(RESERVED_SSO_PATH, other)),
+                "{other}"
+            );
+        }
+        // Nor a role of the same name outside the reserved path, or in another account.
+        assert!(!pattern_matches(&plain, &role("/", ours)));
+        assert!(!pattern_matches(
+            &plain,
+            &format!("arn:aws:iam::999988887777:role{RESERVED_SSO_PATH}{ours}")
+        ));
+        assert_eq!(reserved_role_permission_set(&plain), Some("Dev"));
+        assert_eq!(reserved_role_permission_set(&regional), Some("Dev"));
+        assert_eq!(
+            reserved_role_permission_set("arn:aws:iam::111122223333:role/Dev"),
+            None
+        );
+    }
+
+    #[test]
+    fn wide_patterns_cover_narrow_ones_and_not_the_reverse() {
+        let covered = [
+            ("s3:*", "s3:GetObject"),
+            ("s3:*", "s3:Get*"),
+            ("s3:Get*", "s3:GetObject"),
+            ("*", "s3:*"),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::b/x"),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/*"),
+            ("a?c", "abc"),
+            ("a?c", "a?c"),
+            ("a*", "a?"),
+            ("*a*", "*aa*"),
+            ("a*b", "a*b"),
+        ];
+        for (wide, narrow) in covered {
+            assert!(pattern_covers(wide, narrow), "{wide} should cover {narrow}");
+        }
+        let not_covered = [
+            ("s3:GetObject", "s3:*"),
+            ("s3:Get*", "s3:*"),
+            ("arn:aws:s3:::b/x", "arn:aws:s3:::b/*"),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::c/*"),
+            // `?` is one character; `*` any run, the empty one included.
+            ("a?", "a*"),
+            ("a?c", "a*c"),
+            ("abc", "a?c"),
+            ("s3:*", "*"),
+        ];
+        for (wide, narrow) in not_covered {
+            assert!(
+                !pattern_covers(wide, narrow),
+                "{wide} should not cover {narrow}"
+            );
+        }
+        // Sound against matching: whatever the narrow pattern covers, the wide one matches.
+        for text in ["s3:GetObject", "arn:aws:s3:::b/x", "abc", "a", "aXbYb"] {
+            for (wide, narrow) in covered {
+                if pattern_matches(narrow, text) {
+                    assert!(
+                        pattern_matches(wide, text),
+                        "{wide} ⊇ {narrow} but not {text}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

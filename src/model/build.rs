@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::arn::PartitionExt;
 use super::policy::{Principal, Statement};
-use super::{developers, names, pairs, simulate, tasks, Account, Model};
+use super::{developers, identity_center, names, pairs, simulate, tasks, Account, Model};
 use crate::spec::{self, DevMode, Spec};
 
 /// Everything the builders need to know about one account.
@@ -38,6 +38,68 @@ impl AccountContext<'_> {
         tags
     }
 
+    /// The actions of every developer statement: `sts:AssumeRole`, and `sts:SetSourceIdentity`
+    /// / `sts:TagSession` where the spec asks for them.
+    pub(super) fn developer_actions(&self) -> Vec<&'static str> {
+        let dev = &self.spec.dev_access;
+        let mut actions = vec!["sts:AssumeRole"];
+        if dev.set_source_identity {
+            actions.push("sts:SetSourceIdentity");
+        }
+        if dev.tag_session {
+            actions.push("sts:TagSession");
+        }
+        actions
+    }
+
+    /// A developer statement with the developer actions; `developer_mfa` adds the MFA
+    /// condition once the statement is complete (it comes last).
+    pub(super) fn developer_statement(&self, sid: &str) -> Statement {
+        Statement::allow(sid, &self.developer_actions())
+    }
+
+    /// Who may assume a role developers assume (extended mode's task roles, the simulator):
+    /// `dev_access.principals` exactly; the permission sets' sessions, as the account root
+    /// narrowed by `ArnLike aws:PrincipalArn` to their reserved roles (both path forms);
+    /// the account root when neither is given.
+    pub(super) fn developer_trust(&self) -> Vec<Statement> {
+        let dev = &self.spec.dev_access;
+        let partition = self.partition();
+        let root = partition.iam_root(self.id());
+        let mut statements = Vec::new();
+        let principals = if !dev.principals.is_empty() {
+            dev.principals.clone()
+        } else if dev.permission_sets.is_empty() {
+            vec![root.clone()]
+        } else {
+            Vec::new()
+        };
+        if !principals.is_empty() {
+            statements.push(
+                self.developer_mfa(
+                    self.developer_statement("DeveloperAccess")
+                        .principal(Principal::Aws(principals)),
+                ),
+            );
+        }
+        if !dev.permission_sets.is_empty() {
+            let region = identity_center::region(self.spec).unwrap_or_default();
+            let patterns: Vec<String> = dev
+                .permission_sets
+                .iter()
+                .flat_map(|set| partition.reserved_role_patterns(self.id(), &region, set))
+                .collect();
+            statements.push(
+                self.developer_mfa(
+                    self.developer_statement(PERMISSION_SET_SID)
+                        .principal(Principal::Aws(vec![root]))
+                        .condition("ArnLike", "aws:PrincipalArn", json!(patterns)),
+                ),
+            );
+        }
+        statements
+    }
+
     /// `Bool aws:MultiFactorAuthPresent` on a developer statement when the spec asks for MFA.
     pub(super) fn developer_mfa(&self, statement: Statement) -> Statement {
         if self.spec.dev_access.require_mfa {
@@ -66,6 +128,9 @@ impl AccountContext<'_> {
     }
 }
 
+/// The Sid of the trust statement that admits IAM Identity Center permission set sessions.
+pub(crate) const PERMISSION_SET_SID: &str = "PermissionSetSessions";
+
 /// Whether developer access applies to an account of this env under this spec.
 pub(crate) fn dev_access_for(spec: &Spec, env: &str) -> DevMode {
     let mode = spec.dev_access.mode;
@@ -80,7 +145,7 @@ pub(crate) fn build(spec: &Spec) -> Model {
     let roles_trusting = pairs::roles_trusting_tasks(spec);
     let entries: Vec<(&String, &spec::Account)> = spec.accounts.iter().collect();
     // Accounts build independently: on all cores, in spec order.
-    let accounts =
+    let accounts: Vec<Account> =
         crate::parallel::map_in_order(&entries, crate::parallel::cores(), |&(name, account)| {
             let context = AccountContext {
                 spec,
@@ -95,10 +160,20 @@ pub(crate) fn build(spec: &Spec) -> Model {
                 roles_trusting: &roles_trusting,
             };
             build_account(&context)
-        })
+        });
+    let identity_center = identity_center::build(spec, &accounts);
+    let administers = |account: &Account| {
+        identity_center
+            .as_ref()
+            .is_some_and(|center| center.account == account.name)
+    };
+    let accounts = accounts
         .into_iter()
         .filter(|account| {
-            account.has_tasks_stack() || account.has_developers_stack() || account.has_trust_stack()
+            account.has_tasks_stack()
+                || account.has_developers_stack()
+                || account.has_trust_stack()
+                || administers(account)
         })
         .map(std::sync::Arc::new)
         .collect();
@@ -107,6 +182,7 @@ pub(crate) fn build(spec: &Spec) -> Model {
         partition: spec.project.partition,
         cloudformation_exports: spec.project.cloudformation_exports,
         accounts,
+        identity_center,
     }
 }
 

@@ -54,3 +54,11 @@ pub const TASK_DEFINITION_BYTES: usize = 65_536;
 pub const CONTAINERS_PER_TASK: usize = 10;
 /// ECS: environment files of one container.
 pub const ENVIRONMENT_FILES: usize = 10;
+/// IAM Identity Center: a permission set's name (`[\w+=,.@-]`) and its session duration.
+pub const PERMISSION_SET_NAME_CHARS: usize = 32;
+pub const PERMISSION_SET_SESSION_SECONDS: std::ops::RangeInclusive<i64> = 3_600..=43_200;
+/// IAM Identity Center: the random suffix of a permission set's reserved role name
+/// (`AWSReservedSSO_<permission set>_<16 hex characters>`).
+pub const RESERVED_ROLE_SUFFIX_CHARS: usize = 16;
+/// IAM Identity Center: the hex characters of an instance id (`ssoins-<16 hex>`).
+pub const INSTANCE_ID_HEX_CHARS: usize = 16;

@@ -5,6 +5,7 @@
 mod arn;
 mod build;
 mod developers;
+mod identity_center;
 pub mod limits;
 pub mod names;
 mod pairs;
@@ -14,11 +15,12 @@ mod reach;
 mod simulate;
 mod tasks;
 
-pub(crate) use arn::{has_wildcard, pattern_matches, patterns_intersect};
+pub(crate) use arn::{has_wildcard, pattern_covers, pattern_matches, patterns_intersect};
+pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub use arn::{Arn, PartitionExt};
 pub(crate) use build::{build, dev_access_for};
-pub(crate) use profiles::{profiles, ProfileKind};
-pub(crate) use reach::{developer_reach, Hop, Reach};
+pub(crate) use profiles::{profiles, sso_profiles, ProfileKind};
+pub(crate) use reach::{developer_reach, is_developer_entry, Hop, Reach};
 pub(crate) use simulate::same_grant;
 pub(crate) use tasks::{
     efs_sid, family as task_family, generated_sids, role_name as task_role_name, ASSUME_ROLES_SID,
@@ -40,6 +42,9 @@ pub struct Model {
     /// Accounts that own at least one generated resource, in spec order. Shared, so that
     /// rendering can let go of each account as soon as its files are written.
     pub accounts: Vec<Arc<Account>>,
+    /// IAM Identity Center's permission sets, deployed in its account (which is then one
+    /// of `accounts`).
+    pub identity_center: Option<IdentityCenter>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,6 +106,7 @@ impl Model {
                     })
                 })
                 .collect(),
+            identity_center: self.identity_center.clone(),
         }
     }
 }
@@ -127,6 +133,56 @@ impl Account {
             .chain(self.developer_role.iter())
             .chain(self.trusted_roles.iter())
     }
+}
+
+/// `[identity_center]`: the permission sets developers sign in with.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityCenter {
+    /// The account (spec name) that administers it: its stack and Terraform file hold
+    /// the permission sets and assignments.
+    pub account: String,
+    pub account_id: String,
+    /// The Identity Center region: where its resources are deployed, and the region
+    /// segment of its reserved roles' path.
+    pub region: String,
+    pub instance_arn: String,
+    pub start_url: Option<String>,
+    pub permission_sets: Vec<PermissionSet>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PermissionSet {
+    pub name: String,
+    /// CloudFormation logical id, and the Terraform name of its `aws_ssoadmin_*` resources.
+    pub logical_id: String,
+    pub terraform: String,
+    pub description: String,
+    /// ISO 8601, PT1H..PT12H.
+    pub session_duration: String,
+    pub managed_policy_arns: Vec<String>,
+    /// The developer policy by name and path, as every account of `accounts` has it.
+    pub developer_policy: Option<PolicyReference>,
+    /// The dev-access accounts (spec names) it is for: its assignments and SSO profiles.
+    pub accounts: Vec<String>,
+    pub assignments: Vec<Assignment>,
+}
+
+/// A customer managed policy as a permission set names it: the same name and path in
+/// every account the permission set is provisioned to.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyReference {
+    pub name: String,
+    pub path: String,
+}
+
+/// A group assigned a permission set in an account.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assignment {
+    pub account: String,
+    pub account_id: String,
+    pub group_id: String,
+    pub logical_id: String,
+    pub terraform: String,
 }
 
 /// What a role is for; renderers derive resource identifiers from it.

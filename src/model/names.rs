@@ -118,6 +118,41 @@ pub fn developer_policy_terraform(alias: &str) -> String {
     format!("{alias}_developer")
 }
 
+/// A permission set's CloudFormation logical id.
+pub fn permission_set_logical_id(name: &str) -> String {
+    format!("PermissionSet{}", pascal_case(name))
+}
+
+/// A permission set's Terraform resource name, shared by its resources of each
+/// `aws_ssoadmin_*` type (a name may start with a digit: the prefix keeps it an identifier).
+pub fn permission_set_terraform(name: &str) -> String {
+    format!("ps_{}", snake_case(name))
+}
+
+/// An account assignment's CloudFormation logical id: permission set, account, group.
+pub fn assignment_logical_id(permission_set: &str, account: &str, group: &str) -> String {
+    format!(
+        "Assignment{}{}{}",
+        pascal_case(permission_set),
+        pascal_case(account),
+        pascal_case(group)
+    )
+}
+
+/// An account assignment's Terraform resource name.
+pub fn assignment_terraform(permission_set: &str, account: &str, group: &str) -> String {
+    format!(
+        "{}_{}_{}",
+        permission_set_terraform(permission_set),
+        snake_case(account),
+        snake_case(group)
+    )
+}
+
+/// The Terraform provider alias of IAM Identity Center's account and region. Account
+/// aliases are `snake_case` and never hold a `-`, so this one cannot be an account's.
+pub const IDENTITY_CENTER_PROVIDER: &str = "identity-center";
+
 /// The output of a resource's ARN (`<logical id>Arn`).
 pub fn arn_output(logical_id: &str) -> String {
     format!("{logical_id}Arn")
@@ -128,6 +163,10 @@ pub fn arn_output(logical_id: &str) -> String {
 pub enum Stack {
     /// Developer policies and roles: task trust policies may name these principals.
     Developers,
+    /// IAM Identity Center permission sets and their account assignments: after every
+    /// developers stack, since a permission set's reference to the developer policy fails
+    /// wherever that policy does not exist yet.
+    IdentityCenter,
     /// Task roles, execution roles, log groups and task definitions.
     Tasks,
     /// Roles that trust task roles, after every task role exists.
@@ -135,11 +174,17 @@ pub enum Stack {
 }
 
 impl Stack {
-    pub const ALL: [Stack; 3] = [Stack::Developers, Stack::Tasks, Stack::Trust];
+    pub const ALL: [Stack; 4] = [
+        Stack::Developers,
+        Stack::IdentityCenter,
+        Stack::Tasks,
+        Stack::Trust,
+    ];
 
     pub fn stem(self) -> &'static str {
         match self {
             Stack::Developers => "developers",
+            Stack::IdentityCenter => "identity-center",
             Stack::Tasks => "tasks",
             Stack::Trust => "trust",
         }
@@ -150,6 +195,9 @@ impl Stack {
         match self {
             Stack::Developers => {
                 "developer policies and roles first: task trust policies may name these principals"
+            }
+            Stack::IdentityCenter => {
+                "IAM Identity Center permission sets and assignments, after every developers stack: a permission set's reference to the developer policy fails until that policy exists in every account it is provisioned to (task trust names the permission sets' roles by ARN pattern, so it needs nothing from this stage)"
             }
             Stack::Tasks => "task roles, execution roles and task definitions",
             Stack::Trust => {
@@ -163,6 +211,7 @@ impl Stack {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stage {
     Developers,
+    IdentityCenter,
     /// Every account's first tasks stack: it holds the execution roles (and the simulator).
     Tasks,
     /// The other tasks stacks of a split account: their task definitions name the
@@ -172,8 +221,9 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 4] = [
+    pub const ALL: [Stage; 5] = [
         Stage::Developers,
+        Stage::IdentityCenter,
         Stage::Tasks,
         Stage::TasksContinued,
         Stage::Trust,
@@ -183,6 +233,7 @@ impl Stage {
     pub fn of(stack: Stack, part: usize) -> Stage {
         match stack {
             Stack::Developers => Stage::Developers,
+            Stack::IdentityCenter => Stage::IdentityCenter,
             Stack::Tasks if part == 1 => Stage::Tasks,
             Stack::Tasks => Stage::TasksContinued,
             Stack::Trust => Stage::Trust,
@@ -193,6 +244,7 @@ impl Stage {
     pub fn why(self) -> &'static str {
         match self {
             Stage::Developers => Stack::Developers.why(),
+            Stage::IdentityCenter => Stack::IdentityCenter.why(),
             Stage::Tasks => Stack::Tasks.why(),
             Stage::TasksContinued => {
                 "the other tasks stacks of split accounts (tasks-2.yaml, …), after the first: their task definitions name the execution role it creates"
@@ -238,6 +290,17 @@ pub const TRUST_GRAPH_FILE: &str = "trust-graph.md";
 /// `<project>-<account>-<what>`: the stable AWS CLI profile names `aws-config` writes.
 pub fn profile_name(project: &str, account: &str, what: &str) -> String {
     format!("{project}-{account}-{what}")
+}
+
+/// The `[sso-session NAME]` `aws-config` writes: the project's name.
+pub fn sso_session_name(project: &str) -> String {
+    project.to_string()
+}
+
+/// The IAM Identity Center profile of a dev-access account, which its task profiles
+/// start from.
+pub fn sso_profile(project: &str, account: &str) -> String {
+    profile_name(project, account, "sso")
 }
 
 /// The profile of a `[roles.<role>]` destination assumed from inside a task.

@@ -23,14 +23,53 @@ pub(crate) struct Profile<'m> {
     pub kind: ProfileKind,
     pub account: &'m Account,
     pub role: &'m Role,
-    /// The profile it assumes from: the developer profile when the account has one, else
-    /// the developer's own (`None`); in-task profiles have none.
+    /// The profile it assumes from: the account's SSO profile, else its developer profile,
+    /// else the developer's own (`None`); in-task profiles have none.
     pub source: Option<String>,
 }
 
+/// An IAM Identity Center profile (`sso_session`, `sso_account_id`, `sso_role_name`): a
+/// permission set's session in one dev-access account, which that account's task (or
+/// simulator) profiles start from.
+#[derive(Debug, Clone)]
+pub(crate) struct SsoProfile<'m> {
+    pub name: String,
+    pub account: &'m Account,
+    /// The permission set (`sso_role_name`): the first of `dev_access.permission_sets`
+    /// that is for this account.
+    pub permission_set: &'m str,
+}
+
+/// One SSO profile per dev-access account some developer permission set is for, in
+/// account order.
+pub(crate) fn sso_profiles(model: &Model) -> Vec<SsoProfile<'_>> {
+    let Some(center) = &model.identity_center else {
+        return Vec::new();
+    };
+    model
+        .accounts
+        .iter()
+        .filter(|account| account.dev_access != DevMode::None)
+        .filter_map(|account| {
+            let set = center
+                .permission_sets
+                .iter()
+                .find(|set| set.accounts.contains(&account.name))?;
+            Some(SsoProfile {
+                name: names::sso_profile(&model.project, &account.name),
+                account,
+                permission_set: &set.name,
+            })
+        })
+        .collect()
+}
+
 /// Every profile, in a stable order: per dev-access account its developer profile, then
-/// its task (or simulator) profiles; then every destination's in-task profile.
+/// its task (or simulator) profiles; then every destination's in-task profile. Task and
+/// simulator profiles start from the account's SSO profile where it has one, else from
+/// its developer profile, else from the developer's own.
 pub(crate) fn profiles(model: &Model) -> Vec<Profile<'_>> {
+    let sso = sso_profiles(model);
     let mut profiles = Vec::new();
     for account in &model.accounts {
         if account.dev_access == DevMode::None {
@@ -47,6 +86,9 @@ pub(crate) fn profiles(model: &Model) -> Vec<Profile<'_>> {
                 source: None,
             });
             source = Some(name);
+        }
+        if let Some(profile) = sso.iter().find(|p| p.account.name == account.name) {
+            source = Some(profile.name.clone());
         }
         match (account.dev_access, &account.simulator_role) {
             (DevMode::Simulate, Some(simulator)) => profiles.push(Profile {

@@ -2,7 +2,9 @@
 //! computed from the generated policies themselves.
 //!
 //! Developers start in the roles they may assume: task roles of tagged and extended
-//! dev-access accounts, the simulator, the bootstrap developer role. From any role they
+//! dev-access accounts, the simulator, the bootstrap developer role, and the sessions of
+//! their IAM Identity Center permission sets (which hold the developer policy in each
+//! account the permission set is for). From any role they
 //! hold, they reach every role its own policies allow `sts:AssumeRole` on, when that
 //! role's trust admits it (roles outside the model are assumed to admit it: their trust
 //! is not ours to see). Wide patterns (`*`, or a wildcard account or partition) are left
@@ -10,6 +12,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use super::arn::{RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 use super::policy::{Effect, Principal, Statement};
 use super::{
     has_wildcard, pattern_matches, patterns_intersect, Account, Arn, Model, PartitionExt, Role,
@@ -52,6 +55,20 @@ pub(crate) struct Hop {
     pub dev_access: bool,
     /// The `Resource` of the `sts:AssumeRole` grant that led here (empty for the first).
     pub via: String,
+    /// For the session of an IAM Identity Center permission set: its name.
+    pub permission_set: Option<String>,
+}
+
+/// What developers hold at some step: a role of the model, or a permission set's session
+/// in an account (a role IAM Identity Center creates, with the developer policy).
+enum Holder<'m> {
+    Role(usize),
+    Session {
+        account: &'m Account,
+        /// A concrete ARN of the session's role, for trust policies to judge.
+        arn: String,
+        patterns: Vec<String>,
+    },
 }
 
 /// Every role developers reach beyond the ones they assume directly, each with the
@@ -84,18 +101,56 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
         name: Some(role.name.clone()),
         dev_access: account.dev_access != DevMode::None,
         via: via.to_string(),
+        permission_set: None,
     };
-    let mut queue: VecDeque<(usize, Vec<Hop>)> = VecDeque::new();
+    let mut queue: VecDeque<(Holder, Vec<Hop>)> = VecDeque::new();
     let mut seen: HashSet<String> = HashSet::new();
     for (index, (account, role)) in roles.iter().enumerate() {
-        if is_entry(account, role) && seen.insert(role.arn.clone()) {
-            queue.push_back((index, vec![hop_for(account, role, "")]));
+        if is_developer_entry(account, role) && seen.insert(role.arn.clone()) {
+            queue.push_back((Holder::Role(index), vec![hop_for(account, role, "")]));
         }
+    }
+    for (account, set, hop) in permission_set_sessions(model) {
+        let patterns = account
+            .developer_policy
+            .iter()
+            .flat_map(|policy| &policy.document.statements)
+            .filter(|statement| allows_assume_role(statement))
+            .flat_map(|statement| statement.resources.iter().cloned())
+            // Tagged mode's `role/*` holds only under its tag condition, which the task
+            // roles (entries already) meet; other roles carrying the tag are the tagged
+            // mode's documented property, not a chain of this spec.
+            .filter(|resource| !has_wildcard(resource))
+            .collect();
+        let arn = session_arn(model, account, set);
+        queue.push_back((
+            Holder::Session {
+                account,
+                arn,
+                patterns,
+            },
+            vec![hop],
+        ));
     }
     let mut reached = Vec::new();
     while let Some((holder, chain)) = queue.pop_front() {
-        let (holder_account, holder_role) = roles[holder];
-        for pattern in assumable_patterns(holder_role) {
+        let (holder_index, holder_arn, holder_account_id, patterns) = match &holder {
+            Holder::Role(index) => {
+                let (account, role) = roles[*index];
+                (
+                    Some(*index),
+                    role.arn.as_str(),
+                    account.id.as_str(),
+                    assumable_patterns(role),
+                )
+            }
+            Holder::Session {
+                account,
+                arn,
+                patterns,
+            } => (None, arn.as_str(), account.id.as_str(), patterns.clone()),
+        };
+        for pattern in patterns {
             let Some(parsed) = Arn::parse(&pattern) else {
                 continue;
             };
@@ -121,8 +176,8 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
             let matched_in_model = !candidates.is_empty();
             for index in candidates {
                 let (account, role) = roles[index];
-                if index == holder
-                    || !trust_admits(role, &holder_role.arn, &holder_account.id, model)
+                if Some(index) == holder_index
+                    || !trust_admits(role, holder_arn, holder_account_id, model)
                     || !seen.insert(role.arn.clone())
                 {
                     continue;
@@ -132,7 +187,7 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
                 reached.push(Reach {
                     chain: next.clone(),
                 });
-                queue.push_back((index, next));
+                queue.push_back((Holder::Role(index), next));
             }
             // An exact ARN the model creates is that role; a pattern may also match roles
             // outside the spec in its account, which the model cannot vouch for.
@@ -150,6 +205,7 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
                     .map(|(_, name)| name.to_string()),
                 dev_access: account.is_some_and(|a| a.dev_access != DevMode::None),
                 via: pattern.clone(),
+                permission_set: None,
             });
             reached.push(Reach { chain: next });
         }
@@ -157,8 +213,56 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
     reached
 }
 
+/// The sessions of the developers' permission sets: one per permission set and account
+/// it is for, with its first hop (named by the pattern the task roles trust).
+fn permission_set_sessions(model: &Model) -> Vec<(&Account, &str, Hop)> {
+    let Some(center) = &model.identity_center else {
+        return Vec::new();
+    };
+    center
+        .permission_sets
+        .iter()
+        .flat_map(|set| {
+            set.accounts.iter().filter_map(move |name| {
+                let account = model.accounts.iter().find(|a| &a.name == name)?;
+                let [_, regional] =
+                    model
+                        .partition
+                        .reserved_role_patterns(&account.id, &center.region, &set.name);
+                let hop = Hop {
+                    role_arn: regional,
+                    account: Some(account.name.clone()),
+                    kind: None,
+                    name: None,
+                    dev_access: account.dev_access != DevMode::None,
+                    via: String::new(),
+                    permission_set: Some(set.name.clone()),
+                };
+                Some((account.as_ref(), set.name.as_str(), hop))
+            })
+        })
+        .collect()
+}
+
+/// A role IAM Identity Center could create for `set` in `account` (its random suffix
+/// zeroed): what trust policies judge a session of the permission set by.
+fn session_arn(model: &Model, account: &Account, set: &str) -> String {
+    let region = model
+        .identity_center
+        .as_ref()
+        .map_or("", |center| center.region.as_str());
+    model.partition.role_arn(
+        &account.id,
+        &format!("{RESERVED_SSO_PATH}{region}/"),
+        &format!(
+            "{RESERVED_SSO_PREFIX}{set}_{}",
+            "0".repeat(super::limits::RESERVED_ROLE_SUFFIX_CHARS)
+        ),
+    )
+}
+
 /// Roles developers assume themselves.
-fn is_entry(account: &Account, role: &Role) -> bool {
+pub(crate) fn is_developer_entry(account: &Account, role: &Role) -> bool {
     matches!(
         (&role.kind, account.dev_access),
         (RoleKind::Task(_), DevMode::Tagged | DevMode::Extended)

@@ -88,9 +88,7 @@ pub(super) fn task_role(context: &AccountContext<'_>, task_name: &str, task: &sp
     let name = role_name(context.spec, task_name, task);
     let path = task.path.clone().unwrap_or_else(|| "/".into());
     let mut trust = vec![context.ecs_trust(true)];
-    if let Some(statement) = developer_trust(context) {
-        trust.push(statement);
-    }
+    trust.extend(developer_trust(context));
     let mut statements: Vec<Statement> = task.statements.iter().map(user_statement).collect();
     // Roles of this spec that trust this task, then roles outside it the spec names.
     let mut assumable: IndexSet<String> = context
@@ -195,18 +193,21 @@ fn efs_statement(
     })
 }
 
-/// `DeveloperAccess`: who besides ECS may assume a task role, in dev-access accounts only.
-fn developer_trust(context: &AccountContext<'_>) -> Option<Statement> {
-    let principals = match context.dev_access {
-        DevMode::Extended if !context.spec.dev_access.principals.is_empty() => {
-            context.spec.dev_access.principals.clone()
+/// Who besides ECS may assume a task role, in dev-access accounts only: tagged mode the
+/// account root (the tag condition is in the developer policy); extended mode the
+/// developer principals and permission sets (`AccountContext::developer_trust`).
+fn developer_trust(context: &AccountContext<'_>) -> Vec<Statement> {
+    match context.dev_access {
+        DevMode::Extended => context.developer_trust(),
+        DevMode::Tagged => {
+            vec![
+                context.developer_mfa(context.developer_statement("DeveloperAccess").principal(
+                    Principal::Aws(vec![context.partition().iam_root(context.id())]),
+                )),
+            ]
         }
-        DevMode::Extended | DevMode::Tagged => vec![context.partition().iam_root(context.id())],
-        DevMode::None | DevMode::Simulate => return None,
-    };
-    let statement = Statement::allow("DeveloperAccess", &["sts:AssumeRole"])
-        .principal(Principal::Aws(principals));
-    Some(context.developer_mfa(statement))
+        DevMode::None | DevMode::Simulate => Vec::new(),
+    }
 }
 
 pub(super) fn user_statement(statement: &spec::Statement) -> Statement {

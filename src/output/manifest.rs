@@ -100,7 +100,7 @@ impl Manifest {
                         Some(StackEntry {
                             account: account.name.clone(),
                             account_id: account.id.clone(),
-                            region: account.region.clone(),
+                            region: stack.region.clone(),
                             stack_name: stack.name.clone(),
                             template: file.entry.path.clone(),
                         })

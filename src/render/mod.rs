@@ -48,6 +48,8 @@ pub struct StackFile {
     pub part: usize,
     /// The account (spec name) it deploys to.
     pub account: String,
+    /// The region it deploys to: the account's, or Identity Center's for its stack.
+    pub region: String,
     /// The stack's name there.
     pub name: String,
 }
@@ -79,20 +81,9 @@ impl Provenance {
         };
         let shown = shown.replace('\\', "/");
         // The path lands in a comment line of every file, and a spec's file name can come
-        // from a pull request: anything but printable ASCII (a line break, U+2028, which
-        // YAML 1.1 also reads as one) is shown escaped, so it cannot end the comment.
-        let shown: String = shown
-            .trim_start_matches("./")
-            .chars()
-            .flat_map(|c| {
-                let shown: Vec<char> = if c == ' ' || c.is_ascii_graphic() {
-                    vec![c]
-                } else {
-                    c.escape_unicode().collect()
-                };
-                shown
-            })
-            .collect();
+        // from a pull request: line breaks (U+2028 too, which YAML 1.1 also reads as one)
+        // and control characters are shown escaped, so it cannot end the comment.
+        let shown = crate::diagnostic::printable(shown.trim_start_matches("./"));
         Provenance { spec: shown }
     }
 }

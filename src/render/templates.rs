@@ -18,7 +18,7 @@ use super::emit::{hcl, yaml};
 use crate::diagnostic::suggest;
 
 /// Every built-in template, by the name users override it with.
-pub(crate) const EMBEDDED: [(&str, &str); 7] = [
+pub(crate) const EMBEDDED: [(&str, &str); 9] = [
     (
         "cloudformation/tasks.yaml.tera",
         include_str!("../../templates/cloudformation/tasks.yaml.tera"),
@@ -30,6 +30,10 @@ pub(crate) const EMBEDDED: [(&str, &str); 7] = [
     (
         "cloudformation/trust.yaml.tera",
         include_str!("../../templates/cloudformation/trust.yaml.tera"),
+    ),
+    (
+        "cloudformation/identity-center.yaml.tera",
+        include_str!("../../templates/cloudformation/identity-center.yaml.tera"),
     ),
     (
         "cloudformation/role.yaml.tera",
@@ -46,6 +50,10 @@ pub(crate) const EMBEDDED: [(&str, &str); 7] = [
     (
         "terraform/account.tf.tera",
         include_str!("../../templates/terraform/account.tf.tera"),
+    ),
+    (
+        "terraform/identity-center.tf.tera",
+        include_str!("../../templates/terraform/identity-center.tf.tera"),
     ),
 ];
 

@@ -35,6 +35,8 @@ pub struct Spec {
     pub limits: Limits,
     /// The developer side: policy and optional bootstrap role, in each dev-access account.
     pub developers: Option<Developers>,
+    /// IAM Identity Center: the permission sets developers sign in with.
+    pub identity_center: Option<IdentityCenter>,
     /// The per-account ECS task execution role.
     #[serde(default)]
     pub execution_role: ExecutionRole,
@@ -133,6 +135,18 @@ pub struct DevAccess {
     pub allow_production: bool,
     #[serde(default = "default_session_duration")]
     pub max_session_duration: i64,
+    /// IAM Identity Center permission sets (keys of [identity_center.permission_sets])
+    /// whose sessions are developers: the task roles (extended mode) or the simulator
+    /// (simulate mode) trust their reserved roles, and they carry the developer policy.
+    #[serde(default)]
+    pub permission_sets: Vec<String>,
+    /// Add sts:SetSourceIdentity to every developer statement (sessions that carry a
+    /// source identity must set it again on each role they assume).
+    #[serde(default)]
+    pub set_source_identity: bool,
+    /// Add sts:TagSession to every developer statement (sessions with transitive tags).
+    #[serde(default)]
+    pub tag_session: bool,
 }
 
 impl Default for DevAccess {
@@ -145,6 +159,9 @@ impl Default for DevAccess {
             require_mfa: false,
             allow_production: false,
             max_session_duration: default_session_duration(),
+            permission_sets: Vec::new(),
+            set_source_identity: false,
+            tag_session: false,
         }
     }
 }
@@ -222,6 +239,43 @@ impl Developers {
             || !self.attach_to_groups.is_empty()
             || !self.attach_to_users.is_empty()
     }
+}
+
+/// `[identity_center]`: the IAM Identity Center instance and the permission sets trustgen
+/// manages in it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityCenter {
+    /// The instance: arn:<partition>:sso:::instance/ssoins-<16 hex>.
+    pub instance_arn: String,
+    /// The spec account that administers it (the organisation's management account or
+    /// the delegated administrator): the permission sets are deployed there.
+    pub account: String,
+    /// The Identity Center region; default that account's region.
+    pub region: Option<String>,
+    /// The AWS access portal URL developers sign in at (https://d-xxxxxxxxxx.awsapps.com/start),
+    /// for the `[sso-session]` that `aws-config` writes.
+    pub start_url: Option<String>,
+    /// Permission sets by name.
+    #[serde(default)]
+    pub permission_sets: IndexMap<String, PermissionSet>,
+}
+
+/// `[identity_center.permission_sets.NAME]`: a permission set whose sessions are developers.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionSet {
+    /// ISO 8601 duration of a sign-in session, PT1H (default) to PT12H.
+    pub session_duration: Option<String>,
+    /// Managed policy ARNs the permission set's role gets besides the developer policy.
+    #[serde(default)]
+    pub managed_policies: Vec<String>,
+    /// Identity Store group ids assigned the permission set in each of its accounts.
+    #[serde(default)]
+    pub assign_groups: Vec<String>,
+    /// The dev-access accounts (spec names) it is for: its group assignments and the SSO
+    /// profiles of `aws-config`; default every dev-access account with a developer policy.
+    pub accounts: Option<Vec<String>>,
 }
 
 /// The per-account role ECS uses to pull images, write logs and read secrets.
@@ -461,7 +515,7 @@ fn default_trust_policy_chars() -> i64 {
 fn default_managed_policies_per_role() -> i64 {
     10
 }
-fn default_developer_policy_name() -> String {
+pub(crate) fn default_developer_policy_name() -> String {
     "developer-assume-task-roles".into()
 }
 fn default_developer_role_name() -> String {

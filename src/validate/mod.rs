@@ -4,6 +4,7 @@
 mod conditions;
 mod containers;
 mod fargate;
+mod identity_center;
 mod limits;
 mod names;
 mod organisation;
@@ -54,6 +55,7 @@ impl Findings {
 pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
     let mut findings = Findings::default();
     organisation::check(spec, &mut findings);
+    identity_center::check(spec, &mut findings);
     names::check_spec(spec, &mut findings);
     tasks::check(spec, &mut findings);
     tasks::check_simulate_boundaries(spec, &mut findings);
@@ -65,6 +67,7 @@ pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
     let model = model::build(spec);
     limits::check_model(spec, &model, &mut findings);
     names::check_model(&model, &mut findings);
+    identity_center::check_model(spec, &model, &mut findings);
     reach::check(spec, &model, &mut findings);
     if has_errors(&findings.diagnostics) {
         return Err(findings.diagnostics);

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::Findings;
 use crate::diagnostic::PathSegment;
 use crate::model::names::TERRAFORM_ROOT_FILES;
-use crate::model::{profiles, Model, Role, RoleKind};
+use crate::model::{profiles, sso_profiles, Model, Role, RoleKind};
 use crate::path;
 use crate::spec::Spec;
 
@@ -159,18 +159,62 @@ pub(super) fn check_model(model: &Model, findings: &mut Findings) {
             }
         }
     }
+    // IAM Identity Center: permission sets and assignments share one stack and, per
+    // resource type, one Terraform namespace.
+    if let Some(center) = &model.identity_center {
+        let mut logical: HashMap<&str, &str> = HashMap::new();
+        let mut terraform: HashMap<&str, &str> = HashMap::new();
+        for set in &center.permission_sets {
+            let at = path!["identity_center", "permission_sets", &set.name];
+            let names = std::iter::once((&set.logical_id, &set.terraform)).chain(
+                set.assignments
+                    .iter()
+                    .map(|assignment| (&assignment.logical_id, &assignment.terraform)),
+            );
+            for (id, resource) in names {
+                if let Some(first) = logical.insert(id, &set.name) {
+                    findings.key_error(
+                        "name-collision",
+                        at.clone(),
+                        format!("permission sets `{first}` and `{}` would give two resources the CloudFormation logical id `{id}`", set.name),
+                        "rename one so they differ in more than punctuation or case",
+                    );
+                }
+                if let Some(first) = terraform.insert(resource, &set.name) {
+                    findings.key_error(
+                        "name-collision",
+                        at.clone(),
+                        format!("permission sets `{first}` and `{}` would give two resources the Terraform name `{resource}`", set.name),
+                        "rename one so they differ in more than punctuation or case",
+                    );
+                }
+            }
+        }
+    }
     // AWS CLI profiles: `aws-config` writes one section per name.
     let mut seen: HashMap<String, String> = HashMap::new();
+    for profile in sso_profiles(model) {
+        seen.insert(
+            profile.name.clone(),
+            format!(
+                "the IAM Identity Center profile of account `{}`",
+                profile.account.name
+            ),
+        );
+    }
     for profile in profiles(model) {
-        if let Some(first) = seen.insert(profile.name.clone(), profile.role.name.clone()) {
+        if let Some(first) = seen.insert(
+            profile.name.clone(),
+            format!("role `{}`", profile.role.name),
+        ) {
             findings.key_error(
                 "name-collision",
                 role_location(profile.role),
                 format!(
-                    "roles `{first}` and `{}` would both get the AWS CLI profile `{}`",
+                    "{first} and role `{}` would both get the AWS CLI profile `{}`",
                     profile.role.name, profile.name
                 ),
-                "rename the task, role or account: profile names are <project>-<account>-<task>, -developer, -simulator and -<role>-from-ecs",
+                "rename the task, role or account: profile names are <project>-<account>-<task>, -developer, -simulator, -sso and -<role>-from-ecs",
             );
         }
     }

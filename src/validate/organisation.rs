@@ -90,7 +90,7 @@ fn check_project(spec: &Spec, findings: &mut Findings) {
     }
 }
 
-fn check_region(
+pub(super) fn check_region(
     spec: &Spec,
     region: &str,
     at: Vec<crate::diagnostic::PathSegment>,
@@ -434,7 +434,14 @@ fn check_developers(spec: &Spec, findings: &mut Findings) {
                     "reserved-sso-role",
                     path!["developers", key, index],
                     format!("`{name}` is an IAM Identity Center role: IAM refuses to attach policies to it, so the developer policy would never reach those developers"),
-                    "give the developer policy to the permission set in IAM Identity Center instead (as a customer managed policy reference), and remove this entry",
+                    {
+                        // `AWSReservedSSO_<permission set>_<suffix>`.
+                        let set = name
+                            .get("AWSReservedSSO_".len()..)
+                            .and_then(|rest| rest.rsplit_once('_'))
+                            .map_or("<name>", |(set, _)| set);
+                        format!("remove this entry, and list the permission set in dev_access.permission_sets = [\"{set}\"] with a [identity_center.permission_sets.{set}] table: the permission set then references the developer policy, and task roles trust its sessions")
+                    },
                 );
             }
         }

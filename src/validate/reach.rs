@@ -156,6 +156,9 @@ pub(super) fn describe_chain(spec: &Spec, reach: &Reach) -> String {
 }
 
 fn describe_hop(spec: &Spec, hop: &Hop) -> String {
+    if let (Some(set), Some(account)) = (&hop.permission_set, &hop.account) {
+        return format!("permission set `{set}` (its session in account `{account}`)");
+    }
     let what = match (&hop.kind, &hop.name) {
         (Some(RoleKind::Task(task)), _) => format!("task `{task}`"),
         (Some(RoleKind::Simulator), _) => "the simulator role".to_string(),

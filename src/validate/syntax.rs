@@ -4,6 +4,7 @@
 //! AWS's: nothing else could be deployed, and nothing else can then surprise a shell, an
 //! INI file or a policy (a `*` or `${…}` in a path would widen every policy naming it).
 
+use crate::model::limits::{INSTANCE_ID_HEX_CHARS, PERMISSION_SET_NAME_CHARS};
 use crate::model::{has_wildcard, Arn, PartitionExt};
 use crate::spec::Partition;
 
@@ -510,6 +511,126 @@ fn secret_problem(text: &str, rest: &str, kind: ArnKind) -> Option<ArnProblem> {
     }
 }
 
+/// An IAM Identity Center permission set name: 1-32 of `[A-Za-z0-9_+=,.@-]` (AWS's
+/// `[\w+=,.@-]`), so never a wildcard.
+pub(crate) fn is_permission_set_name(name: &str) -> bool {
+    (1..=PERMISSION_SET_NAME_CHARS).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+}
+
+/// What is wrong with an IAM Identity Center instance ARN
+/// (`arn:<partition>:sso:::instance/ssoins-<16 hex>`), or `None`.
+pub(crate) fn instance_arn_problem(text: &str, partition: Partition) -> Option<String> {
+    let id = Arn::parse(text)
+        .filter(|arn| arn.service == "sso" && arn.region.is_empty() && arn.account.is_empty())
+        .and_then(|arn| {
+            Some((
+                arn.partition,
+                arn.resource.strip_prefix("instance/ssoins-")?,
+            ))
+        });
+    let Some((arn_partition, id)) = id else {
+        return Some(format!(
+            "`{text}` is not an IAM Identity Center instance ARN"
+        ));
+    };
+    if id.len() != INSTANCE_ID_HEX_CHARS || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Some(format!(
+            "`{text}` is not an IAM Identity Center instance ARN: the instance id is `ssoins-` and {INSTANCE_ID_HEX_CHARS} hex digits"
+        ));
+    }
+    if arn_partition != partition.as_str() {
+        return Some(format!(
+            "`{text}` is in partition `{arn_partition}`, not the spec's `{}`",
+            partition.as_str()
+        ));
+    }
+    None
+}
+
+/// An Identity Store group id: a UUID, after a `<10 hex>-` identity store prefix when the
+/// identity source is IAM Identity Center's own directory (AWS's pattern for a principal
+/// id: `([0-9a-f]{10}-|)` then 8-4-4-4-12 hex digits).
+pub(crate) fn is_group_id(id: &str) -> bool {
+    let uuid = match id.len() {
+        36 => id,
+        47 => match id.split_at(11) {
+            (prefix, uuid)
+                if prefix.ends_with('-')
+                    && prefix[..10]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) =>
+            {
+                uuid
+            }
+            _ => return false,
+        },
+        _ => return false,
+    };
+    let groups: Vec<&str> = uuid.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The seconds of an ISO 8601 duration of hours, minutes and seconds (`PT8H`, `PT1H30M`,
+/// `PT3600S`), as IAM Identity Center takes a session duration; `None` for anything else.
+pub(crate) fn iso_duration_seconds(text: &str) -> Option<i64> {
+    let mut rest = text.strip_prefix("PT")?;
+    let mut seconds: i64 = 0;
+    let mut units = ['H', 'M', 'S'].iter().peekable();
+    let mut any = false;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 6 {
+            return None;
+        }
+        let number: i64 = rest[..digits].parse().ok()?;
+        let unit = rest[digits..].chars().next()?;
+        // Units in order, each once.
+        while units.peek().is_some_and(|u| **u != unit) {
+            units.next();
+        }
+        units.next()?;
+        seconds += number
+            * match unit {
+                'H' => 3600,
+                'M' => 60,
+                _ => 1,
+            };
+        rest = &rest[digits + 1..];
+        any = true;
+    }
+    any.then_some(seconds)
+}
+
+/// An AWS access portal URL as the AWS CLI's `sso_start_url` takes it: `https://`, a host
+/// name, and an optional path of URL-safe characters (nothing an INI line or a shell could
+/// read otherwise).
+pub(crate) fn is_start_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let labels: Vec<&str> = host.split('.').collect();
+    url.len() <= 512
+        && labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._~-".contains(&b))
+}
+
 /// `a/b/name` -> (`a/b/`, `name`); `name` -> (``, `name`).
 fn split_path(rest: &str) -> (&str, &str) {
     match rest.rfind('/') {
@@ -686,6 +807,60 @@ mod tests {
             assert!(!is_production_env(env), "{env}");
         }
         assert!(!is_env_name("prоd"), "a Cyrillic o is not ASCII");
+    }
+
+    #[test]
+    fn identity_center_values_have_aws_shapes() {
+        let instance = "arn:aws:sso:::instance/ssoins-0123456789abcdef";
+        assert_eq!(instance_arn_problem(instance, Partition::Aws), None);
+        assert!(instance_arn_problem(instance, Partition::AwsCn).is_some());
+        for bad in [
+            "arn:aws:sso:::instance/ssoins-*",
+            "arn:aws:sso:::instance/ssoins-0123456789abcdeg",
+            "arn:aws:sso:::instance/ssoins-0123456789abcdef0",
+            "arn:aws:sso:eu-west-1::instance/ssoins-0123456789abcdef",
+            "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef",
+            "ssoins-0123456789abcdef",
+        ] {
+            assert!(instance_arn_problem(bad, Partition::Aws).is_some(), "{bad}");
+        }
+        assert!(is_group_id("8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b"));
+        assert!(is_group_id(
+            "906744a1c1-8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b"
+        ));
+        for bad in [
+            "Developers",
+            "8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2",
+            "906744a1c1_8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b",
+            "90674XXXc1-8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b",
+            "8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b\"; id",
+            "8b4c5a1e-2f3d-4e5f-9a8b-${x}e4f3a2b",
+        ] {
+            assert!(!is_group_id(bad), "{bad}");
+        }
+        assert_eq!(iso_duration_seconds("PT8H"), Some(28_800));
+        assert_eq!(iso_duration_seconds("PT1H30M"), Some(5_400));
+        assert_eq!(iso_duration_seconds("PT3600S"), Some(3_600));
+        for bad in [
+            "8H", "PT", "PT8", "PTH", "PT30M1H", "PT1H1H", "P1D", "PT-1H", "PT1.5H",
+        ] {
+            assert_eq!(iso_duration_seconds(bad), None, "{bad}");
+        }
+        assert!(is_permission_set_name("Dev_Admin+2=x,y.z@w-1"));
+        assert!(!is_permission_set_name("Dev*"));
+        assert!(!is_permission_set_name("Dev?"));
+        assert!(!is_permission_set_name(&"a".repeat(33)));
+        assert!(is_start_url("https://d-1234567890.awsapps.com/start"));
+        assert!(is_start_url("https://my-org.awsapps.com/start/"));
+        for bad in [
+            "http://d-1234567890.awsapps.com/start",
+            "https://d-1234567890.awsapps.com/start\n[profile x]",
+            "https://localhost/start",
+            "https://a.com/start?x=1",
+            "https://a.com/$(id)",
+        ] {
+            assert!(!is_start_url(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -253,8 +253,10 @@ pub fn check(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
             .get(account)
             .is_some_and(|a| dev_access_for(spec, &a.env) != DevMode::None)
     };
+    // Permission sets replace the account root with their own sessions.
     if matches!(dev_mode, DevMode::Extended | DevMode::Simulate)
         && spec.dev_access.principals.is_empty()
+        && spec.dev_access.permission_sets.is_empty()
     {
         out.push(warning(
             "extended-trusts-account-root",
@@ -577,10 +579,12 @@ fn developer_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
         .accounts
         .values()
         .any(|a| dev_access_for(spec, &a.env) != DevMode::None);
+    // A developers' permission set references the policy in every dev-access account.
     let attached = spec
         .developers
         .as_ref()
-        .is_some_and(Developers::is_attached);
+        .is_some_and(Developers::is_attached)
+        || !spec.dev_access.permission_sets.is_empty();
     if dev_accounts && !attached {
         let at = if spec.developers.is_some() {
             path!["developers"]
@@ -591,8 +595,37 @@ fn developer_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
             "developer-policy-unattached",
             at,
             "dev access is on, but no principal gets the developer policy: nobody in the dev accounts is allowed to assume what it opens (tagged and simulate modes trust the account root, which only delegates)".into(),
-            "attach it in [developers] (attach_to_roles, attach_to_groups, attach_to_users) or set create_role = true",
+            "attach it in [developers] (attach_to_roles, attach_to_groups, attach_to_users), set create_role = true, or list developers' IAM Identity Center permission sets in dev_access.permission_sets",
         ));
+    }
+    if let Some(center) = &spec.identity_center {
+        for (name, set) in &center.permission_sets {
+            managed_policy_warnings(
+                &set.managed_policies,
+                path![
+                    "identity_center",
+                    "permission_sets",
+                    name,
+                    "managed_policies"
+                ],
+                Holder {
+                    developers_inherit: true,
+                },
+                out,
+            );
+        }
+        let administers_dev = spec
+            .accounts
+            .get(&center.account)
+            .is_some_and(|account| dev_access_for(spec, &account.env) != DevMode::None);
+        if administers_dev {
+            out.push(warning(
+                "identity-center-in-dev-account",
+                path!["identity_center", "account"],
+                format!("IAM Identity Center is administered from account `{}`, a dev-access account: whoever administers it decides who may sign in to every account of the organisation", center.account),
+                "administer Identity Center from the management account or a delegated administrator account without developer access",
+            ));
+        }
     }
     let Some(developers) = spec.developers.as_ref().filter(|d| d.create_role) else {
         return;

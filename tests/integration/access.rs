@@ -12,17 +12,18 @@ use serde_norway::Value as Yaml;
 use crate::support::{examples, fixture_specs, generate_into, trustgen_in};
 
 /// A generated CloudFormation role, intrinsics resolved.
-struct DeployedRole {
-    arn: String,
-    account: String,
-    trust: Json,
-    inline: Vec<Json>,
-    managed: Vec<String>,
+pub(crate) struct DeployedRole {
+    pub arn: String,
+    pub account: String,
+    pub trust: Json,
+    pub inline: Vec<Json>,
+    pub managed: Vec<String>,
+    pub boundary: Option<String>,
 }
 
-struct Output {
-    roles: Vec<DeployedRole>,
-    dir: tempfile::TempDir,
+pub(crate) struct Output {
+    pub roles: Vec<DeployedRole>,
+    pub dir: tempfile::TempDir,
 }
 
 fn partition(spec: &Path) -> String {
@@ -37,7 +38,7 @@ fn partition(spec: &Path) -> String {
 }
 
 /// YAML (with CloudFormation short tags) as JSON, pseudo parameters resolved.
-fn resolve(value: &Yaml, partition: &str, account_id: &str, region: &str) -> Json {
+pub fn resolve(value: &Yaml, partition: &str, account_id: &str, region: &str) -> Json {
     match value {
         Yaml::Null => Json::Null,
         Yaml::Bool(b) => Json::Bool(*b),
@@ -78,7 +79,8 @@ fn resolve(value: &Yaml, partition: &str, account_id: &str, region: &str) -> Jso
     }
 }
 
-fn generate(spec: &Path) -> Output {
+/// Every role the CloudFormation stacks of `spec` create (through `trustgen gen`).
+pub(crate) fn generate(spec: &Path) -> Output {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     generate_into(spec, dir.path());
     let partition = partition(spec);
@@ -127,6 +129,7 @@ fn generate(spec: &Path) -> Output {
                         .flatten()
                         .filter_map(|a| a.as_str().map(str::to_string))
                         .collect(),
+                    boundary: props["PermissionsBoundary"].as_str().map(str::to_string),
                 });
             }
         }
@@ -134,7 +137,7 @@ fn generate(spec: &Path) -> Output {
     Output { roles, dir }
 }
 
-fn list(value: &Json) -> Vec<String> {
+pub(crate) fn list(value: &Json) -> Vec<String> {
     match value {
         Json::String(s) => vec![s.clone()],
         Json::Array(items) => items
@@ -145,7 +148,7 @@ fn list(value: &Json) -> Vec<String> {
     }
 }
 
-fn statements(document: &Json) -> Vec<Json> {
+pub(crate) fn statements(document: &Json) -> Vec<Json> {
     match &document["Statement"] {
         Json::Array(items) => items.clone(),
         Json::Null => Vec::new(),
@@ -156,7 +159,13 @@ fn statements(document: &Json) -> Vec<Json> {
 /// (principal, role ARN) for every sts:AssumeRole a generated trust policy allows; an
 /// account root narrowed by aws:PrincipalArn counts as the ARNs it is narrowed to.
 fn trust_allows(output: &Output) -> BTreeSet<(String, String)> {
-    let mut edges = BTreeSet::new();
+    trust_allows_with_conditions(output).into_keys().collect()
+}
+
+/// `trust_allows`, each with the `Condition` of the statement that allows it (`null` when
+/// it has none).
+pub(crate) fn trust_allows_with_conditions(output: &Output) -> BTreeMap<(String, String), Json> {
+    let mut edges = BTreeMap::new();
     for role in &output.roles {
         for statement in statements(&role.trust) {
             let actions = list(&statement["Action"]);
@@ -182,7 +191,10 @@ fn trust_allows(output: &Output) -> BTreeSet<(String, String)> {
                 principals.extend(narrowed);
             }
             for principal in principals {
-                edges.insert((principal, role.arn.clone()));
+                edges.insert(
+                    (principal, role.arn.clone()),
+                    statement["Condition"].clone(),
+                );
             }
         }
     }

@@ -2,19 +2,9 @@
 //! the output directory untouched. Regenerate snapshots after an intended wording change
 //! with `UPDATE_GOLDEN=1 cargo test diagnostics`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn invalid_specs() -> Vec<PathBuf> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/invalid")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    specs.sort();
-    specs
-}
+use crate::support::toml_files;
 
 fn run(args: &[&str]) -> (i32, String, String) {
     crate::support::trustgen_in(args, Path::new("."), &[])
@@ -22,7 +12,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn every_invalid_spec_exits_2_with_its_located_diagnostics_and_writes_nothing() {
-    let specs = invalid_specs();
+    let specs = toml_files("tests/fixtures/invalid");
     assert!(specs.len() >= 40, "the corpus has {} specs", specs.len());
     let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -89,7 +89,21 @@ fn moto_override(spec_path: &Path, endpoint: &str) -> String {
         spec::load(&source).unwrap_or_else(|_| panic!("{} does not parse", spec_path.display()));
     let partition = spec.project.partition;
     let mut text = String::new();
-    for (name, account) in &spec.accounts {
+    // IAM Identity Center's provider: its account, in its region (the checker applies
+    // everything but its aws_ssoadmin_* resources, which moto cannot host; see deploy.py).
+    let identity_center = spec.identity_center.as_ref().and_then(|center| {
+        let account = spec.accounts.get(&center.account)?;
+        Some((
+            trustgen::model::names::IDENTITY_CENTER_PROVIDER.to_string(),
+            account,
+        ))
+    });
+    let accounts = spec
+        .accounts
+        .iter()
+        .map(|(name, account)| (provider_alias(name), account))
+        .chain(identity_center);
+    for (alias, account) in accounts {
         let _ = write!(
             text,
             r#"provider "aws" {{
@@ -100,17 +114,17 @@ fn moto_override(spec_path: &Path, endpoint: &str) -> String {
   skip_metadata_api_check     = true
   skip_region_validation      = true
   endpoints {{
-    sts  = "{endpoint}"
-    iam  = "{endpoint}"
-    ecs  = "{endpoint}"
-    logs = "{endpoint}"
+    sts      = "{endpoint}"
+    iam      = "{endpoint}"
+    ecs      = "{endpoint}"
+    logs     = "{endpoint}"
+    ssoadmin = "{endpoint}"
   }}
   assume_role {{
     role_arn = "arn:{partition}:iam::{id}:role/trustgen-test"
   }}
 }}
 "#,
-            alias = provider_alias(name),
             partition = partition.as_str(),
             id = account.id
         );
@@ -248,6 +262,69 @@ fn independent_checker_catches_a_weakened_trust_policy() {
         "{findings}"
     );
     assert!(findings.contains("parity (files):"), "{findings}");
+}
+
+/// The checker must be able to fail for IAM Identity Center too: a permission set's
+/// reserved-role pattern widened to `_*` (which admits `Engineer_Admin`'s sessions), the
+/// Identity Center stage moved before the developer policies it references, and the
+/// Terraform reference's ordering dropped, are all reported.
+#[test]
+fn independent_checker_catches_a_widened_permission_set_trust_and_misordered_stages() {
+    if !external_tools_present() {
+        return;
+    }
+    let moto = Moto::start();
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = Path::new("examples/identity-center.toml");
+    let out = root.path().join("tampered");
+    generate_into(spec, &out);
+    let tasks = out.join("cloudformation/dev-eu/tasks.yaml");
+    let text = std::fs::read_to_string(&tasks).unwrap_or_default();
+    let widened = text.replace("_????????????????\"", "_*\"");
+    assert_ne!(
+        text, widened,
+        "the example should name reserved roles exactly"
+    );
+    std::fs::write(&tasks, widened).unwrap_or_else(|e| panic!("{e}"));
+    let lock = out.join("trustgen.lock.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&lock).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(stages) = manifest["stages"].as_array_mut() {
+        let position = stages.iter().position(|stage| {
+            stage["stacks"][0]["template"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("identity-center.yaml"))
+        });
+        let moved = position.map(|index| stages.remove(index));
+        stages.splice(0..0, moved);
+    }
+    std::fs::write(&lock, manifest.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let management = out.join("terraform/management.tf");
+    let text = std::fs::read_to_string(&management).unwrap_or_default();
+    let unordered: String = text
+        .lines()
+        .filter(|line| !line.contains("depends_on = [aws_iam_policy."))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_ne!(
+        text, unordered,
+        "the example should order the policy reference"
+    );
+    std::fs::write(&management, unordered).unwrap_or_else(|e| panic!("{e}"));
+    let findings = match deploy_and_check(spec, &out, &moto) {
+        Ok(text) => panic!("the checker accepted a tampered output:\n{text}"),
+        Err(text) => text,
+    };
+    for wanted in [
+        "permission set sessions narrowed to",
+        "another permission set's session",
+        "which does not exist there yet",
+        "terraform order: permission set Engineer references",
+        "parity (files):",
+    ] {
+        assert!(findings.contains(wanted), "{wanted}:\n{findings}");
+    }
 }
 
 /// The checker must catch a weakened task definition too: ECS Exec with one action too

@@ -17,25 +17,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{tree, trustgen_in};
+use crate::support::{toml_files, tree, trustgen_in};
 
 const MARKER: &str = "PWNED";
 
-fn hostile_specs() -> Vec<PathBuf> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/hostile")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    specs.sort();
-    specs
-}
-
 #[test]
 fn hostile_specs_are_refused_with_located_diagnostics_or_render_safe_output() {
-    let specs = hostile_specs();
+    let specs = toml_files("tests/fixtures/hostile");
     assert!(specs.len() >= 40, "the corpus has {} specs", specs.len());
     let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -164,6 +152,8 @@ fn yaml_problems(text: &str) -> Vec<String> {
         "AWS::IAM::ManagedPolicy",
         "AWS::Logs::LogGroup",
         "AWS::ECS::TaskDefinition",
+        "AWS::SSO::PermissionSet",
+        "AWS::SSO::Assignment",
     ];
     for (id, resource) in value
         .get("Resources")
@@ -261,6 +251,7 @@ fn walk_body(body: &hcl::Body, problems: &mut Vec<String>) {
                     "terraform",
                     "required_providers",
                     "assume_role",
+                    "customer_managed_policy_reference",
                     // aws_ecs_task_definition's nested blocks
                     "runtime_platform",
                     "ephemeral_storage",
@@ -279,7 +270,15 @@ fn walk_body(body: &hcl::Body, problems: &mut Vec<String>) {
 
 fn walk_expression(expression: &hcl::Expression, problems: &mut Vec<String>) {
     use hcl::Expression as E;
-    let roots = ["aws_iam_role", "aws_iam_policy", "aws", "each"];
+    let roots = [
+        "aws_iam_role",
+        "aws_iam_policy",
+        "aws_ssoadmin_permission_set",
+        "aws_ssoadmin_managed_policy_attachment",
+        "aws_ssoadmin_customer_managed_policy_attachment",
+        "aws",
+        "each",
+    ];
     match expression {
         E::Array(items) => items.iter().for_each(|i| walk_expression(i, problems)),
         E::Object(object) => {
@@ -373,7 +372,8 @@ fn markdown_problems(text: &str) -> Vec<String> {
     problems
 }
 
-/// Every line is a comment, a `[profile NAME]` header or a known `key = value`.
+/// Every line is a comment, a `[profile NAME]` or `[sso-session NAME]` header or a known
+/// `key = value`.
 fn aws_config_problems(spec: &Path) -> Vec<String> {
     let (code, config, stderr) = trustgen_in(
         &["aws-config", &spec.to_string_lossy()],
@@ -391,6 +391,12 @@ fn aws_config_problems(spec: &Path) -> Vec<String> {
         "region",
         "credential_source",
         "external_id",
+        "sso_session",
+        "sso_account_id",
+        "sso_role_name",
+        "sso_start_url",
+        "sso_region",
+        "sso_registration_scopes",
     ];
     let mut problems = Vec::new();
     let mut headers = BTreeSet::new();
@@ -400,6 +406,7 @@ fn aws_config_problems(spec: &Path) -> Vec<String> {
     {
         if let Some(name) = line
             .strip_prefix("[profile ")
+            .or_else(|| line.strip_prefix("[sso-session "))
             .and_then(|l| l.strip_suffix(']'))
         {
             if name.contains(MARKER) || !headers.insert(name.to_string()) {

@@ -4,10 +4,12 @@
 mod access;
 mod cli;
 mod diagnostics;
+mod diff;
 mod external;
 mod fast_reader;
 mod golden;
 mod hostile;
+mod identity_center;
 mod policies;
 mod regen;
 mod scale;

@@ -452,3 +452,118 @@ environment_files = ["arn:aws:s3:::demo-config/web/prod.env"]
         "ECS Exec turns the init process on"
     );
 }
+
+/// `[identity_center]` for the BASE accounts: a management account administers it.
+const IDENTITY_CENTER: &str = r#"
+[accounts.management]
+id = "100000000001"
+env = "management"
+[identity_center]
+instance_arn = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+account = "management"
+region = "eu-central-1"
+[identity_center.permission_sets.Engineer]
+session_duration = "PT8H"
+assign_groups = ["8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b"]
+"#;
+
+fn sso_patterns(id: &str, set: &str) -> Value {
+    json!([
+        format!("arn:aws:iam::{id}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{set}_????????????????"),
+        format!("arn:aws:iam::{id}:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_{set}_????????????????"),
+    ])
+}
+
+#[test]
+fn permission_set_sessions_are_trusted_as_the_root_narrowed_to_their_reserved_roles() {
+    let model = model(&format!(
+        "{IDENTITY_CENTER}[dev_access]\nmode = \"extended\"\npermission_sets = [\"Engineer\"]\nrequire_mfa = true\n"
+    ));
+    assert_eq!(
+        trust(&model, "dev"),
+        json!({"Version": "2012-10-17", "Statement": [
+            ecs_statement("111122223333", "eu-west-1"),
+            {
+                "Sid": "PermissionSetSessions",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "ArnLike": {"aws:PrincipalArn": sso_patterns("111122223333", "Engineer")},
+                    "Bool": {"aws:MultiFactorAuthPresent": "true"}
+                }
+            }
+        ]})
+    );
+    // Production: ECS only; no developer policy for a permission set to reference.
+    assert_eq!(
+        trust(&model, "prod"),
+        json!({"Version": "2012-10-17", "Statement": [ecs_statement("555566667777", "eu-west-1")]})
+    );
+    assert!(account(&model, "prod").developer_policy.is_none());
+    // The developer policy exists without [developers]: the permission set references it.
+    let policy = account(&model, "dev")
+        .developer_policy
+        .clone()
+        .unwrap_or_else(|| panic!("no developer policy"));
+    assert_eq!(
+        (policy.name.as_str(), policy.path.as_str()),
+        ("developer-assume-task-roles", "/")
+    );
+    let center = model
+        .identity_center
+        .clone()
+        .unwrap_or_else(|| panic!("no identity center"));
+    let set = &center.permission_sets[0];
+    assert_eq!(set.accounts, ["dev"]);
+    assert_eq!(
+        set.developer_policy
+            .as_ref()
+            .map(|p| (p.name.as_str(), p.path.as_str())),
+        Some(("developer-assume-task-roles", "/"))
+    );
+    let assigned: Vec<&str> = set.assignments.iter().map(|a| a.account.as_str()).collect();
+    assert_eq!(assigned, ["dev"], "never production");
+    assert_eq!(center.region, "eu-central-1");
+}
+
+#[test]
+fn principals_and_permission_sets_are_two_statements_and_options_add_actions() {
+    let model = model(&format!(
+        "{IDENTITY_CENTER}[dev_access]\nmode = \"simulate\"\npermission_sets = [\"Engineer\"]\nprincipals = [\"arn:aws:iam::111122223333:role/Developer\"]\nset_source_identity = true\ntag_session = true\n"
+    ));
+    let simulator = account(&model, "dev")
+        .simulator_role
+        .clone()
+        .unwrap_or_else(|| panic!("no simulator"));
+    let actions = json!(["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]);
+    assert_eq!(
+        simulator.trust_policy.to_json()["Statement"],
+        json!([
+            {"Sid": "DeveloperAccess", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/Developer"}, "Action": actions},
+            {"Sid": "PermissionSetSessions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": actions, "Condition": {"ArnLike": {"aws:PrincipalArn": sso_patterns("111122223333", "Engineer")}}}
+        ])
+    );
+    // Simulate mode: the task roles keep production trust.
+    assert_eq!(
+        trust(&model, "dev")["Statement"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let policy = account(&model, "dev")
+        .developer_policy
+        .clone()
+        .unwrap_or_else(|| panic!("no developer policy"));
+    assert_eq!(policy.document.to_json()["Statement"][0]["Action"], actions);
+}
+
+#[test]
+fn tagged_mode_keeps_its_root_trust_with_permission_sets() {
+    let model = model(&format!(
+        "{IDENTITY_CENTER}[dev_access]\nmode = \"tagged\"\npermission_sets = [\"Engineer\"]\n"
+    ));
+    assert_eq!(
+        trust(&model, "dev")["Statement"][1],
+        json!({"Sid": "DeveloperAccess", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"})
+    );
+    assert!(account(&model, "dev").developer_policy.is_some());
+}

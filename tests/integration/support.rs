@@ -24,7 +24,8 @@ pub fn all_specs() -> Vec<PathBuf> {
     specs
 }
 
-fn toml_files(dir: &str) -> Vec<PathBuf> {
+/// The `.toml` files of a directory (relative to the crate root), sorted.
+pub fn toml_files(dir: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
             entries

@@ -172,20 +172,25 @@ fn dumped_templates_render_the_same_files() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (code, stdout, stderr) = trustgen(&["templates", "--dump", "templates"], dir.path());
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("wrote 7 templates"), "{stdout}");
+    assert!(stdout.contains("wrote 9 templates"), "{stdout}");
     assert_eq!(
         trustgen(&["templates", "--dump", "templates"], dir.path()).0,
         2,
         "no silent overwrite"
     );
-    assert_eq!(trustgen(&["gen", SPEC, "-o", "embedded"], dir.path()).0, 0);
-    let (code, _, stderr) = trustgen(
-        &["gen", SPEC, "-o", "dumped", "--templates", "templates"],
-        dir.path(),
-    );
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(
-        tree(&dir.path().join("embedded")),
-        tree(&dir.path().join("dumped"))
-    );
+    // The Identity Center example uses the templates the other does not.
+    let identity_center = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/identity-center.toml");
+    for (index, spec) in [SPEC, identity_center].into_iter().enumerate() {
+        let (embedded, dumped) = (format!("embedded{index}"), format!("dumped{index}"));
+        assert_eq!(trustgen(&["gen", spec, "-o", &embedded], dir.path()).0, 0);
+        let (code, _, stderr) = trustgen(
+            &["gen", spec, "-o", &dumped, "--templates", "templates"],
+            dir.path(),
+        );
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            tree(&dir.path().join(embedded)),
+            tree(&dir.path().join(dumped))
+        );
+    }
 }

@@ -10,6 +10,9 @@
    (container definitions included: every setting registered comes back).
 3. Invariants from the spec alone (see invariants.py) on every one of those pictures.
 
+IAM Identity Center's resources cannot be deployed into moto by either backend; deploy.py
+says why and how the checker creates them through moto's SSO admin API instead.
+
 Usage: check.py --spec SPEC --out OUT --terraform-dir DIR --moto URL
 Exits 0 when everything holds, 1 with the findings otherwise.
 """
@@ -24,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import deploy  # noqa: E402
 import invariants  # noqa: E402
 import readers  # noqa: E402
-from specview import SpecView  # noqa: E402
+from specview import SpecView, snake  # noqa: E402
 
 
 def diff(left, right, names, path=""):
@@ -138,6 +141,40 @@ def containers_kept(files, deployed, names):
     return out
 
 
+def terraform_order(spec, plan, picture):
+    """Terraform gets its order from references: each permission set's customer managed
+    policy attachment must depend on the policy it references in every account it is
+    assigned in (AWS refuses the assignment until that policy exists)."""
+    problems = []
+    if not spec.identity_center:
+        return problems
+    resources = plan.get("configuration", {}).get("root_module", {}).get("resources", [])
+    alias_of = {info["id"]: snake(name) for name, info in spec.accounts.items()}
+    policies = {}
+    for resource in resources:
+        if resource["type"] == "aws_iam_policy":
+            expressions = resource["expressions"]
+            key = (resource["provider_config_key"].rsplit(".", 1)[-1],
+                   expressions.get("path", {}).get("constant_value", "/"), expressions["name"].get("constant_value"))
+            policies[key] = resource["address"]
+    attachments = [r for r in resources if r["type"] == "aws_ssoadmin_customer_managed_policy_attachment"]
+    for name, entry in picture.get(spec.identity_center["account"], {}).get("permission_sets", {}).items():
+        for account_id in sorted({a[0] for a in entry["assignments"]}):
+            for path, policy in entry["references"]:
+                needed = policies.get((alias_of.get(account_id), path, policy))
+                waits = any(needed and needed in r.get("depends_on", []) for r in attachments)
+                if not waits:
+                    problems.append(f"terraform order: permission set {name} references {path}{policy} in account {account_id} without depending on the resource that creates it ({needed})")
+    provider = plan.get("configuration", {}).get("provider_config", {}).get("aws.identity-center", {})
+    expressions = provider.get("expressions", {})
+    if expressions.get("region", {}).get("constant_value") != spec.identity_region():
+        problems.append(f"terraform: the identity-center provider's region is not {spec.identity_region()}")
+    allowed = expressions.get("allowed_account_ids", {}).get("constant_value")
+    if allowed != [spec.accounts[spec.identity_center["account"]]["id"]]:
+        problems.append(f"terraform: the identity-center provider is not pinned to Identity Center's account ({allowed})")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--spec", required=True)
@@ -151,18 +188,30 @@ def main():
 
     static_cfn = readers.read_cloudformation(spec, out)
 
+    instance = (spec.identity_center or {}).get("instance_arn")
     deploy.reset(args.moto)
     sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
+    sso = deploy.sso_admin(args.moto, spec)
     existing = deploy.create_existing_principals(spec, sessions)
-    findings += [f"cloudformation deploy: {p}" for p in deploy.deploy_cloudformation(spec, out, sessions)]
+    problems, skipped = deploy.deploy_cloudformation(spec, out, sessions, sso, static_cfn)
+    findings += [f"cloudformation deploy: {p}" for p in problems]
     deployed_cfn = readers.read_deployed(spec, sessions, existing)
+    readers.read_identity_center(spec, sso, deployed_cfn, instance, skipped)
 
     deploy.reset(args.moto)
     sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
+    sso = deploy.sso_admin(args.moto, spec)
     existing = deploy.create_existing_principals(spec, sessions)
-    state = deploy.terraform_apply(args.terraform_dir)
+    state, plan = deploy.terraform_apply(args.terraform_dir)
     static_tf = readers.read_terraform(spec, state)
+    readers.terraform_identity_center(spec, plan, static_tf)
+    findings += terraform_order(spec, plan, static_tf)
+    if spec.identity_center:
+        ic_view = static_tf.get(spec.identity_center["account"], {})
+        problems, skipped = deploy.replay_identity_center(spec, sessions, sso, ic_view.get("permission_sets", {}), "terraform (after every other resource)")
+        findings += [f"terraform deploy: {p}" for p in problems]
     deployed_tf = readers.read_deployed(spec, sessions, existing)
+    readers.read_identity_center(spec, sso, deployed_tf, instance, skipped if spec.identity_center else {})
 
     for picture in (static_cfn, static_tf, deployed_cfn, deployed_tf):
         normalise(picture)
@@ -191,7 +240,8 @@ def main():
     stacks = sum(len(s["stacks"]) for s in json.loads((out / "trustgen.lock.json").read_text())["stages"])
     print(f"ok: {stacks} stacks and the Terraform root deployed; {roles} roles, "
           f"{sum(len(v['policies']) for v in static_cfn.values())} developer policies, "
-          f"{sum(len(v['task_definitions']) for v in static_cfn.values())} task definitions identical in files and deployment; invariants hold")
+          f"{sum(len(v['task_definitions']) for v in static_cfn.values())} task definitions, "
+          f"{sum(len(v['permission_sets']) for v in static_cfn.values())} permission sets identical in files and deployment; invariants hold")
     return 0
 
 

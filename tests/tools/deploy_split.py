@@ -25,7 +25,7 @@ def main():
     deploy.reset(args.moto)
     sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
     deploy.create_existing_principals(spec, sessions)
-    problems = deploy.deploy_cloudformation(spec, out, sessions)
+    problems, _ = deploy.deploy_cloudformation(spec, out, sessions)
     manifest = json.loads((out / "trustgen.lock.json").read_text())
     stacks = [s for stage in manifest["stages"] for s in stage["stacks"]]
     for account in spec.accounts:

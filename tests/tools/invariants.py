@@ -22,6 +22,13 @@
 - every execution role reads exactly the secrets, registry credentials and environment
   files (with their buckets) of the tasks that use it, and decrypts with exactly their keys;
 - every log group outlives its stack (Retain / skip_destroy).
+- IAM Identity Center: the developers' permission sets exist exactly as declared,
+  reference the developer policy (present in every account they are assigned in), and are
+  assigned only in dev-access accounts; developer trust names their sessions by the exact
+  reserved-role patterns, never a wildcard principal; and an evaluation finds each
+  session (both role path forms, MFA as required) able to assume exactly the dev roles of
+  its own account, while other permission sets' sessions (names that start like ours,
+  holding every permission) and everything outside dev access get nothing.
 """
 import fnmatch
 import json
@@ -145,15 +152,12 @@ def check(spec, picture, findings, label):
                 if has_tag and spec.mode == "tagged":
                     find(f"{account}/{name}: dev-access tag in non-dev account")
                 continue
-            if len(developer_statements) != 1:
-                find(f"{account}/{name}: expected exactly one developer statement, found {len(developer_statements)}")
-            else:
-                expected = spec.principals if (spec.mode == "extended" and spec.principals) else [root]
-                if sorted(as_list(developer_statements[0]["Principal"].get("AWS"))) != sorted(expected):
-                    find(f"{account}/{name}: developer principals {developer_statements[0]['Principal']} != {expected}")
-                mfa = developer_statements[0].get("Condition", {}).get("Bool", {}).get("aws:MultiFactorAuthPresent")
-                if spec.require_mfa and mfa != "true":
-                    find(f"{account}/{name}: developer trust lacks the MFA condition")
+            expected_statements = expected_developer_trust(spec, account) if spec.mode == "extended" else [
+                {"principals": [root], "narrowed": None}]
+            if len(developer_statements) != len(expected_statements):
+                find(f"{account}/{name}: expected {len(expected_statements)} developer statements, found {len(developer_statements)}")
+            for statement, expected in zip(developer_statements, expected_statements):
+                check_developer_statement(spec, statement, expected, f"{account}/{name}", find)
             if spec.mode == "tagged" and not (has_tag and role["tags"].get(spec.tag[0]) == spec.tag[1]):
                 find(f"{account}/{name}: tagged mode but the role lacks {spec.tag[0]}={spec.tag[1]}")
         if spec.developers and not dev and view["policies"]:
@@ -184,6 +188,40 @@ def check(spec, picture, findings, label):
     check_simulator(spec, picture, find)
     check_pairs(spec, picture, roles_by_arn, task_roles, find)
     check_task_definitions(spec, picture, lambda message: findings.append(message), label)
+    check_identity_center(spec, picture, find)
+    evaluate_sessions(spec, picture, find)
+
+
+def expected_developer_trust(spec, account):
+    """Extended mode's task roles and the simulator: the principals exactly, the permission
+    sets' sessions as the account root narrowed to their reserved roles, else the root."""
+    expected = []
+    if spec.principals:
+        expected.append({"principals": spec.principals, "narrowed": None})
+    if spec.permission_sets:
+        expected.append({"principals": [spec.root(account)], "narrowed": spec.sso_patterns(account)})
+    if not expected:
+        expected.append({"principals": [spec.root(account)], "narrowed": None})
+    return expected
+
+
+def check_developer_statement(spec, statement, expected, where, find):
+    principals = sorted(as_list(statement.get("Principal", {}).get("AWS")))
+    if principals != sorted(expected["principals"]):
+        find(f"{where}: developer principals {principals} != {expected['principals']}")
+    condition = dict(statement.get("Condition", {}))
+    narrowed = condition.pop("ArnLike", {}).get("aws:PrincipalArn")
+    if expected["narrowed"] is not None and sorted(as_list(narrowed)) != sorted(expected["narrowed"]):
+        find(f"{where}: permission set sessions narrowed to {narrowed}, expected exactly {expected['narrowed']}")
+    if expected["narrowed"] is None and narrowed is not None:
+        find(f"{where}: an aws:PrincipalArn narrowing the spec does not ask for: {narrowed}")
+    mfa = condition.pop("Bool", {}).get("aws:MultiFactorAuthPresent")
+    if spec.require_mfa and mfa != "true":
+        find(f"{where}: developer trust lacks the MFA condition")
+    if condition or (mfa is not None and not spec.require_mfa):
+        find(f"{where}: unexpected developer trust conditions {statement.get('Condition')}")
+    if sorted(as_list(statement.get("Action"))) != sorted(spec.developer_actions):
+        find(f"{where}: developer trust allows {statement.get('Action')}, expected {spec.developer_actions}")
 
 
 def grant(statement):
@@ -205,11 +243,11 @@ def check_simulator(spec, picture, find):
             find(f"{account}: simulate mode, but no role {simulator_name}")
             continue
         trust = statements(simulator["trust"])
-        expected = spec.principals or [spec.root(account)]
-        if len(trust) != 1 or sorted(as_list(trust[0].get("Principal", {}).get("AWS"))) != sorted(expected):
-            find(f"{account}: the simulator trusts {trust}, expected exactly {expected}")
-        elif spec.require_mfa and trust[0].get("Condition", {}).get("Bool", {}).get("aws:MultiFactorAuthPresent") != "true":
-            find(f"{account}: the simulator trust lacks the MFA condition")
+        expected = expected_developer_trust(spec, account)
+        if len(trust) != len(expected):
+            find(f"{account}: the simulator trusts {trust}, expected {expected}")
+        for statement, wanted in zip(trust, expected):
+            check_developer_statement(spec, statement, wanted, f"{account}: the simulator", find)
         union = set()
         denies = set()
         managed = set()
@@ -447,3 +485,147 @@ def check_task_definitions(spec, picture, find, label):
             expected = {action: resources for action, resources in reads[arn].items() if resources}
             if granted != expected:
                 find(f"{label}: {account}/{name}: the execution role reads {sorted((a, sorted(r)) for a, r in granted.items())}, the tasks need exactly {sorted((a, sorted(r)) for a, r in expected.items())}")
+
+
+def check_identity_center(spec, picture, find):
+    """The permission sets exactly as declared, referencing the developer policy where it
+    exists, assigned only in dev-access accounts."""
+    found = {(account, name): entry for account, view in picture.items() for name, entry in view.get("permission_sets", {}).items()}
+    if not spec.identity_center:
+        if found:
+            find(f"permission sets the spec does not declare: {sorted(found)}")
+        return
+    center = spec.identity_center
+    home = center["account"]
+    declared = center.get("permission_sets", {})
+    if sorted(found) != sorted((home, name) for name in declared):
+        find(f"permission sets {sorted(found)}, the spec declares {sorted(declared)} in {home}")
+    policy = ["/", spec.developer_policy_name()]
+    by_id = {info["id"]: name for name, info in spec.accounts.items()}
+    for name, declaration in declared.items():
+        entry = found.get((home, name))
+        if entry is None:
+            continue
+        if entry["instance_arn"] != center["instance_arn"]:
+            find(f"permission set {name}: instance {entry['instance_arn']}, the spec says {center['instance_arn']}")
+        if entry["session_duration"] != declaration.get("session_duration", "PT1H"):
+            find(f"permission set {name}: session {entry['session_duration']}, the spec says {declaration.get('session_duration', 'PT1H')}")
+        if entry["managed"] != sorted(declaration.get("managed_policies", [])):
+            find(f"permission set {name}: managed policies {entry['managed']}, the spec says {declaration.get('managed_policies', [])}")
+        if entry["references"] != [policy]:
+            find(f"permission set {name}: references {entry['references']}, expected exactly the developer policy {policy}")
+        if entry["assignments"] != spec.expected_assignments(name):
+            find(f"permission set {name}: assignments {entry['assignments']}, expected {spec.expected_assignments(name)}")
+        for account_id, _, _ in entry["assignments"]:
+            account = by_id.get(account_id)
+            if account is None or not spec.dev_access(account):
+                find(f"permission set {name} is assigned in account {account_id} ({account}), which has no developer access")
+                continue
+            held = picture.get(account, {}).get("policies", {}).get(spec.developer_policy_name())
+            if held is None or held["path"] != "/":
+                find(f"permission set {name} is assigned in {account}, which lacks the developer policy it references")
+
+
+def arn_like(pattern, text):
+    """IAM's ArnLike: `*` any run, `?` one character, nothing else special."""
+    return fnmatch.fnmatchcase(text, pattern.replace("[", "[[]"))
+
+
+def request_holds(condition, context):
+    """Every condition of a statement holds for a request context; an absent key fails."""
+    for operator, keys in (condition or {}).items():
+        for key, wanted in keys.items():
+            actual = context.get(key.lower())
+            if actual is None:
+                return False
+            wanted = [str(w) for w in as_list(wanted)]
+            if operator in ("ArnLike", "ArnEquals", "StringLike"):
+                ok = any(arn_like(w, actual) for w in wanted)
+            elif operator == "StringEquals":
+                ok = actual in wanted
+            elif operator == "Bool":
+                ok = any(w.lower() == actual.lower() for w in wanted)
+            else:
+                raise ValueError(f"the evaluation does not know operator {operator}")
+            if not ok:
+                return False
+    return True
+
+
+def session_may_assume(spec, principal_arn, principal_account, mfa, identity, target_arn, target):
+    """sts:AssumeRole by a role session, as IAM decides it: the trust must allow the
+    principal (named, or its account root, which then needs the caller's own policies to
+    allow it too), and no Deny may match."""
+    context = {"aws:principalarn": principal_arn, "aws:principalaccount": spec.accounts[principal_account]["id"]}
+    if mfa is not None:
+        context["aws:multifactorauthpresent"] = str(mfa).lower()
+    root = spec.root(principal_account)
+    trusted = named = False
+    for statement in statements(target["trust"]):
+        principals = as_list(statement.get("Principal", {}).get("AWS")) if isinstance(statement.get("Principal"), dict) else []
+        if not action_matches(statement, "sts:AssumeRole") or not (principal_arn in principals or root in principals or "*" in principals):
+            continue
+        if not request_holds(statement.get("Condition"), context):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        trusted, named = True, named or principal_arn in principals
+    if not trusted:
+        return False
+    same_account = target_arn.split(":")[4] == spec.accounts[principal_account]["id"]
+    if same_account and named:
+        return True
+    tags = {f"iam:resourcetag/{k.lower()}": v for k, v in target.get("tags", {}).items()}
+    allowed = False
+    for document in identity:
+        for statement in statements(document):
+            if not (action_matches(statement, "sts:AssumeRole") and any(arn_like(r, target_arn) for r in as_list(statement.get("Resource")))):
+                continue
+            if not request_holds(statement.get("Condition"), {**context, **tags}):
+                continue
+            if statement.get("Effect") == "Deny":
+                return False
+            allowed = True
+    return allowed
+
+
+def evaluate_sessions(spec, picture, find):
+    """Who can act as what, for IAM Identity Center sessions (see the module's docstring)."""
+    if not spec.identity_center or not spec.permission_sets:
+        return
+    roles = {}
+    for account, view in picture.items():
+        for name, role in view["roles"].items():
+            roles[spec.role_arn(account, role["path"], name)] = (account, role)
+    simulator = spec.mode == "simulate"
+
+    def developer_roles(account):
+        if not spec.dev_access(account):
+            return set()
+        if simulator:
+            return {spec.simulator_arn(account)} & set(roles)
+        return {spec.task_role_arn(t) for t, task in spec.tasks.items() if task["account"] == account} & set(roles)
+
+    everything = [{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]
+    every_developer_role = set().union(*(developer_roles(a) for a in spec.accounts))
+    for account in spec.accounts:
+        view = picture.get(account, {})
+        held = view.get("policies", {}).get(spec.developer_policy_name())
+        identity = [held["doc"]] if held else []
+        for name in spec.permission_sets:
+            for regional in (False, True):
+                arn = spec.session_arn(account, name, regional)
+                for mfa in (True, False, None):
+                    allowed = {target_arn for target_arn, (_, target) in roles.items()
+                               if session_may_assume(spec, arn, account, mfa, identity, target_arn, target)}
+                    expected = developer_roles(account) if (mfa is True or not spec.require_mfa) else set()
+                    if allowed != expected:
+                        find(f"a session {arn} (MFA {mfa}) can assume {sorted(allowed)}, expected {sorted(expected)}")
+            others = [spec.session_arn(account, f"{name}_Admin", True), spec.session_arn(account, f"{name}x", False),
+                      spec.session_arn(account, name[:-1], False), spec.session_arn(account, name, False, "0123456789abcdef0")]
+            for other in others:
+                holding = [] if spec.mode == "tagged" else everything
+                for target_arn, (target_account, target) in roles.items():
+                    if target_arn in every_developer_role or not spec.dev_access(target_account):
+                        if session_may_assume(spec, other, account, True, holding, target_arn, target):
+                            find(f"another permission set's session {other} can assume {target_arn}")

@@ -3,7 +3,9 @@
     {"roles": {name: {path, trust, inline, managed, boundary, tags, max_session}},
      "policies": {name: {path, doc, roles, groups, users}},
      "task_definitions": {family: {...}},
-     "log_groups": {name: {retention, retained}}}
+     "log_groups": {name: {retention, retained}},
+     "permission_sets": {name: {instance_arn, description, session_duration, managed,
+                                references: [[path, name]], assignments: [[id, type, principal]]}}}
 
 from the CloudFormation templates (intrinsics resolved), from Terraform's state after an
 apply, and from what an AWS API (moto here) returns after deployment. Task definitions are
@@ -21,7 +23,12 @@ from specview import snake
 
 
 def empty_account():
-    return {"roles": {}, "policies": {}, "task_definitions": {}, "log_groups": {}}
+    return {"roles": {}, "policies": {}, "task_definitions": {}, "log_groups": {}, "permission_sets": {}}
+
+
+def permission_set(instance_arn, description, session_duration):
+    return {"instance_arn": instance_arn, "description": description, "session_duration": session_duration,
+            "managed": [], "references": [], "assignments": []}
 
 
 def camel(value):
@@ -134,6 +141,9 @@ def read_cloudformation(spec, out):
                     refs[logical] = f"taskdefinition/{props['Family']}"
                 elif resource["Type"] == "AWS::Logs::LogGroup":
                     refs[logical] = props["LogGroupName"]
+                elif resource["Type"] == "AWS::SSO::PermissionSet":
+                    # Its ARN is AWS's to choose: the picture names a permission set by name.
+                    getatt[(logical, "PermissionSetArn")] = f"permission-set:{props['Name']}"
             ctx = {"pseudo": {**pseudo, "AWS::StackName": template_path.stem}, "refs": refs, "getatt": getatt}
             for resource in resources.values():
                 props = cfn_resolve(resource["Properties"], ctx)
@@ -180,6 +190,23 @@ def read_cloudformation(spec, out):
                         # Deleting the stack, or replacing the group, keeps the logs.
                         "retained": policies == ("Retain", "Retain"),
                     }
+                elif kind == "AWS::SSO::PermissionSet":
+                    entry = view["permission_sets"].setdefault(props["Name"], permission_set(None, None, None))
+                    entry.update({
+                        "instance_arn": props["InstanceArn"],
+                        "description": props.get("Description"),
+                        "session_duration": props.get("SessionDuration", "PT1H"),
+                        "managed": sorted(props.get("ManagedPolicies", [])),
+                        "references": sorted([r.get("Path", "/"), r["Name"]] for r in props.get("CustomerManagedPolicyReferences", [])),
+                    })
+                elif kind == "AWS::SSO::Assignment":
+                    name = props["PermissionSetArn"].removeprefix("permission-set:")
+                    entry = view["permission_sets"].setdefault(name, permission_set(None, None, None))
+                    if props["InstanceArn"] != entry["instance_arn"] and entry["instance_arn"] is not None:
+                        raise ValueError(f"{template_path}: an assignment of {name} in another instance")
+                    entry["assignments"] = sorted(entry["assignments"] + [[props["TargetId"], props["PrincipalType"], props["PrincipalId"]]])
+                    if props["TargetType"] != "AWS_ACCOUNT":
+                        raise ValueError(f"{template_path}: an assignment to {props['TargetType']}")
                 else:
                     raise ValueError(f"unexpected resource type {kind} in {template_path}")
     return picture
@@ -249,6 +276,64 @@ def read_terraform(spec, state):
         else:
             raise ValueError(f"unexpected resource type {kind}")
     return picture
+
+
+def terraform_identity_center(spec, plan, picture):
+    """The aws_ssoadmin_* resources of Terraform's plan (moto cannot host them through the
+    provider, see deploy.py), into the picture of Identity Center's account. Attachments
+    and assignments find their permission set by the reference in their configuration."""
+    configuration = {r["address"]: r for r in plan.get("configuration", {}).get("root_module", {}).get("resources", [])}
+
+    def permission_set_of(address):
+        references = configuration[address]["expressions"]["permission_set_arn"]["references"]
+        return next(r.rsplit(".", 1)[0] for r in references if r.startswith("aws_ssoadmin_permission_set.") and r.count(".") == 2)
+
+    resources = plan.get("planned_values", {}).get("root_module", {}).get("resources", [])
+    sets = {r["address"]: r["values"] for r in resources if r["type"] == "aws_ssoadmin_permission_set"}
+    if not sets:
+        return
+    view = picture.setdefault(spec.identity_center["account"], empty_account())
+    names = {}
+    for address, values in sets.items():
+        names[address] = values["name"]
+        view["permission_sets"][values["name"]] = permission_set(
+            values["instance_arn"], values.get("description"), values.get("session_duration") or "PT1H")
+    for resource in resources:
+        kind, values = resource["type"], resource["values"]
+        if kind == "aws_ssoadmin_permission_set" or not kind.startswith("aws_ssoadmin_"):
+            continue
+        entry = view["permission_sets"][names[permission_set_of(resource["address"].split("[")[0])]]
+        if kind == "aws_ssoadmin_managed_policy_attachment":
+            entry["managed"] = sorted(entry["managed"] + [values["managed_policy_arn"]])
+        elif kind == "aws_ssoadmin_customer_managed_policy_attachment":
+            for reference in values["customer_managed_policy_reference"]:
+                entry["references"] = sorted(entry["references"] + [[reference.get("path") or "/", reference["name"]]])
+        elif kind == "aws_ssoadmin_account_assignment":
+            if values["target_type"] != "AWS_ACCOUNT":
+                raise ValueError(f"{resource['address']}: an assignment to {values['target_type']}")
+            entry["assignments"] = sorted(entry["assignments"] + [[values["target_id"], values["principal_type"], values["principal_id"]]])
+        else:
+            raise ValueError(f"unexpected resource type {kind}")
+
+
+def read_identity_center(spec, sso, picture, instance_arn, skipped):
+    """What moto's SSO admin API holds for the instance, into the picture of Identity
+    Center's account. `skipped`: managed policies moto could not attach (see deploy.py)."""
+    if sso is None:
+        return
+    view = picture.setdefault(spec.identity_center["account"], empty_account())
+    for arn in sso.list_permission_sets(InstanceArn=instance_arn)["PermissionSets"]:
+        described = sso.describe_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)["PermissionSet"]
+        entry = permission_set(instance_arn, described.get("Description"), described.get("SessionDuration"))
+        attached = sso.list_managed_policies_in_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)["AttachedManagedPolicies"]
+        entry["managed"] = sorted([p["Arn"] for p in attached] + skipped.get(described["Name"], []))
+        references = sso.list_customer_managed_policy_references_in_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)
+        entry["references"] = sorted([r.get("Path", "/"), r["Name"]] for r in references["CustomerManagedPolicyReferences"])
+        for info in spec.accounts.values():
+            for assignment in sso.list_account_assignments(InstanceArn=instance_arn, AccountId=info["id"], PermissionSetArn=arn)["AccountAssignments"]:
+                entry["assignments"].append([assignment["AccountId"], assignment["PrincipalType"], assignment["PrincipalId"]])
+        entry["assignments"].sort()
+        view["permission_sets"][described["Name"]] = entry
 
 
 def read_deployed(spec, sessions, existing):

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::pseudo::PseudoParameters;
-use crate::model::{names, Account, Model, Role, TaskDefinition, Volume};
+use crate::model::{names, Account, IdentityCenter, Model, Role, TaskDefinition, Volume};
 use crate::render::emit::doc::{Doc, Intrinsic, KeyCase};
 use crate::render::emit::yaml;
 
@@ -443,4 +443,125 @@ pub(super) fn developers<'a>(
     let roles: Vec<&Role> = account.developer_role.iter().collect();
     add_roles(model, &mut context, &roles, pseudo, &in_stack);
     context
+}
+
+/// The IAM Identity Center stack: the permission sets and their assignments.
+#[derive(Serialize)]
+pub(super) struct IdentityCenterContext<'a> {
+    pub header: &'a str,
+    pub project: &'a str,
+    pub account: AccountContext<'a>,
+    pub description: Yaml,
+    pub instance_arn: Yaml,
+    pub permission_sets: Vec<PermissionSetContext<'a>>,
+    pub outputs: Vec<OutputContext>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PermissionSetContext<'a> {
+    pub logical_id: &'a str,
+    pub name: Yaml,
+    pub description: Yaml,
+    pub session_duration: Yaml,
+    /// `!GetAtt <logical id>.PermissionSetArn`.
+    pub arn: Yaml,
+    pub managed_policy_arns: Vec<Yaml>,
+    pub customer_managed_policy_references: Vec<PolicyReferenceContext>,
+    pub assignments: Vec<AssignmentContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PolicyReferenceContext {
+    pub name: Yaml,
+    pub path: Yaml,
+}
+
+#[derive(Serialize)]
+pub(super) struct AssignmentContext<'a> {
+    pub logical_id: &'a str,
+    pub principal_type: Yaml,
+    pub principal_id: Yaml,
+    pub target_type: Yaml,
+    pub target_id: Yaml,
+}
+
+pub(super) fn identity_center<'a>(
+    model: &'a Model,
+    account: &'a Account,
+    center: &'a IdentityCenter,
+    pseudo: &PseudoParameters,
+    header: &'a str,
+) -> IdentityCenterContext<'a> {
+    let permission_sets = center
+        .permission_sets
+        .iter()
+        .map(|set| {
+            let arn = Doc::Intrinsic(Intrinsic::GetAtt(
+                set.logical_id.clone(),
+                "PermissionSetArn",
+            ));
+            PermissionSetContext {
+                logical_id: &set.logical_id,
+                name: Yaml::scalar(&set.name),
+                description: Yaml::scalar(&set.description),
+                session_duration: Yaml::scalar(&set.session_duration),
+                arn: Yaml::of(&arn),
+                managed_policy_arns: set
+                    .managed_policy_arns
+                    .iter()
+                    .map(|arn| Yaml::of(&pseudo.string(arn)))
+                    .collect(),
+                customer_managed_policy_references: set
+                    .developer_policy
+                    .iter()
+                    .map(|policy| PolicyReferenceContext {
+                        name: Yaml::scalar(&policy.name),
+                        path: Yaml::scalar(&policy.path),
+                    })
+                    .collect(),
+                assignments: set
+                    .assignments
+                    .iter()
+                    .map(|assignment| AssignmentContext {
+                        logical_id: &assignment.logical_id,
+                        principal_type: Yaml::scalar("GROUP"),
+                        principal_id: Yaml::scalar(&assignment.group_id),
+                        target_type: Yaml::scalar("AWS_ACCOUNT"),
+                        target_id: Yaml::of(&pseudo.string(&assignment.account_id)),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let outputs = center
+        .permission_sets
+        .iter()
+        .map(|set| {
+            output(
+                model,
+                names::arn_output(&set.logical_id),
+                format!("ARN of permission set {}", set.name),
+                &Doc::Intrinsic(Intrinsic::GetAtt(
+                    set.logical_id.clone(),
+                    "PermissionSetArn",
+                )),
+            )
+        })
+        .collect();
+    IdentityCenterContext {
+        header,
+        project: &model.project,
+        account: AccountContext {
+            name: &account.name,
+            env: &account.env,
+            region: &center.region,
+        },
+        description: Yaml::scalar(&format!(
+            "trustgen: IAM Identity Center permission sets of project {}'s developers, and their assignments in dev accounts",
+            model.project
+        )),
+        instance_arn: Yaml::scalar(&center.instance_arn),
+        permission_sets,
+        outputs,
+    }
 }

@@ -17,8 +17,9 @@ pub(crate) use pseudo::PseudoParameters;
 const TASKS_TEMPLATE: &str = "cloudformation/tasks.yaml.tera";
 const TRUST_TEMPLATE: &str = "cloudformation/trust.yaml.tera";
 const DEVELOPERS_TEMPLATE: &str = "cloudformation/developers.yaml.tera";
+const IDENTITY_CENTER_TEMPLATE: &str = "cloudformation/identity-center.yaml.tera";
 
-/// The stacks of one account, in a fixed order: tasks, trust, developers.
+/// The stacks of one account, in a fixed order: tasks, trust, developers, identity center.
 pub(crate) fn render_account(
     model: &Model,
     account: &Account,
@@ -75,6 +76,25 @@ pub(crate) fn render_account(
             vec![contents],
         )?);
     }
+    if let Some(center) = model
+        .identity_center
+        .as_ref()
+        .filter(|center| center.account == account.name)
+    {
+        let context = context::identity_center(model, account, center, &pseudo, &header);
+        let contents = templates.render_yaml(IDENTITY_CENTER_TEMPLATE, &context)?;
+        // Identity Center's resources live in its own region, not the account's.
+        files.extend(
+            stack_files(model, account, Stack::IdentityCenter, vec![contents])?
+                .into_iter()
+                .map(|mut file| {
+                    if let Some(stack) = &mut file.stack {
+                        stack.region.clone_from(&center.region);
+                    }
+                    file
+                }),
+        );
+    }
     Ok(files)
 }
 
@@ -95,6 +115,7 @@ fn stack_files(
                 stack,
                 part: index + 1,
                 account: account.name.clone(),
+                region: account.region.clone(),
                 name: names::stack_name(&model.project, stack, index + 1),
             }),
         })

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::model::names::IDENTITY_CENTER_PROVIDER;
 use crate::model::policy::{PolicyDocument, Principal};
-use crate::model::{Account, Model, Role, RoleKind, Volume};
+use crate::model::{Account, IdentityCenter, Model, Role, RoleKind, Volume};
 use crate::render::emit::doc::{self, texts, Doc, KeyCase};
 use crate::render::emit::hcl;
 
@@ -75,13 +76,27 @@ pub(super) struct RootContext<'a> {
     pub header: &'a str,
     pub project: &'a str,
     pub accounts: Vec<AccountContext<'a>>,
+    /// IAM Identity Center's provider: its account, in its region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_center: Option<AccountContext<'a>>,
 }
 
 pub(super) fn root<'a>(model: &'a Model, header: &'a str) -> RootContext<'a> {
+    let identity_center = model.identity_center.as_ref().and_then(|center| {
+        let account = model.accounts.iter().find(|a| a.name == center.account)?;
+        Some(AccountContext {
+            name: &account.name,
+            alias: IDENTITY_CENTER_PROVIDER,
+            id: &account.id,
+            region: Hcl::quoted(&center.region),
+            deploy_role_arn: account.deploy_role_arn.as_deref().map(Hcl::quoted),
+        })
+    });
     RootContext {
         header,
         project: &model.project,
         accounts: model.accounts.iter().map(|a| account_context(a)).collect(),
+        identity_center,
     }
 }
 
@@ -95,6 +110,123 @@ pub(super) struct AccountFileContext<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub developer_policy: Option<DeveloperPolicyContext<'a>>,
     pub task_definitions: Vec<TaskDefinitionContext<'a>>,
+    /// In the file of the account that administers IAM Identity Center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_center: Option<IdentityCenterContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct IdentityCenterContext<'a> {
+    /// The provider alias, an identifier: `provider = aws.<provider>`.
+    pub provider: &'static str,
+    pub instance_arn: Hcl,
+    pub permission_sets: Vec<PermissionSetContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PermissionSetContext<'a> {
+    /// The name of its `aws_ssoadmin_*` resources, an identifier.
+    pub resource: &'a str,
+    pub name: Hcl,
+    pub description: Hcl,
+    pub session_duration: Hcl,
+    /// References to the permission set: `aws_ssoadmin_permission_set.<resource>.…`.
+    pub instance_arn: Hcl,
+    pub arn: Hcl,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_policy_arns: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub developer_policy: Option<PolicyReferenceContext>,
+    /// What an assignment waits for: the permission set's policy attachments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Hcl>,
+    pub assignments: Vec<AssignmentContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PolicyReferenceContext {
+    pub name: Hcl,
+    pub path: Hcl,
+    /// The developer policy of every account the permission set is for.
+    pub depends_on: Hcl,
+}
+
+#[derive(Serialize)]
+pub(super) struct AssignmentContext<'a> {
+    pub resource: &'a str,
+    pub principal_type: Hcl,
+    pub principal_id: Hcl,
+    pub target_type: Hcl,
+    pub target_id: Hcl,
+}
+
+fn identity_center_context<'a>(
+    model: &'a Model,
+    center: &'a IdentityCenter,
+) -> IdentityCenterContext<'a> {
+    let permission_sets = center
+        .permission_sets
+        .iter()
+        .map(|set| {
+            let of_set = |attribute: &str| {
+                Hcl::reference("aws_ssoadmin_permission_set", &set.terraform, attribute)
+            };
+            // The developer policies the reference needs, each in its account's file.
+            let policies: Vec<Doc> = set
+                .accounts
+                .iter()
+                .filter_map(|name| model.accounts.iter().find(|a| &a.name == name))
+                .filter_map(|account| account.developer_policy.as_ref())
+                .map(|policy| Doc::Reference(format!("aws_iam_policy.{}", policy.terraform)))
+                .collect();
+            let mut attachments = Vec::new();
+            if !set.managed_policy_arns.is_empty() {
+                attachments.push(Doc::Reference(format!(
+                    "aws_ssoadmin_managed_policy_attachment.{}",
+                    set.terraform
+                )));
+            }
+            if set.developer_policy.is_some() {
+                attachments.push(Doc::Reference(format!(
+                    "aws_ssoadmin_customer_managed_policy_attachment.{}",
+                    set.terraform
+                )));
+            }
+            PermissionSetContext {
+                resource: &set.terraform,
+                name: Hcl::quoted(&set.name),
+                description: Hcl::quoted(&set.description),
+                session_duration: Hcl::quoted(&set.session_duration),
+                instance_arn: of_set("instance_arn"),
+                arn: of_set("arn"),
+                managed_policy_arns: list(&set.managed_policy_arns),
+                developer_policy: set.developer_policy.as_ref().map(|policy| {
+                    PolicyReferenceContext {
+                        name: Hcl::quoted(&policy.name),
+                        path: Hcl::quoted(&policy.path),
+                        depends_on: Hcl::of(&Doc::List(policies)),
+                    }
+                }),
+                attachments: (!attachments.is_empty()).then(|| Hcl::of(&Doc::List(attachments))),
+                assignments: set
+                    .assignments
+                    .iter()
+                    .map(|assignment| AssignmentContext {
+                        resource: &assignment.terraform,
+                        principal_type: Hcl::quoted("GROUP"),
+                        principal_id: Hcl::quoted(&assignment.group_id),
+                        target_type: Hcl::quoted("AWS_ACCOUNT"),
+                        target_id: Hcl::quoted(&assignment.account_id),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    IdentityCenterContext {
+        provider: IDENTITY_CENTER_PROVIDER,
+        instance_arn: Hcl::quoted(&center.instance_arn),
+        permission_sets,
+    }
 }
 
 #[derive(Serialize)]
@@ -417,5 +549,10 @@ pub(super) fn account_file<'a>(
                 }),
             })
             .collect(),
+        identity_center: model
+            .identity_center
+            .as_ref()
+            .filter(|center| center.account == account.name)
+            .map(|center| identity_center_context(model, center)),
     }
 }

@@ -1,0 +1,224 @@
+//! `trustgen diff OLD_SPEC NEW_SPEC` and `trustgen diff [SPEC] --base GIT_REV`: the access
+//! a change to the spec grants or takes away, for a reviewer (and a CI check).
+
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::{load, load_source, Loaded, Outcome, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use crate::cli::{DiffArgs, DiffFormat, MessageFormat};
+use crate::diagnostic::printable;
+use crate::diff::{self, Access};
+use crate::spec::SourceFile;
+
+const DEFAULT_SPEC: &str = "trustgen.toml";
+
+/// One side of the comparison: a spec's model, or nothing (a spec absent at the revision).
+struct Side {
+    name: String,
+    access: Access,
+}
+
+const USAGE: &str = "error: give two specs (trustgen diff OLD_SPEC NEW_SPEC) or one and a \
+                     revision (trustgen diff [SPEC] --base GIT_REV)\n";
+
+pub(super) fn run(args: &DiffArgs) -> Outcome {
+    let (old, new) = match (&args.base, &args.first, &args.second) {
+        (Some(revision), spec, None) => {
+            let spec = spec.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_SPEC));
+            let new = loaded("new", load(&spec, MessageFormat::Human));
+            (at_revision(&spec, revision), new)
+        }
+        (None, Some(old), Some(new)) => (
+            loaded("old", load(old, MessageFormat::Human)),
+            loaded("new", load(new, MessageFormat::Human)),
+        ),
+        _ => return Outcome::fail(EXIT_INVALID, USAGE.into()),
+    };
+    let (old, new) = match (old, new) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            // Every problem of both sides at once.
+            let stderr = [old.err(), new.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n");
+            return Outcome::fail(EXIT_INVALID, stderr);
+        }
+    };
+    let diff = diff::compare(&old.access, &new.access);
+    let stdout = match args.format {
+        DiffFormat::Text => diff::text(&diff, &old.name, &new.name),
+        DiffFormat::Markdown => diff::markdown(&diff, &old.name, &new.name),
+        DiffFormat::Json => diff::json(&diff),
+    };
+    if args.fail_on_broaden && diff.broadens {
+        Outcome {
+            code: EXIT_FAILED,
+            stdout,
+            stderr: "error: access broadens (--fail-on-broaden): a security owner should review \
+                     this change\n"
+                .into(),
+        }
+    } else {
+        Outcome {
+            code: EXIT_OK,
+            stdout,
+            stderr: String::new(),
+        }
+    }
+}
+
+/// The old side of `--base`: the spec as committed at the revision, or nothing.
+fn at_revision(spec: &Path, revision: &str) -> Result<Side, String> {
+    match read_at_revision(spec, revision) {
+        Ok(Revision::Found(source)) => loaded("old", load_source(source, MessageFormat::Human)),
+        Ok(Revision::Absent(name)) => Ok(Side {
+            name: format!("{name} (absent: nothing granted)"),
+            access: Access::empty(),
+        }),
+        // The new side already says it cannot read the spec; once is enough.
+        Err(_) if !spec.is_file() => Ok(Side {
+            name: String::new(),
+            access: Access::empty(),
+        }),
+        Err(message) => Err(format!("error: {message}\n")),
+    }
+}
+
+/// A side's model, or its problems rendered under a line naming the side.
+fn loaded(side: &str, result: Result<Loaded, Outcome>) -> Result<Side, String> {
+    match result {
+        Ok(loaded) => Ok(Side {
+            name: loaded.source.name.clone(),
+            access: Access::of(&loaded.model),
+        }),
+        Err(outcome) => Err(format!(
+            "the {side} spec is invalid:\n{}{}",
+            outcome.stderr, outcome.stdout
+        )),
+    }
+}
+
+enum Revision {
+    Found(SourceFile),
+    /// The spec did not exist at the revision; its name (`REV:PATH`).
+    Absent(String),
+}
+
+/// The spec as committed at `revision` of the git repository it is in. The revision comes
+/// from the command line, the path from the file system: git gets each as one argument of
+/// its own (no shell), a revision cannot pass for an option, and paths are literal.
+fn read_at_revision(spec: &Path, revision: &str) -> Result<Revision, String> {
+    if revision.is_empty()
+        || revision.starts_with('-')
+        || revision
+            .chars()
+            .any(|c| c == ':' || c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "`{}` is not a revision diff accepts: give a branch, tag or commit (not starting \
+             with `-`, without `:` or spaces)",
+            printable(revision)
+        ));
+    }
+    let absolute = std::fs::canonicalize(spec).map_err(|error| {
+        format!(
+            "cannot read spec {}: {error}",
+            printable(&spec.to_string_lossy())
+        )
+    })?;
+    let directory = absolute.parent().unwrap_or(Path::new("/"));
+    let root = git(directory, &["rev-parse", "--show-toplevel"])
+        .map_err(|message| format!("{} is not in a git repository: {message}", shown(spec)))?;
+    let root = std::fs::canonicalize(String::from_utf8_lossy(&root).trim_end_matches('\n'))
+        .map_err(|error| format!("cannot find the repository of {}: {error}", shown(spec)))?;
+    let relative = absolute.strip_prefix(&root).map_err(|_| {
+        format!(
+            "{} is not inside the git repository at {}",
+            shown(spec),
+            shown(&root)
+        )
+    })?;
+    let mut parts: Vec<&str> = Vec::new();
+    for component in relative.components() {
+        match component {
+            Component::Normal(part) => parts.push(
+                part.to_str()
+                    .ok_or_else(|| format!("the path of {} is not UTF-8", shown(spec)))?,
+            ),
+            _ => return Err(format!("{} is not inside the repository", shown(spec))),
+        }
+    }
+    let path = parts.join("/");
+    let name = format!("{revision}:{path}");
+    let commit = git(
+        &root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &format!("{revision}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| format!("unknown revision `{}`", printable(revision)))?;
+    let commit = String::from_utf8_lossy(&commit).trim().to_string();
+    let listing = git(
+        &root,
+        &["ls-tree", "-z", "--full-tree", &commit, "--", &path],
+    )
+    .map_err(|message| format!("cannot list {}: {message}", printable(&name)))?;
+    // `<mode> <type> <object>\t<path>\0` for each entry; the spec's own, exactly.
+    let entry = listing
+        .split(|byte| *byte == 0)
+        .filter_map(|entry| {
+            let entry = std::str::from_utf8(entry).ok()?;
+            let (meta, entry_path) = entry.split_once('\t')?;
+            (entry_path == path).then_some(meta)
+        })
+        .next();
+    let Some(meta) = entry else {
+        return Ok(Revision::Absent(name));
+    };
+    let fields: Vec<&str> = meta.split(' ').collect();
+    let (Some(&mode), Some(&kind), Some(&object)) = (fields.first(), fields.get(1), fields.get(2))
+    else {
+        return Err(format!("cannot read {} from git", printable(&name)));
+    };
+    if kind != "blob" || mode == "120000" {
+        return Err(format!(
+            "{} is not a regular file at that revision",
+            printable(&name)
+        ));
+    }
+    let bytes = git(&root, &["show", object])
+        .map_err(|message| format!("cannot read {}: {message}", printable(&name)))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", printable(&name)))?;
+    Ok(Revision::Found(SourceFile::new(name, text)))
+}
+
+fn shown(path: &Path) -> String {
+    printable(&path.to_string_lossy())
+}
+
+/// Runs git in `directory` with `args`, each one argument; its standard output, or its
+/// message on failure.
+fn git(directory: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(directory)
+        .args(args)
+        // Paths are file names, never patterns; nothing may wait for a prompt.
+        .env("GIT_LITERAL_PATHSPECS", "1")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|error| format!("cannot run git: {error}"))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(printable(String::from_utf8_lossy(&output.stderr).trim()))
+    }
+}

@@ -87,6 +87,7 @@ version = 1
 name = "{project}"                # prefix of generated names: [a-z0-9-]
 partition = "{partition}"
 region = "{region}"
+log_retention_days = 30           # the tasks' logs; unset keeps them forever (and bills for it)
 
 [accounts.dev]
 id = "{account}"                 # the new dev account
@@ -141,6 +142,23 @@ name = "app"
 image = "public.ecr.aws/nginx/nginx:1.27"
 port_mappings = [8080]
 environment = {{ LOG_LEVEL = "info" }}
+# Nothing in the image can be changed at run time; the application writes only to volumes.
+readonly_root_filesystem = true
+mount_points = [
+  {{ source_volume = "tmp", container_path = "/tmp" }},
+  {{ source_volume = "nginx-cache", container_path = "/var/cache/nginx" }},
+  {{ source_volume = "nginx-run", container_path = "/var/run" }},
+]
+
+# Writable volumes for the read-only container above: bind mounts, emptied with the task.
+[[tasks.app.volumes]]
+name = "tmp"
+
+[[tasks.app.volumes]]
+name = "nginx-cache"
+
+[[tasks.app.volumes]]
+name = "nginx-run"
 "#
     )
 }

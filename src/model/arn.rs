@@ -183,6 +183,11 @@ pub trait PartitionExt {
     fn roles_of(&self, account_id: &str) -> String;
     /// Every ECS resource of an account and region, for the `aws:SourceArn` guard.
     fn ecs_sources(&self, region: &str, account_id: &str) -> String;
+    /// An EFS file system: what `elasticfilesystem:Client*` actions are granted on.
+    fn efs_file_system_arn(&self, region: &str, account_id: &str, file_system_id: &str) -> String;
+    /// An EFS access point, for the `elasticfilesystem:AccessPointArn` condition.
+    fn efs_access_point_arn(&self, region: &str, account_id: &str, access_point_id: &str)
+        -> String;
     /// The roles IAM Identity Center creates for a permission set in an account, as
     /// `ArnLike` patterns of both forms (see `reserved_role_patterns`).
     fn reserved_role_patterns(
@@ -277,6 +282,33 @@ impl PartitionExt for Partition {
             self.role_arn(account_id, &format!("{RESERVED_SSO_PATH}{region}/"), &name),
         ]
     }
+
+    fn efs_file_system_arn(&self, region: &str, account_id: &str, file_system_id: &str) -> String {
+        format!(
+            "arn:{}:elasticfilesystem:{region}:{account_id}:file-system/{file_system_id}",
+            self.as_str()
+        )
+    }
+
+    fn efs_access_point_arn(
+        &self,
+        region: &str,
+        account_id: &str,
+        access_point_id: &str,
+    ) -> String {
+        format!(
+            "arn:{}:elasticfilesystem:{region}:{account_id}:access-point/{access_point_id}",
+            self.as_str()
+        )
+    }
+}
+
+/// The bucket of an S3 object ARN (`arn:<partition>:s3:::<bucket>/<key>` -> `…:<bucket>`),
+/// for `s3:GetBucketLocation`.
+pub(crate) fn s3_bucket_of(object_arn: &str) -> Option<&str> {
+    let arn = Arn::parse(object_arn).filter(|arn| arn.service == "s3")?;
+    let slash = arn.resource.find('/')?;
+    Some(&object_arn[..object_arn.len() - arn.resource.len() + slash])
 }
 
 /// The resource a secret's `valueFrom` names, as IAM sees it: Secrets Manager references
@@ -365,6 +397,24 @@ mod tests {
         assert!(!patterns_intersect("s3:*", "dynamodb:*"));
         assert!(patterns_intersect("a?c", "*b*"));
         assert!(!patterns_intersect("a?c", "*d"));
+    }
+
+    #[test]
+    fn efs_and_s3_arns_are_built_and_split() {
+        assert_eq!(
+            Partition::AwsCn.efs_file_system_arn("cn-north-1", "111122223333", "fs-0123abcd"),
+            "arn:aws-cn:elasticfilesystem:cn-north-1:111122223333:file-system/fs-0123abcd"
+        );
+        assert_eq!(
+            Partition::Aws.efs_access_point_arn("eu-west-1", "111122223333", "fsap-0123abcd"),
+            "arn:aws:elasticfilesystem:eu-west-1:111122223333:access-point/fsap-0123abcd"
+        );
+        assert_eq!(
+            s3_bucket_of("arn:aws:s3:::config-bucket/app/prod.env"),
+            Some("arn:aws:s3:::config-bucket")
+        );
+        assert_eq!(s3_bucket_of("arn:aws:s3:::bucket-only"), None);
+        assert_eq!(s3_bucket_of("arn:aws:ssm:eu-west-1:1:parameter/x"), None);
     }
 
     #[test]

@@ -181,6 +181,7 @@ pub(crate) fn build(spec: &Spec) -> Model {
     Model {
         project: spec.project.name.clone(),
         partition: spec.project.partition,
+        cloudformation_exports: spec.project.cloudformation_exports,
         accounts,
         identity_center,
         terraform,

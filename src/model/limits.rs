@@ -30,6 +30,30 @@ pub const EXTERNAL_ID_CHARS: std::ops::RangeInclusive<usize> = 2..=1_224;
 pub const STACK_RESOURCES: usize = 500;
 pub const STACK_OUTPUTS: usize = 200;
 pub const STACK_TEMPLATE_BYTES: usize = 1_000_000;
+
+/// ECS: a port number.
+pub const PORT: std::ops::RangeInclusive<i64> = 1..=65_535;
+/// ECS: a Fargate task's ephemeral storage, GiB (20 without the setting).
+pub const EPHEMERAL_STORAGE_GIB: std::ops::RangeInclusive<i64> = 21..=200;
+/// ECS: a container health check's interval, timeout and start period (seconds) and retries.
+pub const HEALTH_CHECK_INTERVAL: std::ops::RangeInclusive<i64> = 5..=300;
+pub const HEALTH_CHECK_TIMEOUT: std::ops::RangeInclusive<i64> = 2..=120;
+pub const HEALTH_CHECK_RETRIES: std::ops::RangeInclusive<i64> = 1..=10;
+pub const HEALTH_CHECK_START_PERIOD: std::ops::RangeInclusive<i64> = 0..=300;
+/// ECS on Fargate: a container's stop and start timeouts, seconds.
+pub const FARGATE_CONTAINER_TIMEOUT: std::ops::RangeInclusive<i64> = 2..=120;
+/// Fargate: the highest `nofile` limit (soft and hard).
+pub const FARGATE_NOFILE_MAX: i64 = 1_048_576;
+/// ECS: the names of containers and volumes, and of ports (Service Connect).
+pub const CONTAINER_NAME_CHARS: usize = 255;
+pub const VOLUME_NAME_CHARS: usize = 255;
+pub const PORT_NAME_CHARS: usize = 64;
+/// ECS: a registered task definition, as JSON.
+pub const TASK_DEFINITION_BYTES: usize = 65_536;
+/// ECS: containers in one task definition.
+pub const CONTAINERS_PER_TASK: usize = 10;
+/// ECS: environment files of one container.
+pub const ENVIRONMENT_FILES: usize = 10;
 /// IAM Identity Center: a permission set's name (`[\w+=,.@-]`) and its session duration.
 pub const PERMISSION_SET_NAME_CHARS: usize = 32;
 pub const PERMISSION_SET_SESSION_SECONDS: std::ops::RangeInclusive<i64> = 3_600..=43_200;

@@ -23,7 +23,9 @@ pub(crate) use build::{build, dev_access_for};
 pub(crate) use profiles::{profiles, sso_profiles, ProfileKind};
 pub(crate) use reach::{developer_reach, is_developer_entry, Hop, Reach};
 pub(crate) use simulate::same_grant;
-pub(crate) use tasks::{family as task_family, role_name as task_role_name, ASSUME_ROLES_SID};
+pub(crate) use tasks::{
+    efs_sid, family as task_family, generated_sids, role_name as task_role_name, ASSUME_ROLES_SID,
+};
 pub use terraform::{Root, S3Backend, Terraform};
 
 use indexmap::IndexMap;
@@ -37,6 +39,8 @@ use policy::PolicyDocument;
 pub struct Model {
     pub project: String,
     pub partition: Partition,
+    /// `[project] cloudformation_exports`: CloudFormation outputs carry an `Export`.
+    pub cloudformation_exports: bool,
     /// Accounts that own at least one generated resource, in spec order. Shared, so that
     /// rendering can let go of each account as soon as its files are written.
     pub accounts: Vec<Arc<Account>>,
@@ -82,6 +86,7 @@ impl Model {
         Model {
             project: self.project.clone(),
             partition: self.partition,
+            cloudformation_exports: self.cloudformation_exports,
             accounts: self
                 .accounts
                 .iter()
@@ -268,8 +273,39 @@ pub struct TaskDefinition {
     pub memory: Option<String>,
     pub network_mode: &'static str,
     pub requires_compatibilities: Vec<&'static str>,
+    pub runtime_platform: Option<RuntimePlatform>,
+    /// Fargate's ephemeral storage, GiB.
+    pub ephemeral_storage_gib: Option<i64>,
+    pub pid_mode: Option<&'static str>,
+    pub ipc_mode: Option<&'static str>,
+    pub volumes: Vec<Volume>,
     pub containers: Vec<ContainerDefinition>,
     pub log_group: Option<LogGroup>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuntimePlatform {
+    pub cpu_architecture: Option<&'static str>,
+    pub operating_system_family: Option<&'static str>,
+}
+
+/// A task volume: a bind mount when `efs` is `None` (of an instance directory on EC2 when
+/// `host_source_path` is set).
+#[derive(Debug, Clone, Serialize)]
+pub struct Volume {
+    pub name: String,
+    pub host_source_path: Option<String>,
+    pub efs: Option<EfsVolume>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EfsVolume {
+    pub file_system_id: String,
+    pub root_directory: Option<String>,
+    pub transit_encryption: Option<&'static str>,
+    pub transit_encryption_port: Option<i64>,
+    pub access_point_id: Option<String>,
+    pub iam: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -278,7 +314,9 @@ pub struct LogGroup {
     pub retention_in_days: Option<i64>,
 }
 
-/// One container, in the ECS API's own (camelCase) shape.
+/// One container, in the ECS API's own (camelCase) shape. `render::emit::doc::
+/// from_containers` writes the same document for both backends; a test holds it to this
+/// serde form.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerDefinition {
@@ -290,13 +328,48 @@ pub struct ContainerDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entry_point: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub working_directory: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub port_mappings: Vec<PortMapping>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub environment: Vec<NameValue>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub environment_files: Vec<EnvironmentFile>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<Secret>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mount_points: Vec<MountPoint>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volumes_from: Vec<VolumeFrom>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<ContainerDependency>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<HealthCheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readonly_root_filesystem: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privileged: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_timeout: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_timeout: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ulimits: Vec<Ulimit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linux_parameters: Option<LinuxParameters>,
+    /// User keys: they keep their spelling in both backends.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub docker_labels: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_credentials: Option<RepositoryCredentials>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firelens_configuration: Option<FirelensConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_configuration: Option<LogConfiguration>,
 }
@@ -305,7 +378,13 @@ pub struct ContainerDefinition {
 #[serde(rename_all = "camelCase")]
 pub struct PortMapping {
     pub container_port: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_port: Option<i64>,
     pub protocol: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_protocol: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -319,6 +398,92 @@ pub struct NameValue {
 pub struct Secret {
     pub name: String,
     pub value_from: String,
+}
+
+/// An S3 object holding `NAME=value` lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvironmentFile {
+    pub value: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MountPoint {
+    pub source_volume: String,
+    pub container_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeFrom {
+    pub source_container: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerDependency {
+    pub container_name: String,
+    pub condition: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthCheck {
+    pub command: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retries: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_period: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ulimit {
+    pub name: &'static str,
+    pub soft_limit: i64,
+    pub hard_limit: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinuxParameters {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<KernelCapabilities>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub init_process_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KernelCapabilities {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub add: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drop: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepositoryCredentials {
+    pub credentials_parameter: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FirelensConfiguration {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// User keys: they keep their spelling in both backends.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub options: IndexMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -207,6 +207,53 @@ impl Stack {
     }
 }
 
+/// A CloudFormation deploy stage: every stack of one stage deploys before any of the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    Developers,
+    IdentityCenter,
+    /// Every account's first tasks stack: it holds the execution roles (and the simulator).
+    Tasks,
+    /// The other tasks stacks of a split account: their task definitions name the
+    /// execution role the first one creates.
+    TasksContinued,
+    Trust,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 5] = [
+        Stage::Developers,
+        Stage::IdentityCenter,
+        Stage::Tasks,
+        Stage::TasksContinued,
+        Stage::Trust,
+    ];
+
+    /// The stage of part `part` (1, 2, …) of an account's stacks of kind `stack`.
+    pub fn of(stack: Stack, part: usize) -> Stage {
+        match stack {
+            Stack::Developers => Stage::Developers,
+            Stack::IdentityCenter => Stage::IdentityCenter,
+            Stack::Tasks if part == 1 => Stage::Tasks,
+            Stack::Tasks => Stage::TasksContinued,
+            Stack::Trust => Stage::Trust,
+        }
+    }
+
+    /// Why a stack deploys in its stage (the lock file says it).
+    pub fn why(self) -> &'static str {
+        match self {
+            Stage::Developers => Stack::Developers.why(),
+            Stage::IdentityCenter => Stack::IdentityCenter.why(),
+            Stage::Tasks => Stack::Tasks.why(),
+            Stage::TasksContinued => {
+                "the other tasks stacks of split accounts (tasks-2.yaml, …), after the first: their task definitions name the execution role it creates"
+            }
+            Stage::Trust => Stack::Trust.why(),
+        }
+    }
+}
+
 /// `cloudformation/<account>/<stem>.yaml`, then `<stem>-2.yaml`, … for a split account.
 pub fn stack_file(account: &str, stack: Stack, part: usize) -> String {
     match part {

@@ -41,6 +41,15 @@ impl PolicyDocument {
     }
 }
 
+/// The length of `value`'s compact JSON, counted as it is written, without building it.
+pub(crate) fn json_size<T: Serialize + ?Sized>(value: &T) -> usize {
+    let mut counter = ByteCounter(0);
+    match serde_json::to_writer(&mut counter, value) {
+        Ok(()) => counter.0,
+        Err(_) => 0,
+    }
+}
+
 struct ByteCounter(usize);
 
 impl std::io::Write for ByteCounter {

@@ -9,15 +9,55 @@ use super::build::AccountContext;
 use super::policy::{self, PolicyDocument, Principal, Statement};
 use super::{limits, names};
 use super::{
-    ContainerDefinition, InlinePolicy, LogConfiguration, LogGroup, NameValue, PortMapping, Role,
-    RoleKind, Secret, TaskDefinition,
+    ContainerDefinition, ContainerDependency, EfsVolume, EnvironmentFile, FirelensConfiguration,
+    HealthCheck, InlinePolicy, KernelCapabilities, LinuxParameters, LogConfiguration, LogGroup,
+    MountPoint, NameValue, PortMapping, RepositoryCredentials, Role, RoleKind, RuntimePlatform,
+    Secret, TaskDefinition, Ulimit, Volume, VolumeFrom,
 };
-use crate::spec::{self, Compatibility, DevMode};
+use crate::spec::{self, Compatibility, DevMode, Toggle};
 
 pub(super) const TASK_POLICY_NAME: &str = "task-permissions";
 /// The Sid of the statement trustgen adds for the roles a task assumes.
 pub(crate) const ASSUME_ROLES_SID: &str = "AssumeRoles";
 pub(super) const SECRETS_POLICY_NAME: &str = "read-task-secrets";
+/// The Sid of the statement trustgen adds for ECS Exec, and its actions: exactly what the
+/// SSM agent in the container needs to open the session's channels (they take no resource).
+pub(crate) const ECS_EXEC_SID: &str = "EcsExec";
+pub(crate) const ECS_EXEC_ACTIONS: [&str; 4] = [
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+];
+
+/// The Sid of the statement that lets a task mount an EFS volume with IAM authorization.
+pub(crate) fn efs_sid(volume: &str) -> String {
+    format!("Efs{}", names::pascal_case(volume))
+}
+
+/// Every Sid trustgen adds to a task role's policy (validation keeps the spec's apart).
+pub(crate) fn generated_sids(task: &spec::Task) -> Vec<String> {
+    let mut sids = vec![ASSUME_ROLES_SID.to_string()];
+    if task.enable_execute_command {
+        sids.push(ECS_EXEC_SID.to_string());
+    }
+    sids.extend(
+        task.volumes
+            .iter()
+            .filter(|volume| uses_iam(volume))
+            .map(|volume| efs_sid(&volume.name)),
+    );
+    sids
+}
+
+fn uses_iam(volume: &spec::Volume) -> bool {
+    volume
+        .efs_volume_configuration
+        .as_ref()
+        .and_then(|efs| efs.authorization_config.as_ref())
+        .and_then(|authorization| authorization.iam)
+        == Some(Toggle::Enabled)
+}
 
 pub(crate) fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
     task.role_name
@@ -65,6 +105,15 @@ pub(super) fn task_role(context: &AccountContext<'_>, task_name: &str, task: &sp
                 .resources(assumable.into_iter().collect()),
         );
     }
+    if task.enable_execute_command {
+        statements
+            .push(Statement::allow(ECS_EXEC_SID, &ECS_EXEC_ACTIONS).resources(vec!["*".into()]));
+    }
+    statements.extend(
+        task.volumes
+            .iter()
+            .filter_map(|volume| efs_statement(context, task, volume)),
+    );
     let inline_policies = if statements.is_empty() {
         Vec::new()
     } else {
@@ -100,6 +149,48 @@ pub(super) fn task_role(context: &AccountContext<'_>, task_name: &str, task: &sp
         },
         tags,
     }
+}
+
+/// An EFS volume with IAM authorization: exactly the client actions its mount points need
+/// (`ClientWrite` only where one is writable, `ClientRootAccess` only when asked) on exactly
+/// its file system, through exactly its access point when it names one.
+fn efs_statement(
+    context: &AccountContext<'_>,
+    task: &spec::Task,
+    volume: &spec::Volume,
+) -> Option<Statement> {
+    if !uses_iam(volume) {
+        return None;
+    }
+    let efs = volume.efs_volume_configuration.as_ref()?;
+    let writable = task
+        .containers
+        .iter()
+        .flat_map(|container| &container.mount_points)
+        .any(|mount| mount.source_volume == volume.name && mount.read_only != Some(true));
+    let mut actions = vec!["elasticfilesystem:ClientMount"];
+    if writable {
+        actions.push("elasticfilesystem:ClientWrite");
+    }
+    if efs.client_root_access {
+        actions.push("elasticfilesystem:ClientRootAccess");
+    }
+    let partition = context.partition();
+    let statement = Statement::allow(&efs_sid(&volume.name), &actions).resources(vec![
+        partition.efs_file_system_arn(&context.region, context.id(), &efs.file_system_id)
+    ]);
+    let access_point = efs
+        .authorization_config
+        .as_ref()
+        .and_then(|authorization| authorization.access_point_id.as_ref());
+    Some(match access_point {
+        Some(id) => statement.condition(
+            "StringEquals",
+            "elasticfilesystem:AccessPointArn",
+            serde_json::json!(partition.efs_access_point_arn(&context.region, context.id(), id)),
+        ),
+        None => statement,
+    })
 }
 
 /// Who besides ECS may assume a task role, in dev-access accounts only: tagged mode the
@@ -141,10 +232,10 @@ pub(super) fn execution_roles(
     tasks: &[(&String, &spec::Task)],
 ) -> (Vec<Role>, Vec<usize>) {
     const INLINE_LIMIT: usize = limits::INLINE_POLICIES_CHARS;
-    // Upper bound of a secrets policy's size: its three statements' fixed text, plus each
+    // Upper bound of a secrets policy's size: its five statements' fixed text, plus each
     // distinct resource quoted with a comma. Linear, and never below the real size (which
     // the model's limit check measures exactly afterwards).
-    const STATEMENTS_OVERHEAD: usize = 320;
+    const STATEMENTS_OVERHEAD: usize = 560;
     let mut shards: Vec<Vec<(&String, &spec::Task)>> = Vec::new();
     let mut assignment = Vec::with_capacity(tasks.len());
     let mut current: Vec<(&String, &spec::Task)> = Vec::new();
@@ -221,53 +312,82 @@ fn execution_role(
     }
 }
 
-/// Every resource the execution role must read for one task: its secrets (as IAM sees
-/// them) and its KMS keys.
-fn task_secret_resources(task: &spec::Task) -> impl Iterator<Item = String> + '_ {
-    task.containers
-        .iter()
-        .flat_map(|c| c.secrets.values())
-        .map(|value_from| arn::secret_resource_arn(value_from))
-        .chain(task.secrets_kms_keys.iter().cloned())
+/// What an execution role reads for a task, by the statement that grants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Parameter,
+    Secret,
+    Key,
+    Object,
+    Bucket,
 }
 
-/// Read access to exactly the secrets the account's containers reference.
-fn secret_statements(tasks: &[(&String, &spec::Task)]) -> Vec<Statement> {
-    let mut parameters = IndexSet::new();
-    let mut secrets = IndexSet::new();
-    let mut keys = IndexSet::new();
-    for (_, task) in tasks {
-        for container in &task.containers {
-            for value_from in container.secrets.values() {
+/// Every resource the execution role must read for one task, as IAM sees it: its
+/// containers' secrets, registry credentials and environment files (and their buckets),
+/// and its KMS keys.
+fn execution_reads(task: &spec::Task) -> impl Iterator<Item = (Read, String)> + '_ {
+    task.containers
+        .iter()
+        .flat_map(|container| {
+            let secrets = container.secrets.values().map(|value_from| {
                 let resource = arn::secret_resource_arn(value_from);
                 match arn::service(&resource) {
-                    Some("secretsmanager") => secrets.insert(resource),
-                    _ => parameters.insert(resource),
-                };
+                    Some("secretsmanager") => (Read::Secret, resource),
+                    _ => (Read::Parameter, resource),
+                }
+            });
+            let registry = container
+                .repository_credentials
+                .iter()
+                .map(|credentials| (Read::Secret, credentials.credentials_parameter.clone()));
+            let files = container.environment_files.iter().flat_map(|file| {
+                let object = file.arn();
+                std::iter::once((Read::Object, object.to_string())).chain(
+                    arn::s3_bucket_of(object).map(|bucket| (Read::Bucket, bucket.to_string())),
+                )
+            });
+            secrets.chain(registry).chain(files)
+        })
+        .chain(
+            task.secrets_kms_keys
+                .iter()
+                .map(|key| (Read::Key, key.clone())),
+        )
+}
+
+fn task_secret_resources(task: &spec::Task) -> impl Iterator<Item = String> + '_ {
+    execution_reads(task).map(|(_, resource)| resource)
+}
+
+/// Read access to exactly what the account's containers reference.
+fn secret_statements(tasks: &[(&String, &spec::Task)]) -> Vec<Statement> {
+    const STATEMENTS: [(Read, &str, &str); 5] = [
+        (Read::Parameter, "ReadSsmParameters", "ssm:GetParameters"),
+        (Read::Secret, "ReadSecrets", "secretsmanager:GetSecretValue"),
+        (Read::Key, "DecryptSecrets", "kms:Decrypt"),
+        (Read::Object, "ReadEnvironmentFiles", "s3:GetObject"),
+        (
+            Read::Bucket,
+            "LocateEnvironmentFiles",
+            "s3:GetBucketLocation",
+        ),
+    ];
+    let mut found: Vec<IndexSet<String>> = vec![IndexSet::new(); STATEMENTS.len()];
+    for (_, task) in tasks {
+        for (read, resource) in execution_reads(task) {
+            if let Some(index) = STATEMENTS.iter().position(|(kind, _, _)| *kind == read) {
+                found[index].insert(resource);
             }
         }
-        keys.extend(task.secrets_kms_keys.iter().cloned());
     }
-    let mut statements = Vec::new();
-    if !parameters.is_empty() {
-        statements.push(
-            Statement::allow("ReadSsmParameters", &["ssm:GetParameters"])
-                .resources(parameters.into_iter().collect()),
-        );
-    }
-    if !secrets.is_empty() {
-        statements.push(
-            Statement::allow("ReadSecrets", &["secretsmanager:GetSecretValue"])
-                .resources(secrets.into_iter().collect()),
-        );
-    }
-    if !keys.is_empty() {
-        statements.push(
-            Statement::allow("DecryptSecrets", &["kms:Decrypt"])
-                .resources(keys.into_iter().collect()),
-        );
-    }
-    statements
+    STATEMENTS
+        .iter()
+        .zip(found)
+        .filter(|(_, resources)| !resources.is_empty())
+        .map(|((_, sid, action), resources)| {
+            Statement::allow(sid, &[action]).resources(resources.into_iter().collect())
+        })
+        .collect()
 }
 
 pub(super) fn task_definition(
@@ -283,46 +403,7 @@ pub(super) fn task_definition(
     let containers = task
         .containers
         .iter()
-        .map(|container| ContainerDefinition {
-            name: container.name.clone(),
-            image: container.image.clone(),
-            essential: container.essential,
-            cpu: container.cpu,
-            memory: container.memory,
-            command: container.command.clone(),
-            port_mappings: container
-                .port_mappings
-                .iter()
-                .map(|port| PortMapping {
-                    container_port: *port,
-                    protocol: "tcp",
-                })
-                .collect(),
-            environment: container
-                .environment
-                .iter()
-                .map(|(name, value)| NameValue {
-                    name: name.clone(),
-                    value: value.clone(),
-                })
-                .collect(),
-            secrets: container
-                .secrets
-                .iter()
-                .map(|(name, value_from)| Secret {
-                    name: name.clone(),
-                    value_from: value_from.clone(),
-                })
-                .collect(),
-            log_configuration: container.logs.then(|| LogConfiguration {
-                log_driver: "awslogs",
-                options: IndexMap::from([
-                    ("awslogs-group".to_string(), log_group_name.clone()),
-                    ("awslogs-region".to_string(), context.region.clone()),
-                    ("awslogs-stream-prefix".to_string(), "ecs".to_string()),
-                ]),
-            }),
-        })
+        .map(|container| container_definition(task, container, &log_group_name, &context.region))
         .collect();
     TaskDefinition {
         logical_id: String::new(),
@@ -339,10 +420,203 @@ pub(super) fn task_definition(
             Compatibility::Fargate => "FARGATE",
             Compatibility::Ec2 => "EC2",
         }],
+        runtime_platform: task
+            .runtime_platform
+            .as_ref()
+            .map(|platform| RuntimePlatform {
+                cpu_architecture: platform.cpu_architecture.map(|a| a.as_str()),
+                operating_system_family: platform.operating_system_family.map(|f| f.as_str()),
+            }),
+        ephemeral_storage_gib: task.ephemeral_storage.map(spec::EphemeralStorage::gib),
+        pid_mode: task.pid_mode.map(|mode| mode.as_str()),
+        ipc_mode: task.ipc_mode.map(|mode| mode.as_str()),
+        volumes: task.volumes.iter().map(volume).collect(),
         containers,
         log_group: wants_logs.then_some(LogGroup {
             name: log_group_name,
             retention_in_days: context.spec.project.log_retention_days,
+        }),
+    }
+}
+
+fn volume(volume: &spec::Volume) -> Volume {
+    Volume {
+        name: volume.name.clone(),
+        host_source_path: volume.host.as_ref().and_then(|h| h.source_path.clone()),
+        efs: volume
+            .efs_volume_configuration
+            .as_ref()
+            .map(|efs| EfsVolume {
+                file_system_id: efs.file_system_id.clone(),
+                root_directory: efs.root_directory.clone(),
+                transit_encryption: efs.transit_encryption.map(|t| t.as_str()),
+                transit_encryption_port: efs.transit_encryption_port,
+                access_point_id: efs
+                    .authorization_config
+                    .as_ref()
+                    .and_then(|a| a.access_point_id.clone()),
+                iam: efs
+                    .authorization_config
+                    .as_ref()
+                    .and_then(|a| a.iam)
+                    .map(|t| t.as_str()),
+            }),
+    }
+}
+
+/// One container in ECS's shape. ECS Exec needs an init process in every Linux container
+/// (the SSM agent's children must be reaped), so `enable_execute_command` turns it on.
+fn container_definition(
+    task: &spec::Task,
+    container: &spec::Container,
+    log_group_name: &str,
+    region: &str,
+) -> ContainerDefinition {
+    let names_of =
+        |capabilities: &[spec::Capability]| capabilities.iter().map(|c| c.as_str()).collect();
+    let parameters = container.linux_parameters.clone().unwrap_or_default();
+    let windows = task
+        .runtime_platform
+        .as_ref()
+        .and_then(|p| p.operating_system_family)
+        .is_some_and(|family| family.is_windows());
+    let init_process_enabled = if task.enable_execute_command && !windows {
+        Some(true)
+    } else {
+        parameters.init_process_enabled
+    };
+    let capabilities = parameters
+        .capabilities
+        .as_ref()
+        .filter(|c| !c.add.is_empty() || !c.drop.is_empty())
+        .map(|c| KernelCapabilities {
+            add: names_of(&c.add),
+            drop: names_of(&c.drop),
+        });
+    let linux_parameters =
+        (capabilities.is_some() || init_process_enabled.is_some()).then_some(LinuxParameters {
+            capabilities,
+            init_process_enabled,
+        });
+    ContainerDefinition {
+        name: container.name.clone(),
+        image: container.image.clone(),
+        essential: container.essential,
+        cpu: container.cpu,
+        memory: container.memory,
+        entry_point: container.entry_point.clone(),
+        command: container.command.clone(),
+        working_directory: container.working_directory.clone(),
+        user: container.user.clone(),
+        port_mappings: container
+            .port_mappings
+            .iter()
+            .map(|mapping| match mapping {
+                spec::PortMapping::Port(port) => PortMapping {
+                    container_port: *port,
+                    host_port: None,
+                    protocol: spec::Protocol::Tcp.as_str(),
+                    name: None,
+                    app_protocol: None,
+                },
+                spec::PortMapping::Mapping(table) => PortMapping {
+                    container_port: table.container_port,
+                    host_port: table.host_port,
+                    protocol: mapping.protocol().as_str(),
+                    name: table.name.clone(),
+                    app_protocol: table.app_protocol.map(|p| p.as_str()),
+                },
+            })
+            .collect(),
+        environment: container
+            .environment
+            .iter()
+            .map(|(name, value)| NameValue {
+                name: name.clone(),
+                value: value.clone(),
+            })
+            .collect(),
+        environment_files: container
+            .environment_files
+            .iter()
+            .map(|file| EnvironmentFile {
+                value: file.arn().to_string(),
+                kind: spec::EnvironmentFileType::S3.as_str(),
+            })
+            .collect(),
+        secrets: container
+            .secrets
+            .iter()
+            .map(|(name, value_from)| Secret {
+                name: name.clone(),
+                value_from: value_from.clone(),
+            })
+            .collect(),
+        mount_points: container
+            .mount_points
+            .iter()
+            .map(|mount| MountPoint {
+                source_volume: mount.source_volume.clone(),
+                container_path: mount.container_path.clone(),
+                read_only: mount.read_only,
+            })
+            .collect(),
+        volumes_from: container
+            .volumes_from
+            .iter()
+            .map(|from| VolumeFrom {
+                source_container: from.source_container.clone(),
+                read_only: from.read_only,
+            })
+            .collect(),
+        depends_on: container
+            .depends_on
+            .iter()
+            .map(|dependency| ContainerDependency {
+                container_name: dependency.container.clone(),
+                condition: dependency.condition.as_str(),
+            })
+            .collect(),
+        health_check: container.health_check.as_ref().map(|check| HealthCheck {
+            command: check.command.clone(),
+            interval: check.interval,
+            timeout: check.timeout,
+            retries: check.retries,
+            start_period: check.start_period,
+        }),
+        readonly_root_filesystem: container.readonly_root_filesystem,
+        privileged: container.privileged,
+        stop_timeout: container.stop_timeout,
+        start_timeout: container.start_timeout,
+        ulimits: container
+            .ulimits
+            .iter()
+            .map(|limit| Ulimit {
+                name: limit.name.as_str(),
+                soft_limit: limit.soft_limit,
+                hard_limit: limit.hard_limit,
+            })
+            .collect(),
+        linux_parameters,
+        docker_labels: container.docker_labels.clone(),
+        repository_credentials: container.repository_credentials.as_ref().map(|c| {
+            RepositoryCredentials {
+                credentials_parameter: c.credentials_parameter.clone(),
+            }
+        }),
+        firelens_configuration: container.firelens_configuration.as_ref().map(|firelens| {
+            FirelensConfiguration {
+                kind: firelens.kind.as_str(),
+                options: firelens.options.clone(),
+            }
+        }),
+        log_configuration: container.logs.then(|| LogConfiguration {
+            log_driver: "awslogs",
+            options: IndexMap::from([
+                ("awslogs-group".to_string(), log_group_name.to_string()),
+                ("awslogs-region".to_string(), region.to_string()),
+                ("awslogs-stream-prefix".to_string(), "ecs".to_string()),
+            ]),
         }),
     }
 }

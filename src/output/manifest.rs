@@ -7,7 +7,7 @@ use std::path::{Component, Path};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::names::{self, Stack};
+use crate::model::names::{self, Stage as DeployStage};
 use crate::model::Model;
 use crate::render::{GeneratedFile, Provenance, RootFile, StackFile};
 
@@ -107,20 +107,23 @@ impl Recorded {
 
 impl Manifest {
     /// The manifest of `files` (in output order): their hashes, and the stacks among them
-    /// in deploy stages (`names::Stack`), each stage in output order.
+    /// in deploy stages (`names::Stage`), each stage in output order.
     pub fn new(
         provenance: &Provenance,
         spec_sha256: String,
         model: &Model,
         files: Vec<Recorded>,
     ) -> Self {
-        let stages = Stack::ALL
+        let stages = DeployStage::ALL
             .iter()
             .filter_map(|&kind| {
                 let stacks: Vec<StackEntry> = files
                     .iter()
                     .filter_map(|file| {
-                        let stack = file.stack.as_ref().filter(|s| s.stack == kind)?;
+                        let stack = file
+                            .stack
+                            .as_ref()
+                            .filter(|s| DeployStage::of(s.stack, s.part) == kind)?;
                         let account = model.accounts.iter().find(|a| a.name == stack.account)?;
                         Some(StackEntry {
                             account: account.name.clone(),

@@ -63,6 +63,8 @@ pub struct RootFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StackFile {
     pub stack: Stack,
+    /// 1 for `<stem>.yaml`, 2 for `<stem>-2.yaml`, … (a split account).
+    pub part: usize,
     /// The account (spec name) it deploys to.
     pub account: String,
     /// The region it deploys to: the account's, or Identity Center's for its stack.

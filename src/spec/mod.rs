@@ -3,11 +3,13 @@
 //! Nothing here is checked beyond TOML types and unknown keys; `validate` judges the
 //! values and `model` resolves them. Maps are `IndexMap` so output follows spec order.
 
+mod ecs;
 pub mod fast;
 mod load;
 pub mod schema;
 mod structure;
 
+pub use ecs::*;
 pub use load::{load, load_with_toml, SourceFile};
 
 use indexmap::IndexMap;
@@ -116,8 +118,13 @@ pub struct Project {
     /// Tags put on every generated role.
     #[serde(default)]
     pub tags: IndexMap<String, String>,
-    /// Retention of the `/ecs/<family>` log groups; unset keeps logs forever.
+    /// Retention of the `/ecs/<family>` log groups; unset keeps logs forever (a warning).
     pub log_retention_days: Option<i64>,
+    /// Export every CloudFormation output (`Export: Name: <stack>-<output>`) for other
+    /// stacks to `Fn::ImportValue`. Off by default: while another stack imports an export,
+    /// CloudFormation refuses every change of its value.
+    #[serde(default)]
+    pub cloudformation_exports: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -385,6 +392,23 @@ pub struct Task {
     /// Container definitions; at least one, one of them essential.
     #[serde(default)]
     pub containers: Vec<Container>,
+    /// ECS Exec (`aws ecs execute-command`): the task role gets exactly the four
+    /// `ssmmessages` actions the SSM agent needs, and every container an init process.
+    /// Start the task with `--enable-execute-command`.
+    #[serde(default)]
+    pub enable_execute_command: bool,
+    /// CPU architecture and operating system (default X86_64 and LINUX).
+    pub runtime_platform: Option<RuntimePlatform>,
+    /// Fargate only: the task's ephemeral storage in GiB, 21-200 (Fargate's default 20), as
+    /// a number or ECS's `{ size_in_gib = N }`.
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    /// Volumes the containers mount (`mount_points`): bind mounts and EFS file systems.
+    #[serde(default)]
+    pub volumes: Vec<Volume>,
+    /// task (containers share process ids) or host (EC2 only).
+    pub pid_mode: Option<PidMode>,
+    /// EC2 only: host, task or none.
+    pub ipc_mode: Option<IpcMode>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -411,28 +435,80 @@ pub struct Statement {
     pub condition: Option<Condition>,
 }
 
+/// One container of a task. Keys are the snake_case of ECS's container definition fields.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Container {
+    /// 1-255 letters, digits, - and _; unique in the task.
     pub name: String,
     /// Image reference.
     pub image: String,
+    /// The task stops when an essential container stops (default true).
     #[serde(default = "default_true")]
     pub essential: bool,
+    /// CPU units (1024 = one vCPU).
     pub cpu: Option<i64>,
+    /// Hard memory limit in MiB (at least 6, at most the task's).
     pub memory: Option<i64>,
+    /// Entry point override.
+    #[serde(default)]
+    pub entry_point: Vec<String>,
     /// Command override.
     #[serde(default)]
     pub command: Vec<String>,
-    /// Container ports (tcp).
+    /// The directory the command runs in: an absolute path.
+    pub working_directory: Option<String>,
+    /// The user (and group) the command runs as: name, uid, name:group or uid:gid.
+    pub user: Option<String>,
+    /// Ports: a TCP port number, or a table with container_port, host_port, protocol, name,
+    /// app_protocol.
     #[serde(default)]
-    pub port_mappings: Vec<i64>,
+    pub port_mappings: Vec<PortMapping>,
     /// Environment variables.
     #[serde(default)]
     pub environment: IndexMap<String, String>,
-    /// Variable name -> SSM parameter or Secrets Manager secret ARN.
+    /// Environment files: exact S3 object ARNs of `.env` files (or ECS's `{ value, type =
+    /// "s3" }`); the execution role may read exactly these.
+    #[serde(default)]
+    pub environment_files: Vec<EnvironmentFile>,
+    /// Variable name -> SSM parameter or Secrets Manager secret ARN (a JSON key or version
+    /// selected as `…:secret:name-AbCdEf:json-key:version-stage:version-id`).
     #[serde(default)]
     pub secrets: IndexMap<String, String>,
+    /// Volumes of the task mounted into this container.
+    #[serde(default)]
+    pub mount_points: Vec<MountPoint>,
+    /// Every volume of another container of the task, mounted here too.
+    #[serde(default)]
+    pub volumes_from: Vec<VolumeFrom>,
+    /// Containers of this task that must reach a state before this one starts.
+    #[serde(default)]
+    pub depends_on: Vec<ContainerDependency>,
+    /// A command Docker runs to judge the container healthy.
+    pub health_check: Option<HealthCheck>,
+    /// Mount the root filesystem read-only (recommended; a container without it draws a
+    /// warning): give paths the application writes to a volume in `mount_points`.
+    pub readonly_root_filesystem: Option<bool>,
+    /// EC2 only: root on the host (a warning); Fargate refuses it.
+    pub privileged: Option<bool>,
+    /// Seconds ECS waits after SIGTERM before killing the container: 2-120 on Fargate.
+    pub stop_timeout: Option<i64>,
+    /// Seconds this container's dependencies may take to reach their condition: 2-120 on
+    /// Fargate.
+    pub start_timeout: Option<i64>,
+    /// Resource limits; on Fargate only nofile.
+    #[serde(default)]
+    pub ulimits: Vec<Ulimit>,
+    /// Linux-specific settings: the init process and kernel capabilities.
+    pub linux_parameters: Option<LinuxParameters>,
+    /// Docker labels: key -> value (keys that CloudFormation would read as a function,
+    /// `Fn::…`, `Ref` or `Condition`, are refused).
+    #[serde(default)]
+    pub docker_labels: IndexMap<String, String>,
+    /// Credentials of a private image registry, from Secrets Manager.
+    pub repository_credentials: Option<RepositoryCredentials>,
+    /// This container is the task's FireLens log router.
+    pub firelens_configuration: Option<FirelensConfiguration>,
     /// awslogs to /ecs/<family> (default true).
     #[serde(default = "default_true")]
     pub logs: bool,

@@ -86,6 +86,8 @@ fn matches_type(value: &DeValue<'_>, name: &str) -> bool {
 
 impl<'s> Walker<'s> {
     /// Follows `$ref`, and picks the non-null branch of `anyOf` (how schemars writes Option).
+    /// An `anyOf` of several non-null branches (a number or a table) is left for `value`,
+    /// which picks the branch by the value's type.
     fn resolve(&self, mut schema: &'s Schema) -> &'s Schema {
         for _ in 0..8 {
             if let Some(reference) = schema.get("$ref").and_then(Schema::as_str) {
@@ -95,12 +97,12 @@ impl<'s> Walker<'s> {
                     None => return schema,
                 }
             } else if let Some(branches) = schema.get("anyOf").and_then(Schema::as_array) {
-                match branches
+                let mut choices = branches
                     .iter()
-                    .find(|b| b.get("type").and_then(Schema::as_str) != Some("null"))
-                {
-                    Some(branch) => schema = branch,
-                    None => return schema,
+                    .filter(|b| b.get("type").and_then(Schema::as_str) != Some("null"));
+                match (choices.next(), choices.next()) {
+                    (Some(branch), None) => schema = branch,
+                    _ => return schema,
                 }
             } else {
                 return schema;
@@ -109,8 +111,54 @@ impl<'s> Walker<'s> {
         schema
     }
 
+    /// The types a schema accepts (`null` aside).
+    fn types(schema: &Schema) -> Vec<&str> {
+        match schema.get("type") {
+            Some(Schema::String(name)) => vec![name.as_str()],
+            Some(Schema::Array(names)) => names
+                .iter()
+                .filter_map(Schema::as_str)
+                .filter(|n| *n != "null")
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     fn value(&mut self, value: &Spanned<DeValue<'_>>, schema: &'s Schema, path: &str) {
         let schema = self.resolve(schema);
+        if let Some(branches) = schema.get("anyOf").and_then(Schema::as_array) {
+            // One of several shapes (a port number or a port table): the one of its type.
+            let choices: Vec<&'s Schema> = branches
+                .iter()
+                .map(|branch| self.resolve(branch))
+                .filter(|branch| !Self::types(branch).is_empty())
+                .collect();
+            let chosen = choices.iter().find(|branch| {
+                Self::types(branch)
+                    .iter()
+                    .any(|t| matches_type(value.get_ref(), t))
+            });
+            match chosen {
+                Some(branch) => self.value(value, branch, path),
+                None => {
+                    let expected: Vec<&str> = choices
+                        .iter()
+                        .flat_map(|branch| Self::types(branch))
+                        .map(describe_type)
+                        .collect();
+                    self.found.push(Diagnostic::error(
+                        "wrong-type",
+                        format!(
+                            "`{path}` must be {}, not {}",
+                            expected.join(" or "),
+                            kind(value.get_ref())
+                        ),
+                        Location::Span(value.span()),
+                    ));
+                }
+            }
+            return;
+        }
         let types: Vec<&str> = match schema.get("type") {
             Some(Schema::String(name)) => vec![name.as_str()],
             Some(Schema::Array(names)) => names
@@ -309,6 +357,25 @@ mod tests {
             .as_deref()
             .unwrap_or_default()
             .contains("as strings"));
+    }
+
+    #[test]
+    fn a_value_of_several_shapes_is_checked_against_the_one_of_its_type() {
+        let base = "version = 1\n[project]\nname = \"x\"\n[accounts.dev]\nid = \"111122223333\"\nenv = \"dev\"\n[tasks.a]\naccount = \"dev\"\n[[tasks.a.containers]]\nname = \"a\"\nimage = \"i\"\n";
+        let ports = |value: &str| check(&format!("{base}port_mappings = {value}\n"));
+        assert!(ports("[8080, { container_port = 53, protocol = \"udp\" }]").is_empty());
+        let found =
+            ports("[{ container_prot = 1 }, \"80\", { container_port = 1, protocol = \"sctp\" }]");
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown key `container_prot` in `tasks.a.containers[0].port_mappings[0]`: trustgen never ignores a key it does not know",
+                "`tasks.a.containers[0].port_mappings[0]` needs `container_port`",
+                "`tasks.a.containers[0].port_mappings[1]` must be an integer or a table, not a string",
+                "`tasks.a.containers[0].port_mappings[2].protocol` cannot be \"sctp\"",
+            ]
+        );
     }
 
     #[test]

@@ -1,4 +1,16 @@
-//! Fargate's task-level cpu / memory combinations (MiB), as AWS documents them.
+//! Fargate's rules where they differ from EC2's, as AWS documents them: the task-level cpu /
+//! memory combinations (MiB), and what a container may change.
+
+use crate::spec::{Capability, UlimitName};
+
+/// The one ulimit Fargate lets a task set; it keeps the operating system's others.
+pub(super) const ULIMITS: [UlimitName; 1] = [UlimitName::Nofile];
+
+/// The one capability Fargate adds (dropping any is allowed).
+pub(super) const CAPABILITIES: [Capability; 1] = [Capability::SysPtrace];
+
+/// Windows on Fargate: at least one vCPU, and no sizes above four.
+pub(super) const WINDOWS_CPU_OPTIONS: [i64; 3] = [1024, 2048, 4096];
 
 /// The memory sizes Fargate accepts with `cpu`, or `None` when `cpu` itself is invalid.
 pub(super) fn memory_options(cpu: i64) -> Option<Vec<i64>> {

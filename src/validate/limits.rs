@@ -6,7 +6,9 @@ use super::names::role_location;
 use super::Findings;
 use crate::model::limits::{
     INLINE_POLICIES_CHARS, MANAGED_POLICY_CHARS, SESSION_POLICY_ARNS, SESSION_POLICY_CHARS,
+    TASK_DEFINITION_BYTES,
 };
+use crate::model::policy::json_size;
 use crate::model::{Account, Model, RoleKind};
 use crate::path;
 use crate::spec::Spec;
@@ -75,6 +77,20 @@ fn check_account(spec: &Spec, account: &Account) -> Findings {
         }
         let mut families: HashMap<&str, &str> = HashMap::new();
         for definition in &account.task_definitions {
+            // What ECS registers, measured as the model's JSON (a little more than ECS's:
+            // the model also carries its resource names); the containers are nearly all of it.
+            let size = json_size(definition);
+            if size > TASK_DEFINITION_BYTES {
+                findings.error_help(
+                    "task-definition-too-large",
+                    path!["tasks", &definition.task],
+                    format!(
+                        "the task definition of `{}` has {size} bytes as JSON; ECS registers at most {TASK_DEFINITION_BYTES}",
+                        definition.task
+                    ),
+                    "move environment values into environment_files or secrets, or split the task",
+                );
+            }
             if let Some(first) = families.insert(&definition.family, &definition.task) {
                 findings.error_help(
                     "duplicate-family",

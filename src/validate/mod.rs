@@ -2,11 +2,13 @@
 //! a spec with any error never reaches the model builder.
 
 mod conditions;
+mod containers;
 mod fargate;
 mod identity_center;
 mod limits;
 mod names;
 mod organisation;
+mod platform;
 mod reach;
 mod roles;
 pub(crate) mod syntax;

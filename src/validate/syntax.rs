@@ -285,6 +285,10 @@ pub(crate) enum ArnKind {
     Principal,
     /// An exact SSM parameter or Secrets Manager secret (a container's `valueFrom`).
     Secret,
+    /// An exact Secrets Manager secret, nothing selected inside it (registry credentials).
+    SecretsManagerSecret,
+    /// An exact S3 object (an environment file).
+    S3Object,
     /// An exact KMS key.
     KmsKey,
 }
@@ -309,6 +313,8 @@ impl ArnKind {
                 "an IAM principal ARN (arn:<partition>:iam::<12-digit id>:root, :role/<name> or :user/<name>)"
             }
             ArnKind::Secret => "an SSM parameter or Secrets Manager secret ARN",
+            ArnKind::SecretsManagerSecret => "a Secrets Manager secret ARN",
+            ArnKind::S3Object => "an S3 object ARN (arn:<partition>:s3:::<bucket>/<key>)",
             ArnKind::KmsKey => "a KMS key ARN (arn:<partition>:kms:<region>:<id>:key/<key-id>)",
         }
     }
@@ -325,6 +331,10 @@ impl ArnKind {
             ArnKind::Secret => format!(
                 "arn:{partition}:ssm:eu-west-1:111122223333:parameter/db-password or arn:{partition}:secretsmanager:eu-west-1:111122223333:secret:db-password-AbCdEf"
             ),
+            ArnKind::SecretsManagerSecret => format!(
+                "arn:{partition}:secretsmanager:eu-west-1:111122223333:secret:registry-login-AbCdEf"
+            ),
+            ArnKind::S3Object => format!("arn:{partition}:s3:::config-bucket/app/prod.env"),
             ArnKind::KmsKey => format!(
                 "arn:{partition}:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
             ),
@@ -450,7 +460,7 @@ pub(crate) fn arn_problem(text: &str, partition: Partition, kind: ArnKind) -> Op
             }
             None
         }
-        ArnKind::Secret => {
+        ArnKind::Secret | ArnKind::SecretsManagerSecret => {
             if !(is_region(arn.region) && is_account_id(arn.account)) {
                 return not_kind();
             }
@@ -460,29 +470,44 @@ pub(crate) fn arn_problem(text: &str, partition: Partition, kind: ArnKind) -> Op
                     "name the one parameter or secret the container reads, by its full ARN".into(),
                 );
             }
-            let ok = match (arn.service, arn.resource) {
-                ("ssm", resource) => resource.strip_prefix("parameter/").is_some_and(|name| {
-                    !name.is_empty()
-                        && name
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b))
-                }),
-                ("secretsmanager", resource) => {
-                    resource.strip_prefix("secret:").is_some_and(|rest| {
-                        let mut parts = rest.split(':');
-                        let name = parts.next().unwrap_or_default();
+            match (arn.service, arn.resource) {
+                ("ssm", resource) if kind == ArnKind::Secret => {
+                    let ok = resource.strip_prefix("parameter/").is_some_and(|name| {
                         !name.is_empty()
                             && name
                                 .bytes()
-                                .all(|b| b.is_ascii_alphanumeric() || b"/_+=.@-".contains(&b))
-                            // json-key : version-stage : version-id, as ECS reads them.
-                            && rest.split(':').count() <= 4
-                            && parts.all(|part| part.bytes().all(|b| (b'!'..=b'~').contains(&b)))
-                    })
+                                .all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b))
+                    });
+                    if ok {
+                        None
+                    } else {
+                        not_kind()
+                    }
                 }
-                _ => false,
+                ("secretsmanager", resource) => {
+                    let Some(rest) = resource.strip_prefix("secret:") else {
+                        return not_kind();
+                    };
+                    secret_problem(text, rest, kind)
+                }
+                _ => not_kind(),
+            }
+        }
+        ArnKind::S3Object => {
+            let Some((bucket, key)) = arn.resource.split_once('/') else {
+                return not_kind();
             };
-            if ok {
+            if arn.service != "s3" || !arn.region.is_empty() || !arn.account.is_empty() {
+                return not_kind();
+            }
+            if has_wildcard(arn.resource) {
+                return exact("an environment file");
+            }
+            let bucket_ok = (3..=63).contains(&bucket.len())
+                && bucket
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.".contains(&b));
+            if bucket_ok && !key.is_empty() {
                 None
             } else {
                 not_kind()
@@ -514,6 +539,62 @@ pub(crate) fn arn_problem(text: &str, partition: Partition, kind: ArnKind) -> Op
                 not_kind()
             }
         }
+    }
+}
+
+/// What is wrong with the part of a Secrets Manager ARN after `secret:`: the secret's name
+/// with the six characters Secrets Manager appends (`db-AbCdEf`; IAM matches the full ARN,
+/// so a name without them grants nothing), then, for a container's `valueFrom` only,
+/// nothing or exactly `:json-key:version-stage:version-id` (either of the last two).
+fn secret_problem(text: &str, rest: &str, kind: ArnKind) -> Option<ArnProblem> {
+    let mut parts = rest.split(':');
+    let name = parts.next().unwrap_or_default();
+    let selectors: Vec<&str> = parts.collect();
+    let name_ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_+=.@-".contains(&b));
+    if !name_ok {
+        return Some(ArnProblem {
+            message: format!("`{text}` does not name a secret: Secrets Manager names are letters, digits and / _ + = . @ -"),
+            help: format!("e.g. {}", kind.example("aws")),
+        });
+    }
+    let suffix_ok = name.rsplit_once('-').is_some_and(|(stem, suffix)| {
+        !stem.is_empty() && suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    if !suffix_ok {
+        return Some(ArnProblem {
+            message: format!("`{text}` names the secret without the six characters Secrets Manager appends to its ARN (`-AbCdEf`): IAM matches the full ARN, so the execution role could not read it"),
+            help: "copy the secret's full ARN from Secrets Manager (aws secretsmanager describe-secret --secret-id NAME)".into(),
+        });
+    }
+    match (kind, selectors.as_slice()) {
+        (_, []) => None,
+        (ArnKind::Secret, [key, stage, version]) => {
+            let printable = |part: &str| part.bytes().all(|b| (b'!'..=b'~').contains(&b));
+            if !(printable(key) && printable(stage) && printable(version)) {
+                Some(ArnProblem {
+                    message: format!("`{text}` selects a JSON key or version with characters ECS does not read"),
+                    help: "json-key, version-stage and version-id are printable ASCII".into(),
+                })
+            } else if !stage.is_empty() && !version.is_empty() {
+                Some(ArnProblem {
+                    message: format!("`{text}` names both a version stage (`{stage}`) and a version id (`{version}`); ECS takes one or the other"),
+                    help: "keep one, and leave the other empty: `…:json-key:AWSPREVIOUS:` or `…:json-key::<version-id>`".into(),
+                })
+            } else {
+                None
+            }
+        }
+        (ArnKind::Secret, _) => Some(ArnProblem {
+            message: format!("`{text}` selects inside the secret, but not as ECS reads it: after the secret's ARN come exactly three fields, `:json-key:version-stage:version-id` (empty ones included)"),
+            help: "e.g. …:secret:db-AbCdEf:password:: for the JSON key `password` of the current version".into(),
+        }),
+        _ => Some(ArnProblem {
+            message: format!("`{text}` selects inside the secret; ECS reads registry credentials from the whole secret"),
+            help: "name the secret's ARN alone".into(),
+        }),
     }
 }
 
@@ -725,6 +806,45 @@ mod tests {
         assert!(ok(
             "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf:password::",
             ArnKind::Secret
+        ));
+    }
+
+    #[test]
+    fn secrets_manager_arns_are_read_as_ecs_and_iam_read_them() {
+        let secret = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf";
+        assert!(ok(secret, ArnKind::Secret));
+        assert!(ok(secret, ArnKind::SecretsManagerSecret));
+        assert!(ok(&format!("{secret}::AWSPREVIOUS:"), ArnKind::Secret));
+        assert!(ok(&format!("{secret}:::"), ArnKind::Secret));
+        // No suffix: IAM would match nothing. Selectors must be all three fields.
+        assert!(!ok(
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db",
+            ArnKind::Secret
+        ));
+        assert!(!ok(&format!("{secret}:password"), ArnKind::Secret));
+        assert!(!ok(&format!("{secret}:a:AWSCURRENT:1234"), ArnKind::Secret));
+        assert!(!ok(
+            &format!("{secret}:password::"),
+            ArnKind::SecretsManagerSecret
+        ));
+        assert!(!ok(
+            "arn:aws:ssm:eu-west-1:111122223333:parameter/x",
+            ArnKind::SecretsManagerSecret
+        ));
+    }
+
+    #[test]
+    fn environment_files_are_exact_s3_objects() {
+        assert!(ok(
+            "arn:aws:s3:::config-bucket/app/prod.env",
+            ArnKind::S3Object
+        ));
+        assert!(!ok("arn:aws:s3:::config-bucket/*", ArnKind::S3Object));
+        assert!(!ok("arn:aws:s3:::config-bucket", ArnKind::S3Object));
+        assert!(!ok("arn:aws-cn:s3:::b/x.env", ArnKind::S3Object));
+        assert!(!ok(
+            "arn:aws:s3:eu-west-1:111122223333:b/x.env",
+            ArnKind::S3Object
         ));
     }
 

@@ -9,7 +9,9 @@ use crate::model::{
     dev_access_for, has_wildcard, pattern_matches, same_grant, Arn, Model, RoleKind,
 };
 use crate::path;
-use crate::spec::{DevMode, Developers, Effect, Spec, Statement};
+use crate::spec::{
+    Capability, DevMode, Developers, Effect, IpcMode, PidMode, Spec, Statement, Toggle,
+};
 
 /// Action-name prefixes that only read. Any other action, or a wildcard that may reach
 /// other actions, counts as a write.
@@ -264,6 +266,7 @@ pub fn check(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
         ));
     }
     developer_warnings(spec, &mut out);
+    task_definition_warnings(spec, &mut out);
     let assumed_by: HashSet<&str> = spec
         .roles
         .values()
@@ -304,7 +307,10 @@ pub fn check(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
             }
         }
         let assumes = !task.assume_role_arns.is_empty() || assumed_by.contains(name.as_str());
-        if task.statements.is_empty() && task.managed_policies.is_empty() && !assumes {
+        // ECS Exec and EFS with IAM authorization give the role statements of their own
+        // (`generated_sids` names them after `AssumeRoles`, which `assumes` covers).
+        let derived = crate::model::generated_sids(task).len() > 1;
+        if task.statements.is_empty() && task.managed_policies.is_empty() && !assumes && !derived {
             out.push(warning(
                 "role-without-permissions",
                 path!["tasks", name],
@@ -366,6 +372,189 @@ pub fn check(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// Where the SSM agent of ECS Exec writes inside a container: with a read-only root
+/// filesystem these must be writable volumes, or the agent stops and Exec fails.
+const EXEC_AGENT_PATHS: [&str; 2] = ["/var/lib/amazon/ssm", "/var/log/amazon/ssm"];
+
+/// Directories of an EC2 instance a container must not get: the Docker and ECS agents'
+/// state and sockets (credentials of every task), the kernel's interfaces, system config.
+const HOST_SYSTEM_PATHS: [&str; 12] = [
+    "/var/run",
+    "/run",
+    "/var/lib/docker",
+    "/var/lib/ecs",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/root",
+    "/boot",
+    "/home",
+    "/var/log",
+];
+
+/// Whether `mount` is `path` or one of its parent directories.
+fn covers_path(mount: &str, path: &str) -> bool {
+    let mount = mount.trim_end_matches('/');
+    path == mount
+        || path
+            .strip_prefix(mount)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Task definitions that run, but not as safely as they could: a writable root filesystem
+/// left unstated, logs kept forever, EFS traffic in clear text, host namespaces and
+/// privileges on EC2, ECS Exec that cannot start its agent, a volume no container mounts.
+fn task_definition_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let logs_anywhere = spec
+        .tasks
+        .values()
+        .any(|task| task.containers.iter().any(|c| c.logs));
+    if logs_anywhere && spec.project.log_retention_days.is_none() {
+        out.push(Diagnostic {
+            severity: Severity::Warning,
+            code: "log-retention-unset",
+            message: "[project] sets no log_retention_days: the tasks' log groups keep every log forever, and CloudWatch charges for storing them".into(),
+            location: Location::Key(path!["project"]),
+            help: Some("set log_retention_days, e.g. 30 (or 3653 to keep ten years on purpose)".into()),
+        });
+    }
+    for (name, task) in &spec.tasks {
+        let windows = task
+            .runtime_platform
+            .as_ref()
+            .and_then(|p| p.operating_system_family)
+            .is_some_and(|family| family.is_windows());
+        for (index, container) in task.containers.iter().enumerate() {
+            let at =
+                |rest: Vec<PathSegment>| [path!["tasks", name, "containers", index], rest].concat();
+            if container.readonly_root_filesystem.is_none() && !windows {
+                out.push(warning(
+                    "writable-root-filesystem",
+                    at(path!["name"]),
+                    format!("container `{}` of task `{name}` does not say readonly_root_filesystem: its root filesystem is writable, so whoever runs code in it can change its programs", container.name),
+                    "set readonly_root_filesystem = true and mount a volume where the application writes (or say false, if it must write everywhere)",
+                ));
+            }
+            if task.enable_execute_command && container.readonly_root_filesystem == Some(true) {
+                let missing: Vec<&str> = EXEC_AGENT_PATHS
+                    .iter()
+                    .copied()
+                    .filter(|needed| {
+                        !container.mount_points.iter().any(|mount| {
+                            mount.read_only != Some(true)
+                                && covers_path(&mount.container_path, needed)
+                        })
+                    })
+                    .collect();
+                if !missing.is_empty() {
+                    out.push(warning(
+                        "exec-needs-writable-paths",
+                        at(path!["readonly_root_filesystem"]),
+                        format!("ECS Exec runs an SSM agent in container `{}`, which writes to {}: with a read-only root filesystem it stops, and `aws ecs execute-command` fails", container.name, missing.join(" and ")),
+                        "mount writable volumes at /var/lib/amazon and /var/log/amazon (see examples/ecs-exec-and-volumes.toml)",
+                    ));
+                }
+            }
+            if container.privileged == Some(true) {
+                out.push(warning(
+                    "host-privileges",
+                    at(path!["privileged"]),
+                    format!("container `{}` is privileged: it is root on the EC2 instance, with every task's credentials there", container.name),
+                    "add only the capability it needs in linux_parameters.capabilities",
+                ));
+            }
+            let added = container
+                .linux_parameters
+                .as_ref()
+                .and_then(|p| p.capabilities.as_ref())
+                .map(|c| c.add.as_slice())
+                .unwrap_or_default();
+            if let Some(position) = added
+                .iter()
+                .position(|c| matches!(c, Capability::All | Capability::SysAdmin))
+            {
+                out.push(warning(
+                    "host-privileges",
+                    at(path!["linux_parameters", "capabilities", "add", position]),
+                    format!(
+                        "container `{}` adds {}, which is nearly root on the EC2 instance",
+                        container.name,
+                        added[position].as_str()
+                    ),
+                    "add only the capability it needs",
+                ));
+            }
+        }
+        for (key, host) in [
+            ("pid_mode", task.pid_mode == Some(PidMode::Host)),
+            ("ipc_mode", task.ipc_mode == Some(IpcMode::Host)),
+        ] {
+            if host {
+                out.push(warning(
+                    "host-privileges",
+                    path!["tasks", name, key],
+                    format!(
+                        "task `{name}` shares the EC2 instance's {}",
+                        if key == "pid_mode" {
+                            "process namespace: its containers see and may signal every process on the instance"
+                        } else {
+                            "IPC namespace: its containers reach the shared memory and semaphores of every process on the instance"
+                        }
+                    ),
+                    "use \"task\" to share it between the task's containers only",
+                ));
+            }
+        }
+        for (index, volume) in task.volumes.iter().enumerate() {
+            if let Some(source) = volume.host.as_ref().and_then(|h| h.source_path.as_ref()) {
+                if let Some(system) = HOST_SYSTEM_PATHS
+                    .iter()
+                    .find(|system| source == "/" || covers_path(system, source))
+                {
+                    out.push(warning(
+                        "host-privileges",
+                        path!["tasks", name, "volumes", index, "host", "source_path"],
+                        format!(
+                            "volume `{}` of task `{name}` mounts `{source}` of the EC2 instance ({}): its containers can read or change what the instance and its other tasks rely on",
+                            volume.name,
+                            if source == "/" { "its root directory".to_string() } else { format!("a system directory, under {system}") }
+                        ),
+                        "mount a directory of your own, e.g. /srv/<task>",
+                    ));
+                }
+            }
+            let mounted = task
+                .containers
+                .iter()
+                .flat_map(|c| &c.mount_points)
+                .any(|mount| mount.source_volume == volume.name);
+            if !mounted {
+                out.push(warning(
+                    "unused-volume",
+                    path!["tasks", name, "volumes", index, "name"],
+                    format!(
+                        "no container of task `{name}` mounts volume `{}`",
+                        volume.name
+                    ),
+                    "mount it in a container's mount_points, or remove it",
+                ));
+            }
+            let Some(efs) = &volume.efs_volume_configuration else {
+                continue;
+            };
+            if efs.transit_encryption != Some(Toggle::Enabled) {
+                out.push(warning(
+                    "efs-transit-unencrypted",
+                    path!["tasks", name, "volumes", index, "efs_volume_configuration"],
+                    format!("EFS volume `{}` of task `{name}` travels unencrypted between the task and the file system", volume.name),
+                    "set transit_encryption = \"ENABLED\" (IAM authorization and access points need it too)",
+                ));
+            }
+        }
+    }
 }
 
 /// The developer side: principals outside the spec, a developer policy nobody gets, a
@@ -470,6 +659,15 @@ fn developer_warnings(spec: &Spec, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn agent_paths_are_covered_by_their_parents_only() {
+        assert!(covers_path("/var/lib/amazon", "/var/lib/amazon/ssm"));
+        assert!(covers_path("/var/lib/amazon/", "/var/lib/amazon/ssm"));
+        assert!(covers_path("/var/lib/amazon/ssm", "/var/lib/amazon/ssm"));
+        assert!(!covers_path("/var/lib/am", "/var/lib/amazon/ssm"));
+        assert!(!covers_path("/var/lib/amazon/ssm/x", "/var/lib/amazon/ssm"));
+    }
 
     #[test]
     fn write_actions_are_told_from_reads() {

@@ -15,27 +15,47 @@ use crate::support::{
     require_tool, run, stem, terraform, with_layout, Moto,
 };
 
-/// A spec generated in both Terraform layouts (the CloudFormation of both is the same).
+/// A spec generated in both Terraform layouts (the CloudFormation of both is the same), or
+/// in the single-root layout only.
 struct Trees {
     /// The single-root layout's tree; its `terraform/` is the root.
     single: PathBuf,
-    per_account: PathBuf,
+    per_account: Option<PathBuf>,
+}
+
+impl Trees {
+    fn per_account(&self) -> &Path {
+        self.per_account
+            .as_deref()
+            .unwrap_or_else(|| panic!("no per-account tree"))
+    }
 }
 
 fn generate_both(spec: &Path, dir: &Path) -> Trees {
     let trees = Trees {
         single: dir.join("single-root"),
-        per_account: dir.join("per-account"),
+        per_account: Some(dir.join("per-account")),
     };
     let single = with_layout(spec, "single-root", &dir.join("spec-single-root"));
     let per_account = with_layout(spec, "per-account", &dir.join("spec-per-account"));
     generate_into(&single, &trees.single);
-    generate_into(&per_account, &trees.per_account);
+    generate_into(&per_account, trees.per_account());
     assert!(
-        !per_account_roots(&trees.per_account).is_empty(),
+        !per_account_roots(trees.per_account()).is_empty(),
         "{}: no per-account roots",
         spec.display()
     );
+    trees
+}
+
+/// The single-root layout only: for checks of what both layouts render alike.
+fn generate_single(spec: &Path, dir: &Path) -> Trees {
+    let trees = Trees {
+        single: dir.join("single-root"),
+        per_account: None,
+    };
+    let single = with_layout(spec, "single-root", &dir.join("spec-single-root"));
+    generate_into(&single, &trees.single);
     trees
 }
 
@@ -43,13 +63,15 @@ fn generate_both(spec: &Path, dir: &Path) -> Trees {
 fn roots(trees: &Trees) -> Vec<PathBuf> {
     let mut roots = vec![trees.single.join("terraform")];
     roots.extend(
-        per_account_roots(&trees.per_account)
+        per_account_roots(trees.per_account())
             .into_iter()
             .map(|r| r.dir),
     );
     roots
 }
 
+/// Informational rules too (`--include-checks I`): I3011 asks stateful resources such as
+/// log groups for an explicit DeletionPolicy and UpdateReplacePolicy.
 #[test]
 fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
     if !require_tool("cfn-lint", "--version") {
@@ -79,7 +101,9 @@ fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
         "expected templates from every spec, found {}",
         templates.len()
     );
-    let (ok, text) = run(Command::new("cfn-lint").arg("--").args(&templates));
+    let (ok, text) = run(Command::new("cfn-lint")
+        .args(["--include-checks", "I", "--"])
+        .args(&templates));
     assert!(
         ok && text.trim().is_empty(),
         "cfn-lint found problems:\n{text}"
@@ -208,7 +232,11 @@ fn deploy_and_check(spec: &Path, trees: &Trees, moto: &Moto) -> Result<String, S
     std::fs::write(dir.join("moto_override.tf"), overrides).map_err(|e| e.to_string())?;
     prepare_root(&dir);
     let partition = spec_partition(spec);
-    for root in per_account_roots(&trees.per_account) {
+    for root in trees
+        .per_account
+        .iter()
+        .flat_map(|tree| per_account_roots(tree))
+    {
         let text = moto_provider(None, &partition, &root.account_id, &moto.endpoint);
         std::fs::write(root.dir.join("moto_override.tf"), text).map_err(|e| e.to_string())?;
         prepare_root(&root.dir);
@@ -218,6 +246,16 @@ fn deploy_and_check(spec: &Path, trees: &Trees, moto: &Moto) -> Result<String, S
 
 /// Runs `tests/tools/check.py` on both trees of `spec`.
 fn check(spec: &Path, trees: &Trees, moto: &Moto, extra: &[&str]) -> Result<String, String> {
+    let per_account: Vec<String> = trees
+        .per_account
+        .iter()
+        .flat_map(|tree| {
+            [
+                "--per-account-out".to_string(),
+                tree.to_string_lossy().into_owned(),
+            ]
+        })
+        .collect();
     let (ok, text) = run(Command::new("python3")
         .args([
             "tests/tools/check.py",
@@ -227,13 +265,12 @@ fn check(spec: &Path, trees: &Trees, moto: &Moto, extra: &[&str]) -> Result<Stri
             &trees.single.to_string_lossy(),
             "--terraform-dir",
             &trees.single.join("terraform").to_string_lossy(),
-            "--per-account-out",
-            &trees.per_account.to_string_lossy(),
             "--moto",
             &moto.endpoint,
             "--plugin-dir",
             &plugin_dir(),
         ])
+        .args(&per_account)
         .args(extra)
         .env("GOGC", "off")
         .env("GOMEMLIMIT", "512MiB"));
@@ -321,7 +358,7 @@ fn independent_checker_catches_a_weakened_trust_policy() {
     std::fs::write(&dev, unguarded).unwrap_or_else(|e| panic!("{e}"));
     for prod in [
         trees.single.join("terraform/prod.tf"),
-        trees.per_account.join("terraform/prod/main.tf"),
+        trees.per_account().join("terraform/prod/main.tf"),
     ] {
         let text = std::fs::read_to_string(&prod).unwrap_or_default();
         let widened = text.replacen(
@@ -361,7 +398,7 @@ fn per_account_roots_out_of_order_or_in_the_wrong_account_are_caught() {
     let spec = Path::new("examples/organisation-two-way.toml");
     let trees = generate_both(spec, &root.path().join("reordered"));
     let partition = spec_partition(spec);
-    for entry in per_account_roots(&trees.per_account) {
+    for entry in per_account_roots(trees.per_account()) {
         // orders-dev's root is handed billing's credentials.
         let id = if entry.dir.ends_with("orders-dev") {
             "333344445555"
@@ -373,7 +410,7 @@ fn per_account_roots_out_of_order_or_in_the_wrong_account_are_caught() {
         prepare_root(&entry.dir);
     }
     // One stage, the trust roots first.
-    let lock_path = trees.per_account.join("trustgen.lock.json");
+    let lock_path = trees.per_account().join("trustgen.lock.json");
     let text = std::fs::read_to_string(&lock_path).unwrap_or_default();
     let mut lock: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     let mut all: Vec<serde_json::Value> = lock["terraform_stages"]
@@ -448,7 +485,7 @@ fn independent_checker_catches_a_widened_permission_set_trust_and_misordered_sta
     );
     std::fs::write(&management, unordered).unwrap_or_else(|e| panic!("{e}"));
     // Per account: Identity Center's root moved into the first stage.
-    let lock = trees.per_account.join("trustgen.lock.json");
+    let lock = trees.per_account().join("trustgen.lock.json");
     let mut manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&lock).unwrap_or_default())
             .unwrap_or_else(|e| panic!("{e}"));
@@ -480,5 +517,55 @@ fn independent_checker_catches_a_widened_permission_set_trust_and_misordered_sta
         "stage 1 terraform/management-identity-center: permission set Engineer references",
     ] {
         assert!(findings.contains(wanted), "{wanted}:\n{findings}");
+    }
+}
+
+/// The checker must catch a weakened task definition too: ECS Exec with one action too
+/// many, EFS root access nobody asked for, a container's read-only root dropped, and a log
+/// group that would be deleted with its stack.
+#[test]
+fn independent_checker_catches_a_widened_task_definition() {
+    if !external_tools_present() {
+        return;
+    }
+    let moto = Moto::start();
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = Path::new("examples/ecs-exec-and-volumes.toml");
+    // Task definitions render alike in both layouts (layouts.rs): the single root will do.
+    let trees = generate_single(spec, &root.path().join("tampered"));
+    let out = &trees.single;
+    let tasks = out.join("cloudformation/source/tasks.yaml");
+    let text = std::fs::read_to_string(&tasks).unwrap_or_default();
+    let tampered = text
+        .replacen(
+            "                  - elasticfilesystem:ClientWrite\n",
+            "                  - elasticfilesystem:ClientWrite\n                  - elasticfilesystem:ClientRootAccess\n",
+            1,
+        )
+        .replacen("    DeletionPolicy: Retain\n", "", 1)
+        .replacen("          ReadonlyRootFilesystem: true\n", "", 1);
+    assert_ne!(text, tampered, "the example should hold what is removed");
+    std::fs::write(&tasks, tampered).unwrap_or_else(|e| panic!("{e}"));
+    let account = out.join("terraform/source.tf");
+    let text = std::fs::read_to_string(&account).unwrap_or_default();
+    let widened = text.replacen(
+        "\"ssmmessages:OpenDataChannel\"",
+        "\"ssmmessages:OpenDataChannel\", \"ssm:StartSession\"",
+        1,
+    );
+    assert_ne!(text, widened, "the example should grant ECS Exec");
+    std::fs::write(&account, widened).unwrap_or_else(|e| panic!("{e}"));
+    let findings = match deploy_and_check(spec, &trees, &moto) {
+        Ok(text) => panic!("the checker accepted a tampered output:\n{text}"),
+        Err(text) => text,
+    };
+    for expected in [
+        "templates: source/test: EFS grants",
+        "is deleted with its stack",
+        "readonlyRootFilesystem None, the spec says True",
+        "terraform state: source/test: ssmmessages grants",
+        "parity (files):",
+    ] {
+        assert!(findings.contains(expected), "{expected}:\n{findings}");
     }
 }

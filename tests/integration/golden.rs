@@ -140,3 +140,33 @@ fn developer_stacks_are_account_independent() {
         }
     }
 }
+
+/// Outputs are exported only when the spec asks: an export another stack imports freezes
+/// the value (CloudFormation refuses to change it), so stacks are coupled by ARN instead.
+#[test]
+fn cloudformation_exports_are_opt_in() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string("examples/cross-account-pair.toml").unwrap_or_default();
+    let exported = text.replacen(
+        "log_retention_days = 30\n",
+        "log_retention_days = 30\ncloudformation_exports = true\n",
+        1,
+    );
+    assert_ne!(text, exported, "the example sets log_retention_days");
+    let spec = dir.path().join("exported.toml");
+    std::fs::write(&spec, exported).unwrap_or_else(|e| panic!("{e}"));
+    let tasks = |files: Vec<trustgen::GeneratedFile>| {
+        files
+            .into_iter()
+            .find(|f| f.path == "cloudformation/source/tasks.yaml")
+            .map(|f| f.contents)
+            .unwrap_or_default()
+    };
+    let plain = tasks(generate(Path::new("examples/cross-account-pair.toml")));
+    assert!(plain.contains("\nOutputs:\n") && !plain.contains("Export:"));
+    let with_exports = tasks(generate(&spec));
+    assert!(
+        with_exports.contains("    Export:\n      Name: !Sub ${AWS::StackName}-TestTaskRoleArn\n"),
+        "{with_exports}"
+    );
+}

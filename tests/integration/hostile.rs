@@ -253,6 +253,12 @@ fn walk_body(body: &hcl::Body, problems: &mut Vec<String>) {
                     "assume_role",
                     "customer_managed_policy_reference",
                     "backend",
+                    // aws_ecs_task_definition's nested blocks
+                    "runtime_platform",
+                    "ephemeral_storage",
+                    "volume",
+                    "efs_volume_configuration",
+                    "authorization_config",
                 ];
                 if !known.contains(&block.identifier.as_str()) {
                     problems.push(format!("block `{}`", block.identifier.as_str()));

@@ -337,6 +337,122 @@ fn pair_mistakes_are_located_errors() {
     }
 }
 
+/// ECS Exec gives the task role exactly the four `ssmmessages` actions; an EFS volume with
+/// IAM authorization exactly the client actions its mount points need on exactly its file
+/// system, through its access point; root access only when asked. The execution role reads
+/// exactly the registry credentials, the secret (not the JSON key inside it) and the
+/// environment file, with its bucket's location.
+#[test]
+fn ecs_exec_and_efs_grant_exactly_their_actions() {
+    let text = r#"
+version = 1
+[project]
+name = "demo"
+region = "eu-west-1"
+log_retention_days = 30
+[accounts.dev]
+id = "111122223333"
+env = "dev"
+[tasks.web]
+account = "dev"
+cpu = 256
+memory = 512
+enable_execute_command = true
+[[tasks.web.volumes]]
+name = "shared"
+efs_volume_configuration = { file_system_id = "fs-0123abcd", transit_encryption = "ENABLED", authorization_config = { access_point_id = "fsap-0123abcd", iam = "ENABLED" } }
+[[tasks.web.volumes]]
+name = "reference"
+efs_volume_configuration = { file_system_id = "fs-4567cdef", transit_encryption = "ENABLED", authorization_config = { iam = "ENABLED" }, client_root_access = true }
+[[tasks.web.volumes]]
+name = "plain"
+efs_volume_configuration = { file_system_id = "fs-89abcdef", transit_encryption = "ENABLED" }
+[[tasks.web.containers]]
+name = "web"
+image = "registry.example.com/web:1"
+readonly_root_filesystem = true
+mount_points = [
+  { source_volume = "shared", container_path = "/shared" },
+  { source_volume = "reference", container_path = "/reference", read_only = true },
+  { source_volume = "plain", container_path = "/plain" },
+]
+secrets = { TOKEN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:web/token-AbCdEf:value::" }
+repository_credentials = { credentials_parameter = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:registry-Gh1jK2" }
+environment_files = ["arn:aws:s3:::demo-config/web/prod.env"]
+"#;
+    let source = SourceFile::new("test.toml", text);
+    let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
+    let model = validate_and_build(&spec).unwrap_or_else(|d| panic!("{}", source.render(&d)));
+    let dev = account(&model, "dev");
+    let efs = "arn:aws:elasticfilesystem:eu-west-1:111122223333";
+    assert_eq!(
+        dev.task_roles[0].inline_policies[0].document.to_json(),
+        json!({"Version": "2012-10-17", "Statement": [
+            {
+                "Sid": "EcsExec",
+                "Effect": "Allow",
+                "Action": [
+                    "ssmmessages:CreateControlChannel",
+                    "ssmmessages:CreateDataChannel",
+                    "ssmmessages:OpenControlChannel",
+                    "ssmmessages:OpenDataChannel"
+                ],
+                "Resource": "*"
+            },
+            {
+                "Sid": "EfsShared",
+                "Effect": "Allow",
+                "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                "Resource": format!("{efs}:file-system/fs-0123abcd"),
+                "Condition": {"StringEquals": {
+                    "elasticfilesystem:AccessPointArn": format!("{efs}:access-point/fsap-0123abcd")
+                }}
+            },
+            {
+                "Sid": "EfsReference",
+                "Effect": "Allow",
+                "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientRootAccess"],
+                "Resource": format!("{efs}:file-system/fs-4567cdef")
+            }
+        ]})
+    );
+    assert_eq!(
+        dev.execution_roles[0].inline_policies[0].document.to_json(),
+        json!({"Version": "2012-10-17", "Statement": [
+            {
+                "Sid": "ReadSecrets",
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": [
+                    "arn:aws:secretsmanager:eu-west-1:111122223333:secret:web/token-AbCdEf",
+                    "arn:aws:secretsmanager:eu-west-1:111122223333:secret:registry-Gh1jK2"
+                ]
+            },
+            {
+                "Sid": "ReadEnvironmentFiles",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::demo-config/web/prod.env"
+            },
+            {
+                "Sid": "LocateEnvironmentFiles",
+                "Effect": "Allow",
+                "Action": "s3:GetBucketLocation",
+                "Resource": "arn:aws:s3:::demo-config"
+            }
+        ]})
+    );
+    let container = &dev.task_definitions[0].containers[0];
+    assert_eq!(
+        container
+            .linux_parameters
+            .as_ref()
+            .and_then(|p| p.init_process_enabled),
+        Some(true),
+        "ECS Exec turns the init process on"
+    );
+}
+
 /// `[identity_center]` for the BASE accounts: a management account administers it.
 const IDENTITY_CENTER: &str = r#"
 [accounts.management]

@@ -84,8 +84,8 @@ fn check_is_clean_after_gen_and_shows_diffs_after_a_spec_change() {
     let before = tree(&dir.path().join("generated"));
     edit(
         &dir.path().join(SPEC),
-        "payments-api:1.4.2\"\nport_mappings",
-        "payments-api:1.5.0\"\nport_mappings",
+        "payments-api:1.4.2\"\nreadonly_root_filesystem",
+        "payments-api:1.5.0\"\nreadonly_root_filesystem",
     );
     let (code, stdout, stderr) = trustgen(&["gen", SPEC, "--check"], dir.path());
     assert_eq!(code, 1);

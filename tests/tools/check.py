@@ -6,7 +6,8 @@
    tags and task definitions.
 2. Deployment: every account's stacks are created in the manifest's stage order in a local
    moto_server, as that account; the Terraform root is applied to a fresh emulator; both
-   are read back through the IAM, ECS and Logs APIs and must match each other and the files.
+   are read back through the IAM, ECS and Logs APIs and must match each other and the files
+   (container definitions included: every setting registered comes back).
 3. The per-account layout (--per-account-out, the same spec generated with
    `[terraform] layout = "per-account"`): its roots are applied to a fresh emulator in the
    lock file's Terraform stages, each as its own account, with the order checked as IAM
@@ -52,8 +53,13 @@ def diff(left, right, names, path=""):
     return out
 
 
-def iam_only(picture):
-    """The IAM part of a picture (task definitions as the API returns them carry defaults)."""
+# What a task definition says besides its containers, beyond IAM.
+TASK_PLATFORM = ("runtime_platform", "ephemeral_storage", "pid_mode", "ipc_mode", "volumes")
+
+
+def without_containers(picture):
+    """A picture without the container definitions, which the API returns with defaults
+    added (`cpu: 0`, `volumesFrom: []`): they are compared by `containers_kept` instead."""
     reduced = copy.deepcopy(picture)
     for view in reduced.values():
         for definition in view["task_definitions"].values():
@@ -62,6 +68,11 @@ def iam_only(picture):
 
 
 def fill_emulator_gaps(deployed, files):
+    """moto's CloudFormation keeps a task definition's Family, ContainerDefinitions and
+    volume names, and drops its other properties (roles, sizes, network mode, runtime
+    platform, ephemeral storage, PID and IPC modes, EFS volume settings) and every role's
+    ManagedPolicyArns; no API says what deleting a log group's stack does. Those come from
+    the files, which the Terraform deployment checks against the API."""
     for account, view in deployed.items():
         expected = files.get(account, {})
         for name, role in view["roles"].items():
@@ -69,21 +80,73 @@ def fill_emulator_gaps(deployed, files):
         for family, definition in view["task_definitions"].items():
             stated = expected.get("task_definitions", {}).get(family)
             if stated:
-                for key in ("task_role", "execution_role", "cpu", "memory", "network_mode", "compatibilities"):
+                if [v["name"] for v in definition["volumes"]] != [v["name"] for v in stated["volumes"]]:
+                    continue  # the names moto keeps differ: left for the comparison to report
+                for key in ("task_role", "execution_role", "cpu", "memory", "network_mode", "compatibilities", *TASK_PLATFORM):
                     definition[key] = stated[key]
 
 
-def normalise_containers(picture):
-    """Empty lists a provider or API adds (`mountPoints: []`) say nothing: drop them."""
+def fill_retention_policies(deployed, files):
+    """Whether a log group outlives its stack is the deployment tool's setting, not the
+    API's: the files say it (and the invariants require it)."""
+    for account, view in deployed.items():
+        for name, group in view["log_groups"].items():
+            stated = files.get(account, {}).get("log_groups", {}).get(name)
+            if stated:
+                group["retained"] = stated["retained"]
+
+
+def normalise(picture):
+    """One spelling of what means the same: empty lists a provider or API adds
+    (`mountPoints: []`), an unset `configuredAtLaunch`, an EFS root directory of "/" (ECS
+    reads it as no root directory); containers and volumes by name (Terraform's state keeps
+    neither in the registered order: volumes are a set)."""
     def clean(value):
         if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items() if v != []}
+            return {
+                k: clean(v) for k, v in value.items()
+                if v != [] and not (k == "configuredAtLaunch" and v is False) and not (k == "rootDirectory" and v == "/")
+            }
         if isinstance(value, list):
             return [clean(v) for v in value]
         return value
     for view in picture.values():
         for definition in view["task_definitions"].values():
-            definition["containers"] = clean(definition["containers"])
+            definition["containers"] = sorted(clean(definition["containers"]), key=lambda c: c["name"])
+            definition["volumes"] = sorted(clean(definition["volumes"]), key=lambda v: v["name"])
+
+
+def containers_kept(files, deployed, names):
+    """Every container setting of the files, as the API returns it: the API may add its
+    defaults (`cpu: 0`, `volumesFrom: []`), never drop or change what was registered."""
+    out = []
+
+    def walk(expected, found, path):
+        if isinstance(expected, dict) and isinstance(found, dict):
+            for key, value in expected.items():
+                if key not in found:
+                    out.append(f"{path}/{key}: in {names[0]}, not {names[1]}")
+                else:
+                    walk(value, found[key], f"{path}/{key}")
+        elif isinstance(expected, list) and isinstance(found, list) and len(expected) == len(found):
+            for index, (a, b) in enumerate(zip(expected, found)):
+                walk(a, b, f"{path}[{index}]")
+        elif expected != found:
+            out.append(f"{path}: {names[0]} {json.dumps(expected, sort_keys=True)} != {names[1]} {json.dumps(found, sort_keys=True)}")
+
+    for account, view in files.items():
+        for family, definition in view["task_definitions"].items():
+            found = deployed.get(account, {}).get("task_definitions", {}).get(family)
+            if found is None:
+                continue  # reported by the comparison of the task definitions themselves
+            by_name = {c["name"]: c for c in found["containers"]}
+            for container in definition["containers"]:
+                path = f"/{account}/task_definitions/{family}/containers/{container['name']}"
+                if container["name"] not in by_name:
+                    out.append(f"{path}: in {names[0]}, not {names[1]}")
+                else:
+                    walk(container, by_name[container["name"]], path)
+    return out
 
 
 def terraform_order(spec, plan, picture):
@@ -156,7 +219,6 @@ def main():
     pictures = []
 
     static_cfn = readers.read_cloudformation(spec, out)
-    normalise_containers(static_cfn)
     pictures.append(("templates", static_cfn))
 
     instance = (spec.identity_center or {}).get("instance_arn")
@@ -190,18 +252,24 @@ def main():
         if s3 and state_keys(spec, s3) != expected_keys(spec, ["terraform"]):
             findings.append(f"single root state keys: {state_keys(spec, s3)}")
 
-        normalise_containers(static_tf)
+        for picture in (static_cfn, static_tf, deployed_cfn, deployed_tf):
+            normalise(picture)
         findings += [f"parity (files): {line}" for line in diff(static_cfn, static_tf, ("CloudFormation", "Terraform"))]
-        findings += [f"deployed Terraform vs files: {line}" for line in diff(iam_only(static_tf), iam_only(deployed_tf), ("files", "deployed"))]
+        fill_retention_policies(deployed_tf, static_tf)
+        findings += [f"deployed Terraform vs files: {line}" for line in diff(without_containers(static_tf), without_containers(deployed_tf), ("files", "deployed"))]
+        findings += [f"deployed Terraform vs files: {line}" for line in containers_kept(static_tf, deployed_tf, ("files", "deployed"))]
         # moto's CloudFormation drops a few properties it does not model (emulator gaps, not
-        # ours): AWS::IAM::Role ManagedPolicyArns, and every AWS::ECS::TaskDefinition property
-        # but Family and ContainerDefinitions. Those are taken from the templates, which the
+        # ours; see fill_emulator_gaps). Those are taken from the templates, which the
         # Terraform deployment above checks against the API; everything moto keeps is compared.
         fill_emulator_gaps(deployed_cfn, static_cfn)
-        deployed_cfn_view = iam_only(deployed_cfn)
-        findings += [f"deployed CloudFormation vs files: {line}" for line in diff(iam_only(static_cfn), deployed_cfn_view, ("files", "deployed"))]
-        findings += [f"deployed CloudFormation vs deployed Terraform: {line}" for line in diff(deployed_cfn_view, iam_only(deployed_tf), ("CloudFormation", "Terraform"))]
+        fill_retention_policies(deployed_cfn, static_cfn)
+        deployed_cfn_view = without_containers(deployed_cfn)
+        findings += [f"deployed CloudFormation vs files: {line}" for line in diff(without_containers(static_cfn), deployed_cfn_view, ("files", "deployed"))]
+        findings += [f"deployed CloudFormation vs files: {line}" for line in containers_kept(static_cfn, deployed_cfn, ("files", "deployed"))]
+        findings += [f"deployed CloudFormation vs deployed Terraform: {line}" for line in diff(deployed_cfn_view, without_containers(deployed_tf), ("CloudFormation", "Terraform"))]
         pictures += [("terraform state", static_tf), ("deployed (CloudFormation)", deployed_cfn), ("deployed (Terraform)", deployed_tf)]
+    else:
+        normalise(static_cfn)
 
     roots = 0
     if args.per_account_out:
@@ -240,11 +308,14 @@ def main():
         root_dirs = [root["root"] for root, _, _ in applied]
         if s3 and state_keys(spec, s3) != expected_keys(spec, [r for r in root_dirs if not r.endswith("-identity-center")]):
             findings.append(f"per-account state keys: {state_keys(spec, s3)}, expected one per applied root: {expected_keys(spec, root_dirs)}")
-        normalise_containers(static_pa)
+        for picture in (static_pa, deployed_pa):
+            normalise(picture)
         findings += [f"parity (files, per-account): {line}" for line in diff(static_cfn, static_pa, ("CloudFormation", "per-account Terraform"))]
-        findings += [f"deployed per-account vs files: {line}" for line in diff(iam_only(static_pa), iam_only(deployed_pa), ("files", "deployed"))]
+        fill_retention_policies(deployed_pa, static_pa)
+        findings += [f"deployed per-account vs files: {line}" for line in diff(without_containers(static_pa), without_containers(deployed_pa), ("files", "deployed"))]
+        findings += [f"deployed per-account vs files: {line}" for line in containers_kept(static_pa, deployed_pa, ("files", "deployed"))]
         if deployed_tf is not None:
-            findings += [f"deployed single root vs per-account: {line}" for line in diff(iam_only(deployed_tf), iam_only(deployed_pa), ("single root", "per-account"))]
+            findings += [f"deployed single root vs per-account: {line}" for line in diff(without_containers(deployed_tf), without_containers(deployed_pa), ("single root", "per-account"))]
         pictures += [("per-account state", static_pa), ("deployed (per-account)", deployed_pa)]
 
     for label, picture in pictures:

@@ -13,6 +13,15 @@
   each task role may assume exactly the roles that trust it plus its `assume_role_arns`;
 - an evaluation of trust and identity policies together finds that task roles can assume
   exactly the pairs the spec declares, none more and none missing;
+- ECS Exec: a task with `enable_execute_command` holds exactly the four ssmmessages actions
+  (and no task gets any it did not write), and each of its containers an init process;
+- EFS: a volume with IAM authorization gives exactly ClientMount (ClientWrite where a mount
+  point is writable, ClientRootAccess when asked) on exactly its file system, through its
+  access point when one is named; nothing else of EFS is granted that the spec did not write;
+- task definitions carry the spec's volumes and read-only root filesystems;
+- every execution role reads exactly the secrets, registry credentials and environment
+  files (with their buckets) of the tasks that use it, and decrypts with exactly their keys;
+- every log group outlives its stack (Retain / skip_destroy).
 - IAM Identity Center: the developers' permission sets exist exactly as declared,
   reference the developer policy (present in every account they are assigned in), and are
   assigned only in dev-access accounts; developer trust names their sessions by the exact
@@ -178,6 +187,7 @@ def check(spec, picture, findings, label):
 
     check_simulator(spec, picture, find)
     check_pairs(spec, picture, roles_by_arn, task_roles, find)
+    check_task_definitions(spec, picture, lambda message: findings.append(message), label)
     check_identity_center(spec, picture, find)
     evaluate_sessions(spec, picture, find)
 
@@ -364,6 +374,117 @@ def check_pairs(spec, picture, roles_by_arn, task_roles, find):
         find(f"task role {edge[0]} can assume {edge[1]}, which the spec does not ask for")
     for edge in sorted(expected - found):
         find(f"task role {edge[0]} cannot assume {edge[1]}, which the spec asks for")
+
+
+EXEC_ACTIONS = sorted([
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+])
+
+
+def grants_of(statements_, service):
+    """(sorted actions, sorted resources, condition) of each Allow naming the service."""
+    found = []
+    for statement in statements_:
+        actions = as_list(statement.get("Action"))
+        if statement.get("Effect") == "Allow" and any(a.lower().startswith(service + ":") for a in actions):
+            found.append(json.dumps([sorted(actions), sorted(as_list(statement.get("Resource"))), statement.get("Condition", {})], sort_keys=True))
+    return sorted(found)
+
+
+def secret_resource(value_from):
+    """The secret a container's valueFrom names, as IAM sees it (selectors dropped)."""
+    parts = value_from.split(":")
+    if len(parts) > 7 and parts[2] == "secretsmanager":
+        return ":".join(parts[:7])
+    return value_from
+
+
+def check_task_definitions(spec, picture, find, label):
+    """ECS Exec, EFS, read-only roots, volumes, execution role reads, retained logs."""
+    for account, view in picture.items():
+        info = spec.accounts[account]
+        for group_name, group in view["log_groups"].items():
+            if group.get("retained") is False:
+                find(f"{label}: {account}: log group {group_name} is deleted with its stack")
+        reads = {}
+        for task_name, task in spec.tasks.items():
+            if task["account"] != account:
+                continue
+            role = view["roles"].get(spec.task_role_name(task_name))
+            family = task.get("family", f"{spec.project}-{task_name}")
+            definition = view["task_definitions"].get(family)
+            if role is None or definition is None:
+                continue
+            found = [s for d in role["inline"].values() for s in statements(d)]
+            own = task.get("statements", [])
+            own_statements = [{"Effect": s.get("effect", "Allow"), "Action": s["actions"], "Resource": s["resources"], **({"Condition": s["condition"]} if s.get("condition") else {})} for s in own]
+            expected_exec = grants_of(own_statements, "ssmmessages")
+            if task.get("enable_execute_command"):
+                expected_exec = sorted(expected_exec + grants_of([{"Effect": "Allow", "Action": EXEC_ACTIONS, "Resource": "*"}], "ssmmessages"))
+            if grants_of(found, "ssmmessages") != expected_exec:
+                find(f"{label}: {account}/{task_name}: ssmmessages grants {grants_of(found, 'ssmmessages')}, expected {expected_exec}")
+            windows = task.get("runtime_platform", {}).get("operating_system_family", "LINUX") != "LINUX"
+            if task.get("enable_execute_command") and not windows:
+                for container in definition["containers"]:
+                    if container.get("linuxParameters", {}).get("initProcessEnabled") is not True:
+                        find(f"{label}: {account}/{task_name}: ECS Exec, but container {container['name']} has no init process")
+            expected_efs = grants_of(own_statements, "elasticfilesystem")
+            mounts = [m for c in task.get("containers", []) for m in c.get("mount_points", [])]
+            for volume in task.get("volumes", []):
+                efs = volume.get("efs_volume_configuration")
+                if not efs or efs.get("authorization_config", {}).get("iam") != "ENABLED":
+                    continue
+                actions = ["elasticfilesystem:ClientMount"]
+                if any(m["source_volume"] == volume["name"] and not m.get("read_only") for m in mounts):
+                    actions.append("elasticfilesystem:ClientWrite")
+                if efs.get("client_root_access"):
+                    actions.append("elasticfilesystem:ClientRootAccess")
+                arn = f"arn:{spec.partition}:elasticfilesystem:{info['region']}:{info['id']}"
+                statement = {"Effect": "Allow", "Action": actions, "Resource": f"{arn}:file-system/{efs['file_system_id']}"}
+                point = efs.get("authorization_config", {}).get("access_point_id")
+                if point:
+                    statement["Condition"] = {"StringEquals": {"elasticfilesystem:AccessPointArn": f"{arn}:access-point/{point}"}}
+                expected_efs = sorted(expected_efs + grants_of([statement], "elasticfilesystem"))
+            if grants_of(found, "elasticfilesystem") != expected_efs:
+                find(f"{label}: {account}/{task_name}: EFS grants {grants_of(found, 'elasticfilesystem')}, expected {expected_efs}")
+            names = sorted(v["name"] for v in task.get("volumes", []))
+            if sorted(v["name"] for v in definition["volumes"]) != names:
+                find(f"{label}: {account}/{task_name}: volumes {[v['name'] for v in definition['volumes']]}, the spec says {names}")
+            by_name = {c["name"]: c for c in definition["containers"]}
+            for container in task.get("containers", []):
+                registered = by_name.get(container["name"], {})
+                if registered.get("readonlyRootFilesystem") != container.get("readonly_root_filesystem"):
+                    find(f"{label}: {account}/{task_name}/{container['name']}: readonlyRootFilesystem {registered.get('readonlyRootFilesystem')}, the spec says {container.get('readonly_root_filesystem')}")
+            wanted = reads.setdefault(definition["execution_role"], {})
+            for container in task.get("containers", []):
+                for value_from in container.get("secrets", {}).values():
+                    resource = secret_resource(value_from)
+                    action = "secretsmanager:GetSecretValue" if ":secretsmanager:" in resource else "ssm:GetParameters"
+                    wanted.setdefault(action, set()).add(resource)
+                credentials = container.get("repository_credentials", {}).get("credentials_parameter")
+                if credentials:
+                    wanted.setdefault("secretsmanager:GetSecretValue", set()).add(credentials)
+                for file in container.get("environment_files", []):
+                    file = file["value"] if isinstance(file, dict) else file
+                    wanted.setdefault("s3:GetObject", set()).add(file)
+                    wanted.setdefault("s3:GetBucketLocation", set()).add(file.split("/", 1)[0])
+            for key in task.get("secrets_kms_keys", []):
+                wanted.setdefault("kms:Decrypt", set()).add(key)
+        for name, role in view["roles"].items():
+            arn = spec.role_arn(account, role["path"], name)
+            if arn not in reads:
+                continue
+            granted = {}
+            for document in role["inline"].values():
+                for statement in statements(document):
+                    for action in as_list(statement.get("Action")):
+                        granted.setdefault(action, set()).update(as_list(statement.get("Resource")))
+            expected = {action: resources for action, resources in reads[arn].items() if resources}
+            if granted != expected:
+                find(f"{label}: {account}/{name}: the execution role reads {sorted((a, sorted(r)) for a, r in granted.items())}, the tasks need exactly {sorted((a, sorted(r)) for a, r in expected.items())}")
 
 
 def check_identity_center(spec, picture, find):

@@ -3,12 +3,14 @@
     {"roles": {name: {path, trust, inline, managed, boundary, tags, max_session}},
      "policies": {name: {path, doc, roles, groups, users}},
      "task_definitions": {family: {...}},
-     "log_groups": {name: retention},
+     "log_groups": {name: {retention, retained}},
      "permission_sets": {name: {instance_arn, description, session_duration, managed,
                                 references: [[path, name]], assignments: [[id, type, principal]]}}}
 
 from the CloudFormation templates (intrinsics resolved), from Terraform's state after an
-apply, and from what an AWS API (moto here) returns after deployment.
+apply, and from what an AWS API (moto here) returns after deployment. Task definitions are
+in the ECS API's shape (camelCase), whatever the source spells: CloudFormation's
+`EFSVolumeConfiguration` / `FilesystemId` / `IAM`, Terraform's nested blocks.
 """
 import ast
 import json
@@ -36,6 +38,58 @@ def camel(value):
     if isinstance(value, dict):
         return {k[0].lower() + k[1:]: (v if k == "Options" else camel(v)) for k, v in value.items()}
     return value
+
+
+# CloudFormation's volume property names that are not the ECS API's with a capital letter.
+CFN_VOLUME_KEYS = {"EFSVolumeConfiguration": "efsVolumeConfiguration", "FilesystemId": "fileSystemId", "IAM": "iam"}
+
+
+def cfn_volumes(volumes):
+    def convert(value):
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, dict):
+            return {CFN_VOLUME_KEYS.get(k, k[0].lower() + k[1:]): convert(v) for k, v in value.items()}
+        return value
+    return convert(volumes or [])
+
+
+def tf_block(values, name):
+    """A Terraform nested block as the state holds it (a list of at most one object)."""
+    block = values.get(name) or []
+    return block[0] if block else None
+
+
+def tf_volumes(values):
+    """`volume` blocks -> ECS API volumes; unset attributes ("" or 0 in state) dropped."""
+    volumes = []
+    for block in values.get("volume") or []:
+        volume = {"name": block["name"]}
+        if block.get("host_path"):
+            volume["host"] = {"sourcePath": block["host_path"]}
+        efs = (block.get("efs_volume_configuration") or [None])[0]
+        if efs:
+            config = {"fileSystemId": efs["file_system_id"]}
+            for key, api in (("root_directory", "rootDirectory"), ("transit_encryption", "transitEncryption"), ("transit_encryption_port", "transitEncryptionPort")):
+                if efs.get(key):
+                    config[api] = efs[key]
+            authorization = (efs.get("authorization_config") or [None])[0]
+            if authorization:
+                config["authorizationConfig"] = {api: authorization[key] for key, api in (("access_point_id", "accessPointId"), ("iam", "iam")) if authorization.get(key)}
+            volume["efsVolumeConfiguration"] = config
+        volumes.append(volume)
+    return volumes
+
+
+def task_platform(runtime_platform, ephemeral_storage, pid_mode, ipc_mode, volumes):
+    """The task-level settings beside the containers, in one shape for every source."""
+    return {
+        "runtime_platform": runtime_platform or None,
+        "ephemeral_storage": ephemeral_storage or None,
+        "pid_mode": pid_mode or None,
+        "ipc_mode": ipc_mode or None,
+        "volumes": volumes or [],
+    }
 
 
 def cfn_resolve(value, ctx):
@@ -93,6 +147,7 @@ def read_cloudformation(spec, out):
             ctx = {"pseudo": {**pseudo, "AWS::StackName": template_path.stem}, "refs": refs, "getatt": getatt}
             for resource in resources.values():
                 props = cfn_resolve(resource["Properties"], ctx)
+                policies = (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy"))
                 kind = resource["Type"]
                 if kind == "AWS::IAM::Role":
                     view["roles"][props["RoleName"]] = {
@@ -120,10 +175,21 @@ def read_cloudformation(spec, out):
                         "memory": props.get("Memory"),
                         "network_mode": props.get("NetworkMode"),
                         "compatibilities": sorted(props.get("RequiresCompatibilities") or []),
+                        **task_platform(
+                            camel(props.get("RuntimePlatform")),
+                            (props.get("EphemeralStorage") or {}).get("SizeInGiB"),
+                            props.get("PidMode"),
+                            props.get("IpcMode"),
+                            cfn_volumes(props.get("Volumes")),
+                        ),
                         "containers": camel(props["ContainerDefinitions"]),
                     }
                 elif kind == "AWS::Logs::LogGroup":
-                    view["log_groups"][props["LogGroupName"]] = props.get("RetentionInDays")
+                    view["log_groups"][props["LogGroupName"]] = {
+                        "retention": props.get("RetentionInDays"),
+                        # Deleting the stack, or replacing the group, keeps the logs.
+                        "retained": policies == ("Retain", "Retain"),
+                    }
                 elif kind == "AWS::SSO::PermissionSet":
                     entry = view["permission_sets"].setdefault(props["Name"], permission_set(None, None, None))
                     entry.update({
@@ -199,10 +265,22 @@ def read_terraform_states(spec, states):
                 "memory": values.get("memory") or None,
                 "network_mode": values.get("network_mode"),
                 "compatibilities": sorted(values.get("requires_compatibilities") or []),
+                **task_platform(
+                    {api: block[key] for key, api in (("cpu_architecture", "cpuArchitecture"), ("operating_system_family", "operatingSystemFamily")) if block.get(key)}
+                    if (block := tf_block(values, "runtime_platform")) else None,
+                    (tf_block(values, "ephemeral_storage") or {}).get("size_in_gib"),
+                    values.get("pid_mode"),
+                    values.get("ipc_mode"),
+                    tf_volumes(values),
+                ),
                 "containers": json.loads(values["container_definitions"]),
             }
         elif kind == "aws_cloudwatch_log_group":
-            view["log_groups"][values["name"]] = values.get("retention_in_days") or None
+            view["log_groups"][values["name"]] = {
+                "retention": values.get("retention_in_days") or None,
+                # `terraform destroy` forgets the group instead of deleting it.
+                "retained": bool(values.get("skip_destroy")),
+            }
         else:
             raise ValueError(f"unexpected resource type {kind}")
     return picture
@@ -310,10 +388,18 @@ def read_deployed(spec, sessions, existing):
                 "memory": definition.get("memory"),
                 "network_mode": definition.get("networkMode"),
                 "compatibilities": sorted(definition.get("requiresCompatibilities") or []),
+                **task_platform(
+                    definition.get("runtimePlatform"),
+                    (definition.get("ephemeralStorage") or {}).get("sizeInGiB"),
+                    definition.get("pidMode"),
+                    definition.get("ipcMode"),
+                    definition.get("volumes"),
+                ),
                 "containers": definition["containerDefinitions"],
             }
         for group in logs.describe_log_groups()["logGroups"]:
-            view["log_groups"][group["logGroupName"]] = group.get("retentionInDays")
+            # What happens on deletion is the deployment tool's: the API cannot say.
+            view["log_groups"][group["logGroupName"]] = {"retention": group.get("retentionInDays"), "retained": None}
         if any(view.values()):
             picture[account] = view
     return picture

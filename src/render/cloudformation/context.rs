@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::pseudo::PseudoParameters;
-use crate::model::{names, Account, IdentityCenter, Model, Role};
+use crate::model::{names, Account, IdentityCenter, Model, Role, TaskDefinition, Volume};
 use crate::render::emit::doc::{Doc, Intrinsic, KeyCase};
 use crate::render::emit::yaml;
 
@@ -97,6 +97,16 @@ pub(super) struct TaskDefinitionContext<'a> {
     pub cpu: Option<Yaml>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_platform: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ephemeral_storage: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid_mode: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipc_mode: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Yaml>,
     pub containers: Yaml,
 }
 
@@ -105,7 +115,9 @@ pub(super) struct OutputContext {
     pub logical_id: String,
     pub description: Yaml,
     pub value: Yaml,
-    pub export_name: Yaml,
+    /// Only with `[project] cloudformation_exports = true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_name: Option<Yaml>,
 }
 
 #[derive(Serialize)]
@@ -128,14 +140,83 @@ fn reference(logical_id: &str) -> Doc<'static> {
     Doc::Intrinsic(Intrinsic::Ref(logical_id.to_string()))
 }
 
-fn output(logical_id: String, description: String, value: &Doc) -> OutputContext {
-    let export_name = Doc::Intrinsic(Intrinsic::Sub(format!("${{AWS::StackName}}-{logical_id}")));
+/// An output; exported (for `Fn::ImportValue`) only when the spec asks, because an import
+/// freezes the value: CloudFormation refuses to change an export another stack imports.
+fn output(model: &Model, logical_id: String, description: String, value: &Doc) -> OutputContext {
+    let export_name = model.cloudformation_exports.then(|| {
+        Yaml::of(&Doc::Intrinsic(Intrinsic::Sub(format!(
+            "${{AWS::StackName}}-{logical_id}"
+        ))))
+    });
     OutputContext {
         logical_id,
         description: Yaml::scalar(&description),
         value: Yaml::of(value),
-        export_name: Yaml::of(&export_name),
+        export_name,
     }
+}
+
+/// A one-entry map such as `{SizeInGiB: 30}`.
+fn entry<'a>(key: &'static str, value: Doc<'a>) -> Doc<'a> {
+    Doc::single(key, value)
+}
+
+/// The task definition's runtime platform, in CloudFormation's property names.
+fn runtime_platform(definition: &TaskDefinition) -> Option<Yaml> {
+    let platform = definition.runtime_platform.as_ref()?;
+    let mut fields = Vec::new();
+    if let Some(architecture) = platform.cpu_architecture {
+        fields.push(("CpuArchitecture".into(), Doc::text(architecture)));
+    }
+    if let Some(family) = platform.operating_system_family {
+        fields.push(("OperatingSystemFamily".into(), Doc::text(family)));
+    }
+    Some(Yaml::of(&Doc::Map(fields)))
+}
+
+/// Volumes in CloudFormation's property names (`EFSVolumeConfiguration`, `FilesystemId`,
+/// `IAM`: not the ECS API's spelling, so not derived from it).
+fn volumes(volumes: &[Volume]) -> Option<Yaml> {
+    if volumes.is_empty() {
+        return None;
+    }
+    let items = volumes
+        .iter()
+        .map(|volume| {
+            let mut fields = vec![("Name".into(), Doc::text(volume.name.as_str()))];
+            if let Some(path) = &volume.host_source_path {
+                fields.push(("Host".into(), entry("SourcePath", Doc::text(path.as_str()))));
+            }
+            if let Some(efs) = &volume.efs {
+                let mut config = vec![(
+                    "FilesystemId".into(),
+                    Doc::text(efs.file_system_id.as_str()),
+                )];
+                if let Some(directory) = &efs.root_directory {
+                    config.push(("RootDirectory".into(), Doc::text(directory.as_str())));
+                }
+                if let Some(encryption) = efs.transit_encryption {
+                    config.push(("TransitEncryption".into(), Doc::text(encryption)));
+                }
+                if let Some(port) = efs.transit_encryption_port {
+                    config.push(("TransitEncryptionPort".into(), Doc::int(port)));
+                }
+                let mut authorization = Vec::new();
+                if let Some(id) = &efs.access_point_id {
+                    authorization.push(("AccessPointId".into(), Doc::text(id.as_str())));
+                }
+                if let Some(iam) = efs.iam {
+                    authorization.push(("IAM".into(), Doc::text(iam)));
+                }
+                if !authorization.is_empty() {
+                    config.push(("AuthorizationConfig".into(), Doc::Map(authorization)));
+                }
+                fields.push(("EFSVolumeConfiguration".into(), Doc::Map(config)));
+            }
+            Doc::Map(fields)
+        })
+        .collect();
+    Some(Yaml::of(&Doc::List(items)))
 }
 
 /// `in_stack`: ARNs of resources in the same stack, by the intrinsic that stands for them.
@@ -205,6 +286,7 @@ fn stack<'a>(
 
 /// The stack's roles, and an output with each one's ARN after the outputs it has.
 fn add_roles<'a>(
+    model: &Model,
     context: &mut StackContext<'a>,
     roles: &[&'a Role],
     pseudo: &PseudoParameters,
@@ -213,6 +295,7 @@ fn add_roles<'a>(
     for role in roles {
         context.roles.push(role_context(role, pseudo, in_stack));
         context.outputs.push(output(
+            model,
             names::arn_output(&role.logical_id),
             format!("ARN of role {}", role.name),
             &get_arn(&role.logical_id),
@@ -246,7 +329,7 @@ pub(super) fn tasks<'a>(
                 .filter(|_| first),
         )
         .collect();
-    add_roles(&mut context, &roles, pseudo, &HashMap::new());
+    add_roles(model, &mut context, &roles, pseudo, &HashMap::new());
     // Roles of this stack by GetAtt; any other (the execution role, from the first stack
     // of a split account) by its ARN.
     let in_stack: HashMap<&str, &str> = roles
@@ -282,9 +365,17 @@ pub(super) fn tasks<'a>(
                 .collect(),
             cpu: definition.cpu.as_deref().map(Yaml::scalar),
             memory: definition.memory.as_deref().map(Yaml::scalar),
+            runtime_platform: runtime_platform(definition),
+            ephemeral_storage: definition
+                .ephemeral_storage_gib
+                .map(|size| Yaml::of(&entry("SizeInGiB", Doc::int(size)))),
+            pid_mode: definition.pid_mode.map(Yaml::scalar),
+            ipc_mode: definition.ipc_mode.map(Yaml::scalar),
+            volumes: volumes(&definition.volumes),
             containers: Yaml::of(&pseudo.apply_containers(&definition.containers, KeyCase::Pascal)),
         });
         outputs.push(output(
+            model,
             names::arn_output(&definition.logical_id),
             format!("ARN of task definition {}", definition.family),
             &reference(&definition.logical_id),
@@ -311,7 +402,7 @@ pub(super) fn trust<'a>(
         .iter()
         .filter_map(|&index| account.trusted_roles.get(index))
         .collect();
-    add_roles(&mut context, &roles, pseudo, &HashMap::new());
+    add_roles(model, &mut context, &roles, pseudo, &HashMap::new());
     context
 }
 
@@ -343,13 +434,14 @@ pub(super) fn developers<'a>(
             users: names_of(&policy.attach_to_users),
         });
         context.outputs.push(output(
+            model,
             names::arn_output(&policy.logical_id),
             format!("ARN of managed policy {}", policy.name),
             &reference(&policy.logical_id),
         ));
     }
     let roles: Vec<&Role> = account.developer_role.iter().collect();
-    add_roles(&mut context, &roles, pseudo, &in_stack);
+    add_roles(model, &mut context, &roles, pseudo, &in_stack);
     context
 }
 
@@ -446,6 +538,7 @@ pub(super) fn identity_center<'a>(
         .iter()
         .map(|set| {
             output(
+                model,
                 names::arn_output(&set.logical_id),
                 format!("ARN of permission set {}", set.name),
                 &Doc::Intrinsic(Intrinsic::GetAtt(

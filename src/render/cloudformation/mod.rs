@@ -113,6 +113,7 @@ fn stack_files(
             contents,
             stack: Some(StackFile {
                 stack,
+                part: index + 1,
                 account: account.name.clone(),
                 region: account.region.clone(),
                 name: names::stack_name(&model.project, stack, index + 1),
@@ -174,11 +175,16 @@ fn split(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ContainerDefinition, LogConfiguration, NameValue, PortMapping, Secret};
+    use crate::model::{
+        ContainerDefinition, ContainerDependency, EnvironmentFile, FirelensConfiguration,
+        HealthCheck, KernelCapabilities, LinuxParameters, LogConfiguration, MountPoint, NameValue,
+        PortMapping, RepositoryCredentials, Secret, Ulimit, VolumeFrom,
+    };
 
     /// The reference for `from_containers`: ECS API container JSON (camelCase) ->
     /// CloudFormation property names (PascalCase).
-    /// Log driver `options` are user keys (`awslogs-group`) and keep their spelling.
+    /// Log driver and FireLens `options` and `dockerLabels` are user keys (`awslogs-group`,
+    /// `com.example.team`) and keep their spelling.
     fn cloudformation_case(value: &serde_json::Value) -> serde_json::Value {
         use serde_json::Value as Json;
         match value {
@@ -187,7 +193,7 @@ mod tests {
                 let converted: serde_json::Map<String, Json> = map
                     .iter()
                     .map(|(key, item)| {
-                        let item = if key == "options" {
+                        let item = if key == "options" || key == "dockerLabels" {
                             item.clone()
                         } else {
                             cloudformation_case(item)
@@ -215,19 +221,87 @@ mod tests {
             essential: true,
             cpu: Some(256),
             memory: Some(512),
+            entry_point: vec!["/bin/entry".into()],
             command: vec!["serve".into(), "--port=80".into()],
-            port_mappings: vec![PortMapping {
-                container_port: 80,
-                protocol: "tcp",
-            }],
+            working_directory: Some("/app".into()),
+            user: Some("1000:1000".into()),
+            port_mappings: vec![
+                PortMapping {
+                    container_port: 80,
+                    host_port: None,
+                    protocol: "tcp",
+                    name: None,
+                    app_protocol: None,
+                },
+                PortMapping {
+                    container_port: 9090,
+                    host_port: Some(9090),
+                    protocol: "udp",
+                    name: Some("metrics".into()),
+                    app_protocol: Some("http"),
+                },
+            ],
             environment: vec![NameValue {
                 name: "ACCOUNT".into(),
                 value: "111122223333".into(),
+            }],
+            environment_files: vec![EnvironmentFile {
+                value: "arn:aws:s3:::bucket/app.env".into(),
+                kind: "s3",
             }],
             secrets: vec![Secret {
                 name: "DB".into(),
                 value_from: "arn:aws:ssm:eu-west-1:111122223333:parameter/db".into(),
             }],
+            mount_points: vec![MountPoint {
+                source_volume: "tmp".into(),
+                container_path: "/tmp".into(),
+                read_only: Some(false),
+            }],
+            volumes_from: vec![VolumeFrom {
+                source_container: "sidecar".into(),
+                read_only: Some(true),
+            }],
+            depends_on: vec![ContainerDependency {
+                container_name: "sidecar".into(),
+                condition: "START",
+            }],
+            health_check: Some(HealthCheck {
+                command: vec!["CMD-SHELL".into(), "true".into()],
+                interval: Some(30),
+                timeout: None,
+                retries: Some(3),
+                start_period: Some(10),
+            }),
+            readonly_root_filesystem: Some(true),
+            privileged: Some(false),
+            stop_timeout: Some(30),
+            start_timeout: Some(60),
+            ulimits: vec![Ulimit {
+                name: "nofile",
+                soft_limit: 1024,
+                hard_limit: 4096,
+            }],
+            linux_parameters: Some(LinuxParameters {
+                capabilities: Some(KernelCapabilities {
+                    add: vec!["SYS_PTRACE"],
+                    drop: vec!["NET_RAW", "MKNOD"],
+                }),
+                init_process_enabled: Some(true),
+            }),
+            docker_labels: [("com.example.team".to_string(), "payments".to_string())]
+                .into_iter()
+                .collect(),
+            repository_credentials: Some(RepositoryCredentials {
+                credentials_parameter:
+                    "arn:aws:secretsmanager:eu-west-1:111122223333:secret:registry-AbCdEf".into(),
+            }),
+            firelens_configuration: Some(FirelensConfiguration {
+                kind: "fluentbit",
+                options: [("enable-ecs-log-metadata".to_string(), "true".to_string())]
+                    .into_iter()
+                    .collect(),
+            }),
             log_configuration: Some(LogConfiguration {
                 log_driver: "awslogs",
                 options: [
@@ -244,10 +318,30 @@ mod tests {
             essential: false,
             cpu: None,
             memory: None,
+            entry_point: Vec::new(),
             command: Vec::new(),
+            working_directory: None,
+            user: None,
             port_mappings: Vec::new(),
             environment: Vec::new(),
+            environment_files: Vec::new(),
             secrets: Vec::new(),
+            mount_points: Vec::new(),
+            volumes_from: Vec::new(),
+            depends_on: Vec::new(),
+            health_check: None,
+            readonly_root_filesystem: None,
+            privileged: None,
+            stop_timeout: None,
+            start_timeout: None,
+            ulimits: Vec::new(),
+            linux_parameters: Some(LinuxParameters {
+                capabilities: None,
+                init_process_enabled: Some(true),
+            }),
+            docker_labels: indexmap::IndexMap::new(),
+            repository_credentials: None,
+            firelens_configuration: None,
             log_configuration: None,
         };
         vec![full, minimal]
@@ -307,11 +401,11 @@ mod tests {
     }
 
     #[test]
-    fn container_keys_become_pascal_case_but_log_options_do_not() {
-        let value = json!([{"portMappings": [{"containerPort": 80}], "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/x"}}}]);
+    fn container_keys_become_pascal_case_but_user_keys_do_not() {
+        let value = json!([{"portMappings": [{"containerPort": 80}], "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/x"}}, "dockerLabels": {"team": "x"}}]);
         assert_eq!(
             cloudformation_case(&value),
-            json!([{"PortMappings": [{"ContainerPort": 80}], "LogConfiguration": {"LogDriver": "awslogs", "Options": {"awslogs-group": "/ecs/x"}}}])
+            json!([{"PortMappings": [{"ContainerPort": 80}], "LogConfiguration": {"LogDriver": "awslogs", "Options": {"awslogs-group": "/ecs/x"}}, "DockerLabels": {"team": "x"}}])
         );
     }
 }

@@ -9,6 +9,8 @@
 
 use std::borrow::Cow;
 
+use indexmap::IndexMap;
+
 use crate::model::policy::{Effect, PolicyDocument, Principal};
 use crate::model::ContainerDefinition;
 
@@ -140,12 +142,52 @@ pub(crate) fn from_policy<'a>(document: &'a PolicyDocument, string: Substitute) 
 }
 
 /// How container definition keys are spelled: the ECS API's camelCase (Terraform's
-/// `jsonencode`) or CloudFormation's PascalCase. Log driver options are user keys and keep
-/// their spelling either way.
+/// `jsonencode`) or CloudFormation's PascalCase. User keys (Docker labels, log driver and
+/// FireLens options) keep their spelling either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum KeyCase {
     Camel,
     Pascal,
+}
+
+/// A map under construction whose keys are spelled in one case.
+struct Fields<'a> {
+    case: KeyCase,
+    entries: Vec<(Cow<'a, str>, Doc<'a>)>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(case: KeyCase) -> Self {
+        Fields {
+            case,
+            entries: Vec::with_capacity(8),
+        }
+    }
+
+    fn set(&mut self, camel: &'static str, pascal: &'static str, value: Doc<'a>) {
+        let key = match self.case {
+            KeyCase::Camel => camel,
+            KeyCase::Pascal => pascal,
+        };
+        self.entries.push((Cow::Borrowed(key), value));
+    }
+
+    fn set_some(&mut self, camel: &'static str, pascal: &'static str, value: Option<Doc<'a>>) {
+        if let Some(value) = value {
+            self.set(camel, pascal, value);
+        }
+    }
+
+    /// A list, when it has items.
+    fn set_list(&mut self, camel: &'static str, pascal: &'static str, items: Vec<Doc<'a>>) {
+        if !items.is_empty() {
+            self.set(camel, pascal, Doc::List(items));
+        }
+    }
+
+    fn done(self) -> Doc<'a> {
+        Doc::Map(self.entries)
+    }
 }
 
 /// Container definitions exactly as their serde JSON would convert (`from_json` of the
@@ -155,98 +197,222 @@ pub(crate) fn from_containers<'a>(
     case: KeyCase,
     string: Substitute,
 ) -> Doc<'a> {
-    let key = |camel: &'static str, pascal: &'static str| -> Cow<'a, str> {
-        Cow::Borrowed(match case {
-            KeyCase::Camel => camel,
-            KeyCase::Pascal => pascal,
-        })
-    };
     let text = |s: &'a str| string(s).unwrap_or_else(|| Doc::text(s));
-    let pair = |first: (&'static str, &'static str, &'a str),
-                second: (&'static str, &'static str, &'a str)| {
-        Doc::Map(vec![
-            (key(first.0, first.1), text(first.2)),
-            (key(second.0, second.1), text(second.2)),
-        ])
+    let texts = |items: &'a [String]| items.iter().map(|s| text(s)).collect::<Vec<_>>();
+    let user_map = |map: &'a IndexMap<String, String>| {
+        Doc::Map(
+            map.iter()
+                .map(|(key, value)| (Cow::Borrowed(key.as_str()), text(value)))
+                .collect(),
+        )
     };
+    let flag = |value: Option<bool>| value.map(Doc::Bool);
+    let number = |value: Option<i64>| value.map(Doc::int);
     Doc::List(
         containers
             .iter()
             .map(|container| {
-                let mut map = Vec::with_capacity(10);
-                map.push((key("name", "Name"), text(&container.name)));
-                map.push((key("image", "Image"), text(&container.image)));
-                map.push((
-                    key("essential", "Essential"),
-                    Doc::Bool(container.essential),
-                ));
-                if let Some(cpu) = container.cpu {
-                    map.push((key("cpu", "Cpu"), Doc::int(cpu)));
+                let mut map = Fields::new(case);
+                map.set("name", "Name", text(&container.name));
+                map.set("image", "Image", text(&container.image));
+                map.set("essential", "Essential", Doc::Bool(container.essential));
+                map.set_some("cpu", "Cpu", number(container.cpu));
+                map.set_some("memory", "Memory", number(container.memory));
+                map.set_list("entryPoint", "EntryPoint", texts(&container.entry_point));
+                map.set_list("command", "Command", texts(&container.command));
+                map.set_some(
+                    "workingDirectory",
+                    "WorkingDirectory",
+                    container.working_directory.as_deref().map(text),
+                );
+                map.set_some("user", "User", container.user.as_deref().map(text));
+                let ports = container
+                    .port_mappings
+                    .iter()
+                    .map(|mapping| {
+                        let mut port = Fields::new(case);
+                        port.set(
+                            "containerPort",
+                            "ContainerPort",
+                            Doc::int(mapping.container_port),
+                        );
+                        port.set_some("hostPort", "HostPort", number(mapping.host_port));
+                        port.set("protocol", "Protocol", text(mapping.protocol));
+                        port.set_some("name", "Name", mapping.name.as_deref().map(text));
+                        port.set_some("appProtocol", "AppProtocol", mapping.app_protocol.map(text));
+                        port.done()
+                    })
+                    .collect();
+                map.set_list("portMappings", "PortMappings", ports);
+                let variables = container
+                    .environment
+                    .iter()
+                    .map(|variable| {
+                        let mut pair = Fields::new(case);
+                        pair.set("name", "Name", text(&variable.name));
+                        pair.set("value", "Value", text(&variable.value));
+                        pair.done()
+                    })
+                    .collect();
+                map.set_list("environment", "Environment", variables);
+                let files = container
+                    .environment_files
+                    .iter()
+                    .map(|file| {
+                        let mut pair = Fields::new(case);
+                        pair.set("value", "Value", text(&file.value));
+                        pair.set("type", "Type", text(file.kind));
+                        pair.done()
+                    })
+                    .collect();
+                map.set_list("environmentFiles", "EnvironmentFiles", files);
+                let secrets = container
+                    .secrets
+                    .iter()
+                    .map(|secret| {
+                        let mut pair = Fields::new(case);
+                        pair.set("name", "Name", text(&secret.name));
+                        pair.set("valueFrom", "ValueFrom", text(&secret.value_from));
+                        pair.done()
+                    })
+                    .collect();
+                map.set_list("secrets", "Secrets", secrets);
+                let mounts = container
+                    .mount_points
+                    .iter()
+                    .map(|mount| {
+                        let mut fields = Fields::new(case);
+                        fields.set("sourceVolume", "SourceVolume", text(&mount.source_volume));
+                        fields.set(
+                            "containerPath",
+                            "ContainerPath",
+                            text(&mount.container_path),
+                        );
+                        fields.set_some("readOnly", "ReadOnly", flag(mount.read_only));
+                        fields.done()
+                    })
+                    .collect();
+                map.set_list("mountPoints", "MountPoints", mounts);
+                let volumes_from = container
+                    .volumes_from
+                    .iter()
+                    .map(|from| {
+                        let mut fields = Fields::new(case);
+                        fields.set(
+                            "sourceContainer",
+                            "SourceContainer",
+                            text(&from.source_container),
+                        );
+                        fields.set_some("readOnly", "ReadOnly", flag(from.read_only));
+                        fields.done()
+                    })
+                    .collect();
+                map.set_list("volumesFrom", "VolumesFrom", volumes_from);
+                let dependencies = container
+                    .depends_on
+                    .iter()
+                    .map(|dependency| {
+                        let mut fields = Fields::new(case);
+                        fields.set(
+                            "containerName",
+                            "ContainerName",
+                            text(&dependency.container_name),
+                        );
+                        fields.set("condition", "Condition", text(dependency.condition));
+                        fields.done()
+                    })
+                    .collect();
+                map.set_list("dependsOn", "DependsOn", dependencies);
+                if let Some(check) = &container.health_check {
+                    let mut fields = Fields::new(case);
+                    fields.set("command", "Command", Doc::List(texts(&check.command)));
+                    fields.set_some("interval", "Interval", number(check.interval));
+                    fields.set_some("timeout", "Timeout", number(check.timeout));
+                    fields.set_some("retries", "Retries", number(check.retries));
+                    fields.set_some("startPeriod", "StartPeriod", number(check.start_period));
+                    map.set("healthCheck", "HealthCheck", fields.done());
                 }
-                if let Some(memory) = container.memory {
-                    map.push((key("memory", "Memory"), Doc::int(memory)));
+                map.set_some(
+                    "readonlyRootFilesystem",
+                    "ReadonlyRootFilesystem",
+                    flag(container.readonly_root_filesystem),
+                );
+                map.set_some("privileged", "Privileged", flag(container.privileged));
+                map.set_some("stopTimeout", "StopTimeout", number(container.stop_timeout));
+                map.set_some(
+                    "startTimeout",
+                    "StartTimeout",
+                    number(container.start_timeout),
+                );
+                let ulimits = container
+                    .ulimits
+                    .iter()
+                    .map(|limit| {
+                        let mut fields = Fields::new(case);
+                        fields.set("name", "Name", text(limit.name));
+                        fields.set("softLimit", "SoftLimit", Doc::int(limit.soft_limit));
+                        fields.set("hardLimit", "HardLimit", Doc::int(limit.hard_limit));
+                        fields.done()
+                    })
+                    .collect();
+                map.set_list("ulimits", "Ulimits", ulimits);
+                if let Some(parameters) = &container.linux_parameters {
+                    let mut fields = Fields::new(case);
+                    if let Some(capabilities) = &parameters.capabilities {
+                        let mut lists = Fields::new(case);
+                        let names = |items: &[&'static str]| {
+                            items.iter().map(|c| text(c)).collect::<Vec<_>>()
+                        };
+                        lists.set_list("add", "Add", names(&capabilities.add));
+                        lists.set_list("drop", "Drop", names(&capabilities.drop));
+                        fields.set("capabilities", "Capabilities", lists.done());
+                    }
+                    fields.set_some(
+                        "initProcessEnabled",
+                        "InitProcessEnabled",
+                        flag(parameters.init_process_enabled),
+                    );
+                    map.set("linuxParameters", "LinuxParameters", fields.done());
                 }
-                if !container.command.is_empty() {
-                    let command = container.command.iter().map(|c| text(c)).collect();
-                    map.push((key("command", "Command"), Doc::List(command)));
+                if !container.docker_labels.is_empty() {
+                    map.set(
+                        "dockerLabels",
+                        "DockerLabels",
+                        user_map(&container.docker_labels),
+                    );
                 }
-                if !container.port_mappings.is_empty() {
-                    let mappings = container
-                        .port_mappings
-                        .iter()
-                        .map(|mapping| {
-                            Doc::Map(vec![
-                                (
-                                    key("containerPort", "ContainerPort"),
-                                    Doc::int(mapping.container_port),
-                                ),
-                                (key("protocol", "Protocol"), text(mapping.protocol)),
-                            ])
-                        })
-                        .collect();
-                    map.push((key("portMappings", "PortMappings"), Doc::List(mappings)));
+                if let Some(credentials) = &container.repository_credentials {
+                    let mut fields = Fields::new(case);
+                    fields.set(
+                        "credentialsParameter",
+                        "CredentialsParameter",
+                        text(&credentials.credentials_parameter),
+                    );
+                    map.set(
+                        "repositoryCredentials",
+                        "RepositoryCredentials",
+                        fields.done(),
+                    );
                 }
-                if !container.environment.is_empty() {
-                    let variables = container
-                        .environment
-                        .iter()
-                        .map(|variable| {
-                            pair(
-                                ("name", "Name", &variable.name),
-                                ("value", "Value", &variable.value),
-                            )
-                        })
-                        .collect();
-                    map.push((key("environment", "Environment"), Doc::List(variables)));
-                }
-                if !container.secrets.is_empty() {
-                    let secrets = container
-                        .secrets
-                        .iter()
-                        .map(|secret| {
-                            pair(
-                                ("name", "Name", &secret.name),
-                                ("valueFrom", "ValueFrom", &secret.value_from),
-                            )
-                        })
-                        .collect();
-                    map.push((key("secrets", "Secrets"), Doc::List(secrets)));
+                if let Some(firelens) = &container.firelens_configuration {
+                    let mut fields = Fields::new(case);
+                    fields.set("type", "Type", text(firelens.kind));
+                    if !firelens.options.is_empty() {
+                        fields.set("options", "Options", user_map(&firelens.options));
+                    }
+                    map.set(
+                        "firelensConfiguration",
+                        "FirelensConfiguration",
+                        fields.done(),
+                    );
                 }
                 if let Some(logs) = &container.log_configuration {
-                    let options = logs
-                        .options
-                        .iter()
-                        .map(|(name, value)| (Cow::Borrowed(name.as_str()), text(value)))
-                        .collect();
-                    map.push((
-                        key("logConfiguration", "LogConfiguration"),
-                        Doc::Map(vec![
-                            (key("logDriver", "LogDriver"), text(logs.log_driver)),
-                            (key("options", "Options"), Doc::Map(options)),
-                        ]),
-                    ));
+                    let mut fields = Fields::new(case);
+                    fields.set("logDriver", "LogDriver", text(logs.log_driver));
+                    fields.set("options", "Options", user_map(&logs.options));
+                    map.set("logConfiguration", "LogConfiguration", fields.done());
                 }
-                Doc::Map(map)
+                map.done()
             })
             .collect(),
     )

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::model::names::{self, RootKind, IDENTITY_CENTER_PROVIDER};
 use crate::model::policy::{PolicyDocument, Principal};
-use crate::model::{Account, IdentityCenter, Model, Role, RoleKind, Root, S3Backend};
+use crate::model::{Account, IdentityCenter, Model, Role, RoleKind, Root, S3Backend, Volume};
 use crate::render::emit::doc::{self, texts, Doc, KeyCase};
 use crate::render::emit::hcl;
 
@@ -392,9 +392,60 @@ pub(super) struct TaskDefinitionContext<'a> {
     pub cpu: Option<Hcl>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid_mode: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipc_mode: Option<Hcl>,
     pub containers: Hcl,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_platform: Option<RuntimePlatformContext>,
+    /// GiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ephemeral_storage: Option<Hcl>,
+    pub volumes: Vec<VolumeContext>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_group: Option<LogGroupContext>,
+}
+
+/// `runtime_platform { … }`.
+#[derive(Serialize)]
+pub(super) struct RuntimePlatformContext {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_architecture: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operating_system_family: Option<Hcl>,
+}
+
+/// `volume { name = … }`, with `efs_volume_configuration { … }` for an EFS volume.
+#[derive(Serialize)]
+pub(super) struct VolumeContext {
+    pub name: Hcl,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_path: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efs: Option<EfsContext>,
+}
+
+#[derive(Serialize)]
+pub(super) struct EfsContext {
+    pub file_system_id: Hcl,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_directory: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transit_encryption: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transit_encryption_port: Option<Hcl>,
+    /// `authorization_config { … }`, when it has an access point or IAM setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<EfsAuthorizationContext>,
+}
+
+#[derive(Serialize)]
+pub(super) struct EfsAuthorizationContext {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_point_id: Option<Hcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iam: Option<Hcl>,
 }
 
 #[derive(Serialize)]
@@ -402,6 +453,25 @@ pub(super) struct LogGroupContext {
     pub name: Hcl,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_in_days: Option<Hcl>,
+}
+
+fn volume_context(volume: &Volume) -> VolumeContext {
+    VolumeContext {
+        name: Hcl::quoted(&volume.name),
+        host_path: volume.host_source_path.as_deref().map(Hcl::quoted),
+        efs: volume.efs.as_ref().map(|efs| EfsContext {
+            file_system_id: Hcl::quoted(&efs.file_system_id),
+            root_directory: efs.root_directory.as_deref().map(Hcl::quoted),
+            transit_encryption: efs.transit_encryption.map(Hcl::quoted),
+            transit_encryption_port: efs.transit_encryption_port.map(Hcl::number),
+            authorization: (efs.access_point_id.is_some() || efs.iam.is_some()).then(|| {
+                EfsAuthorizationContext {
+                    access_point_id: efs.access_point_id.as_deref().map(Hcl::quoted),
+                    iam: efs.iam.map(Hcl::quoted),
+                }
+            }),
+        }),
+    }
 }
 
 fn policy(document: &PolicyDocument) -> Doc<'_> {
@@ -588,6 +658,16 @@ pub(super) fn account_file<'a>(
                 )),
                 cpu: definition.cpu.as_deref().map(Hcl::quoted),
                 memory: definition.memory.as_deref().map(Hcl::quoted),
+                pid_mode: definition.pid_mode.map(Hcl::quoted),
+                ipc_mode: definition.ipc_mode.map(Hcl::quoted),
+                runtime_platform: definition.runtime_platform.as_ref().map(|platform| {
+                    RuntimePlatformContext {
+                        cpu_architecture: platform.cpu_architecture.map(Hcl::quoted),
+                        operating_system_family: platform.operating_system_family.map(Hcl::quoted),
+                    }
+                }),
+                ephemeral_storage: definition.ephemeral_storage_gib.map(Hcl::number),
+                volumes: definition.volumes.iter().map(volume_context).collect(),
                 containers: Hcl::of(&doc::from_containers(
                     &definition.containers,
                     KeyCase::Camel,

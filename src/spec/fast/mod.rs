@@ -243,6 +243,33 @@ mod tests {
         );
     }
 
+    /// `port_mappings` items are a number or a table: both read alike on either path, and
+    /// an array in their place (which serde's `untagged` would read as a table's fields)
+    /// is left to the slow path, which refuses it located.
+    #[test]
+    fn values_of_several_shapes_read_alike_and_nothing_else_passes() {
+        let text = "version = 1\n[project]\nname = \"x\"\n[accounts.a]\nid = \"111122223333\"\nenv = \"dev\"\n[tasks.t]\naccount = \"a\"\n[[tasks.t.containers]]\nname = \"c\"\nimage = \"i\"\nport_mappings = [8080, { container_port = 53, protocol = \"udp\", name = \"dns\" }]\n";
+        let fast = load(text).map(|spec| format!("{spec:?}"));
+        assert!(fast.is_some());
+        let slow = load_with_toml(&SourceFile::new("s.toml", text)).map(|s| format!("{s:?}"));
+        assert_eq!(fast.ok_or(()), slow.map_err(|_| ()));
+        for wrong in [
+            "[[8080, 80]]",
+            "[\"8080\"]",
+            "[{ container_port = 1, bogus = 2 }]",
+        ] {
+            let text = text.replace(
+                "[8080, { container_port = 53, protocol = \"udp\", name = \"dns\" }]",
+                wrong,
+            );
+            assert!(load(&text).is_none(), "{wrong}");
+            assert!(
+                load_with_toml(&SourceFile::new("s.toml", text.as_str())).is_err(),
+                "{wrong}"
+            );
+        }
+    }
+
     #[test]
     fn refuses_a_version_the_schema_refuses() {
         let text = "version = 2\n[project]\nname = \"x\"\n[accounts.a]\nid = \"111122223333\"\nenv = \"dev\"\n";

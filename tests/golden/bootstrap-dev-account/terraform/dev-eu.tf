@@ -183,7 +183,10 @@ resource "aws_iam_policy" "dev_eu_developer" {
 resource "aws_cloudwatch_log_group" "dev_eu_web" {
   provider = aws.dev_eu
 
-  name = "/ecs/storefront-web"
+  name              = "/ecs/storefront-web"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_eu_web" {
@@ -207,6 +210,7 @@ resource "aws_ecs_task_definition" "dev_eu_web" {
           protocol      = "tcp"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

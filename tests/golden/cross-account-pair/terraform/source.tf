@@ -82,7 +82,10 @@ resource "aws_iam_role_policy_attachment" "source_execution" {
 resource "aws_cloudwatch_log_group" "source_test" {
   provider = aws.source
 
-  name = "/ecs/verify-assume-cross-account-role"
+  name              = "/ecs/verify-assume-cross-account-role"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "source_test" {
@@ -97,12 +100,13 @@ resource "aws_ecs_task_definition" "source_test" {
   memory                   = "512"
   container_definitions = jsonencode([
     {
-      name      = "test"
-      image     = "public.ecr.aws/aws-cli/aws-cli:2.17.0"
-      essential = true
-      cpu       = 100
-      memory    = 200
-      command   = ["sts", "get-caller-identity"]
+      name                   = "test"
+      image                  = "public.ecr.aws/aws-cli/aws-cli:2.17.0"
+      essential              = true
+      cpu                    = 100
+      memory                 = 200
+      command                = ["sts", "get-caller-identity"]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -244,6 +244,8 @@ resource "aws_cloudwatch_log_group" "dev_api_dev" {
 
   name              = "/ecs/payments-api"
   retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_api_dev" {
@@ -273,6 +275,7 @@ resource "aws_ecs_task_definition" "dev_api_dev" {
           value = "dev"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -290,6 +293,8 @@ resource "aws_cloudwatch_log_group" "dev_reconciler" {
 
   name              = "/ecs/payments-reconciler"
   retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_reconciler" {
@@ -304,10 +309,11 @@ resource "aws_ecs_task_definition" "dev_reconciler" {
   memory                   = "512"
   container_definitions = jsonencode([
     {
-      name      = "worker"
-      image     = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments-reconciler:0.9.0"
-      essential = true
-      command   = ["reconcile", "--interval", "60"]
+      name                   = "worker"
+      image                  = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments-reconciler:0.9.0"
+      essential              = true
+      command                = ["reconcile", "--interval", "60"]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -92,6 +92,8 @@ resource "aws_cloudwatch_log_group" "prod_api_prod" {
 
   name              = "/ecs/payments-api"
   retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "prod_api_prod" {
@@ -121,6 +123,7 @@ resource "aws_ecs_task_definition" "prod_api_prod" {
           value = "prod"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -127,7 +127,10 @@ resource "aws_iam_role_policy_attachment" "dev_developer_roles" {
 resource "aws_cloudwatch_log_group" "dev_my_task" {
   provider = aws.dev
 
-  name = "/ecs/my-task"
+  name              = "/ecs/my-task"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_my_task" {
@@ -152,6 +155,7 @@ resource "aws_ecs_task_definition" "dev_my_task" {
           protocol      = "tcp"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

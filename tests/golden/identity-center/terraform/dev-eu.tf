@@ -123,7 +123,10 @@ resource "aws_iam_policy" "dev_eu_developer" {
 resource "aws_cloudwatch_log_group" "dev_eu_api" {
   provider = aws.dev_eu
 
-  name = "/ecs/ledger-api"
+  name              = "/ecs/ledger-api"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_eu_api" {
@@ -147,6 +150,7 @@ resource "aws_ecs_task_definition" "dev_eu_api" {
           protocol      = "tcp"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

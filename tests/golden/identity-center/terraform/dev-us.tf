@@ -123,7 +123,10 @@ resource "aws_iam_policy" "dev_us_developer" {
 resource "aws_cloudwatch_log_group" "dev_us_reconciler" {
   provider = aws.dev_us
 
-  name = "/ecs/ledger-reconciler"
+  name              = "/ecs/ledger-reconciler"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_us_reconciler" {
@@ -138,10 +141,11 @@ resource "aws_ecs_task_definition" "dev_us_reconciler" {
   memory                   = "512"
   container_definitions = jsonencode([
     {
-      name      = "reconciler"
-      image     = "public.ecr.aws/docker/library/python:3.12-slim"
-      essential = true
-      command   = ["python", "-m", "reconciler"]
+      name                   = "reconciler"
+      image                  = "public.ecr.aws/docker/library/python:3.12-slim"
+      essential              = true
+      command                = ["python", "-m", "reconciler"]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -88,7 +88,10 @@ resource "aws_iam_role_policy_attachment" "prod_execution" {
 resource "aws_cloudwatch_log_group" "prod_api_prod" {
   provider = aws.prod
 
-  name = "/ecs/ledger-api"
+  name              = "/ecs/ledger-api"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "prod_api_prod" {
@@ -112,6 +115,7 @@ resource "aws_ecs_task_definition" "prod_api_prod" {
           protocol      = "tcp"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

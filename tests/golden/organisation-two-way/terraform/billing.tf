@@ -135,7 +135,10 @@ resource "aws_iam_role_policy" "billing_role_billing_invoice_writer_permissions"
 resource "aws_cloudwatch_log_group" "billing_invoicing" {
   provider = aws.billing
 
-  name = "/ecs/shop-invoicing"
+  name              = "/ecs/shop-invoicing"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "billing_invoicing" {
@@ -150,9 +153,10 @@ resource "aws_ecs_task_definition" "billing_invoicing" {
   memory                   = "512"
   container_definitions = jsonencode([
     {
-      name      = "invoicing"
-      image     = "333344445555.dkr.ecr.eu-central-1.amazonaws.com/invoicing:1.0.4"
-      essential = true
+      name                   = "invoicing"
+      image                  = "333344445555.dkr.ecr.eu-central-1.amazonaws.com/invoicing:1.0.4"
+      essential              = true
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -182,7 +182,10 @@ resource "aws_iam_role_policy_attachment" "orders_dev_developer_roles" {
 resource "aws_cloudwatch_log_group" "orders_dev_checkout_dev" {
   provider = aws.orders_dev
 
-  name = "/ecs/shop-checkout-dev"
+  name              = "/ecs/shop-checkout-dev"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "orders_dev_checkout_dev" {
@@ -197,9 +200,10 @@ resource "aws_ecs_task_definition" "orders_dev_checkout_dev" {
   memory                   = "512"
   container_definitions = jsonencode([
     {
-      name      = "checkout"
-      image     = "444455556666.dkr.ecr.eu-west-1.amazonaws.com/checkout:3.2.0-rc1"
-      essential = true
+      name                   = "checkout"
+      image                  = "444455556666.dkr.ecr.eu-west-1.amazonaws.com/checkout:3.2.0-rc1"
+      essential              = true
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

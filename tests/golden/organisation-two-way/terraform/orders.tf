@@ -135,7 +135,10 @@ resource "aws_iam_role_policy" "orders_role_orders_reader_permissions" {
 resource "aws_cloudwatch_log_group" "orders_checkout" {
   provider = aws.orders
 
-  name = "/ecs/shop-checkout"
+  name              = "/ecs/shop-checkout"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "orders_checkout" {
@@ -159,6 +162,7 @@ resource "aws_ecs_task_definition" "orders_checkout" {
           protocol      = "tcp"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

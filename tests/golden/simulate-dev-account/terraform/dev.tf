@@ -253,7 +253,10 @@ resource "aws_iam_role_policy_attachment" "dev_developer_roles" {
 resource "aws_cloudwatch_log_group" "dev_api" {
   provider = aws.dev
 
-  name = "/ecs/orders-api"
+  name              = "/ecs/orders-api"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_api" {
@@ -283,6 +286,7 @@ resource "aws_ecs_task_definition" "dev_api" {
           value = "orders"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -298,7 +302,10 @@ resource "aws_ecs_task_definition" "dev_api" {
 resource "aws_cloudwatch_log_group" "dev_worker" {
   provider = aws.dev
 
-  name = "/ecs/orders-worker"
+  name              = "/ecs/orders-worker"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_worker" {
@@ -313,10 +320,11 @@ resource "aws_ecs_task_definition" "dev_worker" {
   memory                   = "512"
   container_definitions = jsonencode([
     {
-      name      = "worker"
-      image     = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders-worker:1.4.2"
-      essential = true
-      command   = ["python", "-m", "worker"]
+      name                   = "worker"
+      image                  = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders-worker:1.4.2"
+      essential              = true
+      command                = ["python", "-m", "worker"]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

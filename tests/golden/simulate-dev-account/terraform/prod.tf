@@ -82,7 +82,10 @@ resource "aws_iam_role_policy_attachment" "prod_execution" {
 resource "aws_cloudwatch_log_group" "prod_api_prod" {
   provider = aws.prod
 
-  name = "/ecs/orders-api"
+  name              = "/ecs/orders-api"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "prod_api_prod" {
@@ -106,6 +109,7 @@ resource "aws_ecs_task_definition" "prod_api_prod" {
           protocol      = "tcp"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

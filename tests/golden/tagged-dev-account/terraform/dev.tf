@@ -140,7 +140,10 @@ resource "aws_iam_role_policy_attachment" "dev_developer_roles" {
 resource "aws_cloudwatch_log_group" "dev_my_task" {
   provider = aws.dev
 
-  name = "/ecs/my-task"
+  name              = "/ecs/my-task"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_my_task" {
@@ -171,6 +174,7 @@ resource "aws_ecs_task_definition" "dev_my_task" {
           value = "info"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -129,6 +129,8 @@ resource "aws_cloudwatch_log_group" "dev_invoicer" {
 
   name              = "/ecs/billing-invoicer"
   retention_in_days = 90
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "dev_invoicer" {
@@ -165,6 +167,13 @@ resource "aws_ecs_task_definition" "dev_invoicer" {
           valueFrom = "arn:aws:secretsmanager:us-east-1:210987654321:secret:billing/stripe-AbCdEf:api_key::"
         },
       ]
+      mountPoints = [
+        {
+          sourceVolume  = "tmp"
+          containerPath = "/tmp"
+        },
+      ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -175,11 +184,16 @@ resource "aws_ecs_task_definition" "dev_invoicer" {
       }
     },
     {
-      name      = "log-router"
-      image     = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
-      essential = false
-      cpu       = 256
-      memory    = 512
+      name                   = "log-router"
+      image                  = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
+      essential              = false
+      cpu                    = 256
+      memory                 = 512
+      readonlyRootFilesystem = true
     },
   ])
+
+  volume {
+    name = "tmp"
+  }
 }

@@ -80,7 +80,10 @@ resource "aws_iam_role_policy_attachment" "billing_execution" {
 }
 
 resource "aws_cloudwatch_log_group" "billing_invoicing" {
-  name = "/ecs/payments-invoicing"
+  name              = "/ecs/payments-invoicing"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "billing_invoicing" {
@@ -93,9 +96,10 @@ resource "aws_ecs_task_definition" "billing_invoicing" {
   memory                   = "512"
   container_definitions = jsonencode([
     {
-      name      = "invoicing"
-      image     = "333344445555.dkr.ecr.eu-central-1.amazonaws.com/invoicing:1.0.4"
-      essential = true
+      name                   = "invoicing"
+      image                  = "333344445555.dkr.ecr.eu-central-1.amazonaws.com/invoicing:1.0.4"
+      essential              = true
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -80,7 +80,10 @@ resource "aws_iam_role_policy_attachment" "orders_execution" {
 }
 
 resource "aws_cloudwatch_log_group" "orders_checkout" {
-  name = "/ecs/payments-checkout"
+  name              = "/ecs/payments-checkout"
+  retention_in_days = 30
+  # Removing a task must not delete its logs: destroy only forgets the group.
+  skip_destroy = true
 }
 
 resource "aws_ecs_task_definition" "orders_checkout" {
@@ -102,6 +105,7 @@ resource "aws_ecs_task_definition" "orders_checkout" {
           protocol      = "tcp"
         },
       ]
+      readonlyRootFilesystem = true
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -1,17 +1,17 @@
 //! The Terraform layout: one root for every account (the default), or one root per account
-//! with the `[roles]` destinations in a root of their own; each root's state key; and, per
-//! account, the order roots apply in.
+//! with the `[roles]` destinations (and IAM Identity Center's resources) in roots of their
+//! own; each root's state key; and the order the roots apply in.
 //!
 //! IAM refuses a trust policy that names a role which does not exist yet, and attaching a
 //! managed policy that does not exist. Inside one root, Terraform orders creation by
 //! reference; across roots nothing does, so every root records the roots it waits for
-//! (`after`): those creating a role its trust policies name, or a policy it attaches. Its
-//! stage is one more than the latest of those (IAM Identity Center's root waits for the
-//! roots creating the developer policies its permission sets reference). Destinations
-//! wait for the roots of the task roles they trust, so accounts whose tasks assume roles in each other (a cycle between
-//! accounts) apply cleanly: every account root first, then the trust roots. A
-//! destination trusting by `account-with-arn-condition` names only account roots, and
-//! waits for nothing.
+//! (`after`): those creating a role its trust policies name, or a policy it attaches (or,
+//! for Identity Center's root, the developer policies its permission sets reference). Its
+//! stage is one more than the latest of those. Destinations wait for the roots of the task
+//! roles they trust, so accounts whose tasks assume roles in each other (a cycle between
+//! accounts) apply cleanly: every account root first, then the trust roots. A destination
+//! trusting by `account-with-arn-condition` names only account roots, and waits for
+//! nothing.
 
 use std::collections::HashMap;
 
@@ -25,7 +25,8 @@ pub struct Terraform {
     pub layout: TerraformLayout,
     /// The S3 backend, when the spec asks for one (`type = "local"` writes nothing).
     pub backend: Option<S3Backend>,
-    /// In output order: the single root, or per account its root, then its trust root.
+    /// In output order: the single root, or per account its root, its trust root and
+    /// Identity Center's root (each when it has something to hold).
     pub roots: Vec<Root>,
     /// Names of roots that wait for each other, so no order applies them (empty when
     /// every root has a stage). Validation refuses such a spec.

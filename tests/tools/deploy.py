@@ -19,9 +19,12 @@ AWS managed policies up at path / only, so one under a path (job-function/...) c
 attached to a permission set there; the checker requires it to exist in IAM instead and
 reports it as attached.
 """
+import contextlib
 import json
 import os
+import re
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -229,10 +232,10 @@ TERRAFORM_ENV = {
 }
 
 
-def terraform(directory, *args):
+def terraform(directory, *args, env=None):
     result = subprocess.run(
         ["terraform", *args, "-no-color"],
-        cwd=directory, capture_output=True, text=True, env={**os.environ, **TERRAFORM_ENV},
+        cwd=directory, capture_output=True, text=True, env={**os.environ, **TERRAFORM_ENV, **(env or {})},
     )
     if result.returncode != 0:
         raise RuntimeError(f"terraform {args[0]} failed in {directory}:\n{result.stdout}\n{result.stderr}")
@@ -283,7 +286,46 @@ def declares_identity_center(directory):
     return any("\nresource \"aws_ssoadmin_" in path.read_text() for path in Path(directory).glob("*.tf"))
 
 
-def terraform_apply(directory, endpoint=None, plugin_dir=None, backend_config=None):
+@contextlib.contextmanager
+def shared_provider(plugin_dir):
+    """One AWS provider process for a series of one-provider roots, attached to by every
+    terraform run through TF_REATTACH_PROVIDERS (Terraform's provider debugging protocol):
+    the provider then starts once, instead of three or four times per root, which is most
+    of what applying a small root costs. Each root still configures it with its own
+    provider block (region, allowed_account_ids, assume_role), so nothing it checks
+    changes. Never for a root with aliased providers, which would share one configuration.
+    Yields the environment to run terraform with; stops the provider (by its PID) after."""
+    binary = next(Path(plugin_dir).glob("registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws*"))
+    # AWS_CA_BUNDLE: the provider in debug mode refuses to add a CA bundle to its HTTP
+    # client; the emulator is plain HTTP.
+    env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
+    env.update({"GOGC": TERRAFORM_ENV["GOGC"], "GOMEMLIMIT": TERRAFORM_ENV["GOMEMLIMIT"]})
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen([str(binary), "-debug"], stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.time() + 300
+            reattach = None
+            while reattach is None:
+                log.seek(0)
+                found = re.search(r"TF_REATTACH_PROVIDERS='(.*)'", log.read())
+                if found:
+                    reattach = found.group(1)
+                elif process.poll() is not None or time.time() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"the AWS provider did not start in debug mode:\n{log.read()}")
+                else:
+                    time.sleep(0.1)
+            yield {"TF_REATTACH_PROVIDERS": reattach}
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def terraform_apply(directory, endpoint=None, plugin_dir=None, backend_config=None, env=None):
     """Applies one root; returns its state (format 4), which records each resource's
     provider (so, in the single root, its account) next to its attributes, and, for a root
     declaring IAM Identity Center's resources, the plan (`terraform show -json`; else {}).
@@ -296,11 +338,11 @@ def terraform_apply(directory, endpoint=None, plugin_dir=None, backend_config=No
         args = ["init", "-input=false", f"-plugin-dir={plugin_dir}", f"-backend-config={moto_backend_config(endpoint, directory)}"]
         if backend_config:
             args.append(f"-backend-config={backend_config}")
-        terraform(directory, *args)
+        terraform(directory, *args, env=env)
     plan, targets = {}, []
     if declares_identity_center(directory):
-        terraform(directory, "plan", "-input=false", "-out=trustgen.tfplan")
-        plan = json.loads(terraform(directory, "show", "-json", "trustgen.tfplan"))
+        terraform(directory, "plan", "-input=false", "-out=trustgen.tfplan", env=env)
+        plan = json.loads(terraform(directory, "show", "-json", "trustgen.tfplan", env=env))
         changes = plan.get("resource_changes", [])
         targets = [f"-target={address}" for address in sorted({
             change["address"].split("[")[0] for change in changes if not change["type"].startswith("aws_ssoadmin_")
@@ -311,9 +353,9 @@ def terraform_apply(directory, endpoint=None, plugin_dir=None, backend_config=No
     # One request at a time: moto_server's backends are not safe under concurrent writes
     # from several accounts' providers (a CI run once saw CreateRole fail with
     # EntityAlreadyExists for two accounts' same-named roles). Same resources, same checks.
-    terraform(directory, "apply", "-auto-approve", "-input=false", "-parallelism=1", *targets)
+    terraform(directory, "apply", "-auto-approve", "-input=false", "-parallelism=1", *targets, env=env)
     if remote:
-        return json.loads(terraform(directory, "state", "pull")), plan
+        return json.loads(terraform(directory, "state", "pull", env=env)), plan
     return json.loads((directory / "terraform.tfstate").read_text()), plan
 
 
@@ -376,29 +418,35 @@ def terraform_apply_stages(spec, out, sessions, endpoint, plugin_dir, identity_c
     Returns ([(root entry, state, plan)], problems)."""
     manifest = json.loads((Path(out) / "trustgen.lock.json").read_text())
     applied, problems = [], []
-    for stage in manifest.get("terraform_stages", []):
-        before = existing_arns(sessions)
-        for root in stage["roots"]:
-            where = f"stage {stage['stage']} {root['root']}"
-            try:
-                state, plan = terraform_apply(Path(out) / root["root"], endpoint, plugin_dir, root.get("backend_config"))
-            except RuntimeError as error:
-                problems.append(f"{where}: {error}")
-                continue
-            own = created_arns(state)
-            for address, arn in named_arns(state):
-                if arn.lower() not in before and arn.lower() not in own:
-                    problems.append(f"{where}: {address} names {arn}, which no earlier stage created (IAM refuses it)")
-            for resource in state.get("resources", []):
-                if resource["provider"] != ONE_PROVIDER:
-                    problems.append(f"{where}: {resource['type']}.{resource['name']} uses {resource['provider']}, not the root's one provider")
-            configured = sorted(plan.get("configuration", {}).get("provider_config", {"aws": {}}))
-            if configured != ["aws"]:
-                problems.append(f"{where}: providers {configured}, not one without alias")
-            for arn in own:
-                if arn.split(":")[4] != root["account_id"]:
-                    problems.append(f"{where}: created {arn} outside account {root['account_id']}")
-            if plan:
-                problems += [f"{where}: {p}" for p in identity_center(plan, before)]
-            applied.append((root, state, plan))
+    with shared_provider(plugin_dir) as env:
+        for stage in manifest.get("terraform_stages", []):
+            apply_stage(stage, out, sessions, endpoint, plugin_dir, identity_center, env, applied, problems)
     return applied, problems
+
+
+def apply_stage(stage, out, sessions, endpoint, plugin_dir, identity_center, env, applied, problems):
+    """Applies one stage's roots, checking each against what existed before the stage."""
+    before = existing_arns(sessions)
+    for root in stage["roots"]:
+        where = f"stage {stage['stage']} {root['root']}"
+        try:
+            state, plan = terraform_apply(Path(out) / root["root"], endpoint, plugin_dir, root.get("backend_config"), env)
+        except RuntimeError as error:
+            problems.append(f"{where}: {error}")
+            continue
+        own = created_arns(state)
+        for address, arn in named_arns(state):
+            if arn.lower() not in before and arn.lower() not in own:
+                problems.append(f"{where}: {address} names {arn}, which no earlier stage created (IAM refuses it)")
+        for resource in state.get("resources", []):
+            if resource["provider"] != ONE_PROVIDER:
+                problems.append(f"{where}: {resource['type']}.{resource['name']} uses {resource['provider']}, not the root's one provider")
+        configured = sorted(plan.get("configuration", {}).get("provider_config", {"aws": {}}))
+        if configured != ["aws"]:
+            problems.append(f"{where}: providers {configured}, not one without alias")
+        for arn in own:
+            if arn.split(":")[4] != root["account_id"]:
+                problems.append(f"{where}: created {arn} outside account {root['account_id']}")
+        if plan:
+            problems += [f"{where}: {p}" for p in identity_center(plan, before)]
+        applied.append((root, state, plan))

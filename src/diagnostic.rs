@@ -85,14 +85,42 @@ impl From<usize> for PathSegment {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(source, offset.min(source.len()));
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = source[line_start..offset].chars().count() + 1;
-    (line, col)
+/// A source text with its line starts, so that locating many diagnostics in one file
+/// costs a binary search each, not a scan from the top (800 warnings once took seconds).
+pub struct SourceLines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> SourceLines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceLines { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let line_start = self.starts[line - 1];
+        let col = self.text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    fn line(&self, line: usize) -> &'a str {
+        let Some(&start) = self.starts.get(line - 1) else {
+            return "";
+        };
+        let end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
+        text.strip_suffix('\r').unwrap_or(text)
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -135,7 +163,7 @@ pub(crate) fn invisible(c: char) -> bool {
 pub fn render(
     diagnostic: &Diagnostic,
     file: &str,
-    source: &str,
+    source: &SourceLines<'_>,
     span: Option<Range<usize>>,
 ) -> String {
     let label = match diagnostic.severity {
@@ -148,8 +176,8 @@ pub fn render(
         printable(&diagnostic.message)
     );
     if let Some(span) = span.clone() {
-        let (line, col) = line_col(source, span.start);
-        let text = source.lines().nth(line - 1).unwrap_or("");
+        let (line, col) = source.line_col(span.start);
+        let text = source.line(line);
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {}:{line}:{col}", printable(file));
@@ -157,8 +185,7 @@ pub fn render(
         let _ = writeln!(out, "{line} | {}", printable(text));
         let line_chars = text.chars().count();
         let start = (col - 1).min(line_chars);
-        let end_offset = floor_char_boundary(source, span.end.min(source.len()));
-        let (end_line, end_col) = line_col(source, end_offset);
+        let (end_line, end_col) = source.line_col(span.end);
         let end = if end_line == line {
             end_col - 1
         } else {
@@ -170,7 +197,7 @@ pub fn render(
         let _ = writeln!(out, "  --> {}", printable(file));
     }
     if let Some(help) = &diagnostic.help {
-        let pad = span.map_or(1, |s| line_col(source, s.start).0.to_string().len());
+        let pad = span.map_or(1, |s| source.line_col(s.start).0.to_string().len());
         let _ = writeln!(out, "{} = help: {}", " ".repeat(pad), printable(help));
     }
     out
@@ -180,13 +207,13 @@ pub fn render(
 pub fn to_json(
     diagnostic: &Diagnostic,
     file: &str,
-    source: &str,
+    source: &SourceLines<'_>,
     span: Option<Range<usize>>,
 ) -> serde_json::Value {
     let (line, column, end_line, end_column) = match &span {
         Some(span) => {
-            let (line, column) = line_col(source, span.start);
-            let (end_line, end_column) = line_col(source, span.end);
+            let (line, column) = source.line_col(span.start);
+            let (end_line, end_column) = source.line_col(span.end);
             (Some(line), Some(column), Some(end_line), Some(end_column))
         }
         None => (None, None, None, None),
@@ -252,10 +279,18 @@ mod tests {
 
     #[test]
     fn line_col_counts_from_one() {
-        let source = "a = 1\nbb = 2\n";
-        assert_eq!(line_col(source, 0), (1, 1));
-        assert_eq!(line_col(source, 6), (2, 1));
-        assert_eq!(line_col(source, 8), (2, 3));
+        let source = SourceLines::new("a = 1\r\nbb = 2\né = 3");
+        assert_eq!(source.line_col(0), (1, 1));
+        assert_eq!(source.line_col(7), (2, 1));
+        assert_eq!(source.line_col(9), (2, 3));
+        assert_eq!(source.line_col(14), (3, 1));
+        // Inside a multi-byte character, and past the end, clamp to a character boundary.
+        assert_eq!(source.line_col(15), (3, 1));
+        assert_eq!(source.line_col(16), (3, 2));
+        assert_eq!(source.line_col(99), (3, 6));
+        assert_eq!(source.line(1), "a = 1");
+        assert_eq!(source.line(3), "é = 3");
+        assert_eq!(source.line(4), "");
     }
 
     #[test]
@@ -270,7 +305,7 @@ mod tests {
     fn messages_cannot_forge_log_lines_or_escape_sequences() {
         let message = "`x\n::error title=Forged::y\u{1b}[2J\u{202E}` is not an ARN";
         let diagnostic = Diagnostic::error("bad", message, Location::Nowhere);
-        let text = render(&diagnostic, "spec.toml", "", None);
+        let text = render(&diagnostic, "spec.toml", &SourceLines::new(""), None);
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'));
     }
@@ -280,7 +315,12 @@ mod tests {
         let source = "version = 1\nname = \"x\"\n";
         let diagnostic =
             Diagnostic::error("bad", "wrong name", Location::Nowhere).with_help("use y");
-        let text = render(&diagnostic, "spec.toml", source, Some(19..22));
+        let text = render(
+            &diagnostic,
+            "spec.toml",
+            &SourceLines::new(source),
+            Some(19..22),
+        );
         assert_eq!(
             text,
             "error[bad]: wrong name\n --> spec.toml:2:8\n  |\n2 | name = \"x\"\n  |        ^^^\n  = help: use y\n"

@@ -1,5 +1,6 @@
 //! Reading a spec file: TOML syntax and types, with every error located in the source.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::path::Path;
 
@@ -7,7 +8,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::Spec;
-use crate::diagnostic::{self, Diagnostic, Location, PathSegment};
+use crate::diagnostic::{self, Diagnostic, Location, PathSegment, SourceLines};
 
 /// A spec's text and the name it is reported under.
 #[derive(Debug, Clone)]
@@ -36,33 +37,87 @@ impl SourceFile {
 
     /// Byte range a diagnostic points at, resolving paths against the parsed document.
     pub fn span_of(&self, location: &Location) -> Option<Range<usize>> {
-        match location {
-            Location::Span(span) => Some(span.clone()),
-            Location::Nowhere => None,
-            Location::Value(path) => locate(&self.text, path, false),
-            Location::Key(path) => locate(&self.text, path, true),
-        }
+        Spans::new(&self.text).of(location)
     }
 
     /// Diagnostics as JSON lines (see `diagnostic::to_json`).
     pub fn render_json(&self, diagnostics: &[Diagnostic]) -> String {
+        let (spans, lines) = (Spans::new(&self.text), SourceLines::new(&self.text));
         diagnostics
             .iter()
             .map(|d| {
-                diagnostic::to_json(d, &self.name, &self.text, self.span_of(&d.location))
-                    .to_string()
-                    + "\n"
+                diagnostic::to_json(d, &self.name, &lines, spans.of(&d.location)).to_string() + "\n"
             })
             .collect()
     }
 
     /// Renders diagnostics the way the terminal shows them.
     pub fn render(&self, diagnostics: &[Diagnostic]) -> String {
+        let (spans, lines) = (Spans::new(&self.text), SourceLines::new(&self.text));
         diagnostics
             .iter()
-            .map(|d| diagnostic::render(d, &self.name, &self.text, self.span_of(&d.location)))
+            .map(|d| diagnostic::render(d, &self.name, &lines, spans.of(&d.location)))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+}
+
+/// Resolves diagnostics' paths to byte ranges against the document, parsed once for a
+/// whole batch of diagnostics (parsing it for each one made many warnings quadratic).
+struct Spans<'a> {
+    text: &'a str,
+    document: OnceCell<Option<Spanned<DeTable<'a>>>>,
+}
+
+impl<'a> Spans<'a> {
+    fn new(text: &'a str) -> Self {
+        Spans {
+            text,
+            document: OnceCell::new(),
+        }
+    }
+
+    fn of(&self, location: &Location) -> Option<Range<usize>> {
+        match location {
+            Location::Span(span) => Some(span.clone()),
+            Location::Nowhere => None,
+            Location::Value(path) => self.locate(path, false),
+            Location::Key(path) => self.locate(path, true),
+        }
+    }
+
+    /// The span of the deepest part of `path` the document has (the whole document when
+    /// not even its first key is there).
+    fn locate(&self, path: &[PathSegment], want_key: bool) -> Option<Range<usize>> {
+        let document = self
+            .document
+            .get_or_init(|| DeTable::parse(self.text).ok())
+            .as_ref()?;
+        let mut current: Option<&Spanned<DeValue<'_>>> = None;
+        let mut best = document.span();
+        let mut table: &DeTable<'_> = document.get_ref();
+        for (depth, segment) in path.iter().enumerate() {
+            let last = depth + 1 == path.len();
+            let next = match (segment, current.map(|v| v.get_ref())) {
+                (PathSegment::Key(key), None) => find_key(table, key, last && want_key),
+                (PathSegment::Key(key), Some(DeValue::Table(inner))) => {
+                    find_key(inner, key, last && want_key)
+                }
+                (PathSegment::Index(index), Some(DeValue::Array(array))) => {
+                    array.get(*index).map(|value| (value.span(), value))
+                }
+                _ => None,
+            };
+            let Some((span, value)) = next else {
+                return Some(best);
+            };
+            best = span;
+            if let DeValue::Table(inner) = value.get_ref() {
+                table = inner;
+            }
+            current = Some(value);
+        }
+        Some(best)
     }
 }
 
@@ -140,35 +195,6 @@ fn toml_error(error: &toml::de::Error) -> Diagnostic {
 }
 
 /// Finds the byte range of the value (or key) at `path` in the TOML text.
-fn locate(text: &str, path: &[PathSegment], want_key: bool) -> Option<Range<usize>> {
-    let document = DeTable::parse(text).ok()?;
-    let mut current: Option<&Spanned<DeValue<'_>>> = None;
-    let mut best = document.span();
-    let mut table: &DeTable<'_> = document.get_ref();
-    for (depth, segment) in path.iter().enumerate() {
-        let last = depth + 1 == path.len();
-        let next = match (segment, current.map(|v| v.get_ref())) {
-            (PathSegment::Key(key), None) => find_key(table, key, last && want_key),
-            (PathSegment::Key(key), Some(DeValue::Table(inner))) => {
-                find_key(inner, key, last && want_key)
-            }
-            (PathSegment::Index(index), Some(DeValue::Array(array))) => {
-                array.get(*index).map(|value| (value.span(), value))
-            }
-            _ => None,
-        };
-        let Some((span, value)) = next else {
-            return Some(best);
-        };
-        best = span;
-        if let DeValue::Table(inner) = value.get_ref() {
-            table = inner;
-        }
-        current = Some(value);
-    }
-    Some(best)
-}
-
 fn find_key<'a, 'i>(
     table: &'a DeTable<'i>,
     key: &str,

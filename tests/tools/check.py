@@ -238,7 +238,9 @@ def main():
         sso = deploy.sso_admin(args.moto, spec)
         existing = deploy.create_existing_principals(spec, sessions)
         s3 = deploy.create_backend(spec, args.moto)
-        state, plan = deploy.terraform_apply(args.terraform_dir, args.moto, args.plugin_dir)
+        # A partial backend's settings: its s3.tfbackend, as the README's apply loop passes it.
+        partial = "s3.tfbackend" if (Path(args.terraform_dir) / "s3.tfbackend").exists() else None
+        state, plan = deploy.terraform_apply(args.terraform_dir, args.moto, args.plugin_dir, partial)
         static_tf = readers.read_terraform(spec, state)
         readers.terraform_identity_center(spec, plan, static_tf)
         findings += terraform_order(spec, plan, static_tf)

@@ -27,6 +27,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -242,21 +243,30 @@ def terraform(directory, *args, env=None):
     return result.stdout
 
 
-def moto_backend_config(endpoint, directory):
-    """What points an S3 backend at the emulator, merged by `init -backend-config` into the
-    generated backend block (or partial settings): endpoints and test credentials only."""
-    path = Path(directory) / "moto.tfbackend"
-    path.write_text(
-        'access_key                  = "test"\n'
-        'secret_key                  = "test"\n'
-        "skip_credentials_validation = true\n"
-        "skip_requesting_account_id  = true\n"
-        "skip_metadata_api_check     = true\n"
-        "skip_region_validation      = true\n"
-        "use_path_style              = true\n"
-        f'endpoints = {{\n  s3       = "{endpoint}"\n  sts      = "{endpoint}"\n  iam      = "{endpoint}"\n  dynamodb = "{endpoint}"\n}}\n'
-    )
-    return path
+def backend_environment(endpoint):
+    """How a root's S3 backend reaches the emulator with nothing added to its configuration,
+    so that `terraform init` runs as the README's apply loop types it: no -backend-config
+    but the root's own s3.tfbackend (partial = true). A -backend-config file is merged into
+    the backend block and hides mistakes in it (an `assume_role` block where Terraform
+    wants an attribute passed that way, and failed a plain init). Credentials and endpoints
+    come from the AWS SDK's environment variables. The S3 backend addresses buckets by
+    virtual host and reads no environment variable for path style, so S3's endpoint is a
+    `localhost` name and HTTP_PROXY sends its requests, bucket in the Host header, to the
+    emulator; Go never proxies a loopback address, so the other endpoints are reached
+    directly."""
+    port = urllib.parse.urlsplit(endpoint).port
+    return {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_ENDPOINT_URL_S3": f"http://localhost:{port}",
+        "AWS_ENDPOINT_URL_STS": endpoint,
+        "AWS_ENDPOINT_URL_IAM": endpoint,
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "HTTP_PROXY": endpoint,
+        "http_proxy": endpoint,
+        "NO_PROXY": "",
+        "no_proxy": "",
+    }
 
 
 def create_backend(spec, endpoint):
@@ -335,7 +345,8 @@ def terraform_apply(directory, endpoint=None, plugin_dir=None, backend_config=No
     directory = Path(directory)
     remote = (directory / "backend.tf").exists()
     if remote:
-        args = ["init", "-input=false", f"-plugin-dir={plugin_dir}", f"-backend-config={moto_backend_config(endpoint, directory)}"]
+        env = {**(env or {}), **backend_environment(endpoint)}
+        args = ["init", "-input=false", f"-plugin-dir={plugin_dir}"]
         if backend_config:
             args.append(f"-backend-config={backend_config}")
         terraform(directory, *args, env=env)

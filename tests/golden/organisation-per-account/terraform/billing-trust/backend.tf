@@ -9,7 +9,7 @@ terraform {
     encrypt      = true
     use_lockfile = true
 
-    assume_role {
+    assume_role = {
       role_arn = "arn:aws:iam::999900001111:role/terraform-state"
     }
   }

@@ -12,7 +12,7 @@ use trustgen::spec::{self, SourceFile};
 
 use crate::support::{
     all_specs, generate_into, in_parallel, per_account_roots, plugin_dir, prepare_terraform,
-    require_tool, run, stem, terraform, with_layout, Moto,
+    require_tool, run, stem, terraform, with_layout, Moto, SharedProvider,
 };
 
 /// A spec generated in both Terraform layouts (the CloudFormation of both is the same), or
@@ -125,6 +125,7 @@ fn terraform_passes_fmt_check_and_validate() {
         .collect();
     let dirs: Vec<PathBuf> = trees.iter().flat_map(roots).collect();
     assert!(dirs.len() > 2 * specs.len(), "{} roots", dirs.len());
+    let provider = SharedProvider::start();
     let failures = in_parallel(&dirs, 2, |dir| {
         let mut failures = String::new();
         let (ok, text) = run(terraform(dir).args(["fmt", "-check", "-diff", "-no-color"]));
@@ -132,7 +133,9 @@ fn terraform_passes_fmt_check_and_validate() {
             let _ = writeln!(failures, "{}: terraform fmt -check:\n{text}", dir.display());
         }
         prepare_terraform(dir);
-        let (ok, text) = run(terraform(dir).args(["validate", "-no-color"]));
+        let (ok, text) = run(terraform(dir)
+            .env("TF_REATTACH_PROVIDERS", &provider.reattach)
+            .args(["validate", "-no-color"]));
         if !ok {
             let _ = writeln!(failures, "{}: terraform validate:\n{text}", dir.display());
         }

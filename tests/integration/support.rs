@@ -129,6 +129,87 @@ pub fn terraform(dir: &Path) -> Command {
     command
 }
 
+/// One AWS provider process that `terraform validate` runs attach to (Terraform's
+/// provider debugging protocol, `TF_REATTACH_PROVIDERS`) instead of starting the provider
+/// twice each: its start-up, building the schema of every AWS resource, is most of what
+/// validating a small root costs. Validation never configures the provider, so roots with
+/// aliased providers can share it too (an apply could not: tests/tools/deploy.py shares it
+/// only between one-provider roots). Stopped, by its own PID, when dropped.
+pub struct SharedProvider {
+    child: Child,
+    /// The value of TF_REATTACH_PROVIDERS.
+    pub reattach: String,
+}
+
+impl SharedProvider {
+    pub fn start() -> SharedProvider {
+        let pattern = format!("{}/registry.terraform.io/hashicorp/aws", plugin_dir());
+        let binary = find_file(Path::new(&pattern), "terraform-provider-aws")
+            .unwrap_or_else(|| panic!("no terraform-provider-aws under {pattern}"));
+        let mut child = Command::new(&binary)
+            .arg("-debug")
+            .env("GOGC", "off")
+            .env("GOMEMLIMIT", "512MiB")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        // The provider prints the line to export once it listens; no deadline: reading
+        // ends at that line, or when the process exits.
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        let reattach = loop {
+            line.clear();
+            match std::io::BufRead::read_line(&mut reader, &mut line) {
+                Ok(0) | Err(_) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("the AWS provider exited before it listened in debug mode");
+                }
+                Ok(_) => {}
+            }
+            if let Some(rest) = line.trim().split("TF_REATTACH_PROVIDERS='").nth(1) {
+                break rest.trim_end_matches('\'').to_string();
+            }
+        };
+        // Keep draining its output so that it never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+        SharedProvider { child, reattach }
+    }
+}
+
+impl Drop for SharedProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The first file below `dir` whose name starts with `prefix`.
+fn find_file(dir: &Path, prefix: &str) -> Option<PathBuf> {
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            {
+                return Some(path);
+            }
+        }
+    }
+    None
+}
+
 /// The provider mirror `terraform init -plugin-dir` installs from.
 pub fn plugin_dir() -> String {
     std::env::var("TRUSTGEN_TF_PLUGIN_DIR").unwrap_or_else(|_| "/opt/tf-plugins".into())

@@ -116,6 +116,13 @@ fn write(args: &GenArgs, prepared: &Prepared) -> Outcome {
             format!("{report}{}", conflict_message(&conflicts)),
         );
     }
+    let foreign = match output::foreign_terraform(&args.out, &planned.recorded()) {
+        Ok(foreign) => foreign,
+        Err(message) => {
+            planned.discard();
+            return failed(message);
+        }
+    };
     let (created, updated, removed, unchanged) = planned.counts();
     if let Err(message) = timings::phase("write", || planned.commit()) {
         return failed(message);
@@ -132,7 +139,25 @@ fn write(args: &GenArgs, prepared: &Prepared) -> Outcome {
             conflict.describe()
         );
     }
+    if !foreign.is_empty() {
+        report.push_str(&foreign_message(&foreign, "warning"));
+    }
     Outcome::ok(report)
+}
+
+/// Terraform files trustgen did not write, inside roots it generates (`output::foreign`).
+fn foreign_message(foreign: &[String], severity: &str) -> String {
+    let mut text = format!(
+        "{severity}: Terraform configuration trustgen did not write, inside a generated root:\n"
+    );
+    for path in foreign {
+        let _ = writeln!(text, "  {}", crate::diagnostic::printable(path));
+    }
+    text.push_str(
+        "Terraform applies every .tf, .tf.json and .tfvars file of a root with that root's credentials: \
+         remove them, or put what they hold into the spec (or a --templates override)\n",
+    );
+    text
 }
 
 fn conflict_message(conflicts: &[(String, Conflict)]) -> String {
@@ -165,6 +190,13 @@ fn check(args: &GenArgs, prepared: &Prepared) -> Outcome {
         Ok(planned) => planned,
         Err(outcome) => return outcome,
     };
+    let foreign = match output::foreign_terraform(&args.out, &planned.recorded()) {
+        Ok(foreign) => foreign,
+        Err(message) => return failed(message),
+    };
+    if !foreign.is_empty() {
+        return Outcome::fail(EXIT_FAILED, foreign_message(&foreign, "error"));
+    }
     let (created, updated, removed, unchanged) = planned.counts();
     if planned.is_current() {
         return Outcome::ok(format!(

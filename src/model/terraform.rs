@@ -54,6 +54,9 @@ pub struct Root {
     pub name: String,
     /// `names::terraform_root_dir`, relative to the output directory.
     pub dir: String,
+    /// The region its provider deploys to: its account's, or Identity Center's for
+    /// Identity Center's root; empty for the single root (one provider per account).
+    pub region: String,
     /// With an S3 backend: `<key_prefix>/<name>.tfstate`.
     pub state_key: Option<String>,
     /// Indices (into `Terraform::roots`) of the roots it waits for, in output order.
@@ -127,10 +130,19 @@ pub(super) fn build(
     let backend = backend(spec);
     let root = |kind: RootKind, account: &str| {
         let name = names::terraform_root_name(kind, account);
+        let region = match (kind, identity_center) {
+            (RootKind::Single, _) => String::new(),
+            (RootKind::IdentityCenter, Some(center)) => center.region.clone(),
+            _ => accounts
+                .iter()
+                .find(|a| a.name == account)
+                .map_or_else(String::new, |a| a.region.clone()),
+        };
         Root {
             kind,
             account: account.to_string(),
             dir: names::terraform_root_dir(kind, account),
+            region,
             state_key: backend
                 .as_ref()
                 .map(|b| names::terraform_state_key(&b.key_prefix, &name)),

@@ -184,7 +184,7 @@ fn terraform_stages(model: &Model, files: &[Recorded]) -> Vec<TerraformStage> {
                     Some(RootEntry {
                         account: account.name.clone(),
                         account_id: account.id.clone(),
-                        region: account.region.clone(),
+                        region: root.region.clone(),
                         root: root.dir.clone(),
                         after: root.after.clone(),
                         backend_config: root.backend_config.clone(),

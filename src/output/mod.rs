@@ -3,12 +3,14 @@
 //! (`stage`, `journal`), and the manifest that says which files are trustgen's.
 
 mod diff;
+mod foreign;
 mod journal;
 mod manifest;
 mod plan;
 mod stage;
 
 pub(crate) use diff::unified;
+pub(crate) use foreign::foreign_terraform;
 pub use journal::PENDING_NAME;
 pub(crate) use journal::{is_pending, recover};
 pub use manifest::sha256_hex;

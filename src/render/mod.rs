@@ -51,6 +51,8 @@ pub struct RootFile {
     pub dir: String,
     /// The account (spec name) it deploys to.
     pub account: String,
+    /// The region its provider deploys to (`model::Root::region`).
+    pub region: String,
     /// Its stage, from 1 (`model::Terraform`).
     pub stage: usize,
     /// Directories of the roots it waits for.

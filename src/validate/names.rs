@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::Findings;
 use crate::diagnostic::PathSegment;
-use crate::model::names::{TERRAFORM_BACKEND_FILE, TERRAFORM_ROOT_FILES};
+use crate::model::names::{self, RootKind, TERRAFORM_BACKEND_FILE, TERRAFORM_ROOT_FILES};
 use crate::model::{profiles, sso_profiles, Model, Role, RoleKind};
 use crate::path;
 use crate::spec::{BackendType, Spec, TerraformLayout};
@@ -35,8 +35,25 @@ pub(super) fn check_spec(spec: &Spec, findings: &mut Findings) {
     let reserved = TERRAFORM_ROOT_FILES
         .iter()
         .chain(backend.then_some(&TERRAFORM_BACKEND_FILE));
+    // The single root keeps its state at <key_prefix>/terraform.tfstate: a per-account
+    // root named so would share it, and a layout switch would hand one layout's state
+    // (every account's resources) to the other. Refused in both layouts, so the switch is.
+    let state_keys = spec
+        .terraform
+        .backend
+        .as_ref()
+        .is_some_and(|b| b.kind == BackendType::S3);
+    let single_root = names::terraform_root_name(RootKind::Single, "");
     let mut accounts: HashMap<String, &str> = HashMap::new();
     for name in spec.accounts.keys() {
+        if state_keys && name.eq_ignore_ascii_case(&single_root) {
+            findings.key_error(
+                "reserved-account-name",
+                path!["accounts", name],
+                format!("an account named `{name}` would keep its per-account Terraform state at <key_prefix>/{single_root}.tfstate, the single root's state key: the two layouts would read and lock each other's state"),
+                "rename the account",
+            );
+        }
         if reserved.clone().any(|f| f.eq_ignore_ascii_case(name)) {
             findings.key_error(
                 "reserved-account-name",
@@ -82,6 +99,7 @@ pub(super) fn check_spec(spec: &Spec, findings: &mut Findings) {
 /// The model's names: Terraform resource names across the root, logical ids per stack,
 /// profile names.
 pub(super) fn check_model(model: &Model, findings: &mut Findings) {
+    attachments_to_own_roles(model, findings);
     // Terraform: each resource type's names come from one namespace of the model.
     let mut roles: HashMap<&str, Vec<PathSegment>> = HashMap::new();
     let mut policies: HashMap<&str, Vec<PathSegment>> = HashMap::new();
@@ -225,4 +243,45 @@ pub(super) fn check_model(model: &Model, findings: &mut Findings) {
             );
         }
     }
+}
+
+/// `[developers] attach_to_roles` names existing roles developers sign in with. A role this
+/// spec creates in the same account would become a developer (a task role given the
+/// developer policy, say), and its creation is not ordered before the attachment: the
+/// per-account layout creates destinations a stage later, and IAM refuses to attach a
+/// policy to a role that does not exist.
+fn attachments_to_own_roles(model: &Model, findings: &mut Findings) {
+    for account in &model.accounts {
+        let Some(policy) = &account.developer_policy else {
+            continue;
+        };
+        for (index, name) in policy.attach_to_roles.iter().enumerate() {
+            if let Some(role) = account
+                .roles()
+                .find(|role| role.name.eq_ignore_ascii_case(name))
+            {
+                findings.error_help(
+                    "attached-to-own-role",
+                    path!["developers", "attach_to_roles", index],
+                    format!(
+                        "`{name}` is a role this spec creates in account `{}` (from {}): the developer policy would make it a developer, and nothing orders its creation before the attachment",
+                        account.name,
+                        crate::diagnostic::printable(&render_path(&role_location(role))),
+                    ),
+                    "remove it: attach_to_roles names roles that already exist, which developers sign in with; developers reach task roles through dev_access",
+                );
+            }
+        }
+    }
+}
+
+/// `tasks.web` for a spec path, as messages name places in the spec.
+fn render_path(path: &[PathSegment]) -> String {
+    path.iter()
+        .map(|segment| match segment {
+            PathSegment::Key(key) => key.clone(),
+            PathSegment::Index(index) => index.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
 }

@@ -111,6 +111,7 @@ fn principals(expression: &hcl::Expression, found: &mut Vec<String>) {
 struct Root {
     dir: String,
     account_id: String,
+    region: String,
     stage: u64,
     after: Vec<String>,
 }
@@ -124,6 +125,7 @@ fn lock_roots(files: &Files) -> Vec<Root> {
             roots.push(Root {
                 dir: root["root"].as_str().unwrap_or_default().into(),
                 account_id: root["account_id"].as_str().unwrap_or_default().into(),
+                region: root["region"].as_str().unwrap_or_default().into(),
                 stage: stage["stage"].as_u64().unwrap_or_default(),
                 after: root["after"]
                     .as_array()
@@ -210,6 +212,13 @@ fn layout_problems(spec: &Path, single: &Files, files: &Files) -> (Vec<String>, 
                             }
                             _ => Vec::new(),
                         };
+                        let region = string(attribute(inner, "region")).unwrap_or_default();
+                        if region != root.region {
+                            problems.push(format!(
+                                "{path}: provider region {region}, the lock file says {}",
+                                root.region
+                            ));
+                        }
                         if pinned != [root.account_id.clone()] {
                             problems.push(format!(
                                 "{path}: allowed_account_ids {pinned:?}, the lock file says {}",
@@ -388,4 +397,32 @@ fn the_single_root_takes_a_backend_too() {
         3 + 4,
         "versions, providers, backend and one file per account"
     );
+}
+
+/// Red team: Identity Center's root deploys in Identity Center's region, which may differ
+/// from its account's; the lock file's apply loop must give that region, as the root's
+/// provider does (it once gave the account's).
+#[test]
+fn identity_center_root_is_listed_in_identity_center_region() {
+    let text = std::fs::read_to_string("tests/fixtures/specs/identity-center-simulate.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = text.replacen(
+        "account = \"org\"\n",
+        "account = \"org\"\nregion = \"us-west-2\"\n",
+        1,
+    ) + "\n[terraform]\nlayout = \"per-account\"\n";
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = dir.path().join("sso.toml");
+    std::fs::write(&spec, text).unwrap_or_else(|e| panic!("{e}"));
+    let files = files_of(&spec);
+    let roots = lock_roots(&files);
+    let center = roots
+        .iter()
+        .find(|root| root.dir == "terraform/org-identity-center")
+        .unwrap_or_else(|| panic!("no Identity Center root"));
+    assert_eq!(center.region, "us-west-2");
+    let providers = &files["terraform/org-identity-center/providers.tf"];
+    assert!(providers.contains("\"us-west-2\""), "{providers}");
+    let org = roots.iter().find(|root| root.dir == "terraform/org");
+    assert!(org.is_none_or(|root| root.region == "us-east-1"));
 }

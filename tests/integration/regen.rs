@@ -570,3 +570,58 @@ fn switching_the_terraform_layout_removes_the_old_roots_and_keeps_foreign_files(
     assert!(files.contains_key("terraform/orders.tf"));
     assert_eq!(trustgen(&["gen", ORG, "--check"], dir.path()).0, 0);
 }
+
+/// Red team: Terraform configuration added beside the generated files of a root (a second
+/// provider for another account, a JSON override, variable values) is applied with that
+/// root, so `gen --check` must not call the tree up to date; `gen` keeps it (it is not
+/// trustgen's) but says so. State, lock files and `.terraform/` stay unremarked.
+#[test]
+fn terraform_files_added_inside_a_generated_root_fail_the_check() {
+    let dir = workspace("organisation-per-account.toml");
+    let spec = "examples/organisation-per-account.toml";
+    assert_eq!(trustgen(&["gen", spec], dir.path()).0, 0);
+    let root = dir.path().join("generated/terraform/orders");
+    assert!(root.join("main.tf").exists());
+    let planted = ["zz.tf", "billing_override.tf.json", "prod.auto.tfvars"];
+    std::fs::write(
+        root.join(planted[0]),
+        "provider \"aws\" {\n  alias               = \"prod\"\n  allowed_account_ids = [\"222233334444\"]\n}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(root.join(planted[1]), "{}\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(root.join(planted[2]), "x = 1\n").unwrap_or_else(|e| panic!("{e}"));
+    // What Terraform itself leaves in a root is not configuration.
+    std::fs::create_dir_all(root.join(".terraform/providers")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(root.join(".terraform.lock.hcl"), "# lock\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(root.join("terraform.tfstate"), "{}\n").unwrap_or_else(|e| panic!("{e}"));
+
+    let (code, _, stderr) = trustgen(&["gen", spec, "--check"], dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    for name in planted {
+        assert!(
+            stderr.contains(&format!("terraform/orders/{name}")),
+            "{name}: {stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("tfstate") && !stderr.contains("lock.hcl"),
+        "{stderr}"
+    );
+
+    let (code, stdout, stderr) = trustgen(&["gen", spec], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("warning: Terraform configuration trustgen did not write"),
+        "{stdout}"
+    );
+    assert!(
+        root.join(planted[0]).exists(),
+        "gen must not delete what it did not write"
+    );
+
+    for name in planted {
+        std::fs::remove_file(root.join(name)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let (code, _, stderr) = trustgen(&["gen", spec, "--check"], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -132,11 +132,7 @@ pub(super) fn account_root<'a>(
     header: &'a str,
 ) -> RootContext<'a> {
     let mut context = account_context(account, false);
-    if root.kind == RootKind::IdentityCenter {
-        if let Some(center) = &model.identity_center {
-            context.region = Hcl::quoted(&center.region);
-        }
-    }
+    context.region = Hcl::quoted(&root.region);
     RootContext {
         header,
         project: &model.project,

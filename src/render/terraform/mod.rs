@@ -110,6 +110,7 @@ fn render_account_root(
     providers.root = Some(RootFile {
         dir: root.dir.clone(),
         account: account.name.clone(),
+        region: root.region.clone(),
         stage: root.stage,
         after: root
             .after

@@ -123,6 +123,7 @@ fn write(args: &GenArgs, prepared: &Prepared) -> Outcome {
             return failed(message);
         }
     };
+    let retired = output::retired(previous.as_ref(), &planned.recorded());
     let (created, updated, removed, unchanged) = planned.counts();
     if let Err(message) = timings::phase("write", || planned.commit()) {
         return failed(message);
@@ -139,10 +140,14 @@ fn write(args: &GenArgs, prepared: &Prepared) -> Outcome {
             conflict.describe()
         );
     }
+    let mut outcome = Outcome::ok(report);
+    outcome.stderr.push_str(&retired);
     if !foreign.is_empty() {
-        report.push_str(&foreign_message(&foreign, "warning"));
+        outcome
+            .stderr
+            .push_str(&foreign_message(&foreign, "warning"));
     }
-    Outcome::ok(report)
+    outcome
 }
 
 /// Terraform files trustgen did not write, inside roots it generates (`output::foreign`).
@@ -210,10 +215,11 @@ fn check(args: &GenArgs, prepared: &Prepared) -> Outcome {
         code: EXIT_FAILED,
         stdout: planned.diffs(),
         stderr: format!(
-            "{}: {differing} {} from what {} generates; run `trustgen gen` and commit the result\n",
+            "{}: {differing} {} from what {} generates; run `trustgen gen` and commit the result\n{}",
             args.out.display(),
             plural(differing, "file differs", "files differ"),
-            args.spec.display()
+            args.spec.display(),
+            output::retired(previous.as_ref(), &planned.recorded()),
         ),
     }
 }

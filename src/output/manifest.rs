@@ -196,10 +196,43 @@ fn terraform_stages(model: &Model, files: &[Recorded]) -> Vec<TerraformStage> {
         .collect()
 }
 
-/// What `gen` needs from a previous manifest: the files it generated and their hashes.
+/// What `gen` needs from a previous manifest: the files it generated and their hashes,
+/// and where its stacks and per-account roots deployed (to name those it no longer
+/// generates, which stay in AWS until someone deletes them).
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct PreviousManifest {
     pub files: Vec<PreviousFile>,
+    #[serde(default)]
+    pub stages: Vec<PreviousStage>,
+    #[serde(default)]
+    pub terraform_stages: Vec<PreviousTerraformStage>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PreviousStage {
+    #[serde(default)]
+    pub stacks: Vec<PreviousStack>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PreviousStack {
+    pub account: String,
+    pub account_id: String,
+    pub region: String,
+    pub stack_name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PreviousTerraformStage {
+    #[serde(default)]
+    pub roots: Vec<PreviousRoot>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PreviousRoot {
+    pub account_id: String,
+    pub region: String,
+    pub root: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

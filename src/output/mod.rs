@@ -7,6 +7,7 @@ mod foreign;
 mod journal;
 mod manifest;
 mod plan;
+mod retired;
 mod stage;
 
 pub(crate) use diff::unified;
@@ -16,4 +17,5 @@ pub(crate) use journal::{is_pending, recover};
 pub use manifest::sha256_hex;
 pub(crate) use manifest::{Manifest, PreviousManifest, Recorded};
 pub(crate) use plan::Conflict;
+pub(crate) use retired::retired;
 pub(crate) use stage::{plan_while, Mode, PlanFailure, Planned};

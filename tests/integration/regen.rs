@@ -608,11 +608,11 @@ fn terraform_files_added_inside_a_generated_root_fail_the_check() {
         "{stderr}"
     );
 
-    let (code, stdout, stderr) = trustgen(&["gen", spec], dir.path());
+    let (code, _, stderr) = trustgen(&["gen", spec], dir.path());
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.contains("warning: Terraform configuration trustgen did not write"),
-        "{stdout}"
+        stderr.contains("warning: Terraform configuration trustgen did not write"),
+        "{stderr}"
     );
     assert!(
         root.join(planted[0]).exists(),
@@ -624,4 +624,45 @@ fn terraform_files_added_inside_a_generated_root_fail_the_check() {
     }
     let (code, _, stderr) = trustgen(&["gen", spec, "--check"], dir.path());
     assert_eq!(code, 0, "{stderr}");
+}
+
+/// Red team: a destination dropped from the spec takes its stack's template and its
+/// Terraform root's files with it, but nothing in AWS: the role keeps its trust. `gen`
+/// (and `gen --check`) must name the stack and the root someone has to delete.
+#[test]
+fn a_retired_stack_and_root_are_named_for_deletion() {
+    let dir = workspace("organisation-per-account.toml");
+    let spec = "examples/organisation-per-account.toml";
+    assert_eq!(trustgen(&["gen", spec], dir.path()).0, 0);
+    let path = dir.path().join(spec);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let start = text
+        .find("[roles.ledger-writer]")
+        .unwrap_or_else(|| panic!("no ledger-writer"));
+    let end = text
+        .find("# Same account")
+        .unwrap_or_else(|| panic!("no marker"));
+    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..]))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, check) = trustgen(&["gen", spec, "--check"], dir.path());
+    assert_eq!(code, 1, "{check}");
+    let (code, _, stderr) = trustgen(&["gen", spec], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    for text in [&check, &stderr] {
+        assert!(
+            text.contains("warning: Terraform root terraform/ledger-trust (account 666677778888, eu-west-1) is no longer generated"),
+            "{text}"
+        );
+        assert!(
+            text.contains("warning: CloudFormation stack")
+                && text.contains("(account 666677778888, eu-west-1) is no longer generated"),
+            "{text}"
+        );
+        // Only what went: the other accounts' roots and stacks are still generated.
+        assert_eq!(text.matches("is no longer generated").count(), 2, "{text}");
+    }
+    // Once generated without it, nothing more to say.
+    let (code, _, stderr) = trustgen(&["gen", spec], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("no longer generated"), "{stderr}");
 }

@@ -1,0 +1,74 @@
+//! Stacks and per-account Terraform roots the previous run generated and this one does
+//! not. Deleting a template or a root's files deletes nothing in AWS: the stack stays, the
+//! root's resources stay (no pipeline applies that root again), and so does every trust
+//! policy and permission in them, while the spec and `trustgen diff` say the access is
+//! gone. `gen` and `gen --check` name each, so that someone deletes it.
+//! (The single root needs nothing: applying it destroys what it no longer declares.)
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use super::manifest::{PreviousManifest, Recorded};
+use crate::diagnostic::printable;
+
+/// Warnings, one per retired stack or root, in the previous manifest's order ("" if none).
+pub(crate) fn retired(previous: Option<&PreviousManifest>, generated: &[Recorded]) -> String {
+    let Some(previous) = previous else {
+        return String::new();
+    };
+    let stacks: HashSet<(&str, &str, &str)> = generated
+        .iter()
+        .filter_map(|file| file.stack.as_ref())
+        .map(|stack| {
+            (
+                stack.account.as_str(),
+                stack.region.as_str(),
+                stack.name.as_str(),
+            )
+        })
+        .collect();
+    let roots: HashSet<&str> = generated
+        .iter()
+        .filter_map(|file| file.root.as_ref())
+        .map(|root| root.dir.as_str())
+        .collect();
+    let mut text = String::new();
+    let gone_stacks = previous
+        .stages
+        .iter()
+        .flat_map(|stage| &stage.stacks)
+        .filter(|stack| {
+            !stacks.contains(&(
+                stack.account.as_str(),
+                stack.region.as_str(),
+                stack.stack_name.as_str(),
+            ))
+        });
+    for stack in gone_stacks {
+        let _ = writeln!(
+            text,
+            "warning: CloudFormation stack {} (account {}, {}) is no longer generated, but removing its template deletes nothing: \
+             its roles keep their trust and permissions until you delete the stack (aws cloudformation delete-stack, with that account's credentials)",
+            printable(&stack.stack_name),
+            printable(&stack.account_id),
+            printable(&stack.region),
+        );
+    }
+    let gone_roots = previous
+        .terraform_stages
+        .iter()
+        .flat_map(|stage| &stage.roots)
+        .filter(|root| !roots.contains(root.root.as_str()));
+    for root in gone_roots {
+        let _ = writeln!(
+            text,
+            "warning: Terraform root {} (account {}, {}) is no longer generated, but removing its files destroys nothing: \
+             its resources, trust policies included, stay until you run terraform destroy in it (from the previous revision, \
+             with its state) or move them into another root's state",
+            printable(&root.root),
+            printable(&root.account_id),
+            printable(&root.region),
+        );
+    }
+    text
+}

@@ -9,7 +9,7 @@ use super::Clause;
 use crate::graph::{self, TrustGraph};
 use crate::model::policy::{Condition, Effect, Statement};
 use crate::model::{developer_reach, is_developer_entry, Arn, Model, RoleKind};
-use crate::spec::DevMode;
+use crate::spec::{DevMode, TerraformLayout};
 
 /// All clauses must hold. Sorted and without repeats.
 pub(crate) type Guard = BTreeSet<Clause>;
@@ -26,6 +26,8 @@ pub(crate) struct Access {
     pub reach: BTreeMap<String, ReachFact>,
     /// By account and task name.
     pub tasks: BTreeMap<(String, String), TaskFact>,
+    /// Terraform's layout and state settings, in a fixed order.
+    pub deployment: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +113,7 @@ impl Access {
                     dev_access: account.dev_access,
                 })
                 .collect(),
+            deployment: deployment(model),
             ..Access::default()
         };
         access.add_edges(model);
@@ -316,4 +319,34 @@ fn push_values(value: &serde_json::Value, into: &mut BTreeSet<String>) {
             into.insert(other.to_string());
         }
     }
+}
+
+/// Terraform's layout and, with an S3 backend, where the state is kept, how it is locked
+/// and which role reaches it.
+fn deployment(model: &Model) -> Vec<(&'static str, String)> {
+    let terraform = &model.terraform;
+    let layout = match terraform.layout {
+        TerraformLayout::SingleRoot => "single-root",
+        TerraformLayout::PerAccount => "per-account",
+    };
+    let mut settings = vec![("terraform layout", layout.to_string())];
+    if let Some(backend) = &terraform.backend {
+        settings.push(("state bucket", backend.bucket.clone()));
+        settings.push(("state region", backend.region.clone()));
+        settings.push(("state key prefix", backend.key_prefix.clone()));
+        if let Some(role) = &backend.role_arn {
+            settings.push(("state role", role.clone()));
+        }
+        let lock = match (backend.use_lockfile, &backend.dynamodb_table) {
+            (true, None) => "S3 lock file".to_string(),
+            (false, Some(table)) => format!("DynamoDB table {table}"),
+            (true, Some(table)) => format!("S3 lock file and DynamoDB table {table}"),
+            (false, None) => "none".to_string(),
+        };
+        settings.push(("state lock", lock));
+        if backend.partial {
+            settings.push(("state settings", "partial (s3.tfbackend)".to_string()));
+        }
+    }
+    settings
 }

@@ -17,7 +17,7 @@ use super::access::{
 };
 use super::{
     AccountHeading, Changes, Clause, DevAccessChange, DevAccessChanges, Diff, EdgeChange, Grant,
-    Image, Moved, PermissionChange, ReachChange, TaskChange, TaskChanges, TaskEntry,
+    Image, Moved, PermissionChange, ReachChange, SettingChange, TaskChange, TaskChanges, TaskEntry,
 };
 use crate::graph;
 use crate::model::pattern_covers;
@@ -41,6 +41,7 @@ pub(crate) fn compare(old: &Access, new: &Access) -> Diff {
     let mut developer_reach = reach(old, new);
     let mut task_definitions = tasks(old, new);
     let dev_access = dev_access(old, new, &accounts);
+    let deployment = deployment(old, new);
     for list in [&mut assume.added, &mut assume.removed] {
         list.sort_by(|a, b| {
             (order(Some(&a.account)), &a.role).cmp(&(order(Some(&b.account)), &b.role))
@@ -83,8 +84,34 @@ pub(crate) fn compare(old: &Access, new: &Access) -> Diff {
         developer_reach,
         task_definitions,
         dev_access,
+        deployment,
         accounts,
     }
+}
+
+/// The deployment settings that differ, in the old side's order, then the new side's.
+fn deployment(old: &Access, new: &Access) -> Vec<SettingChange> {
+    let value = |side: &Access, setting: &str| {
+        side.deployment
+            .iter()
+            .find(|(name, _)| *name == setting)
+            .map(|(_, value)| value.clone())
+    };
+    let mut settings: Vec<&'static str> = Vec::new();
+    for (setting, _) in old.deployment.iter().chain(&new.deployment) {
+        if !settings.contains(setting) {
+            settings.push(setting);
+        }
+    }
+    settings
+        .into_iter()
+        .map(|setting| SettingChange {
+            setting,
+            before: value(old, setting),
+            after: value(new, setting),
+        })
+        .filter(|change| change.before != change.after)
+        .collect()
 }
 
 /// Accounts of the new model in its order, then those only the old one has.

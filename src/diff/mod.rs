@@ -32,13 +32,23 @@ pub(crate) struct Diff {
     pub developer_reach: Changes<ReachChange>,
     pub task_definitions: TaskChanges,
     pub dev_access: DevAccessChanges,
+    /// Terraform's layout and state settings: no access of their own, but they decide
+    /// where the state every apply trusts is kept, and which role reaches it.
+    pub deployment: Vec<SettingChange>,
     /// The accounts the entries name, in the order the reports group them.
     #[serde(skip)]
     pub accounts: Vec<AccountHeading>,
 }
 
 impl Diff {
+    /// Nothing changed at all.
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
+        self.access_unchanged() && self.deployment.is_empty()
+    }
+
+    /// Nothing granted or taken away (deployment settings aside).
+    pub(crate) fn access_unchanged(&self) -> bool {
         self.assume.added.is_empty()
             && self.assume.removed.is_empty()
             && self.permissions.added.is_empty()
@@ -235,6 +245,14 @@ pub(crate) struct DevAccessChange {
     pub mode_before: &'static str,
     pub mode_after: &'static str,
     pub broadens: bool,
+}
+
+/// One deployment setting that differs; `null` on the side that does not set it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct SettingChange {
+    pub setting: &'static str,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    Clause, DevAccessChange, Diff, EdgeChange, Grant, PermissionChange, ReachChange, TaskChange,
-    TaskEntry,
+    Clause, DevAccessChange, Diff, EdgeChange, Grant, PermissionChange, ReachChange, SettingChange,
+    TaskChange, TaskEntry,
 };
 use crate::diagnostic::printable;
 use crate::markdown::code;
@@ -476,13 +476,72 @@ fn summary(diff: &Diff) -> String {
             plural(diff.dev_access.changed.len(), "account", "accounts")
         ));
     }
-    if diff.is_empty() {
+    let deployment = match diff.deployment.len() {
+        0 => String::new(),
+        count => format!(
+            " {} of Terraform's state or layout changed: review where the state is kept and which role reaches it.",
+            plural(count, "setting", "settings")
+        ),
+    };
+    let access = if diff.access_unchanged() {
         "No access changes.".to_string()
     } else if diff.broadens {
         format!("Access broadens: {}.", parts.join("; "))
     } else {
         format!("Access changes, nothing broadens: {}.", parts.join("; "))
+    };
+    access + &deployment
+}
+
+/// A setting's value as a cell: `-` where that side does not set it.
+fn setting_value(value: &Option<String>) -> Cell {
+    match value {
+        Some(value) => Cell::default().value(value),
+        None => Cell::default().words("-"),
     }
+}
+
+/// The deployment settings that changed, for a terminal.
+fn deployment_text(changes: &[SettingChange]) -> String {
+    let mut out = String::new();
+    if changes.is_empty() {
+        return out;
+    }
+    out.push_str(
+        "
+terraform state and layout
+",
+    );
+    for change in changes {
+        let _ = writeln!(
+            out,
+            "    ~ {}: {} -> {}",
+            change.setting,
+            setting_value(&change.before).text(),
+            setting_value(&change.after).text()
+        );
+    }
+    out
+}
+
+/// The deployment settings that changed, as a Markdown table.
+fn deployment_markdown(changes: &[SettingChange]) -> String {
+    let mut out = String::new();
+    if changes.is_empty() {
+        return out;
+    }
+    out.push_str("\n### Terraform state and layout\n\n");
+    out.push_str("| change | setting | before | after |\n|---|---|---|---|\n");
+    for change in changes {
+        let _ = writeln!(
+            out,
+            "| changed | {} | {} | {} |",
+            change.setting,
+            setting_value(&change.before).markdown(),
+            setting_value(&change.after).markdown()
+        );
+    }
+    out
 }
 
 /// An account (name and id; `None` for roles outside the spec's accounts) and its sections.
@@ -513,6 +572,7 @@ pub(crate) fn text(diff: &Diff, old: &str, new: &str) -> String {
         printable(new),
         summary(diff)
     );
+    out.push_str(&deployment_text(&diff.deployment));
     for (account, sections) in groups(diff) {
         match account {
             Some((name, id)) => {
@@ -556,6 +616,7 @@ pub(crate) fn markdown(diff: &Diff, old: &str, new: &str) -> String {
         code(old),
         code(new)
     );
+    out.push_str(&deployment_markdown(&diff.deployment));
     for (account, sections) in groups(diff) {
         match account {
             Some((name, id)) => {

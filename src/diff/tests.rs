@@ -970,3 +970,56 @@ fn simulate_mode_a_task_grant_reaches_the_simulator_too() {
         false,
     );
 }
+
+/// Red team: pointing the Terraform state at another bucket, or through a role of a foreign
+/// account, grants nothing in IAM, but whoever controls the state controls what applies
+/// destroy or keep: the review must show it, in every format, with no access change.
+#[test]
+fn terraform_state_and_layout_changes_are_shown_for_review() {
+    let backend = "\n[terraform.backend]\ntype = \"s3\"\nbucket = \"shop-state\"\nregion = \"eu-west-1\"\nkey_prefix = \"shop\"\n";
+    let old = format!("{BASE}{backend}");
+    let new = edit(
+        &old,
+        "bucket = \"shop-state\"\n",
+        "bucket = \"attacker-state\"\nrole_arn = \"arn:aws:iam::999999999999:role/x\"\n",
+    );
+    let new = format!("{new}\n[terraform]\nlayout = \"per-account\"\n");
+    let changes = compare(&access(&old), &access(&new));
+    assert!(changes.access_unchanged() && !changes.broadens);
+    let settings: Vec<(&str, Option<&str>, Option<&str>)> = changes
+        .deployment
+        .iter()
+        .map(|c| (c.setting, c.before.as_deref(), c.after.as_deref()))
+        .collect();
+    assert_eq!(
+        settings,
+        [
+            ("terraform layout", Some("single-root"), Some("per-account")),
+            ("state bucket", Some("shop-state"), Some("attacker-state")),
+            ("state role", None, Some("arn:aws:iam::999999999999:role/x")),
+        ]
+    );
+    let text = text(&changes, "old", "new");
+    assert!(
+        text.contains("No access changes. 3 settings of Terraform's state or layout changed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    ~ state bucket: shop-state -> attacker-state\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    ~ state role: - -> arn:aws:iam::999999999999:role/x\n"),
+        "{text}"
+    );
+    let markdown = markdown(&changes, "old", "new");
+    assert!(
+        markdown.contains("| changed | state bucket | `shop-state` | `attacker-state` |"),
+        "{markdown}"
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&json(&changes)).unwrap_or_default();
+    assert_eq!(parsed["deployment"][1]["after"], "attacker-state");
+    assert!(parsed["deployment"][2]["before"].is_null());
+    // The same settings on both sides: nothing to show.
+    assert!(compare(&access(&old), &access(&old)).deployment.is_empty());
+}

@@ -70,25 +70,42 @@ fn to_directory(args: &GenArgs) -> Outcome {
     outcome
 }
 
+/// What a plan tells beyond its files: Terraform files nobody generated inside generated
+/// roots (`output::foreign_terraform`), and the stacks and roots no longer generated
+/// (`output::retired`).
+struct Review {
+    foreign: Vec<String>,
+    retired: String,
+}
+
 /// Plans the whole output against the directory in `mode`, the manifest included.
 fn plan<'p>(
     args: &GenArgs,
     prepared: &Prepared,
     previous: Option<&'p PreviousManifest>,
     mode: Mode,
-) -> Result<output::Planned<'p>, Outcome> {
+) -> Result<(output::Planned<'p>, Review), Outcome> {
     let planned = output::plan_while(&args.out, previous, mode, |emit| prepared.render_into(emit));
     let ((), mut planned) = match planned {
         Ok(planned) => planned,
         Err(PlanFailure::Producing(message)) => return Err(render_failed(&message)),
         Err(PlanFailure::Writing(message)) => return Err(failed(message)),
     };
-    let manifest = timings::phase("manifest", || prepared.manifest(planned.recorded()));
+    let recorded = planned.recorded();
+    let foreign = match output::foreign_terraform(&args.out, &recorded, previous) {
+        Ok(foreign) => foreign,
+        Err(message) => {
+            planned.discard();
+            return Err(failed(message));
+        }
+    };
+    let manifest = timings::phase("manifest", || prepared.manifest(recorded));
+    let retired = output::retired(previous, &manifest);
     if let Err(message) = planned.finish_with(manifest.file()) {
         planned.discard();
         return Err(failed(message));
     }
-    Ok(planned)
+    Ok((planned, Review { foreign, retired }))
 }
 
 fn write(args: &GenArgs, prepared: &Prepared) -> Outcome {
@@ -104,7 +121,7 @@ fn write(args: &GenArgs, prepared: &Prepared) -> Outcome {
         Ok(previous) => previous,
         Err(message) => return failed(message),
     };
-    let planned = match plan(args, prepared, previous.as_ref(), Mode::Write) {
+    let (planned, review) = match plan(args, prepared, previous.as_ref(), Mode::Write) {
         Ok(planned) => planned,
         Err(outcome) => return outcome,
     };
@@ -116,14 +133,6 @@ fn write(args: &GenArgs, prepared: &Prepared) -> Outcome {
             format!("{report}{}", conflict_message(&conflicts)),
         );
     }
-    let foreign = match output::foreign_terraform(&args.out, &planned.recorded()) {
-        Ok(foreign) => foreign,
-        Err(message) => {
-            planned.discard();
-            return failed(message);
-        }
-    };
-    let retired = output::retired(previous.as_ref(), &planned.recorded());
     let (created, updated, removed, unchanged) = planned.counts();
     if let Err(message) = timings::phase("write", || planned.commit()) {
         return failed(message);
@@ -141,11 +150,11 @@ fn write(args: &GenArgs, prepared: &Prepared) -> Outcome {
         );
     }
     let mut outcome = Outcome::ok(report);
-    outcome.stderr.push_str(&retired);
-    if !foreign.is_empty() {
+    outcome.stderr.push_str(&review.retired);
+    if !review.foreign.is_empty() {
         outcome
             .stderr
-            .push_str(&foreign_message(&foreign, "warning"));
+            .push_str(&foreign_message(&review.foreign, "warning"));
     }
     outcome
 }
@@ -191,16 +200,12 @@ fn check(args: &GenArgs, prepared: &Prepared) -> Outcome {
         Ok(previous) => previous,
         Err(message) => return failed(message),
     };
-    let planned = match plan(args, prepared, previous.as_ref(), Mode::Check) {
+    let (planned, review) = match plan(args, prepared, previous.as_ref(), Mode::Check) {
         Ok(planned) => planned,
         Err(outcome) => return outcome,
     };
-    let foreign = match output::foreign_terraform(&args.out, &planned.recorded()) {
-        Ok(foreign) => foreign,
-        Err(message) => return failed(message),
-    };
-    if !foreign.is_empty() {
-        return Outcome::fail(EXIT_FAILED, foreign_message(&foreign, "error"));
+    if !review.foreign.is_empty() {
+        return Outcome::fail(EXIT_FAILED, foreign_message(&review.foreign, "error"));
     }
     let (created, updated, removed, unchanged) = planned.counts();
     if planned.is_current() {
@@ -219,7 +224,7 @@ fn check(args: &GenArgs, prepared: &Prepared) -> Outcome {
             args.out.display(),
             plural(differing, "file differs", "files differ"),
             args.spec.display(),
-            output::retired(previous.as_ref(), &planned.recorded()),
+            review.retired,
         ),
     }
 }

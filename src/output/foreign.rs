@@ -7,16 +7,30 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
-use super::manifest::{within, Recorded};
+use super::manifest::{within, PreviousManifest, Recorded};
 
 /// Paths (relative to `out`, sorted) of Terraform configuration files in the directories of
-/// the generated roots that this run does not generate. Subdirectories (`.terraform/`) are
-/// not Terraform configuration of the root, and are left alone.
-pub(crate) fn foreign_terraform(out: &Path, generated: &[Recorded]) -> Result<Vec<String>, String> {
+/// the generated roots that neither this run nor the previous one generated (the previous
+/// run's that this one does not are stale: the plan removes them, or shows them removed).
+/// Subdirectories (`.terraform/`) are not Terraform configuration of the root.
+pub(crate) fn foreign_terraform(
+    out: &Path,
+    generated: &[Recorded],
+    previous: Option<&PreviousManifest>,
+) -> Result<Vec<String>, String> {
     let ours: HashSet<&str> = generated
         .iter()
         .map(|file| file.entry.path.as_str())
         .collect();
+    let stale: HashSet<&str> = previous
+        .map(|manifest| {
+            manifest
+                .files
+                .iter()
+                .map(|file| file.path.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
     let roots: BTreeSet<&str> = ours
         .iter()
         .filter(|path| path.ends_with(".tf"))
@@ -35,7 +49,11 @@ pub(crate) fn foreign_terraform(out: &Path, generated: &[Recorded]) -> Result<Ve
             let name = entry.file_name().to_string_lossy().into_owned();
             let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
             let path = format!("{root}/{name}");
-            if !is_dir && loaded_by_terraform(&name) && !ours.contains(path.as_str()) {
+            if !is_dir
+                && loaded_by_terraform(&name)
+                && !ours.contains(path.as_str())
+                && !stale.contains(path.as_str())
+            {
                 foreign.push(path);
             }
         }

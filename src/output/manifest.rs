@@ -216,7 +216,6 @@ pub(crate) struct PreviousStage {
 
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct PreviousStack {
-    pub account: String,
     pub account_id: String,
     pub region: String,
     pub stack_name: String,

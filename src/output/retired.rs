@@ -8,29 +8,34 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use super::manifest::{PreviousManifest, Recorded};
+use super::manifest::{Manifest, PreviousManifest};
 use crate::diagnostic::printable;
 
 /// Warnings, one per retired stack or root, in the previous manifest's order ("" if none).
-pub(crate) fn retired(previous: Option<&PreviousManifest>, generated: &[Recorded]) -> String {
+/// A stack is what AWS knows it by (account id, region, name), so renaming an account in
+/// the spec retires nothing; a root is its directory and account, so moving an account to
+/// another id retires the old account's root (its resources there stay).
+pub(crate) fn retired(previous: Option<&PreviousManifest>, current: &Manifest) -> String {
     let Some(previous) = previous else {
         return String::new();
     };
-    let stacks: HashSet<(&str, &str, &str)> = generated
+    let stacks: HashSet<(&str, &str, &str)> = current
+        .stages
         .iter()
-        .filter_map(|file| file.stack.as_ref())
+        .flat_map(|stage| &stage.stacks)
         .map(|stack| {
             (
-                stack.account.as_str(),
+                stack.account_id.as_str(),
                 stack.region.as_str(),
-                stack.name.as_str(),
+                stack.stack_name.as_str(),
             )
         })
         .collect();
-    let roots: HashSet<&str> = generated
+    let roots: HashSet<(&str, &str)> = current
+        .terraform_stages
         .iter()
-        .filter_map(|file| file.root.as_ref())
-        .map(|root| root.dir.as_str())
+        .flat_map(|stage| &stage.roots)
+        .map(|root| (root.root.as_str(), root.account_id.as_str()))
         .collect();
     let mut text = String::new();
     let gone_stacks = previous
@@ -39,7 +44,7 @@ pub(crate) fn retired(previous: Option<&PreviousManifest>, generated: &[Recorded
         .flat_map(|stage| &stage.stacks)
         .filter(|stack| {
             !stacks.contains(&(
-                stack.account.as_str(),
+                stack.account_id.as_str(),
                 stack.region.as_str(),
                 stack.stack_name.as_str(),
             ))
@@ -58,7 +63,7 @@ pub(crate) fn retired(previous: Option<&PreviousManifest>, generated: &[Recorded
         .terraform_stages
         .iter()
         .flat_map(|stage| &stage.roots)
-        .filter(|root| !roots.contains(root.root.as_str()));
+        .filter(|root| !roots.contains(&(root.root.as_str(), root.account_id.as_str())));
     for root in gone_roots {
         let _ = writeln!(
             text,

@@ -110,7 +110,7 @@ pub(super) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
                     "accounts `{first}` and `{}` would both write the Terraform root {}/",
                     root.account, root.dir
                 ),
-                "rename one: the per-account layout writes terraform/<account>/ and, for an account with [roles] destinations, terraform/<account>-trust/",
+                "rename one: the per-account layout writes terraform/<account>/ and, where it has something to hold, terraform/<account>-trust/ ([roles] destinations) and terraform/<account>-identity-center/",
             );
         }
     }
@@ -134,7 +134,7 @@ pub(super) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
                 "per-account roots wait for each other ({}): each names, in a trust policy or an attachment, a role or policy the next one creates, and IAM refuses to name one that does not exist yet, so no order applies them",
                 names.join(" -> ")
             ),
-            "name developer principals (dev_access.principals) or managed policies that no other root of this spec creates, or use layout = \"single-root\"",
+            "name developer principals (dev_access.principals) and managed policies that already exist, not ones another root of this spec creates: IAM needs each to exist before a policy names it",
         );
     }
 }

@@ -666,3 +666,50 @@ fn a_retired_stack_and_root_are_named_for_deletion() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("no longer generated"), "{stderr}");
 }
+
+/// What the plan removes is not foreign, and what AWS still has is not retired: dropping
+/// the state backend removes every root's backend.tf without calling it "not written by
+/// trustgen"; renaming an account keeps its stacks (AWS knows them by account id, region
+/// and name) but retires its per-account roots (their directories and state keys move).
+#[test]
+fn stale_files_are_not_foreign_and_a_renamed_account_keeps_its_stacks() {
+    let dir = workspace("organisation-per-account.toml");
+    let spec = "examples/organisation-per-account.toml";
+    assert_eq!(trustgen(&["gen", spec], dir.path()).0, 0);
+    let path = dir.path().join(spec);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let start = text
+        .find("[terraform.backend]")
+        .unwrap_or_else(|| panic!("no backend"));
+    let end = start
+        + text[start..]
+            .find("\n\n")
+            .unwrap_or_else(|| panic!("no end"));
+    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..]))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, stderr) = trustgen(&["gen", spec, "--check"], dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("did not write"), "{stderr}");
+    assert!(stdout.contains("backend.tf"), "{stdout}");
+    let (code, _, stderr) = trustgen(&["gen", spec], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !stderr.contains("did not write") && !stderr.contains("no longer generated"),
+        "{stderr}"
+    );
+
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, text.replace("orders-dev", "orders-sandbox"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(&["gen", spec], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("CloudFormation stack"), "{stderr}");
+    assert!(
+        stderr.contains("warning: Terraform root terraform/orders-dev (account"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: Terraform root terraform/orders-dev-trust (account"),
+        "{stderr}"
+    );
+}

@@ -88,7 +88,7 @@ pub(super) struct RootContext<'a> {
 }
 
 /// The oldest Terraform that reads every setting the root holds: 1.5 for the resources,
-/// 1.6 for the S3 backend's `assume_role` block, 1.10 for its `use_lockfile`.
+/// 1.6 for the S3 backend's `assume_role` attribute, 1.10 for its `use_lockfile`.
 fn required_version(backend: Option<&S3Backend>) -> Hcl {
     let version = match backend {
         Some(backend) if backend.use_lockfile => ">= 1.10.0",

@@ -270,8 +270,12 @@ pub fn stack_name(project: &str, stack: Stack, part: usize) -> String {
     }
 }
 
+/// Every root's `versions.tf` and `providers.tf`.
+pub const TERRAFORM_VERSIONS_FILE: &str = "versions";
+pub const TERRAFORM_PROVIDERS_FILE: &str = "providers";
+
 /// The Terraform root's own files, which no account file may take the name of.
-pub const TERRAFORM_ROOT_FILES: [&str; 2] = ["versions", "providers"];
+pub const TERRAFORM_ROOT_FILES: [&str; 2] = [TERRAFORM_VERSIONS_FILE, TERRAFORM_PROVIDERS_FILE];
 
 /// The root's `backend.tf` (only with a backend: then no account may be named `backend`
 /// in the single-root layout either).
@@ -286,10 +290,6 @@ pub const TERRAFORM_DIR: &str = "terraform";
 /// The file a partial backend's settings go to (`terraform init -backend-config=<this>`),
 /// in the root's directory.
 pub const TERRAFORM_BACKEND_CONFIG: &str = "s3.tfbackend";
-
-pub fn terraform_root_file(stem: &str) -> String {
-    format!("{TERRAFORM_DIR}/{stem}.tf")
-}
 
 pub fn terraform_account_file(account: &str) -> String {
     format!("{TERRAFORM_DIR}/{account}.tf")
@@ -332,7 +332,7 @@ pub fn terraform_root_dir(kind: RootKind, account: &str) -> String {
     }
 }
 
-/// `<dir>/<stem>.tf`: a file of a per-account root.
+/// `<dir>/<stem>.tf`: a file of the root in `dir` (`terraform_root_dir`).
 pub fn terraform_file_in(dir: &str, stem: &str) -> String {
     format!("{dir}/{stem}.tf")
 }

@@ -100,6 +100,14 @@ impl Terraform {
     pub fn single_root(&self) -> Option<&Root> {
         self.roots.iter().find(|root| root.kind == RootKind::Single)
     }
+
+    /// The directories of the roots `root` waits for, in output order.
+    pub fn after_dirs<'a>(&'a self, root: &'a Root) -> impl Iterator<Item = &'a str> + 'a {
+        root.after
+            .iter()
+            .filter_map(|&index| self.roots.get(index))
+            .map(|other| other.dir.as_str())
+    }
 }
 
 pub(super) fn backend(spec: &Spec) -> Option<S3Backend> {

@@ -609,13 +609,7 @@ pub(super) fn account_file<'a>(
         project: &model.project,
         account: account_context(account, single),
         root: (!single).then_some(root.name.as_str()),
-        after: (!single).then(|| {
-            root.after
-                .iter()
-                .filter_map(|&index| model.terraform.roots.get(index))
-                .map(|other| other.dir.as_str())
-                .collect()
-        }),
+        after: (!single).then(|| model.terraform.after_dirs(root).collect()),
         roles: account
             .roles()
             .filter(|role| root.holds(&role.kind))

@@ -51,11 +51,11 @@ pub(crate) fn render_root(
     let context = context::root(model, &header);
     let mut files = Vec::new();
     for (stem, template) in [
-        ("versions", VERSIONS_TEMPLATE),
-        ("providers", PROVIDERS_TEMPLATE),
+        (names::TERRAFORM_VERSIONS_FILE, VERSIONS_TEMPLATE),
+        (names::TERRAFORM_PROVIDERS_FILE, PROVIDERS_TEMPLATE),
     ] {
         files.push(GeneratedFile::new(
-            names::terraform_root_file(stem),
+            names::terraform_file_in(&root.dir, stem),
             templates.render_hcl(template, &context)?,
         ));
     }
@@ -100,11 +100,11 @@ fn render_account_root(
 ) -> Result<Vec<GeneratedFile>, String> {
     let context = context::account_root(model, account, root, header);
     let mut files = vec![GeneratedFile::new(
-        names::terraform_file_in(&root.dir, "versions"),
+        names::terraform_file_in(&root.dir, names::TERRAFORM_VERSIONS_FILE),
         templates.render_hcl(VERSIONS_TEMPLATE, &context)?,
     )];
     let mut providers = GeneratedFile::new(
-        names::terraform_file_in(&root.dir, "providers"),
+        names::terraform_file_in(&root.dir, names::TERRAFORM_PROVIDERS_FILE),
         templates.render_hcl(PROVIDERS_TEMPLATE, &context)?,
     );
     providers.root = Some(RootFile {
@@ -112,11 +112,10 @@ fn render_account_root(
         account: account.name.clone(),
         region: root.region.clone(),
         stage: root.stage,
-        after: root
-            .after
-            .iter()
-            .filter_map(|&index| model.terraform.roots.get(index))
-            .map(|other| other.dir.clone())
+        after: model
+            .terraform
+            .after_dirs(root)
+            .map(str::to_string)
             .collect(),
         backend_config: model
             .terraform
@@ -169,9 +168,10 @@ const NEWLINE_RESOURCE: &str = "\nresource \"";
 /// Terraform files declare any.
 pub(crate) fn resource_addresses(files: &[GeneratedFile]) -> Vec<(String, String)> {
     // A substring search for the block openings, not a walk over every line.
+    let terraform = format!("{}/", names::TERRAFORM_DIR);
     files
         .iter()
-        .filter(|file| file.path.starts_with("terraform/") && file.path.ends_with(".tf"))
+        .filter(|file| file.path.starts_with(&terraform) && file.path.ends_with(".tf"))
         .flat_map(|file| {
             let dir = file
                 .path

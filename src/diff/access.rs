@@ -9,7 +9,7 @@ use super::Clause;
 use crate::graph::{self, TrustGraph};
 use crate::model::policy::{Condition, Effect, Statement};
 use crate::model::{developer_reach, is_developer_entry, Arn, Model, RoleKind};
-use crate::spec::{DevMode, TerraformLayout};
+use crate::spec::DevMode;
 
 /// All clauses must hold. Sorted and without repeats.
 pub(crate) type Guard = BTreeSet<Clause>;
@@ -325,11 +325,7 @@ fn push_values(value: &serde_json::Value, into: &mut BTreeSet<String>) {
 /// and which role reaches it.
 fn deployment(model: &Model) -> Vec<(&'static str, String)> {
     let terraform = &model.terraform;
-    let layout = match terraform.layout {
-        TerraformLayout::SingleRoot => "single-root",
-        TerraformLayout::PerAccount => "per-account",
-    };
-    let mut settings = vec![("terraform layout", layout.to_string())];
+    let mut settings = vec![("terraform layout", terraform.layout_name().to_string())];
     if let Some(backend) = &terraform.backend {
         settings.push(("state bucket", backend.bucket.clone()));
         settings.push(("state region", backend.region.clone()));
@@ -345,7 +341,13 @@ fn deployment(model: &Model) -> Vec<(&'static str, String)> {
         };
         settings.push(("state lock", lock));
         if backend.partial {
-            settings.push(("state settings", "partial (s3.tfbackend)".to_string()));
+            settings.push((
+                "state settings",
+                format!(
+                    "partial ({})",
+                    crate::model::names::TERRAFORM_BACKEND_CONFIG
+                ),
+            ));
         }
     }
     settings

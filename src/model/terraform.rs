@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use super::names::{self, RootKind};
 use super::policy::Principal;
 use super::{Account, IdentityCenter, RoleKind};
-use crate::spec::{self, BackendType, Spec, TerraformLayout};
+use crate::spec::{self, Spec, TerraformLayout};
 
 #[derive(Debug, Clone)]
 pub struct Terraform {
@@ -96,6 +96,14 @@ impl Terraform {
             .filter(move |root| root.kind != RootKind::Single && root.account == account)
     }
 
+    /// The layout as the spec names it.
+    pub fn layout_name(&self) -> &'static str {
+        match self.layout {
+            TerraformLayout::SingleRoot => "single-root",
+            TerraformLayout::PerAccount => "per-account",
+        }
+    }
+
     /// The single root, in the single-root layout.
     pub fn single_root(&self) -> Option<&Root> {
         self.roots.iter().find(|root| root.kind == RootKind::Single)
@@ -111,10 +119,7 @@ impl Terraform {
 }
 
 pub(super) fn backend(spec: &Spec) -> Option<S3Backend> {
-    let backend: &spec::Backend = spec.terraform.backend.as_ref()?;
-    if backend.kind != BackendType::S3 {
-        return None;
-    }
+    let backend: &spec::Backend = spec.terraform.s3_backend()?;
     Some(S3Backend {
         bucket: backend.bucket.clone().unwrap_or_default(),
         region: backend.region.clone().unwrap_or_default(),

@@ -63,6 +63,15 @@ pub struct Terraform {
     pub backend: Option<Backend>,
 }
 
+impl Terraform {
+    /// The backend when it is S3's: the only kind that writes anything.
+    pub fn s3_backend(&self) -> Option<&Backend> {
+        self.backend
+            .as_ref()
+            .filter(|backend| backend.kind == BackendType::S3)
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TerraformLayout {

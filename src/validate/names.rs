@@ -10,7 +10,7 @@ use crate::diagnostic::PathSegment;
 use crate::model::names::{self, RootKind, TERRAFORM_BACKEND_FILE, TERRAFORM_ROOT_FILES};
 use crate::model::{profiles, sso_profiles, Model, Role, RoleKind};
 use crate::path;
-use crate::spec::{BackendType, Spec, TerraformLayout};
+use crate::spec::{Spec, TerraformLayout};
 
 /// Where a role comes from in the spec.
 pub(super) fn role_location(role: &Role) -> Vec<PathSegment> {
@@ -26,27 +26,18 @@ pub(super) fn role_location(role: &Role) -> Vec<PathSegment> {
 /// The spec's own names: accounts and tasks become directory and file names.
 pub(super) fn check_spec(spec: &Spec, findings: &mut Findings) {
     // The single root's own files; `backend.tf` only when there is a backend.
-    let backend = spec.terraform.layout == TerraformLayout::SingleRoot
-        && spec
-            .terraform
-            .backend
-            .as_ref()
-            .is_some_and(|b| b.kind == BackendType::S3);
+    let s3_backend = spec.terraform.s3_backend().is_some();
+    let backend = spec.terraform.layout == TerraformLayout::SingleRoot && s3_backend;
     let reserved = TERRAFORM_ROOT_FILES
         .iter()
         .chain(backend.then_some(&TERRAFORM_BACKEND_FILE));
     // The single root keeps its state at <key_prefix>/terraform.tfstate: a per-account
     // root named so would share it, and a layout switch would hand one layout's state
     // (every account's resources) to the other. Refused in both layouts, so the switch is.
-    let state_keys = spec
-        .terraform
-        .backend
-        .as_ref()
-        .is_some_and(|b| b.kind == BackendType::S3);
     let single_root = names::terraform_root_name(RootKind::Single, "");
     let mut accounts: HashMap<String, &str> = HashMap::new();
     for name in spec.accounts.keys() {
-        if state_keys && name.eq_ignore_ascii_case(&single_root) {
+        if s3_backend && name.eq_ignore_ascii_case(&single_root) {
             findings.key_error(
                 "reserved-account-name",
                 path!["accounts", name],

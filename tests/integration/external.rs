@@ -572,3 +572,45 @@ fn independent_checker_catches_a_widened_task_definition() {
         assert!(findings.contains(expected), "{expected}:\n{findings}");
     }
 }
+
+/// One IAM CreateRole call to the emulator, as an SDK attempt: returns its status line.
+fn create_role_attempt(moto: &Moto, invocation: &str, attempt: u32) -> String {
+    use std::io::{Read, Write};
+    let body =
+        "Action=CreateRole&Version=2010-05-08&RoleName=retried&AssumeRolePolicyDocument=%7B%7D";
+    let address = moto.endpoint.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap_or_else(|e| panic!("{e}"));
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0\r\n\
+         amz-sdk-invocation-id: {invocation}\r\namz-sdk-request: attempt={attempt}; max=3\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .unwrap_or_else(|e| panic!("{e}"));
+    answer.lines().next().unwrap_or_default().to_string()
+}
+
+/// The emulator answers an SDK retry of a call it already carried out as it answered the
+/// first attempt (a lost answer must not fail a deployment), and nothing else: a second
+/// call creating the same role, or a first attempt reusing an id, fails as AWS fails it.
+#[test]
+fn the_emulator_answers_a_retried_call_once_and_still_refuses_a_second_call() {
+    if !external_tools_present() {
+        return;
+    }
+    let moto = Moto::start();
+    let first = "5d0c7c4e-0000-4000-8000-000000000001";
+    assert!(create_role_attempt(&moto, first, 1).ends_with(" 200 OK"));
+    assert!(create_role_attempt(&moto, first, 2).ends_with(" 200 OK"));
+    assert!(create_role_attempt(&moto, first, 1).contains(" 409 "));
+    let second = "5d0c7c4e-0000-4000-8000-000000000002";
+    assert!(create_role_attempt(&moto, second, 1).contains(" 409 "));
+    assert!(create_role_attempt(&moto, second, 2).contains(" 409 "));
+}

@@ -239,7 +239,10 @@ def terraform(directory, *args, env=None):
         cwd=directory, capture_output=True, text=True, env={**os.environ, **TERRAFORM_ENV, **(env or {})},
     )
     if result.returncode != 0:
-        raise RuntimeError(f"terraform {args[0]} failed in {directory}:\n{result.stdout}\n{result.stderr}")
+        # The error first, and only the end of the plan: CI keeps a bounded log, and a
+        # long plan once pushed the error itself out of it.
+        tail = "\n".join(result.stdout.splitlines()[-40:])
+        raise RuntimeError(f"terraform {args[0]} failed in {directory}:\n{result.stderr}\n[last lines of its output]\n{tail}")
     return result.stdout
 
 

@@ -11,15 +11,21 @@ nothing else; everything else is moto_server as is.
 
 POLICY is an AWS managed policy's name (`AmazonECSTaskExecutionRolePolicy`, also given
 with its path). Attaching one that is not listed fails with NoSuchEntity, loudly.
+
+It also answers a retried SDK call as it answered the first attempt (see
+`AnswerRetriesOnce`).
 """
+import collections
 import json
 import os
+import re
 import sys
+import threading
 
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 
 import moto.iam.models as iam_models  # noqa: E402
-from moto.server import main  # noqa: E402
+import moto.server as moto_server  # noqa: E402
 
 
 def keep_only(names):
@@ -32,6 +38,67 @@ def keep_only(names):
     iam_models.aws_managed_policies_data = json.dumps({k: v for k, v in data.items() if k in wanted})
 
 
+class AnswerRetriesOnce:
+    """WSGI middleware: a retried attempt of an SDK call that the emulator already carried
+    out gets the first attempt's answer instead of being carried out again.
+
+    Under load the emulator's development HTTP server sometimes carries out a call whose
+    answer the client never reads (a full test run here saw the AWS provider retry one of
+    its ~1,300 calls, whose first attempt the emulator had logged as answered). The SDK
+    then retries the call, and a retried CreateRole fails with EntityAlreadyExists for the
+    role its own first attempt created: CI failed so, for the network, not for the output.
+    The SDKs mark the attempts of one call with one `amz-sdk-invocation-id` (a fresh UUID
+    per call) and `amz-sdk-request: attempt=N`, so only a true retry is answered from
+    memory: two calls creating the same thing still fail as AWS fails them. Reads (GET,
+    HEAD) are safe to repeat, and a server error asks for a retry: neither is kept."""
+
+    KEPT = 4096
+
+    def __init__(self, app):
+        self.app = app
+        self.answers = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        if not invocation or environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return self.app(environ, start_response)
+        attempt = re.match(r"attempt=(\d+)", environ.get("HTTP_AMZ_SDK_REQUEST", ""))
+        if attempt and int(attempt.group(1)) > 1:
+            with self.lock:
+                answer = self.answers.get(invocation)
+            if answer is not None:
+                status, headers, body = answer
+                print(f"moto_server.py: answered retried call {invocation} as its first attempt", file=sys.stderr)
+                start_response(status, headers)
+                return [body]
+        answered = {}
+
+        def remember(status, headers, exc_info=None):
+            answered["status"], answered["headers"] = status, list(headers)
+            return start_response(status, headers, exc_info)
+
+        chunks = self.app(environ, remember)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        if answered.get("status", "500").startswith("5"):
+            return [body]
+        with self.lock:
+            self.answers[invocation] = (answered["status"], answered["headers"], body)
+            while len(self.answers) > self.KEPT:
+                self.answers.popitem(last=False)
+        return [body]
+
+
+def answering_retries_once(run_simple):
+    """moto_server's `run_simple`, serving its application behind AnswerRetriesOnce."""
+    return lambda host, port, app, **options: run_simple(host, port, AnswerRetriesOnce(app), **options)
+
+
 if __name__ == "__main__":
     keep_only(sys.argv[1].split(","))
-    sys.exit(main(sys.argv[2:]))
+    moto_server.run_simple = answering_retries_once(moto_server.run_simple)
+    sys.exit(moto_server.main(sys.argv[2:]))

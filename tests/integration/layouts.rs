@@ -426,3 +426,59 @@ fn identity_center_root_is_listed_in_identity_center_region() {
     let org = roots.iter().find(|root| root.dir == "terraform/org");
     assert!(org.is_none_or(|root| root.region == "us-east-1"));
 }
+
+/// Every resource the `.tf` files below `dir` declare, by address, with its arguments and
+/// blocks but the `provider` argument (which picks the single root's account).
+fn resources_without_provider(files: &Files, dir: &str) -> BTreeMap<String, Vec<hcl::Structure>> {
+    let mut resources = BTreeMap::new();
+    let prefix = format!("{dir}/");
+    for (path, text) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with(".tf"))
+    {
+        for block in parse(path, text).blocks() {
+            if block.identifier() == "resource" {
+                let body: Vec<hcl::Structure> = block
+                    .body()
+                    .iter()
+                    .filter(|s| !matches!(s, hcl::Structure::Attribute(a) if a.key() == "provider"))
+                    .cloned()
+                    .collect();
+                resources.insert(format!("{}.{}", label(block, 0), label(block, 1)), body);
+            }
+        }
+    }
+    resources
+}
+
+/// A spec whose per-account layout is a single root: that root declares the single root's
+/// resources argument for argument, only under its one unaliased provider (which every
+/// spec with several roots deploys). The deployment test relies on it: it deploys such a
+/// spec's single root, and its per-account layout no more.
+#[test]
+fn a_lone_per_account_root_is_the_single_root_under_one_provider() {
+    let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut lone = 0;
+    let mut problems = Vec::new();
+    for spec in all_specs() {
+        let dir = scratch.path().join(crate::support::stem(&spec));
+        let per_account = files_of(&with_layout(&spec, "per-account", &dir.join("per-account")));
+        let roots = lock_roots(&per_account);
+        let [root] = roots.as_slice() else {
+            continue;
+        };
+        lone += 1;
+        let single = files_of(&with_layout(&spec, "single-root", &dir.join("single")));
+        let expected = resources_without_provider(&single, "terraform");
+        let found = resources_without_provider(&per_account, &root.dir);
+        if expected.is_empty() || found != expected {
+            problems.push(format!(
+                "{}: {} differs from the single root (or is empty)",
+                spec.display(),
+                root.dir
+            ));
+        }
+    }
+    assert!(lone >= 5, "only {lone} specs have one per-account root");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -116,8 +116,8 @@ fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
 /// run loads the AWS provider's schema once instead of once per root (about 2.8 CPU-s each,
 /// for some 60 roots: most of what this test cost). What only a root may hold, the S3
 /// backend, Terraform reports as ignored in a module; `terraform init` checks it, as a
-/// root, in the deployment test, which also applies every root as a root. Any other
-/// warning fails the test, as does any error.
+/// root, in the deployment test, which also applies every root with a backend or beside
+/// other roots as a root. Any other warning fails the test, as does any error.
 #[test]
 fn terraform_passes_fmt_check_and_validate() {
     if !require_tool("terraform", "version") {
@@ -397,8 +397,8 @@ fn external_tools_present() -> bool {
 /// Every spec, deployed as CloudFormation, as the single Terraform root and as per-account
 /// roots stage by stage: all three must grant the same, and only what the spec allows.
 /// A spec whose per-account layout is one root, without a backend, is deployed the first
-/// two ways: that root declares the single root's resources argument for argument, under
-/// the one unaliased provider every other spec's roots deploy with
+/// two ways: that root declares the single root's resources argument for argument, and its
+/// provider and `terraform` blocks are the single root's but the alias
 /// (`layouts::a_lone_per_account_root_is_the_single_root_under_one_provider`), so applying
 /// it again would cost seconds of provider start-up and prove nothing new.
 #[test]
@@ -516,14 +516,16 @@ fn per_account_roots_out_of_order_or_in_the_wrong_account_are_caught() {
     }
     let moto = Moto::start();
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    // The smallest spec with two stages: each root costs seconds of provider start-up.
-    let spec = Path::new("examples/cross-account-pair.toml");
+    // A small spec with two stages (each root costs seconds of provider start-up), and a
+    // root besides the trusted role's creator to hand the wrong credentials: the creator
+    // applies, later in the same stage, so the finding shows `before` is the stage's start.
+    let spec = Path::new("tests/fixtures/specs/china-cycle-mfa.toml");
     let trees = generate_both(spec, &root.path().join("reordered"));
     let partition = spec_partition(spec);
     for entry in per_account_roots(trees.per_account()) {
-        // The source root is handed the destination's credentials.
-        let id = if entry.dir.ends_with("source") {
-            "555566667777"
+        // The ledger root is handed the core account's credentials.
+        let id = if entry.dir.ends_with("ledger") {
+            "100020003001"
         } else {
             entry.account_id.as_str()
         };
@@ -541,7 +543,7 @@ fn per_account_roots_out_of_order_or_in_the_wrong_account_are_caught() {
         .flatten()
         .flat_map(|stage| stage["roots"].as_array().cloned().unwrap_or_default())
         .collect();
-    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all.len(), 4, "{all:?}");
     all.sort_by_key(|r| !r["root"].as_str().unwrap_or_default().ends_with("-trust"));
     lock["terraform_stages"] = serde_json::json!([{"stage": 1, "why": "tampered", "roots": all}]);
     std::fs::write(&lock_path, lock.to_string()).unwrap_or_else(|e| panic!("{e}"));
@@ -550,9 +552,9 @@ fn per_account_roots_out_of_order_or_in_the_wrong_account_are_caught() {
         Err(text) => text,
     };
     for expected in [
-        "stage 1 terraform/destination-trust: aws_iam_role.destination_role_destination_account_role names arn:aws:iam::111122223333:role/my-ECS-task-role, which no earlier stage created",
-        "stage 1 terraform/source: terraform apply failed",
-        "AWS account ID not allowed: 555566667777",
+        "stage 1 terraform/ledger-trust: aws_iam_role.ledger_role_ledger_writer names arn:aws-cn:iam::100020003001:role/services/cn-pay-api, which no earlier stage created",
+        "stage 1 terraform/ledger: terraform apply failed",
+        "AWS account ID not allowed: 100020003001",
     ] {
         assert!(findings.contains(expected), "{expected}\n{findings}");
     }

@@ -427,34 +427,44 @@ fn identity_center_root_is_listed_in_identity_center_region() {
     assert!(org.is_none_or(|root| root.region == "us-east-1"));
 }
 
-/// Every resource the `.tf` files below `dir` declare, by address, with its arguments and
-/// blocks but the `provider` argument (which picks the single root's account).
-fn resources_without_provider(files: &Files, dir: &str) -> BTreeMap<String, Vec<hcl::Structure>> {
-    let mut resources = BTreeMap::new();
+/// Every `identifier` block the `.tf` files below `dir` declare, keyed by its labels, with
+/// its arguments and blocks but the `dropped` argument: `provider` for a resource (it
+/// picks the single root's account), `alias` for a provider.
+fn blocks_without(
+    files: &Files,
+    dir: &str,
+    identifier: &str,
+    dropped: &str,
+) -> Vec<(String, Vec<hcl::Structure>)> {
+    let mut found = Vec::new();
     let prefix = format!("{dir}/");
     for (path, text) in files
         .iter()
         .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with(".tf"))
     {
         for block in parse(path, text).blocks() {
-            if block.identifier() == "resource" {
+            if block.identifier() == identifier {
                 let body: Vec<hcl::Structure> = block
                     .body()
                     .iter()
-                    .filter(|s| !matches!(s, hcl::Structure::Attribute(a) if a.key() == "provider"))
+                    .filter(|s| !matches!(s, hcl::Structure::Attribute(a) if a.key() == dropped))
                     .cloned()
                     .collect();
-                resources.insert(format!("{}.{}", label(block, 0), label(block, 1)), body);
+                let labels: Vec<String> =
+                    (0..block.labels().len()).map(|i| label(block, i)).collect();
+                found.push((labels.join("."), body));
             }
         }
     }
-    resources
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
 }
 
 /// A spec whose per-account layout is a single root: that root declares the single root's
-/// resources argument for argument, only under its one unaliased provider (which every
-/// spec with several roots deploys). The deployment test relies on it: it deploys such a
-/// spec's single root, and its per-account layout no more.
+/// resources argument for argument, its provider is the single root's one provider but
+/// the alias (region, allowed account, role), and its `terraform` block is the single
+/// root's. The single root is deployed and read back as the spec's account; the deployment
+/// test relies on this to deploy such a spec's per-account layout no more.
 #[test]
 fn a_lone_per_account_root_is_the_single_root_under_one_provider() {
     let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -469,14 +479,20 @@ fn a_lone_per_account_root_is_the_single_root_under_one_provider() {
         };
         lone += 1;
         let single = files_of(&with_layout(&spec, "single-root", &dir.join("single")));
-        let expected = resources_without_provider(&single, "terraform");
-        let found = resources_without_provider(&per_account, &root.dir);
-        if expected.is_empty() || found != expected {
-            problems.push(format!(
-                "{}: {} differs from the single root (or is empty)",
-                spec.display(),
-                root.dir
-            ));
+        for (identifier, dropped) in [
+            ("resource", "provider"),
+            ("provider", "alias"),
+            ("terraform", ""),
+        ] {
+            let expected = blocks_without(&single, "terraform", identifier, dropped);
+            let found = blocks_without(&per_account, &root.dir, identifier, dropped);
+            if expected.is_empty() || found != expected {
+                problems.push(format!(
+                    "{}: {}'s {identifier} blocks differ from the single root's (or there are none)",
+                    spec.display(),
+                    root.dir
+                ));
+            }
         }
     }
     assert!(lone >= 5, "only {lone} specs have one per-account root");

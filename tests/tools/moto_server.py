@@ -49,8 +49,9 @@ class AnswerRetriesOnce:
     role its own first attempt created: CI failed so, for the network, not for the output.
     The SDKs mark the attempts of one call with one `amz-sdk-invocation-id` (a fresh UUID
     per call) and `amz-sdk-request: attempt=N`, so only a true retry is answered from
-    memory: two calls creating the same thing still fail as AWS fails them. Reads (GET,
-    HEAD) are safe to repeat, and a server error asks for a retry: neither is kept."""
+    memory: two calls creating the same thing still fail as AWS fails them. Only successes
+    are kept: reads (GET, HEAD) are safe to repeat, and an error (a throttle, a server
+    error) asks for the retry to be carried out."""
 
     KEPT = 4096
 
@@ -84,7 +85,7 @@ class AnswerRetriesOnce:
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
-        if answered.get("status", "500").startswith("5"):
+        if not answered.get("status", "500").startswith("2"):
             return [body]
         with self.lock:
             self.answers[invocation] = (answered["status"], answered["headers"], body)

@@ -129,12 +129,12 @@ pub fn terraform(dir: &Path) -> Command {
     command
 }
 
-/// One AWS provider process that `terraform validate` runs attach to (Terraform's
-/// provider debugging protocol, `TF_REATTACH_PROVIDERS`) instead of starting the provider
-/// twice each: its start-up, building the schema of every AWS resource, is most of what
-/// validating a small root costs. Validation never configures the provider, so roots with
-/// aliased providers can share it too (an apply could not: tests/tools/deploy.py shares it
-/// only between one-provider roots). Stopped, by its own PID, when dropped.
+/// One AWS provider process that `terraform validate` attaches to (Terraform's provider
+/// debugging protocol, `TF_REATTACH_PROVIDERS`) instead of starting one per provider
+/// configuration: its start-up, building the schema of every AWS resource, is most of
+/// what validating costs. Validation never configures the provider, so the validation
+/// root's many aliased providers can share it (an apply could not: tests/tools/deploy.py
+/// shares it only between one-provider roots). Stopped, by its own PID, when dropped.
 pub struct SharedProvider {
     child: Child,
     /// The value of TF_REATTACH_PROVIDERS.

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use super::{load, load_source, Loaded, Outcome, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
 use crate::cli::{DiffArgs, DiffFormat, MessageFormat};
 use crate::diagnostic::printable;
-use crate::diff::{self, Access};
+use crate::diff::{self, Review};
 use crate::spec::SourceFile;
 
 const DEFAULT_SPEC: &str = "trustgen.toml";
@@ -15,7 +15,7 @@ const DEFAULT_SPEC: &str = "trustgen.toml";
 /// One side of the comparison: a spec's model, or nothing (a spec absent at the revision).
 struct Side {
     name: String,
-    access: Access,
+    review: Review,
 }
 
 const USAGE: &str = "error: give two specs (trustgen diff OLD_SPEC NEW_SPEC) or one and a \
@@ -46,7 +46,7 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
             return Outcome::fail(EXIT_INVALID, stderr);
         }
     };
-    let diff = diff::compare(&old.access, &new.access);
+    let diff = diff::compare(&old.review, &new.review);
     let stdout = match args.format {
         DiffFormat::Text => diff::text(&diff, &old.name, &new.name),
         DiffFormat::Markdown => diff::markdown(&diff, &old.name, &new.name),
@@ -75,12 +75,12 @@ fn at_revision(spec: &Path, revision: &str) -> Result<Side, String> {
         Ok(Revision::Found(source)) => loaded("old", load_source(source, MessageFormat::Human)),
         Ok(Revision::Absent(name)) => Ok(Side {
             name: format!("{name} (absent: nothing granted)"),
-            access: Access::empty(),
+            review: Review::empty(),
         }),
         // The new side already says it cannot read the spec; once is enough.
         Err(_) if !spec.is_file() => Ok(Side {
             name: String::new(),
-            access: Access::empty(),
+            review: Review::empty(),
         }),
         Err(message) => Err(format!("error: {message}\n")),
     }
@@ -91,7 +91,7 @@ fn loaded(side: &str, result: Result<Loaded, Outcome>) -> Result<Side, String> {
     match result {
         Ok(loaded) => Ok(Side {
             name: loaded.source.name.clone(),
-            access: Access::of(&loaded.model),
+            review: Review::of(&loaded.model),
         }),
         Err(outcome) => Err(format!(
             "the {side} spec is invalid:\n{}{}",
@@ -122,34 +122,7 @@ fn read_at_revision(spec: &Path, revision: &str) -> Result<Revision, String> {
             printable(revision)
         ));
     }
-    let absolute = std::fs::canonicalize(spec).map_err(|error| {
-        format!(
-            "cannot read spec {}: {error}",
-            printable(&spec.to_string_lossy())
-        )
-    })?;
-    let directory = absolute.parent().unwrap_or(Path::new("/"));
-    let root = git(directory, &["rev-parse", "--show-toplevel"])
-        .map_err(|message| format!("{} is not in a git repository: {message}", shown(spec)))?;
-    let root = std::fs::canonicalize(String::from_utf8_lossy(&root).trim_end_matches('\n'))
-        .map_err(|error| format!("cannot find the repository of {}: {error}", shown(spec)))?;
-    let relative = absolute.strip_prefix(&root).map_err(|_| {
-        format!(
-            "{} is not inside the git repository at {}",
-            shown(spec),
-            shown(&root)
-        )
-    })?;
-    let mut parts: Vec<&str> = Vec::new();
-    for component in relative.components() {
-        match component {
-            Component::Normal(part) => parts.push(
-                part.to_str()
-                    .ok_or_else(|| format!("the path of {} is not UTF-8", shown(spec)))?,
-            ),
-            _ => return Err(format!("{} is not inside the repository", shown(spec))),
-        }
-    }
+    let (root, parts) = repository_path(spec)?;
     let path = parts.join("/");
     let name = format!("{revision}:{path}");
     let commit = git(
@@ -164,39 +137,126 @@ fn read_at_revision(spec: &Path, revision: &str) -> Result<Revision, String> {
     )
     .map_err(|_| format!("unknown revision `{}`", printable(revision)))?;
     let commit = String::from_utf8_lossy(&commit).trim().to_string();
-    let listing = git(
-        &root,
-        &["ls-tree", "-z", "--full-tree", &commit, "--", &path],
-    )
-    .map_err(|message| format!("cannot list {}: {message}", printable(&name)))?;
-    // `<mode> <type> <object>\t<path>\0` for each entry; the spec's own, exactly.
-    let entry = listing
+    // Every directory on the way and the spec itself, as the revision has them: a step that
+    // is a symbolic link there would have git (and gen) read another file.
+    let prefixes: Vec<String> = (1..=parts.len()).map(|n| parts[..n].join("/")).collect();
+    let mut args = vec!["ls-tree", "-z", "--full-tree", commit.as_str(), "--"];
+    args.extend(prefixes.iter().map(String::as_str));
+    let listing = git(&root, &args)
+        .map_err(|message| format!("cannot list {}: {message}", printable(&name)))?;
+    // `<mode> <type> <object>\t<path>\0` for each entry.
+    let entries: Vec<(&str, Vec<&str>)> = listing
         .split(|byte| *byte == 0)
         .filter_map(|entry| {
             let entry = std::str::from_utf8(entry).ok()?;
             let (meta, entry_path) = entry.split_once('\t')?;
-            (entry_path == path).then_some(meta)
+            Some((entry_path, meta.split(' ').collect()))
         })
-        .next();
-    let Some(meta) = entry else {
-        return Ok(Revision::Absent(name));
-    };
-    let fields: Vec<&str> = meta.split(' ').collect();
-    let (Some(&mode), Some(&kind), Some(&object)) = (fields.first(), fields.get(1), fields.get(2))
-    else {
-        return Err(format!("cannot read {} from git", printable(&name)));
-    };
-    if kind != "blob" || mode == "120000" {
-        return Err(format!(
-            "{} is not a regular file at that revision",
-            printable(&name)
-        ));
+        .collect();
+    let mut object = "";
+    for (index, prefix) in prefixes.iter().enumerate() {
+        let Some((_, fields)) = entries.iter().find(|(path, _)| path == prefix) else {
+            return Ok(Revision::Absent(name));
+        };
+        let (Some(&mode), Some(&kind), Some(&id)) = (fields.first(), fields.get(1), fields.get(2))
+        else {
+            return Err(format!("cannot read {} from git", printable(&name)));
+        };
+        if mode == "120000" {
+            return Err(format!(
+                "{} is a symbolic link at {}: diff compares the path as git sees it at both \
+                 revisions, so give the path of the file itself",
+                printable(&format!("{revision}:{prefix}")),
+                printable(revision)
+            ));
+        }
+        let last = index + 1 == prefixes.len();
+        match (last, kind) {
+            (false, "tree") => {}
+            (false, _) => return Ok(Revision::Absent(name)),
+            (true, "blob") => object = id,
+            (true, _) => {
+                return Err(format!(
+                    "{} is not a regular file at that revision",
+                    printable(&name)
+                ))
+            }
+        }
     }
     let bytes = git(&root, &["show", object])
         .map_err(|message| format!("cannot read {}: {message}", printable(&name)))?;
     let text =
         String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", printable(&name)))?;
     Ok(Revision::Found(SourceFile::new(name, text)))
+}
+
+/// The repository `spec` is in, and the spec's path in it as git sees it: the path as
+/// given, not the file a symbolic link leads to. A symbolic link on the way inside the
+/// repository is refused: git at the revision and the file on disk could then be two
+/// different files (a pull request that turns the spec into a link to another spec would
+/// have `--base` compare that other spec with its own past).
+fn repository_path(spec: &Path) -> Result<(PathBuf, Vec<String>), String> {
+    let cannot = |error: std::io::Error| {
+        format!(
+            "cannot read spec {}: {error}",
+            printable(&spec.to_string_lossy())
+        )
+    };
+    std::fs::metadata(spec).map_err(cannot)?;
+    let current = std::env::current_dir().map_err(cannot)?;
+    let mut absolute = PathBuf::new();
+    for component in current.join(spec).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                absolute.pop();
+            }
+            other => absolute.push(other),
+        }
+    }
+    let directory = absolute.parent().unwrap_or(Path::new("/"));
+    let root = git(directory, &["rev-parse", "--show-toplevel"])
+        .map_err(|message| format!("{} is not in a git repository: {message}", shown(spec)))?;
+    let root = std::fs::canonicalize(String::from_utf8_lossy(&root).trim_end_matches('\n'))
+        .map_err(|error| format!("cannot find the repository of {}: {error}", shown(spec)))?;
+    // The deepest directory on the path that is the repository's root; below it, every
+    // step as written.
+    let inside = absolute
+        .ancestors()
+        .skip(1)
+        .find(|ancestor| std::fs::canonicalize(ancestor).is_ok_and(|real| real == root))
+        .and_then(|top| absolute.strip_prefix(top).ok())
+        .ok_or_else(|| {
+            format!(
+                "{} is not inside the git repository at {}",
+                shown(spec),
+                shown(&root)
+            )
+        })?;
+    let mut parts = Vec::new();
+    let mut walked = absolute.clone();
+    for _ in inside.components() {
+        walked.pop();
+    }
+    for component in inside.components() {
+        let Component::Normal(part) = component else {
+            return Err(format!("{} is not inside the repository", shown(spec)));
+        };
+        walked.push(part);
+        if std::fs::symlink_metadata(&walked).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Err(format!(
+                "{} is a symbolic link: diff compares the path as git sees it at both \
+                 revisions, so give the path of the file itself",
+                shown(&walked)
+            ));
+        }
+        parts.push(
+            part.to_str()
+                .ok_or_else(|| format!("the path of {} is not UTF-8", shown(spec)))?
+                .to_string(),
+        );
+    }
+    Ok((root, parts))
 }
 
 fn shown(path: &Path) -> String {

@@ -165,7 +165,7 @@ pub(crate) fn prepare(
 ) -> Result<Prepared, Outcome> {
     let Loaded {
         source,
-        spec,
+        spec: _,
         model,
         warnings,
     } = load(spec_path, MessageFormat::Human)?;
@@ -173,11 +173,7 @@ pub(crate) fn prepare(
         Some(FormatArg::Cloudformation) => vec![Format::Cloudformation],
         Some(FormatArg::Terraform) => vec![Format::Terraform],
         Some(FormatArg::All) => vec![Format::Cloudformation, Format::Terraform],
-        None => spec
-            .project
-            .formats
-            .clone()
-            .unwrap_or_else(|| vec![Format::Cloudformation, Format::Terraform]),
+        None => model.formats.clone(),
     };
     let templates =
         timings::phase("templates", || Templates::load(templates)).map_err(|message| {

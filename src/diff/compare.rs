@@ -1,215 +1,264 @@
-//! Two models' facts side by side: what was added, what was removed, and whether any of it
-//! grants more than before.
-//!
-//! Grants are compared semantically. A statement is a set of (action, resource) pairs
-//! allowed or denied under a guard; a pair of one side is unchanged when a statement of
-//! the other side with the same effect covers it: an action pattern covering its action
-//! (ignoring case, as IAM does), a resource pattern covering its resource, and a guard it
-//! implies. So `s3:*` replacing `s3:GetObject` adds `s3:*` and removes nothing; the
-//! reverse removes `s3:*` and adds nothing; a condition dropped from a statement adds the
-//! unconditioned grant. Whatever this cannot prove covered counts as changed: a reviewer
-//! sees too much rather than too little.
+//! Two reviews side by side: every change, what kind it is, and whether it broadens.
+//! Grants, trust edges, reach and dev access are compared by meaning (`grants`); every
+//! other field by its key and its rule (`fields`), entity by entity, matched by the
+//! identity AWS knows them by.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::access::{
-    Access, AccountFacts, EdgeFact, EdgeKey, Grant as Fact, Guard, Holder, ReachFact, TaskFact,
-};
+use super::fields::{Fact, FieldKey, Part, Rule};
+use super::grants::{actions_covered, gained, implies, statement_changes};
+use super::review::{Entity, Guard, Holder, Review, Subject};
 use super::{
-    AccountHeading, Changes, Clause, DevAccessChange, DevAccessChanges, Diff, EdgeChange, Grant,
-    Image, Moved, PermissionChange, ReachChange, SettingChange, TaskChange, TaskChanges, TaskEntry,
+    AccountHeading, Change, Clause, Diff, Edge, FactEntry, FieldChange, Grant, Kind, Mark, What,
 };
 use crate::graph;
-use crate::model::pattern_covers;
 use crate::model::policy::Effect;
 use crate::spec::DevMode;
 
-pub(crate) fn compare(old: &Access, new: &Access) -> Diff {
+pub(crate) fn compare(old: &Review, new: &Review) -> Diff {
     let accounts = headings(old, new);
+    let mut changes = Vec::new();
+    dev_access(old, new, &mut changes);
+    edges(old, new, &mut changes);
+    permissions(old, new, &mut changes);
+    reach(old, new, &mut changes);
+    entities(old, new, &mut changes);
+    // Names by id: the new side's name (an account renamed is one account).
+    let names: HashMap<&str, &str> = accounts
+        .iter()
+        .map(|heading| (heading.id.as_str(), heading.name.as_str()))
+        .collect();
+    for change in &mut changes {
+        change.account = change
+            .account_id
+            .as_deref()
+            .and_then(|id| names.get(id))
+            .map(|name| name.to_string());
+    }
     let position: HashMap<&str, usize> = accounts
         .iter()
         .enumerate()
-        .map(|(index, heading)| (heading.name.as_str(), index))
+        .map(|(index, heading)| (heading.id.as_str(), index))
         .collect();
-    let order = |account: Option<&str>| {
-        account
-            .and_then(|name| position.get(name).copied())
-            .unwrap_or(usize::MAX)
-    };
-    let mut assume = edges(old, new);
-    let mut permissions = permissions(old, new);
-    let mut developer_reach = reach(old, new);
-    let mut task_definitions = tasks(old, new);
-    let dev_access = dev_access(old, new, &accounts);
-    let deployment = deployment(old, new);
-    for list in [&mut assume.added, &mut assume.removed] {
-        list.sort_by(|a, b| {
-            (order(Some(&a.account)), &a.role).cmp(&(order(Some(&b.account)), &b.role))
-        });
-    }
-    for list in [&mut permissions.added, &mut permissions.removed] {
-        list.sort_by(|a, b| {
-            (order(Some(&a.account)), &a.role, &a.grant).cmp(&(
-                order(Some(&b.account)),
-                &b.role,
-                &b.grant,
-            ))
-        });
-    }
-    for list in [&mut developer_reach.added, &mut developer_reach.removed] {
-        list.sort_by(|a, b| {
-            (order(a.account.as_deref()), &a.role).cmp(&(order(b.account.as_deref()), &b.role))
-        });
-    }
-    for list in [&mut task_definitions.added, &mut task_definitions.removed] {
-        list.sort_by(|a, b| {
-            (order(Some(&a.account)), &a.task).cmp(&(order(Some(&b.account)), &b.task))
-        });
-    }
-    task_definitions.changed.sort_by(|a, b| {
-        (order(Some(&a.account)), &a.task).cmp(&(order(Some(&b.account)), &b.task))
+    changes.sort_by_cached_key(|change| {
+        (
+            change
+                .account_id
+                .as_deref()
+                .and_then(|id| position.get(id).copied())
+                .unwrap_or(usize::MAX),
+            section(change),
+            sort_label(change),
+        )
     });
-    let broadens = assume.added.iter().any(|e| e.broadens)
-        || permissions
-            .added
-            .iter()
-            .chain(&permissions.removed)
-            .any(|p| p.broadens)
-        || developer_reach.added.iter().any(|r| r.broadens)
-        || dev_access.added.iter().any(|d| d.broadens);
     Diff {
-        broadens,
-        assume,
-        permissions,
-        developer_reach,
-        task_definitions,
-        dev_access,
-        deployment,
+        broadens: changes.iter().any(|change| change.broadens),
+        changes,
         accounts,
     }
 }
 
-/// The deployment settings that differ, in the old side's order, then the new side's.
-fn deployment(old: &Access, new: &Access) -> Vec<SettingChange> {
-    let value = |side: &Access, setting: &str| {
-        side.deployment
-            .iter()
-            .find(|(name, _)| *name == setting)
-            .map(|(_, value)| value.clone())
+/// The order of sections within an account: access first, then by kind.
+fn section(change: &Change) -> (u8, Kind) {
+    let rank = match &change.what {
+        What::DevAccess { .. } => 0,
+        What::Assume(_) => 1,
+        What::Grant { .. } => 2,
+        What::RunsAs { .. } => 3,
+        What::Reach { .. } => 4,
+        What::Entity { .. } => 5,
+        What::Field { .. } => 6,
     };
-    let mut settings: Vec<&'static str> = Vec::new();
-    for (setting, _) in old.deployment.iter().chain(&new.deployment) {
-        if !settings.contains(setting) {
-            settings.push(setting);
-        }
-    }
-    settings
-        .into_iter()
-        .map(|setting| SettingChange {
-            setting,
-            before: value(old, setting),
-            after: value(new, setting),
-        })
-        .filter(|change| change.before != change.after)
-        .collect()
+    (rank, change.kind)
 }
 
-/// Accounts of the new model in its order, then those only the old one has.
-fn headings(old: &Access, new: &Access) -> Vec<AccountHeading> {
-    let mut headings: Vec<AccountHeading> = Vec::new();
-    for account in new.accounts.iter().chain(&old.accounts) {
-        if !headings.iter().any(|h| h.name == account.name) {
+/// Within a section: by subject, removed before added, then what changed.
+fn sort_label(change: &Change) -> (String, u8, String) {
+    let (subject, detail) = match &change.what {
+        What::DevAccess { .. } => (String::new(), String::new()),
+        What::Assume(edge) => (edge.role.clone(), edge.principal.clone()),
+        What::Grant { holder, grant, .. } => (holder.clone(), format!("{grant:?}")),
+        What::RunsAs { family, role, .. } => (family.clone(), (*role).to_string()),
+        What::Reach { role, .. } => (role.clone(), String::new()),
+        What::Entity { subject, .. } => (subject.clone(), String::new()),
+        What::Field { subject, field, .. } => (
+            subject.clone(),
+            format!(
+                "{:?} {} {:?}",
+                field.part.as_ref().map(|p| (p.kind, &p.name)),
+                field.field,
+                field.item
+            ),
+        ),
+    };
+    let mark = match change.change {
+        Mark::Removed => 0,
+        Mark::Added => 1,
+        Mark::Changed => 2,
+    };
+    (subject, mark, detail)
+}
+
+/// Accounts of the new side in its order, then those only the old one has; by id.
+fn headings(old: &Review, new: &Review) -> Vec<AccountHeading> {
+    let mut headings: Vec<AccountHeading> = new
+        .accounts
+        .iter()
+        .map(|account| AccountHeading {
+            id: account.id.clone(),
+            name: account.name.clone(),
+            renamed_from: old
+                .account_name(&account.id)
+                .filter(|name| *name != account.name)
+                .map(str::to_string),
+        })
+        .collect();
+    for account in &old.accounts {
+        if !headings.iter().any(|h| h.id == account.id) {
             headings.push(AccountHeading {
-                name: account.name.clone(),
                 id: account.id.clone(),
+                name: account.name.clone(),
+                renamed_from: None,
             });
         }
     }
     headings
 }
 
-fn edges(old: &Access, new: &Access) -> Changes<EdgeChange> {
-    fn pairs(access: &Access) -> HashMap<(&str, &str), Vec<&Guard>> {
-        let mut pairs: HashMap<(&str, &str), Vec<&Guard>> = HashMap::new();
-        for (principal, role, guard) in access.edges.keys() {
+fn change(
+    kind: Kind,
+    mark: Mark,
+    broadens: bool,
+    account_id: Option<String>,
+    what: What,
+) -> Change {
+    Change {
+        kind,
+        change: mark,
+        broadens,
+        account: None,
+        account_id,
+        what,
+    }
+}
+
+fn dev_access(old: &Review, new: &Review, out: &mut Vec<Change>) {
+    let ids: BTreeSet<&str> = old
+        .accounts
+        .iter()
+        .chain(&new.accounts)
+        .map(|a| a.id.as_str())
+        .collect();
+    for id in ids {
+        let before = old.accounts.iter().find(|a| a.id == id);
+        let after = new.accounts.iter().find(|a| a.id == id);
+        let mode = |side: Option<&super::review::AccountFacts>| {
+            side.map_or(DevMode::None, |a| a.dev_access)
+        };
+        let (mode_before, mode_after) = (mode(before), mode(after));
+        if mode_before == mode_after {
+            continue;
+        }
+        let mark = match (mode_before, mode_after) {
+            (DevMode::None, _) => Mark::Added,
+            (_, DevMode::None) => Mark::Removed,
+            _ => Mark::Changed,
+        };
+        out.push(change(
+            Kind::Access,
+            mark,
+            mark == Mark::Added,
+            Some(id.to_string()),
+            What::DevAccess {
+                env_before: before.map(|a| a.env.clone()),
+                env_after: after.map(|a| a.env.clone()),
+                mode_before: mode_name(mode_before),
+                mode_after: mode_name(mode_after),
+            },
+        ));
+    }
+}
+
+pub(crate) fn mode_name(mode: DevMode) -> &'static str {
+    match mode {
+        DevMode::None => "none",
+        DevMode::Extended => "extended",
+        DevMode::Tagged => "tagged",
+        DevMode::Simulate => "simulate",
+    }
+}
+
+fn edges(old: &Review, new: &Review, out: &mut Vec<Change>) {
+    type Pairs<'r> = HashMap<(&'r str, &'r str), Vec<(&'r Guard, &'r BTreeSet<String>)>>;
+    fn pairs(review: &Review) -> Pairs<'_> {
+        let mut pairs: Pairs<'_> = HashMap::new();
+        for ((principal, role, guard), fact) in &review.edges {
             pairs
                 .entry((principal.as_str(), role.as_str()))
                 .or_default()
-                .push(guard);
+                .push((guard, &fact.actions));
         }
         pairs
     }
     let (old_pairs, new_pairs) = (pairs(old), pairs(new));
-    let mut changes = Changes::default();
-    for (key, fact) in &new.edges {
-        if old.edges.contains_key(key) {
-            continue;
-        }
-        let before = old_pairs
-            .get(&(key.0.as_str(), key.1.as_str()))
-            .cloned()
-            .unwrap_or_default();
-        // Everything this edge admits, an edge of the old side admitted: nothing new.
-        let broadens = !before.iter().any(|guard| implies(&key.2, guard));
-        changes.added.push(edge_change(
-            key,
-            fact,
-            before.first().copied(),
-            true,
-            broadens,
-        ));
-    }
-    for (key, fact) in &old.edges {
-        if new.edges.contains_key(key) {
-            continue;
-        }
-        let after = new_pairs
-            .get(&(key.0.as_str(), key.1.as_str()))
-            .and_then(|guards| guards.first().copied());
-        changes
-            .removed
-            .push(edge_change(key, fact, after, false, false));
-    }
-    changes
-}
-
-/// An edge of one side; `other` is the guard of the same pair on the other side, if any.
-fn edge_change(
-    key: &EdgeKey,
-    fact: &EdgeFact,
-    other: Option<&Guard>,
-    is_new: bool,
-    broadens: bool,
-) -> EdgeChange {
-    let (principal, role, guard) = key;
-    let (guards_removed, guards_added) = match other {
-        Some(other) => {
-            let (before, after) = if is_new {
-                (other, guard)
+    for (sides, mark) in [
+        ((old, new, &old_pairs), Mark::Added),
+        ((new, old, &new_pairs), Mark::Removed),
+    ] {
+        let (other, this, other_pairs) = sides;
+        for (key, fact) in &this.edges {
+            let (principal, role, guard) = key;
+            let before = other.edges.get(key);
+            if before.is_some_and(|before| before.actions == fact.actions) {
+                continue;
+            }
+            let others = other_pairs
+                .get(&(principal.as_str(), role.as_str()))
+                .cloned()
+                .unwrap_or_default();
+            // Everything this edge admits, an edge of the old side admitted: nothing new.
+            let broadens = mark == Mark::Added
+                && !others.iter().any(|(other_guard, actions)| {
+                    implies(guard, other_guard) && actions_covered(&fact.actions, actions)
+                });
+            let edge_change = if before.is_some() {
+                "actions"
+            } else if others.is_empty() {
+                "edge"
             } else {
-                (guard, other)
+                "guards"
             };
-            (
-                labels(before.difference(after)),
-                labels(after.difference(before)),
-            )
+            let (guards_removed, guards_added) = match others.first() {
+                Some((other_guard, _)) if edge_change == "guards" => {
+                    let (was, is) = if mark == Mark::Added {
+                        (*other_guard, guard)
+                    } else {
+                        (guard, *other_guard)
+                    };
+                    (labels(was.difference(is)), labels(is.difference(was)))
+                }
+                _ => (Vec::new(), Vec::new()),
+            };
+            out.push(change(
+                Kind::Access,
+                mark,
+                broadens,
+                Some(fact.account_id.clone()).filter(|id| !id.is_empty()),
+                What::Assume(Edge {
+                    role: role.clone(),
+                    role_kind: fact.role_kind,
+                    principal: principal.clone(),
+                    principal_kind: fact.principal_kind,
+                    principal_label: fact.principal_label.clone(),
+                    actions: fact.actions.iter().cloned().collect(),
+                    guards: labels(guard.iter()),
+                    conditions: guard.iter().cloned().collect(),
+                    edge_change,
+                    guards_removed,
+                    guards_added,
+                }),
+            ));
         }
-        None => (Vec::new(), Vec::new()),
-    };
-    EdgeChange {
-        account: fact.account.clone(),
-        account_id: fact.account_id.clone(),
-        role: role.clone(),
-        role_kind: fact.role_kind,
-        principal: principal.clone(),
-        principal_kind: fact.principal_kind,
-        principal_label: fact.principal_label.clone(),
-        guards: labels(guard.iter()),
-        conditions: guard.iter().cloned().collect(),
-        change: if other.is_some() { "guards" } else { "edge" },
-        guards_removed,
-        guards_added,
-        broadens,
     }
 }
 
@@ -228,94 +277,94 @@ fn labels<'a>(clauses: impl Iterator<Item = &'a Clause>) -> Vec<String> {
         .collect()
 }
 
-fn permissions(old: &Access, new: &Access) -> Changes<PermissionChange> {
-    let mut changes = Changes::default();
-    let arns: BTreeSet<&String> = old.holders.keys().chain(new.holders.keys()).collect();
+fn permissions(old: &Review, new: &Review, out: &mut Vec<Change>) {
+    let subjects: BTreeSet<&Subject> = old.holders.keys().chain(new.holders.keys()).collect();
     let nothing = BTreeSet::new();
-    for arn in arns {
-        let (before, after) = (old.holders.get(arn), new.holders.get(arn));
+    for subject in subjects {
+        let (before, after) = (old.holders.get(subject), new.holders.get(subject));
         let Some(holder) = after.or(before) else {
             continue;
         };
-        let entry = |grant: Grant, broadens: bool| PermissionChange {
-            account: holder.account.clone(),
-            account_id: holder.account_id.clone(),
-            role: arn.clone(),
-            role_kind: holder.kind,
-            grant,
-            broadens,
+        let mut push = |mark: Mark, grant: Grant, broadens: bool| {
+            out.push(change(
+                Kind::Access,
+                mark,
+                broadens,
+                Some(holder.account_id.clone()),
+                What::Grant {
+                    holder: holder.label.clone(),
+                    holder_kind: holder.kind,
+                    grant,
+                },
+            ));
         };
         let (statements_before, statements_after) = (
             before.map_or(&nothing, |h| &h.statements),
             after.map_or(&nothing, |h| &h.statements),
         );
-        // A new Allow broadens; a Deny gone from a role that is still there broadens too.
+        // A new Allow broadens; a Deny gone from a holder that is still there broadens too.
         for (effect, guard, actions, resources) in
             statement_changes(statements_after, statements_before)
         {
-            let broadens = effect == Effect::Allow;
-            changes.added.push(entry(
+            push(
+                Mark::Added,
                 statement(effect, guard, actions, resources),
-                broadens,
-            ));
+                effect == Effect::Allow,
+            );
         }
         for (effect, guard, actions, resources) in
             statement_changes(statements_before, statements_after)
         {
-            let broadens = effect == Effect::Deny && after.is_some();
-            changes.removed.push(entry(
+            push(
+                Mark::Removed,
                 statement(effect, guard, actions, resources),
-                broadens,
-            ));
+                effect == Effect::Deny && after.is_some(),
+            );
         }
-        let managed =
-            |holder: Option<&Holder>| holder.map(|h| h.managed.clone()).unwrap_or_default();
+        let managed = |h: Option<&Holder>| h.map(|h| h.managed.clone()).unwrap_or_default();
         let (managed_before, managed_after) = (managed(before), managed(after));
         for policy_arn in managed_after.difference(&managed_before) {
-            let grant = Grant::ManagedPolicy {
-                policy_arn: policy_arn.clone(),
-            };
-            changes.added.push(entry(grant, true));
+            let policy_arn = policy_arn.clone();
+            push(Mark::Added, Grant::ManagedPolicy { policy_arn }, true);
         }
         for policy_arn in managed_before.difference(&managed_after) {
-            let grant = Grant::ManagedPolicy {
-                policy_arn: policy_arn.clone(),
-            };
-            changes.removed.push(entry(grant, false));
+            let policy_arn = policy_arn.clone();
+            push(Mark::Removed, Grant::ManagedPolicy { policy_arn }, false);
         }
-        let boundary = |holder: Option<&Holder>| holder.and_then(|h| h.boundary.clone());
+        let boundary = |h: Option<&Holder>| h.and_then(|h| h.boundary.clone());
         let (boundary_before, boundary_after) = (boundary(before), boundary(after));
         if boundary_before != boundary_after {
             // A boundary only limits: losing one (or trading it for another, whose
             // contents trustgen cannot see) may let the role do more.
             if let Some(policy_arn) = boundary_before {
                 let grant = Grant::PermissionsBoundary { policy_arn };
-                changes.removed.push(entry(grant, after.is_some()));
+                push(Mark::Removed, grant, after.is_some());
             }
             if let Some(policy_arn) = boundary_after {
-                let grant = Grant::PermissionsBoundary { policy_arn };
-                changes.added.push(entry(grant, false));
+                push(
+                    Mark::Added,
+                    Grant::PermissionsBoundary { policy_arn },
+                    false,
+                );
             }
         }
-        let attachments =
-            |holder: Option<&Holder>| holder.map(|h| h.attachments.clone()).unwrap_or_default();
+        let attachments = |h: Option<&Holder>| h.map(|h| h.attachments.clone()).unwrap_or_default();
         let (attached_before, attached_after) = (attachments(before), attachments(after));
         for (principal_type, name) in attached_after.difference(&attached_before) {
             let grant = Grant::Attachment {
                 principal_type,
                 name: name.clone(),
             };
-            changes.added.push(entry(grant, true));
+            push(Mark::Added, grant, true);
         }
         for (principal_type, name) in attached_before.difference(&attached_after) {
             let grant = Grant::Attachment {
                 principal_type,
                 name: name.clone(),
             };
-            changes.removed.push(entry(grant, false));
+            push(Mark::Removed, grant, false);
         }
     }
-    changes
 }
 
 fn statement(
@@ -332,254 +381,221 @@ fn statement(
     }
 }
 
-/// What `these` statements grant (or deny) that `others` do not cover, regrouped into
-/// statements: per effect and guard, the actions that share one set of resources.
-fn statement_changes(
-    these: &BTreeSet<Fact>,
-    others: &BTreeSet<Fact>,
-) -> Vec<(Effect, Guard, BTreeSet<String>, BTreeSet<String>)> {
-    let mut uncovered: BTreeMap<(Effect, &Guard), BTreeMap<&String, BTreeSet<String>>> =
-        BTreeMap::new();
-    // A statement the other side has as it is covers itself; only the rest is taken apart.
-    for statement in these.iter().filter(|s| !others.contains(*s)) {
-        for action in &statement.actions {
-            for resource in &statement.resources {
-                if !covered(statement.effect, action, resource, &statement.guard, others) {
-                    uncovered
-                        .entry((statement.effect, &statement.guard))
-                        .or_default()
-                        .entry(action)
-                        .or_default()
-                        .insert(resource.clone());
-                }
+fn reach(old: &Review, new: &Review, out: &mut Vec<Change>) {
+    for (this, other, mark) in [(new, old, Mark::Added), (old, new, Mark::Removed)] {
+        for (role, fact) in &this.reach {
+            if other.reach.contains_key(role) {
+                continue;
             }
+            out.push(change(
+                Kind::Access,
+                mark,
+                mark == Mark::Added,
+                fact.account_id.clone(),
+                What::Reach {
+                    role: role.clone(),
+                    role_kind: fact.kind,
+                    direct: fact.direct,
+                    through: fact.through.clone(),
+                    dev_access: fact.dev_access,
+                },
+            ));
         }
-    }
-    let mut statements = Vec::new();
-    for ((effect, guard), by_action) in uncovered {
-        let mut by_resources: BTreeMap<BTreeSet<String>, BTreeSet<String>> = BTreeMap::new();
-        for (action, resources) in by_action {
-            by_resources
-                .entry(resources)
-                .or_default()
-                .insert(action.clone());
-        }
-        for (resources, actions) in by_resources {
-            statements.push((effect, guard.clone(), actions, resources));
-        }
-    }
-    statements
-}
-
-/// Whether a statement of `others` with this effect covers `action` on `resource` whenever
-/// `guard` holds. For an Allow: nothing new is allowed; for a Deny: what this denies, the
-/// other side denies too (so losing this one loses nothing).
-fn covered(
-    effect: Effect,
-    action: &str,
-    resource: &str,
-    guard: &Guard,
-    others: &BTreeSet<Fact>,
-) -> bool {
-    let action = action.to_ascii_lowercase();
-    others.iter().any(|other| {
-        other.effect == effect
-            && other
-                .actions
-                .iter()
-                .any(|wide| pattern_covers(&wide.to_ascii_lowercase(), &action))
-            && other
-                .resources
-                .iter()
-                .any(|wide| pattern_covers(wide, resource))
-            && implies(guard, &other.guard)
-    })
-}
-
-/// Whether every request that satisfies `strong` satisfies `weak`: each clause of `weak`
-/// follows from a clause of `strong`.
-pub(super) fn implies(strong: &Guard, weak: &Guard) -> bool {
-    weak.iter()
-        .all(|w| strong.iter().any(|s| clause_implies(s, w)))
-}
-
-/// Whether clause `s` holding means clause `w` holds. Only clauses of one operator and key
-/// are compared (keys ignoring case, as IAM reads them); anything unknown must be equal.
-fn clause_implies(s: &Clause, w: &Clause) -> bool {
-    if s.operator != w.operator || !s.key.eq_ignore_ascii_case(&w.key) {
-        return false;
-    }
-    if s.values == w.values {
-        return true;
-    }
-    // `ForAllValues:` / `ForAnyValue:` and `…IfExists` keep each comparison's direction.
-    let operator = s.operator.rsplit(':').next().unwrap_or_default();
-    let operator = operator.strip_suffix("IfExists").unwrap_or(operator);
-    let ignore_case = operator.ends_with("IgnoreCase");
-    let equal = |a: &String, b: &String| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(b)
-        } else {
-            a == b
-        }
-    };
-    match operator {
-        // Any of the values: fewer values (or narrower patterns) admit less.
-        "StringEquals"
-        | "StringEqualsIgnoreCase"
-        | "Bool"
-        | "BinaryEquals"
-        | "NumericEquals"
-        | "DateEquals"
-        | "IpAddress" => s
-            .values
-            .iter()
-            .all(|value| w.values.iter().any(|allowed| equal(allowed, value))),
-        "StringLike" | "ArnLike" | "ArnEquals" => s.values.iter().all(|value| {
-            w.values
-                .iter()
-                .any(|allowed| pattern_covers(allowed, value))
-        }),
-        // None of the values: more values (or wider patterns) admit less.
-        "StringNotEquals"
-        | "StringNotEqualsIgnoreCase"
-        | "NumericNotEquals"
-        | "DateNotEquals"
-        | "NotIpAddress" => w
-            .values
-            .iter()
-            .all(|value| s.values.iter().any(|excluded| equal(excluded, value))),
-        "StringNotLike" | "ArnNotLike" | "ArnNotEquals" => w.values.iter().all(|value| {
-            s.values
-                .iter()
-                .any(|excluded| pattern_covers(excluded, value))
-        }),
-        _ => false,
     }
 }
 
-fn reach(old: &Access, new: &Access) -> Changes<ReachChange> {
-    let change = |role: &String, fact: &ReachFact, broadens: bool| ReachChange {
-        account: fact.account.clone(),
-        account_id: fact.account_id.clone(),
-        role: role.clone(),
-        role_kind: fact.kind,
-        direct: fact.direct,
-        through: fact.through.clone(),
-        dev_access: fact.dev_access,
-        broadens,
-    };
-    Changes {
-        added: new
-            .reach
-            .iter()
-            .filter(|(role, _)| !old.reach.contains_key(*role))
-            .map(|(role, fact)| change(role, fact, true))
-            .collect(),
-        removed: old
-            .reach
-            .iter()
-            .filter(|(role, _)| !new.reach.contains_key(*role))
-            .map(|(role, fact)| change(role, fact, false))
-            .collect(),
-    }
-}
-
-fn tasks(old: &Access, new: &Access) -> TaskChanges {
-    let entry = |(account, task): &(String, String), fact: &TaskFact| TaskEntry {
-        account: account.clone(),
-        account_id: fact.account_id.clone(),
-        task: task.clone(),
-        family: fact.family.clone(),
-        task_role: fact.task_role.clone(),
-        execution_role: fact.execution_role.clone(),
-        images: images(&fact.images, None),
-        secrets: fact.secrets.iter().cloned().collect(),
-    };
-    let mut changes = TaskChanges::default();
-    for (key, after) in &new.tasks {
-        let Some(before) = old.tasks.get(key) else {
-            changes.added.push(entry(key, after));
-            continue;
-        };
-        if before == after {
-            continue;
-        }
-        let moved = |old: &String, new: &String| {
-            (old != new).then(|| Moved {
-                old: old.clone(),
-                new: new.clone(),
-            })
-        };
-        changes.changed.push(TaskChange {
-            account: key.0.clone(),
-            account_id: after.account_id.clone(),
-            task: key.1.clone(),
-            family: moved(&before.family, &after.family),
-            task_role: moved(&before.task_role, &after.task_role),
-            execution_role: moved(&before.execution_role, &after.execution_role),
-            images_added: images(&after.images, Some(&before.images)),
-            images_removed: images(&before.images, Some(&after.images)),
-            secrets_added: after.secrets.difference(&before.secrets).cloned().collect(),
-            secrets_removed: before.secrets.difference(&after.secrets).cloned().collect(),
-        });
-    }
-    for (key, before) in &old.tasks {
-        if !new.tasks.contains_key(key) {
-            changes.removed.push(entry(key, before));
-        }
-    }
-    changes
-}
-
-/// Containers' images, less those the other side runs in the same container.
-fn images(
-    these: &BTreeMap<String, String>,
-    others: Option<&BTreeMap<String, String>>,
-) -> Vec<Image> {
-    these
+/// Every entity: added or removed whole, or field by field.
+fn entities(old: &Review, new: &Review, out: &mut Vec<Change>) {
+    // Holders with a semantic change: their documents' text adds nothing to it.
+    let explained: BTreeSet<String> = out
         .iter()
-        .filter(|(container, image)| others.and_then(|o| o.get(*container)) != Some(*image))
-        .map(|(container, image)| Image {
-            container: container.clone(),
-            image: image.clone(),
+        .filter_map(|change| match &change.what {
+            What::Grant { holder, .. } => Some(holder.clone()),
+            What::Assume(edge) => Some(edge.role.clone()),
+            _ => None,
         })
-        .collect()
-}
-
-fn dev_access(old: &Access, new: &Access, accounts: &[AccountHeading]) -> DevAccessChanges {
-    let mut changes = DevAccessChanges::default();
-    for heading in accounts {
-        let before = old.accounts.iter().find(|a| a.name == heading.name);
-        let after = new.accounts.iter().find(|a| a.name == heading.name);
-        let mode = |facts: Option<&AccountFacts>| facts.map_or(DevMode::None, |a| a.dev_access);
-        let (mode_before, mode_after) = (mode(before), mode(after));
-        if mode_before == mode_after {
-            continue;
-        }
-        let change = |broadens: bool| DevAccessChange {
-            account: heading.name.clone(),
-            account_id: heading.id.clone(),
-            env_before: before.map(|a| a.env.clone()),
-            env_after: after.map(|a| a.env.clone()),
-            mode_before: mode_name(mode_before),
-            mode_after: mode_name(mode_after),
-            broadens,
-        };
-        match (mode_before, mode_after) {
-            (DevMode::None, _) => changes.added.push(change(true)),
-            (_, DevMode::None) => changes.removed.push(change(false)),
-            _ => changes.changed.push(change(false)),
+        .collect();
+    let tag_keys: BTreeSet<&String> = old.tag_keys.iter().chain(&new.tag_keys).collect();
+    let judge = Judge {
+        old,
+        new,
+        tag_keys: &tag_keys,
+    };
+    let subjects: BTreeSet<&Subject> = old.entities.keys().chain(new.entities.keys()).collect();
+    for subject in subjects {
+        match (old.entities.get(subject), new.entities.get(subject)) {
+            (Some(before), Some(after)) => {
+                judge.fields(before, after, &explained, out);
+            }
+            (None, Some(entity)) => out.push(judge.whole(subject, entity, Mark::Added)),
+            (Some(entity), None) => out.push(judge.whole(subject, entity, Mark::Removed)),
+            (None, None) => {}
         }
     }
-    changes
 }
 
-fn mode_name(mode: DevMode) -> &'static str {
-    match mode {
-        DevMode::None => "none",
-        DevMode::Extended => "extended",
-        DevMode::Tagged => "tagged",
-        DevMode::Simulate => "simulate",
+struct Judge<'a> {
+    old: &'a Review,
+    new: &'a Review,
+    tag_keys: &'a BTreeSet<&'a String>,
+}
+
+impl Judge<'_> {
+    /// A fact's kind: a tag is access when a policy of either side reads its key.
+    fn kind(&self, key: &FieldKey, fact: &Fact) -> Kind {
+        match (fact.rule, &key.item) {
+            (Rule::Tag, Some(tag)) if self.tag_keys.contains(&tag.to_ascii_lowercase()) => {
+                Kind::Access
+            }
+            _ => fact.kind,
+        }
+    }
+
+    fn broadens(&self, key: &FieldKey, before: Option<&Fact>, after: Option<&Fact>) -> bool {
+        let Some(fact) = after.or(before) else {
+            return false;
+        };
+        let (was, is) = (before.map(|f| &f.value), after.map(|f| &f.value));
+        match fact.rule {
+            Rule::Tag => self.kind(key, fact) == Kind::Access && is.is_some() && was != is,
+            Rule::RunsAs => !self.runs_as_gained(before, after).is_empty(),
+            rule => rule.broadens(was, is),
+        }
+    }
+
+    /// What the role a task definition runs as now grants beyond the one it ran as.
+    fn runs_as_gained(&self, before: Option<&Fact>, after: Option<&Fact>) -> Vec<String> {
+        let holder = |review: &'_ Review, fact: Option<&Fact>| -> Option<Holder> {
+            let super::Value::Text(arn) = &fact?.value else {
+                return None;
+            };
+            review
+                .holders
+                .get(&Subject::Role { arn: arn.clone() })
+                .cloned()
+        };
+        let (old, new) = (holder(self.old, before), holder(self.new, after));
+        match (&new, after) {
+            // A role the model does not hold: nothing proves it grants no more.
+            (None, Some(fact)) => vec![format!("role {} outside the spec", fact.value.shown())],
+            _ => gained(old.as_ref(), new.as_ref()),
+        }
+    }
+
+    fn whole(&self, subject: &Subject, entity: &Entity, mark: Mark) -> Change {
+        let facts: Vec<FactEntry> = entity
+            .facts
+            .facts
+            .iter()
+            .filter(|(_, fact)| fact.rule != Rule::AsWritten)
+            .map(|(key, fact)| FactEntry {
+                kind: self.kind(key, fact),
+                broadens: mark == Mark::Added && self.broadens(key, None, Some(fact)),
+                part: key.part.clone(),
+                field: key.name,
+                item: key.item.clone(),
+                value: fact.value.clone(),
+            })
+            .collect();
+        change(
+            entity_kind(subject),
+            mark,
+            facts.iter().any(|fact| fact.broadens),
+            entity.account_id.clone(),
+            What::Entity {
+                subject: entity.label.clone(),
+                subject_kind: entity.kind,
+                facts,
+            },
+        )
+    }
+
+    fn fields(
+        &self,
+        before: &Entity,
+        after: &Entity,
+        explained: &BTreeSet<String>,
+        out: &mut Vec<Change>,
+    ) {
+        if before.facts.facts == after.facts.facts && before.kind == after.kind {
+            return;
+        }
+        let parts = |entity: &Entity| -> BTreeSet<Option<Part>> {
+            entity
+                .facts
+                .facts
+                .iter()
+                .map(|(key, _)| key.part.clone())
+                .collect()
+        };
+        let parts_after = parts(after);
+        let was: BTreeMap<&FieldKey, &Fact> =
+            before.facts.facts.iter().map(|(k, f)| (k, f)).collect();
+        let is: BTreeMap<&FieldKey, &Fact> =
+            after.facts.facts.iter().map(|(k, f)| (k, f)).collect();
+        let keys: BTreeSet<&FieldKey> = was.keys().chain(is.keys()).copied().collect();
+        for key in keys {
+            let (old, new) = (was.get(key).copied(), is.get(key).copied());
+            let (Some(fact), true) = (new.or(old), old.map(|f| &f.value) != new.map(|f| &f.value))
+            else {
+                continue;
+            };
+            if fact.rule == Rule::AsWritten && explained.contains(&after.label) {
+                continue;
+            }
+            // A part gone (a container, a volume) exposes nothing any more.
+            let part_gone = new.is_none() && !parts_after.contains(&key.part);
+            let broadens = !part_gone && self.broadens(key, old, new);
+            let mark = match (old, new) {
+                (None, _) => Mark::Added,
+                (_, None) => Mark::Removed,
+                _ => Mark::Changed,
+            };
+            let what = if fact.rule == Rule::RunsAs {
+                let shown = |f: Option<&Fact>| f.map(|f| f.value.shown()).unwrap_or_default();
+                What::RunsAs {
+                    family: after.label.clone(),
+                    role: key.name,
+                    before: shown(old),
+                    after: shown(new),
+                    gained: self.runs_as_gained(old, new),
+                }
+            } else {
+                What::Field {
+                    subject: after.label.clone(),
+                    subject_kind: after.kind,
+                    field: FieldChange {
+                        part: key.part.clone(),
+                        field: key.name,
+                        item: key.item.clone(),
+                        before: old.map(|f| f.value.clone()),
+                        after: new.map(|f| f.value.clone()),
+                    },
+                }
+            };
+            out.push(change(
+                self.kind(key, fact),
+                mark,
+                broadens,
+                after.account_id.clone(),
+                what,
+            ));
+        }
+    }
+}
+
+/// The kind of a whole entity added or removed.
+fn entity_kind(subject: &Subject) -> Kind {
+    match subject {
+        Subject::Role { .. }
+        | Subject::Policy { .. }
+        | Subject::SessionPolicy { .. }
+        | Subject::TaskDefinition { .. }
+        | Subject::PermissionSet { .. } => Kind::Access,
+        Subject::Account { .. }
+        | Subject::IdentityCenter
+        | Subject::Terraform
+        | Subject::TerraformRoot { .. } => Kind::Deployment,
+        Subject::Project => Kind::Other,
     }
 }

@@ -1,88 +1,249 @@
-//! Access review: what a change to the spec grants or takes away, computed from the two
-//! models (not the files). `access` extracts the normalised facts of one model, `compare`
-//! sets two of them side by side, `report` writes the result as text, Markdown or JSON.
+//! Access review (`trustgen diff`): what a change to the spec grants, exposes, runs or
+//! moves, computed from the two models (not the files).
 //!
-//! "Broadens" is decided semantically: an action or resource pattern counts as new only
-//! when no pattern of the other side covers it (`s3:*` replacing `s3:GetObject` is wider;
-//! the reverse is not), a condition only narrows when every request it admits was admitted
-//! before, and order or repetition in the spec is no change at all.
+//! Complete by construction: `classify` (and `containers`) destructure every model struct
+//! without `..`, so a model field nobody classified does not compile, and each field gets
+//! one [`Kind`] and one rule for when its change broadens (`fields`). Grants, trust and
+//! developer reach are compared by meaning (`grants`): an action or resource pattern counts
+//! as new only when no pattern of the other side covers it, a condition only narrows when
+//! every request it admits was admitted before, and order or repetition in the spec is no
+//! change at all. Identity is what AWS sees (`review`): accounts by id, roles and policies by
+//! ARN, task definitions by account and family, permission sets by instance and name, so
+//! renaming a spec key is a rename, not an access change.
+//!
+//! `review` holds one model's facts, `compare` sets two side by side, `report` writes the
+//! result as text, Markdown or JSON.
 
-mod access;
+mod classify;
 mod compare;
+mod containers;
+mod fields;
+mod grants;
 mod report;
+mod review;
 
-pub(crate) use access::Access;
 pub(crate) use compare::compare;
 pub(crate) use report::{json, markdown, text};
+pub(crate) use review::Review;
 
 use serde::Serialize;
 
 use crate::model::policy::Effect;
+pub(crate) use fields::{Part, Value};
 
-/// Everything a change grants or takes away, sorted by account (spec order) then role ARN.
+/// What a change is to a reviewer. JSON's `kind`, so CI can choose what fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Kind {
+    /// Grants access: statements, managed policies and boundaries; trust and its guards;
+    /// which role each task definition runs as; dev access and developer reach; Identity
+    /// Center permission sets, their policies, groups and accounts.
+    Access,
+    /// Exposes data or the host to a container's code: secrets, environment files, volumes
+    /// and mounts, privileged, user, capabilities, pid/ipc and network mode, launch type,
+    /// a read-only root turned off.
+    Exposure,
+    /// Changes what runs with a role's credentials: image, command, entry point, working
+    /// directory, health check, environment, logging.
+    Code,
+    /// How long credentials last: session durations.
+    Session,
+    /// Where state lives or who applies: Terraform's layout, backend and roots, deploy
+    /// roles, regions, the formats generated.
+    Deployment,
+    /// Anything else: names in the spec, logical ids, descriptions, sizes, labels.
+    Other,
+}
+
+impl Kind {
+    pub(crate) const ALL: [Kind; 6] = [
+        Kind::Access,
+        Kind::Exposure,
+        Kind::Code,
+        Kind::Session,
+        Kind::Deployment,
+        Kind::Other,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kind::Access => "access",
+            Kind::Exposure => "exposure",
+            Kind::Code => "code",
+            Kind::Session => "session",
+            Kind::Deployment => "deployment",
+            Kind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Mark {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// Everything a change grants, exposes, runs or moves, in report order: by account (the
+/// new side's order, then accounts only the old side has, then project-wide changes),
+/// then section, then subject.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Diff {
-    /// Whether anything grants more than before: a new edge or one guarded by less, a
-    /// wider or new Allow, a Deny or permissions boundary removed or narrowed, a new managed
-    /// policy or attachment, a role newly within developers' reach, an account newly in
-    /// dev access.
+    /// Whether anything broadens: access granted, guards loosened, data or host exposed to
+    /// a container, credentials made to last longer.
     pub broadens: bool,
-    pub assume: Changes<EdgeChange>,
-    pub permissions: Changes<PermissionChange>,
-    pub developer_reach: Changes<ReachChange>,
-    pub task_definitions: TaskChanges,
-    pub dev_access: DevAccessChanges,
-    /// Terraform's layout and state settings: no access of their own, but they decide
-    /// where the state every apply trusts is kept, and which role reaches it.
-    pub deployment: Vec<SettingChange>,
-    /// The accounts the entries name, in the order the reports group them.
+    pub changes: Vec<Change>,
+    /// The accounts the changes name, in the order the reports group them.
     #[serde(skip)]
     pub accounts: Vec<AccountHeading>,
 }
 
 impl Diff {
     /// Nothing changed at all.
-    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
-        self.access_unchanged() && self.deployment.is_empty()
+        self.changes.is_empty()
     }
 
-    /// Nothing granted or taken away (deployment settings aside).
-    pub(crate) fn access_unchanged(&self) -> bool {
-        self.assume.added.is_empty()
-            && self.assume.removed.is_empty()
-            && self.permissions.added.is_empty()
-            && self.permissions.removed.is_empty()
-            && self.developer_reach.added.is_empty()
-            && self.developer_reach.removed.is_empty()
-            && self.task_definitions.added.is_empty()
-            && self.task_definitions.removed.is_empty()
-            && self.task_definitions.changed.is_empty()
-            && self.dev_access.added.is_empty()
-            && self.dev_access.removed.is_empty()
-            && self.dev_access.changed.is_empty()
+    /// The changes of one kind.
+    pub(crate) fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(move |change| change.kind == kind)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AccountHeading {
-    pub name: String,
     pub id: String,
+    /// Its name in the new spec (or the old one, for an account gone).
+    pub name: String,
+    /// Its name in the old spec, when the change renamed it.
+    pub renamed_from: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Changes<T> {
-    pub added: Vec<T>,
-    pub removed: Vec<T>,
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Change {
+    pub kind: Kind,
+    pub change: Mark,
+    pub broadens: bool,
+    /// The spec account it is in (its new name); `null` for changes outside the spec's
+    /// accounts or project-wide.
+    pub account: Option<String>,
+    pub account_id: Option<String>,
+    #[serde(flatten)]
+    pub what: What,
 }
 
-impl<T> Default for Changes<T> {
-    fn default() -> Self {
-        Changes {
-            added: Vec::new(),
-            removed: Vec::new(),
-        }
-    }
+/// What changed. JSON's `what`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub(crate) enum What {
+    /// An account whose developer access (its mode) changed.
+    DevAccess {
+        env_before: Option<String>,
+        env_after: Option<String>,
+        /// `none`, `tagged`, `extended` or `simulate`.
+        mode_before: &'static str,
+        mode_after: &'static str,
+    },
+    /// An `sts:AssumeRole` a trust policy allows (`added`: allowed now, not before, with
+    /// these guards; `removed`: the reverse). A guard or action change on an existing
+    /// principal -> role pair is the old edge removed and the new one added.
+    Assume(Edge),
+    /// A grant of a role, the developer policy or a session policy.
+    Grant {
+        /// The role's or policy's ARN; for a session policy, its task.
+        holder: String,
+        holder_kind: &'static str,
+        grant: Grant,
+    },
+    /// A role developers can reach (directly, or by role chaining).
+    Reach {
+        /// The role's ARN (or the ARN pattern a grant names, for roles outside the spec).
+        role: String,
+        role_kind: Option<&'static str>,
+        /// Assumed by developers themselves, rather than reached through another role.
+        direct: bool,
+        /// ARNs of the roles held on the way, the first one developers assume first.
+        through: Vec<String>,
+        /// Whether the role's account has dev access.
+        dev_access: bool,
+    },
+    /// A task definition that now runs as another role.
+    RunsAs {
+        family: String,
+        /// `task role` or `execution role`.
+        role: &'static str,
+        before: String,
+        after: String,
+        /// What the new role grants that the old one did not, in short.
+        gained: Vec<String>,
+    },
+    /// A whole entity that is new or gone, with its facts.
+    Entity {
+        subject: String,
+        subject_kind: &'static str,
+        facts: Vec<FactEntry>,
+    },
+    /// One field of an entity on both sides.
+    Field {
+        subject: String,
+        subject_kind: &'static str,
+        #[serde(flatten)]
+        field: FieldChange,
+    },
+}
+
+/// A field of an entity: where it is (a part, its name, an item) and its values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct FieldChange {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<Part>,
+    pub field: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// One fact of an entity added or removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct FactEntry {
+    pub kind: Kind,
+    pub broadens: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<Part>,
+    pub field: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Edge {
+    /// The ARN of the role that may be assumed.
+    pub role: String,
+    pub role_kind: &'static str,
+    /// The principal as the trust policy names it (a service, or an ARN; an account root
+    /// narrowed by `aws:PrincipalArn` counts as the ARNs it is narrowed to).
+    pub principal: String,
+    pub principal_kind: &'static str,
+    pub principal_label: String,
+    /// What it may call: `sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`.
+    pub actions: Vec<String>,
+    /// Short names of the guards: "source guard", "MFA", "ExternalId", "tag k=v",
+    /// "PrincipalArn", other condition keys by name.
+    pub guards: Vec<String>,
+    /// The guarding conditions in full; all must hold.
+    pub conditions: Vec<Clause>,
+    /// `edge`: the principal -> role pair is new (or gone); `guards`: the pair is on both
+    /// sides and its guards differ; `actions`: only what it may call differs.
+    pub edge_change: &'static str,
+    /// For `guards`: guards the old edge had and the new one lacks, and the reverse.
+    pub guards_removed: Vec<String>,
+    pub guards_added: Vec<String>,
 }
 
 /// One condition clause, normalised: the operator, the key, and the values it compares
@@ -94,51 +255,8 @@ pub(crate) struct Clause {
     pub values: Vec<String>,
 }
 
-/// An `sts:AssumeRole` a trust policy allows (`added`: allowed now, not before, with these
-/// guards; `removed`: the reverse). A guard change on an existing principal → role pair is
-/// the old edge removed and the new one added, both with `change: "guards"`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct EdgeChange {
-    /// The spec account the role is in.
-    pub account: String,
-    pub account_id: String,
-    /// The ARN of the role that may be assumed.
-    pub role: String,
-    pub role_kind: &'static str,
-    /// The principal as the trust policy names it (a service, or an ARN; an account root
-    /// narrowed by `aws:PrincipalArn` counts as the ARNs it is narrowed to).
-    pub principal: String,
-    pub principal_kind: &'static str,
-    pub principal_label: String,
-    /// Short names of the guards: "source guard", "MFA", "ExternalId", "tag k=v",
-    /// "PrincipalArn", other condition keys by name.
-    pub guards: Vec<String>,
-    /// The guarding conditions in full; all must hold.
-    pub conditions: Vec<Clause>,
-    /// `edge`: the principal → role pair is new (or gone); `guards`: the pair is on both
-    /// sides and only its guards differ.
-    pub change: &'static str,
-    /// For `change: "guards"`: guards the old edge had and the new one lacks, and the reverse.
-    pub guards_removed: Vec<String>,
-    pub guards_added: Vec<String>,
-    pub broadens: bool,
-}
-
-/// A grant of a role (or of the developer policy) that changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct PermissionChange {
-    pub account: String,
-    pub account_id: String,
-    /// The role's ARN; for the developer policy, the policy's ARN.
-    pub role: String,
-    pub role_kind: &'static str,
-    #[serde(flatten)]
-    pub grant: Grant,
-    pub broadens: bool,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub(crate) enum Grant {
     /// What a statement allows or denies: every action on every resource, under the
     /// conditions. For a statement that grew, only what it added (or lost).
@@ -159,100 +277,6 @@ pub(crate) enum Grant {
         principal_type: &'static str,
         name: String,
     },
-}
-
-/// A role developers can reach (directly, or by role chaining from one they assume).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct ReachChange {
-    /// The spec account the role is in; `null` for an account the spec does not describe.
-    pub account: Option<String>,
-    pub account_id: Option<String>,
-    /// The role's ARN (or the ARN pattern a grant names, for roles outside the spec).
-    pub role: String,
-    pub role_kind: Option<&'static str>,
-    /// Assumed by developers themselves, rather than reached through another role.
-    pub direct: bool,
-    /// ARNs of the roles held on the way, the first one developers assume first.
-    pub through: Vec<String>,
-    /// Whether the role's account has dev access.
-    pub dev_access: bool,
-    pub broadens: bool,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct TaskChanges {
-    pub added: Vec<TaskEntry>,
-    pub removed: Vec<TaskEntry>,
-    pub changed: Vec<TaskChange>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct TaskEntry {
-    pub account: String,
-    pub account_id: String,
-    pub task: String,
-    pub family: String,
-    pub task_role: String,
-    pub execution_role: String,
-    pub images: Vec<Image>,
-    /// The `valueFrom` ARNs its containers read.
-    pub secrets: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub(crate) struct Image {
-    pub container: String,
-    pub image: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct Moved {
-    pub old: String,
-    pub new: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct TaskChange {
-    pub account: String,
-    pub account_id: String,
-    pub task: String,
-    pub family: Option<Moved>,
-    pub task_role: Option<Moved>,
-    pub execution_role: Option<Moved>,
-    pub images_added: Vec<Image>,
-    pub images_removed: Vec<Image>,
-    pub secrets_added: Vec<String>,
-    pub secrets_removed: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct DevAccessChanges {
-    /// Accounts developers have access to now and did not before.
-    pub added: Vec<DevAccessChange>,
-    pub removed: Vec<DevAccessChange>,
-    /// Accounts in dev access on both sides whose mode changed.
-    pub changed: Vec<DevAccessChange>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct DevAccessChange {
-    pub account: String,
-    pub account_id: String,
-    /// `null` where the account is not in that side's model.
-    pub env_before: Option<String>,
-    pub env_after: Option<String>,
-    /// `none`, `tagged`, `extended` or `simulate`.
-    pub mode_before: &'static str,
-    pub mode_after: &'static str,
-    pub broadens: bool,
-}
-
-/// One deployment setting that differs; `null` on the side that does not set it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct SettingChange {
-    pub setting: &'static str,
-    pub before: Option<String>,
-    pub after: Option<String>,
 }
 
 #[cfg(test)]

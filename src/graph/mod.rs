@@ -63,6 +63,10 @@ pub(crate) struct Edge {
     /// in a dev account, those of the developer policy's allows. What `diff` compares.
     #[serde(skip)]
     pub guard: Vec<Condition>,
+    /// What the trust statement lets the principal call: `sts:AssumeRole`, and
+    /// `sts:TagSession` / `sts:SetSourceIdentity` where the spec asks for them.
+    #[serde(skip)]
+    pub actions: Vec<String>,
 }
 
 /// A role developers can chain into beyond the roles they assume directly.
@@ -247,6 +251,7 @@ impl TrustGraph {
                 role_arn: role.arn.clone(),
                 conditions: conditions.clone(),
                 guard,
+                actions: statement.actions.clone(),
             });
         }
     }

@@ -182,6 +182,11 @@ pub(crate) fn build(spec: &Spec) -> Model {
         project: spec.project.name.clone(),
         partition: spec.project.partition,
         cloudformation_exports: spec.project.cloudformation_exports,
+        formats: spec
+            .project
+            .formats
+            .clone()
+            .unwrap_or_else(|| vec![spec::Format::Cloudformation, spec::Format::Terraform]),
         accounts,
         identity_center,
         terraform,

@@ -32,7 +32,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use std::sync::Arc;
 
-use crate::spec::{DevMode, Partition};
+use crate::spec::{DevMode, Format, Partition};
 use policy::PolicyDocument;
 
 #[derive(Debug, Clone)]
@@ -41,6 +41,8 @@ pub struct Model {
     pub partition: Partition,
     /// `[project] cloudformation_exports`: CloudFormation outputs carry an `Export`.
     pub cloudformation_exports: bool,
+    /// `[project] formats`: the backends `gen` writes unless `--format` says otherwise.
+    pub formats: Vec<Format>,
     /// Accounts that own at least one generated resource, in spec order. Shared, so that
     /// rendering can let go of each account as soon as its files are written.
     pub accounts: Vec<Arc<Account>>,
@@ -87,6 +89,7 @@ impl Model {
             project: self.project.clone(),
             partition: self.partition,
             cloudformation_exports: self.cloudformation_exports,
+            formats: self.formats.clone(),
             accounts: self
                 .accounts
                 .iter()

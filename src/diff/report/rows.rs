@@ -1,0 +1,320 @@
+//! Each change as one row of its section: the cells a terminal and a Markdown table show.
+
+use super::cells::Cell;
+use crate::diff::{Change, Clause, Edge, FactEntry, FieldChange, Grant, Kind, Mark, Value, What};
+use crate::model::policy::Effect;
+
+/// Where a row is shown, in the order sections appear within an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Section {
+    DevAccess,
+    Assume,
+    Permissions,
+    RunsAs,
+    Reach,
+    Entities,
+    Fields(Kind),
+}
+
+impl Section {
+    pub(super) fn title(self) -> &'static str {
+        match self {
+            Section::DevAccess => "Dev access",
+            Section::Assume => "Assume edges",
+            Section::Permissions => "Permissions",
+            Section::RunsAs => "Roles task definitions run as",
+            Section::Reach => "Developer reach",
+            Section::Entities => "Added or removed",
+            Section::Fields(Kind::Access) => "Access",
+            Section::Fields(Kind::Exposure) => "Exposed to containers",
+            Section::Fields(Kind::Code) => "Code run with a role's credentials",
+            Section::Fields(Kind::Session) => "Session durations",
+            Section::Fields(Kind::Deployment) => "Deployment and state",
+            Section::Fields(Kind::Other) => "Other changes",
+        }
+    }
+
+    /// Markdown column headers after the change column.
+    pub(super) fn columns(self) -> &'static [&'static str] {
+        match self {
+            Section::DevAccess => &["developer access"],
+            Section::Assume => &["principal", "may assume", "guarded by"],
+            Section::Permissions => &["holder", "grant"],
+            Section::RunsAs => &["task definition", "role", "now grants beyond the old one"],
+            Section::Reach => &["developers reach", "through"],
+            Section::Entities => &["what", "with"],
+            Section::Fields(_) => &["of", "field", "before", "after"],
+        }
+    }
+}
+
+pub(super) struct Row {
+    pub mark: Mark,
+    pub broadens: bool,
+    pub cells: Vec<Cell>,
+}
+
+pub(super) fn row(change: &Change) -> (Section, Row) {
+    let (section, cells) = match &change.what {
+        What::DevAccess {
+            env_before,
+            env_after,
+            mode_before,
+            mode_after,
+        } => {
+            let side = |env: &Option<String>, mode: &str| match env {
+                Some(env) => Cell::default()
+                    .words("env ")
+                    .value(env)
+                    .words(format!(", mode {mode}")),
+                None => Cell::default().words("not in the spec"),
+            };
+            let cell = side(env_before, mode_before)
+                .words(" -> ")
+                .then(side(env_after, mode_after));
+            (Section::DevAccess, vec![cell])
+        }
+        What::Assume(edge) => (Section::Assume, edge_cells(edge)),
+        What::Grant {
+            holder,
+            holder_kind,
+            grant,
+        } => (
+            Section::Permissions,
+            vec![
+                Cell::default()
+                    .value(holder)
+                    .words(format!(" ({})", kind_words(holder_kind))),
+                grant_cell(grant),
+            ],
+        ),
+        What::RunsAs {
+            family,
+            role,
+            before,
+            after,
+            gained,
+        } => (
+            Section::RunsAs,
+            vec![
+                Cell::default().value(family),
+                Cell::default()
+                    .words(format!("{role} "))
+                    .value(before)
+                    .words(" -> ")
+                    .value(after),
+                Cell::default().values(gained),
+            ],
+        ),
+        What::Reach {
+            role,
+            role_kind,
+            direct,
+            through,
+            dev_access,
+        } => {
+            let mut notes: Vec<String> = role_kind.iter().map(|k| kind_words(k)).collect();
+            if *direct {
+                notes.push("assumed directly".into());
+            }
+            if !dev_access {
+                notes.push("outside dev access".into());
+            }
+            let mut cell = Cell::default().value(role);
+            if !notes.is_empty() {
+                cell = cell.words(format!(" ({})", notes.join(", ")));
+            }
+            let mut path = Cell::default();
+            for (index, arn) in through.iter().enumerate() {
+                if index > 0 {
+                    path = path.words(" -> ");
+                }
+                path = path.value(arn);
+            }
+            if path.is_empty() {
+                path = path.words("-");
+            }
+            (Section::Reach, vec![cell, path])
+        }
+        What::Entity {
+            subject,
+            subject_kind,
+            facts,
+        } => (
+            Section::Entities,
+            vec![
+                Cell::default()
+                    .words(format!("{} ", kind_words(subject_kind)))
+                    .value(subject),
+                facts_cell(facts),
+            ],
+        ),
+        What::Field {
+            subject,
+            subject_kind,
+            field,
+        } => (
+            Section::Fields(change.kind),
+            vec![
+                Cell::default()
+                    .words(format!("{} ", kind_words(subject_kind)))
+                    .value(subject),
+                field_cell(field),
+                value_cell(field.before.as_ref()),
+                value_cell(field.after.as_ref()),
+            ],
+        ),
+    };
+    (
+        section,
+        Row {
+            mark: change.change,
+            broadens: change.broadens,
+            cells,
+        },
+    )
+}
+
+/// `task_role` as words: `task role`.
+fn kind_words(kind: &str) -> String {
+    kind.replace('_', " ")
+}
+
+fn edge_cells(edge: &Edge) -> Vec<Cell> {
+    let mut principal = Cell::default().value(&edge.principal);
+    // ECS and account roots are named by a service or `:root`; say whose.
+    if matches!(edge.principal_kind, "ecs" | "account_principals") {
+        principal = principal
+            .words(" (")
+            .value(&edge.principal_label)
+            .words(")");
+    }
+    let mut role = Cell::default().value(&edge.role);
+    if edge.actions.iter().any(|action| action != "sts:AssumeRole") {
+        role = role.words(" (").values(&edge.actions).words(")");
+    }
+    let mut guards = Cell::default().values(&edge.guards);
+    match edge.edge_change {
+        "guards" => {
+            guards = guards.words("; guards changed");
+            if !edge.guards_removed.is_empty() {
+                guards = guards.words(", removed: ").values(&edge.guards_removed);
+            }
+            if !edge.guards_added.is_empty() {
+                guards = guards.words(", added: ").values(&edge.guards_added);
+            }
+        }
+        "actions" => guards = guards.words("; actions changed"),
+        _ => {}
+    }
+    if !edge.conditions.is_empty() {
+        guards = conditions(guards.words(" ("), &edge.conditions).words(")");
+    }
+    vec![principal, role, guards]
+}
+
+/// `Operator key = a, b; …`.
+fn conditions(mut cell: Cell, clauses: &[Clause]) -> Cell {
+    for (index, clause) in clauses.iter().enumerate() {
+        if index > 0 {
+            cell = cell.words("; ");
+        }
+        cell = cell
+            .value(&clause.operator)
+            .words(" ")
+            .value(&clause.key)
+            .words(" = ")
+            .values(&clause.values);
+    }
+    cell
+}
+
+fn grant_cell(grant: &Grant) -> Cell {
+    match grant {
+        Grant::Statement {
+            effect,
+            actions,
+            resources,
+            conditions: clauses,
+        } => {
+            let cell = Cell::default()
+                .words(match effect {
+                    Effect::Allow => "Allow ",
+                    Effect::Deny => "Deny ",
+                })
+                .values(actions)
+                .words(" on ")
+                .values(resources);
+            if clauses.is_empty() {
+                cell
+            } else {
+                conditions(cell.words(" when "), clauses)
+            }
+        }
+        Grant::ManagedPolicy { policy_arn } => {
+            Cell::default().words("managed policy ").value(policy_arn)
+        }
+        Grant::PermissionsBoundary { policy_arn } => Cell::default()
+            .words("permissions boundary ")
+            .value(policy_arn),
+        Grant::Attachment {
+            principal_type,
+            name,
+        } => Cell::default()
+            .words(format!("attached to {principal_type} "))
+            .value(name),
+    }
+}
+
+/// `container app: secret DB`.
+fn field_cell(field: &FieldChange) -> Cell {
+    let mut cell = Cell::default();
+    if let Some(part) = &field.part {
+        cell = cell
+            .words(format!("{} ", part.kind))
+            .value(&part.name)
+            .words(": ");
+    }
+    cell = cell.words(field.field);
+    if let Some(item) = &field.item {
+        cell = cell.words(" ").value(item);
+    }
+    cell
+}
+
+fn value_cell(value: Option<&Value>) -> Cell {
+    match value {
+        Some(value) => Cell::default().value(value.shown()),
+        None => Cell::default().words("-"),
+    }
+}
+
+/// An entity's facts, but those of kind other (names, ids, sizes: in the JSON), each as
+/// `field item = value`, the broadening ones marked.
+fn facts_cell(facts: &[FactEntry]) -> Cell {
+    let mut cell = Cell::default();
+    let shown = facts.iter().filter(|fact| fact.kind != Kind::Other);
+    for (index, fact) in shown.enumerate() {
+        if index > 0 {
+            cell = cell.words("; ");
+        }
+        cell = cell.then(field_cell(&FieldChange {
+            part: fact.part.clone(),
+            field: fact.field,
+            item: fact.item.clone(),
+            before: None,
+            after: None,
+        }));
+        let value = fact.value.shown();
+        if fact.item.as_deref() != Some(value.as_str()) {
+            cell = cell.words(" = ").value(value);
+        }
+        if fact.broadens {
+            cell = cell.words(" (broadens)");
+        }
+    }
+    if cell.is_empty() {
+        cell = cell.words("-");
+    }
+    cell
+}

@@ -1,0 +1,3 @@
+//! Field facts, class by class, both ways.
+
+use super::*;

@@ -1,0 +1,3 @@
+//! The reports: text, Markdown and JSON.
+
+use super::*;

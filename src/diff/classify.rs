@@ -7,11 +7,11 @@
 //! reviewer. A field that is part of an entity's identity (a role's name and path are its
 //! ARN) is bound and said so; nothing is dropped silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::fields::{Facts, Part, Rule, Value, Writer};
-use super::review::{grant, guard, AccountFacts, Holder, Review, Subject};
+use super::review::{grant, AccountFacts, Holder, Review, Subject};
 use super::Kind::{Access, Deployment, Exposure, Other, Session};
 use crate::graph;
 use crate::model::names::RootKind;
@@ -30,6 +30,8 @@ const NETWORK_MODES: &[&[&str]] = &[&["none"], &["awsvpc"], &["bridge"], &["host
 const PID_MODES: &[&[&str]] = &[&[""], &["task"], &["host"]];
 /// IPC: none at all, the container's own (Docker's default), the task's, the host's.
 const IPC_MODES: &[&[&str]] = &[&["none"], &[""], &["task"], &["host"]];
+/// A volume's storage: the task's own, or shared with the host or other tasks.
+const VOLUME_SOURCES: &[&[&str]] = &[&["", "task storage"], &["EFS file system", "host directory"]];
 /// Transit encryption and IAM authorisation of an EFS volume: on, or off (the default).
 const ON_THEN_OFF: &[&[&str]] = &[&["ENABLED"], &["", "DISABLED"]];
 
@@ -197,6 +199,13 @@ fn role(review: &mut Review, account_id: &str, role: &Role) {
         Rule::AsWritten,
         Value::List(as_written(written.iter().copied())),
     );
+    fields.put(
+        "managed policies as written",
+        None,
+        Other,
+        Rule::AsWritten,
+        Value::List(sorted(managed_policy_arns).into_iter().cloned().collect()),
+    );
     for statement in trust_policy.statements.iter().chain(written) {
         review.note_tag_keys(statement);
     }
@@ -251,11 +260,24 @@ fn developer_policy(review: &mut Review, account_id: &str, policy: &ManagedPolic
     for statement in &document.statements {
         review.note_tag_keys(statement);
     }
-    let attachments = [
+    let listed = [
         ("role", attach_to_roles),
         ("group", attach_to_groups),
         ("user", attach_to_users),
-    ]
+    ];
+    let mut written: Vec<String> = listed
+        .iter()
+        .flat_map(|(kind, names)| names.iter().map(move |name| format!("{kind} {name}")))
+        .collect();
+    written.sort();
+    fields.put(
+        "attachments as written",
+        None,
+        Other,
+        Rule::AsWritten,
+        Value::List(written),
+    );
+    let attachments = listed
     .into_iter()
     .flat_map(|(kind, names)| names.iter().map(move |name| (kind, name.clone())))
     .collect();
@@ -327,8 +349,8 @@ fn document(fields: &mut Writer<'_>, name: &'static str, document: &PolicyDocume
     fields.put(name, None, Other, Rule::AsWritten, Value::List(written));
 }
 
-/// Statements as written (Sid, spelling), each with its lists sorted: reordering is no
-/// change, but every other edit of the text is one.
+/// Statements as written (Sid, spelling, repeats), each with its lists sorted: reordering
+/// is no change, but every other edit of the text is one.
 fn as_written<'s>(statements: impl Iterator<Item = &'s Statement>) -> Vec<String> {
     let mut written: Vec<String> = statements
         .map(|statement| {
@@ -340,22 +362,50 @@ fn as_written<'s>(statements: impl Iterator<Item = &'s Statement>) -> Vec<String
                 resources,
                 condition,
             } = statement;
-            let principals: BTreeSet<String> = match principal {
-                Some(Principal::Service(service)) => [format!("Service {service}")].into(),
+            let principals: Vec<String> = match principal {
+                Some(Principal::Service(service)) => vec![format!("Service {service}")],
                 Some(Principal::Aws(arns)) => arns.iter().map(|arn| format!("AWS {arn}")).collect(),
-                None => BTreeSet::new(),
+                None => Vec::new(),
             };
-            format!(
-                "Sid {sid:?} {effect:?} Principal {principals:?} Action {:?} Resource {:?} Condition {:?}",
-                actions.iter().collect::<BTreeSet<_>>(),
-                resources.iter().collect::<BTreeSet<_>>(),
-                guard(std::iter::once(condition))
-            )
+            let mut clauses: BTreeMap<&str, BTreeMap<&str, Vec<String>>> = BTreeMap::new();
+            for (operator, keys) in condition {
+                for (key, value) in keys {
+                    let mut values: Vec<String> = match value {
+                        serde_json::Value::Array(items) => items.iter().map(plain).collect(),
+                        one => vec![plain(one)],
+                    };
+                    values.sort();
+                    clauses.entry(operator).or_default().insert(key, values);
+                }
+            }
+            serde_json::json!({
+                "Sid": sid,
+                "Effect": effect,
+                "Principal": sorted(&principals),
+                "Action": sorted(actions),
+                "Resource": sorted(resources),
+                "Condition": clauses,
+            })
+            .to_string()
         })
         .collect();
     written.sort();
-    written.dedup();
     written
+}
+
+/// A condition value as written: a string as itself, anything else as JSON.
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A list sorted, repeats kept: order is no change, a repeat is (the output repeats it).
+fn sorted(items: &[String]) -> Vec<&String> {
+    let mut items: Vec<&String> = items.iter().collect();
+    items.sort();
+    items
 }
 
 fn task_definition(review: &mut Review, account_id: &str, definition: &TaskDefinition) {
@@ -476,7 +526,7 @@ fn volume(facts: &mut Facts, volume: &Volume) {
         (Some(_), None) => "host directory",
         (None, None) => "task storage",
     };
-    fields.text("volume", Exposure, Rule::Grows, source);
+    fields.text("volume", Exposure, Rule::Levels(VOLUME_SOURCES), source);
     fields.opt_text(
         "host path",
         Exposure,

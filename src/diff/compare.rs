@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::fields::{Fact, FieldKey, Part, Rule};
+use super::fields::{Fact, FieldKey, Part, Rule, Value};
 use super::grants::{actions_covered, gained, implies, statement_changes};
 use super::review::{Entity, Guard, Holder, Review, Subject};
 use super::{
@@ -91,10 +91,13 @@ fn sort_label(change: &Change) -> (String, u8, String) {
             ),
         ),
     };
-    let mark = match change.change {
-        Mark::Removed => 0,
-        Mark::Added => 1,
-        Mark::Changed => 2,
+    // A field is one row whatever its mark; an edge or a grant changed reads as the old one
+    // removed, then the new one added.
+    let mark = match (&change.what, change.change) {
+        (What::Field { .. }, _) => 0,
+        (_, Mark::Removed) => 0,
+        (_, Mark::Added) => 1,
+        (_, Mark::Changed) => 2,
     };
     (subject, mark, detail)
 }
@@ -561,6 +564,11 @@ impl Judge<'_> {
                     gained: self.runs_as_gained(old, new),
                 }
             } else {
+                let (before, after_value) = if fact.rule == Rule::AsWritten {
+                    written_difference(old, new)
+                } else {
+                    (old.map(|f| f.value.clone()), new.map(|f| f.value.clone()))
+                };
                 What::Field {
                     subject: after.label.clone(),
                     subject_kind: after.kind,
@@ -568,8 +576,8 @@ impl Judge<'_> {
                         part: key.part.clone(),
                         field: key.name,
                         item: key.item.clone(),
-                        before: old.map(|f| f.value.clone()),
-                        after: new.map(|f| f.value.clone()),
+                        before,
+                        after: after_value,
                     },
                 }
             };
@@ -582,6 +590,28 @@ impl Judge<'_> {
             ));
         }
     }
+}
+
+/// A document as written, shown as what only each side has: its lines are order-free, and
+/// the rest of a long policy is no news to a reviewer.
+fn written_difference(old: Option<&Fact>, new: Option<&Fact>) -> (Option<Value>, Option<Value>) {
+    let lines = |fact: Option<&Fact>| match fact.map(|f| &f.value) {
+        Some(Value::List(lines)) => lines.clone(),
+        Some(other) => vec![other.shown()],
+        None => Vec::new(),
+    };
+    let (mut only_old, mut only_new) = (lines(old), lines(new));
+    // Remove what both have, as a multiset: a line repeated once more is a difference.
+    let mut index = 0;
+    while index < only_old.len() {
+        if let Some(at) = only_new.iter().position(|line| *line == only_old[index]) {
+            only_new.remove(at);
+            only_old.remove(index);
+        } else {
+            index += 1;
+        }
+    }
+    (Some(Value::List(only_old)), Some(Value::List(only_new)))
 }
 
 /// The kind of a whole entity added or removed.

@@ -211,15 +211,23 @@ pub(crate) struct Facts {
 }
 
 impl Facts {
-    /// Sorted by key, each key once: equal facts repeated (two identical port mappings)
-    /// are one; a key given two values keeps both, told apart by a number, so nothing is
-    /// lost.
+    /// Sorted by key, each key once. A fact repeated as it is (a managed policy listed
+    /// twice) is kept as a repeat, reported but never broadening: the output repeats it
+    /// too. A key given two values keeps both, told apart by a number: nothing is lost.
     pub(crate) fn finish(&mut self) {
         self.facts.sort();
-        self.facts.dedup();
         let mut index = 1;
         while index < self.facts.len() {
-            if self.facts[index].0 == self.facts[index - 1].0 {
+            let (previous, current) = (&self.facts[index - 1], &self.facts[index]);
+            if previous == current {
+                let (key, fact) = &mut self.facts[index];
+                let item = key.item.take().unwrap_or_default();
+                key.item = Some(format!("{item} (repeated)"));
+                fact.kind = Kind::Other;
+                fact.rule = Rule::Report;
+                self.facts.sort();
+                index = 1;
+            } else if previous.0 == current.0 {
                 let (key, _) = &mut self.facts[index];
                 let item = key.item.take().unwrap_or_default();
                 key.item = Some(format!("{item} #{index}"));
@@ -456,7 +464,14 @@ mod tests {
         writer.text("image", Kind::Code, Rule::Report, "b");
         writer.text("image", Kind::Code, Rule::Report, "a");
         facts.finish();
-        assert_eq!(facts.facts.len(), 2);
-        assert_ne!(facts.facts[0].0, facts.facts[1].0);
+        assert_eq!(facts.facts.len(), 3);
+        let keys: std::collections::BTreeSet<_> = facts.facts.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys.len(), 3);
+        let repeated = facts
+            .facts
+            .iter()
+            .filter(|(key, _)| key.item.as_deref().is_some_and(|i| i.ends_with("(repeated)")))
+            .count();
+        assert_eq!(repeated, 1);
     }
 }

@@ -71,7 +71,7 @@ fn summary(diff: &Diff) -> String {
     } else {
         format!(
             "Access unchanged, nothing broadens: {} ({all}).",
-            plural(total, "other change", "other changes")
+            plural(total, "change", "changes")
         )
     };
     if diff.of_kind(Kind::Deployment).next().is_some() {

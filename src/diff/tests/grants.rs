@@ -48,7 +48,7 @@ fn a_pure_reordering_reports_nothing() {
         ),
         (
             r#"actions = ["s3:GetObject", "s3:ListBucket"]"#,
-            r#"actions = ["s3:ListBucket", "s3:GetObject", "s3:ListBucket"]"#,
+            r#"actions = ["s3:ListBucket", "s3:GetObject"]"#,
         ),
         (
             r#"resources = ["arn:aws:s3:::shop-assets/logo.png", "arn:aws:s3:::shop-assets"]"#,
@@ -95,6 +95,25 @@ fn a_pure_reordering_reports_nothing() {
     let reordered = diff(&old, &new);
     assert!(reordered.is_empty(), "{:?}", lines(&reordered));
     assert!(!reordered.broadens);
+    // An action repeated grants nothing new, but the policy's text repeats it: shown, as
+    // other.
+    let repeated = edit(
+        &old,
+        r#"actions = ["s3:GetObject", "s3:ListBucket"]"#,
+        r#"actions = ["s3:GetObject", "s3:ListBucket", "s3:GetObject"]"#,
+    );
+    let repeated = diff(&old, &repeated);
+    assert!(!repeated.broadens);
+    assert_eq!(
+        repeated
+            .changes
+            .iter()
+            .map(|c| (c.kind, c.change))
+            .collect::<Vec<_>>(),
+        [(Kind::Other, Mark::Changed)],
+        "{:?}",
+        lines(&repeated)
+    );
     // A case change in an action grants nothing new (IAM reads actions ignoring case), but
     // the policy's text changed: it is shown, as other.
     let cased = edit(&old, "\"s3:GetObject\"", "\"s3:getobject\"");

@@ -137,53 +137,63 @@ fn read_at_revision(spec: &Path, revision: &str) -> Result<Revision, String> {
     )
     .map_err(|_| format!("unknown revision `{}`", printable(revision)))?;
     let commit = String::from_utf8_lossy(&commit).trim().to_string();
-    // Every directory on the way and the spec itself, as the revision has them: a step that
-    // is a symbolic link there would have git (and gen) read another file.
-    let prefixes: Vec<String> = (1..=parts.len()).map(|n| parts[..n].join("/")).collect();
-    let mut args = vec!["ls-tree", "-z", "--full-tree", commit.as_str(), "--"];
-    args.extend(prefixes.iter().map(String::as_str));
-    let listing = git(&root, &args)
+    // The spec's own entry; only when the revision has none, the directories on the way:
+    // one of them being a symbolic link there would have gen read another file.
+    let entry = |path: &str| -> Result<Option<(String, String, String)>, String> {
+        let listing = git(
+            &root,
+            &["ls-tree", "-z", "--full-tree", &commit, "--", path],
+        )
         .map_err(|message| format!("cannot list {}: {message}", printable(&name)))?;
-    // `<mode> <type> <object>\t<path>\0` for each entry.
-    let entries: Vec<(&str, Vec<&str>)> = listing
-        .split(|byte| *byte == 0)
-        .filter_map(|entry| {
-            let entry = std::str::from_utf8(entry).ok()?;
-            let (meta, entry_path) = entry.split_once('\t')?;
-            Some((entry_path, meta.split(' ').collect()))
-        })
-        .collect();
-    let mut object = "";
-    for (index, prefix) in prefixes.iter().enumerate() {
-        let Some((_, fields)) = entries.iter().find(|(path, _)| path == prefix) else {
-            return Ok(Revision::Absent(name));
-        };
-        let (Some(&mode), Some(&kind), Some(&id)) = (fields.first(), fields.get(1), fields.get(2))
-        else {
-            return Err(format!("cannot read {} from git", printable(&name)));
-        };
-        if mode == "120000" {
-            return Err(format!(
-                "{} is a symbolic link at {}: diff compares the path as git sees it at both \
-                 revisions, so give the path of the file itself",
-                printable(&format!("{revision}:{prefix}")),
-                printable(revision)
-            ));
-        }
-        let last = index + 1 == prefixes.len();
-        match (last, kind) {
-            (false, "tree") => {}
-            (false, _) => return Ok(Revision::Absent(name)),
-            (true, "blob") => object = id,
-            (true, _) => {
-                return Err(format!(
-                    "{} is not a regular file at that revision",
-                    printable(&name)
-                ))
+        // `<mode> <type> <object>\t<path>\0` for each entry; this path's, exactly.
+        for raw in listing.split(|byte| *byte == 0) {
+            let Some((meta, entry_path)) = std::str::from_utf8(raw)
+                .ok()
+                .and_then(|text| text.split_once('\t'))
+            else {
+                continue;
+            };
+            let mut fields = meta.split(' ');
+            if let (true, Some(mode), Some(kind), Some(object)) = (
+                entry_path == path,
+                fields.next(),
+                fields.next(),
+                fields.next(),
+            ) {
+                return Ok(Some((mode.into(), kind.into(), object.into())));
             }
         }
+        Ok(None)
+    };
+    let link = |prefix: &str| {
+        format!(
+            "{} is a symbolic link at {}: diff compares the path as git sees it at both \
+             revisions, so give the path of the file itself",
+            printable(&format!("{revision}:{prefix}")),
+            printable(revision)
+        )
+    };
+    let Some((mode, kind, object)) = entry(&path)? else {
+        for depth in 1..parts.len() {
+            let prefix = parts[..depth].join("/");
+            match entry(&prefix)? {
+                Some((mode, _, _)) if mode == "120000" => return Err(link(&prefix)),
+                Some((_, kind, _)) if kind == "tree" => {}
+                _ => break,
+            }
+        }
+        return Ok(Revision::Absent(name));
+    };
+    if mode == "120000" {
+        return Err(link(&path));
     }
-    let bytes = git(&root, &["show", object])
+    if kind != "blob" {
+        return Err(format!(
+            "{} is not a regular file at that revision",
+            printable(&name)
+        ));
+    }
+    let bytes = git(&root, &["show", &object])
         .map_err(|message| format!("cannot read {}: {message}", printable(&name)))?;
     let text =
         String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", printable(&name)))?;

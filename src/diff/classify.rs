@@ -31,7 +31,10 @@ const PID_MODES: &[&[&str]] = &[&[""], &["task"], &["host"]];
 /// IPC: none at all, the container's own (Docker's default), the task's, the host's.
 const IPC_MODES: &[&[&str]] = &[&["none"], &[""], &["task"], &["host"]];
 /// A volume's storage: the task's own, or shared with the host or other tasks.
-const VOLUME_SOURCES: &[&[&str]] = &[&["", "task storage"], &["EFS file system", "host directory"]];
+const VOLUME_SOURCES: &[&[&str]] = &[
+    &["", "task storage"],
+    &["EFS file system", "host directory"],
+];
 /// Transit encryption and IAM authorisation of an EFS volume: on, or off (the default).
 const ON_THEN_OFF: &[&[&str]] = &[&["ENABLED"], &["", "DISABLED"]];
 
@@ -278,9 +281,9 @@ fn developer_policy(review: &mut Review, account_id: &str, policy: &ManagedPolic
         Value::List(written),
     );
     let attachments = listed
-    .into_iter()
-    .flat_map(|(kind, names)| names.iter().map(move |name| (kind, name.clone())))
-    .collect();
+        .into_iter()
+        .flat_map(|(kind, names)| names.iter().map(move |name| (kind, name.clone())))
+        .collect();
     let subject = Subject::Policy { arn: arn.clone() };
     review.holders.insert(
         subject.clone(),
@@ -739,7 +742,7 @@ fn terraform(review: &mut Review, terraform: &Terraform, accounts: &[Arc<Account
     review.entity(
         Subject::Terraform,
         "terraform",
-        "Terraform".into(),
+        "layout and state".into(),
         None,
         facts,
     );

@@ -470,7 +470,11 @@ mod tests {
         let repeated = facts
             .facts
             .iter()
-            .filter(|(key, _)| key.item.as_deref().is_some_and(|i| i.ends_with("(repeated)")))
+            .filter(|(key, _)| {
+                key.item
+                    .as_deref()
+                    .is_some_and(|i| i.ends_with("(repeated)"))
+            })
             .count();
         assert_eq!(repeated, 1);
     }

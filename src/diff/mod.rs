@@ -19,7 +19,7 @@ mod compare;
 mod containers;
 mod fields;
 mod grants;
-mod report;
+pub(crate) mod report;
 mod review;
 
 pub(crate) use compare::compare;

@@ -19,17 +19,60 @@ const CASES: &str = "tests/fixtures/diff";
 /// Whether each case grants more than before: written down by hand, not read from the
 /// expected files, so a change in `broadens` cannot pass by updating them.
 const BROADENS: &[(&str, bool)] = &[
+    ("account-renamed", false),
+    ("action-repeated", false),
     ("boundary-removed-managed-added", true),
+    ("capability-sys-admin", true),
+    ("container-privileged", true),
+    ("container-runs-as-root", true),
     ("deny-removed", true),
     ("dev-principal-added", true),
+    ("docker-socket-mounted", true),
+    ("efs-mounted", true),
+    ("entry-point-posts-credentials", false),
     ("env-into-dev-access", true),
+    ("environment-file-added", true),
+    ("health-check-posts-credentials", false),
+    ("host-pid-ipc", true),
+    ("host-root-mounted", true),
     ("hostile-text", true),
+    ("identity-center-accounts-widened", true),
+    ("identity-center-admin-policy-added", true),
+    ("identity-center-group-added", true),
     ("mfa-removed", true),
     ("narrowed-only", false),
     ("pair-removed", false),
     ("prod-destination-added", true),
+    ("prod-secret-added", true),
     ("reordered", false),
+    ("role-names-swapped", true),
+    ("session-durations-raised", true),
+    ("tagged-permission-set-added", true),
     ("wildcard-widened", true),
+];
+
+/// The kinds of change each case must report (besides any other), written down by hand:
+/// a case that broadens for the wrong reason fails here.
+const KINDS: &[(&str, &[&str])] = &[
+    ("account-renamed", &["other"]),
+    ("action-repeated", &["other"]),
+    ("capability-sys-admin", &["exposure"]),
+    ("container-privileged", &["exposure"]),
+    ("container-runs-as-root", &["exposure"]),
+    ("docker-socket-mounted", &["exposure"]),
+    ("efs-mounted", &["exposure"]),
+    ("entry-point-posts-credentials", &["code"]),
+    ("environment-file-added", &["exposure", "access"]),
+    ("health-check-posts-credentials", &["code"]),
+    ("host-pid-ipc", &["exposure"]),
+    ("host-root-mounted", &["exposure"]),
+    ("identity-center-accounts-widened", &["access"]),
+    ("identity-center-admin-policy-added", &["access"]),
+    ("identity-center-group-added", &["access"]),
+    ("prod-secret-added", &["exposure", "access"]),
+    ("role-names-swapped", &["access"]),
+    ("session-durations-raised", &["session"]),
+    ("tagged-permission-set-added", &["access"]),
 ];
 
 fn cases() -> Vec<PathBuf> {
@@ -122,6 +165,34 @@ fn fail_on_broaden_exits_1_exactly_when_access_broadens() {
     let (_, text, _) = diff(&Path::new(CASES).join("reordered"), &[]);
     assert!(text.contains("No access changes."), "{text}");
     assert_eq!(text.lines().count(), 2, "{text}");
+    // Each case broadens (or is reported) for its own reason: the kinds it must show, and
+    // when it broadens, a broadening change of one of them.
+    for (case, kinds) in KINDS {
+        let report = parse(&diff(&Path::new(CASES).join(case), &["--format", "json"]).1);
+        let changes = report["changes"].as_array().cloned().unwrap_or_default();
+        for kind in *kinds {
+            assert!(
+                changes.iter().any(|c| c["kind"] == *kind),
+                "{case}: no {kind} change in {changes:#?}"
+            );
+        }
+        let broadening: Vec<&Json> = changes.iter().filter(|c| c["broadens"] == true).collect();
+        assert!(
+            broadening
+                .iter()
+                .all(|c| kinds.iter().any(|kind| c["kind"] == *kind)),
+            "{case}: broadens for another reason: {broadening:#?}"
+        );
+    }
+}
+
+/// The changes of a JSON report that are `what`, with this `change` mark.
+fn changes<'r>(report: &'r Json, what: &'r str, mark: &'r str) -> impl Iterator<Item = &'r Json> {
+    report["changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(move |c| c["what"] == what && c["change"] == mark)
 }
 
 /// A trust condition as a comparable value: each key's values sorted, and an
@@ -178,11 +249,8 @@ fn assume_edges_and_roles_match_the_generated_cloudformation() {
         );
         let report = parse(&diff(&case, &["--format", "json"]).1);
         let reported = |side: &str, change: &str| -> BTreeSet<(String, String)> {
-            report["assume"][side]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|e| e["change"] == change)
+            changes(&report, "assume", side)
+                .filter(|e| e["edge_change"] == change)
                 .map(|e| {
                     (
                         e["principal"].as_str().unwrap_or_default().to_string(),
@@ -223,12 +291,12 @@ fn assume_edges_and_roles_match_the_generated_cloudformation() {
             "{label}: unreported guard changes {:?}",
             &trust_changed - &guard_changes
         );
-        for edge in report["assume"]["added"].as_array().into_iter().flatten() {
+        for edge in changes(&report, "assume", "added") {
             let pair = (
                 edge["principal"].as_str().unwrap_or_default().to_string(),
                 edge["role"].as_str().unwrap_or_default().to_string(),
             );
-            if edge["change"] == "guards" && !trust_changed.contains(&pair) {
+            if edge["edge_change"] == "guards" && !trust_changed.contains(&pair) {
                 let labels: Vec<String> = list(&edge["guards_added"])
                     .into_iter()
                     .chain(list(&edge["guards_removed"]))
@@ -259,14 +327,11 @@ fn assume_edges_and_roles_match_the_generated_cloudformation() {
             .collect();
         let reported_roles: BTreeSet<String> = ["added", "removed"]
             .iter()
-            .flat_map(|side| {
-                report["permissions"][*side]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
+            .flat_map(|side| changes(&report, "grant", side))
+            .filter(|p| {
+                p["holder_kind"] != "developer_policy" && p["holder_kind"] != "session_policy"
             })
-            .filter(|p| p["role_kind"] != "developer_policy")
-            .filter_map(|p| p["role"].as_str().map(str::to_string))
+            .filter_map(|p| p["holder"].as_str().map(str::to_string))
             .collect();
         assert_eq!(
             reported_roles, changed,
@@ -282,17 +347,27 @@ fn the_markdown_of_a_pair_is_golden_and_one_row_per_change() {
     assert_eq!(code, 0, "{stderr}");
     golden(&case.join("expected.md"), &markdown);
     let report = parse(&diff(&case, &["--format", "json"]).1);
-    let entries: usize = ["assume", "permissions", "developer_reach"]
-        .iter()
-        .flat_map(|kind| ["added", "removed"].map(|side| &report[*kind][side]))
-        .map(|list| list.as_array().map_or(0, Vec::len))
-        .sum();
-    let rows = markdown
-        .lines()
-        .filter(|l| l.starts_with("| added") || l.starts_with("| removed"))
-        .count();
-    assert_eq!(rows, entries, "{markdown}");
-    assert!(markdown.starts_with("**Access broadens: "), "{markdown}");
+    let all = report["changes"].as_array().cloned().unwrap_or_default();
+    let broadening = all.iter().filter(|c| c["broadens"] == true).count();
+    let rows = |text: &str| {
+        text.lines()
+            .filter(|l| {
+                ["| added", "| removed", "| changed"]
+                    .iter()
+                    .any(|m| l.starts_with(m))
+            })
+            .count()
+    };
+    // The broadening changes first, then every change, folded.
+    let (first, folded) = markdown
+        .split_once("<details>")
+        .unwrap_or_else(|| panic!("no <details> in {markdown}"));
+    assert_eq!(rows(first), broadening, "{markdown}");
+    assert_eq!(rows(folded), all.len(), "{markdown}");
+    assert!(
+        markdown.starts_with("<!-- trustgen-diff -->\n**Access broadens: "),
+        "{markdown}"
+    );
 }
 
 /// The `|` a table row is cut at: those not escaped, backslashes pairing up from the left.
@@ -349,22 +424,17 @@ fn hostile_spec_text_stays_data_in_every_format() {
         );
     }
     let report = parse(&diff(&case, &["--format", "json"]).1);
-    let values: Vec<String> = report["permissions"]["added"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|p| p["conditions"].as_array().into_iter().flatten())
+    let values: Vec<String> = changes(&report, "grant", "added")
+        .flat_map(|p| p["grant"]["conditions"].as_array().into_iter().flatten())
         .flat_map(|c| list(&c["values"]))
         .collect();
     assert!(
         values.contains(&"x\n| forged | row |\n`y\u{1b}[2J\\| z".to_string()),
         "{values:?}"
     );
-    let images: Vec<String> = report["task_definitions"]["changed"][0]["images_added"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["image"].as_str().map(str::to_string))
+    let images: Vec<String> = changes(&report, "field", "changed")
+        .filter(|c| c["field"] == "image")
+        .filter_map(|c| c["after"].as_str().map(str::to_string))
         .collect();
     assert_eq!(images, ["envoy:`whoami`|1.30"]);
 }
@@ -469,12 +539,8 @@ fn base_compares_with_the_spec_at_a_git_revision() {
     );
     assert_eq!(code, 1, "{stderr}");
     let report = parse(&stdout);
-    assert!(report["assume"]["removed"]
-        .as_array()
-        .is_some_and(Vec::is_empty));
-    assert!(report["assume"]["added"]
-        .as_array()
-        .is_some_and(|a| a.len() >= 8));
+    assert_eq!(changes(&report, "assume", "removed").count(), 0);
+    assert!(changes(&report, "assume", "added").count() >= 8);
     let (_, text, _) = run(&["diff", "other.toml", "--base", "HEAD"], &infra);
     assert!(
         text.contains("HEAD:infra/other.toml (absent: nothing granted)"),
@@ -518,7 +584,80 @@ fn base_refuses_options_odd_revisions_and_specs_outside_the_repository() {
         .unwrap_or_else(|e| panic!("symlink: {e}"));
     let (code, _, stderr) = trustgen_in(&["diff", "linked.toml", "--base", "HEAD"], root, &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("is not in a git repository"), "{stderr}");
+    assert!(
+        stderr.contains("linked.toml is a symbolic link"),
+        "{stderr}"
+    );
+}
+
+/// Red team: a pull request that only turns the spec into a symbolic link to another spec
+/// already committed. `gen` deploys what the link leads to under the infra path; `--base`
+/// must not compare that other file with its own past ("No access changes.").
+#[test]
+fn base_refuses_a_spec_that_is_a_symbolic_link_at_either_revision() {
+    let narrow = Path::new(CASES).join("dev-principal-added/old.toml");
+    let wide = Path::new(CASES).join("prod-destination-added/new.toml");
+    let repo = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let root = repo.path();
+    for dir in ["infra", "sandbox", "other"] {
+        std::fs::create_dir(root.join(dir)).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    }
+    git(root, &["init", "-q"]);
+    copy(&narrow, &root.join("infra/trustgen.toml"));
+    copy(&wide, &root.join("sandbox/wide.toml"));
+    copy(&wide, &root.join("other/trustgen.toml"));
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    // The spec itself becomes a link to the wide spec.
+    std::fs::remove_file(root.join("infra/trustgen.toml")).unwrap_or_else(|e| panic!("rm: {e}"));
+    std::os::unix::fs::symlink("../sandbox/wide.toml", root.join("infra/trustgen.toml"))
+        .unwrap_or_else(|e| panic!("symlink: {e}"));
+    let (code, stdout, stderr) = trustgen_in(
+        &[
+            "diff",
+            "infra/trustgen.toml",
+            "--base",
+            "HEAD",
+            "--fail-on-broaden",
+        ],
+        root,
+        &[],
+    );
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("infra/trustgen.toml is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("No access changes"), "{stdout}");
+    // Committed as a link: the revision has it as a link too, and a later diff refuses it
+    // at the base as well.
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "link"]);
+    std::fs::remove_file(root.join("infra/trustgen.toml")).unwrap_or_else(|e| panic!("rm: {e}"));
+    copy(&narrow, &root.join("infra/trustgen.toml"));
+    let (code, _, stderr) = trustgen_in(
+        &["diff", "infra/trustgen.toml", "--base", "HEAD"],
+        root,
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("HEAD:infra/trustgen.toml is a symbolic link at HEAD"),
+        "{stderr}"
+    );
+    // A directory on the way turned into a link.
+    git(root, &["checkout", "-q", "HEAD~1", "--", "."]);
+    git(root, &["rm", "-q", "-r", "--cached", "infra"]);
+    std::fs::remove_dir_all(root.join("infra")).unwrap_or_else(|e| panic!("rm: {e}"));
+    std::os::unix::fs::symlink("other", root.join("infra"))
+        .unwrap_or_else(|e| panic!("symlink: {e}"));
+    let (code, _, stderr) = trustgen_in(
+        &["diff", "infra/trustgen.toml", "--base", "HEAD~1"],
+        root,
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is a symbolic link"), "{stderr}");
 }
 
 #[test]

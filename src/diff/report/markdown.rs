@@ -39,12 +39,14 @@ pub(crate) fn markdown_within(diff: &Diff, old: &str, new: &str, limit: usize) -
         report.write("\n### Broadening changes\n");
         report.accounts(diff, "####", |change| change.broadens);
     }
-    if !diff.is_empty() {
-        report.write(&format!(
+    if !diff.is_empty()
+        && report.write(&format!(
             "\n<details>\n<summary>All {}, by account</summary>\n",
             plural(diff.changes.len(), "change", "changes")
-        ));
+        ))
+    {
         report.accounts(diff, "###", |_| true);
+        // Closed whatever fits: the reserve keeps room for it.
         report.out.push_str("\n</details>\n");
     }
     let left_out = diff.changes.len() - report.shown.len();

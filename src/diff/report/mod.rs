@@ -7,7 +7,7 @@
 //! (`rows`), made of cells of trustgen's words and the spec's values.
 
 mod cells;
-mod markdown;
+pub(crate) mod markdown;
 mod rows;
 mod text;
 
@@ -83,13 +83,14 @@ fn summary(diff: &Diff) -> String {
     line
 }
 
+/// An account (`None`: outside the spec's accounts, and project-wide) and its changes,
+/// each with its index in the diff.
+type Group<'d> = (Option<&'d AccountHeading>, Vec<(usize, &'d Change)>);
+
 /// The changes `keep` selects, with their indices, grouped by account in report order; the
 /// last group (`None`) holds changes outside the spec's accounts and project-wide ones.
-fn groups<'d>(
-    diff: &'d Diff,
-    keep: impl Fn(&Change) -> bool,
-) -> Vec<(Option<&'d AccountHeading>, Vec<(usize, &'d Change)>)> {
-    let mut groups: Vec<(Option<&AccountHeading>, Vec<(usize, &Change)>)> = diff
+fn groups(diff: &Diff, keep: impl Fn(&Change) -> bool) -> Vec<Group<'_>> {
+    let mut groups: Vec<Group<'_>> = diff
         .accounts
         .iter()
         .map(|heading| (Some(heading), Vec::new()))

@@ -160,8 +160,8 @@ pub(super) fn row(change: &Change) -> (Section, Row) {
                     .words(format!("{} ", kind_words(subject_kind)))
                     .value(subject),
                 field_cell(field),
-                value_cell(field.before.as_ref()),
-                value_cell(field.after.as_ref()),
+                value_cell(field, field.before.as_ref()),
+                value_cell(field, field.after.as_ref()),
             ],
         ),
     };
@@ -282,12 +282,19 @@ fn field_cell(field: &FieldChange) -> Cell {
     cell
 }
 
-fn value_cell(value: Option<&Value>) -> Cell {
+/// A side's value; a member of a set (its value is its item) is `listed` or `-`.
+fn value_cell(field: &FieldChange, value: Option<&Value>) -> Cell {
     match value {
+        Some(Value::Text(text)) if field.item.as_ref() == Some(text) => {
+            Cell::default().words(LISTED)
+        }
         Some(value) => Cell::default().value(value.shown()),
         None => Cell::default().words("-"),
     }
 }
+
+/// How a set's member shows on the side that has it.
+pub(super) const LISTED: &str = "listed";
 
 /// An entity's facts, but those of kind other (names, ids, sizes: in the JSON), each as
 /// `field item = value`, the broadening ones marked.

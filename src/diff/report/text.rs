@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::rows::{row, Section};
+use super::rows::{row, Section, LISTED};
 use super::{groups, summary};
 use crate::diagnostic::printable;
 use crate::diff::{Diff, Mark};
@@ -57,6 +57,14 @@ pub(crate) fn text(diff: &Diff, old: &str, new: &str) -> String {
                     format!("{family}: {role}  now also grants: {gained}")
                 }
                 (Section::Entities, [what, with]) => format!("{what}: {with}"),
+                // A member of a set added or removed: its name says it all.
+                (Section::Fields(_), [of, field, before, after])
+                    if [before, after]
+                        .iter()
+                        .all(|side| ["-", LISTED].contains(&side.as_str())) =>
+                {
+                    format!("{of}: {field}")
+                }
                 (Section::Fields(_), [of, field, before, after]) => {
                     format!("{of}: {field}: {before} -> {after}")
                 }

@@ -244,7 +244,7 @@ fn a_destination_in_prod_added_and_the_pair_removed() {
         .changes
         .iter()
         .find(|change| matches!(change.what, What::Reach { .. }))
-        .expect("a reach change");
+        .unwrap_or_else(|| panic!("no reach change: {:#?}", lines(&there)));
     let What::Reach {
         through,
         dev_access,

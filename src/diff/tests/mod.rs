@@ -256,15 +256,3 @@ pub(super) fn both_ways(
     assert_eq!(lines(&back), backward, "new -> old");
     assert_eq!(back.broadens, backward_broadens, "new -> old broadens");
 }
-
-/// The lines of `old -> new` that match `filter`, and whether the diff broadens.
-pub(super) fn lines_matching(old: &str, new: &str, filter: &str) -> (Vec<String>, bool) {
-    let there = diff(old, new);
-    (
-        lines(&there)
-            .into_iter()
-            .filter(|line| line.contains(filter))
-            .collect(),
-        there.broadens,
-    )
-}

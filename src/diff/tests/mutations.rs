@@ -87,7 +87,11 @@ fn corpus() -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|file| {
             let text = std::fs::read_to_string(&file).ok()?;
-            let name = file.strip_prefix(&root).unwrap_or(&file).display().to_string();
+            let name = file
+                .strip_prefix(&root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
             load(&text).is_some().then_some((name, text))
         })
         .collect()
@@ -296,7 +300,11 @@ impl Walker<'_> {
                 path.pop();
                 // The same entry under another key: a rename.
                 path.push(Step::Key(format!("{key}x")));
-                self.push(path, Op::Set(item.clone()), &format!("{entry_place} (renamed)"));
+                self.push(
+                    path,
+                    Op::Set(item.clone()),
+                    &format!("{entry_place} (renamed)"),
+                );
                 path.pop();
             }
             path.push(Step::Key("mutant".into()));
@@ -402,7 +410,11 @@ impl Walker<'_> {
         if let Some(donor) = self.donors.at(place).first() {
             return Some(donor.clone());
         }
-        if let Some(first) = node.get("enum").and_then(Json::as_array).and_then(|e| e.first()) {
+        if let Some(first) = node
+            .get("enum")
+            .and_then(Json::as_array)
+            .and_then(|e| e.first())
+        {
             return first.as_str().map(Toml::from);
         }
         if node.get("anyOf").is_some() {
@@ -422,7 +434,12 @@ impl Walker<'_> {
             }
             "object" => {
                 let mut table = toml::Table::new();
-                for key in node.get("required").and_then(Json::as_array).into_iter().flatten() {
+                for key in node
+                    .get("required")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let key = key.as_str()?;
                     let property = node.get("properties")?.get(key)?;
                     table.insert(
@@ -535,10 +552,8 @@ fn every_mutation_that_changes_the_output_is_reported() {
             )
         })
         .collect();
-    let outcomes = crate::parallel::map_in_order(
-        &candidates,
-        crate::parallel::cores(),
-        |(index, edit)| {
+    let outcomes =
+        crate::parallel::map_in_order(&candidates, crate::parallel::cores(), |(index, edit)| {
             let (table, files, review) = &bases[*index];
             let Some(mutated) = apply(table, edit) else {
                 return Outcome::Invalid;
@@ -550,7 +565,13 @@ fn every_mutation_that_changes_the_output_is_reported() {
             let diff = compare(review, &Review::of(&model));
             if &generate(&model, &templates) == files {
                 if !diff.is_empty() {
-                    eprintln!("NOISE {} {:?} {:?}: {:?}", corpus[*index].0, edit.path, edit.op, diff.changes.iter().map(super::line).collect::<Vec<_>>());
+                    eprintln!(
+                        "NOISE {} {:?} {:?}: {:?}",
+                        corpus[*index].0,
+                        edit.path,
+                        edit.op,
+                        diff.changes.iter().map(super::line).collect::<Vec<_>>()
+                    );
                 }
                 return Outcome::SameOutput;
             }
@@ -562,8 +583,7 @@ fn every_mutation_that_changes_the_output_is_reported() {
             } else {
                 Outcome::Reported
             }
-        },
-    );
+        });
     let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let missed: Vec<&String> = outcomes
         .iter()

@@ -44,20 +44,23 @@ pub enum Command {
 pub enum DiffFormat {
     /// For a terminal: `+` added, `-` removed, `~` changed.
     Text,
-    /// For a pull request comment: a summary line, then tables per account.
+    /// For a pull request comment: a marker line, the summary, the broadening changes,
+    /// then every change folded; always under GitHub's 65,536-character limit.
     Markdown,
-    /// One object: `broadens`, `assume`, `permissions`, `developer_reach`,
-    /// `task_definitions`, `dev_access` (see README, "Reviewing access changes").
+    /// One object: `broadens` and `changes`, each with its `kind` (access, exposure, code,
+    /// session, deployment, other) and `what` (see README, "Reviewing access changes").
     Json,
 }
 
 #[derive(Debug, clap::Args)]
 #[command(
     override_usage = "trustgen diff OLD_SPEC NEW_SPEC [OPTIONS]\n       trustgen diff [SPEC] --base GIT_REV [OPTIONS]",
-    after_help = "Both specs are validated as `check` does (exit 2 when either is invalid). The models are \
-compared, not the files: reordering is no change, and `s3:*` replacing `s3:GetObject` is \
-a wider grant while the reverse is not.\n\nExit codes: 0 compared (and, with --fail-on-broaden, \
-nothing broadens), 1 --fail-on-broaden and access broadens, 2 invalid spec, revision or usage."
+    after_help = "Both specs are validated as `check` does (exit 2 when either is invalid). The whole models are \
+compared, not the files, every field classified as access, exposure, code, session, deployment \
+or other: reordering is no change, renaming a spec key is no access change, and `s3:*` \
+replacing `s3:GetObject` is a wider grant while the reverse is not.\n\nExit codes: 0 compared \
+(and, with --fail-on-broaden, nothing broadens), 1 --fail-on-broaden and something broadens, \
+2 invalid spec, revision or usage."
 )]
 pub struct DiffArgs {
     /// OLD_SPEC, the spec before the change; with --base, SPEC (default trustgen.toml).
@@ -74,11 +77,16 @@ pub struct DiffArgs {
     /// How to write the report.
     #[arg(long, value_enum, default_value = "text")]
     pub format: DiffFormat,
-    /// Exit 1 when anything grants more than before: a new assume edge or one with fewer
-    /// guards, a new or wider Allow, a Deny or permissions boundary removed, a new managed
-    /// policy, a role newly within developers' reach, an account newly in dev access.
+    /// Exit 1 when anything broadens: access granted (a new assume edge or one with fewer
+    /// guards, a new or wider Allow, a Deny or boundary removed, a managed policy, a task
+    /// definition running as a role that grants more, developer reach, dev access,
+    /// Identity Center sets, groups or accounts), data or the host exposed to a container,
+    /// or longer sessions.
     #[arg(long)]
     pub fail_on_broaden: bool,
+    /// Print the time each phase took to standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,11 +4,12 @@
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::{load, load_source, Loaded, Outcome, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use super::{build, Outcome, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
 use crate::cli::{DiffArgs, DiffFormat, MessageFormat};
 use crate::diagnostic::printable;
-use crate::diff::{self, Review};
+use crate::diff::{self, Review, Strings};
 use crate::spec::SourceFile;
+use crate::timings;
 
 const DEFAULT_SPEC: &str = "trustgen.toml";
 
@@ -22,15 +23,28 @@ const USAGE: &str = "error: give two specs (trustgen diff OLD_SPEC NEW_SPEC) or 
                      revision (trustgen diff [SPEC] --base GIT_REV)\n";
 
 pub(super) fn run(args: &DiffArgs) -> Outcome {
+    if args.timings {
+        timings::enable();
+    }
+    let mut outcome = compare(args);
+    outcome.stderr.push_str(&timings::report());
+    outcome
+}
+
+fn compare(args: &DiffArgs) -> Outcome {
+    // One side at a time: each model is reduced to its review and let go before the next
+    // is built, so two large specs never hold two models at once.
+    // Both sides' strings in one table: equal strings are equal ids.
+    let mut strings = Strings::default();
     let (old, new) = match (&args.base, &args.first, &args.second) {
         (Some(revision), spec, None) => {
             let spec = spec.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_SPEC));
-            let new = loaded("new", load(&spec, MessageFormat::Human));
-            (at_revision(&spec, revision), new)
+            let old = at_revision(&spec, revision, &mut strings);
+            (old, read("new", &spec, &mut strings))
         }
         (None, Some(old), Some(new)) => (
-            loaded("old", load(old, MessageFormat::Human)),
-            loaded("new", load(new, MessageFormat::Human)),
+            read("old", old, &mut strings),
+            read("new", new, &mut strings),
         ),
         _ => return Outcome::fail(EXIT_INVALID, USAGE.into()),
     };
@@ -46,12 +60,14 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
             return Outcome::fail(EXIT_INVALID, stderr);
         }
     };
-    let diff = diff::compare(&old.review, &new.review);
-    let stdout = match args.format {
+    let diff = timings::phase("compare", || {
+        diff::compare(&old.review, &new.review, &strings)
+    });
+    let stdout = timings::phase("report", || match args.format {
         DiffFormat::Text => diff::text(&diff, &old.name, &new.name),
         DiffFormat::Markdown => diff::markdown(&diff, &old.name, &new.name),
         DiffFormat::Json => diff::json(&diff),
-    };
+    });
     if args.fail_on_broaden && diff.broadens {
         Outcome {
             code: EXIT_FAILED,
@@ -70,9 +86,9 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
 }
 
 /// The old side of `--base`: the spec as committed at the revision, or nothing.
-fn at_revision(spec: &Path, revision: &str) -> Result<Side, String> {
+fn at_revision(spec: &Path, revision: &str, strings: &mut Strings) -> Result<Side, String> {
     match read_at_revision(spec, revision) {
-        Ok(Revision::Found(source)) => loaded("old", load_source(source, MessageFormat::Human)),
+        Ok(Revision::Found(source)) => reviewed("old", source, strings),
         Ok(Revision::Absent(name)) => Ok(Side {
             name: format!("{name} (absent: nothing granted)"),
             review: Review::empty(),
@@ -86,13 +102,26 @@ fn at_revision(spec: &Path, revision: &str) -> Result<Side, String> {
     }
 }
 
-/// A side's model, or its problems rendered under a line naming the side.
-fn loaded(side: &str, result: Result<Loaded, Outcome>) -> Result<Side, String> {
-    match result {
-        Ok(loaded) => Ok(Side {
-            name: loaded.source.name.clone(),
-            review: Review::of(&loaded.model),
-        }),
+/// A side read from a file.
+fn read(side: &str, path: &Path, strings: &mut Strings) -> Result<Side, String> {
+    match timings::phase("read", || SourceFile::read(path)) {
+        Ok(source) => reviewed(side, source, strings),
+        Err(message) => Err(format!("the {side} spec is invalid:\nerror: {message}\n")),
+    }
+}
+
+/// A side's review, or its problems rendered under a line naming the side.
+fn reviewed(side: &str, source: SourceFile, strings: &mut Strings) -> Result<Side, String> {
+    match build(&source, MessageFormat::Human) {
+        Ok((spec, model)) => {
+            // The spec is not needed any more: let it go before the review is built.
+            drop(spec);
+            let review = timings::phase("review", || Review::of(&model, strings));
+            Ok(Side {
+                review,
+                name: source.name,
+            })
+        }
         Err(outcome) => Err(format!(
             "the {side} spec is invalid:\n{}{}",
             outcome.stderr, outcome.stdout

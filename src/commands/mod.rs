@@ -84,10 +84,7 @@ pub(crate) fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome
 
 /// `load` for a spec already read (from git, say).
 pub(crate) fn load_source(source: SourceFile, format: MessageFormat) -> Result<Loaded, Outcome> {
-    let spec = timings::phase("parse", || spec::load(&source))
-        .map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
-    let model = timings::phase("validate + model", || validate::validate_and_build(&spec))
-        .map_err(|diagnostics| invalid(&source, &diagnostics, format))?;
+    let (spec, model) = build(&source, format)?;
     let warnings = timings::phase("warnings", || validate::warnings(&spec, &model));
     Ok(Loaded {
         source,
@@ -95,6 +92,16 @@ pub(crate) fn load_source(source: SourceFile, format: MessageFormat) -> Result<L
         model,
         warnings,
     })
+}
+
+/// A spec parsed, validated and built into its model; its problems rendered, exit code 2.
+/// No warnings: for commands that need only the model.
+pub(crate) fn build(source: &SourceFile, format: MessageFormat) -> Result<(Spec, Model), Outcome> {
+    let spec = timings::phase("parse", || spec::load(source))
+        .map_err(|diagnostics| invalid(source, &diagnostics, format))?;
+    let model = timings::phase("validate + model", || validate::validate_and_build(&spec))
+        .map_err(|diagnostics| invalid(source, &diagnostics, format))?;
+    Ok((spec, model))
 }
 
 /// Diagnostics as the user asked for them.

@@ -10,8 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::fields::{Facts, Part, Rule, Value, Writer};
-use super::review::{grant, AccountFacts, Holder, Review, Subject};
+use super::fields::{Facts, Levels, Rule, Writer};
+use super::review::{grants, AccountFacts, Holder, Review, Subject};
+use super::strings::Strings;
 use super::Kind::{Access, Deployment, Exposure, Other, Session};
 use crate::graph;
 use crate::model::names::RootKind;
@@ -25,20 +26,57 @@ use crate::spec::Format;
 
 /// Network modes from the most isolated to the least: in `bridge` and `host` mode a
 /// container reaches the instance's metadata service and the host's network.
-const NETWORK_MODES: &[&[&str]] = &[&["none"], &["awsvpc"], &["bridge"], &["host"]];
+static NETWORK_MODES: Levels = Levels(&[&["none"], &["awsvpc"], &["bridge"], &["host"]]);
 /// Process namespaces: the container's own, the task's, the host's.
-const PID_MODES: &[&[&str]] = &[&[""], &["task"], &["host"]];
+static PID_MODES: Levels = Levels(&[&[""], &["task"], &["host"]]);
 /// IPC: none at all, the container's own (Docker's default), the task's, the host's.
-const IPC_MODES: &[&[&str]] = &[&["none"], &[""], &["task"], &["host"]];
+static IPC_MODES: Levels = Levels(&[&["none"], &[""], &["task"], &["host"]]);
 /// A volume's storage: the task's own, or shared with the host or other tasks.
-const VOLUME_SOURCES: &[&[&str]] = &[
+static VOLUME_SOURCES: Levels = Levels(&[
     &["", "task storage"],
     &["EFS file system", "host directory"],
-];
+]);
 /// Transit encryption and IAM authorisation of an EFS volume: on, or off (the default).
-const ON_THEN_OFF: &[&[&str]] = &[&["ENABLED"], &["", "DISABLED"]];
+static ON_THEN_OFF: Levels = Levels(&[&["ENABLED"], &["", "DISABLED"]]);
 
-pub(super) fn model(review: &mut Review, model: &Model) {
+/// A new entity's facts, written through `Writer`s, then filed under its subject.
+struct Building<'b> {
+    facts: Facts,
+    strings: &'b mut Strings,
+}
+
+impl<'b> Building<'b> {
+    fn new(strings: &'b mut Strings) -> Self {
+        Building {
+            facts: Facts::default(),
+            strings,
+        }
+    }
+
+    /// A writer of the entity's own fields.
+    fn fields(&mut self) -> Writer<'_> {
+        Writer {
+            facts: &mut self.facts,
+            strings: self.strings,
+            part: None,
+        }
+    }
+
+    fn file(
+        self,
+        review: &mut Review,
+        subject: Subject,
+        kind: &'static str,
+        label: &str,
+        account_id: Option<&str>,
+    ) {
+        let label = self.strings.intern(label);
+        let account_id = account_id.map(|id| self.strings.intern(id));
+        review.entity(subject, kind, label, account_id, self.facts, self.strings);
+    }
+}
+
+pub(super) fn model(review: &mut Review, strings: &mut Strings, model: &Model) {
     let Model {
         project,
         partition,
@@ -48,8 +86,8 @@ pub(super) fn model(review: &mut Review, model: &Model) {
         identity_center,
         terraform,
     } = model;
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
     fields.text("project name", Other, Rule::Report, project);
     fields.text("partition", Other, Rule::Report, partition.as_str());
     fields.flag(
@@ -63,19 +101,19 @@ pub(super) fn model(review: &mut Review, model: &Model) {
             Format::Cloudformation => "cloudformation",
             Format::Terraform => "terraform",
         };
-        fields.member("format generated", Deployment, Rule::Report, name.into());
+        fields.member("format generated", Deployment, Rule::Report, name);
     }
-    review.entity(Subject::Project, "project", project.clone(), None, facts);
+    entity.file(review, Subject::Project, "project", project, None);
     for account in accounts {
-        self::account(review, account);
+        self::account(review, strings, account);
     }
     if let Some(center) = identity_center {
-        self::identity_center(review, center);
+        self::identity_center(review, strings, center);
     }
-    self::terraform(review, terraform, accounts);
+    self::terraform(review, strings, terraform, accounts);
 }
 
-fn account(review: &mut Review, account: &Account) {
+fn account(review: &mut Review, strings: &mut Strings, account: &Account) {
     let Account {
         name,
         alias,
@@ -100,8 +138,8 @@ fn account(review: &mut Review, account: &Account) {
         env: env.clone(),
         dev_access: *dev_access,
     });
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
     fields.text("name in the spec", Other, Rule::Report, name);
     fields.text("Terraform provider alias", Other, Rule::Report, alias);
     fields.text("region", Deployment, Rule::Report, region);
@@ -112,13 +150,10 @@ fn account(review: &mut Review, account: &Account) {
         Rule::Report,
         deploy_role_arn.as_deref(),
     );
-    review.entity(
-        Subject::Account { id: id.clone() },
-        "account",
-        name.clone(),
-        Some(id),
-        facts,
-    );
+    let subject = Subject::Account {
+        id: entity.strings.intern(id),
+    };
+    entity.file(review, subject, "account", name, Some(id));
     let roles = task_roles
         .iter()
         .chain(execution_roles)
@@ -126,20 +161,20 @@ fn account(review: &mut Review, account: &Account) {
         .chain(developer_role)
         .chain(trusted_roles);
     for role in roles {
-        self::role(review, id, role);
+        self::role(review, strings, id, role);
     }
     for definition in task_definitions {
-        task_definition(review, id, definition);
+        task_definition(review, strings, id, definition);
     }
     for policy in session_policies {
-        session_policy(review, id, policy);
+        session_policy(review, strings, id, policy);
     }
     if let Some(policy) = developer_policy {
-        self::developer_policy(review, id, policy);
+        self::developer_policy(review, strings, id, policy);
     }
 }
 
-fn role(review: &mut Review, account_id: &str, role: &Role) {
+fn role(review: &mut Review, strings: &mut Strings, account_id: &str, role: &Role) {
     let Role {
         kind,
         name,
@@ -157,8 +192,8 @@ fn role(review: &mut Review, account_id: &str, role: &Role) {
     } = role;
     // The role's identity: they are its ARN.
     let _ = (name, path);
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
     fields.text("role kind", Other, Rule::Report, &role_kind_text(kind));
     fields.text("CloudFormation logical id", Other, Rule::Report, logical_id);
     fields.text("Terraform address", Other, Rule::Report, terraform);
@@ -171,62 +206,62 @@ fn role(review: &mut Review, account_id: &str, role: &Role) {
     );
     for (key, value) in tags {
         // Access or other by whether a policy reads the key: `compare` knows both sides.
-        fields.keyed("tag", key, Other, Rule::Tag, Value::Text(value.clone()));
+        fields.keyed("tag", key, Other, Rule::Tag, value);
     }
     // Trust is compared as edges (the trust graph); its text is the safety net.
     document(&mut fields, "trust policy as written", trust_policy);
-    let mut statements = BTreeSet::new();
     for policy in inline_policies {
         let InlinePolicy {
             name,
             terraform,
             document,
         } = policy;
-        fields.keyed(
-            "inline policy",
-            name,
-            Other,
-            Rule::Report,
-            Value::Text(terraform.clone()),
-        );
-        statements.extend(document.statements.iter().map(grant));
+        // The document: as grants (the holder's) and as written (below).
+        let _ = document;
+        fields.keyed("inline policy", name, Other, Rule::Report, terraform);
     }
     let written: Vec<&Statement> = inline_policies
         .iter()
         .flat_map(|policy| &policy.document.statements)
         .collect();
-    fields.put(
+    let lines = as_written(written.iter().copied());
+    fields.list(
         "permissions as written",
-        None,
         Other,
         Rule::AsWritten,
-        Value::List(as_written(written.iter().copied())),
+        lines.iter().map(String::as_str),
     );
-    fields.put(
+    fields.list(
         "managed policies as written",
-        None,
         Other,
         Rule::AsWritten,
-        Value::List(sorted(managed_policy_arns).into_iter().cloned().collect()),
+        sorted(managed_policy_arns),
     );
-    for statement in trust_policy.statements.iter().chain(written) {
+    for statement in trust_policy
+        .statements
+        .iter()
+        .chain(written.iter().copied())
+    {
         review.note_tag_keys(statement);
     }
-    let subject = Subject::Role { arn: arn.clone() };
+    let strings = &mut *entity.strings;
+    let arn_sym = strings.intern(arn);
     let kind_name = graph::role_kind(kind).name();
-    review.holders.insert(
-        subject.clone(),
-        Holder {
-            kind: kind_name,
-            label: arn.clone(),
-            account_id: account_id.to_string(),
-            statements,
-            managed: managed_policy_arns.iter().cloned().collect(),
-            boundary: permissions_boundary.clone(),
-            attachments: BTreeSet::new(),
-        },
-    );
-    review.entity(subject, kind_name, arn.clone(), Some(account_id), facts);
+    let holder = Holder {
+        kind: kind_name,
+        label: arn_sym,
+        account_id: strings.intern(account_id),
+        statements: grants(written.into_iter(), strings),
+        managed: managed_policy_arns
+            .iter()
+            .map(|arn| strings.intern(arn))
+            .collect(),
+        boundary: permissions_boundary.as_deref().map(|b| strings.intern(b)),
+        attachments: BTreeSet::new(),
+    };
+    let subject = Subject::Role { arn: arn_sym };
+    review.holders.insert(subject, holder);
+    entity.file(review, subject, kind_name, arn, Some(account_id));
 }
 
 fn role_kind_text(kind: &RoleKind) -> String {
@@ -239,7 +274,12 @@ fn role_kind_text(kind: &RoleKind) -> String {
     }
 }
 
-fn developer_policy(review: &mut Review, account_id: &str, policy: &ManagedPolicy) {
+fn developer_policy(
+    review: &mut Review,
+    strings: &mut Strings,
+    account_id: &str,
+    policy: &ManagedPolicy,
+) {
     let ManagedPolicy {
         name,
         logical_id,
@@ -254,15 +294,12 @@ fn developer_policy(review: &mut Review, account_id: &str, policy: &ManagedPolic
     } = policy;
     // The policy's identity: they are its ARN.
     let _ = (name, path);
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
     fields.text("CloudFormation logical id", Other, Rule::Report, logical_id);
     fields.text("Terraform address", Other, Rule::Report, terraform);
     fields.text("description", Other, Rule::Report, description);
     self::document(&mut fields, "permissions as written", document);
-    for statement in &document.statements {
-        review.note_tag_keys(statement);
-    }
     let listed = [
         ("role", attach_to_roles),
         ("group", attach_to_groups),
@@ -273,72 +310,80 @@ fn developer_policy(review: &mut Review, account_id: &str, policy: &ManagedPolic
         .flat_map(|(kind, names)| names.iter().map(move |name| format!("{kind} {name}")))
         .collect();
     written.sort();
-    fields.put(
+    fields.list(
         "attachments as written",
-        None,
         Other,
         Rule::AsWritten,
-        Value::List(written),
+        written.iter().map(String::as_str),
     );
-    let attachments = listed
-        .into_iter()
-        .flat_map(|(kind, names)| names.iter().map(move |name| (kind, name.clone())))
-        .collect();
-    let subject = Subject::Policy { arn: arn.clone() };
-    review.holders.insert(
-        subject.clone(),
-        Holder {
-            kind: "developer_policy",
-            label: arn.clone(),
-            account_id: account_id.to_string(),
-            statements: document.statements.iter().map(grant).collect(),
-            managed: BTreeSet::new(),
-            boundary: None,
-            attachments,
-        },
-    );
-    review.entity(
-        subject,
-        "developer_policy",
-        arn.clone(),
-        Some(account_id),
-        facts,
-    );
+    for statement in &document.statements {
+        review.note_tag_keys(statement);
+    }
+    let strings = &mut *entity.strings;
+    let arn_sym = strings.intern(arn);
+    let holder = Holder {
+        kind: "developer_policy",
+        label: arn_sym,
+        account_id: strings.intern(account_id),
+        statements: grants(document.statements.iter(), strings),
+        managed: BTreeSet::new(),
+        boundary: None,
+        attachments: listed
+            .into_iter()
+            .flat_map(|(kind, names)| names.iter().map(move |name| (kind, name)))
+            .map(|(kind, name)| (kind, strings.intern(name)))
+            .collect(),
+    };
+    let subject = Subject::Policy { arn: arn_sym };
+    review.holders.insert(subject, holder);
+    entity.file(review, subject, "developer_policy", arn, Some(account_id));
 }
 
-fn session_policy(review: &mut Review, account_id: &str, policy: &SessionPolicy) {
+fn session_policy(
+    review: &mut Review,
+    strings: &mut Strings,
+    account_id: &str,
+    policy: &SessionPolicy,
+) {
     let SessionPolicy {
         task,
         document,
         managed_policy_arns,
     } = policy;
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
     if let Some(document) = document {
         self::document(&mut fields, "permissions as written", document);
     }
-    let subject = Subject::SessionPolicy {
-        account_id: account_id.to_string(),
-        task: task.clone(),
-    };
-    let label = format!("session policy of task {task}");
-    review.holders.insert(
-        subject.clone(),
-        Holder {
-            kind: "session_policy",
-            label: label.clone(),
-            account_id: account_id.to_string(),
-            statements: document
-                .iter()
-                .flat_map(|document| &document.statements)
-                .map(grant)
-                .collect(),
-            managed: managed_policy_arns.iter().cloned().collect(),
-            boundary: None,
-            attachments: BTreeSet::new(),
-        },
+    fields.list(
+        "managed policies as written",
+        Other,
+        Rule::AsWritten,
+        sorted(managed_policy_arns),
     );
-    review.entity(subject, "session_policy", label, Some(account_id), facts);
+    let label = format!("session policy of task {task}");
+    let strings = &mut *entity.strings;
+    let subject = Subject::SessionPolicy {
+        account_id: strings.intern(account_id),
+        task: strings.intern(task),
+    };
+    let holder = Holder {
+        kind: "session_policy",
+        label: strings.intern(&label),
+        account_id: strings.intern(account_id),
+        statements: grants(
+            document.iter().flat_map(|document| &document.statements),
+            strings,
+        ),
+        managed: managed_policy_arns
+            .iter()
+            .map(|arn| strings.intern(arn))
+            .collect(),
+        boundary: None,
+        attachments: BTreeSet::new(),
+    };
+    review.holders.insert(subject, holder);
+    entity.file(review, subject, "session_policy", &label, Some(account_id));
 }
 
 /// A policy document as written, order-free: the safety net behind its semantic comparison.
@@ -347,9 +392,14 @@ fn document(fields: &mut Writer<'_>, name: &'static str, document: &PolicyDocume
         version,
         statements,
     } = document;
-    let mut written = as_written(statements.iter());
-    written.insert(0, format!("Version {version}"));
-    fields.put(name, None, Other, Rule::AsWritten, Value::List(written));
+    let mut lines = as_written(statements.iter());
+    lines.insert(0, format!("Version {version}"));
+    fields.list(
+        name,
+        Other,
+        Rule::AsWritten,
+        lines.iter().map(String::as_str),
+    );
 }
 
 /// Statements as written (Sid, spelling, repeats), each with its lists sorted: reordering
@@ -381,15 +431,24 @@ fn as_written<'s>(statements: impl Iterator<Item = &'s Statement>) -> Vec<String
                     clauses.entry(operator).or_default().insert(key, values);
                 }
             }
-            serde_json::json!({
-                "Sid": sid,
-                "Effect": effect,
-                "Principal": sorted(&principals),
-                "Action": sorted(actions),
-                "Resource": sorted(resources),
-                "Condition": clauses,
-            })
-            .to_string()
+            let mut line = String::new();
+            if let Some(sid) = sid {
+                line.push_str(&format!("Sid {sid:?} "));
+            }
+            line.push_str(&format!("{effect:?}"));
+            if !principals.is_empty() {
+                let principals: Vec<&str> = sorted(&principals).collect();
+                line.push_str(&format!(" Principal {principals:?}"));
+            }
+            line.push_str(&format!(
+                " Action {:?} Resource {:?}",
+                sorted(actions).collect::<Vec<_>>(),
+                sorted(resources).collect::<Vec<_>>()
+            ));
+            if !clauses.is_empty() {
+                line.push_str(&format!(" Condition {clauses:?}"));
+            }
+            line
         })
         .collect();
     written.sort();
@@ -405,13 +464,18 @@ fn plain(value: &serde_json::Value) -> String {
 }
 
 /// A list sorted, repeats kept: order is no change, a repeat is (the output repeats it).
-fn sorted(items: &[String]) -> Vec<&String> {
-    let mut items: Vec<&String> = items.iter().collect();
-    items.sort();
-    items
+fn sorted(items: &[String]) -> impl Iterator<Item = &str> {
+    let mut items: Vec<&str> = items.iter().map(String::as_str).collect();
+    items.sort_unstable();
+    items.into_iter()
 }
 
-fn task_definition(review: &mut Review, account_id: &str, definition: &TaskDefinition) {
+fn task_definition(
+    review: &mut Review,
+    strings: &mut Strings,
+    account_id: &str,
+    definition: &TaskDefinition,
+) {
     let TaskDefinition {
         task,
         logical_id,
@@ -432,8 +496,8 @@ fn task_definition(review: &mut Review, account_id: &str, definition: &TaskDefin
         containers,
         log_group,
     } = definition;
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
     fields.text("task in the spec", Other, Rule::Report, task);
     fields.text("CloudFormation logical id", Other, Rule::Report, logical_id);
     fields.text(
@@ -450,7 +514,7 @@ fn task_definition(review: &mut Review, account_id: &str, definition: &TaskDefin
     fields.text(
         "network mode",
         Exposure,
-        Rule::Levels(NETWORK_MODES),
+        Rule::Levels(&NETWORK_MODES),
         network_mode,
     );
     for launch_type in requires_compatibilities {
@@ -460,7 +524,7 @@ fn task_definition(review: &mut Review, account_id: &str, definition: &TaskDefin
         } else {
             Rule::Report
         };
-        fields.member("launch type", Exposure, rule, launch_type.to_string());
+        fields.member("launch type", Exposure, rule, launch_type);
     }
     if let Some(platform) = runtime_platform {
         let RuntimePlatform {
@@ -481,8 +545,8 @@ fn task_definition(review: &mut Review, account_id: &str, definition: &TaskDefin
         Rule::Report,
         *ephemeral_storage_gib,
     );
-    fields.opt_text("pid mode", Exposure, Rule::Levels(PID_MODES), *pid_mode);
-    fields.opt_text("ipc mode", Exposure, Rule::Levels(IPC_MODES), *ipc_mode);
+    fields.opt_text("pid mode", Exposure, Rule::Levels(&PID_MODES), *pid_mode);
+    fields.opt_text("ipc mode", Exposure, Rule::Levels(&IPC_MODES), *ipc_mode);
     if let Some(group) = log_group {
         let LogGroup {
             name,
@@ -497,39 +561,31 @@ fn task_definition(review: &mut Review, account_id: &str, definition: &TaskDefin
         );
     }
     for volume in volumes {
-        self::volume(&mut facts, volume);
+        self::volume(&mut fields, volume);
     }
     for container in containers {
-        super::containers::container(&mut facts, container);
+        super::containers::container(&mut fields, container);
     }
-    review.entity(
-        Subject::TaskDefinition {
-            account_id: account_id.to_string(),
-            family: family.clone(),
-        },
-        "task_definition",
-        family.clone(),
-        Some(account_id),
-        facts,
-    );
+    let subject = Subject::TaskDefinition {
+        account_id: entity.strings.intern(account_id),
+        family: entity.strings.intern(family),
+    };
+    entity.file(review, subject, "task_definition", family, Some(account_id));
 }
 
-fn volume(facts: &mut Facts, volume: &Volume) {
+fn volume(fields: &mut Writer<'_>, volume: &Volume) {
     let Volume {
         name,
         host_source_path,
         efs,
     } = volume;
-    let mut fields = facts.part(Some(Part {
-        kind: "volume",
-        name: name.clone(),
-    }));
+    let mut fields = fields.part("volume", name);
     let source = match (host_source_path, efs) {
         (_, Some(_)) => "EFS file system",
         (Some(_), None) => "host directory",
         (None, None) => "task storage",
     };
-    fields.text("volume", Exposure, Rule::Levels(VOLUME_SOURCES), source);
+    fields.text("volume", Exposure, Rule::Levels(&VOLUME_SOURCES), source);
     fields.opt_text(
         "host path",
         Exposure,
@@ -556,7 +612,7 @@ fn volume(facts: &mut Facts, volume: &Volume) {
         fields.opt_text(
             "EFS transit encryption",
             Exposure,
-            Rule::Levels(ON_THEN_OFF),
+            Rule::Levels(&ON_THEN_OFF),
             *transit_encryption,
         );
         fields.opt_number(
@@ -574,13 +630,13 @@ fn volume(facts: &mut Facts, volume: &Volume) {
         fields.opt_text(
             "EFS IAM authorisation",
             Exposure,
-            Rule::Levels(ON_THEN_OFF),
+            Rule::Levels(&ON_THEN_OFF),
             *iam,
         );
     }
 }
 
-fn identity_center(review: &mut Review, center: &IdentityCenter) {
+fn identity_center(review: &mut Review, strings: &mut Strings, center: &IdentityCenter) {
     let IdentityCenter {
         account,
         account_id,
@@ -591,8 +647,8 @@ fn identity_center(review: &mut Review, center: &IdentityCenter) {
     } = center;
     // The account by its id; its name in the spec is the account's own fact.
     let _ = account;
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
     fields.text(
         "administered in account",
         Deployment,
@@ -607,19 +663,24 @@ fn identity_center(review: &mut Review, center: &IdentityCenter) {
         Rule::Report,
         start_url.as_deref(),
     );
-    review.entity(
+    entity.file(
+        review,
         Subject::IdentityCenter,
         "identity_center",
-        instance_arn.clone(),
+        instance_arn,
         Some(account_id),
-        facts,
     );
     for set in permission_sets {
-        permission_set(review, center, set);
+        permission_set(review, strings, center, set);
     }
 }
 
-fn permission_set(review: &mut Review, center: &IdentityCenter, set: &PermissionSet) {
+fn permission_set(
+    review: &mut Review,
+    strings: &mut Strings,
+    center: &IdentityCenter,
+    set: &PermissionSet,
+) {
     let PermissionSet {
         name,
         logical_id,
@@ -631,13 +692,18 @@ fn permission_set(review: &mut Review, center: &IdentityCenter, set: &Permission
         accounts,
         assignments,
     } = set;
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
     fields.text("CloudFormation logical id", Other, Rule::Report, logical_id);
     fields.text("Terraform address", Other, Rule::Report, terraform);
     fields.text("description", Other, Rule::Report, description);
     fields.text("session duration", Session, Rule::Longer, session_duration);
-    fields.members("managed policy", Access, Rule::Grows, managed_policy_arns);
+    fields.members(
+        "managed policy",
+        Access,
+        Rule::Grows,
+        managed_policy_arns.iter().map(String::as_str),
+    );
     if let Some(reference) = developer_policy {
         let PolicyReference { name, path } = reference;
         fields.text(
@@ -653,7 +719,7 @@ fn permission_set(review: &mut Review, center: &IdentityCenter, set: &Permission
             .accounts
             .iter()
             .find(|known| &known.name == account)
-            .map_or_else(|| account.clone(), |known| known.id.clone());
+            .map_or(account.as_str(), |known| known.id.as_str());
         fields.member("account", Access, Rule::Grows, id);
     }
     for assignment in assignments {
@@ -666,50 +732,56 @@ fn permission_set(review: &mut Review, center: &IdentityCenter, set: &Permission
         } = assignment;
         let _ = account; // by its id
         let key = format!("group {group_id} in account {account_id}");
-        fields.member("assignment", Access, Rule::Grows, key.clone());
+        fields.member("assignment", Access, Rule::Grows, &key);
         fields.keyed(
             "assignment CloudFormation logical id",
             &key,
             Other,
             Rule::Report,
-            Value::Text(logical_id.clone()),
+            logical_id,
         );
         fields.keyed(
             "assignment Terraform address",
             &key,
             Other,
             Rule::Report,
-            Value::Text(terraform.clone()),
+            terraform,
         );
     }
-    review.entity(
-        Subject::PermissionSet {
-            instance: center.instance_arn.clone(),
-            name: name.clone(),
-        },
+    let subject = Subject::PermissionSet {
+        instance: entity.strings.intern(&center.instance_arn),
+        name: entity.strings.intern(name),
+    };
+    entity.file(
+        review,
+        subject,
         "permission_set",
-        name.clone(),
+        name,
         Some(&center.account_id),
-        facts,
     );
 }
 
-fn terraform(review: &mut Review, terraform: &Terraform, accounts: &[Arc<Account>]) {
+fn terraform(
+    review: &mut Review,
+    strings: &mut Strings,
+    terraform: &Terraform,
+    accounts: &[Arc<Account>],
+) {
     let Terraform {
         layout,
         backend,
         roots,
         cycle,
     } = terraform;
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
+    let _ = layout; // named by `layout_name`
     fields.text(
         "terraform layout",
         Deployment,
         Rule::Report,
         terraform.layout_name(),
     );
-    let _ = layout; // named by `layout_name`
     if let Some(backend) = backend {
         let S3Backend {
             bucket,
@@ -738,20 +810,31 @@ fn terraform(review: &mut Review, terraform: &Terraform, accounts: &[Arc<Account
             *partial,
         );
     }
-    fields.members("roots in a cycle", Other, Rule::Report, cycle);
-    review.entity(
+    fields.members(
+        "roots in a cycle",
+        Other,
+        Rule::Report,
+        cycle.iter().map(String::as_str),
+    );
+    entity.file(
+        review,
         Subject::Terraform,
         "terraform",
-        "layout and state".into(),
+        "layout and state",
         None,
-        facts,
     );
     for root in roots {
-        self::root(review, terraform, root, accounts);
+        self::root(review, strings, terraform, root, accounts);
     }
 }
 
-fn root(review: &mut Review, terraform: &Terraform, root: &Root, accounts: &[Arc<Account>]) {
+fn root(
+    review: &mut Review,
+    strings: &mut Strings,
+    terraform: &Terraform,
+    root: &Root,
+    accounts: &[Arc<Account>],
+) {
     let Root {
         kind,
         account,
@@ -765,37 +848,35 @@ fn root(review: &mut Review, terraform: &Terraform, root: &Root, accounts: &[Arc
     let account_id = accounts
         .iter()
         .find(|a| &a.name == account)
-        .map(|a| a.id.clone())
-        .unwrap_or_default();
-    let mut facts = Facts::default();
-    let mut fields = facts.part(None);
+        .map_or("", |a| a.id.as_str());
+    let mut entity = Building::new(strings);
+    let mut fields = entity.fields();
     fields.text("root name", Deployment, Rule::Report, name);
     fields.text("directory", Deployment, Rule::Report, dir);
     fields.text("provider region", Deployment, Rule::Report, region);
     fields.opt_text("state key", Deployment, Rule::Report, state_key.as_deref());
     let _ = after; // as the directories it waits for:
-    for dir in terraform.after_dirs(root) {
-        fields.member("applied after", Deployment, Rule::Report, dir.to_string());
-    }
+    fields.members(
+        "applied after",
+        Deployment,
+        Rule::Report,
+        terraform.after_dirs(root),
+    );
     fields.number(
         "stage",
         Deployment,
         Rule::Report,
         i64::try_from(*stage).unwrap_or(i64::MAX),
     );
-    review.entity(
-        Subject::TerraformRoot {
-            kind: match kind {
-                RootKind::Single => "single",
-                RootKind::Account => "account",
-                RootKind::Trust => "trust",
-                RootKind::IdentityCenter => "identity_center",
-            },
-            account_id: account_id.clone(),
+    let subject = Subject::TerraformRoot {
+        kind: match kind {
+            RootKind::Single => "single",
+            RootKind::Account => "account",
+            RootKind::Trust => "trust",
+            RootKind::IdentityCenter => "identity_center",
         },
-        "terraform_root",
-        dir.clone(),
-        (!account_id.is_empty()).then_some(account_id.as_str()),
-        facts,
-    );
+        account_id: entity.strings.intern(account_id),
+    };
+    let account_id = (!account_id.is_empty()).then_some(account_id);
+    entity.file(review, subject, "terraform_root", dir, account_id);
 }

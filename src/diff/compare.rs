@@ -5,24 +5,30 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::fields::{Fact, FieldKey, Part, Rule, Value};
+use super::fields::{Fact, FieldKey, PartKey, Rule, Stored};
 use super::grants::{actions_covered, gained, implies, statement_changes};
-use super::review::{Entity, Guard, Holder, Review, Subject};
+use super::review::{AccountFacts, Entity, Guard, Holder, Review, Subject};
+use super::strings::{Strings, Sym};
 use super::{
-    AccountHeading, Change, Clause, Diff, Edge, FactEntry, FieldChange, Grant, Kind, Mark, What,
+    AccountHeading, Change, Clause, Diff, Edge, FactEntry, FieldChange, Grant, Kind, Mark, Part,
+    Value, What,
 };
 use crate::graph;
 use crate::model::policy::Effect;
 use crate::spec::DevMode;
 
-pub(crate) fn compare(old: &Review, new: &Review) -> Diff {
+pub(crate) fn compare(old: &Review, new: &Review, strings: &Strings) -> Diff {
     let accounts = headings(old, new);
-    let mut changes = Vec::new();
-    dev_access(old, new, &mut changes);
-    edges(old, new, &mut changes);
-    permissions(old, new, &mut changes);
-    reach(old, new, &mut changes);
-    entities(old, new, &mut changes);
+    let mut out = Changes {
+        strings,
+        changes: Vec::new(),
+    };
+    out.dev_access(old, new);
+    out.edges(old, new);
+    out.permissions(old, new);
+    out.reach(old, new);
+    out.entities(old, new);
+    let mut changes = out.changes;
     // Names by id: the new side's name (an account renamed is one account).
     let names: HashMap<&str, &str> = accounts
         .iter()
@@ -94,8 +100,7 @@ fn sort_label(change: &Change) -> (String, u8, String) {
     // A field is one row whatever its mark; an edge or a grant changed reads as the old one
     // removed, then the new one added.
     let mark = match (&change.what, change.change) {
-        (What::Field { .. }, _) => 0,
-        (_, Mark::Removed) => 0,
+        (What::Field { .. }, _) | (_, Mark::Removed) => 0,
         (_, Mark::Added) => 1,
         (_, Mark::Changed) => 2,
     };
@@ -128,60 +133,6 @@ fn headings(old: &Review, new: &Review) -> Vec<AccountHeading> {
     headings
 }
 
-fn change(
-    kind: Kind,
-    mark: Mark,
-    broadens: bool,
-    account_id: Option<String>,
-    what: What,
-) -> Change {
-    Change {
-        kind,
-        change: mark,
-        broadens,
-        account: None,
-        account_id,
-        what,
-    }
-}
-
-fn dev_access(old: &Review, new: &Review, out: &mut Vec<Change>) {
-    let ids: BTreeSet<&str> = old
-        .accounts
-        .iter()
-        .chain(&new.accounts)
-        .map(|a| a.id.as_str())
-        .collect();
-    for id in ids {
-        let before = old.accounts.iter().find(|a| a.id == id);
-        let after = new.accounts.iter().find(|a| a.id == id);
-        let mode = |side: Option<&super::review::AccountFacts>| {
-            side.map_or(DevMode::None, |a| a.dev_access)
-        };
-        let (mode_before, mode_after) = (mode(before), mode(after));
-        if mode_before == mode_after {
-            continue;
-        }
-        let mark = match (mode_before, mode_after) {
-            (DevMode::None, _) => Mark::Added,
-            (_, DevMode::None) => Mark::Removed,
-            _ => Mark::Changed,
-        };
-        out.push(change(
-            Kind::Access,
-            mark,
-            mark == Mark::Added,
-            Some(id.to_string()),
-            What::DevAccess {
-                env_before: before.map(|a| a.env.clone()),
-                env_after: after.map(|a| a.env.clone()),
-                mode_before: mode_name(mode_before),
-                mode_after: mode_name(mode_after),
-            },
-        ));
-    }
-}
-
 pub(crate) fn mode_name(mode: DevMode) -> &'static str {
     match mode {
         DevMode::None => "none",
@@ -191,248 +142,354 @@ pub(crate) fn mode_name(mode: DevMode) -> &'static str {
     }
 }
 
-fn edges(old: &Review, new: &Review, out: &mut Vec<Change>) {
-    type Pairs<'r> = HashMap<(&'r str, &'r str), Vec<(&'r Guard, &'r BTreeSet<String>)>>;
-    fn pairs(review: &Review) -> Pairs<'_> {
-        let mut pairs: Pairs<'_> = HashMap::new();
-        for ((principal, role, guard), fact) in &review.edges {
-            pairs
-                .entry((principal.as_str(), role.as_str()))
-                .or_default()
-                .push((guard, &fact.actions));
-        }
-        pairs
+/// The changes found so far, and the strings both sides share.
+struct Changes<'s> {
+    strings: &'s Strings,
+    changes: Vec<Change>,
+}
+
+impl Changes<'_> {
+    fn push(&mut self, kind: Kind, mark: Mark, broadens: bool, account: Option<Sym>, what: What) {
+        self.changes.push(Change {
+            kind,
+            change: mark,
+            broadens,
+            account: None,
+            account_id: account.map(|id| self.strings.string(id)),
+            what,
+        });
     }
-    let (old_pairs, new_pairs) = (pairs(old), pairs(new));
-    for (sides, mark) in [
-        ((old, new, &old_pairs), Mark::Added),
-        ((new, old, &new_pairs), Mark::Removed),
-    ] {
-        let (other, this, other_pairs) = sides;
-        for (key, fact) in &this.edges {
-            let (principal, role, guard) = key;
-            let before = other.edges.get(key);
-            if before.is_some_and(|before| before.actions == fact.actions) {
+
+    /// A set of strings as a report lists them: sorted by text.
+    fn texts<'a>(&self, syms: impl IntoIterator<Item = &'a Sym>) -> Vec<String> {
+        let mut texts: Vec<String> = syms.into_iter().map(|s| self.strings.string(*s)).collect();
+        texts.sort();
+        texts
+    }
+
+    fn clauses(&self, guard: &Guard) -> Vec<Clause> {
+        let mut clauses: Vec<Clause> = guard
+            .iter()
+            .map(|clause| Clause {
+                operator: self.strings.string(clause.operator),
+                key: self.strings.string(clause.key),
+                values: self.texts(clause.values.iter()),
+            })
+            .collect();
+        clauses.sort();
+        clauses
+    }
+
+    fn dev_access(&mut self, old: &Review, new: &Review) {
+        let ids: BTreeSet<&str> = old
+            .accounts
+            .iter()
+            .chain(&new.accounts)
+            .map(|a| a.id.as_str())
+            .collect();
+        for id in ids {
+            let before = old.accounts.iter().find(|a| a.id == id);
+            let after = new.accounts.iter().find(|a| a.id == id);
+            let mode = |side: Option<&AccountFacts>| side.map_or(DevMode::None, |a| a.dev_access);
+            let (mode_before, mode_after) = (mode(before), mode(after));
+            if mode_before == mode_after {
                 continue;
             }
-            let others = other_pairs
-                .get(&(principal.as_str(), role.as_str()))
-                .cloned()
-                .unwrap_or_default();
-            // Everything this edge admits, an edge of the old side admitted: nothing new.
-            let broadens = mark == Mark::Added
-                && !others.iter().any(|(other_guard, actions)| {
-                    implies(guard, other_guard) && actions_covered(&fact.actions, actions)
-                });
-            let edge_change = if before.is_some() {
-                "actions"
-            } else if others.is_empty() {
-                "edge"
-            } else {
-                "guards"
+            let mark = match (mode_before, mode_after) {
+                (DevMode::None, _) => Mark::Added,
+                (_, DevMode::None) => Mark::Removed,
+                _ => Mark::Changed,
             };
-            let (guards_removed, guards_added) = match others.first() {
-                Some((other_guard, _)) if edge_change == "guards" => {
-                    let (was, is) = if mark == Mark::Added {
-                        (*other_guard, guard)
-                    } else {
-                        (guard, *other_guard)
-                    };
-                    (labels(was.difference(is)), labels(is.difference(was)))
+            self.changes.push(Change {
+                kind: Kind::Access,
+                change: mark,
+                broadens: mark == Mark::Added,
+                account: None,
+                account_id: Some(id.to_string()),
+                what: What::DevAccess {
+                    env_before: before.map(|a| a.env.clone()),
+                    env_after: after.map(|a| a.env.clone()),
+                    mode_before: mode_name(mode_before),
+                    mode_after: mode_name(mode_after),
+                },
+            });
+        }
+    }
+
+    fn edges(&mut self, old: &Review, new: &Review) {
+        type Pairs<'r> = HashMap<(Sym, Sym), Vec<(&'r Guard, &'r BTreeSet<Sym>)>>;
+        fn pairs(review: &Review) -> Pairs<'_> {
+            let mut pairs: Pairs<'_> = HashMap::new();
+            for ((principal, role, guard), fact) in &review.edges {
+                pairs
+                    .entry((*principal, *role))
+                    .or_default()
+                    .push((guard, &fact.actions));
+            }
+            pairs
+        }
+        let (old_pairs, new_pairs) = (pairs(old), pairs(new));
+        for (other, this, other_pairs, mark) in [
+            (old, new, &old_pairs, Mark::Added),
+            (new, old, &new_pairs, Mark::Removed),
+        ] {
+            for (key, fact) in &this.edges {
+                let (principal, role, guard) = key;
+                let before = other.edges.get(key);
+                if before.is_some_and(|before| before.actions == fact.actions) {
+                    continue;
                 }
-                _ => (Vec::new(), Vec::new()),
-            };
-            out.push(change(
-                Kind::Access,
-                mark,
-                broadens,
-                Some(fact.account_id.clone()).filter(|id| !id.is_empty()),
-                What::Assume(Edge {
-                    role: role.clone(),
+                let others = other_pairs
+                    .get(&(*principal, *role))
+                    .cloned()
+                    .unwrap_or_default();
+                // Everything this edge admits, an edge of the other side admitted.
+                let broadens = mark == Mark::Added
+                    && !others.iter().any(|(other_guard, actions)| {
+                        implies(guard, other_guard, self.strings)
+                            && actions_covered(&fact.actions, actions, self.strings)
+                    });
+                let edge_change = if before.is_some() {
+                    "actions"
+                } else if others.is_empty() {
+                    "edge"
+                } else {
+                    "guards"
+                };
+                let (guards_removed, guards_added) = match others.first() {
+                    Some((other_guard, _)) if edge_change == "guards" => {
+                        let (was, is) = if mark == Mark::Added {
+                            (*other_guard, guard)
+                        } else {
+                            (guard, *other_guard)
+                        };
+                        (
+                            self.labels(was.difference(is)),
+                            self.labels(is.difference(was)),
+                        )
+                    }
+                    _ => (Vec::new(), Vec::new()),
+                };
+                let edge = Edge {
+                    role: self.strings.string(*role),
                     role_kind: fact.role_kind,
-                    principal: principal.clone(),
+                    principal: self.strings.string(*principal),
                     principal_kind: fact.principal_kind,
-                    principal_label: fact.principal_label.clone(),
-                    actions: fact.actions.iter().cloned().collect(),
-                    guards: labels(guard.iter()),
-                    conditions: guard.iter().cloned().collect(),
+                    principal_label: self.strings.string(fact.principal_label),
+                    actions: self.texts(&fact.actions),
+                    guards: self.labels(guard.iter()),
+                    conditions: self.clauses(guard),
                     edge_change,
                     guards_removed,
                     guards_added,
-                }),
-            ));
+                };
+                self.push(
+                    Kind::Access,
+                    mark,
+                    broadens,
+                    fact.account_id,
+                    What::Assume(edge),
+                );
+            }
         }
     }
-}
 
-/// The short names of clauses, sorted, each once.
-fn labels<'a>(clauses: impl Iterator<Item = &'a Clause>) -> Vec<String> {
-    clauses
-        .map(|clause| {
-            let value = match clause.values.as_slice() {
-                [one] => serde_json::Value::String(one.clone()),
-                many => serde_json::Value::from(many.to_vec()),
+    /// The short names of clauses, sorted, each once.
+    fn labels<'a>(&self, clauses: impl Iterator<Item = &'a super::review::Clause>) -> Vec<String> {
+        clauses
+            .map(|clause| {
+                let values = self.texts(clause.values.iter());
+                let value = match values.as_slice() {
+                    [one] => serde_json::Value::String(one.clone()),
+                    many => serde_json::Value::from(many.to_vec()),
+                };
+                graph::condition_label(self.strings.get(clause.key), &value)
+            })
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect()
+    }
+
+    fn permissions(&mut self, old: &Review, new: &Review) {
+        let subjects: BTreeSet<&Subject> = old.holders.keys().chain(new.holders.keys()).collect();
+        for subject in subjects {
+            let (before, after) = (old.holders.get(subject), new.holders.get(subject));
+            if before == after {
+                continue;
+            }
+            let Some(holder) = after.or(before) else {
+                continue;
             };
-            graph::condition_label(&clause.key, &value)
-        })
-        .collect::<BTreeSet<String>>()
-        .into_iter()
-        .collect()
-}
+            self.holder(holder, before, after);
+        }
+    }
 
-fn permissions(old: &Review, new: &Review, out: &mut Vec<Change>) {
-    let subjects: BTreeSet<&Subject> = old.holders.keys().chain(new.holders.keys()).collect();
-    let nothing = BTreeSet::new();
-    for subject in subjects {
-        let (before, after) = (old.holders.get(subject), new.holders.get(subject));
-        let Some(holder) = after.or(before) else {
-            continue;
-        };
-        let mut push = |mark: Mark, grant: Grant, broadens: bool| {
-            out.push(change(
-                Kind::Access,
-                mark,
-                broadens,
-                Some(holder.account_id.clone()),
-                What::Grant {
-                    holder: holder.label.clone(),
-                    holder_kind: holder.kind,
-                    grant,
-                },
-            ));
-        };
+    fn holder(&mut self, holder: &Holder, before: Option<&Holder>, after: Option<&Holder>) {
+        let strings = self.strings;
+        let mut found: Vec<(Mark, Grant, bool)> = Vec::new();
+        let nothing: &[super::review::Grant] = &[];
         let (statements_before, statements_after) = (
-            before.map_or(&nothing, |h| &h.statements),
-            after.map_or(&nothing, |h| &h.statements),
+            before.map_or(nothing, |h| &h.statements),
+            after.map_or(nothing, |h| &h.statements),
         );
         // A new Allow broadens; a Deny gone from a holder that is still there broadens too.
         for (effect, guard, actions, resources) in
-            statement_changes(statements_after, statements_before)
+            statement_changes(statements_after, statements_before, strings)
         {
-            push(
-                Mark::Added,
-                statement(effect, guard, actions, resources),
-                effect == Effect::Allow,
-            );
+            let grant = self.statement(effect, &guard, &actions, &resources);
+            found.push((Mark::Added, grant, effect == Effect::Allow));
         }
         for (effect, guard, actions, resources) in
-            statement_changes(statements_before, statements_after)
+            statement_changes(statements_before, statements_after, strings)
         {
-            push(
+            let grant = self.statement(effect, &guard, &actions, &resources);
+            found.push((
                 Mark::Removed,
-                statement(effect, guard, actions, resources),
+                grant,
                 effect == Effect::Deny && after.is_some(),
-            );
+            ));
         }
-        let managed = |h: Option<&Holder>| h.map(|h| h.managed.clone()).unwrap_or_default();
-        let (managed_before, managed_after) = (managed(before), managed(after));
-        for policy_arn in managed_after.difference(&managed_before) {
-            let policy_arn = policy_arn.clone();
-            push(Mark::Added, Grant::ManagedPolicy { policy_arn }, true);
+        let empty = BTreeSet::new();
+        let (managed_before, managed_after) = (
+            before.map_or(&empty, |h| &h.managed),
+            after.map_or(&empty, |h| &h.managed),
+        );
+        for policy in managed_after.difference(managed_before) {
+            let policy_arn = strings.string(*policy);
+            found.push((Mark::Added, Grant::ManagedPolicy { policy_arn }, true));
         }
-        for policy_arn in managed_before.difference(&managed_after) {
-            let policy_arn = policy_arn.clone();
-            push(Mark::Removed, Grant::ManagedPolicy { policy_arn }, false);
+        for policy in managed_before.difference(managed_after) {
+            let policy_arn = strings.string(*policy);
+            found.push((Mark::Removed, Grant::ManagedPolicy { policy_arn }, false));
         }
-        let boundary = |h: Option<&Holder>| h.and_then(|h| h.boundary.clone());
+        let boundary = |h: Option<&Holder>| h.and_then(|h| h.boundary);
         let (boundary_before, boundary_after) = (boundary(before), boundary(after));
         if boundary_before != boundary_after {
             // A boundary only limits: losing one (or trading it for another, whose
             // contents trustgen cannot see) may let the role do more.
-            if let Some(policy_arn) = boundary_before {
-                let grant = Grant::PermissionsBoundary { policy_arn };
-                push(Mark::Removed, grant, after.is_some());
+            if let Some(policy) = boundary_before {
+                let grant = Grant::PermissionsBoundary {
+                    policy_arn: strings.string(policy),
+                };
+                found.push((Mark::Removed, grant, after.is_some()));
             }
-            if let Some(policy_arn) = boundary_after {
-                push(
-                    Mark::Added,
-                    Grant::PermissionsBoundary { policy_arn },
-                    false,
+            if let Some(policy) = boundary_after {
+                let grant = Grant::PermissionsBoundary {
+                    policy_arn: strings.string(policy),
+                };
+                found.push((Mark::Added, grant, false));
+            }
+        }
+        let none = BTreeSet::new();
+        let (attached_before, attached_after) = (
+            before.map_or(&none, |h| &h.attachments),
+            after.map_or(&none, |h| &h.attachments),
+        );
+        for (principal_type, name) in attached_after.difference(attached_before) {
+            let name = strings.string(*name);
+            found.push((
+                Mark::Added,
+                Grant::Attachment {
+                    principal_type,
+                    name,
+                },
+                true,
+            ));
+        }
+        for (principal_type, name) in attached_before.difference(attached_after) {
+            let name = strings.string(*name);
+            found.push((
+                Mark::Removed,
+                Grant::Attachment {
+                    principal_type,
+                    name,
+                },
+                false,
+            ));
+        }
+        for (mark, grant, broadens) in found {
+            let what = What::Grant {
+                holder: strings.string(holder.label),
+                holder_kind: holder.kind,
+                grant,
+            };
+            self.push(Kind::Access, mark, broadens, Some(holder.account_id), what);
+        }
+    }
+
+    fn statement(
+        &self,
+        effect: Effect,
+        guard: &Guard,
+        actions: &BTreeSet<Sym>,
+        resources: &BTreeSet<Sym>,
+    ) -> Grant {
+        Grant::Statement {
+            effect,
+            actions: self.texts(actions),
+            resources: self.texts(resources),
+            conditions: self.clauses(guard),
+        }
+    }
+
+    fn reach(&mut self, old: &Review, new: &Review) {
+        for (this, other, mark) in [(new, old, Mark::Added), (old, new, Mark::Removed)] {
+            for (role, fact) in &this.reach {
+                if other.reach.contains_key(role) {
+                    continue;
+                }
+                let what = What::Reach {
+                    role: self.strings.string(*role),
+                    role_kind: fact.kind,
+                    direct: fact.direct,
+                    through: fact
+                        .through
+                        .iter()
+                        .map(|r| self.strings.string(*r))
+                        .collect(),
+                    dev_access: fact.dev_access,
+                };
+                self.push(
+                    Kind::Access,
+                    mark,
+                    mark == Mark::Added,
+                    fact.account_id,
+                    what,
                 );
             }
         }
-        let attachments = |h: Option<&Holder>| h.map(|h| h.attachments.clone()).unwrap_or_default();
-        let (attached_before, attached_after) = (attachments(before), attachments(after));
-        for (principal_type, name) in attached_after.difference(&attached_before) {
-            let grant = Grant::Attachment {
-                principal_type,
-                name: name.clone(),
-            };
-            push(Mark::Added, grant, true);
-        }
-        for (principal_type, name) in attached_before.difference(&attached_after) {
-            let grant = Grant::Attachment {
-                principal_type,
-                name: name.clone(),
-            };
-            push(Mark::Removed, grant, false);
-        }
     }
-}
 
-fn statement(
-    effect: Effect,
-    guard: Guard,
-    actions: BTreeSet<String>,
-    resources: BTreeSet<String>,
-) -> Grant {
-    Grant::Statement {
-        effect,
-        actions: actions.into_iter().collect(),
-        resources: resources.into_iter().collect(),
-        conditions: guard.into_iter().collect(),
-    }
-}
-
-fn reach(old: &Review, new: &Review, out: &mut Vec<Change>) {
-    for (this, other, mark) in [(new, old, Mark::Added), (old, new, Mark::Removed)] {
-        for (role, fact) in &this.reach {
-            if other.reach.contains_key(role) {
-                continue;
+    /// Every entity: added or removed whole, or field by field.
+    fn entities(&mut self, old: &Review, new: &Review) {
+        // Holders with a semantic change: their documents' text adds nothing to it.
+        let explained: BTreeSet<String> = self
+            .changes
+            .iter()
+            .filter_map(|change| match &change.what {
+                What::Grant { holder, .. } => Some(holder.clone()),
+                What::Assume(edge) => Some(edge.role.clone()),
+                _ => None,
+            })
+            .collect();
+        let tag_keys: BTreeSet<&String> = old.tag_keys.iter().chain(&new.tag_keys).collect();
+        let judge = Judge {
+            old,
+            new,
+            strings: self.strings,
+            tag_keys: &tag_keys,
+        };
+        for (subject, after) in &new.entities {
+            match old.entities.get(subject) {
+                Some(before) if before == after => {}
+                Some(before) => judge.fields(before, after, &explained, self),
+                None => judge.whole(subject, after, Mark::Added, self),
             }
-            out.push(change(
-                Kind::Access,
-                mark,
-                mark == Mark::Added,
-                fact.account_id.clone(),
-                What::Reach {
-                    role: role.clone(),
-                    role_kind: fact.kind,
-                    direct: fact.direct,
-                    through: fact.through.clone(),
-                    dev_access: fact.dev_access,
-                },
-            ));
         }
-    }
-}
-
-/// Every entity: added or removed whole, or field by field.
-fn entities(old: &Review, new: &Review, out: &mut Vec<Change>) {
-    // Holders with a semantic change: their documents' text adds nothing to it.
-    let explained: BTreeSet<String> = out
-        .iter()
-        .filter_map(|change| match &change.what {
-            What::Grant { holder, .. } => Some(holder.clone()),
-            What::Assume(edge) => Some(edge.role.clone()),
-            _ => None,
-        })
-        .collect();
-    let tag_keys: BTreeSet<&String> = old.tag_keys.iter().chain(&new.tag_keys).collect();
-    let judge = Judge {
-        old,
-        new,
-        tag_keys: &tag_keys,
-    };
-    let subjects: BTreeSet<&Subject> = old.entities.keys().chain(new.entities.keys()).collect();
-    for subject in subjects {
-        match (old.entities.get(subject), new.entities.get(subject)) {
-            (Some(before), Some(after)) => {
-                judge.fields(before, after, &explained, out);
+        for (subject, before) in &old.entities {
+            if !new.entities.contains_key(subject) {
+                judge.whole(subject, before, Mark::Removed, self);
             }
-            (None, Some(entity)) => out.push(judge.whole(subject, entity, Mark::Added)),
-            (Some(entity), None) => out.push(judge.whole(subject, entity, Mark::Removed)),
-            (None, None) => {}
         }
     }
 }
@@ -440,14 +497,19 @@ fn entities(old: &Review, new: &Review, out: &mut Vec<Change>) {
 struct Judge<'a> {
     old: &'a Review,
     new: &'a Review,
+    strings: &'a Strings,
     tag_keys: &'a BTreeSet<&'a String>,
 }
 
 impl Judge<'_> {
     /// A fact's kind: a tag is access when a policy of either side reads its key.
     fn kind(&self, key: &FieldKey, fact: &Fact) -> Kind {
-        match (fact.rule, &key.item) {
-            (Rule::Tag, Some(tag)) if self.tag_keys.contains(&tag.to_ascii_lowercase()) => {
+        match (fact.rule, key.item) {
+            (Rule::Tag, Some(tag))
+                if self
+                    .tag_keys
+                    .contains(&self.strings.get(tag).to_ascii_lowercase()) =>
+            {
                 Kind::Access
             }
             _ => fact.kind,
@@ -462,55 +524,64 @@ impl Judge<'_> {
         match fact.rule {
             Rule::Tag => self.kind(key, fact) == Kind::Access && is.is_some() && was != is,
             Rule::RunsAs => !self.runs_as_gained(before, after).is_empty(),
-            rule => rule.broadens(was, is),
+            rule => rule.broadens(was, is, self.strings),
         }
     }
 
     /// What the role a task definition runs as now grants beyond the one it ran as.
     fn runs_as_gained(&self, before: Option<&Fact>, after: Option<&Fact>) -> Vec<String> {
         let holder = |review: &'_ Review, fact: Option<&Fact>| -> Option<Holder> {
-            let super::Value::Text(arn) = &fact?.value else {
+            let Stored::Text(arn) = &fact?.value else {
                 return None;
             };
-            review
-                .holders
-                .get(&Subject::Role { arn: arn.clone() })
-                .cloned()
+            review.holders.get(&Subject::Role { arn: *arn }).cloned()
         };
         let (old, new) = (holder(self.old, before), holder(self.new, after));
         match (&new, after) {
             // A role the model does not hold: nothing proves it grants no more.
-            (None, Some(fact)) => vec![format!("role {} outside the spec", fact.value.shown())],
-            _ => gained(old.as_ref(), new.as_ref()),
+            (None, Some(fact)) => vec![format!(
+                "role {} outside the spec",
+                fact.value.value(self.strings).shown()
+            )],
+            _ => gained(old.as_ref(), new.as_ref(), self.strings),
         }
     }
 
-    fn whole(&self, subject: &Subject, entity: &Entity, mark: Mark) -> Change {
+    fn part(&self, part: Option<PartKey>) -> Option<Part> {
+        part.map(|part| Part {
+            kind: part.kind,
+            name: self.strings.string(part.name),
+        })
+    }
+
+    fn whole(&self, subject: &Subject, entity: &Entity, mark: Mark, out: &mut Changes<'_>) {
         let facts: Vec<FactEntry> = entity
-            .facts
             .facts
             .iter()
             .filter(|(_, fact)| fact.rule != Rule::AsWritten)
             .map(|(key, fact)| FactEntry {
                 kind: self.kind(key, fact),
                 broadens: mark == Mark::Added && self.broadens(key, None, Some(fact)),
-                part: key.part.clone(),
+                part: self.part(key.part),
                 field: key.name,
-                item: key.item.clone(),
-                value: fact.value.clone(),
+                item: key.item.map(|item| self.strings.string(item)),
+                value: fact.value.value(self.strings),
             })
             .collect();
-        change(
+        let what = What::Entity {
+            subject: self.strings.string(entity.label),
+            subject_kind: entity.kind,
+            facts,
+        };
+        let broadens =
+            matches!(&what, What::Entity { facts, .. } if facts.iter().any(|f| f.broadens));
+        out.push(
             entity_kind(subject),
             mark,
-            facts.iter().any(|fact| fact.broadens),
-            entity.account_id.clone(),
-            What::Entity {
-                subject: entity.label.clone(),
-                subject_kind: entity.kind,
-                facts,
-            },
-        )
+            broadens,
+            entity.account_id,
+            what,
+        );
     }
 
     fn fields(
@@ -518,32 +589,21 @@ impl Judge<'_> {
         before: &Entity,
         after: &Entity,
         explained: &BTreeSet<String>,
-        out: &mut Vec<Change>,
+        out: &mut Changes<'_>,
     ) {
-        if before.facts.facts == after.facts.facts && before.kind == after.kind {
-            return;
-        }
-        let parts = |entity: &Entity| -> BTreeSet<Option<Part>> {
-            entity
-                .facts
-                .facts
-                .iter()
-                .map(|(key, _)| key.part.clone())
-                .collect()
-        };
-        let parts_after = parts(after);
-        let was: BTreeMap<&FieldKey, &Fact> =
-            before.facts.facts.iter().map(|(k, f)| (k, f)).collect();
-        let is: BTreeMap<&FieldKey, &Fact> =
-            after.facts.facts.iter().map(|(k, f)| (k, f)).collect();
+        let parts_after: BTreeSet<Option<PartKey>> =
+            after.facts.iter().map(|(key, _)| key.part).collect();
+        let was: BTreeMap<&FieldKey, &Fact> = before.facts.iter().map(|(k, f)| (k, f)).collect();
+        let is: BTreeMap<&FieldKey, &Fact> = after.facts.iter().map(|(k, f)| (k, f)).collect();
         let keys: BTreeSet<&FieldKey> = was.keys().chain(is.keys()).copied().collect();
+        let label = self.strings.string(after.label);
         for key in keys {
             let (old, new) = (was.get(key).copied(), is.get(key).copied());
             let (Some(fact), true) = (new.or(old), old.map(|f| &f.value) != new.map(|f| &f.value))
             else {
                 continue;
             };
-            if fact.rule == Rule::AsWritten && explained.contains(&after.label) {
+            if fact.rule == Rule::AsWritten && explained.contains(&label) {
                 continue;
             }
             // A part gone (a container, a volume) exposes nothing any more.
@@ -554,49 +614,44 @@ impl Judge<'_> {
                 (_, None) => Mark::Removed,
                 _ => Mark::Changed,
             };
+            let shown = |f: Option<&Fact>| f.map(|f| f.value.value(self.strings));
             let what = if fact.rule == Rule::RunsAs {
-                let shown = |f: Option<&Fact>| f.map(|f| f.value.shown()).unwrap_or_default();
+                let text = |f: Option<&Fact>| shown(f).map(|v| v.shown()).unwrap_or_default();
                 What::RunsAs {
-                    family: after.label.clone(),
+                    family: label.clone(),
                     role: key.name,
-                    before: shown(old),
-                    after: shown(new),
+                    before: text(old),
+                    after: text(new),
                     gained: self.runs_as_gained(old, new),
                 }
             } else {
-                let (before, after_value) = if fact.rule == Rule::AsWritten {
-                    written_difference(old, new)
+                let (before_value, after_value) = if fact.rule == Rule::AsWritten {
+                    written_difference(shown(old), shown(new))
                 } else {
-                    (old.map(|f| f.value.clone()), new.map(|f| f.value.clone()))
+                    (shown(old), shown(new))
                 };
                 What::Field {
-                    subject: after.label.clone(),
+                    subject: label.clone(),
                     subject_kind: after.kind,
                     field: FieldChange {
-                        part: key.part.clone(),
+                        part: self.part(key.part),
                         field: key.name,
-                        item: key.item.clone(),
-                        before,
+                        item: key.item.map(|item| self.strings.string(item)),
+                        before: before_value,
                         after: after_value,
                     },
                 }
             };
-            out.push(change(
-                self.kind(key, fact),
-                mark,
-                broadens,
-                after.account_id.clone(),
-                what,
-            ));
+            out.push(self.kind(key, fact), mark, broadens, after.account_id, what);
         }
     }
 }
 
 /// A document as written, shown as what only each side has: its lines are order-free, and
 /// the rest of a long policy is no news to a reviewer.
-fn written_difference(old: Option<&Fact>, new: Option<&Fact>) -> (Option<Value>, Option<Value>) {
-    let lines = |fact: Option<&Fact>| match fact.map(|f| &f.value) {
-        Some(Value::List(lines)) => lines.clone(),
+fn written_difference(old: Option<Value>, new: Option<Value>) -> (Option<Value>, Option<Value>) {
+    let lines = |value: Option<Value>| match value {
+        Some(Value::List(lines)) => lines,
         Some(other) => vec![other.shown()],
         None => Vec::new(),
     };

@@ -3,7 +3,7 @@
 //! (privileges, user, capabilities) are exposure; what it runs (image, command, entry
 //! point, health check, environment, logging) is code; the rest is other.
 
-use super::fields::{Facts, Part, Rule, Value};
+use super::fields::{Rule, Writer};
 use super::Kind::{Code, Exposure, Other};
 use crate::model::{
     ContainerDefinition, ContainerDependency, EnvironmentFile, FirelensConfiguration, HealthCheck,
@@ -11,7 +11,7 @@ use crate::model::{
     RepositoryCredentials, Secret, Ulimit, VolumeFrom,
 };
 
-pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
+pub(super) fn container(fields: &mut Writer<'_>, container: &ContainerDefinition) {
     let ContainerDefinition {
         name,
         image,
@@ -41,16 +41,23 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
         firelens_configuration,
         log_configuration,
     } = container;
-    let mut fields = facts.part(Some(Part {
-        kind: "container",
-        name: name.clone(),
-    }));
+    let mut fields = fields.part("container", name);
     fields.text("image", Code, Rule::Report, image);
     fields.flag("essential", Other, Rule::Report, *essential);
     fields.opt_number("cpu", Other, Rule::Report, *cpu);
     fields.opt_number("memory (MiB)", Other, Rule::Report, *memory);
-    fields.list("entry point", Code, Rule::Report, entry_point);
-    fields.list("command", Code, Rule::Report, command);
+    fields.list(
+        "entry point",
+        Code,
+        Rule::Report,
+        entry_point.iter().map(String::as_str),
+    );
+    fields.list(
+        "command",
+        Code,
+        Rule::Report,
+        command.iter().map(String::as_str),
+    );
     fields.opt_text(
         "working directory",
         Code,
@@ -76,37 +83,19 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
         if let Some(app) = app_protocol {
             shown.push_str(&format!(" app {app}"));
         }
-        fields.member("port mapping", Other, Rule::Report, shown);
+        fields.member("port mapping", Other, Rule::Report, &shown);
     }
     for variable in environment {
         let NameValue { name, value } = variable;
-        fields.keyed(
-            "environment",
-            name,
-            Code,
-            Rule::Report,
-            Value::Text(value.clone()),
-        );
+        fields.keyed("environment", name, Code, Rule::Report, value);
     }
     for file in environment_files {
         let EnvironmentFile { value, kind } = file;
-        fields.keyed(
-            "environment file",
-            value,
-            Exposure,
-            Rule::Grows,
-            Value::Text((*kind).to_string()),
-        );
+        fields.keyed("environment file", value, Exposure, Rule::Grows, kind);
     }
     for secret in secrets {
         let Secret { name, value_from } = secret;
-        fields.keyed(
-            "secret",
-            name,
-            Exposure,
-            Rule::Grows,
-            Value::Text(value_from.clone()),
-        );
+        fields.keyed("secret", name, Exposure, Rule::Grows, value_from);
     }
     for mount in mount_points {
         let MountPoint {
@@ -119,15 +108,15 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
             container_path,
             Exposure,
             Rule::Grows,
-            Value::Text(source_volume.clone()),
+            source_volume,
         );
         if let Some(read_only) = read_only {
-            fields.keyed(
+            fields.keyed_flag(
                 "mount read-only",
                 container_path,
                 Exposure,
                 Rule::Off,
-                Value::Flag(*read_only),
+                *read_only,
             );
         }
     }
@@ -141,15 +130,15 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
             source_container,
             Exposure,
             Rule::Grows,
-            Value::Text("mounted".into()),
+            "mounted",
         );
         if let Some(read_only) = read_only {
-            fields.keyed(
+            fields.keyed_flag(
                 "volumes of container read-only",
                 source_container,
                 Exposure,
                 Rule::Off,
-                Value::Flag(*read_only),
+                *read_only,
             );
         }
     }
@@ -158,13 +147,7 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
             container_name,
             condition,
         } = dependency;
-        fields.keyed(
-            "depends on",
-            container_name,
-            Other,
-            Rule::Report,
-            Value::Text((*condition).to_string()),
-        );
+        fields.keyed("depends on", container_name, Other, Rule::Report, condition);
     }
     if let Some(check) = health_check {
         let HealthCheck {
@@ -175,7 +158,12 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
             start_period,
         } = check;
         // Docker runs it in the container, with the task role's credentials at hand.
-        fields.list("health check command", Code, Rule::Report, command);
+        fields.list(
+            "health check command",
+            Code,
+            Rule::Report,
+            command.iter().map(String::as_str),
+        );
         fields.opt_number("health check interval", Other, Rule::Report, *interval);
         fields.opt_number("health check timeout", Other, Rule::Report, *timeout);
         fields.opt_number("health check retries", Other, Rule::Report, *retries);
@@ -206,7 +194,7 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
             name,
             Other,
             Rule::Report,
-            Value::Text(format!("soft {soft_limit}, hard {hard_limit}")),
+            &format!("soft {soft_limit}, hard {hard_limit}"),
         );
     }
     if let Some(parameters) = linux_parameters {
@@ -217,33 +205,17 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
         if let Some(capabilities) = capabilities {
             let KernelCapabilities { add, drop } = capabilities;
             for capability in add {
-                fields.member(
-                    "capability added",
-                    Exposure,
-                    Rule::Grows,
-                    (*capability).to_string(),
-                );
+                fields.member("capability added", Exposure, Rule::Grows, capability);
             }
             // A capability no longer dropped is one the container holds again.
             for capability in drop {
-                fields.member(
-                    "capability dropped",
-                    Exposure,
-                    Rule::Limits,
-                    (*capability).to_string(),
-                );
+                fields.member("capability dropped", Exposure, Rule::Limits, capability);
             }
         }
         fields.opt_flag("init process", Other, Rule::Report, *init_process_enabled);
     }
     for (key, value) in docker_labels {
-        fields.keyed(
-            "docker label",
-            key,
-            Other,
-            Rule::Report,
-            Value::Text(value.clone()),
-        );
+        fields.keyed("docker label", key, Other, Rule::Report, value);
     }
     if let Some(credentials) = repository_credentials {
         let RepositoryCredentials {
@@ -260,13 +232,7 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
         let FirelensConfiguration { kind, options } = firelens;
         fields.text("FireLens router", Code, Rule::Report, kind);
         for (key, value) in options {
-            fields.keyed(
-                "FireLens option",
-                key,
-                Code,
-                Rule::Report,
-                Value::Text(value.clone()),
-            );
+            fields.keyed("FireLens option", key, Code, Rule::Report, value);
         }
     }
     if let Some(logging) = log_configuration {
@@ -277,13 +243,7 @@ pub(super) fn container(facts: &mut Facts, container: &ContainerDefinition) {
         } = logging;
         fields.text("log driver", Code, Rule::Report, log_driver);
         for (key, value) in options {
-            fields.keyed(
-                "log option",
-                key,
-                Code,
-                Rule::Report,
-                Value::Text(value.clone()),
-            );
+            fields.keyed("log option", key, Code, Rule::Report, value);
         }
     }
 }

@@ -3,59 +3,59 @@
 //! field that is not a grant, trust or reach (those are compared semantically by
 //! `compare` and `grants`); `compare` matches them by key across the two sides.
 
-use serde::Serialize;
+use super::strings::{Strings, Sym};
+use super::{Kind, Value};
 
-use super::Kind;
-
-/// Where in an entity a fact sits: a part (a container, a volume, a root) if any, the
-/// field's name (trustgen's words), and an item for keyed or set-like fields (an
-/// environment variable's name, a mounted path, a managed policy ARN).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Where in an entity a fact sits: a part (a container, a volume) if any, the field's name
+/// (trustgen's words), and an item for keyed or set-like fields (an environment
+/// variable's name, a mounted path, a managed policy ARN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct FieldKey {
-    pub part: Option<Part>,
+    pub part: Option<PartKey>,
     pub name: &'static str,
-    pub item: Option<String>,
+    pub item: Option<Sym>,
 }
 
 /// A named part of an entity: `("container", "app")`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub(crate) struct Part {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct PartKey {
     pub kind: &'static str,
-    pub name: String,
+    pub name: Sym,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Fact {
     pub kind: Kind,
     pub rule: Rule,
-    pub value: Value,
+    pub value: Stored,
 }
 
-/// A field's value as the reviewer compares it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(untagged)]
-pub(crate) enum Value {
-    Text(String),
+/// A field's value as a review keeps it: strings by id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Stored {
+    Text(Sym),
     Number(i64),
     Flag(bool),
     /// A sequence whose order matters (a command's arguments).
-    List(Vec<String>),
+    List(Box<[Sym]>),
 }
 
-impl Value {
-    /// As one line for a terminal or a table cell (the caller escapes it).
-    pub(crate) fn shown(&self) -> String {
+impl Stored {
+    /// The value as a report shows it.
+    pub(crate) fn value(&self, strings: &Strings) -> Value {
         match self {
-            Value::Text(text) => text.clone(),
-            Value::Number(number) => number.to_string(),
-            Value::Flag(flag) => flag.to_string(),
-            Value::List(items) => {
-                let quoted: Vec<String> = items.iter().map(|item| format!("{item:?}")).collect();
-                format!("[{}]", quoted.join(", "))
-            }
+            Stored::Text(text) => Value::Text(strings.string(*text)),
+            Stored::Number(number) => Value::Number(*number),
+            Stored::Flag(flag) => Value::Flag(*flag),
+            Stored::List(items) => Value::List(items.iter().map(|i| strings.string(*i)).collect()),
         }
     }
 }
+
+/// Levels from narrowest to widest, each a group of names that mean the same (a thin
+/// reference keeps a rule small: a review holds hundreds of thousands).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Levels(pub &'static [&'static [&'static str]]);
 
 /// When a change of a field broadens what a role, a developer or a container can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,10 +74,9 @@ pub(crate) enum Rule {
     Off,
     /// A number that broadens when it grows (a session duration).
     Longer,
-    /// Levels from narrowest to widest, each a group of names that mean the same;
-    /// broadens when it moves wider. Absent is the name `""`; a name not listed counts as
-    /// the widest.
-    Levels(&'static [&'static [&'static str]]),
+    /// Broadens when it moves to a wider level. Absent is the name `""`; a name not
+    /// listed counts as the widest.
+    Levels(&'static Levels),
     /// A directory shared with the container (a host path, an EFS root): broadens when it
     /// appears, or moves anywhere but inside the old one.
     Path,
@@ -98,10 +97,19 @@ pub(crate) enum Rule {
 impl Rule {
     /// Whether `before -> after` broadens under this rule (`RunsAs` and `Tag` are judged
     /// by `compare`, which knows both sides).
-    pub(crate) fn broadens(self, before: Option<&Value>, after: Option<&Value>) -> bool {
+    pub(crate) fn broadens(
+        self,
+        before: Option<&Stored>,
+        after: Option<&Stored>,
+        strings: &Strings,
+    ) -> bool {
         if before == after {
             return false;
         }
+        let text = |value: Option<&Stored>| match value {
+            Some(Stored::Text(text)) => Some(strings.get(*text)),
+            _ => None,
+        };
         match self {
             Rule::Report | Rule::AsWritten | Rule::RunsAs | Rule::Tag => false,
             Rule::Grows => after.is_some(),
@@ -109,42 +117,47 @@ impl Rule {
             Rule::On => on(after) && !on(before),
             Rule::Off => on(before) && !on(after),
             // A duration can only lengthen what existed: a new role is judged by its grants.
-            Rule::Longer => match (before.and_then(seconds), after.and_then(seconds)) {
+            Rule::Longer => match (seconds(before, strings), seconds(after, strings)) {
                 (Some(old), Some(new)) => new > old,
-                (Some(_), None) | (None, _) => before.is_some() && after.is_some(),
+                _ => before.is_some() && after.is_some(),
             },
-            Rule::Levels(levels) => level(levels, after) > level(levels, before),
-            Rule::Path => match (before, after) {
-                (Some(Value::Text(old)), Some(Value::Text(new))) => !inside(new, old),
-                (_, after) => after.is_some(),
+            Rule::Levels(levels) => level(levels, after, &text) > level(levels, before, &text),
+            Rule::Path => match (text(before), text(after)) {
+                (Some(old), Some(new)) => !inside(new, old),
+                _ => after.is_some(),
             },
-            Rule::User => user_level(after) > user_level(before),
+            Rule::User => user_level(after, &text) > user_level(before, &text),
         }
     }
 }
 
-fn on(value: Option<&Value>) -> bool {
-    matches!(value, Some(Value::Flag(true)))
+fn on(value: Option<&Stored>) -> bool {
+    matches!(value, Some(Stored::Flag(true)))
 }
 
-fn level(levels: &[&[&str]], value: Option<&Value>) -> usize {
-    let name = match value {
-        None => "",
-        Some(Value::Text(text)) => text.as_str(),
-        Some(_) => return levels.len(),
+fn level<'s>(
+    levels: &Levels,
+    value: Option<&Stored>,
+    text: &impl Fn(Option<&Stored>) -> Option<&'s str>,
+) -> usize {
+    let name = match (value, text(value)) {
+        (None, _) => "",
+        (Some(_), Some(name)) => name,
+        (Some(_), None) => return levels.0.len(),
     };
     levels
+        .0
         .iter()
         .position(|names| names.contains(&name))
-        .unwrap_or(levels.len())
+        .unwrap_or(levels.0.len())
 }
 
 /// A duration in seconds: a number of seconds, or ISO 8601's `PT…H…M…S`.
-fn seconds(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(seconds) => Some(*seconds),
-        Value::Text(text) => {
-            let mut rest = text.strip_prefix("PT")?;
+fn seconds(value: Option<&Stored>, strings: &Strings) -> Option<i64> {
+    match value? {
+        Stored::Number(seconds) => Some(*seconds),
+        Stored::Text(text) => {
+            let mut rest = strings.get(*text).strip_prefix("PT")?;
             let mut total: i64 = 0;
             while !rest.is_empty() {
                 let digits = rest.find(|c: char| !c.is_ascii_digit())?;
@@ -177,10 +190,13 @@ fn inside(path: &str, parent: &str) -> bool {
 
 /// 0: an explicit user other than root; 1: unset (the image decides, often root); 2: root
 /// (by name or uid 0, whatever the group).
-fn user_level(value: Option<&Value>) -> u8 {
-    match value {
-        None => 1,
-        Some(Value::Text(user)) => {
+fn user_level<'s>(
+    value: Option<&Stored>,
+    text: &impl Fn(Option<&Stored>) -> Option<&'s str>,
+) -> u8 {
+    match (value, text(value)) {
+        (None, _) | (Some(_), None) => 1,
+        (Some(_), Some(user)) => {
             let who = user.split(':').next().unwrap_or_default();
             if who == "root" || (!who.is_empty() && who.bytes().all(|b| b == b'0')) {
                 2
@@ -188,7 +204,6 @@ fn user_level(value: Option<&Value>) -> u8 {
                 0
             }
         }
-        Some(_) => 1,
     }
 }
 
@@ -204,7 +219,7 @@ fn plain(path: &str) -> bool {
     rest.split('/').all(|step| !matches!(step, "" | "." | ".."))
 }
 
-/// The facts of one entity, written by `classify` through the helpers below.
+/// The facts of one entity, written by `classify` through a `Writer`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Facts {
     pub facts: Vec<(FieldKey, Fact)>,
@@ -214,55 +229,64 @@ impl Facts {
     /// Sorted by key, each key once. A fact repeated as it is (a managed policy listed
     /// twice) is kept as a repeat, reported but never broadening: the output repeats it
     /// too. A key given two values keeps both, told apart by a number: nothing is lost.
-    pub(crate) fn finish(&mut self) {
-        self.facts.sort();
+    pub(crate) fn finish(mut self, strings: &mut Strings) -> Box<[(FieldKey, Fact)]> {
+        self.facts.sort_unstable();
         let mut index = 1;
         while index < self.facts.len() {
             let (previous, current) = (&self.facts[index - 1], &self.facts[index]);
-            if previous == current {
+            if previous == current || previous.0 == current.0 {
+                let repeat = previous == current;
                 let (key, fact) = &mut self.facts[index];
-                let item = key.item.take().unwrap_or_default();
-                key.item = Some(format!("{item} (repeated)"));
-                fact.kind = Kind::Other;
-                fact.rule = Rule::Report;
-                self.facts.sort();
-                index = 1;
-            } else if previous.0 == current.0 {
-                let (key, _) = &mut self.facts[index];
-                let item = key.item.take().unwrap_or_default();
-                key.item = Some(format!("{item} #{index}"));
-                self.facts.sort();
+                let item = key.item.map_or("", |item| strings.get(item)).to_string();
+                let item = if repeat {
+                    fact.kind = Kind::Other;
+                    fact.rule = Rule::Report;
+                    format!("{item} (repeated)")
+                } else {
+                    format!("{item} #{index}")
+                };
+                key.item = Some(strings.intern(&item));
+                self.facts.sort_unstable();
                 index = 1;
             } else {
                 index += 1;
             }
         }
-    }
-
-    /// A writer for the entity's own fields (`None`) or one part's.
-    pub(crate) fn part(&mut self, part: Option<Part>) -> Writer<'_> {
-        Writer { facts: self, part }
+        self.facts.into_boxed_slice()
     }
 }
 
-/// Writes facts of one part of an entity.
-pub(crate) struct Writer<'f> {
-    facts: &'f mut Facts,
-    part: Option<Part>,
+/// Writes the facts of one part of an entity (`None`: the entity's own fields),
+/// interning every string.
+pub(crate) struct Writer<'w> {
+    pub facts: &'w mut Facts,
+    pub strings: &'w mut Strings,
+    pub part: Option<PartKey>,
 }
 
 impl Writer<'_> {
+    /// A writer for another part of the same entity.
+    pub(crate) fn part(&mut self, kind: &'static str, name: &str) -> Writer<'_> {
+        let name = self.strings.intern(name);
+        Writer {
+            facts: self.facts,
+            strings: self.strings,
+            part: Some(PartKey { kind, name }),
+        }
+    }
+
     pub(crate) fn put(
         &mut self,
         name: &'static str,
-        item: Option<String>,
+        item: Option<&str>,
         kind: Kind,
         rule: Rule,
-        value: Value,
+        value: Stored,
     ) {
+        let item = item.map(|item| self.strings.intern(item));
         self.facts.facts.push((
             FieldKey {
-                part: self.part.clone(),
+                part: self.part,
                 name,
                 item,
             },
@@ -271,7 +295,8 @@ impl Writer<'_> {
     }
 
     pub(crate) fn text(&mut self, name: &'static str, kind: Kind, rule: Rule, value: &str) {
-        self.put(name, None, kind, rule, Value::Text(value.to_string()));
+        let value = Stored::Text(self.strings.intern(value));
+        self.put(name, None, kind, rule, value);
     }
 
     pub(crate) fn opt_text(
@@ -287,7 +312,7 @@ impl Writer<'_> {
     }
 
     pub(crate) fn number(&mut self, name: &'static str, kind: Kind, rule: Rule, value: i64) {
-        self.put(name, None, kind, rule, Value::Number(value));
+        self.put(name, None, kind, rule, Stored::Number(value));
     }
 
     pub(crate) fn opt_number(
@@ -303,7 +328,7 @@ impl Writer<'_> {
     }
 
     pub(crate) fn flag(&mut self, name: &'static str, kind: Kind, rule: Rule, value: bool) {
-        self.put(name, None, kind, rule, Value::Flag(value));
+        self.put(name, None, kind, rule, Stored::Flag(value));
     }
 
     pub(crate) fn opt_flag(
@@ -318,10 +343,17 @@ impl Writer<'_> {
         }
     }
 
-    /// A sequence whose order matters; nothing when empty.
-    pub(crate) fn list(&mut self, name: &'static str, kind: Kind, rule: Rule, items: &[String]) {
+    /// A sequence; nothing when empty.
+    pub(crate) fn list<'v>(
+        &mut self,
+        name: &'static str,
+        kind: Kind,
+        rule: Rule,
+        items: impl IntoIterator<Item = &'v str>,
+    ) {
+        let items: Box<[Sym]> = items.into_iter().map(|i| self.strings.intern(i)).collect();
         if !items.is_empty() {
-            self.put(name, None, kind, rule, Value::List(items.to_vec()));
+            self.put(name, None, kind, rule, Stored::List(items));
         }
     }
 
@@ -332,26 +364,50 @@ impl Writer<'_> {
         item: &str,
         kind: Kind,
         rule: Rule,
-        value: Value,
+        value: &str,
     ) {
-        self.put(name, Some(item.to_string()), kind, rule, value);
+        let value = Stored::Text(self.strings.intern(value));
+        self.put(name, Some(item), kind, rule, value);
     }
 
-    /// Members of a set: each present as itself; order and repeats are no change.
+    pub(crate) fn keyed_flag(
+        &mut self,
+        name: &'static str,
+        item: &str,
+        kind: Kind,
+        rule: Rule,
+        value: bool,
+    ) {
+        self.put(name, Some(item), kind, rule, Stored::Flag(value));
+    }
+
+    /// Members of a set: each present as itself; order is no change.
     pub(crate) fn members<'v>(
         &mut self,
         name: &'static str,
         kind: Kind,
         rule: Rule,
-        members: impl IntoIterator<Item = &'v String>,
+        members: impl IntoIterator<Item = &'v str>,
     ) {
         for member in members {
-            self.member(name, kind, rule, member.clone());
+            self.member(name, kind, rule, member);
         }
     }
 
-    pub(crate) fn member(&mut self, name: &'static str, kind: Kind, rule: Rule, member: String) {
-        self.put(name, Some(member.clone()), kind, rule, Value::Text(member));
+    pub(crate) fn member(&mut self, name: &'static str, kind: Kind, rule: Rule, member: &str) {
+        let sym = self.strings.intern(member);
+        self.facts.facts.push((
+            FieldKey {
+                part: self.part,
+                name,
+                item: Some(sym),
+            },
+            Fact {
+                kind,
+                rule,
+                value: Stored::Text(sym),
+            },
+        ));
     }
 }
 
@@ -359,16 +415,19 @@ impl Writer<'_> {
 mod tests {
     use super::*;
 
-    fn text(value: &str) -> Option<Value> {
-        Some(Value::Text(value.into()))
-    }
+    const NAMESPACES: Levels = Levels(&[&[""], &["task"], &["host"]]);
+    const SWITCH: Levels = Levels(&[&["ENABLED"], &["", "DISABLED"]]);
+    const SHORT: Levels = Levels(&[&[""], &["task"]]);
 
     #[test]
     fn rules_broaden_only_towards_wider() {
-        let yes = Some(Value::Flag(true));
-        let no = Some(Value::Flag(false));
+        let mut strings = Strings::default();
+        let mut text = |value: &str| Some(Stored::Text(strings.intern(value)));
+        let yes = Some(Stored::Flag(true));
+        let no = Some(Stored::Flag(false));
+        let number = |n: i64| Some(Stored::Number(n));
         // (rule, before, after, broadens)
-        let cases: Vec<(Rule, Option<Value>, Option<Value>, bool)> = vec![
+        let cases: Vec<(Rule, Option<Stored>, Option<Stored>, bool)> = vec![
             (Rule::Grows, None, text("a"), true),
             (Rule::Grows, text("a"), text("b"), true),
             (Rule::Grows, text("a"), None, false),
@@ -382,48 +441,14 @@ mod tests {
             (Rule::Off, yes.clone(), no.clone(), true),
             (Rule::Off, None, yes.clone(), false),
             (Rule::Off, no.clone(), None, false),
-            (
-                Rule::Longer,
-                Some(Value::Number(3600)),
-                Some(Value::Number(43200)),
-                true,
-            ),
-            (
-                Rule::Longer,
-                Some(Value::Number(43200)),
-                Some(Value::Number(3600)),
-                false,
-            ),
-            (
-                Rule::Levels(&[&[""], &["task"], &["host"]]),
-                None,
-                text("task"),
-                true,
-            ),
-            (
-                Rule::Levels(&[&[""], &["task"], &["host"]]),
-                text("host"),
-                text("task"),
-                false,
-            ),
-            (
-                Rule::Levels(&[&[""], &["task"]]),
-                text("task"),
-                text("new"),
-                true,
-            ),
-            (
-                Rule::Levels(&[&["ENABLED"], &["", "DISABLED"]]),
-                None,
-                text("DISABLED"),
-                false,
-            ),
-            (
-                Rule::Levels(&[&["ENABLED"], &["", "DISABLED"]]),
-                text("ENABLED"),
-                None,
-                true,
-            ),
+            (Rule::Longer, number(3600), number(43200), true),
+            (Rule::Longer, number(43200), number(3600), false),
+            (Rule::Longer, None, number(43200), false),
+            (Rule::Levels(&NAMESPACES), None, text("task"), true),
+            (Rule::Levels(&NAMESPACES), text("host"), text("task"), false),
+            (Rule::Levels(&SHORT), text("task"), text("new"), true),
+            (Rule::Levels(&SWITCH), None, text("DISABLED"), false),
+            (Rule::Levels(&SWITCH), text("ENABLED"), None, true),
             (Rule::Longer, text("PT1H"), text("PT12H"), true),
             (Rule::Longer, text("PT2H"), text("PT90M"), false),
             (Rule::Path, text("/var/log"), text("/var/log/app"), false),
@@ -449,7 +474,7 @@ mod tests {
         ];
         for (index, (rule, before, after, expected)) in cases.iter().enumerate() {
             assert_eq!(
-                rule.broadens(before.as_ref(), after.as_ref()),
+                rule.broadens(before.as_ref(), after.as_ref(), &strings),
                 *expected,
                 "case {index}: {rule:?} {before:?} -> {after:?}"
             );
@@ -458,22 +483,25 @@ mod tests {
 
     #[test]
     fn a_key_given_twice_keeps_both_values() {
+        let mut strings = Strings::default();
         let mut facts = Facts::default();
-        let mut writer = facts.part(None);
+        let mut writer = Writer {
+            facts: &mut facts,
+            strings: &mut strings,
+            part: None,
+        };
         writer.text("image", Kind::Code, Rule::Report, "a");
         writer.text("image", Kind::Code, Rule::Report, "b");
         writer.text("image", Kind::Code, Rule::Report, "a");
-        facts.finish();
-        assert_eq!(facts.facts.len(), 3);
-        let keys: std::collections::BTreeSet<_> = facts.facts.iter().map(|(k, _)| k).collect();
+        let facts = facts.finish(&mut strings);
+        assert_eq!(facts.len(), 3);
+        let keys: std::collections::BTreeSet<_> = facts.iter().map(|(k, _)| k).collect();
         assert_eq!(keys.len(), 3);
         let repeated = facts
-            .facts
             .iter()
             .filter(|(key, _)| {
                 key.item
-                    .as_deref()
-                    .is_some_and(|i| i.ends_with("(repeated)"))
+                    .is_some_and(|item| strings.get(item).ends_with("(repeated)"))
             })
             .count();
         assert_eq!(repeated, 1);

@@ -21,15 +21,16 @@ mod fields;
 mod grants;
 pub(crate) mod report;
 mod review;
+mod strings;
 
 pub(crate) use compare::compare;
 pub(crate) use report::{json, markdown, text};
 pub(crate) use review::Review;
+pub(crate) use strings::Strings;
 
 use serde::Serialize;
 
 use crate::model::policy::Effect;
-pub(crate) use fields::{Part, Value};
 
 /// What a change is to a reviewer. JSON's `kind`, so CI can choose what fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -206,6 +207,39 @@ pub(crate) struct FieldChange {
     pub item: Option<String>,
     pub before: Option<Value>,
     pub after: Option<Value>,
+}
+
+/// A named part of an entity: a container, a volume.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub(crate) struct Part {
+    pub kind: &'static str,
+    pub name: String,
+}
+
+/// A field's value as a report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Value {
+    Text(String),
+    Number(i64),
+    Flag(bool),
+    /// A sequence whose order matters (a command's arguments).
+    List(Vec<String>),
+}
+
+impl Value {
+    /// As one line for a terminal or a table cell (the caller escapes it).
+    pub(crate) fn shown(&self) -> String {
+        match self {
+            Value::Text(text) => text.clone(),
+            Value::Number(number) => number.to_string(),
+            Value::Flag(flag) => flag.to_string(),
+            Value::List(items) => {
+                let quoted: Vec<String> = items.iter().map(|item| format!("{item:?}")).collect();
+                format!("[{}]", quoted.join(", "))
+            }
+        }
+    }
 }
 
 /// One fact of an entity added or removed.

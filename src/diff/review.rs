@@ -3,65 +3,77 @@
 //! (`classify`, one per model field), and the semantic facts compared by meaning rather
 //! than by value: what each role and policy grants, who may assume which role under which
 //! guards (the trust graph), which roles developers reach, which accounts have dev access.
+//!
+//! Strings are ids into the `Strings` both sides share.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::fields::Facts;
-use super::Clause;
+use super::fields::{Fact, FieldKey};
+use super::strings::{Strings, Sym};
 use crate::graph::{self, TrustGraph};
 use crate::model::policy::{Condition, Effect, Statement};
 use crate::model::{developer_reach, is_developer_entry, Arn, Model, RoleKind};
 use crate::spec::DevMode;
 
+/// One condition clause, normalised: the operator, the key, and the values it compares
+/// with (any of them), sorted by id and without repeats.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Clause {
+    pub operator: Sym,
+    pub key: Sym,
+    pub values: Box<[Sym]>,
+}
+
 /// All clauses must hold. Sorted and without repeats.
 pub(crate) type Guard = BTreeSet<Clause>;
 
 /// What AWS identifies an entity by.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Subject {
     Project,
     Terraform,
     Account {
-        id: String,
+        id: Sym,
     },
     Role {
-        arn: String,
+        arn: Sym,
     },
     /// The developer policy.
     Policy {
-        arn: String,
+        arn: Sym,
     },
     /// Simulate mode: the session policy `assume` passes for one task.
     SessionPolicy {
-        account_id: String,
-        task: String,
+        account_id: Sym,
+        task: Sym,
     },
     TaskDefinition {
-        account_id: String,
-        family: String,
+        account_id: Sym,
+        family: Sym,
     },
     IdentityCenter,
     PermissionSet {
-        instance: String,
-        name: String,
+        instance: Sym,
+        name: Sym,
     },
     /// A Terraform root: its kind and account (empty for the single root).
     TerraformRoot {
         kind: &'static str,
-        account_id: String,
+        account_id: Sym,
     },
 }
 
 /// One entity's field facts, and how reports name it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entity {
     /// `task_role`, `task_definition`, `permission_set`, …
     pub kind: &'static str,
     /// An ARN, a family, a name: what a reviewer recognises it by.
-    pub label: String,
+    pub label: Sym,
     /// The account it is deployed to; `None` for project-wide entities.
-    pub account_id: Option<String>,
-    pub facts: Facts,
+    pub account_id: Option<Sym>,
+    /// Sorted by key, each key once (`Facts::finish`).
+    pub facts: Box<[(FieldKey, Fact)]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,56 +94,56 @@ pub(crate) struct Review {
     /// Every edge once, by principal, role and guard.
     pub edges: BTreeMap<EdgeKey, EdgeFact>,
     /// Every role developers can reach, by ARN (or ARN pattern).
-    pub reach: BTreeMap<String, ReachFact>,
+    pub reach: BTreeMap<Sym, ReachFact>,
     /// Tag keys (lower case, as IAM compares them) that some condition of the model reads:
     /// a role tag with such a key is access (ABAC), not a label.
     pub tag_keys: BTreeSet<String>,
 }
 
 /// (principal, role ARN, guard).
-pub(crate) type EdgeKey = (String, String, Guard);
+pub(crate) type EdgeKey = (Sym, Sym, Guard);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct EdgeFact {
-    pub account_id: String,
+    pub account_id: Option<Sym>,
     pub role_kind: &'static str,
     pub principal_kind: &'static str,
-    pub principal_label: String,
+    pub principal_label: Sym,
     /// What the trust statement lets the principal call (`sts:AssumeRole`, and
     /// `sts:TagSession` or `sts:SetSourceIdentity` where asked).
-    pub actions: BTreeSet<String>,
+    pub actions: BTreeSet<Sym>,
 }
 
 /// What a role, the developer policy or a session policy grants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Holder {
     pub kind: &'static str,
-    pub label: String,
-    pub account_id: String,
+    pub label: Sym,
+    pub account_id: Sym,
     /// Inline statements of every policy, as one set: the policy a statement sits in, its
-    /// Sid and its place are no grant.
-    pub statements: BTreeSet<Grant>,
-    pub managed: BTreeSet<String>,
-    pub boundary: Option<String>,
+    /// Sid and its place are no grant. Sorted, without repeats.
+    pub statements: Box<[Grant]>,
+    pub managed: BTreeSet<Sym>,
+    pub boundary: Option<Sym>,
     /// Existing principals the developer policy is attached to: (type, name).
-    pub attachments: BTreeSet<(&'static str, String)>,
+    pub attachments: BTreeSet<(&'static str, Sym)>,
 }
 
 /// One statement, normalised.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Grant {
     pub effect: Effect,
-    pub actions: BTreeSet<String>,
-    pub resources: BTreeSet<String>,
+    pub actions: Box<[Sym]>,
+    pub resources: Box<[Sym]>,
     pub guard: Guard,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ReachFact {
-    pub account_id: Option<String>,
+    pub account_id: Option<Sym>,
     pub kind: Option<&'static str>,
     pub direct: bool,
-    pub through: Vec<String>,
+    pub through: Box<[Sym]>,
     pub dev_access: bool,
 }
 
@@ -141,11 +153,11 @@ impl Review {
         Review::default()
     }
 
-    pub(crate) fn of(model: &Model) -> Self {
+    pub(crate) fn of(model: &Model, strings: &mut Strings) -> Self {
         let mut review = Review::default();
-        super::classify::model(&mut review, model);
-        review.add_edges(model);
-        review.add_reach(model);
+        super::classify::model(&mut review, strings, model);
+        review.add_edges(model, strings);
+        review.add_reach(model, strings);
         review
     }
 
@@ -153,18 +165,18 @@ impl Review {
         &mut self,
         subject: Subject,
         kind: &'static str,
-        label: String,
-        account_id: Option<&str>,
-        mut facts: Facts,
+        label: Sym,
+        account_id: Option<Sym>,
+        facts: super::fields::Facts,
+        strings: &mut Strings,
     ) {
-        facts.finish();
         self.entities.insert(
             subject,
             Entity {
                 kind,
                 label,
-                account_id: account_id.map(str::to_string),
-                facts,
+                account_id,
+                facts: facts.finish(strings),
             },
         );
     }
@@ -186,7 +198,7 @@ impl Review {
         }
     }
 
-    fn add_edges(&mut self, model: &Model) {
+    fn add_edges(&mut self, model: &Model, strings: &mut Strings) {
         let graph = TrustGraph::from_model(model);
         let nodes: HashMap<&str, &graph::Node> = graph
             .nodes
@@ -208,32 +220,40 @@ impl Review {
                 .account
                 .as_deref()
                 .and_then(|name| account_ids.get(name))
-                .map(|id| id.to_string())
-                .unwrap_or_default();
-            let guard = guard(edge.guard.iter());
+                .map(|id| strings.intern(id));
+            let guard = guard(edge.guard.iter(), strings);
+            let key = (
+                strings.intern(&edge.principal),
+                strings.intern(&edge.role_arn),
+                guard,
+            );
+            let label = strings.intern(&from.label);
+            let actions: Vec<Sym> = edge.actions.iter().map(|a| strings.intern(a)).collect();
             self.edges
-                .entry((edge.principal.clone(), edge.role_arn.clone(), guard))
+                .entry(key)
                 .or_insert_with(|| EdgeFact {
                     account_id,
                     role_kind: to.kind.name(),
                     principal_kind: from.kind.name(),
-                    principal_label: from.label.clone(),
+                    principal_label: label,
                     actions: BTreeSet::new(),
                 })
                 .actions
-                .extend(edge.actions.iter().cloned());
+                .extend(actions);
         }
     }
 
-    fn add_reach(&mut self, model: &Model) {
+    fn add_reach(&mut self, model: &Model, strings: &mut Strings) {
         for account in &model.accounts {
             for role in account.roles() {
                 if is_developer_entry(account, role) {
-                    self.reach.entry(role.arn.clone()).or_insert(ReachFact {
-                        account_id: Some(account.id.clone()),
+                    let arn = strings.intern(&role.arn);
+                    let account_id = strings.intern(&account.id);
+                    self.reach.entry(arn).or_insert(ReachFact {
+                        account_id: Some(account_id),
                         kind: Some(graph::role_kind(&role.kind).name()),
                         direct: true,
-                        through: Vec::new(),
+                        through: Box::new([]),
                         dev_access: account.dev_access != DevMode::None,
                     });
                 }
@@ -243,55 +263,79 @@ impl Review {
             let target = reach.target();
             let through = reach.chain[..reach.chain.len() - 1]
                 .iter()
-                .map(|hop| hop.role_arn.clone())
+                .map(|hop| strings.intern(&hop.role_arn))
                 .collect();
             let account_id = match &target.account {
                 Some(name) => model
                     .accounts
                     .iter()
                     .find(|a| &a.name == name)
-                    .map(|a| a.id.clone()),
-                None => Arn::parse(&target.role_arn).map(|arn| arn.account.to_string()),
+                    .map(|a| strings.intern(&a.id)),
+                None => Arn::parse(&target.role_arn).map(|arn| strings.intern(arn.account)),
             };
-            self.reach
-                .entry(target.role_arn.clone())
-                .or_insert(ReachFact {
-                    account_id,
-                    kind: target
-                        .kind
-                        .as_ref()
-                        .map(|kind: &RoleKind| graph::role_kind(kind).name()),
-                    direct: false,
-                    through,
-                    dev_access: target.dev_access,
-                });
+            let arn = strings.intern(&target.role_arn);
+            self.reach.entry(arn).or_insert(ReachFact {
+                account_id,
+                kind: target
+                    .kind
+                    .as_ref()
+                    .map(|kind: &RoleKind| graph::role_kind(kind).name()),
+                direct: false,
+                through,
+                dev_access: target.dev_access,
+            });
         }
     }
 }
 
-pub(crate) fn grant(statement: &Statement) -> Grant {
+/// A statement as a grant: its lists as sets, its condition as a guard.
+pub(crate) fn grant(statement: &Statement, strings: &mut Strings) -> Grant {
+    let mut set = |items: &[String]| -> Box<[Sym]> {
+        let mut syms: Vec<Sym> = items.iter().map(|item| strings.intern(item)).collect();
+        syms.sort_unstable();
+        syms.dedup();
+        syms.into_boxed_slice()
+    };
+    let actions = set(&statement.actions);
+    let resources = set(&statement.resources);
     Grant {
         effect: statement.effect,
-        actions: statement.actions.iter().cloned().collect(),
-        resources: statement.resources.iter().cloned().collect(),
-        guard: guard(std::iter::once(&statement.condition)),
+        actions,
+        resources,
+        guard: guard(std::iter::once(&statement.condition), strings),
     }
+}
+
+/// Statements as one sorted set of grants.
+pub(crate) fn grants<'s>(
+    statements: impl Iterator<Item = &'s Statement>,
+    strings: &mut Strings,
+) -> Box<[Grant]> {
+    let mut grants: Vec<Grant> = statements.map(|s| grant(s, strings)).collect();
+    grants.sort_unstable();
+    grants.dedup();
+    grants.into_boxed_slice()
 }
 
 /// Conditions that must all hold, as a set of clauses: operator and key order, value
 /// order and repeats are no difference, and a clause asked twice (a trust statement and
 /// the developer policy both asking for MFA) is asked once.
-pub(crate) fn guard<'a>(conditions: impl Iterator<Item = &'a Condition>) -> Guard {
+pub(crate) fn guard<'a>(
+    conditions: impl Iterator<Item = &'a Condition>,
+    strings: &mut Strings,
+) -> Guard {
     let mut clauses = Guard::new();
     for condition in conditions {
         for (operator, keys) in condition {
             for (key, value) in keys {
-                let mut values = BTreeSet::new();
-                push_values(value, &mut values);
+                let mut values = Vec::new();
+                push_values(value, &mut values, strings);
+                values.sort_unstable();
+                values.dedup();
                 clauses.insert(Clause {
-                    operator: operator.clone(),
-                    key: key.clone(),
-                    values: values.into_iter().collect(),
+                    operator: strings.intern(operator),
+                    key: strings.intern(key),
+                    values: values.into_boxed_slice(),
                 });
             }
         }
@@ -300,24 +344,16 @@ pub(crate) fn guard<'a>(conditions: impl Iterator<Item = &'a Condition>) -> Guar
 }
 
 /// A condition value as the strings IAM compares: `true` and `"true"` are one value.
-fn push_values(value: &serde_json::Value, into: &mut BTreeSet<String>) {
+fn push_values(value: &serde_json::Value, into: &mut Vec<Sym>, strings: &mut Strings) {
     match value {
-        serde_json::Value::String(text) => {
-            into.insert(text.clone());
-        }
+        serde_json::Value::String(text) => into.push(strings.intern(text)),
         serde_json::Value::Array(items) => {
             for item in items {
-                push_values(item, into);
+                push_values(item, into, strings);
             }
         }
-        serde_json::Value::Bool(b) => {
-            into.insert(b.to_string());
-        }
-        serde_json::Value::Number(n) => {
-            into.insert(n.to_string());
-        }
-        other => {
-            into.insert(other.to_string());
-        }
+        serde_json::Value::Bool(b) => into.push(strings.intern(&b.to_string())),
+        serde_json::Value::Number(n) => into.push(strings.intern(&n.to_string())),
+        other => into.push(strings.intern(&other.to_string())),
     }
 }

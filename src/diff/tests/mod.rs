@@ -105,16 +105,25 @@ resources = ["arn:aws:dynamodb:eu-west-1:555566667777:table/ledger"]
 pub(super) const DEV: &str = "arn:aws:iam::111122223333";
 pub(super) const PROD: &str = "arn:aws:iam::555566667777";
 
-pub(super) fn review(text: &str) -> Review {
+pub(super) fn review(text: &str, strings: &mut Strings) -> Review {
     let source = SourceFile::new("spec.toml", text);
     let spec = crate::spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let model = crate::validate::validate_and_build(&spec)
         .unwrap_or_else(|d| panic!("{}", source.render(&d)));
-    Review::of(&model)
+    Review::of(&model, strings)
+}
+
+/// `old -> new`; `None` is a spec that does not exist (everything added, or removed).
+pub(super) fn between(old: Option<&str>, new: Option<&str>) -> Diff {
+    let mut strings = Strings::default();
+    let mut side =
+        |text: Option<&str>| text.map_or_else(Review::empty, |t| review(t, &mut strings));
+    let (old, new) = (side(old), side(new));
+    compare(&old, &new, &strings)
 }
 
 pub(super) fn diff(old: &str, new: &str) -> Diff {
-    compare(&review(old), &review(new))
+    between(Some(old), Some(new))
 }
 
 /// `text` with `from` replaced by `to` (which must be there).

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 use toml::Value as Toml;
 
-use super::super::{compare, Review};
+use super::super::{compare, Review, Strings};
 use crate::render::{self, Provenance, Templates};
 use crate::spec::SourceFile;
 
@@ -538,23 +538,20 @@ fn every_mutation_that_changes_the_output_is_reported() {
         .unwrap_or(BUDGET);
     candidates.truncate(budget);
     let templates = Templates::load(None).unwrap_or_else(|e| panic!("{e}"));
-    let bases: Vec<(Toml, BTreeMap<String, String>, Review)> = corpus
+    let bases: Vec<(Toml, BTreeMap<String, String>, crate::model::Model)> = corpus
         .iter()
         .map(|(name, text)| {
             let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
             // Both sides go through the same serialiser, so only the edit differs.
             let again = toml::to_string(&table).unwrap_or_default();
             let model = load(&again).unwrap_or_else(|| panic!("{name} reserialised is invalid"));
-            (
-                Toml::Table(table),
-                generate(&model, &templates),
-                Review::of(&model),
-            )
+            let files = generate(&model, &templates);
+            (Toml::Table(table), files, model)
         })
         .collect();
     let outcomes =
         crate::parallel::map_in_order(&candidates, crate::parallel::cores(), |(index, edit)| {
-            let (table, files, review) = &bases[*index];
+            let (table, files, base) = &bases[*index];
             let Some(mutated) = apply(table, edit) else {
                 return Outcome::Invalid;
             };
@@ -562,7 +559,10 @@ fn every_mutation_that_changes_the_output_is_reported() {
             let Some(model) = load(&text) else {
                 return Outcome::Invalid;
             };
-            let diff = compare(review, &Review::of(&model));
+            let mut strings = Strings::default();
+            let before = Review::of(base, &mut strings);
+            let after = Review::of(&model, &mut strings);
+            let diff = compare(&before, &after, &strings);
             if &generate(&model, &templates) == files {
                 if !diff.is_empty() {
                     eprintln!(

@@ -22,7 +22,7 @@ fn reports_keep_hostile_spec_text_as_data() {
         "image = \"nginx:1.27\"",
         "image = \"nginx:1.27\"\nenvironment = { NOTE = \"a|</details>\\n# x\" }",
     );
-    let changes = compare(&Review::empty(), &review(&hostile));
+    let changes = between(None, Some(&hostile));
     let markdown = markdown(&changes, "old|`x`", "new\nline");
     let rows = markdown
         .lines()
@@ -85,7 +85,7 @@ fn many_tasks(tasks: usize) -> String {
 
 #[test]
 fn markdown_fits_a_github_comment_and_says_what_it_left_out() {
-    let huge = compare(&Review::empty(), &review(&many_tasks(300)));
+    let huge = between(None, Some(&many_tasks(300)));
     let full = text(&huge, "old", "new");
     assert!(full.len() > 2 * LIMIT, "the change is not large enough");
     let report = markdown(&huge, "old", "new");
@@ -142,7 +142,7 @@ fn markdown_fits_a_github_comment_and_says_what_it_left_out() {
 
 #[test]
 fn json_gives_every_change_a_kind_and_what_it_is() {
-    let everything = compare(&Review::empty(), &review(BASE));
+    let everything = between(None, Some(BASE));
     let parsed: serde_json::Value =
         serde_json::from_str(&json(&everything)).unwrap_or(serde_json::Value::Null);
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
@@ -170,7 +170,7 @@ fn terraform_state_and_layout_changes_are_shown_for_review() {
         "bucket = \"attacker-state\"\nrole_arn = \"arn:aws:iam::999999999999:role/x\"\n",
     );
     let new = format!("{new}\n[terraform]\nlayout = \"per-account\"\n");
-    let changes = compare(&review(&old), &review(&new));
+    let changes = diff(&old, &new);
     assert!(!changes.broadens);
     assert!(changes.changes.iter().all(|c| c.kind != Kind::Access));
     let settings: Vec<String> = changes.of_kind(Kind::Deployment).map(line).collect();

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::fields::{Facts, Levels, Rule, Writer};
+use super::fields::{Facts, Rule, Scale, Writer};
 use super::review::{grants, AccountFacts, Holder, Review, Subject};
 use super::strings::Strings;
 use super::Kind::{Access, Deployment, Exposure, Other, Session};
@@ -23,21 +23,6 @@ use crate::model::{
     SessionPolicy, TaskDefinition, Terraform, Volume,
 };
 use crate::spec::Format;
-
-/// Network modes from the most isolated to the least: in `bridge` and `host` mode a
-/// container reaches the instance's metadata service and the host's network.
-static NETWORK_MODES: Levels = Levels(&[&["none"], &["awsvpc"], &["bridge"], &["host"]]);
-/// Process namespaces: the container's own, the task's, the host's.
-static PID_MODES: Levels = Levels(&[&[""], &["task"], &["host"]]);
-/// IPC: none at all, the container's own (Docker's default), the task's, the host's.
-static IPC_MODES: Levels = Levels(&[&["none"], &[""], &["task"], &["host"]]);
-/// A volume's storage: the task's own, or shared with the host or other tasks.
-static VOLUME_SOURCES: Levels = Levels(&[
-    &["", "task storage"],
-    &["EFS file system", "host directory"],
-]);
-/// Transit encryption and IAM authorisation of an EFS volume: on, or off (the default).
-static ON_THEN_OFF: Levels = Levels(&[&["ENABLED"], &["", "DISABLED"]]);
 
 /// A new entity's facts, written through `Writer`s, then filed under its subject.
 struct Building<'b> {
@@ -514,7 +499,7 @@ fn task_definition(
     fields.text(
         "network mode",
         Exposure,
-        Rule::Levels(&NETWORK_MODES),
+        Rule::Levels(Scale::NetworkMode),
         network_mode,
     );
     for launch_type in requires_compatibilities {
@@ -545,8 +530,18 @@ fn task_definition(
         Rule::Report,
         *ephemeral_storage_gib,
     );
-    fields.opt_text("pid mode", Exposure, Rule::Levels(&PID_MODES), *pid_mode);
-    fields.opt_text("ipc mode", Exposure, Rule::Levels(&IPC_MODES), *ipc_mode);
+    fields.opt_text(
+        "pid mode",
+        Exposure,
+        Rule::Levels(Scale::PidMode),
+        *pid_mode,
+    );
+    fields.opt_text(
+        "ipc mode",
+        Exposure,
+        Rule::Levels(Scale::IpcMode),
+        *ipc_mode,
+    );
     if let Some(group) = log_group {
         let LogGroup {
             name,
@@ -585,7 +580,12 @@ fn volume(fields: &mut Writer<'_>, volume: &Volume) {
         (Some(_), None) => "host directory",
         (None, None) => "task storage",
     };
-    fields.text("volume", Exposure, Rule::Levels(&VOLUME_SOURCES), source);
+    fields.text(
+        "volume",
+        Exposure,
+        Rule::Levels(Scale::VolumeSource),
+        source,
+    );
     fields.opt_text(
         "host path",
         Exposure,
@@ -612,7 +612,7 @@ fn volume(fields: &mut Writer<'_>, volume: &Volume) {
         fields.opt_text(
             "EFS transit encryption",
             Exposure,
-            Rule::Levels(&ON_THEN_OFF),
+            Rule::Levels(Scale::OnThenOff),
             *transit_encryption,
         );
         fields.opt_number(
@@ -630,7 +630,7 @@ fn volume(fields: &mut Writer<'_>, volume: &Volume) {
         fields.opt_text(
             "EFS IAM authorisation",
             Exposure,
-            Rule::Levels(&ON_THEN_OFF),
+            Rule::Levels(Scale::OnThenOff),
             *iam,
         );
     }

@@ -84,14 +84,14 @@ fn sort_label(change: &Change) -> (String, u8, String) {
         What::DevAccess { .. } => (String::new(), String::new()),
         What::Assume(edge) => (edge.role.clone(), edge.principal.clone()),
         What::Grant { holder, grant, .. } => (holder.clone(), format!("{grant:?}")),
-        What::RunsAs { family, role, .. } => (family.clone(), (*role).to_string()),
+        What::RunsAs { family, role, .. } => (family.clone(), role.clone()),
         What::Reach { role, .. } => (role.clone(), String::new()),
         What::Entity { subject, .. } => (subject.clone(), String::new()),
         What::Field { subject, field, .. } => (
             subject.clone(),
             format!(
                 "{:?} {} {:?}",
-                field.part.as_ref().map(|p| (p.kind, &p.name)),
+                field.part.as_ref().map(|p| (&p.kind, &p.name)),
                 field.field,
                 field.item
             ),
@@ -549,13 +549,13 @@ impl Judge<'_> {
 
     fn part(&self, part: Option<PartKey>) -> Option<Part> {
         part.map(|part| Part {
-            kind: part.kind,
+            kind: self.strings.string(part.kind),
             name: self.strings.string(part.name),
         })
     }
 
     fn whole(&self, subject: &Subject, entity: &Entity, mark: Mark, out: &mut Changes<'_>) {
-        let facts: Vec<FactEntry> = entity
+        let mut facts: Vec<FactEntry> = entity
             .facts
             .iter()
             .filter(|(_, fact)| fact.rule != Rule::AsWritten)
@@ -563,11 +563,13 @@ impl Judge<'_> {
                 kind: self.kind(key, fact),
                 broadens: mark == Mark::Added && self.broadens(key, None, Some(fact)),
                 part: self.part(key.part),
-                field: key.name,
+                field: self.strings.string(key.name),
                 item: key.item.map(|item| self.strings.string(item)),
                 value: fact.value.value(self.strings),
             })
             .collect();
+        // In the order of their text, whatever order the strings were first seen in.
+        facts.sort_by(|a, b| (&a.part, &a.field, &a.item).cmp(&(&b.part, &b.field, &b.item)));
         let what = What::Entity {
             subject: self.strings.string(entity.label),
             subject_kind: entity.kind,
@@ -619,7 +621,7 @@ impl Judge<'_> {
                 let text = |f: Option<&Fact>| shown(f).map(|v| v.shown()).unwrap_or_default();
                 What::RunsAs {
                     family: label.clone(),
-                    role: key.name,
+                    role: self.strings.string(key.name),
                     before: text(old),
                     after: text(new),
                     gained: self.runs_as_gained(old, new),
@@ -635,7 +637,7 @@ impl Judge<'_> {
                     subject_kind: after.kind,
                     field: FieldChange {
                         part: self.part(key.part),
-                        field: key.name,
+                        field: self.strings.string(key.name),
                         item: key.item.map(|item| self.strings.string(item)),
                         before: before_value,
                         after: after_value,

@@ -3,23 +3,24 @@
 //! field that is not a grant, trust or reach (those are compared semantically by
 //! `compare` and `grants`); `compare` matches them by key across the two sides.
 
-use super::strings::{Strings, Sym};
+use super::strings::{ListId, Strings, Sym};
 use super::{Kind, Value};
 
 /// Where in an entity a fact sits: a part (a container, a volume) if any, the field's name
 /// (trustgen's words), and an item for keyed or set-like fields (an environment
 /// variable's name, a mounted path, a managed policy ARN).
+/// A review holds hundreds of thousands of facts: every string is an id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct FieldKey {
     pub part: Option<PartKey>,
-    pub name: &'static str,
+    pub name: Sym,
     pub item: Option<Sym>,
 }
 
 /// A named part of an entity: `("container", "app")`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct PartKey {
-    pub kind: &'static str,
+    pub kind: Sym,
     pub name: Sym,
 }
 
@@ -37,7 +38,7 @@ pub(crate) enum Stored {
     Number(i64),
     Flag(bool),
     /// A sequence whose order matters (a command's arguments).
-    List(Box<[Sym]>),
+    List(ListId),
 }
 
 impl Stored {
@@ -47,15 +48,47 @@ impl Stored {
             Stored::Text(text) => Value::Text(strings.string(*text)),
             Stored::Number(number) => Value::Number(*number),
             Stored::Flag(flag) => Value::Flag(*flag),
-            Stored::List(items) => Value::List(items.iter().map(|i| strings.string(*i)).collect()),
+            Stored::List(items) => Value::List(
+                strings
+                    .list(*items)
+                    .iter()
+                    .map(|item| strings.string(*item))
+                    .collect(),
+            ),
         }
     }
 }
 
-/// Levels from narrowest to widest, each a group of names that mean the same (a thin
-/// reference keeps a rule small: a review holds hundreds of thousands).
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Levels(pub &'static [&'static [&'static str]]);
+/// A scale from narrowest to widest, each level a group of names that mean the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Scale {
+    /// Network modes from the most isolated to the least: in `bridge` and `host` mode a
+    /// container reaches the instance's metadata service and the host's network.
+    NetworkMode,
+    /// Process namespaces: the container's own, the task's, the host's.
+    PidMode,
+    /// IPC: none at all, the container's own (Docker's default), the task's, the host's.
+    IpcMode,
+    /// A volume's storage: the task's own, or shared with the host or other tasks.
+    VolumeSource,
+    /// Transit encryption or IAM authorisation of an EFS volume: on, or off (the default).
+    OnThenOff,
+}
+
+impl Scale {
+    fn levels(self) -> &'static [&'static [&'static str]] {
+        match self {
+            Scale::NetworkMode => &[&["none"], &["awsvpc"], &["bridge"], &["host"]],
+            Scale::PidMode => &[&[""], &["task"], &["host"]],
+            Scale::IpcMode => &[&["none"], &[""], &["task"], &["host"]],
+            Scale::VolumeSource => &[
+                &["", "task storage"],
+                &["EFS file system", "host directory"],
+            ],
+            Scale::OnThenOff => &[&["ENABLED"], &["", "DISABLED"]],
+        }
+    }
+}
 
 /// When a change of a field broadens what a role, a developer or a container can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,7 +109,7 @@ pub(crate) enum Rule {
     Longer,
     /// Broadens when it moves to a wider level. Absent is the name `""`; a name not
     /// listed counts as the widest.
-    Levels(&'static Levels),
+    Levels(Scale),
     /// A directory shared with the container (a host path, an EFS root): broadens when it
     /// appears, or moves anywhere but inside the old one.
     Path,
@@ -136,20 +169,20 @@ fn on(value: Option<&Stored>) -> bool {
 }
 
 fn level<'s>(
-    levels: &Levels,
+    scale: Scale,
     value: Option<&Stored>,
     text: &impl Fn(Option<&Stored>) -> Option<&'s str>,
 ) -> usize {
+    let levels = scale.levels();
     let name = match (value, text(value)) {
         (None, _) => "",
         (Some(_), Some(name)) => name,
-        (Some(_), None) => return levels.0.len(),
+        (Some(_), None) => return levels.len(),
     };
     levels
-        .0
         .iter()
         .position(|names| names.contains(&name))
-        .unwrap_or(levels.0.len())
+        .unwrap_or(levels.len())
 }
 
 /// A duration in seconds: a number of seconds, or ISO 8601's `PT…H…M…S`.
@@ -267,11 +300,14 @@ pub(crate) struct Writer<'w> {
 impl Writer<'_> {
     /// A writer for another part of the same entity.
     pub(crate) fn part(&mut self, kind: &'static str, name: &str) -> Writer<'_> {
-        let name = self.strings.intern(name);
+        let part = PartKey {
+            kind: self.strings.intern(kind),
+            name: self.strings.intern(name),
+        };
         Writer {
             facts: self.facts,
             strings: self.strings,
-            part: Some(PartKey { kind, name }),
+            part: Some(part),
         }
     }
 
@@ -284,6 +320,7 @@ impl Writer<'_> {
         value: Stored,
     ) {
         let item = item.map(|item| self.strings.intern(item));
+        let name = self.strings.intern(name);
         self.facts.facts.push((
             FieldKey {
                 part: self.part,
@@ -351,9 +388,10 @@ impl Writer<'_> {
         rule: Rule,
         items: impl IntoIterator<Item = &'v str>,
     ) {
-        let items: Box<[Sym]> = items.into_iter().map(|i| self.strings.intern(i)).collect();
+        let items: Vec<Sym> = items.into_iter().map(|i| self.strings.intern(i)).collect();
         if !items.is_empty() {
-            self.put(name, None, kind, rule, Stored::List(items));
+            let list = self.strings.intern_list(&items);
+            self.put(name, None, kind, rule, Stored::List(list));
         }
     }
 
@@ -396,6 +434,7 @@ impl Writer<'_> {
 
     pub(crate) fn member(&mut self, name: &'static str, kind: Kind, rule: Rule, member: &str) {
         let sym = self.strings.intern(member);
+        let name = self.strings.intern(name);
         self.facts.facts.push((
             FieldKey {
                 part: self.part,
@@ -414,10 +453,6 @@ impl Writer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const NAMESPACES: Levels = Levels(&[&[""], &["task"], &["host"]]);
-    const SWITCH: Levels = Levels(&[&["ENABLED"], &["", "DISABLED"]]);
-    const SHORT: Levels = Levels(&[&[""], &["task"]]);
 
     #[test]
     fn rules_broaden_only_towards_wider() {
@@ -444,11 +479,39 @@ mod tests {
             (Rule::Longer, number(3600), number(43200), true),
             (Rule::Longer, number(43200), number(3600), false),
             (Rule::Longer, None, number(43200), false),
-            (Rule::Levels(&NAMESPACES), None, text("task"), true),
-            (Rule::Levels(&NAMESPACES), text("host"), text("task"), false),
-            (Rule::Levels(&SHORT), text("task"), text("new"), true),
-            (Rule::Levels(&SWITCH), None, text("DISABLED"), false),
-            (Rule::Levels(&SWITCH), text("ENABLED"), None, true),
+            (Rule::Levels(Scale::PidMode), None, text("task"), true),
+            (
+                Rule::Levels(Scale::PidMode),
+                text("host"),
+                text("task"),
+                false,
+            ),
+            (
+                Rule::Levels(Scale::PidMode),
+                text("task"),
+                text("new"),
+                true,
+            ),
+            (Rule::Levels(Scale::IpcMode), text("none"), None, true),
+            (
+                Rule::Levels(Scale::OnThenOff),
+                None,
+                text("DISABLED"),
+                false,
+            ),
+            (Rule::Levels(Scale::OnThenOff), text("ENABLED"), None, true),
+            (
+                Rule::Levels(Scale::NetworkMode),
+                text("awsvpc"),
+                text("bridge"),
+                true,
+            ),
+            (
+                Rule::Levels(Scale::VolumeSource),
+                text("host directory"),
+                text("task storage"),
+                false,
+            ),
             (Rule::Longer, text("PT1H"), text("PT12H"), true),
             (Rule::Longer, text("PT2H"), text("PT90M"), false),
             (Rule::Path, text("/var/log"), text("/var/log/app"), false),

@@ -176,7 +176,7 @@ pub(crate) enum What {
     RunsAs {
         family: String,
         /// `task role` or `execution role`.
-        role: &'static str,
+        role: String,
         before: String,
         after: String,
         /// What the new role grants that the old one did not, in short.
@@ -202,7 +202,7 @@ pub(crate) enum What {
 pub(crate) struct FieldChange {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part: Option<Part>,
-    pub field: &'static str,
+    pub field: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     pub before: Option<Value>,
@@ -212,7 +212,7 @@ pub(crate) struct FieldChange {
 /// A named part of an entity: a container, a volume.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub(crate) struct Part {
-    pub kind: &'static str,
+    pub kind: String,
     pub name: String,
 }
 
@@ -249,7 +249,7 @@ pub(crate) struct FactEntry {
     pub broadens: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part: Option<Part>,
-    pub field: &'static str,
+    pub field: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     pub value: Value,

@@ -10,11 +10,18 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Sym(u32);
 
+/// A list of strings of a `Strings` (a command's arguments, a document's lines); equal
+/// lists are equal ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ListId(u32);
+
 #[derive(Debug, Default)]
 pub(crate) struct Strings {
     ids: HashMap<Arc<str>, Sym, BuildHasherDefault<Fx>>,
     /// By id: the text of each (one allocation, shared with the map's key).
     texts: Vec<Arc<str>>,
+    list_ids: HashMap<Arc<[Sym]>, ListId, BuildHasherDefault<Fx>>,
+    lists: Vec<Arc<[Sym]>>,
 }
 
 impl Strings {
@@ -36,6 +43,21 @@ impl Strings {
     /// An owned copy, for a report.
     pub(crate) fn string(&self, sym: Sym) -> String {
         self.get(sym).to_string()
+    }
+
+    pub(crate) fn intern_list(&mut self, items: &[Sym]) -> ListId {
+        if let Some(&id) = self.list_ids.get(items) {
+            return id;
+        }
+        let id = ListId(u32::try_from(self.lists.len()).unwrap_or(u32::MAX));
+        let shared: Arc<[Sym]> = Arc::from(items);
+        self.lists.push(Arc::clone(&shared));
+        self.list_ids.insert(shared, id);
+        id
+    }
+
+    pub(crate) fn list(&self, id: ListId) -> &[Sym] {
+        self.lists.get(id.0 as usize).map_or(&[], |list| list)
     }
 }
 

@@ -275,7 +275,7 @@ fn field_cell(field: &FieldChange) -> Cell {
             .value(&part.name)
             .words(": ");
     }
-    cell = cell.words(field.field);
+    cell = cell.words(field.field.clone());
     if let Some(item) = &field.item {
         cell = cell.words(" ").value(item);
     }
@@ -307,7 +307,7 @@ fn facts_cell(facts: &[FactEntry]) -> Cell {
         }
         cell = cell.then(field_cell(&FieldChange {
             part: fact.part.clone(),
-            field: fact.field,
+            field: fact.field.clone(),
             item: fact.item.clone(),
             before: None,
             after: None,

@@ -64,7 +64,7 @@ fn write_identity_center(
         return Ok(());
     }
     let start_url = match args.sso_start_url.as_ref().or(center.start_url.as_ref()) {
-        Some(url) if crate::validate::syntax::is_start_url(url) => url.clone(),
+        Some(url) if crate::model::identifiers::is_start_url(url) => url.clone(),
         Some(url) => {
             return Err(format!(
                 "`{}` is not an AWS access portal URL (https://<your portal>.awsapps.com/start)",

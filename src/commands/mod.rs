@@ -114,7 +114,7 @@ fn invalid(source: &SourceFile, diagnostics: &[Diagnostic], format: MessageForma
     if format == MessageFormat::Human {
         let errors = diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity() == Severity::Error)
             .count();
         text.push_str(&format!(
             "\n{} in {}: nothing was written\n",

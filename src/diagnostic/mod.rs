@@ -1,8 +1,12 @@
 //! Diagnostics a user can act on: what is wrong, where (file:line:col with the source line
 //! and a caret underline), and what would be right.
 
+pub mod codes;
+
 use std::fmt::Write as _;
 use std::ops::Range;
+
+pub use codes::Code;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -30,9 +34,8 @@ pub enum Location {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub severity: Severity,
-    /// Stable identifier, e.g. `unknown-account`.
-    pub code: &'static str,
+    /// The registry's code, which also decides the severity.
+    pub code: Code,
     pub message: String,
     pub location: Location,
     /// What would be right.
@@ -40,9 +43,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>, location: Location) -> Self {
+    pub fn new(code: Code, message: impl Into<String>, location: Location) -> Self {
         Diagnostic {
-            severity: Severity::Error,
             code,
             message: message.into(),
             location,
@@ -53,6 +55,11 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// The code's severity, from the registry.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
     }
 }
 
@@ -166,7 +173,7 @@ pub fn render(
     source: &SourceLines<'_>,
     span: Option<Range<usize>>,
 ) -> String {
-    let label = match diagnostic.severity {
+    let label = match diagnostic.severity() {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
@@ -224,8 +231,8 @@ pub fn to_json(
         "column": column,
         "end_line": end_line,
         "end_column": end_column,
-        "severity": match diagnostic.severity { Severity::Error => "error", Severity::Warning => "warning" },
-        "code": diagnostic.code,
+        "severity": match diagnostic.severity() { Severity::Error => "error", Severity::Warning => "warning" },
+        "code": diagnostic.code.name(),
         "message": diagnostic.message,
         "help": diagnostic.help,
     })
@@ -304,7 +311,7 @@ mod tests {
     #[test]
     fn messages_cannot_forge_log_lines_or_escape_sequences() {
         let message = "`x\n::error title=Forged::y\u{1b}[2J\u{202E}` is not an ARN";
-        let diagnostic = Diagnostic::error("bad", message, Location::Nowhere);
+        let diagnostic = Diagnostic::new(Code::InvalidArn, message, Location::Nowhere);
         let text = render(&diagnostic, "spec.toml", &SourceLines::new(""), None);
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'));
@@ -314,7 +321,7 @@ mod tests {
     fn render_underlines_the_span() {
         let source = "version = 1\nname = \"x\"\n";
         let diagnostic =
-            Diagnostic::error("bad", "wrong name", Location::Nowhere).with_help("use y");
+            Diagnostic::new(Code::InvalidName, "wrong name", Location::Nowhere).with_help("use y");
         let text = render(
             &diagnostic,
             "spec.toml",
@@ -323,7 +330,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "error[bad]: wrong name\n --> spec.toml:2:8\n  |\n2 | name = \"x\"\n  |        ^^^\n  = help: use y\n"
+            "error[invalid-name]: wrong name\n --> spec.toml:2:8\n  |\n2 | name = \"x\"\n  |        ^^^\n  = help: use y\n"
         );
     }
 }

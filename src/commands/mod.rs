@@ -5,6 +5,7 @@ mod assume;
 mod aws_config;
 mod check;
 mod diff;
+mod explain;
 mod gen;
 mod graph;
 mod init;
@@ -64,6 +65,7 @@ pub fn run(command: Command) -> Outcome {
         Command::AwsConfig(args) => aws_config::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Explain(args) => explain::run(&args),
     }
 }
 

@@ -2,6 +2,11 @@
 //! summary and a long explanation with a wrong and a right spec (`trustgen explain CODE`,
 //! as `rustc --explain`). A diagnostic is built from a [`Code`], so a code that is not
 //! registered here cannot be reported, and its severity is the registry's.
+//!
+//! The explanations are Markdown files, `docs/codes/<name>.md`, compiled in: a code
+//! without one does not build. Each is the text, then a wrong and a right example as TOML
+//! blocks, parts of `docs/codes/base.toml`; a test checks that the wrong one really gives
+//! the code and the right one does not.
 
 use super::Severity;
 
@@ -36,6 +41,19 @@ macro_rules! codes {
             pub fn summary(self) -> &'static str {
                 match self {
                     $(Code::$variant => $summary,)*
+                }
+            }
+
+            /// The long explanation (Markdown): what is wrong and why, a wrong example
+            /// and a right one.
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$variant => include_str!(concat!(
+                        env!("CARGO_MANIFEST_DIR"),
+                        "/docs/codes/",
+                        $name,
+                        ".md"
+                    )),)*
                 }
             }
         }

@@ -203,10 +203,14 @@ pub fn render(
     } else {
         let _ = writeln!(out, "  --> {}", printable(file));
     }
-    if let Some(help) = &diagnostic.help {
-        let pad = span.map_or(1, |s| source.line_col(s.start).0.to_string().len());
-        let _ = writeln!(out, "{} = help: {}", " ".repeat(pad), printable(help));
-    }
+    // Every help line names the command that explains the code at length.
+    let explain = format!("trustgen explain {}", diagnostic.code);
+    let help = match &diagnostic.help {
+        Some(help) => format!("{} ({explain})", printable(help)),
+        None => explain,
+    };
+    let pad = span.map_or(1, |s| source.line_col(s.start).0.to_string().len());
+    let _ = writeln!(out, "{} = help: {help}", " ".repeat(pad));
     out
 }
 
@@ -313,7 +317,7 @@ mod tests {
         let message = "`x\n::error title=Forged::y\u{1b}[2J\u{202E}` is not an ARN";
         let diagnostic = Diagnostic::new(Code::InvalidArn, message, Location::Nowhere);
         let text = render(&diagnostic, "spec.toml", &SourceLines::new(""), None);
-        assert_eq!(text.lines().count(), 2, "{text}");
+        assert_eq!(text.lines().count(), 3, "{text}");
         assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'));
     }
 
@@ -330,7 +334,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "error[invalid-name]: wrong name\n --> spec.toml:2:8\n  |\n2 | name = \"x\"\n  |        ^^^\n  = help: use y\n"
+            "error[invalid-name]: wrong name\n --> spec.toml:2:8\n  |\n2 | name = \"x\"\n  |        ^^^\n  = help: use y (trustgen explain invalid-name)\n"
         );
     }
 }

@@ -18,7 +18,7 @@ use crate::model::identifiers::{
 use crate::model::limits::PERMISSION_SET_SESSION_SECONDS;
 use crate::model::{dev_access_for, Arn, Model, PartitionExt};
 use crate::path;
-use crate::spec::{DevMode, IdentityCenter, PermissionSet, Spec};
+use crate::spec::{Account, DevMode, IdentityCenter, PermissionSet, Spec};
 
 pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     let Some(center) = &spec.identity_center else {
@@ -233,7 +233,7 @@ fn permission_set_in_production_by_default(spec: &Spec, name: &str, findings: &m
 }
 
 /// The accounts a permission set names: each once, each a dev-access account that does
-/// not look like production.
+/// not look like production (reported by the first rule an entry breaks).
 fn check_accounts(spec: &Spec, name: &str, listed: &[String], findings: &mut Findings) {
     let mut seen = HashSet::new();
     for (index, account_name) in listed.iter().enumerate() {
@@ -242,29 +242,66 @@ fn check_accounts(spec: &Spec, name: &str, listed: &[String], findings: &mut Fin
         else {
             continue;
         };
-        if !seen.insert(account_name) {
-            findings.at(
-                Code::DuplicateAccount,
-                here,
-                format!("account `{account_name}` is listed twice"),
-                "list each account once",
-            );
-        } else if envs::is_production_env(&account.env) {
-            findings.at(
-                Code::PermissionSetInProduction,
-                here,
-                format!("permission set `{name}` would be assigned in account `{account_name}` (env `{}`), which is production", account.env),
-                "permission sets are never assigned in production: developers act only in dev-access accounts",
-            );
-        } else if dev_access_for(spec, &account.env) == DevMode::None {
-            findings.at(
-                Code::PermissionSetOutsideDev,
-                here,
-                format!("account `{account_name}` (env `{}`) has no developer access", account.env),
-                "a developers' permission set is for dev-access accounts only: list accounts whose env is in dev_access.environments",
-            );
-        }
+        let _reported = duplicate_account(account_name, &mut seen, &here, findings)
+            || permission_set_in_production(name, account_name, account, &here, findings)
+            || permission_set_outside_dev(spec, account_name, account, &here, findings);
     }
+}
+
+fn duplicate_account<'s>(
+    account_name: &'s str,
+    seen: &mut HashSet<&'s str>,
+    at: &[PathSegment],
+    findings: &mut Findings,
+) -> bool {
+    let twice = !seen.insert(account_name);
+    if twice {
+        findings.at(
+            Code::DuplicateAccount,
+            at.to_vec(),
+            format!("account `{account_name}` is listed twice"),
+            "list each account once",
+        );
+    }
+    twice
+}
+
+fn permission_set_in_production(
+    name: &str,
+    account_name: &str,
+    account: &Account,
+    at: &[PathSegment],
+    findings: &mut Findings,
+) -> bool {
+    let production = envs::is_production_env(&account.env);
+    if production {
+        findings.at(
+            Code::PermissionSetInProduction,
+            at.to_vec(),
+            format!("permission set `{name}` would be assigned in account `{account_name}` (env `{}`), which is production", account.env),
+            "permission sets are never assigned in production: developers act only in dev-access accounts",
+        );
+    }
+    production
+}
+
+fn permission_set_outside_dev(
+    spec: &Spec,
+    account_name: &str,
+    account: &Account,
+    at: &[PathSegment],
+    findings: &mut Findings,
+) -> bool {
+    let outside = dev_access_for(spec, &account.env) == DevMode::None;
+    if outside {
+        findings.at(
+            Code::PermissionSetOutsideDev,
+            at.to_vec(),
+            format!("account `{account_name}` (env `{}`) has no developer access", account.env),
+            "a developers' permission set is for dev-access accounts only: list accounts whose env is in dev_access.environments",
+        );
+    }
+    outside
 }
 
 /// On the built model: the accounts a permission set names must have a developer policy

@@ -50,13 +50,13 @@ pub(super) fn check_spec(spec: &Spec, findings: &mut Findings) {
     let mut accounts: HashMap<String, &str> = HashMap::new();
     for name in spec.accounts.keys() {
         reserved_account_name(spec, name, findings);
-        differ_only_in_case("accounts", name, &mut accounts, findings);
+        name_collision_by_case("accounts", name, &mut accounts, findings);
     }
     let mut tasks: HashMap<String, &str> = HashMap::new();
     for name in spec.tasks.keys() {
-        differ_only_in_case("tasks", name, &mut tasks, findings);
+        name_collision_by_case("tasks", name, &mut tasks, findings);
     }
-    provider_alias_collision(spec, findings);
+    name_collision_of_provider_aliases(spec, findings);
 }
 
 /// Names a Terraform root's own files or state already use.
@@ -91,7 +91,7 @@ fn reserved_account_name(spec: &Spec, name: &str, findings: &mut Findings) {
 
 /// `name-collision`: two accounts (or tasks, the `table`) whose directories or files
 /// collide on a file system that ignores case.
-fn differ_only_in_case<'s>(
+fn name_collision_by_case<'s>(
     table: &str,
     name: &'s str,
     seen: &mut HashMap<String, &'s str>,
@@ -113,7 +113,7 @@ fn differ_only_in_case<'s>(
 }
 
 /// `name-collision`: two accounts with one Terraform provider alias.
-fn provider_alias_collision(spec: &Spec, findings: &mut Findings) {
+fn name_collision_of_provider_aliases(spec: &Spec, findings: &mut Findings) {
     let mut aliases: HashMap<String, &str> = HashMap::new();
     for name in spec.accounts.keys() {
         let alias = names::provider_alias(name);
@@ -132,19 +132,19 @@ fn provider_alias_collision(spec: &Spec, findings: &mut Findings) {
 /// profile names.
 pub(super) fn check_model(model: &Model, findings: &mut Findings) {
     attached_to_own_role(model, findings);
-    terraform_name_collision(model, findings);
+    name_collision_in_terraform(model, findings);
     for account in &model.accounts {
-        logical_id_collision(account, findings);
+        name_collision_of_logical_ids(account, findings);
     }
     if let Some(center) = &model.identity_center {
-        identity_center_name_collision(center, findings);
+        name_collision_in_identity_center(center, findings);
     }
-    profile_name_collision(model, findings);
+    name_collision_of_profiles(model, findings);
 }
 
 /// `name-collision` in Terraform: each resource type's names come from one namespace of
 /// the model.
-fn terraform_name_collision(model: &Model, findings: &mut Findings) {
+fn name_collision_in_terraform(model: &Model, findings: &mut Findings) {
     let mut roles: HashMap<&str, Vec<PathSegment>> = HashMap::new();
     let mut policies: HashMap<&str, Vec<PathSegment>> = HashMap::new();
     let mut definitions: HashMap<&str, &str> = HashMap::new();
@@ -187,7 +187,7 @@ fn terraform_name_collision(model: &Model, findings: &mut Findings) {
 }
 
 /// `name-collision` in CloudFormation: logical ids within each stack kind of an account.
-fn logical_id_collision(account: &Account, findings: &mut Findings) {
+fn name_collision_of_logical_ids(account: &Account, findings: &mut Findings) {
     let role_ids = |roles: &mut dyn Iterator<Item = &Role>| -> Vec<(String, Vec<PathSegment>)> {
         roles
             .map(|role| (role.logical_id.clone(), role_location(role)))
@@ -233,7 +233,7 @@ fn logical_id_collision(account: &Account, findings: &mut Findings) {
 
 /// `name-collision` in IAM Identity Center: permission sets and assignments share one
 /// stack and, per resource type, one Terraform namespace.
-fn identity_center_name_collision(center: &IdentityCenter, findings: &mut Findings) {
+fn name_collision_in_identity_center(center: &IdentityCenter, findings: &mut Findings) {
     let mut logical: HashMap<&str, &str> = HashMap::new();
     let mut terraform: HashMap<&str, &str> = HashMap::new();
     for set in &center.permission_sets {
@@ -265,7 +265,7 @@ fn identity_center_name_collision(center: &IdentityCenter, findings: &mut Findin
 }
 
 /// `name-collision` of AWS CLI profiles: `aws-config` writes one section per name.
-fn profile_name_collision(model: &Model, findings: &mut Findings) {
+fn name_collision_of_profiles(model: &Model, findings: &mut Findings) {
     let mut seen: HashMap<String, String> = HashMap::new();
     for profile in sso_profiles(model) {
         seen.insert(

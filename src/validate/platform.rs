@@ -3,7 +3,7 @@
 
 use super::tasks::At;
 use super::Findings;
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, PathSegment};
 use crate::model::limits::{EPHEMERAL_STORAGE_GIB, FARGATE_WINDOWS_CPU};
 use crate::path;
 use crate::spec::{
@@ -22,49 +22,74 @@ pub(super) fn check(task: &Task, at: At<'_>, findings: &mut Findings) {
         invalid_fargate_size(task, at, findings);
     }
     if let Some(size) = task.ephemeral_storage.map(EphemeralStorage::gib) {
-        if fargate {
+        if !fargate_only(fargate, at, findings) {
             invalid_ephemeral_storage(size, at, findings);
-        } else {
-            findings.at(
-                Code::FargateOnly,
-                at(path!["ephemeral_storage"]),
-                "ephemeral_storage is Fargate's; an EC2 task uses its instance's storage",
-                "remove it, or run the task on Fargate",
-            );
         }
     }
     if let Some(mode) = task.pid_mode {
-        if windows {
-            findings.at(
-                Code::LinuxOnly,
-                at(path!["pid_mode"]),
-                "pid_mode does not apply to Windows tasks",
-                "remove it",
-            );
-        } else if fargate && mode == PidMode::Host {
-            findings.at(
-                Code::UnsupportedOnFargate,
-                at(path!["pid_mode"]),
+        let here = at(path!["pid_mode"]);
+        let windows_only = "pid_mode does not apply to Windows tasks";
+        if !linux_only(windows, here.clone(), windows_only, "remove it", findings) {
+            unsupported_on_fargate(
+                fargate && mode == PidMode::Host,
+                here,
                 "Fargate does not share the host's process ids",
                 "pid_mode = \"task\" shares process ids between the task's containers",
+                findings,
             );
         }
     }
-    if task.ipc_mode.is_some() && fargate {
+    if task.ipc_mode.is_some() {
+        let here = at(path!["ipc_mode"]);
+        let message = "Fargate does not take ipc_mode";
+        if !unsupported_on_fargate(fargate, here.clone(), message, "remove it", findings) {
+            let message = "ipc_mode does not apply to Windows tasks";
+            linux_only(windows, here, message, "remove it", findings);
+        }
+    }
+}
+
+/// Reports `linux-only` when `windows`, a setting ECS applies to Linux only; returns
+/// whether it did.
+pub(super) fn linux_only(
+    windows: bool,
+    at: Vec<PathSegment>,
+    message: &str,
+    help: &str,
+    findings: &mut Findings,
+) -> bool {
+    if windows {
+        findings.at(Code::LinuxOnly, at, message, help);
+    }
+    windows
+}
+
+/// Reports `unsupported-on-fargate` when `refused`, a setting Fargate does not take;
+/// returns whether it did.
+pub(super) fn unsupported_on_fargate(
+    refused: bool,
+    at: Vec<PathSegment>,
+    message: impl Into<String>,
+    help: &str,
+    findings: &mut Findings,
+) -> bool {
+    if refused {
+        findings.at(Code::UnsupportedOnFargate, at, message, help);
+    }
+    refused
+}
+
+/// Reports and returns whether a Fargate setting is on an EC2 task.
+fn fargate_only(fargate: bool, at: At<'_>, findings: &mut Findings) -> bool {
+    if !fargate {
         findings.at(
-            Code::UnsupportedOnFargate,
-            at(path!["ipc_mode"]),
-            "Fargate does not take ipc_mode",
-            "remove it",
-        );
-    } else if task.ipc_mode.is_some() && windows {
-        findings.at(
-            Code::LinuxOnly,
-            at(path!["ipc_mode"]),
-            "ipc_mode does not apply to Windows tasks",
-            "remove it",
+            Code::FargateOnly,
+            at(path!["ephemeral_storage"]),
+            "ephemeral_storage is Fargate's; an EC2 task uses its instance's storage",
+            "remove it, or run the task on Fargate",
         );
     }
+    !fargate
 }
 
 fn arm64_needs_linux(

@@ -119,24 +119,28 @@ fn check_size(task: &Task, at: At<'_>, findings: &mut Findings) {
         (Compatibility::Fargate, Some(cpu), Some(memory)) => {
             invalid_fargate_size(cpu, memory, at, findings);
         }
-        (Compatibility::Fargate, _, _) => findings.at_key(
-            Code::MissingTaskSize,
-            at(vec![]),
+        (Compatibility::Fargate, _, _) => missing_task_size(
             "a Fargate task needs task-level cpu and memory",
             "e.g. cpu = 256 and memory = 512",
+            at,
+            findings,
         ),
         (Compatibility::Ec2, cpu, memory) => {
             invalid_task_size(cpu, at, findings);
             if memory.is_none() && task.containers.iter().any(|c| c.memory.is_none()) {
-                findings.at_key(
-                    Code::MissingTaskSize,
-                    at(vec![]),
+                missing_task_size(
                     "an EC2 task needs task memory or memory on every container",
                     "set memory = 512 on the task",
+                    at,
+                    findings,
                 );
             }
         }
     }
+}
+
+fn missing_task_size(message: &str, help: &str, at: At<'_>, findings: &mut Findings) {
+    findings.at_key(Code::MissingTaskSize, at(vec![]), message, help);
 }
 
 fn invalid_fargate_size(cpu: i64, memory: i64, at: At<'_>, findings: &mut Findings) {

@@ -130,11 +130,11 @@ fn state_without_lock(backend: &Backend, findings: &mut Findings) {
 /// On the model: per-account roots that would share a directory, and roots that wait
 /// for each other.
 pub(super) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
-    name_collision(model, findings);
+    name_collision_of_roots(model, findings);
     roots_wait_for_each_other(spec, model, findings);
 }
 
-fn name_collision(model: &Model, findings: &mut Findings) {
+fn name_collision_of_roots(model: &Model, findings: &mut Findings) {
     let mut dirs: HashMap<String, &str> = HashMap::new();
     for root in &model.terraform.roots {
         if let Some(first) = dirs.insert(root.dir.to_ascii_lowercase(), &root.account) {

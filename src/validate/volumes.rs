@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use super::containers::invalid_port;
+use super::platform::{linux_only, unsupported_on_fargate};
 use super::tasks::At;
 use super::Findings;
 use crate::diagnostic::{Code, PathSegment};
@@ -33,14 +34,14 @@ pub(super) fn check(task: &Task, at: At<'_>, findings: &mut Findings) {
         }
         if let Some(path) = volume.host.as_ref().and_then(|h| h.source_path.as_ref()) {
             let at_path = here(path!["host", "source_path"]);
-            if fargate {
-                findings.at(
-                    Code::UnsupportedOnFargate,
-                    at_path,
-                    "Fargate mounts no directory of a host: a bind volume there is the task's own storage",
-                    "remove source_path (the volume is then the task's storage)",
-                );
-            } else {
+            let refused = unsupported_on_fargate(
+                fargate,
+                at_path.clone(),
+                "Fargate mounts no directory of a host: a bind volume there is the task's own storage",
+                "remove source_path (the volume is then the task's storage)",
+                findings,
+            );
+            if !refused {
                 invalid_source_path(path, windows, at_path, findings);
             }
         }
@@ -106,25 +107,10 @@ fn check_efs(
     here: At<'_>,
     findings: &mut Findings,
 ) {
-    if volume.host.is_some() {
-        findings.at(
-            Code::TwoVolumeKinds,
-            here(path!["host"]),
-            format!(
-                "volume `{}` is both a bind mount (host) and an EFS volume",
-                volume.name
-            ),
-            "keep one: declare two volumes if the task needs both",
-        );
-    }
-    if windows {
-        findings.at(
-            Code::LinuxOnly,
-            here(path!["efs_volume_configuration"]),
-            "ECS does not mount EFS volumes into Windows containers",
-            "remove it",
-        );
-    }
+    two_volume_kinds(volume, here, findings);
+    let message = "ECS does not mount EFS volumes into Windows containers";
+    let at = here(path!["efs_volume_configuration"]);
+    linux_only(windows, at, message, "remove it", findings);
     let at_efs = |key: &str| here(path!["efs_volume_configuration", key]);
     invalid_file_system_id(efs, at_efs("file_system_id"), findings);
     let authorization = efs.authorization_config.clone().unwrap_or_default();
@@ -136,6 +122,20 @@ fn check_efs(
     }
     needs_transit_encryption(efs, &authorization, here, findings);
     root_access_without_iam(efs, &authorization, here, findings);
+}
+
+fn two_volume_kinds(volume: &Volume, here: At<'_>, findings: &mut Findings) {
+    if volume.host.is_some() {
+        findings.at(
+            Code::TwoVolumeKinds,
+            here(path!["host"]),
+            format!(
+                "volume `{}` is both a bind mount (host) and an EFS volume",
+                volume.name
+            ),
+            "keep one: declare two volumes if the task needs both",
+        );
+    }
 }
 
 fn invalid_file_system_id(

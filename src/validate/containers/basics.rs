@@ -7,6 +7,7 @@ use crate::model::identifiers::is_ecs_name;
 use crate::model::limits::CONTAINER_NAME_CHARS;
 use crate::path;
 use crate::spec::{Container, Task};
+use crate::validate::platform::linux_only;
 use crate::validate::Findings;
 
 pub(super) fn check_name<'t>(
@@ -62,25 +63,23 @@ pub(super) fn check(
     container_exceeds_task(task, container, here, findings);
     invalid_working_directory(container, platform, here, findings);
     if let Some(user) = &container.user {
-        if platform.windows {
-            findings.at(
-                Code::LinuxOnly,
-                here(path!["user"]),
-                "ECS does not set `user` for Windows containers",
-                "remove it (set the user in the image)",
-            );
-        } else {
+        let message = "ECS does not set `user` for Windows containers";
+        let help = "remove it (set the user in the image)";
+        if !linux_only(
+            platform.windows,
+            here(path!["user"]),
+            message,
+            help,
+            findings,
+        ) {
             invalid_user(user, here, findings);
         }
     }
     privileged_not_supported(container, platform, here, findings);
-    if container.readonly_root_filesystem.is_some() && platform.windows {
-        findings.at(
-            Code::LinuxOnly,
-            here(path!["readonly_root_filesystem"]),
-            "ECS does not support readonly_root_filesystem for Windows containers",
-            "remove it",
-        );
+    if container.readonly_root_filesystem.is_some() {
+        let message = "ECS does not support readonly_root_filesystem for Windows containers";
+        let at = here(path!["readonly_root_filesystem"]);
+        linux_only(platform.windows, at, message, "remove it", findings);
     }
     invalid_container_text(container, here, findings);
 }

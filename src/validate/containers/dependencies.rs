@@ -19,42 +19,77 @@ pub(super) fn check(
     let mut targets = HashSet::new();
     for (index, dependency) in container.depends_on.iter().enumerate() {
         let at_target = here(path!["depends_on", index, "container"]);
-        let Some(target) = task
-            .containers
-            .iter()
-            .find(|c| c.name == dependency.container)
-        else {
-            findings.at(
-                Code::UnknownContainer,
-                at_target,
-                format!("no container named `{}` in this task", dependency.container),
-                container_suggestion(&dependency.container, names),
-            );
+        let Some(target) = unknown_container(task, dependency, names, &at_target, findings) else {
             continue;
         };
-        if target.name == container.name {
-            findings.at(
-                Code::DependencyCycle,
-                at_target,
-                format!("container `{}` depends on itself", container.name),
-                "name another container of the task",
-            );
+        if dependency_cycle_of_one(container, target, &at_target, findings) {
             continue;
         }
-        if !targets.insert(target.name.as_str()) {
-            findings.at(
-                Code::DuplicateDependency,
-                at_target,
-                format!(
-                    "`{}` is already a dependency of this container",
-                    target.name
-                ),
-                "name each container once",
-            );
-        }
+        duplicate_dependency(target, &mut targets, at_target, findings);
         let at_condition = here(path!["depends_on", index, "condition"]);
         dependency_without_health_check(dependency, target, at_condition.clone(), findings);
         dependency_on_essential_exit(dependency, target, at_condition, findings);
+    }
+}
+
+/// The container a dependency names, or `unknown-container` when the task has none.
+fn unknown_container<'t>(
+    task: &'t Task,
+    dependency: &ContainerDependency,
+    names: &[&str],
+    at: &[PathSegment],
+    findings: &mut Findings,
+) -> Option<&'t Container> {
+    let target = task
+        .containers
+        .iter()
+        .find(|c| c.name == dependency.container);
+    if target.is_none() {
+        findings.at(
+            Code::UnknownContainer,
+            at.to_vec(),
+            format!("no container named `{}` in this task", dependency.container),
+            container_suggestion(&dependency.container, names),
+        );
+    }
+    target
+}
+
+/// `dependency-cycle` of one: reports and returns whether a container depends on itself.
+fn dependency_cycle_of_one(
+    container: &Container,
+    target: &Container,
+    at: &[PathSegment],
+    findings: &mut Findings,
+) -> bool {
+    let itself = target.name == container.name;
+    if itself {
+        findings.at(
+            Code::DependencyCycle,
+            at.to_vec(),
+            format!("container `{}` depends on itself", container.name),
+            "name another container of the task",
+        );
+    }
+    itself
+}
+
+fn duplicate_dependency<'t>(
+    target: &'t Container,
+    seen: &mut HashSet<&'t str>,
+    at: Vec<PathSegment>,
+    findings: &mut Findings,
+) {
+    if !seen.insert(target.name.as_str()) {
+        findings.at(
+            Code::DuplicateDependency,
+            at,
+            format!(
+                "`{}` is already a dependency of this container",
+                target.name
+            ),
+            "name each container once",
+        );
     }
 }
 
@@ -140,7 +175,7 @@ pub(super) fn dependency_cycle(task: &Task, at: At<'_>, findings: &mut Findings)
                     if reported.insert(key) {
                         let closing =
                             at(path!["containers", node, "depends_on", entry, "container"]);
-                        report_cycle(task, &cycle, to, closing, findings);
+                        dependency_cycle_found(task, &cycle, to, closing, findings);
                     }
                 }
                 _ => {}
@@ -177,7 +212,7 @@ fn dependency_edges(task: &Task) -> Vec<Vec<(usize, usize)>> {
         .collect()
 }
 
-fn report_cycle(
+fn dependency_cycle_found(
     task: &Task,
     cycle: &[usize],
     back_to: usize,

@@ -27,7 +27,7 @@ pub(super) fn check<'t>(
             unknown_firelens_option(key, at, findings);
         }
     }
-    unpaired_config_file(configuration, here, findings);
+    invalid_firelens_option_pair(configuration, here, findings);
 }
 
 fn two_log_routers(seen: &Seen<'_>, here: At<'_>, findings: &mut Findings) {
@@ -81,7 +81,7 @@ fn unknown_firelens_option(key: &str, at: Vec<PathSegment>, findings: &mut Findi
 }
 
 /// `invalid-firelens-option`: a configuration file needs both its type and its path.
-fn unpaired_config_file(
+fn invalid_firelens_option_pair(
     configuration: &FirelensConfiguration,
     here: At<'_>,
     findings: &mut Findings,

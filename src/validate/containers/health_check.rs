@@ -11,12 +11,12 @@ pub(super) fn check(container: &Container, here: At<'_>, findings: &mut Findings
     let Some(check) = &container.health_check else {
         return;
     };
-    invalid_command(check, here, findings);
-    invalid_timings(check, here, findings);
+    invalid_health_check_command(check, here, findings);
+    invalid_health_check_timings(check, here, findings);
 }
 
 /// `invalid-health-check`: the command.
-fn invalid_command(check: &HealthCheck, here: At<'_>, findings: &mut Findings) {
+fn invalid_health_check_command(check: &HealthCheck, here: At<'_>, findings: &mut Findings) {
     let runs_something = match check.command.as_slice() {
         [kind, rest @ ..] if kind == "CMD" || kind == "CMD-SHELL" => {
             !rest.is_empty() && rest.iter().all(|part| !part.trim().is_empty())
@@ -34,7 +34,7 @@ fn invalid_command(check: &HealthCheck, here: At<'_>, findings: &mut Findings) {
 }
 
 /// `invalid-health-check`: interval, timeout, retries and start period.
-fn invalid_timings(check: &HealthCheck, here: At<'_>, findings: &mut Findings) {
+fn invalid_health_check_timings(check: &HealthCheck, here: At<'_>, findings: &mut Findings) {
     for (key, value, range, unit) in [
         (
             "interval",

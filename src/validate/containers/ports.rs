@@ -25,18 +25,7 @@ pub(super) fn check<'t>(
         if invalid_port(container_port, at_port.clone(), findings) {
             continue;
         }
-        let protocol = mapping.protocol().as_str();
-        if let Some(first) = seen
-            .ports
-            .insert((container_port, protocol), &container.name)
-        {
-            findings.at(
-                Code::DuplicatePort,
-                at_port,
-                format!("port {container_port}/{protocol} is already mapped by container `{first}`; the containers of a task share one network interface (awsvpc)"),
-                "map each port once per task",
-            );
-        }
+        duplicate_port(container, mapping, seen, at_port, findings);
         let PortMapping::Mapping(table) = mapping else {
             continue;
         };
@@ -50,6 +39,26 @@ pub(super) fn check<'t>(
                 duplicate_port_name(name, seen, at_name, findings);
             }
         }
+    }
+}
+
+/// The containers of a task share one network interface (awsvpc): a port and protocol is
+/// mapped once per task.
+fn duplicate_port<'t>(
+    container: &'t Container,
+    mapping: &PortMapping,
+    seen: &mut Seen<'t>,
+    at: Vec<PathSegment>,
+    findings: &mut Findings,
+) {
+    let (port, protocol) = (mapping.container_port(), mapping.protocol().as_str());
+    if let Some(first) = seen.ports.insert((port, protocol), &container.name) {
+        findings.at(
+            Code::DuplicatePort,
+            at,
+            format!("port {port}/{protocol} is already mapped by container `{first}`; the containers of a task share one network interface (awsvpc)"),
+            "map each port once per task",
+        );
     }
 }
 

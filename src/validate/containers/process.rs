@@ -12,6 +12,7 @@ use crate::model::limits::{
 };
 use crate::path;
 use crate::spec::{Capability, Container, KernelCapabilities, Task, Ulimit, UlimitName};
+use crate::validate::platform::{linux_only, unsupported_on_fargate};
 use crate::validate::Findings;
 
 pub(super) fn check(
@@ -29,42 +30,38 @@ pub(super) fn check(
             invalid_timeout(key, seconds, platform, here(path![key]), findings);
         }
     }
-    if !container.ulimits.is_empty() && platform.windows {
-        findings.at(
-            Code::LinuxOnly,
+    if !container.ulimits.is_empty() {
+        let message = "ECS does not set ulimits for Windows containers";
+        linux_only(
+            platform.windows,
             here(path!["ulimits"]),
-            "ECS does not set ulimits for Windows containers",
+            message,
             "remove them",
+            findings,
         );
     }
     let mut seen = HashSet::new();
     for (index, limit) in container.ulimits.iter().enumerate() {
         let at = |rest: Vec<PathSegment>| [here(path!["ulimits", index]), rest].concat();
         duplicate_ulimit(limit, &mut seen, at(path!["name"]), findings);
-        if platform.fargate && !FARGATE_ULIMITS.contains(&limit.name) {
-            findings.at(
-                Code::UnsupportedOnFargate,
-                at(path!["name"]),
-                format!(
-                    "Fargate does not set ulimit `{}`: its tasks keep the operating system's limits, except nofile",
-                    limit.name.as_str()
-                ),
-                "remove it, or run the task on EC2",
-            );
-        }
+        unsupported_on_fargate(
+            platform.fargate && !FARGATE_ULIMITS.contains(&limit.name),
+            at(path!["name"]),
+            format!(
+                "Fargate does not set ulimit `{}`: its tasks keep the operating system's limits, except nofile",
+                limit.name.as_str()
+            ),
+            "remove it, or run the task on EC2",
+            findings,
+        );
         invalid_ulimit(limit, platform, &at, findings);
     }
     let Some(parameters) = &container.linux_parameters else {
         return;
     };
-    if platform.windows {
-        findings.at(
-            Code::LinuxOnly,
-            here(path!["linux_parameters"]),
-            "linux_parameters do not apply to Windows containers",
-            "remove them",
-        );
-    }
+    let message = "linux_parameters do not apply to Windows containers";
+    let at = here(path!["linux_parameters"]);
+    linux_only(platform.windows, at, message, "remove them", findings);
     exec_needs_init_process(task, container, here, findings);
     if let Some(capabilities) = &parameters.capabilities {
         check_capabilities(capabilities, platform, here, findings);
@@ -178,24 +175,32 @@ fn check_capabilities(
 ) {
     for (index, capability) in capabilities.add.iter().enumerate() {
         let at = here(path!["linux_parameters", "capabilities", "add", index]);
-        if platform.fargate && !FARGATE_CAPABILITIES.contains(capability) {
-            findings.at(
-                Code::UnsupportedOnFargate,
-                at.clone(),
-                format!(
-                    "Fargate does not add capability {}; it adds only SYS_PTRACE",
-                    capability.as_str()
-                ),
-                "remove it, or run the task on EC2",
-            );
-        }
-        if capabilities.drop.contains(capability) && *capability != Capability::All {
-            findings.at(
-                Code::CapabilityAddedAndDropped,
-                at,
-                format!("{} is both added and dropped", capability.as_str()),
-                "keep it in one list",
-            );
-        }
+        unsupported_on_fargate(
+            platform.fargate && !FARGATE_CAPABILITIES.contains(capability),
+            at.clone(),
+            format!(
+                "Fargate does not add capability {}; it adds only SYS_PTRACE",
+                capability.as_str()
+            ),
+            "remove it, or run the task on EC2",
+            findings,
+        );
+        capability_added_and_dropped(capabilities, *capability, at, findings);
+    }
+}
+
+fn capability_added_and_dropped(
+    capabilities: &KernelCapabilities,
+    capability: Capability,
+    at: Vec<PathSegment>,
+    findings: &mut Findings,
+) {
+    if capabilities.drop.contains(&capability) && capability != Capability::All {
+        findings.at(
+            Code::CapabilityAddedAndDropped,
+            at,
+            format!("{} is both added and dropped", capability.as_str()),
+            "keep it in one list",
+        );
     }
 }

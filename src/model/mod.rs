@@ -25,7 +25,7 @@ pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_S
 pub use arn::{Arn, PartitionExt};
 pub(crate) use build::{build, dev_access_for};
 pub(crate) use efs::sid as efs_sid;
-pub(crate) use profiles::{profiles, sso_profiles, ProfileKind};
+pub(crate) use profiles::{profiles, sso_profiles, Profile, ProfileKind};
 pub(crate) use reach::{developer_reach, is_developer_entry, Hop, Reach};
 pub(crate) use simulate::same_grant;
 pub(crate) use tasks::{

@@ -277,6 +277,13 @@ fn explain_prints_every_code_and_refuses_an_unknown_one_with_a_suggestion() {
             && stderr.contains("did you mean `invalid-arn`?"),
         "{stderr}"
     );
+    // The argument is shown back escaped: it cannot rewrite the terminal or forge a line.
+    let (status, _, stderr) = run(&["explain", "x\u{1b}[2J\n::error::forged"]);
+    assert_eq!(status, 2);
+    assert!(
+        !stderr.contains('\u{1b}') && stderr.lines().count() == 2,
+        "{stderr}"
+    );
     let (status, listed, _) = run(&["explain"]);
     assert_eq!(status, 0);
     assert_eq!(listed.lines().count(), Code::ALL.len(), "{listed}");

@@ -38,6 +38,15 @@ pub enum Command {
     /// Review an access change: who gains or loses which role, which permissions, and
     /// developer reach, between two specs (or a spec and its version at a git revision).
     Diff(DiffArgs),
+    /// Explain a diagnostic code at length, with a wrong and a right spec (as `rustc
+    /// --explain`); without CODE, list every code.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The code of a diagnostic: `invalid-arn` for `error[invalid-arn]`.
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

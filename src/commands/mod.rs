@@ -5,6 +5,7 @@ mod assume;
 mod aws_config;
 mod check;
 mod diff;
+mod explain;
 mod gen;
 mod graph;
 mod init;
@@ -64,6 +65,7 @@ pub fn run(command: Command) -> Outcome {
         Command::AwsConfig(args) => aws_config::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Explain(args) => explain::run(&args),
     }
 }
 
@@ -121,7 +123,7 @@ fn invalid(source: &SourceFile, diagnostics: &[Diagnostic], format: MessageForma
     if format == MessageFormat::Human {
         let errors = diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity() == Severity::Error)
             .count();
         text.push_str(&format!(
             "\n{} in {}: nothing was written\n",

@@ -2,6 +2,8 @@
 //! checks the spec and the built model against them, the model builder shards by them, the
 //! CloudFormation renderer splits stacks by them and `check --sizes` shows them.
 
+use crate::spec::{Capability, UlimitName};
+
 /// IAM: the inline policies of one role, together (whitespace not counted).
 pub const INLINE_POLICIES_CHARS: usize = 10_240;
 /// IAM: one customer managed policy document.
@@ -15,6 +17,8 @@ pub const MANAGED_POLICIES_PER_ROLE_MAX: i64 = 20;
 /// IAM: a role's `MaxSessionDuration`, default and range.
 pub const SESSION_SECONDS_DEFAULT: i64 = 3_600;
 pub const SESSION_SECONDS_MAX: i64 = 43_200;
+pub const SESSION_SECONDS: std::ops::RangeInclusive<i64> =
+    SESSION_SECONDS_DEFAULT..=SESSION_SECONDS_MAX;
 /// STS caps a session assumed from another role session (role chaining) at one hour.
 pub const CHAINED_SESSION_SECONDS: i64 = 3_600;
 /// STS: `sts:AssumeRole`'s inline session policy (plain text) and managed session policies.
@@ -26,6 +30,11 @@ pub const TAG_KEY_CHARS: usize = 128;
 pub const TAG_VALUE_CHARS: usize = 256;
 /// STS: an ExternalId's length.
 pub const EXTERNAL_ID_CHARS: std::ops::RangeInclusive<usize> = 2..=1_224;
+/// CloudWatch Logs: the retention periods a log group accepts, in days.
+pub const LOG_RETENTION_DAYS: [i64; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
 /// CloudFormation: one stack's resources, outputs and template size.
 pub const STACK_RESOURCES: usize = 500;
 pub const STACK_OUTPUTS: usize = 200;
@@ -62,3 +71,47 @@ pub const PERMISSION_SET_SESSION_SECONDS: std::ops::RangeInclusive<i64> = 3_600.
 pub const RESERVED_ROLE_SUFFIX_CHARS: usize = 16;
 /// IAM Identity Center: the hex characters of an instance id (`ssoins-<16 hex>`).
 pub const INSTANCE_ID_HEX_CHARS: usize = 16;
+
+/// Fargate: the task-level cpu sizes (units; 1024 = one vCPU).
+pub const FARGATE_CPU: [i64; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
+/// Fargate: Windows tasks take at least one vCPU, and no size above four.
+pub const FARGATE_WINDOWS_CPU: [i64; 3] = [1024, 2048, 4096];
+/// Fargate: the one ulimit a task may set; it keeps the operating system's others.
+pub const FARGATE_ULIMITS: [UlimitName; 1] = [UlimitName::Nofile];
+/// Fargate: the one capability a container may add (dropping any is allowed).
+pub const FARGATE_CAPABILITIES: [Capability; 1] = [Capability::SysPtrace];
+
+/// Fargate: the memory sizes (MiB) it runs with `cpu`, or `None` when `cpu` is no size.
+pub fn fargate_memory_options(cpu: i64) -> Option<Vec<i64>> {
+    let (from, to, step) = match cpu {
+        256 => return Some(vec![512, 1024, 2048]),
+        512 => (1024, 4096, 1024),
+        1024 => (2048, 8192, 1024),
+        2048 => (4096, 16384, 1024),
+        4096 => (8192, 30720, 1024),
+        8192 => (16384, 61440, 4096),
+        16384 => (32768, 122880, 8192),
+        _ => return None,
+    };
+    Some((from..=to).step_by(step).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fargate_table_edges() {
+        assert_eq!(fargate_memory_options(256), Some(vec![512, 1024, 2048]));
+        let large = fargate_memory_options(16384).unwrap_or_default();
+        assert_eq!(large.first(), Some(&32768));
+        assert_eq!(large.last(), Some(&122880));
+        assert!(fargate_memory_options(4096)
+            .unwrap_or_default()
+            .contains(&30720));
+        assert!(!fargate_memory_options(8192)
+            .unwrap_or_default()
+            .contains(&18432));
+        assert_eq!(fargate_memory_options(300), None);
+    }
+}

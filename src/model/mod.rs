@@ -5,6 +5,9 @@
 mod arn;
 mod build;
 mod developers;
+pub(crate) mod ecs_exec;
+mod efs;
+pub(crate) mod identifiers;
 mod identity_center;
 pub mod limits;
 pub mod names;
@@ -15,16 +18,18 @@ mod reach;
 mod simulate;
 mod tasks;
 mod terraform;
+pub(crate) mod vocabulary;
 
 pub(crate) use arn::{has_wildcard, pattern_covers, pattern_matches, patterns_intersect};
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub use arn::{Arn, PartitionExt};
 pub(crate) use build::{build, dev_access_for};
-pub(crate) use profiles::{profiles, sso_profiles, ProfileKind};
+pub(crate) use efs::sid as efs_sid;
+pub(crate) use profiles::{profiles, sso_profiles, Profile, ProfileKind};
 pub(crate) use reach::{developer_reach, is_developer_entry, Hop, Reach};
 pub(crate) use simulate::same_grant;
 pub(crate) use tasks::{
-    efs_sid, family as task_family, generated_sids, role_name as task_role_name, ASSUME_ROLES_SID,
+    family as task_family, generated_sids, role_name as task_role_name, ASSUME_ROLES_SID,
 };
 pub use terraform::{Root, S3Backend, Terraform};
 

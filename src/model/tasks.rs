@@ -7,56 +7,33 @@ use indexmap::{IndexMap, IndexSet};
 use super::arn::{self, PartitionExt};
 use super::build::AccountContext;
 use super::policy::{self, PolicyDocument, Principal, Statement};
-use super::{limits, names};
+use super::{ecs_exec, efs, limits, names};
 use super::{
     ContainerDefinition, ContainerDependency, EfsVolume, EnvironmentFile, FirelensConfiguration,
     HealthCheck, InlinePolicy, KernelCapabilities, LinuxParameters, LogConfiguration, LogGroup,
     MountPoint, NameValue, PortMapping, RepositoryCredentials, Role, RoleKind, RuntimePlatform,
     Secret, TaskDefinition, Ulimit, Volume, VolumeFrom,
 };
-use crate::spec::{self, Compatibility, DevMode, Toggle};
+use crate::spec::{self, Compatibility, DevMode};
 
 pub(super) const TASK_POLICY_NAME: &str = "task-permissions";
 /// The Sid of the statement trustgen adds for the roles a task assumes.
 pub(crate) const ASSUME_ROLES_SID: &str = "AssumeRoles";
 pub(super) const SECRETS_POLICY_NAME: &str = "read-task-secrets";
-/// The Sid of the statement trustgen adds for ECS Exec, and its actions: exactly what the
-/// SSM agent in the container needs to open the session's channels (they take no resource).
-pub(crate) const ECS_EXEC_SID: &str = "EcsExec";
-pub(crate) const ECS_EXEC_ACTIONS: [&str; 4] = [
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-];
-
-/// The Sid of the statement that lets a task mount an EFS volume with IAM authorization.
-pub(crate) fn efs_sid(volume: &str) -> String {
-    format!("Efs{}", names::pascal_case(volume))
-}
 
 /// Every Sid trustgen adds to a task role's policy (validation keeps the spec's apart).
 pub(crate) fn generated_sids(task: &spec::Task) -> Vec<String> {
     let mut sids = vec![ASSUME_ROLES_SID.to_string()];
     if task.enable_execute_command {
-        sids.push(ECS_EXEC_SID.to_string());
+        sids.push(ecs_exec::SID.to_string());
     }
     sids.extend(
         task.volumes
             .iter()
-            .filter(|volume| uses_iam(volume))
-            .map(|volume| efs_sid(&volume.name)),
+            .filter(|volume| efs::uses_iam(volume))
+            .map(|volume| efs::sid(&volume.name)),
     );
     sids
-}
-
-fn uses_iam(volume: &spec::Volume) -> bool {
-    volume
-        .efs_volume_configuration
-        .as_ref()
-        .and_then(|efs| efs.authorization_config.as_ref())
-        .and_then(|authorization| authorization.iam)
-        == Some(Toggle::Enabled)
 }
 
 pub(crate) fn role_name(spec: &spec::Spec, task_name: &str, task: &spec::Task) -> String {
@@ -105,14 +82,11 @@ pub(super) fn task_role(context: &AccountContext<'_>, task_name: &str, task: &sp
                 .resources(assumable.into_iter().collect()),
         );
     }
-    if task.enable_execute_command {
-        statements
-            .push(Statement::allow(ECS_EXEC_SID, &ECS_EXEC_ACTIONS).resources(vec!["*".into()]));
-    }
+    statements.extend(ecs_exec::statement(task));
     statements.extend(
         task.volumes
             .iter()
-            .filter_map(|volume| efs_statement(context, task, volume)),
+            .filter_map(|volume| efs::statement(context, task, volume)),
     );
     let inline_policies = if statements.is_empty() {
         Vec::new()
@@ -149,48 +123,6 @@ pub(super) fn task_role(context: &AccountContext<'_>, task_name: &str, task: &sp
         },
         tags,
     }
-}
-
-/// An EFS volume with IAM authorization: exactly the client actions its mount points need
-/// (`ClientWrite` only where one is writable, `ClientRootAccess` only when asked) on exactly
-/// its file system, through exactly its access point when it names one.
-fn efs_statement(
-    context: &AccountContext<'_>,
-    task: &spec::Task,
-    volume: &spec::Volume,
-) -> Option<Statement> {
-    if !uses_iam(volume) {
-        return None;
-    }
-    let efs = volume.efs_volume_configuration.as_ref()?;
-    let writable = task
-        .containers
-        .iter()
-        .flat_map(|container| &container.mount_points)
-        .any(|mount| mount.source_volume == volume.name && mount.read_only != Some(true));
-    let mut actions = vec!["elasticfilesystem:ClientMount"];
-    if writable {
-        actions.push("elasticfilesystem:ClientWrite");
-    }
-    if efs.client_root_access {
-        actions.push("elasticfilesystem:ClientRootAccess");
-    }
-    let partition = context.partition();
-    let statement = Statement::allow(&efs_sid(&volume.name), &actions).resources(vec![
-        partition.efs_file_system_arn(&context.region, context.id(), &efs.file_system_id)
-    ]);
-    let access_point = efs
-        .authorization_config
-        .as_ref()
-        .and_then(|authorization| authorization.access_point_id.as_ref());
-    Some(match access_point {
-        Some(id) => statement.condition(
-            "StringEquals",
-            "elasticfilesystem:AccessPointArn",
-            serde_json::json!(partition.efs_access_point_arn(&context.region, context.id(), id)),
-        ),
-        None => statement,
-    })
 }
 
 /// Who besides ECS may assume a task role, in dev-access accounts only: tagged mode the
@@ -464,8 +396,8 @@ fn volume(volume: &spec::Volume) -> Volume {
     }
 }
 
-/// One container in ECS's shape. ECS Exec needs an init process in every Linux container
-/// (the SSM agent's children must be reaped), so `enable_execute_command` turns it on.
+/// One container in ECS's shape (`ecs_exec` decides its init process). Long on purpose:
+/// one line per ECS field, in ECS's order, so it reads against ECS's documentation.
 fn container_definition(
     task: &spec::Task,
     container: &spec::Container,
@@ -475,16 +407,7 @@ fn container_definition(
     let names_of =
         |capabilities: &[spec::Capability]| capabilities.iter().map(|c| c.as_str()).collect();
     let parameters = container.linux_parameters.clone().unwrap_or_default();
-    let windows = task
-        .runtime_platform
-        .as_ref()
-        .and_then(|p| p.operating_system_family)
-        .is_some_and(|family| family.is_windows());
-    let init_process_enabled = if task.enable_execute_command && !windows {
-        Some(true)
-    } else {
-        parameters.init_process_enabled
-    };
+    let init_process_enabled = ecs_exec::init_process_enabled(task, container);
     let capabilities = parameters
         .capabilities
         .as_ref()

@@ -8,7 +8,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::Spec;
-use crate::diagnostic::{self, Diagnostic, Location, PathSegment, SourceLines};
+use crate::diagnostic::{self, Code, Diagnostic, Location, PathSegment, SourceLines};
 
 /// A spec's text and the name it is reported under.
 #[derive(Debug, Clone)]
@@ -159,8 +159,8 @@ fn toml_error(error: &toml::de::Error) -> Diagnostic {
             None if expected.is_empty() => "remove this key".to_string(),
             None => format!("valid keys here: {}", expected.join(", ")),
         };
-        return Diagnostic::error(
-            "unknown-key",
+        return Diagnostic::new(
+            Code::UnknownKey,
             format!("unknown key `{given}`: trustgen never ignores a key it does not know"),
             location,
         )
@@ -177,21 +177,21 @@ fn toml_error(error: &toml::de::Error) -> Diagnostic {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("one of: {}", expected.join(", ")),
         };
-        return Diagnostic::error(
-            "invalid-value",
+        return Diagnostic::new(
+            Code::InvalidValue,
             format!("`{given}` is not allowed here"),
             location,
         )
         .with_help(help);
     }
     if message.starts_with("missing field") {
-        return Diagnostic::error("missing-key", message, location)
+        return Diagnostic::new(Code::MissingKey, message, location)
             .with_help("add the key; see the spec reference in README.md");
     }
     if message.starts_with("invalid type") {
-        return Diagnostic::error("wrong-type", message, location);
+        return Diagnostic::new(Code::WrongType, message, location);
     }
-    Diagnostic::error("toml-syntax", message, location)
+    Diagnostic::new(Code::TomlSyntax, message, location)
 }
 
 /// Finds the byte range of the value (or key) at `path` in the TOML text.
@@ -250,12 +250,15 @@ mod tests {
         let errors = load(&SourceFile::new("s.toml", text))
             .err()
             .unwrap_or_default();
-        let unknown = errors.iter().find(|d| d.code == "unknown-key");
+        let unknown = errors.iter().find(|d| d.code == Code::UnknownKey);
         assert_eq!(
             unknown.and_then(|d| d.help.as_deref()),
             Some("did you mean `name`?")
         );
         // The missing `name` and `accounts` are reported in the same run.
-        assert_eq!(errors.iter().filter(|d| d.code == "missing-key").count(), 2);
+        assert_eq!(
+            errors.iter().filter(|d| d.code == Code::MissingKey).count(),
+            2
+        );
     }
 }

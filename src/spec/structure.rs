@@ -9,7 +9,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::schema::json_schema;
-use crate::diagnostic::{suggest, Diagnostic, Location};
+use crate::diagnostic::{suggest, Code, Diagnostic, Location};
 
 /// Every structural problem of the document, or a TOML syntax error.
 #[cfg(test)]
@@ -25,7 +25,7 @@ pub(super) fn parse(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<Diagnostic>>
     DeTable::parse(text).map_err(|error| {
         let span = error.span().map_or(Location::Nowhere, Location::Span);
         vec![
-            Diagnostic::error("toml-syntax", error.message().trim().to_string(), span)
+            Diagnostic::new(Code::TomlSyntax, error.message().trim().to_string(), span)
                 .with_help("see the TOML syntax at https://toml.io"),
         ]
     })
@@ -146,8 +146,8 @@ impl<'s> Walker<'s> {
                         .flat_map(|branch| Self::types(branch))
                         .map(describe_type)
                         .collect();
-                    self.found.push(Diagnostic::error(
-                        "wrong-type",
+                    self.found.push(Diagnostic::new(
+                        Code::WrongType,
                         format!(
                             "`{path}` must be {}, not {}",
                             expected.join(" or "),
@@ -170,8 +170,8 @@ impl<'s> Walker<'s> {
         };
         if !types.iter().any(|t| matches_type(value.get_ref(), t)) {
             let expected = types.first().map_or("a value", |t| describe_type(t));
-            let mut diagnostic = Diagnostic::error(
-                "wrong-type",
+            let mut diagnostic = Diagnostic::new(
+                Code::WrongType,
                 format!("`{path}` must be {expected}, not {}", kind(value.get_ref())),
                 Location::Span(value.span()),
             );
@@ -220,8 +220,8 @@ impl<'s> Walker<'s> {
             ),
         };
         self.found.push(
-            Diagnostic::error(
-                "invalid-value",
+            Diagnostic::new(
+                Code::InvalidValue,
                 format!("`{path}` cannot be \"{text}\""),
                 Location::Span(span),
             )
@@ -235,8 +235,8 @@ impl<'s> Walker<'s> {
             .as_integer()
             .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok())
         else {
-            self.found.push(Diagnostic::error(
-                "invalid-value",
+            self.found.push(Diagnostic::new(
+                Code::InvalidValue,
                 format!("`{path}` is not a 64-bit integer"),
                 Location::Span(value.span()),
             ));
@@ -253,8 +253,8 @@ impl<'s> Walker<'s> {
                 (None, None) => String::new(),
             };
             self.found.push(
-                Diagnostic::error(
-                    "invalid-value",
+                Diagnostic::new(
+                    Code::InvalidValue,
                     format!("`{path}` cannot be {number}"),
                     Location::Span(value.span()),
                 )
@@ -295,8 +295,8 @@ impl<'s> Walker<'s> {
                     format!("in `{path}`")
                 };
                 self.found.push(
-                    Diagnostic::error(
-                        "unknown-key",
+                    Diagnostic::new(
+                        Code::UnknownKey,
                         format!("unknown key `{name}` {location}: trustgen never ignores a key it does not know"),
                         Location::Span(key.span()),
                     )
@@ -322,8 +322,8 @@ impl<'s> Walker<'s> {
                     _ => format!("add `{required} = …` (see the spec reference in README.md)"),
                 };
                 self.found.push(
-                    Diagnostic::error(
-                        "missing-key",
+                    Diagnostic::new(
+                        Code::MissingKey,
                         format!("{what} needs `{required}`"),
                         Location::Span(span.clone()),
                     )
@@ -338,7 +338,7 @@ impl<'s> Walker<'s> {
 mod tests {
     use super::*;
 
-    fn codes(text: &str) -> Vec<&'static str> {
+    fn codes(text: &str) -> Vec<Code> {
         check(text).iter().map(|d| d.code).collect()
     }
 
@@ -348,7 +348,12 @@ mod tests {
         let found = check(text);
         assert_eq!(
             codes(text),
-            ["unknown-key", "invalid-value", "wrong-type", "unknown-key"],
+            [
+                Code::UnknownKey,
+                Code::InvalidValue,
+                Code::WrongType,
+                Code::UnknownKey
+            ],
             "{found:?}"
         );
         assert_eq!(found[1].help.as_deref(), Some("did you mean \"aws-cn\"?"));

@@ -4,97 +4,12 @@
 
 use std::net::IpAddr;
 
-use super::syntax::is_service_prefix;
 use super::Findings;
-use crate::diagnostic::{suggest, PathSegment};
+use crate::diagnostic::{suggest, Code, PathSegment};
+use crate::model::identifiers::is_service_prefix;
+use crate::model::vocabulary::{GLOBAL_KEYS, OPERATORS};
 use crate::path;
 use crate::spec::Condition;
-
-/// IAM's condition operators, without the `ForAllValues:` / `ForAnyValue:` set prefixes
-/// and the `IfExists` suffix, which all but `Null` may take.
-const OPERATORS: [&str; 27] = [
-    "StringEquals",
-    "StringNotEquals",
-    "StringEqualsIgnoreCase",
-    "StringNotEqualsIgnoreCase",
-    "StringLike",
-    "StringNotLike",
-    "NumericEquals",
-    "NumericNotEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-    "DateEquals",
-    "DateNotEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
-    "Bool",
-    "BinaryEquals",
-    "IpAddress",
-    "NotIpAddress",
-    "ArnEquals",
-    "ArnLike",
-    "ArnNotEquals",
-    "ArnNotLike",
-    "Null",
-];
-
-/// AWS's global condition keys (IAM User Guide, "AWS global condition context keys").
-/// Keys ending in `/` take a tag key after it.
-const GLOBAL_KEYS: [&str; 49] = [
-    "aws:AssumedRoot",
-    "aws:CalledVia",
-    "aws:CalledViaFirst",
-    "aws:CalledViaLast",
-    "aws:ChatbotSourceArn",
-    "aws:CurrentTime",
-    "aws:Ec2InstanceSourcePrivateIPv4",
-    "aws:Ec2InstanceSourceVpc",
-    "aws:EpochTime",
-    "aws:FederatedProvider",
-    "aws:MultiFactorAuthAge",
-    "aws:MultiFactorAuthPresent",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:PrincipalIsAWSService",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:PrincipalServiceName",
-    "aws:PrincipalServiceNamesList",
-    "aws:PrincipalTag/",
-    "aws:PrincipalType",
-    "aws:RequestTag/",
-    "aws:RequestedRegion",
-    "aws:ResourceAccount",
-    "aws:ResourceOrgID",
-    "aws:ResourceOrgPaths",
-    "aws:ResourceTag/",
-    "aws:SecureTransport",
-    "aws:SourceAccount",
-    "aws:SourceArn",
-    "aws:SourceIdentity",
-    "aws:SourceIp",
-    "aws:SourceOrgID",
-    "aws:SourceOrgPaths",
-    "aws:SourceVpc",
-    "aws:SourceVpcArn",
-    "aws:SourceVpce",
-    "aws:TagKeys",
-    "aws:TokenIssueTime",
-    "aws:UserAgent",
-    "aws:ViaAWSService",
-    "aws:VpcSourceIp",
-    "aws:VpceAccount",
-    "aws:VpceOrgID",
-    "aws:VpceOrgPaths",
-    "aws:referer",
-    "aws:userid",
-    "aws:username",
-    "aws:SourceOwner",
-];
 
 /// Which values an operator compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,69 +33,92 @@ fn family(base: &str) -> Family {
 
 /// Every problem of one condition block at `at` (the spec path of `condition`).
 pub(super) fn check(condition: &Condition, at: &[PathSegment], findings: &mut Findings) {
-    let sub = |rest: Vec<PathSegment>| [at.to_vec(), rest].concat();
     for (operator, keys) in condition {
-        let without_set = operator
-            .strip_prefix("ForAllValues:")
-            .or_else(|| operator.strip_prefix("ForAnyValue:"))
-            .unwrap_or(operator);
-        let base = without_set.strip_suffix("IfExists").unwrap_or(without_set);
-        let known = OPERATORS.contains(&base) && !(base == "Null" && base != without_set);
-        if !known {
-            let near = suggest(base, OPERATORS.iter().copied());
-            findings.key_error(
-                "invalid-condition-operator",
-                sub(path![operator]),
-                format!("`{operator}` is not an IAM condition operator"),
-                near.map_or(
-                    "see IAM's condition operators (StringEquals, ArnLike, Bool, …)".to_string(),
-                    |n| format!("did you mean `{n}`?"),
-                ),
-            );
-        }
+        let at_operator = [at.to_vec(), path![operator]].concat();
+        // The operator without its set prefix and `IfExists`, when IAM knows it.
+        let base = invalid_condition_operator(operator, &at_operator, findings);
         for (key, value) in keys {
-            let key_path = sub(path![operator, key]);
-            if let Some(problem) = key_problem(key) {
-                findings.key_error(
-                    "invalid-condition-key",
-                    key_path.clone(),
-                    problem.0,
-                    problem.1,
-                );
+            let key_path = [at_operator.clone(), path![key]].concat();
+            invalid_condition_key(key, &key_path, findings);
+            invalid_condition_value(base, key, value, key_path, findings);
+        }
+    }
+}
+
+/// Reports an operator IAM does not know; returns the base of one it knows.
+fn invalid_condition_operator<'o>(
+    operator: &'o str,
+    at: &[PathSegment],
+    findings: &mut Findings,
+) -> Option<&'o str> {
+    let without_set = operator
+        .strip_prefix("ForAllValues:")
+        .or_else(|| operator.strip_prefix("ForAnyValue:"))
+        .unwrap_or(operator);
+    let base = without_set.strip_suffix("IfExists").unwrap_or(without_set);
+    let known = OPERATORS.contains(&base) && !(base == "Null" && base != without_set);
+    if known {
+        return Some(base);
+    }
+    let near = suggest(base, OPERATORS.iter().copied());
+    findings.at_key(
+        Code::InvalidConditionOperator,
+        at.to_vec(),
+        format!("`{operator}` is not an IAM condition operator"),
+        near.map_or(
+            "see IAM's condition operators (StringEquals, ArnLike, Bool, …)".to_string(),
+            |n| format!("did you mean `{n}`?"),
+        ),
+    );
+    None
+}
+
+fn invalid_condition_key(key: &str, at: &[PathSegment], findings: &mut Findings) {
+    if let Some((message, help)) = key_problem(key) {
+        findings.at_key(Code::InvalidConditionKey, at.to_vec(), message, help);
+    }
+}
+
+/// Values must be scalars (or a non-empty list of them), and each one a value the
+/// operator compares (not judged when the operator is unknown).
+fn invalid_condition_value(
+    base: Option<&str>,
+    key: &str,
+    value: &serde_json::Value,
+    key_path: Vec<PathSegment>,
+    findings: &mut Findings,
+) {
+    let scalar = |v: &serde_json::Value| v.is_string() || v.is_boolean() || v.is_number();
+    let values: Vec<&serde_json::Value> = match value {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        single => vec![single],
+    };
+    if values.is_empty() || !values.iter().all(|v| scalar(v)) {
+        findings.at(
+            Code::InvalidConditionValue,
+            key_path,
+            format!("condition value of `{key}` must be a string, number, boolean or a non-empty list of them"),
+            "e.g. { StringEquals = { \"aws:RequestedRegion\" = \"eu-west-1\" } }",
+        );
+        return;
+    }
+    let Some(base) = base else {
+        return;
+    };
+    let operator_family = family(base);
+    let is_list = value.is_array();
+    for (index, value) in values.iter().enumerate() {
+        if let Some(help) = value_problem(operator_family, value) {
+            let mut value_path = key_path.clone();
+            if is_list {
+                value_path.push(index.into());
             }
-            let scalar = |v: &serde_json::Value| v.is_string() || v.is_boolean() || v.is_number();
-            let values: Vec<&serde_json::Value> = match value {
-                serde_json::Value::Array(items) => items.iter().collect(),
-                single => vec![single],
-            };
-            if values.is_empty() || !values.iter().all(|v| scalar(v)) {
-                findings.error_help(
-                    "invalid-condition-value",
-                    key_path,
-                    format!("condition value of `{key}` must be a string, number, boolean or a non-empty list of them"),
-                    "e.g. { StringEquals = { \"aws:RequestedRegion\" = \"eu-west-1\" } }",
-                );
-                continue;
-            }
-            if !known {
-                continue;
-            }
-            let operator_family = family(base);
-            let is_list = value.is_array();
-            for (index, value) in values.iter().enumerate() {
-                if let Some(help) = value_problem(operator_family, value) {
-                    let mut value_path = key_path.clone();
-                    if is_list {
-                        value_path.push(index.into());
-                    }
-                    findings.error_help(
-                        "invalid-condition-value",
-                        value_path,
-                        format!("`{}` is not a value `{base}` can compare", display(value)),
-                        help,
-                    );
-                }
-            }
+            findings.at(
+                Code::InvalidConditionValue,
+                value_path,
+                format!("`{}` is not a value `{base}` can compare", display(value)),
+                help,
+            );
         }
     }
 }
@@ -334,7 +272,7 @@ mod tests {
             .insert(key.to_string(), value);
         let mut findings = Findings::default();
         check(&condition, &[], &mut findings);
-        findings.diagnostics.iter().map(|d| d.code).collect()
+        findings.diagnostics.iter().map(|d| d.code.name()).collect()
     }
 
     #[test]

@@ -1,83 +1,149 @@
 //! Judges a parsed spec: every independent problem is reported at once, each located, and
 //! a spec with any error never reaches the model builder.
+//!
+//! One file per spec table holds that table's errors and warnings, each rule a function
+//! named after its diagnostic code; the functions below run them in the order a user
+//! reads the diagnostics. Shared pieces: the ARN each key expects (`arn_kinds.rs`), env
+//! names (`envs.rs`), regions (`regions.rs`) and tags (`tags.rs`). After the model is
+//! built: AWS's limits on it (`sizes.rs`), name collisions (`names.rs`) and developer
+//! reach (`reach.rs`).
 
+mod accounts;
+mod arn_kinds;
 mod conditions;
 mod containers;
-mod fargate;
+mod dev_access;
+mod developers;
+mod envs;
+mod execution_role;
 mod identity_center;
 mod limits;
 mod names;
-mod organisation;
+mod permissions;
 mod platform;
+mod project;
 mod reach;
+mod regions;
 mod roles;
-pub(crate) mod syntax;
+mod sizes;
+mod tags;
 mod tasks;
 mod terraform;
-mod warnings;
+mod volumes;
 
-pub use warnings::check as warnings;
+use std::collections::HashSet;
 
-use crate::diagnostic::{Diagnostic, Location, PathSegment, Severity};
+use crate::diagnostic::{Code, Diagnostic, Location, PathSegment, Severity};
 use crate::model::{self, Model};
-use crate::spec::Spec;
+use crate::spec::{DevMode, Spec};
 
-/// Collects diagnostics; the validators below push into it.
+/// Collects diagnostics; the rules push into it.
 #[derive(Default)]
 pub(crate) struct Findings {
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Findings {
-    pub(crate) fn error_help(
+    /// A diagnostic at the value of `path`.
+    pub(crate) fn at(
         &mut self,
-        code: &'static str,
+        code: Code,
         path: Vec<PathSegment>,
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
         self.diagnostics
-            .push(Diagnostic::error(code, message, Location::Value(path)).with_help(help));
+            .push(Diagnostic::new(code, message, Location::Value(path)).with_help(help));
     }
 
-    pub(crate) fn key_error(
+    /// A diagnostic at the key (not the value) of the last segment of `path`.
+    pub(crate) fn at_key(
         &mut self,
-        code: &'static str,
+        code: Code,
         path: Vec<PathSegment>,
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
         self.diagnostics
-            .push(Diagnostic::error(code, message, Location::Key(path)).with_help(help));
+            .push(Diagnostic::new(code, message, Location::Key(path)).with_help(help));
     }
 }
 
 /// Validates the spec and, when it is sound, builds the model and checks AWS's limits on it.
 pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
     let mut findings = Findings::default();
-    organisation::check(spec, &mut findings);
-    identity_center::check(spec, &mut findings);
-    names::check_spec(spec, &mut findings);
-    tasks::check(spec, &mut findings);
-    tasks::check_simulate_boundaries(spec, &mut findings);
-    roles::check(spec, &mut findings);
-    reach::check_opt_ins(spec, &mut findings);
-    terraform::check(spec, &mut findings);
+    check_spec(spec, &mut findings);
     if has_errors(&findings.diagnostics) {
         return Err(findings.diagnostics);
     }
     let model = model::build(spec);
-    limits::check_model(spec, &model, &mut findings);
-    names::check_model(&model, &mut findings);
-    identity_center::check_model(spec, &model, &mut findings);
-    terraform::check_model(spec, &model, &mut findings);
-    reach::check(spec, &model, &mut findings);
+    check_model(spec, &model, &mut findings);
     if has_errors(&findings.diagnostics) {
         return Err(findings.diagnostics);
     }
     Ok(model)
 }
 
+/// The spec's own errors, table by table.
+fn check_spec(spec: &Spec, findings: &mut Findings) {
+    project::check(spec, findings);
+    accounts::check(spec, findings);
+    dev_access::check(spec, findings);
+    project::dev_tag_outside_dev(spec, findings);
+    limits::check(spec, findings);
+    developers::check(spec, findings);
+    execution_role::check(spec, findings);
+    dev_access::check_permission_sets(spec, findings);
+    developers::developers_not_trusted(spec, findings);
+    identity_center::check(spec, findings);
+    names::check_spec(spec, findings);
+    tasks::check(spec, findings);
+    tasks::simulate_boundaries_differ(spec, findings);
+    roles::check(spec, findings);
+    reach::unknown_reach_opt_in(spec, findings);
+    terraform::check(spec, findings);
+}
+
+/// Errors only the built model shows: what would be deployed, measured and named.
+fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
+    sizes::check(spec, model, findings);
+    names::check_model(model, findings);
+    identity_center::permission_set_without_developer_policy(spec, model, findings);
+    terraform::check_model(spec, model, findings);
+    reach::developer_reach_outside_dev(spec, model, findings);
+}
+
+/// Specs that are valid but grant more than they probably mean, or set something up that
+/// does nothing. They do not stop `gen` unless `--deny-warnings` is given.
+pub fn warnings(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
+    let mut findings = Findings::default();
+    let findings = &mut findings;
+    dev_access::warnings(spec, findings);
+    if spec.dev_access.mode != DevMode::None {
+        developers::developer_policy_unattached(spec, findings);
+        identity_center::warnings(spec, findings);
+        developers::warnings(spec, findings);
+    }
+    project::log_retention_unset(spec, findings);
+    for (name, task) in &spec.tasks {
+        containers::warnings(name, task, findings);
+        platform::host_privileges(name, task, findings);
+        volumes::warnings(name, task, findings);
+    }
+    let assumed_by: HashSet<&str> = spec
+        .roles
+        .values()
+        .flat_map(|role| role.trusted_tasks.iter().map(String::as_str))
+        .collect();
+    for (name, task) in &spec.tasks {
+        tasks::warnings(spec, model, name, task, &assumed_by, findings);
+    }
+    for (name, role) in &spec.roles {
+        roles::warnings(spec, name, role, findings);
+    }
+    std::mem::take(&mut findings.diagnostics)
+}
+
 fn has_errors(diagnostics: &[Diagnostic]) -> bool {
-    diagnostics.iter().any(|d| d.severity == Severity::Error)
+    diagnostics.iter().any(|d| d.severity() == Severity::Error)
 }

@@ -1,16 +1,38 @@
-//! Names that must not meet: the model's Terraform resource names across the root, its
-//! CloudFormation logical ids within a stack, the directories and files named after
-//! accounts and tasks (on a file system that ignores case too), and the AWS CLI profile
-//! names `aws-config` writes. All come from `model::names`; this only checks them.
+//! Names: what the spec's own names (accounts, tasks) may be, and names that must not
+//! meet: the model's Terraform resource names across the root, its CloudFormation logical
+//! ids within a stack, the directories and files named after accounts and tasks (on a file
+//! system that ignores case too), and the AWS CLI profile names `aws-config` writes. All
+//! come from `model::names`; this only checks them.
 
 use std::collections::HashMap;
 
 use super::Findings;
-use crate::diagnostic::PathSegment;
+use crate::diagnostic::{Code, PathSegment};
 use crate::model::names::{self, RootKind, TERRAFORM_BACKEND_FILE, TERRAFORM_ROOT_FILES};
-use crate::model::{profiles, sso_profiles, Model, Role, RoleKind};
+use crate::model::{profiles, sso_profiles, Account, IdentityCenter, Model, Role, RoleKind};
 use crate::path;
 use crate::spec::{Spec, TerraformLayout};
+
+/// Names of spec entries (accounts, tasks): they become file names and resource
+/// identifiers, so trustgen holds them to letters, digits, `-` and `_`.
+fn is_spec_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && name.len() <= 64
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// An account's or task's name (`what`) that is not a spec name, at its table key.
+pub(super) fn invalid_name(what: &str, name: &str, at: Vec<PathSegment>, findings: &mut Findings) {
+    if !is_spec_name(name) {
+        findings.at_key(
+            Code::InvalidName,
+            at,
+            format!("{what} name `{name}` is not allowed"),
+            "start with a letter; use letters, digits, - and _ (at most 64)",
+        );
+    }
+}
 
 /// Where a role comes from in the spec.
 pub(super) fn role_location(role: &Role) -> Vec<PathSegment> {
@@ -25,60 +47,79 @@ pub(super) fn role_location(role: &Role) -> Vec<PathSegment> {
 
 /// The spec's own names: accounts and tasks become directory and file names.
 pub(super) fn check_spec(spec: &Spec, findings: &mut Findings) {
+    let mut accounts: HashMap<String, &str> = HashMap::new();
+    for name in spec.accounts.keys() {
+        reserved_account_name(spec, name, findings);
+        name_collision_by_case("accounts", name, &mut accounts, findings);
+    }
+    let mut tasks: HashMap<String, &str> = HashMap::new();
+    for name in spec.tasks.keys() {
+        name_collision_by_case("tasks", name, &mut tasks, findings);
+    }
+    name_collision_of_provider_aliases(spec, findings);
+}
+
+/// Names a Terraform root's own files or state already use.
+fn reserved_account_name(spec: &Spec, name: &str, findings: &mut Findings) {
     // The single root's own files; `backend.tf` only when there is a backend.
     let s3_backend = spec.terraform.s3_backend().is_some();
     let backend = spec.terraform.layout == TerraformLayout::SingleRoot && s3_backend;
-    let reserved = TERRAFORM_ROOT_FILES
+    let mut reserved = TERRAFORM_ROOT_FILES
         .iter()
         .chain(backend.then_some(&TERRAFORM_BACKEND_FILE));
     // The single root keeps its state at <key_prefix>/terraform.tfstate: a per-account
     // root named so would share it, and a layout switch would hand one layout's state
     // (every account's resources) to the other. Refused in both layouts, so the switch is.
     let single_root = names::terraform_root_name(RootKind::Single, "");
-    let mut accounts: HashMap<String, &str> = HashMap::new();
-    for name in spec.accounts.keys() {
-        if s3_backend && name.eq_ignore_ascii_case(&single_root) {
-            findings.key_error(
-                "reserved-account-name",
-                path!["accounts", name],
-                format!("an account named `{name}` would keep its per-account Terraform state at <key_prefix>/{single_root}.tfstate, the single root's state key: the two layouts would read and lock each other's state"),
-                "rename the account",
-            );
-        }
-        if reserved.clone().any(|f| f.eq_ignore_ascii_case(name)) {
-            findings.key_error(
-                "reserved-account-name",
-                path!["accounts", name],
-                format!("an account named `{name}` would write terraform/{name}.tf over the Terraform root's own file"),
-                "rename the account",
-            );
-        }
-        if let Some(first) = accounts.insert(name.to_ascii_lowercase(), name) {
-            findings.key_error(
-                "name-collision",
-                path!["accounts", name],
-                format!("accounts `{first}` and `{name}` differ only in case: their directories collide on a file system that ignores case"),
-                "rename one",
-            );
-        }
+    if s3_backend && name.eq_ignore_ascii_case(&single_root) {
+        findings.at_key(
+            Code::ReservedAccountName,
+            path!["accounts", name],
+            format!("an account named `{name}` would keep its per-account Terraform state at <key_prefix>/{single_root}.tfstate, the single root's state key: the two layouts would read and lock each other's state"),
+            "rename the account",
+        );
     }
-    let mut tasks: HashMap<String, &str> = HashMap::new();
-    for name in spec.tasks.keys() {
-        if let Some(first) = tasks.insert(name.to_ascii_lowercase(), name) {
-            findings.key_error(
-                "name-collision",
-                path!["tasks", name],
-                format!("tasks `{first}` and `{name}` differ only in case: their files collide on a file system that ignores case"),
-                "rename one",
-            );
-        }
+    if reserved.any(|f| f.eq_ignore_ascii_case(name)) {
+        findings.at_key(
+            Code::ReservedAccountName,
+            path!["accounts", name],
+            format!("an account named `{name}` would write terraform/{name}.tf over the Terraform root's own file"),
+            "rename the account",
+        );
     }
+}
+
+/// `name-collision`: two accounts (or tasks, the `table`) whose directories or files
+/// collide on a file system that ignores case.
+fn name_collision_by_case<'s>(
+    table: &str,
+    name: &'s str,
+    seen: &mut HashMap<String, &'s str>,
+    findings: &mut Findings,
+) {
+    if let Some(first) = seen.insert(name.to_ascii_lowercase(), name) {
+        let what = if table == "accounts" {
+            "their directories"
+        } else {
+            "their files"
+        };
+        findings.at_key(
+            Code::NameCollision,
+            path![table, name],
+            format!("{table} `{first}` and `{name}` differ only in case: {what} collide on a file system that ignores case"),
+            "rename one",
+        );
+    }
+}
+
+/// `name-collision`: two accounts with one Terraform provider alias.
+fn name_collision_of_provider_aliases(spec: &Spec, findings: &mut Findings) {
     let mut aliases: HashMap<String, &str> = HashMap::new();
     for name in spec.accounts.keys() {
-        let alias = crate::model::names::provider_alias(name);
+        let alias = names::provider_alias(name);
         if let Some(first) = aliases.insert(alias.clone(), name) {
-            findings.key_error(
-                "name-collision",
+            findings.at_key(
+                Code::NameCollision,
                 path!["accounts", name],
                 format!("accounts `{first}` and `{name}` map to the same Terraform provider alias `{alias}`"),
                 "rename one so they differ in more than punctuation or case",
@@ -90,14 +131,26 @@ pub(super) fn check_spec(spec: &Spec, findings: &mut Findings) {
 /// The model's names: Terraform resource names across the root, logical ids per stack,
 /// profile names.
 pub(super) fn check_model(model: &Model, findings: &mut Findings) {
-    attachments_to_own_roles(model, findings);
-    // Terraform: each resource type's names come from one namespace of the model.
+    attached_to_own_role(model, findings);
+    name_collision_in_terraform(model, findings);
+    for account in &model.accounts {
+        name_collision_of_logical_ids(account, findings);
+    }
+    if let Some(center) = &model.identity_center {
+        name_collision_in_identity_center(center, findings);
+    }
+    name_collision_of_profiles(model, findings);
+}
+
+/// `name-collision` in Terraform: each resource type's names come from one namespace of
+/// the model.
+fn name_collision_in_terraform(model: &Model, findings: &mut Findings) {
     let mut roles: HashMap<&str, Vec<PathSegment>> = HashMap::new();
     let mut policies: HashMap<&str, Vec<PathSegment>> = HashMap::new();
     let mut definitions: HashMap<&str, &str> = HashMap::new();
     let collision = |findings: &mut Findings, at: Vec<PathSegment>, name: &str| {
-        findings.key_error(
-            "name-collision",
+        findings.at_key(
+            Code::NameCollision,
             at,
             format!("two resources would have the Terraform name `{name}`"),
             "rename the account, task or role so their names differ in more than punctuation or case",
@@ -119,8 +172,8 @@ pub(super) fn check_model(model: &Model, findings: &mut Findings) {
         }
         for definition in &account.task_definitions {
             if let Some(first) = definitions.insert(&definition.terraform, &definition.task) {
-                findings.key_error(
-                    "name-collision",
+                findings.at_key(
+                    Code::NameCollision,
                     path!["tasks", &definition.task],
                     format!(
                         "tasks `{first}` and `{}` map to the same Terraform resource name `{}`",
@@ -131,83 +184,88 @@ pub(super) fn check_model(model: &Model, findings: &mut Findings) {
             }
         }
     }
-    // CloudFormation: logical ids within each stack kind of an account.
-    for account in &model.accounts {
-        let role_ids = |roles: &mut dyn Iterator<Item = &Role>| -> Vec<(String, Vec<PathSegment>)> {
-            roles
-                .map(|role| (role.logical_id.clone(), role_location(role)))
-                .collect()
-        };
-        let mut tasks_stack = role_ids(
-            &mut account
-                .task_roles
-                .iter()
-                .chain(&account.execution_roles)
-                .chain(&account.simulator_role),
-        );
-        for definition in &account.task_definitions {
-            let at = path!["tasks", &definition.task];
-            tasks_stack.push((definition.logical_id.clone(), at.clone()));
-            tasks_stack.push((definition.log_group_logical_id.clone(), at));
-        }
-        let trust_stack = role_ids(&mut account.trusted_roles.iter());
-        let mut developers_stack = role_ids(&mut account.developer_role.iter());
-        developers_stack.extend(
-            account
-                .developer_policy
-                .iter()
-                .map(|policy| (policy.logical_id.clone(), path!["developers"])),
-        );
-        for ids in [tasks_stack, trust_stack, developers_stack] {
-            let mut seen: HashMap<String, ()> = HashMap::new();
-            for (id, at) in ids {
-                if seen.insert(id.clone(), ()).is_some() {
-                    findings.key_error(
-                        "name-collision",
-                        at,
-                        format!(
-                            "two resources of account `{}` would have the CloudFormation logical id `{id}`",
-                            account.name
-                        ),
-                        "rename one so they differ in more than punctuation, case or a `-role` suffix",
-                    );
-                }
+}
+
+/// `name-collision` in CloudFormation: logical ids within each stack kind of an account.
+fn name_collision_of_logical_ids(account: &Account, findings: &mut Findings) {
+    let role_ids = |roles: &mut dyn Iterator<Item = &Role>| -> Vec<(String, Vec<PathSegment>)> {
+        roles
+            .map(|role| (role.logical_id.clone(), role_location(role)))
+            .collect()
+    };
+    let mut tasks_stack = role_ids(
+        &mut account
+            .task_roles
+            .iter()
+            .chain(&account.execution_roles)
+            .chain(&account.simulator_role),
+    );
+    for definition in &account.task_definitions {
+        let at = path!["tasks", &definition.task];
+        tasks_stack.push((definition.logical_id.clone(), at.clone()));
+        tasks_stack.push((definition.log_group_logical_id.clone(), at));
+    }
+    let trust_stack = role_ids(&mut account.trusted_roles.iter());
+    let mut developers_stack = role_ids(&mut account.developer_role.iter());
+    developers_stack.extend(
+        account
+            .developer_policy
+            .iter()
+            .map(|policy| (policy.logical_id.clone(), path!["developers"])),
+    );
+    for ids in [tasks_stack, trust_stack, developers_stack] {
+        let mut seen: HashMap<String, ()> = HashMap::new();
+        for (id, at) in ids {
+            if seen.insert(id.clone(), ()).is_some() {
+                findings.at_key(
+                    Code::NameCollision,
+                    at,
+                    format!(
+                        "two resources of account `{}` would have the CloudFormation logical id `{id}`",
+                        account.name
+                    ),
+                    "rename one so they differ in more than punctuation, case or a `-role` suffix",
+                );
             }
         }
     }
-    // IAM Identity Center: permission sets and assignments share one stack and, per
-    // resource type, one Terraform namespace.
-    if let Some(center) = &model.identity_center {
-        let mut logical: HashMap<&str, &str> = HashMap::new();
-        let mut terraform: HashMap<&str, &str> = HashMap::new();
-        for set in &center.permission_sets {
-            let at = path!["identity_center", "permission_sets", &set.name];
-            let names = std::iter::once((&set.logical_id, &set.terraform)).chain(
-                set.assignments
-                    .iter()
-                    .map(|assignment| (&assignment.logical_id, &assignment.terraform)),
-            );
-            for (id, resource) in names {
-                if let Some(first) = logical.insert(id, &set.name) {
-                    findings.key_error(
-                        "name-collision",
-                        at.clone(),
-                        format!("permission sets `{first}` and `{}` would give two resources the CloudFormation logical id `{id}`", set.name),
-                        "rename one so they differ in more than punctuation or case",
-                    );
-                }
-                if let Some(first) = terraform.insert(resource, &set.name) {
-                    findings.key_error(
-                        "name-collision",
-                        at.clone(),
-                        format!("permission sets `{first}` and `{}` would give two resources the Terraform name `{resource}`", set.name),
-                        "rename one so they differ in more than punctuation or case",
-                    );
-                }
+}
+
+/// `name-collision` in IAM Identity Center: permission sets and assignments share one
+/// stack and, per resource type, one Terraform namespace.
+fn name_collision_in_identity_center(center: &IdentityCenter, findings: &mut Findings) {
+    let mut logical: HashMap<&str, &str> = HashMap::new();
+    let mut terraform: HashMap<&str, &str> = HashMap::new();
+    for set in &center.permission_sets {
+        let at = path!["identity_center", "permission_sets", &set.name];
+        let names = std::iter::once((&set.logical_id, &set.terraform)).chain(
+            set.assignments
+                .iter()
+                .map(|assignment| (&assignment.logical_id, &assignment.terraform)),
+        );
+        for (id, resource) in names {
+            if let Some(first) = logical.insert(id, &set.name) {
+                findings.at_key(
+                    Code::NameCollision,
+                    at.clone(),
+                    format!("permission sets `{first}` and `{}` would give two resources the CloudFormation logical id `{id}`", set.name),
+                    "rename one so they differ in more than punctuation or case",
+                );
+            }
+            if let Some(first) = terraform.insert(resource, &set.name) {
+                findings.at_key(
+                    Code::NameCollision,
+                    at.clone(),
+                    format!("permission sets `{first}` and `{}` would give two resources the Terraform name `{resource}`", set.name),
+                    "rename one so they differ in more than punctuation or case",
+                );
             }
         }
     }
-    // AWS CLI profiles: `aws-config` writes one section per name.
+}
+
+/// `name-collision` of AWS CLI profiles: `aws-config` writes one section per name.
+fn name_collision_of_profiles(model: &Model, findings: &mut Findings) {
     let mut seen: HashMap<String, String> = HashMap::new();
     for profile in sso_profiles(model) {
         seen.insert(
@@ -223,8 +281,8 @@ pub(super) fn check_model(model: &Model, findings: &mut Findings) {
             profile.name.clone(),
             format!("role `{}`", profile.role.name),
         ) {
-            findings.key_error(
-                "name-collision",
+            findings.at_key(
+                Code::NameCollision,
                 role_location(profile.role),
                 format!(
                     "{first} and role `{}` would both get the AWS CLI profile `{}`",
@@ -241,7 +299,7 @@ pub(super) fn check_model(model: &Model, findings: &mut Findings) {
 /// developer policy, say), and its creation is not ordered before the attachment: the
 /// per-account layout creates destinations a stage later, and IAM refuses to attach a
 /// policy to a role that does not exist.
-fn attachments_to_own_roles(model: &Model, findings: &mut Findings) {
+fn attached_to_own_role(model: &Model, findings: &mut Findings) {
     for account in &model.accounts {
         let Some(policy) = &account.developer_policy else {
             continue;
@@ -251,8 +309,8 @@ fn attachments_to_own_roles(model: &Model, findings: &mut Findings) {
                 .roles()
                 .find(|role| role.name.eq_ignore_ascii_case(name))
             {
-                findings.error_help(
-                    "attached-to-own-role",
+                findings.at(
+                    Code::AttachedToOwnRole,
                     path!["developers", "attach_to_roles", index],
                     format!(
                         "`{name}` is a role this spec creates in account `{}` (from {}): the developer policy would make it a developer, and nothing orders its creation before the attachment",

@@ -5,20 +5,20 @@
 //! `allow_developer_reach_to`).
 
 use super::Findings;
-use crate::diagnostic::PathSegment;
+use crate::diagnostic::{Code, PathSegment};
 use crate::model::{developer_reach, Hop, Model, Reach, RoleKind};
 use crate::path;
 use crate::spec::Spec;
 
-pub(super) fn check(spec: &Spec, model: &Model, findings: &mut Findings) {
+pub(super) fn developer_reach_outside_dev(spec: &Spec, model: &Model, findings: &mut Findings) {
     for reach in developer_reach(model) {
         let target = reach.target();
         if target.dev_access || opted_in(spec, &reach) {
             continue;
         }
         let (location, help) = grant_location(spec, &reach);
-        findings.error_help(
-            "developer-reach-outside-dev",
+        findings.at(
+            Code::DeveloperReachOutsideDev,
             location,
             format!(
                 "developers can reach a role outside dev-access accounts: {}",
@@ -184,7 +184,7 @@ fn describe_hop(spec: &Spec, hop: &Hop) -> String {
 }
 
 /// Each `allow_developer_reach_to` entry names a role its task or role may assume.
-pub(super) fn check_opt_ins(spec: &Spec, findings: &mut Findings) {
+pub(super) fn unknown_reach_opt_in(spec: &Spec, findings: &mut Findings) {
     let grants = |statements: &[crate::spec::Statement], extra: &[String], arn: &str| {
         extra.iter().any(|a| a == arn)
             || statements
@@ -213,8 +213,8 @@ pub(super) fn check_opt_ins(spec: &Spec, findings: &mut Findings) {
     for (at, listed, statements, assume) in entries {
         for (index, arn) in listed.iter().enumerate() {
             if !grants(statements, assume, arn) {
-                findings.error_help(
-                    "unknown-reach-opt-in",
+                findings.at(
+                    Code::UnknownReachOptIn,
                     [at.clone(), path![index]].concat(),
                     format!("`{arn}` is not a role this entry may assume"),
                     "list only ARNs from its assume_role_arns or its statements' resources, exactly as written there",

@@ -3,6 +3,7 @@
 
 mod access;
 mod cli;
+mod codes;
 mod diagnostics;
 mod diff;
 mod external;

@@ -1,0 +1,110 @@
+//! Account envs: what an env may be called, and which envs look like production (dev
+//! access there is refused unless the spec opts in by name).
+
+use super::Findings;
+use crate::diagnostic::{Code, PathSegment};
+
+/// Account envs: ASCII letters, digits and `-_. `, so that a production env cannot hide
+/// behind a look-alike letter from another script.
+fn is_env_name(env: &str) -> bool {
+    (1..=64).contains(&env.len())
+        && env
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b' '))
+}
+
+/// Reports and returns whether `env` is not a name an env may have (an account's env, or
+/// one listed in `dev_access.environments`).
+pub(super) fn invalid_env(env: &str, at: Vec<PathSegment>, findings: &mut Findings) -> bool {
+    let invalid = !is_env_name(env);
+    if invalid {
+        findings.at(
+            Code::InvalidEnv,
+            at,
+            format!("env `{}` is not allowed", env.escape_debug()),
+            "use 1-64 ASCII letters, digits, spaces and - _ . (a look-alike letter from another script could hide a production env)",
+        );
+    }
+    invalid
+}
+
+/// Words that mark an env as production.
+const PRODUCTION_WORDS: [&str; 4] = ["prod", "prd", "production", "live"];
+
+/// Whether an env looks like production. It is cut into words at `-`, `_`, `.`, spaces,
+/// between letters and digits and before a capital after a small letter (`eu-prod2`,
+/// `euProd`, `Prd01`); an env is production when a word, ignoring case, is `prod`, `prd`,
+/// `production` or `live`, or starts with `prod` (`prodeu`). `preprod` and `staging` are
+/// not production.
+pub(super) fn is_production_env(env: &str) -> bool {
+    env_words(env).iter().any(|word| {
+        let word = word.to_ascii_lowercase();
+        PRODUCTION_WORDS.contains(&word.as_str()) || word.starts_with("prod")
+    })
+}
+
+fn env_words(env: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous: Option<char> = None;
+    for c in env.chars() {
+        let boundary = match previous {
+            _ if matches!(c, '-' | '_' | '.' | ' ') => true,
+            Some(p) => {
+                (p.is_ascii_alphabetic() && c.is_ascii_digit())
+                    || (p.is_ascii_digit() && c.is_ascii_alphabetic())
+                    || (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+            }
+            None => false,
+        };
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if !matches!(c, '-' | '_' | '.' | ' ') {
+            word.push(c);
+        }
+        previous = Some(c);
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_envs_are_found_by_their_words() {
+        for env in [
+            "prod",
+            "PRD",
+            "prod-eu",
+            "eu_live",
+            "production",
+            "eu.prod.1",
+            "prod1",
+            "eu-prod2",
+            "production2",
+            "prodeu",
+            "Prd01",
+            "live1",
+            "euProd",
+        ] {
+            assert!(is_production_env(env), "{env}");
+        }
+        for env in [
+            "dev",
+            "preprod",
+            "staging",
+            "sandbox",
+            "dev2",
+            "livestock-test",
+            "delivery",
+        ] {
+            assert!(!is_production_env(env), "{env}");
+        }
+        assert!(!is_env_name("prоd"), "a Cyrillic o is not ASCII");
+    }
+}

@@ -14,9 +14,9 @@ use crate::timings;
 const DEFAULT_SPEC: &str = "trustgen.toml";
 
 /// One side of the comparison: a spec's model, or nothing (a spec absent at the revision).
-struct Side {
+struct Side<'b> {
     name: String,
-    review: Review,
+    review: Review<'b>,
 }
 
 const USAGE: &str = "error: give two specs (trustgen diff OLD_SPEC NEW_SPEC) or one and a \
@@ -33,28 +33,28 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
 
 fn compare(args: &DiffArgs) -> Outcome {
     // One side at a time: each model is reduced to its review and let go before the next
-    // is built, so two large specs never hold two models at once.
-    // Both sides' strings in one table: equal strings are equal ids.
+    // is built, so two large specs never hold two models at once; the new side keeps only
+    // what differs from the old one. Both sides' strings are in one table: equal strings
+    // are equal ids.
     let mut strings = Strings::default();
-    let (old, new) = match (&args.base, &args.first, &args.second) {
+    let (old, new_path) = match (&args.base, &args.first, &args.second) {
         (Some(revision), spec, None) => {
             let spec = spec.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_SPEC));
-            let old = at_revision(&spec, revision, &mut strings);
-            (old, read("new", &spec, &mut strings))
+            (at_revision(&spec, revision, &mut strings), spec)
         }
-        (None, Some(old), Some(new)) => (
-            read("old", old, &mut strings),
-            read("new", new, &mut strings),
-        ),
+        (None, Some(old), Some(new)) => (read("old", old, &mut strings, None), new.clone()),
         _ => return Outcome::fail(EXIT_INVALID, USAGE.into()),
     };
-    let (old, new) = match (old, new) {
+    let baseline = old.as_ref().ok().map(|side| &side.review);
+    let new = read("new", &new_path, &mut strings, baseline);
+    let (old, new) = match (&old, &new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
             // Every problem of both sides at once.
-            let stderr = [old.err(), new.err()]
+            let stderr = [old.as_ref().err(), new.as_ref().err()]
                 .into_iter()
                 .flatten()
+                .cloned()
                 .collect::<Vec<_>>()
                 .join("\n");
             return Outcome::fail(EXIT_INVALID, stderr);
@@ -86,9 +86,13 @@ fn compare(args: &DiffArgs) -> Outcome {
 }
 
 /// The old side of `--base`: the spec as committed at the revision, or nothing.
-fn at_revision(spec: &Path, revision: &str, strings: &mut Strings) -> Result<Side, String> {
+fn at_revision(
+    spec: &Path,
+    revision: &str,
+    strings: &mut Strings,
+) -> Result<Side<'static>, String> {
     match read_at_revision(spec, revision) {
-        Ok(Revision::Found(source)) => reviewed("old", source, strings),
+        Ok(Revision::Found(source)) => reviewed("old", source, strings, None),
         Ok(Revision::Absent(name)) => Ok(Side {
             name: format!("{name} (absent: nothing granted)"),
             review: Review::empty(),
@@ -103,20 +107,33 @@ fn at_revision(spec: &Path, revision: &str, strings: &mut Strings) -> Result<Sid
 }
 
 /// A side read from a file.
-fn read(side: &str, path: &Path, strings: &mut Strings) -> Result<Side, String> {
+fn read<'b>(
+    side: &str,
+    path: &Path,
+    strings: &mut Strings,
+    baseline: Option<&'b Review<'b>>,
+) -> Result<Side<'b>, String> {
     match timings::phase("read", || SourceFile::read(path)) {
-        Ok(source) => reviewed(side, source, strings),
+        Ok(source) => reviewed(side, source, strings, baseline),
         Err(message) => Err(format!("the {side} spec is invalid:\nerror: {message}\n")),
     }
 }
 
 /// A side's review, or its problems rendered under a line naming the side.
-fn reviewed(side: &str, source: SourceFile, strings: &mut Strings) -> Result<Side, String> {
+fn reviewed<'b>(
+    side: &str,
+    source: SourceFile,
+    strings: &mut Strings,
+    baseline: Option<&'b Review<'b>>,
+) -> Result<Side<'b>, String> {
     match build(&source, MessageFormat::Human) {
         Ok((spec, model)) => {
             // The spec is not needed any more: let it go before the review is built.
             drop(spec);
-            let review = timings::phase("review", || Review::of(&model, strings));
+            let review = timings::phase("review", || match baseline {
+                Some(baseline) => Review::against(&model, strings, baseline),
+                None => Review::of(&model, strings),
+            });
             Ok(Side {
                 review,
                 name: source.name,

@@ -245,7 +245,7 @@ fn role(review: &mut Review, strings: &mut Strings, account_id: &str, role: &Rol
         attachments: BTreeSet::new(),
     };
     let subject = Subject::Role { arn: arn_sym };
-    review.holders.insert(subject, holder);
+    review.holder(subject, holder);
     entity.file(review, subject, kind_name, arn, Some(account_id));
 }
 
@@ -320,7 +320,7 @@ fn developer_policy(
             .collect(),
     };
     let subject = Subject::Policy { arn: arn_sym };
-    review.holders.insert(subject, holder);
+    review.holder(subject, holder);
     entity.file(review, subject, "developer_policy", arn, Some(account_id));
 }
 
@@ -367,7 +367,7 @@ fn session_policy(
         boundary: None,
         attachments: BTreeSet::new(),
     };
-    review.holders.insert(subject, holder);
+    review.holder(subject, holder);
     entity.file(review, subject, "session_policy", &label, Some(account_id));
 }
 

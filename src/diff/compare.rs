@@ -218,7 +218,7 @@ impl Changes<'_> {
 
     fn edges(&mut self, old: &Review, new: &Review) {
         type Pairs<'r> = HashMap<(Sym, Sym), Vec<(&'r Guard, &'r BTreeSet<Sym>)>>;
-        fn pairs(review: &Review) -> Pairs<'_> {
+        fn pairs<'r>(review: &'r Review<'_>) -> Pairs<'r> {
             let mut pairs: Pairs<'_> = HashMap::new();
             for ((principal, role, guard), fact) in &review.edges {
                 pairs
@@ -313,7 +313,10 @@ impl Changes<'_> {
     fn permissions(&mut self, old: &Review, new: &Review) {
         let subjects: BTreeSet<&Subject> = old.holders.keys().chain(new.holders.keys()).collect();
         for subject in subjects {
-            let (before, after) = (old.holders.get(subject), new.holders.get(subject));
+            if new.unchanged_holders.contains(subject) {
+                continue;
+            }
+            let (before, after) = (old.holder_of(subject), new.holder_of(subject));
             if before == after {
                 continue;
             }
@@ -487,7 +490,7 @@ impl Changes<'_> {
             }
         }
         for (subject, before) in &old.entities {
-            if !new.entities.contains_key(subject) {
+            if !new.entities.contains_key(subject) && !new.unchanged.contains(subject) {
                 judge.whole(subject, before, Mark::Removed, self);
             }
         }
@@ -495,8 +498,8 @@ impl Changes<'_> {
 }
 
 struct Judge<'a> {
-    old: &'a Review,
-    new: &'a Review,
+    old: &'a Review<'a>,
+    new: &'a Review<'a>,
     strings: &'a Strings,
     tag_keys: &'a BTreeSet<&'a String>,
 }
@@ -534,7 +537,7 @@ impl Judge<'_> {
             let Stored::Text(arn) = &fact?.value else {
                 return None;
             };
-            review.holders.get(&Subject::Role { arn: *arn }).cloned()
+            review.holder_of(&Subject::Role { arn: *arn }).cloned()
         };
         let (old, new) = (holder(self.old, before), holder(self.new, after));
         match (&new, after) {

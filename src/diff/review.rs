@@ -6,14 +6,15 @@
 //!
 //! Strings are ids into the `Strings` both sides share.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::fields::{Fact, FieldKey};
 use super::strings::{Strings, Sym};
-use crate::graph::{self, TrustGraph};
+use crate::graph;
 use crate::model::policy::{Condition, Effect, Statement};
 use crate::model::{developer_reach, is_developer_entry, Arn, Model, RoleKind};
 use crate::spec::DevMode;
+use crate::timings;
 
 /// One condition clause, normalised: the operator, the key, and the values it compares
 /// with (any of them), sorted by id and without repeats.
@@ -85,12 +86,17 @@ pub(crate) struct AccountFacts {
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Review {
+pub(crate) struct Review<'b> {
     /// In model (spec) order.
     pub accounts: Vec<AccountFacts>,
     pub entities: BTreeMap<Subject, Entity>,
     /// What roles, the developer policy and session policies grant.
     pub holders: BTreeMap<Subject, Holder>,
+    /// The review this one was made against (`against`): entities and holders equal to
+    /// its own are not kept here, only named in `unchanged` and `unchanged_holders`.
+    baseline: Option<&'b Review<'b>>,
+    pub unchanged: HashSet<Subject>,
+    pub unchanged_holders: HashSet<Subject>,
     /// Every edge once, by principal, role and guard.
     pub edges: BTreeMap<EdgeKey, EdgeFact>,
     /// Every role developers can reach, by ARN (or ARN pattern).
@@ -147,17 +153,33 @@ pub(crate) struct ReachFact {
     pub dev_access: bool,
 }
 
-impl Review {
+impl<'b> Review<'b> {
     /// A spec that does not exist (at a git revision): nothing granted.
     pub(crate) fn empty() -> Self {
         Review::default()
     }
 
     pub(crate) fn of(model: &Model, strings: &mut Strings) -> Self {
-        let mut review = Review::default();
-        super::classify::model(&mut review, strings, model);
-        review.add_edges(model, strings);
-        review.add_reach(model, strings);
+        Review::build(model, strings, None)
+    }
+
+    /// The review of `model` as the new side of a comparison with `baseline`: what is
+    /// equal to the baseline's is only named, not kept (two large specs differ in a few
+    /// places; memory holds one side's facts, not two).
+    pub(crate) fn against(model: &Model, strings: &mut Strings, baseline: &'b Review<'b>) -> Self {
+        Review::build(model, strings, Some(baseline))
+    }
+
+    fn build(model: &Model, strings: &mut Strings, baseline: Option<&'b Review<'b>>) -> Self {
+        let mut review = Review {
+            baseline,
+            ..Review::default()
+        };
+        timings::phase("classify", || {
+            super::classify::model(&mut review, strings, model)
+        });
+        timings::phase("edges", || review.add_edges(model, strings));
+        timings::phase("reach", || review.add_reach(model, strings));
         review
     }
 
@@ -170,15 +192,36 @@ impl Review {
         facts: super::fields::Facts,
         strings: &mut Strings,
     ) {
-        self.entities.insert(
-            subject,
-            Entity {
-                kind,
-                label,
-                account_id,
-                facts: facts.finish(strings),
-            },
-        );
+        let entity = Entity {
+            kind,
+            label,
+            account_id,
+            facts: facts.finish(strings),
+        };
+        if self.baseline.and_then(|b| b.entities.get(&subject)) == Some(&entity) {
+            self.unchanged.insert(subject);
+        } else {
+            self.entities.insert(subject, entity);
+        }
+    }
+
+    pub(crate) fn holder(&mut self, subject: Subject, holder: Holder) {
+        if self.baseline.and_then(|b| b.holders.get(&subject)) == Some(&holder) {
+            self.unchanged_holders.insert(subject);
+        } else {
+            self.holders.insert(subject, holder);
+        }
+    }
+
+    /// What a role, policy or session grants on this side: its own, or the baseline's
+    /// when it is unchanged.
+    pub(crate) fn holder_of(&self, subject: &Subject) -> Option<&Holder> {
+        self.holders.get(subject).or_else(|| {
+            self.unchanged_holders
+                .contains(subject)
+                .then(|| self.baseline.and_then(|b| b.holders.get(subject)))
+                .flatten()
+        })
     }
 
     /// The spec name of the account with this id, on this side.
@@ -199,42 +242,53 @@ impl Review {
     }
 
     fn add_edges(&mut self, model: &Model, strings: &mut Strings) {
-        let graph = TrustGraph::from_model(model);
-        let nodes: HashMap<&str, &graph::Node> = graph
-            .nodes
-            .iter()
-            .map(|node| (node.id.as_str(), node))
-            .collect();
-        let account_ids: HashMap<&str, &str> = model
+        // Principals that are roles of the model, as the graph labels them.
+        let roles: HashMap<&str, (graph::NodeKind, &str, &str)> = model
             .accounts
             .iter()
-            .map(|a| (a.name.as_str(), a.id.as_str()))
+            .flat_map(|account| {
+                account.roles().map(move |role| {
+                    let kind = graph::role_kind(&role.kind);
+                    (
+                        role.arn.as_str(),
+                        (kind, role.name.as_str(), account.name.as_str()),
+                    )
+                })
+            })
             .collect();
-        for edge in &graph.edges {
-            let (Some(from), Some(to)) =
-                (nodes.get(edge.from.as_str()), nodes.get(edge.to.as_str()))
-            else {
-                continue;
+        let mut ecs_labels: HashMap<&str, Sym> = HashMap::new();
+        for edge in graph::trust_edges(model) {
+            let (kind, label) = if edge.service {
+                let label = *ecs_labels
+                    .entry(edge.account.name.as_str())
+                    .or_insert_with(|| strings.intern(&graph::ecs_label(edge.account)));
+                (graph::NodeKind::Ecs, label)
+            } else {
+                let (kind, label, _, _) = graph::describe_principal(model, edge.principal, |arn| {
+                    roles.get(arn).map(|(kind, name, account)| {
+                        (kind.clone(), name.to_string(), Some(account.to_string()))
+                    })
+                });
+                (kind, strings.intern(&label))
             };
-            let account_id = to
-                .account
-                .as_deref()
-                .and_then(|name| account_ids.get(name))
-                .map(|id| strings.intern(id));
-            let guard = guard(edge.guard.iter(), strings);
             let key = (
-                strings.intern(&edge.principal),
-                strings.intern(&edge.role_arn),
-                guard,
+                strings.intern(edge.principal),
+                strings.intern(&edge.role.arn),
+                guard(edge.guard(), strings),
             );
-            let label = strings.intern(&from.label);
-            let actions: Vec<Sym> = edge.actions.iter().map(|a| strings.intern(a)).collect();
+            let account_id = Some(strings.intern(&edge.account.id));
+            let actions: Vec<Sym> = edge
+                .statement
+                .actions
+                .iter()
+                .map(|action| strings.intern(action))
+                .collect();
             self.edges
                 .entry(key)
                 .or_insert_with(|| EdgeFact {
                     account_id,
-                    role_kind: to.kind.name(),
-                    principal_kind: from.kind.name(),
+                    role_kind: graph::role_kind(&edge.role.kind).name(),
+                    principal_kind: kind.name(),
                     principal_label: label,
                     actions: BTreeSet::new(),
                 })

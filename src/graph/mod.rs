@@ -58,15 +58,6 @@ pub(crate) struct Edge {
     /// Short names of the guarding conditions: "source guard", "MFA", "ExternalId",
     /// "tag k=v", "PrincipalArn"; other condition keys by name.
     pub conditions: Vec<String>,
-    /// The conditions themselves, all of which must hold: the trust statement's (an
-    /// `aws:PrincipalArn` narrowing reduced to this edge's principal) and, for developers
-    /// in a dev account, those of the developer policy's allows. What `diff` compares.
-    #[serde(skip)]
-    pub guard: Vec<Condition>,
-    /// What the trust statement lets the principal call: `sts:AssumeRole`, and
-    /// `sts:TagSession` / `sts:SetSourceIdentity` where the spec asks for them.
-    #[serde(skip)]
-    pub actions: Vec<String>,
 }
 
 /// A role developers can chain into beyond the roles they assume directly.
@@ -118,17 +109,8 @@ impl TrustGraph {
                 );
             }
         }
-        for account in &model.accounts {
-            for role in account.roles() {
-                for statement in role
-                    .trust_policy
-                    .statements
-                    .iter()
-                    .filter(|s| s.effect == Effect::Allow && allows_assume(s))
-                {
-                    graph.add_statement(model, account, role, statement);
-                }
-            }
+        for edge in trust_edges(model) {
+            graph.add_edge(model, &edge);
         }
         for reach in developer_reach(model) {
             graph.add_reach(model, &reach);
@@ -170,90 +152,40 @@ impl TrustGraph {
         });
     }
 
-    fn add_statement(
-        &mut self,
-        model: &Model,
-        account: &Account,
-        role: &Role,
-        statement: &Statement,
-    ) {
-        let mut conditions = condition_labels(statement);
-        let mut narrowed_to_principal = false;
-        // (node kind, label, account, node principal) per principal the edge names.
-        type Described = (NodeKind, String, Option<String>, String);
-        let principals: Vec<(Described, String)> = match &statement.principal {
-            Some(Principal::Service(service)) => vec![(
-                (
-                    NodeKind::Ecs,
-                    format!("ECS tasks in {}", account.name),
-                    Some(account.name.clone()),
-                    service.clone(),
-                ),
-                service.clone(),
-            )],
-            Some(Principal::Aws(arns)) => {
-                let narrowed = principal_arn_condition(statement);
-                narrowed_to_principal = !narrowed.is_empty();
-                let arns = if narrowed.is_empty() {
-                    arns.clone()
-                } else {
-                    narrowed
-                };
-                arns.iter()
-                    .map(|arn| (self.describe_principal(model, arn), arn.clone()))
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        // In a dev account, the account's developers reach roles through the developer
-        // policy: its conditions (tag, MFA) guard the edge too.
-        let mut policy_guard: Vec<Condition> = Vec::new();
-        if let (Some(policy), RoleKind::Task(_) | RoleKind::Simulator, Some(Principal::Aws(_))) =
-            (&account.developer_policy, &role.kind, &statement.principal)
-        {
-            for allow in policy
-                .document
-                .statements
-                .iter()
-                .filter(|s| s.effect == Effect::Allow && allows_assume(s))
-            {
-                if !allow.condition.is_empty() {
-                    policy_guard.push(allow.condition.clone());
-                }
-                for label in condition_labels(allow) {
-                    if !conditions.contains(&label) {
-                        conditions.push(label);
-                    }
-                }
-            }
-        }
-        for ((kind, label, node_account, node_principal), principal) in principals {
-            let own = if narrowed_to_principal {
-                narrowed_condition(&statement.condition, &principal)
-            } else {
-                statement.condition.clone()
-            };
-            let guard: Vec<Condition> = std::iter::once(own)
-                .filter(|condition| !condition.is_empty())
-                .chain(policy_guard.iter().cloned())
-                .collect();
-            let from = self.node(kind, label, node_account, node_principal);
-            let to = self.node(
-                role_kind(&role.kind),
-                role.name.clone(),
+    fn add_edge(&mut self, model: &Model, edge: &TrustEdge<'_>) {
+        let (account, role) = (edge.account, edge.role);
+        let (kind, label, node_account, node_principal) = if edge.service {
+            (
+                NodeKind::Ecs,
+                ecs_label(account),
                 Some(account.name.clone()),
-                role.arn.clone(),
-            );
-            self.edges.push(Edge {
-                from,
-                to,
-                principal,
-                role_arn: role.arn.clone(),
-                conditions: conditions.clone(),
-                guard,
-                actions: statement.actions.clone(),
-            });
+                edge.principal.to_string(),
+            )
+        } else {
+            self.describe_principal(model, edge.principal)
+        };
+        let mut conditions = condition_labels(edge.statement);
+        for allow in &edge.policy_allows {
+            for label in condition_labels(allow) {
+                if !conditions.contains(&label) {
+                    conditions.push(label);
+                }
+            }
         }
+        let from = self.node(kind, label, node_account, node_principal);
+        let to = self.node(
+            role_kind(&role.kind),
+            role.name.clone(),
+            Some(account.name.clone()),
+            role.arn.clone(),
+        );
+        self.edges.push(Edge {
+            from,
+            to,
+            principal: edge.principal.to_string(),
+            role_arn: role.arn.clone(),
+            conditions,
+        });
     }
 
     fn describe_principal(
@@ -261,53 +193,12 @@ impl TrustGraph {
         model: &Model,
         arn: &str,
     ) -> (NodeKind, String, Option<String>, String) {
-        if let Some(node) = self
-            .index
-            .get(&(arn.to_string(), None))
-            .and_then(|&i| self.nodes.get(i))
-        {
-            return (
-                node.kind.clone(),
-                node.label.clone(),
-                node.account.clone(),
-                arn.to_string(),
-            );
-        }
-        // Both path forms of a permission set's roles, in every account: one node.
-        if let Some(set) = reserved_role_permission_set(arn) {
-            return (
-                NodeKind::PermissionSet,
-                format!("permission set {set} (IAM Identity Center)"),
-                None,
-                format!("{RESERVED_SSO_PREFIX}{set}_*"),
-            );
-        }
-        let parsed = Arn::parse(arn);
-        let account = parsed.as_ref().and_then(|parsed| {
-            model
-                .accounts
-                .iter()
-                .find(|a| a.id == parsed.account)
-                .map(|a| a.name.clone())
-        });
-        match parsed {
-            Some(parsed) if parsed.resource == "root" => (
-                NodeKind::AccountPrincipals,
-                match &account {
-                    Some(name) => format!("principals of {name} ({})", parsed.account),
-                    None => format!("principals of account {}", parsed.account),
-                },
-                account,
-                arn.to_string(),
-            ),
-            Some(parsed) => (
-                NodeKind::Principal,
-                format!("{} ({})", parsed.resource, parsed.account),
-                account,
-                arn.to_string(),
-            ),
-            None => (NodeKind::Principal, arn.to_string(), None, arn.to_string()),
-        }
+        describe_principal(model, arn, |arn| {
+            self.index
+                .get(&(arn.to_string(), None))
+                .and_then(|&i| self.nodes.get(i))
+                .map(|node| (node.kind.clone(), node.label.clone(), node.account.clone()))
+        })
     }
 
     /// The node for `principal`, created on first use; ids follow first appearance.
@@ -361,6 +252,143 @@ impl NodeKind {
     }
 }
 
+/// One principal -> role pair a trust policy allows: what the graph draws and what `diff`
+/// compares, before either labels it.
+pub(crate) struct TrustEdge<'m> {
+    pub account: &'m Account,
+    pub role: &'m Role,
+    pub statement: &'m Statement,
+    /// The principal exactly as the trust policy names it (an account root narrowed by
+    /// `aws:PrincipalArn` counts as each ARN it is narrowed to).
+    pub principal: &'m str,
+    /// Whether the principal is a service (ECS), not an ARN.
+    pub service: bool,
+    /// Narrowed to this principal when the statement lists many under `aws:PrincipalArn`.
+    narrowed: Option<Condition>,
+    /// In a dev account, the account's developers reach roles through the developer
+    /// policy: its allows' conditions (tag, MFA) guard the edge too.
+    pub policy_allows: Vec<&'m Statement>,
+}
+
+impl TrustEdge<'_> {
+    /// The conditions that must all hold: the statement's own (narrowed to this
+    /// principal), then the developer policy's.
+    pub(crate) fn guard(&self) -> impl Iterator<Item = &Condition> {
+        std::iter::once(self.narrowed.as_ref().unwrap_or(&self.statement.condition))
+            .chain(self.policy_allows.iter().map(|allow| &allow.condition))
+            .filter(|condition| !condition.is_empty())
+    }
+}
+
+/// Every edge of the model's trust policies: each principal an Allow of `sts:AssumeRole`
+/// names, in model order.
+pub(crate) fn trust_edges(model: &Model) -> Vec<TrustEdge<'_>> {
+    let mut edges = Vec::new();
+    for account in &model.accounts {
+        for role in account.roles() {
+            for statement in role
+                .trust_policy
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow && allows_assume(s))
+            {
+                let policy_allows: Vec<&Statement> =
+                    match (&account.developer_policy, &role.kind, &statement.principal) {
+                        (
+                            Some(policy),
+                            RoleKind::Task(_) | RoleKind::Simulator,
+                            Some(Principal::Aws(_)),
+                        ) => policy
+                            .document
+                            .statements
+                            .iter()
+                            .filter(|s| s.effect == Effect::Allow && allows_assume(s))
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                let edge = |principal, service, narrowed| TrustEdge {
+                    account,
+                    role,
+                    statement,
+                    principal,
+                    service,
+                    narrowed,
+                    policy_allows: policy_allows.clone(),
+                };
+                match &statement.principal {
+                    Some(Principal::Service(service)) => edges.push(edge(service, true, None)),
+                    Some(Principal::Aws(arns)) => {
+                        let narrowed = principal_arn_condition(statement);
+                        if narrowed.is_empty() {
+                            edges.extend(arns.iter().map(|arn| edge(arn, false, None)));
+                        } else {
+                            for arn in narrowed {
+                                let condition = narrowed_condition(&statement.condition, arn);
+                                edges.push(edge(arn, false, Some(condition)));
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    edges
+}
+
+/// The label of a role's ECS principal.
+pub(crate) fn ecs_label(account: &Account) -> String {
+    format!("ECS tasks in {}", account.name)
+}
+
+/// What a principal named in a trust policy is (kind, label, the spec account it is in,
+/// and the principal a node stands for): a role of the model (`known` says, by ARN), a
+/// permission set's sessions, an account's principals, or a principal outside the spec.
+pub(crate) fn describe_principal(
+    model: &Model,
+    arn: &str,
+    known: impl Fn(&str) -> Option<(NodeKind, String, Option<String>)>,
+) -> (NodeKind, String, Option<String>, String) {
+    if let Some((kind, label, account)) = known(arn) {
+        return (kind, label, account, arn.to_string());
+    }
+    // Both path forms of a permission set's roles, in every account: one node.
+    if let Some(set) = reserved_role_permission_set(arn) {
+        return (
+            NodeKind::PermissionSet,
+            format!("permission set {set} (IAM Identity Center)"),
+            None,
+            format!("{RESERVED_SSO_PREFIX}{set}_*"),
+        );
+    }
+    let parsed = Arn::parse(arn);
+    let account = parsed.as_ref().and_then(|parsed| {
+        model
+            .accounts
+            .iter()
+            .find(|a| a.id == parsed.account)
+            .map(|a| a.name.clone())
+    });
+    match parsed {
+        Some(parsed) if parsed.resource == "root" => (
+            NodeKind::AccountPrincipals,
+            match &account {
+                Some(name) => format!("principals of {name} ({})", parsed.account),
+                None => format!("principals of account {}", parsed.account),
+            },
+            account,
+            arn.to_string(),
+        ),
+        Some(parsed) => (
+            NodeKind::Principal,
+            format!("{} ({})", parsed.resource, parsed.account),
+            account,
+            arn.to_string(),
+        ),
+        None => (NodeKind::Principal, arn.to_string(), None, arn.to_string()),
+    }
+}
+
 pub(crate) fn role_kind(kind: &RoleKind) -> NodeKind {
     match kind {
         RoleKind::Task(_) => NodeKind::TaskRole,
@@ -379,18 +407,15 @@ fn allows_assume(statement: &Statement) -> bool {
 }
 
 /// ARNs an `aws:PrincipalArn` condition narrows an account-root principal to.
-fn principal_arn_condition(statement: &Statement) -> Vec<String> {
+fn principal_arn_condition(statement: &Statement) -> Vec<&str> {
     statement
         .condition
         .iter()
         .filter(|(operator, _)| operator.starts_with("Arn"))
         .filter_map(|(_, keys)| keys.get("aws:PrincipalArn"))
         .flat_map(|value| match value {
-            serde_json::Value::Array(items) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            serde_json::Value::String(single) => vec![single.clone()],
+            serde_json::Value::Array(items) => items.iter().filter_map(|v| v.as_str()).collect(),
+            serde_json::Value::String(single) => vec![single.as_str()],
             _ => Vec::new(),
         })
         .collect()

@@ -105,7 +105,7 @@ resources = ["arn:aws:dynamodb:eu-west-1:555566667777:table/ledger"]
 pub(super) const DEV: &str = "arn:aws:iam::111122223333";
 pub(super) const PROD: &str = "arn:aws:iam::555566667777";
 
-pub(super) fn review(text: &str, strings: &mut Strings) -> Review {
+pub(super) fn review(text: &str, strings: &mut Strings) -> Review<'static> {
     let source = SourceFile::new("spec.toml", text);
     let spec = crate::spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let model = crate::validate::validate_and_build(&spec)

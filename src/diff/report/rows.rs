@@ -97,7 +97,7 @@ pub(super) fn row(change: &Change) -> (Section, Row) {
         } => (
             Section::RunsAs,
             vec![
-                Cell::default().value(family),
+                Cell::default().words("task definition ").value(family),
                 Cell::default()
                     .words(format!("{role} "))
                     .value(before)

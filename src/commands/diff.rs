@@ -211,9 +211,14 @@ fn read_at_revision(spec: &Path, revision: &str) -> Result<Revision, String> {
         }
         Ok(None)
     };
-    let link = |prefix: &str| {
+    let refused = |prefix: &str, mode: &str| {
+        let what = if mode == "160000" {
+            "a git submodule"
+        } else {
+            "a symbolic link"
+        };
         format!(
-            "{} is a symbolic link at {}: diff compares the path as git sees it at both \
+            "{} is {what} at {}: diff compares the path as git sees it at both \
              revisions, so give the path of the file itself",
             printable(&format!("{revision}:{prefix}")),
             printable(revision)
@@ -223,15 +228,17 @@ fn read_at_revision(spec: &Path, revision: &str) -> Result<Revision, String> {
         for depth in 1..parts.len() {
             let prefix = parts[..depth].join("/");
             match entry(&prefix)? {
-                Some((mode, _, _)) if mode == "120000" => return Err(link(&prefix)),
+                Some((mode, _, _)) if mode == "120000" || mode == "160000" => {
+                    return Err(refused(&prefix, &mode))
+                }
                 Some((_, kind, _)) if kind == "tree" => {}
                 _ => break,
             }
         }
         return Ok(Revision::Absent(name));
     };
-    if mode == "120000" {
-        return Err(link(&path));
+    if mode == "120000" || mode == "160000" {
+        return Err(refused(&path, &mode));
     }
     if kind != "blob" {
         return Err(format!(
@@ -264,6 +271,16 @@ fn repository_path(spec: &Path) -> Result<(PathBuf, Vec<String>), String> {
     for component in current.join(spec).components() {
         match component {
             Component::CurDir => {}
+            // `link/..` is the parent of where the link leads, not the directory holding
+            // the link: the path git sees and the file read would differ.
+            Component::ParentDir if is_link(&absolute) => {
+                return Err(format!(
+                    "{} is a symbolic link followed by `..` in {}: give the path of the \
+                     spec itself",
+                    shown(&absolute),
+                    shown(spec)
+                ));
+            }
             Component::ParentDir => {
                 absolute.pop();
             }
@@ -273,6 +290,22 @@ fn repository_path(spec: &Path) -> Result<(PathBuf, Vec<String>), String> {
     let directory = absolute.parent().unwrap_or(Path::new("/"));
     let root = git(directory, &["rev-parse", "--show-toplevel"])
         .map_err(|message| format!("{} is not in a git repository: {message}", shown(spec)))?;
+    // A submodule has a history of its own: its revisions are not the repository's that
+    // holds it, and the superproject may not have had a submodule there at all.
+    let superproject = git(
+        directory,
+        &["rev-parse", "--show-superproject-working-tree"],
+    )
+    .unwrap_or_default();
+    if !superproject.is_empty() {
+        return Err(format!(
+            "{} is inside a git submodule of {}: diff compares the path as one repository \
+             has it at both revisions; compare two files instead (trustgen diff OLD_SPEC \
+             NEW_SPEC)",
+            shown(spec),
+            printable(String::from_utf8_lossy(&superproject).trim())
+        ));
+    }
     let root = std::fs::canonicalize(String::from_utf8_lossy(&root).trim_end_matches('\n'))
         .map_err(|error| format!("cannot find the repository of {}: {error}", shown(spec)))?;
     // The deepest directory on the path that is the repository's root; below it, every
@@ -299,7 +332,7 @@ fn repository_path(spec: &Path) -> Result<(PathBuf, Vec<String>), String> {
             return Err(format!("{} is not inside the repository", shown(spec)));
         };
         walked.push(part);
-        if std::fs::symlink_metadata(&walked).is_ok_and(|meta| meta.file_type().is_symlink()) {
+        if is_link(&walked) {
             return Err(format!(
                 "{} is a symbolic link: diff compares the path as git sees it at both \
                  revisions, so give the path of the file itself",
@@ -313,6 +346,10 @@ fn repository_path(spec: &Path) -> Result<(PathBuf, Vec<String>), String> {
         );
     }
     Ok((root, parts))
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
 }
 
 fn shown(path: &Path) -> String {

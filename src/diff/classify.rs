@@ -152,7 +152,12 @@ fn account(review: &mut Review, strings: &mut Strings, account: &Account) {
         task_definition(review, strings, id, definition);
     }
     for policy in session_policies {
-        session_policy(review, strings, id, policy);
+        // By the task's role, which `assume` narrows: a task renamed keeps its policy.
+        let role = task_roles
+            .iter()
+            .find(|role| matches!(&role.kind, RoleKind::Task(task) if *task == policy.task))
+            .map_or(policy.task.as_str(), |role| role.arn.as_str());
+        session_policy(review, strings, id, role, policy);
     }
     if let Some(policy) = developer_policy {
         self::developer_policy(review, strings, id, policy);
@@ -328,6 +333,7 @@ fn session_policy(
     review: &mut Review,
     strings: &mut Strings,
     account_id: &str,
+    role: &str,
     policy: &SessionPolicy,
 ) {
     let SessionPolicy {
@@ -350,7 +356,7 @@ fn session_policy(
     let strings = &mut *entity.strings;
     let subject = Subject::SessionPolicy {
         account_id: strings.intern(account_id),
-        task: strings.intern(task),
+        role: strings.intern(role),
     };
     let holder = Holder {
         kind: "session_policy",
@@ -559,7 +565,7 @@ fn task_definition(
         self::volume(&mut fields, volume);
     }
     for container in containers {
-        super::containers::container(&mut fields, container);
+        super::containers::container(&mut fields, container, volumes);
     }
     let subject = Subject::TaskDefinition {
         account_id: entity.strings.intern(account_id),
@@ -621,10 +627,11 @@ fn volume(fields: &mut Writer<'_>, volume: &Volume) {
             Rule::Report,
             *transit_encryption_port,
         );
+        // An access point pins a directory and a POSIX user: losing it is a limit gone.
         fields.opt_text(
             "EFS access point",
             Exposure,
-            Rule::Grows,
+            Rule::Limits,
             access_point_id.as_deref(),
         );
         fields.opt_text(
@@ -635,6 +642,19 @@ fn volume(fields: &mut Writer<'_>, volume: &Volume) {
         );
     }
 }
+
+/// What a volume's storage is: the task's own, a directory of the host, or an EFS file
+/// system (`Scale::VolumeSource` names them).
+pub(super) fn volume_source(volume: &Volume) -> &'static str {
+    match (&volume.host_source_path, &volume.efs) {
+        (_, Some(_)) => "EFS file system",
+        (Some(_), None) => "host directory",
+        (None, None) => TASK_STORAGE,
+    }
+}
+
+/// The task's own storage: gone with the task, shared only by its containers.
+pub(super) const TASK_STORAGE: &str = "task storage";
 
 fn identity_center(review: &mut Review, strings: &mut Strings, center: &IdentityCenter) {
     let IdentityCenter {

@@ -217,14 +217,15 @@ impl Changes<'_> {
     }
 
     fn edges(&mut self, old: &Review, new: &Review) {
-        type Pairs<'r> = HashMap<(Sym, Sym), Vec<(&'r Guard, &'r BTreeSet<Sym>)>>;
+        type Pairs<'r> = HashMap<(Sym, Sym), Vec<(bool, &'r Guard, &'r BTreeSet<Sym>)>>;
         fn pairs<'r>(review: &'r Review<'_>) -> Pairs<'r> {
             let mut pairs: Pairs<'_> = HashMap::new();
-            for ((principal, role, guard), fact) in &review.edges {
-                pairs
-                    .entry((*principal, *role))
-                    .or_default()
-                    .push((guard, &fact.actions));
+            for ((principal, role, by_root, guard), fact) in &review.edges {
+                pairs.entry((*principal, *role)).or_default().push((
+                    *by_root,
+                    guard,
+                    &fact.actions,
+                ));
             }
             pairs
         }
@@ -234,7 +235,7 @@ impl Changes<'_> {
             (new, old, &new_pairs, Mark::Removed),
         ] {
             for (key, fact) in &this.edges {
-                let (principal, role, guard) = key;
+                let (principal, role, by_root, guard) = key;
                 let before = other.edges.get(key);
                 if before.is_some_and(|before| before.actions == fact.actions) {
                     continue;
@@ -243,21 +244,39 @@ impl Changes<'_> {
                     .get(&(*principal, *role))
                     .cloned()
                     .unwrap_or_default();
-                // Everything this edge admits, an edge of the other side admitted.
+                // Everything this edge admits, an edge of the other side admitted (a role
+                // named as principal admits less than the account root narrowed to it).
                 let broadens = mark == Mark::Added
-                    && !others.iter().any(|(other_guard, actions)| {
-                        implies(guard, other_guard, self.strings)
-                            && actions_covered(&fact.actions, actions, self.strings)
+                    && !others.iter().any(|(other_by_root, other_guard, actions)| {
+                        let covers = match (*other_by_root, *by_root) {
+                            (false, true) => false,
+                            // The root narrowed to this principal by its `aws:PrincipalArn`
+                            // clause covers the principal named directly.
+                            (true, false) => implies(
+                                guard,
+                                &self.without_principal_arn(other_guard),
+                                self.strings,
+                            ),
+                            _ => implies(guard, other_guard, self.strings),
+                        };
+                        covers && actions_covered(&fact.actions, actions, self.strings)
                     });
                 let edge_change = if before.is_some() {
                     "actions"
                 } else if others.is_empty() {
                     "edge"
+                } else if others
+                    .iter()
+                    .all(|(other_by_root, _, _)| other_by_root != by_root)
+                {
+                    "principal"
                 } else {
                     "guards"
                 };
                 let (guards_removed, guards_added) = match others.first() {
-                    Some((other_guard, _)) if edge_change == "guards" => {
+                    Some((_, other_guard, _))
+                        if edge_change != "edge" && edge_change != "actions" =>
+                    {
                         let (was, is) = if mark == Mark::Added {
                             (*other_guard, guard)
                         } else {
@@ -274,6 +293,7 @@ impl Changes<'_> {
                     role: self.strings.string(*role),
                     role_kind: fact.role_kind,
                     principal: self.strings.string(*principal),
+                    through_account_root: *by_root,
                     principal_kind: fact.principal_kind,
                     principal_label: self.strings.string(fact.principal_label),
                     actions: self.texts(&fact.actions),
@@ -292,6 +312,20 @@ impl Changes<'_> {
                 );
             }
         }
+    }
+
+    /// A guard without its `aws:PrincipalArn` clauses.
+    fn without_principal_arn(&self, guard: &Guard) -> Guard {
+        guard
+            .iter()
+            .filter(|clause| {
+                !self
+                    .strings
+                    .get(clause.key)
+                    .eq_ignore_ascii_case("aws:PrincipalArn")
+            })
+            .cloned()
+            .collect()
     }
 
     /// The short names of clauses, sorted, each once.
@@ -525,7 +559,8 @@ impl Judge<'_> {
         };
         let (was, is) = (before.map(|f| &f.value), after.map(|f| &f.value));
         match fact.rule {
-            Rule::Tag => self.kind(key, fact) == Kind::Access && is.is_some() && was != is,
+            // A tag a condition reads may gate an Allow or a Deny: any change may widen.
+            Rule::Tag => self.kind(key, fact) == Kind::Access && was != is,
             Rule::RunsAs => !self.runs_as_gained(before, after).is_empty(),
             rule => rule.broadens(was, is, self.strings),
         }
@@ -598,10 +633,35 @@ impl Judge<'_> {
     ) {
         let parts_after: BTreeSet<Option<PartKey>> =
             after.facts.iter().map(|(key, _)| key.part).collect();
-        let was: BTreeMap<&FieldKey, &Fact> = before.facts.iter().map(|(k, f)| (k, f)).collect();
-        let is: BTreeMap<&FieldKey, &Fact> = after.facts.iter().map(|(k, f)| (k, f)).collect();
-        let keys: BTreeSet<&FieldKey> = was.keys().chain(is.keys()).copied().collect();
+        // A part renamed (a container, a volume) is judged against what it was.
+        let renamed = renamed_parts(before, after);
+        let was: BTreeMap<FieldKey, &Fact> = before
+            .facts
+            .iter()
+            .map(|(key, fact)| {
+                let part = key
+                    .part
+                    .map(|part| renamed.get(&part).copied().unwrap_or(part));
+                (FieldKey { part, ..*key }, fact)
+            })
+            .collect();
+        let is: BTreeMap<FieldKey, &Fact> = after.facts.iter().map(|(k, f)| (*k, f)).collect();
+        let keys: BTreeSet<&FieldKey> = was.keys().chain(is.keys()).collect();
         let label = self.strings.string(after.label);
+        for (old_part, new_part) in &renamed {
+            let what = What::Field {
+                subject: label.clone(),
+                subject_kind: after.kind,
+                field: FieldChange {
+                    part: self.part(Some(*new_part)),
+                    field: "in place of".into(),
+                    item: None,
+                    before: Some(Value::Text(self.strings.string(old_part.name))),
+                    after: Some(Value::Text(self.strings.string(new_part.name))),
+                },
+            };
+            out.push(Kind::Other, Mark::Changed, false, after.account_id, what);
+        }
         for key in keys {
             let (old, new) = (was.get(key).copied(), is.get(key).copied());
             let (Some(fact), true) = (new.or(old), old.map(|f| &f.value) != new.map(|f| &f.value))
@@ -650,6 +710,44 @@ impl Judge<'_> {
             out.push(self.kind(key, fact), mark, broadens, after.account_id, what);
         }
     }
+}
+
+/// Parts of an entity gone and parts new, of one kind, paired as renames: the pairs
+/// sharing most facts first (a container renamed with everything else kept shares all
+/// but its name), then the rest in order. Old part -> new part.
+fn renamed_parts(before: &Entity, after: &Entity) -> HashMap<PartKey, PartKey> {
+    let parts = |entity: &Entity| -> BTreeMap<PartKey, BTreeSet<(Sym, Option<Sym>, Stored)>> {
+        let mut parts: BTreeMap<PartKey, BTreeSet<_>> = BTreeMap::new();
+        for (key, fact) in entity.facts.iter() {
+            if let Some(part) = key.part {
+                parts
+                    .entry(part)
+                    .or_default()
+                    .insert((key.name, key.item, fact.value.clone()));
+            }
+        }
+        parts
+    };
+    let (old, new) = (parts(before), parts(after));
+    let mut candidates: Vec<(usize, PartKey, PartKey)> = Vec::new();
+    for (gone, gone_facts) in old.iter().filter(|(part, _)| !new.contains_key(part)) {
+        for (came, came_facts) in new.iter().filter(|(part, _)| !old.contains_key(part)) {
+            if gone.kind == came.kind {
+                let shared = gone_facts.intersection(came_facts).count();
+                candidates.push((shared, *gone, *came));
+            }
+        }
+    }
+    // Most shared first; ties in part order, so the pairing does not depend on chance.
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    let mut renamed = HashMap::new();
+    let mut taken = BTreeSet::new();
+    for (_, gone, came) in candidates {
+        if !renamed.contains_key(&gone) && taken.insert(came) {
+            renamed.insert(gone, came);
+        }
+    }
+    renamed
 }
 
 /// A document as written, shown as what only each side has: its lines are order-free, and

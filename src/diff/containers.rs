@@ -3,15 +3,22 @@
 //! (privileges, user, capabilities) are exposure; what it runs (image, command, entry
 //! point, health check, environment, logging) is code; the rest is other.
 
+use std::collections::BTreeMap;
+
+use super::classify::volume_source;
 use super::fields::{Rule, Writer};
 use super::Kind::{Code, Exposure, Other};
 use crate::model::{
     ContainerDefinition, ContainerDependency, EnvironmentFile, FirelensConfiguration, HealthCheck,
     KernelCapabilities, LinuxParameters, LogConfiguration, MountPoint, NameValue, PortMapping,
-    RepositoryCredentials, Secret, Ulimit, VolumeFrom,
+    RepositoryCredentials, Secret, Ulimit, Volume, VolumeFrom,
 };
 
-pub(super) fn container(fields: &mut Writer<'_>, container: &ContainerDefinition) {
+pub(super) fn container(
+    fields: &mut Writer<'_>,
+    container: &ContainerDefinition,
+    volumes: &[Volume],
+) {
     let ContainerDefinition {
         name,
         image,
@@ -91,34 +98,47 @@ pub(super) fn container(fields: &mut Writer<'_>, container: &ContainerDefinition
     }
     for file in environment_files {
         let EnvironmentFile { value, kind } = file;
-        fields.keyed("environment file", value, Exposure, Rule::Grows, kind);
+        fields.keyed("environment file", value, Exposure, Rule::Appears, kind);
     }
+    // A secret by what it reads (its ARN), valued by the variable it is read into: the
+    // same secret under another name exposes nothing new.
     for secret in secrets {
         let Secret { name, value_from } = secret;
-        fields.keyed("secret", name, Exposure, Rule::Grows, value_from);
+        fields.keyed("secret", value_from, Exposure, Rule::Appears, name);
     }
+    // A volume by name, valued by what it is and where it is mounted: a path moved is no
+    // new exposure; a path made writable is.
+    let mut mounts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for mount in mount_points {
         let MountPoint {
             source_volume,
             container_path,
             read_only,
         } = mount;
-        fields.keyed(
+        let access = match read_only {
+            Some(true) => "ro",
+            Some(false) => "rw",
+            None => "rw (default)",
+        };
+        mounts
+            .entry(source_volume)
+            .or_default()
+            .push(format!("{container_path} {access}"));
+    }
+    for (volume, mut paths) in mounts {
+        paths.sort();
+        let source = volumes
+            .iter()
+            .find(|v| v.name == volume)
+            .map_or("unknown volume", volume_source);
+        paths.insert(0, source.to_string());
+        fields.keyed_list(
             "mount",
-            container_path,
+            volume,
             Exposure,
-            Rule::Grows,
-            source_volume,
+            Rule::Mounted,
+            paths.iter().map(String::as_str),
         );
-        if let Some(read_only) = read_only {
-            fields.keyed_flag(
-                "mount read-only",
-                container_path,
-                Exposure,
-                Rule::Off,
-                *read_only,
-            );
-        }
     }
     for from in volumes_from {
         let VolumeFrom {

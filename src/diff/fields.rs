@@ -98,8 +98,11 @@ pub(crate) enum Rule {
     /// Broadens when it appears or changes: a secret read, a volume mounted, a permission
     /// set's managed policy, group or account.
     Grows,
-    /// Broadens when it disappears or changes: a limit (a dropped capability, an IAM
-    /// authorisation of a file system, transit encryption).
+    /// Broadens when it appears, not when its value changes: a secret read (its value is
+    /// the variable it is read into), an environment file.
+    Appears,
+    /// Broadens when it disappears or changes: a limit (a dropped capability, an EFS
+    /// access point pinning a directory and a user).
     Limits,
     /// A flag that broadens when it turns on; absent is off (privileged).
     On,
@@ -116,6 +119,10 @@ pub(crate) enum Rule {
     /// The user a container runs as: an explicit non-root user, then unset (the image's
     /// own, often root), then root. Broadens when it moves towards root.
     User,
+    /// A volume mounted into a container (keyed by what the volume is, valued by its
+    /// paths `PATH ro|rw`): broadens when it appears (but for the task's own storage) or a
+    /// path becomes writable where none was.
+    Mounted,
     /// The role a task definition runs as: broadens when the new role grants anything the
     /// old one did not (`compare` judges it with both sides' grants).
     RunsAs,
@@ -146,6 +153,7 @@ impl Rule {
         match self {
             Rule::Report | Rule::AsWritten | Rule::RunsAs | Rule::Tag => false,
             Rule::Grows => after.is_some(),
+            Rule::Appears => before.is_none() && after.is_some(),
             Rule::Limits => before.is_some(),
             Rule::On => on(after) && !on(before),
             Rule::Off => on(before) && !on(after),
@@ -160,6 +168,27 @@ impl Rule {
                 _ => after.is_some(),
             },
             Rule::User => user_level(after, &text) > user_level(before, &text),
+            Rule::Mounted => {
+                let writable = |value: Option<&Stored>| match value {
+                    Some(Stored::List(paths)) => strings
+                        .list(*paths)
+                        .iter()
+                        .any(|path| strings.get(*path).contains(" rw")),
+                    _ => false,
+                };
+                let own_storage = |value: Option<&Stored>| match value {
+                    Some(Stored::List(paths)) => strings
+                        .list(*paths)
+                        .first()
+                        .is_some_and(|kind| strings.get(*kind) == super::classify::TASK_STORAGE),
+                    _ => false,
+                };
+                match (before, after) {
+                    (None, Some(_)) => !own_storage(after),
+                    (Some(_), Some(_)) => writable(after) && !writable(before),
+                    _ => false,
+                }
+            }
         }
     }
 }
@@ -230,8 +259,10 @@ fn user_level<'s>(
     match (value, text(value)) {
         (None, _) | (Some(_), None) => 1,
         (Some(_), Some(user)) => {
+            // uid 0 by any spelling a runtime parses as 0 (`0`, `00`, `+0`, `-0`).
             let who = user.split(':').next().unwrap_or_default();
-            if who == "root" || (!who.is_empty() && who.bytes().all(|b| b == b'0')) {
+            let digits = who.trim_start_matches(['+', '-']);
+            if who == "root" || (!digits.is_empty() && digits.bytes().all(|b| b == b'0')) {
                 2
             } else {
                 0
@@ -395,6 +426,22 @@ impl Writer<'_> {
         }
     }
 
+    /// A keyed sequence: `name item = [values]`; nothing when empty.
+    pub(crate) fn keyed_list<'v>(
+        &mut self,
+        name: &'static str,
+        item: &str,
+        kind: Kind,
+        rule: Rule,
+        items: impl IntoIterator<Item = &'v str>,
+    ) {
+        let items: Vec<Sym> = items.into_iter().map(|i| self.strings.intern(i)).collect();
+        if !items.is_empty() {
+            let list = self.strings.intern_list(&items);
+            self.put(name, Some(item), kind, rule, Stored::List(list));
+        }
+    }
+
     /// A keyed value: `name item = value` (an environment variable, a tag).
     pub(crate) fn keyed(
         &mut self,
@@ -532,6 +579,11 @@ mod tests {
             (Rule::User, text("00"), text("root:root"), false),
             (Rule::User, text("root"), text("1000:1000"), false),
             (Rule::User, text("1000"), text("1001"), false),
+            (Rule::User, text("1000"), text("+0"), true),
+            (Rule::User, text("1000"), text("-0:0"), true),
+            (Rule::Appears, None, text("DB"), true),
+            (Rule::Appears, text("DB"), text("DATABASE"), false),
+            (Rule::Limits, text("fsap-1"), None, true),
             (Rule::Report, None, text("a"), false),
             (Rule::AsWritten, text("a"), text("b"), false),
         ];

@@ -75,9 +75,20 @@ fn covered(
             && other
                 .resources
                 .iter()
-                .any(|wide| pattern_covers(strings.get(*wide), resource))
+                .any(|wide| text_covers(strings.get(*wide), resource))
             && implies(&statement.guard, &other.guard, strings)
     })
+}
+
+/// Whether pattern `wide` covers `narrow`. A policy variable (`${aws:PrincipalTag/x}`,
+/// or the escapes `${*}`, `${?}`, `${$}` for a literal character) is not a pattern:
+/// where one is involved, only the same text (or `*`) covers.
+fn text_covers(wide: &str, narrow: &str) -> bool {
+    if wide.contains("${") || narrow.contains("${") {
+        wide == narrow || wide == "*"
+    } else {
+        pattern_covers(wide, narrow)
+    }
 }
 
 /// Whether every action of `these` is covered by an action pattern of `others` (ignoring
@@ -140,7 +151,7 @@ fn clause_implies(s: &Clause, w: &Clause, strings: &Strings) -> bool {
             .all(|value| weak.iter().any(|allowed| equal(allowed, value))),
         "StringLike" | "ArnLike" | "ArnEquals" => strong
             .iter()
-            .all(|value| weak.iter().any(|allowed| pattern_covers(allowed, value))),
+            .all(|value| weak.iter().any(|allowed| text_covers(allowed, value))),
         // None of the values: more values (or wider patterns) admit less.
         "StringNotEquals"
         | "StringNotEqualsIgnoreCase"
@@ -149,11 +160,9 @@ fn clause_implies(s: &Clause, w: &Clause, strings: &Strings) -> bool {
         | "NotIpAddress" => weak
             .iter()
             .all(|value| strong.iter().any(|excluded| equal(excluded, value))),
-        "StringNotLike" | "ArnNotLike" | "ArnNotEquals" => weak.iter().all(|value| {
-            strong
-                .iter()
-                .any(|excluded| pattern_covers(excluded, value))
-        }),
+        "StringNotLike" | "ArnNotLike" | "ArnNotEquals" => weak
+            .iter()
+            .all(|value| strong.iter().any(|excluded| text_covers(excluded, value))),
         _ => false,
     }
 }

@@ -263,6 +263,10 @@ pub(crate) struct Edge {
     /// The principal as the trust policy names it (a service, or an ARN; an account root
     /// narrowed by `aws:PrincipalArn` counts as the ARNs it is narrowed to).
     pub principal: String,
+    /// The trust names the account root, narrowed by `aws:PrincipalArn` to the principal:
+    /// it admits a role re-created under the same ARN, which a role named as principal
+    /// (bound by IAM to the role's unique id) does not.
+    pub through_account_root: bool,
     pub principal_kind: &'static str,
     pub principal_label: String,
     /// What it may call: `sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`.
@@ -273,7 +277,8 @@ pub(crate) struct Edge {
     /// The guarding conditions in full; all must hold.
     pub conditions: Vec<Clause>,
     /// `edge`: the principal -> role pair is new (or gone); `guards`: the pair is on both
-    /// sides and its guards differ; `actions`: only what it may call differs.
+    /// sides and its guards differ; `principal`: the pair is trusted through the account
+    /// root on one side and by name on the other; `actions`: only what it may call differs.
     pub edge_change: &'static str,
     /// For `guards`: guards the old edge had and the new one lacks, and the reverse.
     pub guards_removed: Vec<String>,

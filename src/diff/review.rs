@@ -43,10 +43,10 @@ pub(crate) enum Subject {
     Policy {
         arn: Sym,
     },
-    /// Simulate mode: the session policy `assume` passes for one task.
+    /// Simulate mode: the session policy `assume` passes for one task, by its task role.
     SessionPolicy {
         account_id: Sym,
-        task: Sym,
+        role: Sym,
     },
     TaskDefinition {
         account_id: Sym,
@@ -106,8 +106,8 @@ pub(crate) struct Review<'b> {
     pub tag_keys: BTreeSet<String>,
 }
 
-/// (principal, role ARN, guard).
-pub(crate) type EdgeKey = (Sym, Sym, Guard);
+/// (principal, role ARN, through the account root, guard).
+pub(crate) type EdgeKey = (Sym, Sym, bool, Guard);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct EdgeFact {
@@ -232,11 +232,31 @@ impl<'b> Review<'b> {
             .map(|account| account.name.as_str())
     }
 
-    /// Remembers the tag keys a statement's conditions read.
+    /// Remembers the tag keys a statement reads: in its condition keys
+    /// (`aws:PrincipalTag/team`, any case, as IAM reads keys) and in policy variables of
+    /// its resources and condition values (`${aws:PrincipalTag/team}`).
     pub(crate) fn note_tag_keys(&mut self, statement: &Statement) {
-        for key in statement.condition.values().flat_map(|keys| keys.keys()) {
-            if let Some((_, tag)) = key.split_once("Tag/") {
-                self.tag_keys.insert(tag.to_ascii_lowercase());
+        let keys = statement.condition.values().flat_map(|keys| keys.keys());
+        for key in keys {
+            if let Some(tag) = tag_key(key) {
+                self.tag_keys.insert(tag);
+            }
+        }
+        let mut texts: Vec<&str> = statement.resources.iter().map(String::as_str).collect();
+        for value in statement.condition.values().flat_map(|keys| keys.values()) {
+            match value {
+                serde_json::Value::String(text) => texts.push(text),
+                serde_json::Value::Array(items) => {
+                    texts.extend(items.iter().filter_map(serde_json::Value::as_str));
+                }
+                _ => {}
+            }
+        }
+        for text in texts {
+            for variable in text.split("${").skip(1) {
+                if let Some(tag) = variable.split('}').next().and_then(tag_key) {
+                    self.tag_keys.insert(tag);
+                }
             }
         }
     }
@@ -274,6 +294,7 @@ impl<'b> Review<'b> {
             let key = (
                 strings.intern(edge.principal),
                 strings.intern(&edge.role.arn),
+                edge.through_account_root(),
                 guard(edge.guard(), strings),
             );
             let account_id = Some(strings.intern(&edge.account.id));
@@ -340,6 +361,13 @@ impl<'b> Review<'b> {
             });
         }
     }
+}
+
+/// The tag key a condition key or policy variable reads (`…Tag/KEY`, any case), lower
+/// case as IAM compares tag keys.
+fn tag_key(key: &str) -> Option<String> {
+    let lower = key.to_ascii_lowercase();
+    lower.split_once("tag/").map(|(_, tag)| tag.to_string())
 }
 
 /// A statement as a grant: its lists as sets, its condition as a guard.

@@ -271,6 +271,13 @@ pub(crate) struct TrustEdge<'m> {
 }
 
 impl TrustEdge<'_> {
+    /// Whether the trust names the account root, narrowed by `aws:PrincipalArn` to this
+    /// principal: unlike a role named as principal (which IAM binds to the role's unique
+    /// id), it admits a role re-created under the same ARN.
+    pub(crate) fn through_account_root(&self) -> bool {
+        self.narrowed.is_some()
+    }
+
     /// The conditions that must all hold: the statement's own (narrowed to this
     /// principal), then the developer policy's.
     pub(crate) fn guard(&self) -> impl Iterator<Item = &Condition> {

@@ -24,10 +24,13 @@ const BROADENS: &[(&str, bool)] = &[
     ("boundary-removed-managed-added", true),
     ("capability-sys-admin", true),
     ("container-privileged", true),
+    ("container-renamed", false),
+    ("container-renamed-unhardened", true),
     ("container-runs-as-root", true),
     ("deny-removed", true),
     ("dev-principal-added", true),
     ("docker-socket-mounted", true),
+    ("efs-access-point-removed", true),
     ("efs-mounted", true),
     ("entry-point-posts-credentials", false),
     ("env-into-dev-access", true),
@@ -40,14 +43,25 @@ const BROADENS: &[(&str, bool)] = &[
     ("identity-center-admin-policy-added", true),
     ("identity-center-group-added", true),
     ("mfa-removed", true),
+    ("mount-path-moved", false),
     ("narrowed-only", false),
     ("pair-removed", false),
     ("prod-destination-added", true),
     ("prod-secret-added", true),
     ("reordered", false),
     ("role-names-swapped", true),
+    ("secret-variable-renamed", false),
     ("session-durations-raised", true),
+    ("simulate-task-renamed", false),
+    ("star-escape-widened", true),
+    ("tag-in-policy-variable", true),
+    ("tag-key-lower-case", true),
+    ("tag-removed-lifts-deny", true),
     ("tagged-permission-set-added", true),
+    ("trust-by-name-again", false),
+    ("trust-through-account-root", true),
+    ("user-signed-zero", true),
+    ("volume-renamed", false),
     ("wildcard-widened", true),
 ];
 
@@ -58,8 +72,11 @@ const KINDS: &[(&str, &[&str])] = &[
     ("action-repeated", &["other"]),
     ("capability-sys-admin", &["exposure"]),
     ("container-privileged", &["exposure"]),
+    ("container-renamed", &["other"]),
+    ("container-renamed-unhardened", &["exposure"]),
     ("container-runs-as-root", &["exposure"]),
     ("docker-socket-mounted", &["exposure"]),
+    ("efs-access-point-removed", &["exposure"]),
     ("efs-mounted", &["exposure"]),
     ("entry-point-posts-credentials", &["code"]),
     ("environment-file-added", &["exposure", "access"]),
@@ -69,10 +86,19 @@ const KINDS: &[(&str, &[&str])] = &[
     ("identity-center-accounts-widened", &["access"]),
     ("identity-center-admin-policy-added", &["access"]),
     ("identity-center-group-added", &["access"]),
+    ("mount-path-moved", &["exposure"]),
     ("prod-secret-added", &["exposure", "access"]),
     ("role-names-swapped", &["access"]),
+    ("secret-variable-renamed", &["exposure"]),
     ("session-durations-raised", &["session"]),
+    ("simulate-task-renamed", &["other"]),
+    ("star-escape-widened", &["access"]),
+    ("tag-in-policy-variable", &["access"]),
+    ("tag-key-lower-case", &["access"]),
+    ("tag-removed-lifts-deny", &["access"]),
     ("tagged-permission-set-added", &["access"]),
+    ("trust-through-account-root", &["access"]),
+    ("user-signed-zero", &["exposure"]),
 ];
 
 fn cases() -> Vec<PathBuf> {
@@ -276,8 +302,13 @@ fn assume_edges_and_roles_match_the_generated_cloudformation() {
         // A pair on both sides whose trust condition changed is a guard change, reported
         // on both sides; one reported without a change in the trust policy can only come
         // from the developer policy's conditions (the tag).
-        let guard_changes = reported("added", "guards");
-        assert_eq!(guard_changes, reported("removed", "guards"), "{label}");
+        // (`principal`: the same pair trusted through the account root instead of by name.)
+        let guard_changes = &reported("added", "guards") | &reported("added", "principal");
+        assert_eq!(
+            guard_changes,
+            &reported("removed", "guards") | &reported("removed", "principal"),
+            "{label}"
+        );
         let trust_changed: BTreeSet<(String, String)> = pairs_before
             .intersection(&pairs_after)
             .filter(|pair| {
@@ -657,7 +688,81 @@ fn base_refuses_a_spec_that_is_a_symbolic_link_at_either_revision() {
         &[],
     );
     assert_eq!(code, 2);
-    assert!(stderr.contains("is a symbolic link"), "{stderr}");
+    assert!(stderr.contains("is a symbolic link"), "{stderr}"); // `link/..` is the parent of where the link leads, not of the link: refused too.
+    for dir in ["deep/down", "deep/other"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    }
+    copy(&wide, &root.join("deep/other/trustgen.toml"));
+    std::os::unix::fs::symlink("deep/down", root.join("hop"))
+        .unwrap_or_else(|e| panic!("symlink: {e}"));
+    let (code, _, stderr) = trustgen_in(
+        &["diff", "hop/../other/trustgen.toml", "--base", "HEAD~1"],
+        root,
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("followed by `..`"), "{stderr}");
+}
+
+/// Red team: a pull request turns the directory holding the spec into a git submodule
+/// whose own history has a wide spec under the same revision name. `--base main` run for
+/// a spec in the submodule would compare the submodule with itself ("No access changes.").
+#[test]
+fn base_refuses_a_spec_inside_a_git_submodule() {
+    let narrow = Path::new(CASES).join("dev-principal-added/old.toml");
+    let wide = Path::new(CASES).join("prod-destination-added/new.toml");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (inner, outer) = (dir.path().join("inner"), dir.path().join("outer"));
+    for repo in [&inner, &outer] {
+        std::fs::create_dir(repo).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        git(repo, &["init", "-q", "-b", "main"]);
+    }
+    copy(&wide, &inner.join("trustgen.toml"));
+    git(&inner, &["add", "."]);
+    git(&inner, &["commit", "-q", "-m", "wide"]);
+    std::fs::create_dir(outer.join("infra")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    copy(&narrow, &outer.join("infra/trustgen.toml"));
+    git(&outer, &["add", "."]);
+    git(&outer, &["commit", "-q", "-m", "narrow"]);
+    git(&outer, &["checkout", "-q", "-b", "pr"]);
+    git(&outer, &["rm", "-q", "-r", "infra"]);
+    let url = arg(&inner);
+    git(
+        &outer,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "infra",
+        ],
+    );
+    git(&outer, &["commit", "-q", "-m", "infra as a submodule"]);
+    let sub = outer.join("infra");
+    for (cwd, spec) in [(&outer, "infra/trustgen.toml"), (&sub, "trustgen.toml")] {
+        let (code, stdout, stderr) = trustgen_in(
+            &["diff", spec, "--base", "main", "--fail-on-broaden"],
+            cwd,
+            &[],
+        );
+        assert_eq!(code, 2, "{stdout}");
+        assert!(stderr.contains("inside a git submodule"), "{stderr}");
+    }
+    // The other way: the base has the submodule, the pull request a plain directory.
+    git(&outer, &["checkout", "-q", "-b", "back"]);
+    git(&outer, &["rm", "-q", "-r", "--cached", "infra"]);
+    std::fs::remove_dir_all(&sub).unwrap_or_else(|e| panic!("rm: {e}"));
+    std::fs::create_dir(&sub).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    copy(&narrow, &sub.join("trustgen.toml"));
+    let (code, _, stderr) = trustgen_in(
+        &["diff", "infra/trustgen.toml", "--base", "pr"],
+        &outer,
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is a git submodule at pr"), "{stderr}");
 }
 
 #[test]

@@ -189,6 +189,9 @@ fn edge_cells(edge: &Edge) -> Vec<Cell> {
             .value(&edge.principal_label)
             .words(")");
     }
+    if edge.through_account_root {
+        principal = principal.words(" (through its account's root)");
+    }
     let mut role = Cell::default().value(&edge.role);
     if edge.actions.iter().any(|action| action != "sts:AssumeRole") {
         role = role.words(" (").values(&edge.actions).words(")");
@@ -205,6 +208,9 @@ fn edge_cells(edge: &Edge) -> Vec<Cell> {
             }
         }
         "actions" => guards = guards.words("; actions changed"),
+        "principal" => {
+            guards = guards.words("; trusted through the account root instead of by name, or back")
+        }
         _ => {}
     }
     if !edge.conditions.is_empty() {

@@ -86,7 +86,7 @@ fn a_secret_added_or_repointed_is_exposure_that_broadens() {
     assert_eq!(
         exposure,
         [format!(
-            "exposure + {FAMILY}: container app: secret PROD: - -> {prod} BROADENS"
+            "exposure + {FAMILY}: container app: secret {prod}: - -> PROD BROADENS"
         )]
     );
     // The execution role reads it too: a grant.
@@ -95,11 +95,18 @@ fn a_secret_added_or_repointed_is_exposure_that_broadens() {
         .any(|l| l.starts_with("perm +") && l.contains(prod)));
     let back = diff(&more, TASK);
     assert!(!back.broadens, "{:#?}", lines(&back));
-    // Another parameter under the same name is a new secret read.
+    // Another parameter under the same name is a new secret read (and the old one gone).
     let repointed = edit(TASK, "parameter/shop/db", "parameter/shop/admin");
     let there = diff(TASK, &repointed);
-    assert!(there.of_kind(Kind::Exposure).all(|c| c.broadens));
-    assert_eq!(there.of_kind(Kind::Exposure).count(), 1);
+    let exposure: Vec<&Change> = there.of_kind(Kind::Exposure).collect();
+    assert_eq!(exposure.len(), 2, "{:#?}", lines(&there));
+    assert!(exposure
+        .iter()
+        .any(|c| c.broadens && c.change == Mark::Added));
+    // The same secret read into another variable: nothing new is exposed.
+    let renamed = edit(TASK, "secrets = { DB =", "secrets = { DATABASE =");
+    let (line, broadens) = only(TASK, &renamed);
+    assert!(!broadens && line.contains("DB -> DATABASE"), "{line}");
 }
 
 #[test]
@@ -216,9 +223,17 @@ fn a_writable_root_or_mount_broadens_and_read_only_does_not() {
     widens(
         TASK,
         &mount,
-        &format!("exposure ~ {FAMILY}: container app: mount read-only /data: true -> false"),
-        &format!("exposure ~ {FAMILY}: container app: mount read-only /data: false -> true"),
+        &format!("exposure ~ {FAMILY}: container app: mount data: [\"host directory\", \"/data ro\"] -> [\"host directory\", \"/data rw\"]"),
+        &format!("exposure ~ {FAMILY}: container app: mount data: [\"host directory\", \"/data rw\"] -> [\"host directory\", \"/data ro\"]"),
     );
+    // The same volume at another path: no new exposure, and reported.
+    let moved = edit(
+        TASK,
+        "container_path = \"/data\"",
+        "container_path = \"/srv\"",
+    );
+    let (line, broadens) = only(TASK, &moved);
+    assert!(!broadens && line.starts_with("exposure ~"), "{line}");
 }
 
 #[test]
@@ -298,7 +313,10 @@ fn an_efs_file_system_mounted_broadens() {
             .any(|l| l.contains("EFS file system: - -> fs-0123456789abcdef0")),
         "{broadening:#?}"
     );
-    assert!(broadening.iter().any(|l| l.contains("mount /ledger")));
+    assert!(
+        broadening.iter().any(|l| l.contains("mount ledger")),
+        "{broadening:#?}"
+    );
     let back = diff(&efs, TASK);
     assert!(
         back.changes.iter().all(|c| !c.broadens),

@@ -432,3 +432,80 @@ fn terraform_state_and_deploy_roles_are_deployment_and_never_broaden() {
         ]
     );
 }
+
+/// The Identity Center base of the fixtures: a permission set for dev-a.
+const CENTER: &str =
+    include_str!("../../../tests/fixtures/diff/identity-center-group-added/old.toml");
+
+#[test]
+fn permission_sets_widen_by_policy_group_or_account_and_reorder_to_nothing() {
+    let group = "\"906744a1c1-8b4c5a1e-2f3d-4e5f-9a8b-7c6d5e4f3a2b\"";
+    let other = "\"906744a1c1-0f0e0d0c-0b0a-4998-8776-655443322110\"";
+    let two_groups = edit(CENTER, group, &format!("{group}, {other}"));
+    let two_accounts = edit(
+        CENTER,
+        "accounts = [\"dev-a\"]",
+        "accounts = [\"dev-a\", \"dev-b\"]",
+    );
+    let admin = edit(
+        CENTER,
+        "managed_policies = [\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]",
+        "managed_policies = [\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\", \"arn:aws:iam::aws:policy/AdministratorAccess\"]",
+    );
+    for (wider, what) in [
+        (&two_groups, "assignment"),
+        (&two_accounts, "account"),
+        (&admin, "managed policy"),
+    ] {
+        let there = diff(CENTER, wider);
+        assert!(there.broadens, "{what}: {:#?}", lines(&there));
+        assert!(
+            there
+                .changes
+                .iter()
+                .filter(|c| c.broadens)
+                .all(|c| c.kind == Kind::Access),
+            "{what}: {:#?}",
+            lines(&there)
+        );
+        let back = diff(wider, CENTER);
+        assert!(
+            !back.broadens && !back.is_empty(),
+            "{what}: {:#?}",
+            lines(&back)
+        );
+    }
+    // Groups and policies in another order: nothing.
+    let reordered = edit(
+        &two_groups,
+        &format!("{group}, {other}"),
+        &format!("{other}, {group}"),
+    );
+    assert!(diff(&two_groups, &reordered).is_empty());
+}
+
+#[test]
+fn renaming_an_account_or_a_task_key_is_no_access_change() {
+    let renamed = edit(TASK, "[accounts.dev]", "[accounts.development]");
+    let renamed = edit(&renamed, "account = \"dev\"", "account = \"development\"");
+    let there = diff(TASK, &renamed);
+    assert!(!there.broadens && !there.is_empty());
+    assert!(
+        there.changes.iter().all(|c| c.kind == Kind::Other),
+        "{:#?}",
+        lines(&there)
+    );
+    assert_eq!(there.accounts[0].renamed_from.as_deref(), Some("dev"));
+    // A task renamed with its role name and family pinned: the same role and definition.
+    let pinned = edit(
+        TASK,
+        "[tasks.worker]\naccount = \"dev\"\n",
+        "[tasks.worker]\naccount = \"dev\"\nrole_name = \"shop-worker\"\nfamily = \"shop-worker\"\n",
+    );
+    let moved = pinned
+        .replace("[tasks.worker]", "[tasks.runner]")
+        .replace("[[tasks.worker.", "[[tasks.runner.");
+    let there = diff(&pinned, &moved);
+    assert!(!there.broadens && !there.is_empty(), "{:#?}", lines(&there));
+    assert!(there.changes.iter().all(|c| c.kind == Kind::Other));
+}

@@ -16,7 +16,8 @@
 
 mod classify;
 mod compare;
-mod containers;
+mod facts;
+
 mod fields;
 mod grants;
 pub(crate) mod report;

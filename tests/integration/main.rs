@@ -5,6 +5,7 @@ mod access;
 mod ci_formats;
 mod cli;
 mod codes;
+mod completions;
 mod diagnostics;
 mod diff;
 mod external;

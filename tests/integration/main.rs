@@ -11,6 +11,7 @@ mod diff;
 mod external;
 mod fast_reader;
 mod golden;
+mod hooks;
 mod hostile;
 mod identity_center;
 mod layouts;

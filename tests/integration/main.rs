@@ -2,6 +2,7 @@
 #![allow(unreachable_pub)] // test helpers are shared between test modules, not an API
 
 mod access;
+mod action;
 mod ci_formats;
 mod cli;
 mod codes;

@@ -46,32 +46,7 @@ pub(super) fn read_at_revision(spec: &Path, revision: &str) -> Result<Revision, 
     let commit = String::from_utf8_lossy(&commit).trim().to_string();
     // The spec's own entry; only when the revision has none, the directories on the way:
     // one of them being a symbolic link there would have gen read another file.
-    let entry = |path: &str| -> Result<Option<(String, String, String)>, String> {
-        let listing = git(
-            &root,
-            &["ls-tree", "-z", "--full-tree", &commit, "--", path],
-        )
-        .map_err(|message| format!("cannot list {}: {message}", printable(&name)))?;
-        // `<mode> <type> <object>\t<path>\0` for each entry; this path's, exactly.
-        for raw in listing.split(|byte| *byte == 0) {
-            let Some((meta, entry_path)) = std::str::from_utf8(raw)
-                .ok()
-                .and_then(|text| text.split_once('\t'))
-            else {
-                continue;
-            };
-            let mut fields = meta.split(' ');
-            if let (true, Some(mode), Some(kind), Some(object)) = (
-                entry_path == path,
-                fields.next(),
-                fields.next(),
-                fields.next(),
-            ) {
-                return Ok(Some((mode.into(), kind.into(), object.into())));
-            }
-        }
-        Ok(None)
-    };
+    let entry = |path: &str| tree_entry(&root, &commit, path, &name);
     let link = |prefix: &str| {
         format!(
             "{} is a symbolic link at {}: diff compares the path as git sees it at both \
@@ -105,6 +80,37 @@ pub(super) fn read_at_revision(spec: &Path, revision: &str) -> Result<Revision, 
     let text =
         String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", printable(&name)))?;
     Ok(Revision::Found(SourceFile::new(name, text)))
+}
+
+/// The entry of `path` in the tree of `commit`: its mode, type and object, or `None`.
+/// `name` is how messages call the spec.
+fn tree_entry(
+    root: &Path,
+    commit: &str,
+    path: &str,
+    name: &str,
+) -> Result<Option<(String, String, String)>, String> {
+    let listing = git(root, &["ls-tree", "-z", "--full-tree", commit, "--", path])
+        .map_err(|message| format!("cannot list {}: {message}", printable(name)))?;
+    // `<mode> <type> <object>\t<path>\0` for each entry; this path's, exactly.
+    for raw in listing.split(|byte| *byte == 0) {
+        let Some((meta, entry_path)) = std::str::from_utf8(raw)
+            .ok()
+            .and_then(|text| text.split_once('\t'))
+        else {
+            continue;
+        };
+        let mut fields = meta.split(' ');
+        if let (true, Some(mode), Some(kind), Some(object)) = (
+            entry_path == path,
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) {
+            return Ok(Some((mode.into(), kind.into(), object.into())));
+        }
+    }
+    Ok(None)
 }
 
 /// The repository `spec` is in, and the spec's path in it as git sees it: the path as

@@ -41,6 +41,34 @@ pub enum Command {
     /// Explain a diagnostic code at length, with a wrong and a right spec (as `rustc
     /// --explain`); without CODE, list every code.
     Explain(ExplainArgs),
+    /// Print a shell completion script: `source <(trustgen completions bash)`.
+    Completions(CompletionsArgs),
+    /// Print a manual page (roff): trustgen(1), or with COMMAND trustgen-COMMAND(1), the
+    /// pages trustgen(1) refers to: `trustgen man gen | man -l -`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// A subcommand, for its own page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -93,6 +121,11 @@ pub struct DiffArgs {
     /// or longer sessions.
     #[arg(long)]
     pub fail_on_broaden: bool,
+    /// `sarif` or `github`: the changes that broaden (and any invalid spec's diagnostics)
+    /// as findings on the new spec's accounts, instead of the report; with
+    /// --fail-on-broaden they are errors, else warnings.
+    #[arg(long, value_enum, default_value = "human")]
+    pub message_format: DiffMessageFormat,
     /// Print the time each phase took to standard error.
     #[arg(long)]
     pub timings: bool,
@@ -189,6 +222,11 @@ pub struct GenArgs {
     /// Treat warnings as errors (exit 2, nothing written).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// How to print the spec's diagnostics (see `check --help`); with any but `human`,
+    /// they alone go to standard output and everything else `gen` says (the diff of
+    /// `--check` too) to standard error. Not with --stdout.
+    #[arg(long, value_enum, default_value = "human")]
+    pub message_format: MessageFormat,
     /// Print the wall time of each phase (parse, validate, render, write) to stderr.
     #[arg(long)]
     pub timings: bool,
@@ -204,21 +242,43 @@ pub struct TemplatesArgs {
     pub force: bool,
 }
 
+/// How diagnostics are printed. Every format but `human` goes to standard output, alone,
+/// for a CI tool to read; what else the command says goes to standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
+    /// For a terminal: the source line, the problem underlined, a help line.
     Human,
+    /// One JSON object per diagnostic and line (file, line, column, severity, code,
+    /// message, help).
     Json,
+    /// One SARIF 2.1.0 log (GitHub code scanning, SARIF viewers), the codes as its rules.
+    Sarif,
+    /// GitHub Actions workflow commands: an `::error` or `::warning` annotation per
+    /// diagnostic, on the spec's file and line.
+    Github,
+}
+
+/// How `diff` speaks: its report, or its broadening changes as findings for CI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffMessageFormat {
+    /// The report, in `--format`.
+    Human,
+    /// The changes that broaden, as one SARIF 2.1.0 log (instead of the report).
+    Sarif,
+    /// The changes that broaden, as GitHub Actions annotations (instead of the report).
+    Github,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The spec file.
-    #[arg(default_value = "trustgen.toml")]
-    pub spec: PathBuf,
+    /// The spec files (each checked on its own, as pre-commit passes them).
+    #[arg(value_name = "SPEC", default_value = "trustgen.toml")]
+    pub specs: Vec<PathBuf>,
     /// Print, per role, its trust policy and inline policy sizes against IAM's limits.
     #[arg(long)]
     pub sizes: bool,
-    /// `json`: one JSON object per diagnostic line (file, line, column, severity, code, message) for CI annotations.
+    /// How to print diagnostics: `json` lines, one `sarif` log, or `github` annotations go
+    /// to standard output alone, for CI.
     #[arg(long, value_enum, default_value = "human")]
     pub message_format: MessageFormat,
     /// Treat warnings as errors (exit 2).

@@ -1,8 +1,9 @@
-//! `trustgen check`: validate only; optionally show how close each role is to IAM's limits.
+//! `trustgen check`: validate only (one spec or several, as pre-commit passes them);
+//! optionally show how close each role is to IAM's limits.
 
 use std::fmt::Write as _;
 
-use super::{load, render_diagnostics, Outcome, EXIT_INVALID};
+use super::{messages, try_load, Failure, Loaded, Outcome, EXIT_INVALID};
 use crate::cli::{CheckArgs, MessageFormat};
 use crate::model::Model;
 use crate::spec::Spec;
@@ -10,56 +11,98 @@ use crate::spec::Spec;
 use crate::model::limits::{INLINE_POLICIES_CHARS, SESSION_POLICY_ARNS, SESSION_POLICY_CHARS};
 
 pub(super) fn run(args: &CheckArgs) -> Outcome {
-    let loaded = match load(&args.spec, args.message_format) {
-        Ok(loaded) => loaded,
-        Err(outcome) => return outcome,
-    };
-    let rendered = render_diagnostics(&loaded.source, &loaded.warnings, args.message_format);
-    let (mut stdout, mut stderr) = match args.message_format {
-        MessageFormat::Human => (String::new(), rendered),
-        MessageFormat::Json => (rendered, String::new()),
-    };
+    let format = args.message_format;
+    let results: Vec<Result<Loaded, Failure>> = args.specs.iter().map(|p| try_load(p)).collect();
+    let mut outcome = Outcome::default();
+    for result in &results {
+        let denied = match result {
+            Ok(loaded) => args.deny_warnings && !loaded.warnings.is_empty(),
+            Err(_) => true,
+        };
+        if denied {
+            outcome.code = EXIT_INVALID;
+        }
+    }
+    if format == MessageFormat::Human {
+        for result in results {
+            let part = match result {
+                Ok(loaded) => human(args, &loaded),
+                Err(failure) => failure.outcome(format),
+            };
+            outcome.stdout.push_str(&part.stdout);
+            outcome.stderr.push_str(&part.stderr);
+        }
+        return outcome;
+    }
+    // A CI format: every spec's diagnostics in one document on standard output.
+    let mut batches = Vec::new();
+    let mut failures = Vec::new();
+    for result in &results {
+        match result {
+            Ok(loaded) => batches.push((&loaded.source, loaded.warnings.as_slice())),
+            Err(Failure::Invalid(source, diagnostics)) => {
+                batches.push((source, diagnostics.as_slice()));
+            }
+            Err(Failure::Unreadable(message)) => {
+                failures.push(message.clone());
+                let _ = writeln!(outcome.stderr, "error: {message}");
+            }
+        }
+    }
+    outcome.stdout = messages::render(&batches, &failures, format);
+    for loaded in results.iter().flatten().filter(|_| args.sizes) {
+        // JSON lines join the diagnostics; for SARIF and GitHub the table goes to the log.
+        let table = sizes(&loaded.spec, &loaded.model, format);
+        match format {
+            MessageFormat::Json => outcome.stdout.push_str(&table),
+            _ => outcome.stderr.push_str(&table),
+        }
+    }
+    outcome
+}
+
+/// One spec checked, for a terminal: its warnings on standard error, an `ok` line (or
+/// the warnings denied) and the sizes on standard output.
+fn human(args: &CheckArgs, loaded: &Loaded) -> Outcome {
+    let mut stdout = String::new();
+    let mut stderr = loaded.source.render(&loaded.warnings);
     if args.sizes {
-        stdout.push_str(&sizes(&loaded.spec, &loaded.model, args.message_format));
+        stdout.push_str(&sizes(&loaded.spec, &loaded.model, MessageFormat::Human));
     }
     if args.deny_warnings && !loaded.warnings.is_empty() {
-        if args.message_format == MessageFormat::Human {
-            let _ = writeln!(
-                stderr,
-                "\n{} in {}, denied by --deny-warnings",
-                count(loaded.warnings.len(), "warning", "warnings"),
-                loaded.source.name
-            );
-        }
+        let _ = writeln!(
+            stderr,
+            "\n{} in {}, denied by --deny-warnings",
+            count(loaded.warnings.len(), "warning", "warnings"),
+            loaded.source.name
+        );
         return Outcome {
             code: EXIT_INVALID,
             stdout,
             stderr,
         };
     }
-    if args.message_format == MessageFormat::Human {
-        let roles: usize = loaded
-            .model
-            .accounts
-            .iter()
-            .map(|a| a.roles().count())
-            .sum();
-        let definitions: usize = loaded
-            .model
-            .accounts
-            .iter()
-            .map(|a| a.task_definitions.len())
-            .sum();
-        let _ = writeln!(
-            stdout,
-            "{}: ok ({} with resources, {}, {}, {})",
-            loaded.source.name,
-            count(loaded.model.accounts.len(), "account", "accounts"),
-            count(roles, "role", "roles"),
-            count(definitions, "task definition", "task definitions"),
-            count(loaded.warnings.len(), "warning", "warnings"),
-        );
-    }
+    let roles: usize = loaded
+        .model
+        .accounts
+        .iter()
+        .map(|a| a.roles().count())
+        .sum();
+    let definitions: usize = loaded
+        .model
+        .accounts
+        .iter()
+        .map(|a| a.task_definitions.len())
+        .sum();
+    let _ = writeln!(
+        stdout,
+        "{}: ok ({} with resources, {}, {}, {})",
+        loaded.source.name,
+        count(loaded.model.accounts.len(), "account", "accounts"),
+        count(roles, "role", "roles"),
+        count(definitions, "task definition", "task definitions"),
+        count(loaded.warnings.len(), "warning", "warnings"),
+    );
     Outcome {
         code: 0,
         stdout,

@@ -1,13 +1,13 @@
 //! `trustgen diff OLD_SPEC NEW_SPEC` and `trustgen diff [SPEC] --base GIT_REV`: the access
 //! a change to the spec grants or takes away, for a reviewer (and a CI check).
 
-use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
 
-use super::{build, Outcome, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
-use crate::cli::{DiffArgs, DiffFormat, MessageFormat};
-use crate::diagnostic::printable;
-use crate::diff::{self, Review, Strings};
+use super::revision::{read_at_revision, Revision};
+use super::{build, messages, Failure, Outcome, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use crate::cli::{DiffArgs, DiffFormat, DiffMessageFormat, MessageFormat};
+use crate::diagnostic::{github, sarif, Location, PathSegment, Severity};
+use crate::diff::{self, Place, Review, Strings};
 use crate::spec::SourceFile;
 use crate::timings;
 
@@ -17,6 +17,15 @@ const DEFAULT_SPEC: &str = "trustgen.toml";
 struct Side<'b> {
     name: String,
     review: Review<'b>,
+    /// The spec's text, where its findings are placed (the new side's).
+    source: Option<SourceFile>,
+}
+
+/// Why a side could not be compared: a spec that does not load (and which side it is),
+/// or a revision that cannot be read.
+enum Problem {
+    Spec(&'static str, Failure),
+    Revision(String),
 }
 
 const USAGE: &str = "error: give two specs (trustgen diff OLD_SPEC NEW_SPEC) or one and a \
@@ -49,26 +58,25 @@ fn compare(args: &DiffArgs) -> Outcome {
     let new = read("new", &new_path, &mut strings, baseline);
     let (old, new) = match (&old, &new) {
         (Ok(old), Ok(new)) => (old, new),
-        (old, new) => {
-            // Every problem of both sides at once.
-            let stderr = [old.as_ref().err(), new.as_ref().err()]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("\n");
-            return Outcome::fail(EXIT_INVALID, stderr);
+        // Every problem of both sides at once (the new side first: it borrows the old).
+        _ => {
+            let new = new.err();
+            return problems([old.err(), new], args.message_format);
         }
     };
     let diff = timings::phase("compare", || {
         diff::compare(&old.review, &new.review, &strings)
     });
-    let stdout = timings::phase("report", || match args.format {
-        DiffFormat::Text => diff::text(&diff, &old.name, &new.name),
-        DiffFormat::Markdown => diff::markdown(&diff, &old.name, &new.name),
-        DiffFormat::Json => diff::json(&diff),
+    let failing = args.fail_on_broaden && diff.broadens;
+    let stdout = timings::phase("report", || match args.message_format {
+        DiffMessageFormat::Human => match args.format {
+            DiffFormat::Text => diff::text(&diff, &old.name, &new.name),
+            DiffFormat::Markdown => diff::markdown(&diff, &old.name, &new.name),
+            DiffFormat::Json => diff::json(&diff),
+        },
+        ci => findings(&diff, new, failing, ci),
     });
-    if args.fail_on_broaden && diff.broadens {
+    if failing {
         Outcome {
             code: EXIT_FAILED,
             stdout,
@@ -85,48 +93,116 @@ fn compare(args: &DiffArgs) -> Outcome {
     }
 }
 
+/// The broadening changes as SARIF or GitHub annotations, placed on the new spec: at the
+/// account they are in, when the spec names it. Errors when they fail the run.
+fn findings(diff: &diff::Diff, new: &Side, failing: bool, format: DiffMessageFormat) -> String {
+    let level = if failing {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let source = new.source.as_ref();
+    let account = |name: &str| {
+        let location = Location::Key(vec![
+            PathSegment::Key("accounts".into()),
+            PathSegment::Key(name.into()),
+        ]);
+        source.and_then(|source| source.region_of_exact(&location))
+    };
+    let place = Place {
+        file: source.map_or(new.name.as_str(), |source| source.name.as_str()),
+        account: &account,
+    };
+    let findings = diff::findings(diff, &place, level);
+    match format {
+        DiffMessageFormat::Sarif => sarif::log(&[], &findings, &[]),
+        _ => github::annotations(&findings),
+    }
+}
+
+/// Both sides' problems: as the terminal shows them, and for a CI format also on
+/// standard output (the invalid specs' diagnostics, the rest as failures). Exit 2.
+fn problems(sides: [Option<Problem>; 2], format: DiffMessageFormat) -> Outcome {
+    let sides: Vec<Problem> = sides.into_iter().flatten().collect();
+    let stderr = sides
+        .iter()
+        .map(|problem| match problem {
+            Problem::Revision(message) => format!("error: {message}\n"),
+            Problem::Spec(side, failure) => {
+                let shown = failure.shown();
+                format!("the {side} spec is invalid:\n{shown}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let format = match format {
+        DiffMessageFormat::Human => return Outcome::fail(EXIT_INVALID, stderr),
+        DiffMessageFormat::Sarif => MessageFormat::Sarif,
+        DiffMessageFormat::Github => MessageFormat::Github,
+    };
+    let mut batches = Vec::new();
+    let mut failures = Vec::new();
+    for problem in &sides {
+        match problem {
+            Problem::Spec(_, Failure::Invalid(source, diagnostics)) => {
+                batches.push((source, diagnostics.as_slice()));
+            }
+            Problem::Spec(_, Failure::Unreadable(message)) | Problem::Revision(message) => {
+                failures.push(message.clone());
+            }
+        }
+    }
+    Outcome {
+        code: EXIT_INVALID,
+        stdout: messages::render(&batches, &failures, format),
+        stderr,
+    }
+}
+
 /// The old side of `--base`: the spec as committed at the revision, or nothing.
 fn at_revision(
     spec: &Path,
     revision: &str,
     strings: &mut Strings,
-) -> Result<Side<'static>, String> {
+) -> Result<Side<'static>, Problem> {
     match read_at_revision(spec, revision) {
         Ok(Revision::Found(source)) => reviewed("old", source, strings, None),
         Ok(Revision::Absent(name)) => Ok(Side {
             name: format!("{name} (absent: nothing granted)"),
             review: Review::empty(),
+            source: None,
         }),
         // The new side already says it cannot read the spec; once is enough.
         Err(_) if !spec.is_file() => Ok(Side {
             name: String::new(),
             review: Review::empty(),
+            source: None,
         }),
-        Err(message) => Err(format!("error: {message}\n")),
+        Err(message) => Err(Problem::Revision(message)),
     }
 }
 
-/// A side read from a file.
+/// A side read from a file: the new one against the old one's review.
 fn read<'b>(
-    side: &str,
+    side: &'static str,
     path: &Path,
     strings: &mut Strings,
     baseline: Option<&'b Review<'b>>,
-) -> Result<Side<'b>, String> {
+) -> Result<Side<'b>, Problem> {
     match timings::phase("read", || SourceFile::read(path)) {
         Ok(source) => reviewed(side, source, strings, baseline),
-        Err(message) => Err(format!("the {side} spec is invalid:\nerror: {message}\n")),
+        Err(message) => Err(Problem::Spec(side, Failure::Unreadable(message))),
     }
 }
 
-/// A side's review, or its problems rendered under a line naming the side.
+/// A side's review (the new side's keeps its text, to place findings), or its problems.
 fn reviewed<'b>(
-    side: &str,
+    side: &'static str,
     source: SourceFile,
     strings: &mut Strings,
     baseline: Option<&'b Review<'b>>,
-) -> Result<Side<'b>, String> {
-    match build(&source, MessageFormat::Human) {
+) -> Result<Side<'b>, Problem> {
+    match build(&source) {
         Ok((spec, model)) => {
             // The spec is not needed any more: let it go before the review is built.
             drop(spec);
@@ -136,242 +212,10 @@ fn reviewed<'b>(
             });
             Ok(Side {
                 review,
-                name: source.name,
+                name: source.name.clone(),
+                source: (side == "new").then_some(source),
             })
         }
-        Err(outcome) => Err(format!(
-            "the {side} spec is invalid:\n{}{}",
-            outcome.stderr, outcome.stdout
-        )),
-    }
-}
-
-enum Revision {
-    Found(SourceFile),
-    /// The spec did not exist at the revision; its name (`REV:PATH`).
-    Absent(String),
-}
-
-/// The spec as committed at `revision` of the git repository it is in. The revision comes
-/// from the command line, the path from the file system: git gets each as one argument of
-/// its own (no shell), a revision cannot pass for an option, and paths are literal.
-fn read_at_revision(spec: &Path, revision: &str) -> Result<Revision, String> {
-    if revision.is_empty()
-        || revision.starts_with('-')
-        || revision
-            .chars()
-            .any(|c| c == ':' || c.is_whitespace() || c.is_control())
-    {
-        return Err(format!(
-            "`{}` is not a revision diff accepts: give a branch, tag or commit (not starting \
-             with `-`, without `:` or spaces)",
-            printable(revision)
-        ));
-    }
-    let (root, parts) = repository_path(spec)?;
-    let path = parts.join("/");
-    let name = format!("{revision}:{path}");
-    let commit = git(
-        &root,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            &format!("{revision}^{{commit}}"),
-        ],
-    )
-    .map_err(|_| format!("unknown revision `{}`", printable(revision)))?;
-    let commit = String::from_utf8_lossy(&commit).trim().to_string();
-    // The spec's own entry; only when the revision has none, the directories on the way:
-    // one of them being a symbolic link there would have gen read another file.
-    let entry = |path: &str| -> Result<Option<(String, String, String)>, String> {
-        let listing = git(
-            &root,
-            &["ls-tree", "-z", "--full-tree", &commit, "--", path],
-        )
-        .map_err(|message| format!("cannot list {}: {message}", printable(&name)))?;
-        // `<mode> <type> <object>\t<path>\0` for each entry; this path's, exactly.
-        for raw in listing.split(|byte| *byte == 0) {
-            let Some((meta, entry_path)) = std::str::from_utf8(raw)
-                .ok()
-                .and_then(|text| text.split_once('\t'))
-            else {
-                continue;
-            };
-            let mut fields = meta.split(' ');
-            if let (true, Some(mode), Some(kind), Some(object)) = (
-                entry_path == path,
-                fields.next(),
-                fields.next(),
-                fields.next(),
-            ) {
-                return Ok(Some((mode.into(), kind.into(), object.into())));
-            }
-        }
-        Ok(None)
-    };
-    let refused = |prefix: &str, mode: &str| {
-        let what = if mode == "160000" {
-            "a git submodule"
-        } else {
-            "a symbolic link"
-        };
-        format!(
-            "{} is {what} at {}: diff compares the path as git sees it at both \
-             revisions, so give the path of the file itself",
-            printable(&format!("{revision}:{prefix}")),
-            printable(revision)
-        )
-    };
-    let Some((mode, kind, object)) = entry(&path)? else {
-        for depth in 1..parts.len() {
-            let prefix = parts[..depth].join("/");
-            match entry(&prefix)? {
-                Some((mode, _, _)) if mode == "120000" || mode == "160000" => {
-                    return Err(refused(&prefix, &mode))
-                }
-                Some((_, kind, _)) if kind == "tree" => {}
-                _ => break,
-            }
-        }
-        return Ok(Revision::Absent(name));
-    };
-    if mode == "120000" || mode == "160000" {
-        return Err(refused(&path, &mode));
-    }
-    if kind != "blob" {
-        return Err(format!(
-            "{} is not a regular file at that revision",
-            printable(&name)
-        ));
-    }
-    let bytes = git(&root, &["show", &object])
-        .map_err(|message| format!("cannot read {}: {message}", printable(&name)))?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", printable(&name)))?;
-    Ok(Revision::Found(SourceFile::new(name, text)))
-}
-
-/// The repository `spec` is in, and the spec's path in it as git sees it: the path as
-/// given, not the file a symbolic link leads to. A symbolic link on the way inside the
-/// repository is refused: git at the revision and the file on disk could then be two
-/// different files (a pull request that turns the spec into a link to another spec would
-/// have `--base` compare that other spec with its own past).
-fn repository_path(spec: &Path) -> Result<(PathBuf, Vec<String>), String> {
-    let cannot = |error: std::io::Error| {
-        format!(
-            "cannot read spec {}: {error}",
-            printable(&spec.to_string_lossy())
-        )
-    };
-    std::fs::metadata(spec).map_err(cannot)?;
-    let current = std::env::current_dir().map_err(cannot)?;
-    let mut absolute = PathBuf::new();
-    for component in current.join(spec).components() {
-        match component {
-            Component::CurDir => {}
-            // `link/..` is the parent of where the link leads, not the directory holding
-            // the link: the path git sees and the file read would differ.
-            Component::ParentDir if is_link(&absolute) => {
-                return Err(format!(
-                    "{} is a symbolic link followed by `..` in {}: give the path of the \
-                     spec itself",
-                    shown(&absolute),
-                    shown(spec)
-                ));
-            }
-            Component::ParentDir => {
-                absolute.pop();
-            }
-            other => absolute.push(other),
-        }
-    }
-    let directory = absolute.parent().unwrap_or(Path::new("/"));
-    let root = git(directory, &["rev-parse", "--show-toplevel"])
-        .map_err(|message| format!("{} is not in a git repository: {message}", shown(spec)))?;
-    // A submodule has a history of its own: its revisions are not the repository's that
-    // holds it, and the superproject may not have had a submodule there at all.
-    let superproject = git(
-        directory,
-        &["rev-parse", "--show-superproject-working-tree"],
-    )
-    .unwrap_or_default();
-    if !superproject.is_empty() {
-        return Err(format!(
-            "{} is inside a git submodule of {}: diff compares the path as one repository \
-             has it at both revisions; compare two files instead (trustgen diff OLD_SPEC \
-             NEW_SPEC)",
-            shown(spec),
-            printable(String::from_utf8_lossy(&superproject).trim())
-        ));
-    }
-    let root = std::fs::canonicalize(String::from_utf8_lossy(&root).trim_end_matches('\n'))
-        .map_err(|error| format!("cannot find the repository of {}: {error}", shown(spec)))?;
-    // The deepest directory on the path that is the repository's root; below it, every
-    // step as written.
-    let inside = absolute
-        .ancestors()
-        .skip(1)
-        .find(|ancestor| std::fs::canonicalize(ancestor).is_ok_and(|real| real == root))
-        .and_then(|top| absolute.strip_prefix(top).ok())
-        .ok_or_else(|| {
-            format!(
-                "{} is not inside the git repository at {}",
-                shown(spec),
-                shown(&root)
-            )
-        })?;
-    let mut parts = Vec::new();
-    let mut walked = absolute.clone();
-    for _ in inside.components() {
-        walked.pop();
-    }
-    for component in inside.components() {
-        let Component::Normal(part) = component else {
-            return Err(format!("{} is not inside the repository", shown(spec)));
-        };
-        walked.push(part);
-        if is_link(&walked) {
-            return Err(format!(
-                "{} is a symbolic link: diff compares the path as git sees it at both \
-                 revisions, so give the path of the file itself",
-                shown(&walked)
-            ));
-        }
-        parts.push(
-            part.to_str()
-                .ok_or_else(|| format!("the path of {} is not UTF-8", shown(spec)))?
-                .to_string(),
-        );
-    }
-    Ok((root, parts))
-}
-
-fn is_link(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
-}
-
-fn shown(path: &Path) -> String {
-    printable(&path.to_string_lossy())
-}
-
-/// Runs git in `directory` with `args`, each one argument; its standard output, or its
-/// message on failure.
-fn git(directory: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(directory)
-        .args(args)
-        // Paths are file names, never patterns; nothing may wait for a prompt.
-        .env("GIT_LITERAL_PATHSPECS", "1")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|error| format!("cannot run git: {error}"))?;
-    if output.status.success() {
-        Ok(output.stdout)
-    } else {
-        Err(printable(String::from_utf8_lossy(&output.stderr).trim()))
+        Err(diagnostics) => Err(Problem::Spec(side, Failure::Invalid(source, diagnostics))),
     }
 }

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{generate, prepare, render_failed, Outcome, Prepared, EXIT_FAILED, EXIT_INVALID};
-use crate::cli::GenArgs;
+use crate::cli::{GenArgs, MessageFormat};
 use crate::output::{self, Conflict, Mode, PlanFailure, PreviousManifest};
 use crate::render::GeneratedFile;
 use crate::spec::Format;
@@ -25,11 +25,10 @@ pub(super) fn run(args: &GenArgs) -> Outcome {
     outcome
 }
 
+const DENIED: &str = "warnings denied by --deny-warnings: nothing was written\n";
+
 fn denied(warnings: &str) -> Outcome {
-    Outcome::fail(
-        EXIT_INVALID,
-        format!("{warnings}\nwarnings denied by --deny-warnings: nothing was written\n"),
-    )
+    Outcome::fail(EXIT_INVALID, format!("{warnings}\n{DENIED}"))
 }
 
 fn failed(message: impl std::fmt::Display) -> Outcome {
@@ -54,20 +53,31 @@ fn to_directory(args: &GenArgs) -> Outcome {
     if let Err(outcome) = check_out(args) {
         return outcome;
     }
-    let prepared = match prepare(&args.spec, args.format, args.templates.as_deref()) {
+    let prepared = match prepare(
+        &args.spec,
+        args.format,
+        args.templates.as_deref(),
+        args.message_format,
+    ) {
         Ok(prepared) => prepared,
         Err(outcome) => return outcome,
     };
-    if args.deny_warnings && !prepared.warnings.is_empty() {
-        return denied(&prepared.warnings);
+    if args.deny_warnings && prepared.warning_count() > 0 {
+        // The warnings where the user wants them, then why nothing was written.
+        let mut outcome = prepared.present(Outcome::default());
+        outcome.code = EXIT_INVALID;
+        if args.message_format == MessageFormat::Human {
+            outcome.stderr.push('\n');
+        }
+        outcome.stderr.push_str(DENIED);
+        return outcome;
     }
-    let mut outcome = if args.check {
+    let outcome = if args.check {
         check(args, &prepared)
     } else {
         write(args, &prepared)
     };
-    outcome.stderr = prepared.warnings.clone() + &outcome.stderr;
-    outcome
+    prepared.present(outcome)
 }
 
 /// What a plan tells beyond its files: Terraform files nobody generated inside generated
@@ -239,6 +249,14 @@ fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// `--stdout`: one format's files as one stream (YAML documents, or one HCL file).
 fn to_stdout(args: &GenArgs) -> Outcome {
+    if args.message_format != MessageFormat::Human {
+        return Outcome::fail(
+            EXIT_INVALID,
+            "error: --stdout prints the generated files: --message-format is for gen with an \
+             output directory (or trustgen check)\n"
+                .into(),
+        );
+    }
     let generated = match generate(&args.spec, args.format, args.templates.as_deref()) {
         Ok(generated) => generated,
         Err(outcome) => return outcome,

@@ -4,12 +4,15 @@ mod access;
 mod assume;
 mod aws_config;
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod gen;
 mod graph;
 mod init;
+mod messages;
 mod quote;
+mod revision;
 mod templates;
 
 use std::path::Path;
@@ -66,6 +69,8 @@ pub fn run(command: Command) -> Outcome {
         Command::Graph(args) => graph::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Completions(args) => completions::completions(args.shell),
+        Command::Man(args) => completions::man(args.command.as_deref()),
     }
 }
 
@@ -77,16 +82,50 @@ pub(crate) struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Reads, parses and validates a spec; every problem comes back rendered, exit code 2.
-pub(crate) fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
-    let source = timings::phase("read", || SourceFile::read(path))
-        .map_err(|message| Outcome::fail(EXIT_INVALID, format!("error: {message}\n")))?;
-    load_source(source, format)
+/// Why a spec did not load.
+pub(crate) enum Failure {
+    /// It could not be read: why.
+    Unreadable(String),
+    /// It is invalid: its errors.
+    Invalid(SourceFile, Vec<Diagnostic>),
 }
 
-/// `load` for a spec already read (from git, say).
-pub(crate) fn load_source(source: SourceFile, format: MessageFormat) -> Result<Loaded, Outcome> {
-    let (spec, model) = build(&source, format)?;
+impl Failure {
+    /// The failure as the user asked to see it; exit code 2.
+    pub(crate) fn outcome(self, format: MessageFormat) -> Outcome {
+        match self {
+            Failure::Unreadable(message) => Outcome {
+                code: EXIT_INVALID,
+                stdout: messages::render(&[], std::slice::from_ref(&message), format),
+                stderr: format!("error: {message}\n"),
+            },
+            Failure::Invalid(source, diagnostics) => invalid(&source, &diagnostics, format),
+        }
+    }
+
+    /// The failure as a terminal shows it.
+    pub(crate) fn shown(&self) -> String {
+        match self {
+            Failure::Unreadable(message) => format!("error: {message}\n"),
+            Failure::Invalid(source, diagnostics) => {
+                invalid(source, diagnostics, MessageFormat::Human).stderr
+            }
+        }
+    }
+}
+
+/// Reads, parses and validates a spec; every problem comes back rendered, exit code 2.
+pub(crate) fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
+    try_load(path).map_err(|failure| failure.outcome(format))
+}
+
+/// Reads, parses and validates a spec, with its warnings.
+pub(crate) fn try_load(path: &Path) -> Result<Loaded, Failure> {
+    let source = timings::phase("read", || SourceFile::read(path)).map_err(Failure::Unreadable)?;
+    let (spec, model) = match build(&source) {
+        Ok(built) => built,
+        Err(diagnostics) => return Err(Failure::Invalid(source, diagnostics)),
+    };
     let warnings = timings::phase("warnings", || validate::warnings(&spec, &model));
     Ok(Loaded {
         source,
@@ -96,54 +135,41 @@ pub(crate) fn load_source(source: SourceFile, format: MessageFormat) -> Result<L
     })
 }
 
-/// A spec parsed, validated and built into its model; its problems rendered, exit code 2.
-/// No warnings: for commands that need only the model.
-pub(crate) fn build(source: &SourceFile, format: MessageFormat) -> Result<(Spec, Model), Outcome> {
-    let spec = timings::phase("parse", || spec::load(source))
-        .map_err(|diagnostics| invalid(source, &diagnostics, format))?;
-    let model = timings::phase("validate + model", || validate::validate_and_build(&spec))
-        .map_err(|diagnostics| invalid(source, &diagnostics, format))?;
+/// A spec parsed, validated and built into its model, or its errors. No warnings: for
+/// commands that need only the model.
+pub(crate) fn build(source: &SourceFile) -> Result<(Spec, Model), Vec<Diagnostic>> {
+    let spec = timings::phase("parse", || spec::load(source))?;
+    let model = timings::phase("validate + model", || validate::validate_and_build(&spec))?;
     Ok((spec, model))
 }
 
-/// Diagnostics as the user asked for them.
-pub(crate) fn render_diagnostics(
-    source: &SourceFile,
-    diagnostics: &[Diagnostic],
-    format: MessageFormat,
-) -> String {
-    match format {
-        MessageFormat::Human => source.render(diagnostics),
-        MessageFormat::Json => source.render_json(diagnostics),
-    }
-}
-
+/// An invalid spec's errors as the user asked for them: a terminal's on standard error
+/// with a count, a CI tool's alone on standard output. Exit code 2.
 fn invalid(source: &SourceFile, diagnostics: &[Diagnostic], format: MessageFormat) -> Outcome {
-    let mut text = render_diagnostics(source, diagnostics, format);
-    if format == MessageFormat::Human {
-        let errors = diagnostics
-            .iter()
-            .filter(|d| d.severity() == Severity::Error)
-            .count();
-        text.push_str(&format!(
-            "\n{} in {}: nothing was written\n",
+    let text = messages::render(&[(source, diagnostics)], &[], format);
+    if format != MessageFormat::Human {
+        return Outcome {
+            code: EXIT_INVALID,
+            stdout: text,
+            stderr: String::new(),
+        };
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
+    Outcome::fail(
+        EXIT_INVALID,
+        format!(
+            "{text}\n{} in {}: nothing was written\n",
             if errors == 1 {
                 "1 error".to_string()
             } else {
                 format!("{errors} errors")
             },
             source.name
-        ));
-    }
-    match format {
-        MessageFormat::Human => Outcome::fail(EXIT_INVALID, text),
-        // Machine-readable output goes to standard output, for CI tools to parse.
-        MessageFormat::Json => Outcome {
-            code: EXIT_INVALID,
-            stdout: text,
-            stderr: String::new(),
-        },
-    }
+        ),
+    )
 }
 
 /// Everything `gen` would write, in memory.
@@ -162,56 +188,60 @@ pub(crate) struct Prepared {
     templates: Templates,
     provenance: Provenance,
     spec_sha256: String,
-    /// Rendered warnings, empty when there are none.
-    pub warnings: String,
+    source: SourceFile,
+    warnings: Vec<Diagnostic>,
+    message_format: MessageFormat,
 }
 
-/// Everything up to rendering; errors are rendered outcomes (exit 2).
+/// Everything up to rendering; errors are rendered outcomes (exit 2), diagnostics in
+/// `message_format`.
 pub(crate) fn prepare(
     spec_path: &Path,
     format: Option<FormatArg>,
     templates: Option<&Path>,
+    message_format: MessageFormat,
 ) -> Result<Prepared, Outcome> {
     let Loaded {
         source,
         spec: _,
         model,
         warnings,
-    } = load(spec_path, MessageFormat::Human)?;
+    } = load(spec_path, message_format)?;
     let formats = match format {
         Some(FormatArg::Cloudformation) => vec![Format::Cloudformation],
         Some(FormatArg::Terraform) => vec![Format::Terraform],
         Some(FormatArg::All) => vec![Format::Cloudformation, Format::Terraform],
         None => model.formats.clone(),
     };
-    let templates =
-        timings::phase("templates", || Templates::load(templates)).map_err(|message| {
-            Outcome::fail(
-                EXIT_INVALID,
-                format!("error: {message}\nnothing was written\n"),
-            )
-        })?;
+    let templates = timings::phase("templates", || Templates::load(templates))
+        .map_err(|message| stopped(&message, message_format))?;
     Ok(Prepared {
         model,
         formats,
         templates,
         provenance: Provenance::from_spec_path(spec_path),
         spec_sha256: crate::output::sha256_hex(source.text.as_bytes()),
-        warnings: if warnings.is_empty() {
-            String::new()
-        } else {
-            source.render(&warnings)
-        },
+        source,
+        warnings,
+        message_format,
     })
+}
+
+/// A failure that stops a command before it could look at the spec's output (templates
+/// that do not load, a render error), exit 2; a CI format still gets its document, saying
+/// the run failed.
+pub(crate) fn stopped(message: &str, format: MessageFormat) -> Outcome {
+    let message = message.trim_end_matches("\nnothing was written");
+    Outcome {
+        code: EXIT_INVALID,
+        stdout: messages::render(&[], &[message.to_string()], format),
+        stderr: format!("error: {message}\nnothing was written\n"),
+    }
 }
 
 /// A render failure (a template error, a Terraform address used twice) as the user sees it.
 pub(crate) fn render_failed(message: &str) -> Outcome {
-    let message = message.trim_end_matches("\nnothing was written");
-    Outcome::fail(
-        EXIT_INVALID,
-        format!("error: {message}\nnothing was written\n"),
-    )
+    stopped(message, MessageFormat::Human)
 }
 
 impl Prepared {
@@ -226,6 +256,46 @@ impl Prepared {
                 emit,
             )
         })
+    }
+
+    /// How many warnings the spec has.
+    pub(crate) fn warning_count(&self) -> usize {
+        self.warnings.len()
+    }
+
+    /// The warnings as the user asked for them (a SARIF log even when there are none).
+    pub(crate) fn rendered_warnings(&self) -> String {
+        if self.warnings.is_empty() && self.message_format == MessageFormat::Human {
+            return String::new();
+        }
+        messages::render(&[(&self.source, &self.warnings)], &[], self.message_format)
+    }
+
+    /// A command's outcome with the warnings where the user wants them: before a
+    /// terminal's messages, or alone on standard output for a CI format, everything else
+    /// moved to standard error. An exit 2 here is a run that stopped (a render error).
+    pub(crate) fn present(&self, outcome: Outcome) -> Outcome {
+        if self.message_format == MessageFormat::Human {
+            return Outcome {
+                stderr: self.rendered_warnings() + &outcome.stderr,
+                ..outcome
+            };
+        }
+        let failures: Vec<String> = if outcome.code == EXIT_INVALID {
+            let text = outcome.stderr.trim_end_matches("nothing was written\n");
+            vec![text.trim().trim_start_matches("error: ").to_string()]
+        } else {
+            Vec::new()
+        };
+        Outcome {
+            code: outcome.code,
+            stdout: messages::render(
+                &[(&self.source, &self.warnings)],
+                &failures,
+                self.message_format,
+            ),
+            stderr: outcome.stdout + &outcome.stderr,
+        }
     }
 
     /// The lock file of the files rendered.
@@ -245,7 +315,7 @@ pub fn generate(
     format: Option<FormatArg>,
     templates: Option<&Path>,
 ) -> Result<Generated, Outcome> {
-    let prepared = prepare(spec_path, format, templates)?;
+    let prepared = prepare(spec_path, format, templates, MessageFormat::Human)?;
     let files = timings::phase("render", || {
         render::render(
             &prepared.model,
@@ -259,7 +329,7 @@ pub fn generate(
     Ok(Generated {
         files,
         manifest,
+        warnings: prepared.rendered_warnings(),
         formats: prepared.formats,
-        warnings: prepared.warnings,
     })
 }

@@ -2,11 +2,15 @@
 //! and a caret underline), and what would be right.
 
 pub mod codes;
+pub mod finding;
+pub mod github;
+pub mod sarif;
 
 use std::fmt::Write as _;
 use std::ops::Range;
 
 pub use codes::Code;
+pub use finding::{Finding, Region, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

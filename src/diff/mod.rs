@@ -25,7 +25,7 @@ mod review;
 mod strings;
 
 pub(crate) use compare::compare;
-pub(crate) use report::{json, markdown, text};
+pub(crate) use report::{findings, json, markdown, text, Place};
 pub(crate) use review::Review;
 pub(crate) use strings::Strings;
 

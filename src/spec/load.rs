@@ -8,7 +8,9 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::Spec;
-use crate::diagnostic::{self, Code, Diagnostic, Location, PathSegment, SourceLines};
+use crate::diagnostic::{
+    self, printable, Code, Diagnostic, Finding, Location, PathSegment, Region, SourceLines,
+};
 
 /// A spec's text and the name it is reported under.
 #[derive(Debug, Clone)]
@@ -40,6 +42,18 @@ impl SourceFile {
         Spans::new(&self.text).of(location)
     }
 
+    /// The region of what `location` names, only when the document has all of it (no
+    /// nearest enclosing table instead, as diagnostics get).
+    pub fn region_of_exact(&self, location: &Location) -> Option<Region> {
+        let spans = Spans::new(&self.text);
+        let span = match location {
+            Location::Value(path) => spans.locate_exact(path, false)?,
+            Location::Key(path) => spans.locate_exact(path, true)?,
+            Location::Span(_) | Location::Nowhere => spans.of(location)?,
+        };
+        Some(region(&SourceLines::new(&self.text), span))
+    }
+
     /// Diagnostics as JSON lines (see `diagnostic::to_json`).
     pub fn render_json(&self, diagnostics: &[Diagnostic]) -> String {
         let (spans, lines) = (Spans::new(&self.text), SourceLines::new(&self.text));
@@ -47,6 +61,42 @@ impl SourceFile {
             .iter()
             .map(|d| {
                 diagnostic::to_json(d, &self.name, &lines, spans.of(&d.location)).to_string() + "\n"
+            })
+            .collect()
+    }
+
+    /// Diagnostics as findings for CI tools (SARIF, GitHub annotations): each located in
+    /// this file, its message and help line printable, anchored to the spec path or text
+    /// it points at.
+    pub fn findings(&self, diagnostics: &[Diagnostic]) -> Vec<Finding> {
+        let (spans, lines) = (Spans::new(&self.text), SourceLines::new(&self.text));
+        diagnostics
+            .iter()
+            .map(|d| {
+                let span = spans.of(&d.location);
+                let region = span.clone().map(|span| region(&lines, span));
+                let anchor = match (&d.location, span) {
+                    (Location::Value(path) | Location::Key(path), _) => format!("{path:?}"),
+                    (_, Some(span)) => self
+                        .text
+                        .get(span)
+                        .map(|text| text.chars().take(200).collect())
+                        .unwrap_or_default(),
+                    (_, None) => String::new(),
+                };
+                let explain = format!("trustgen explain {}", d.code);
+                let help = match &d.help {
+                    Some(help) => format!("{} ({explain})", printable(help)),
+                    None => explain,
+                };
+                Finding {
+                    rule: d.code.rule(),
+                    level: d.severity(),
+                    message: format!("{}\nhelp: {help}", printable(&d.message)),
+                    file: self.name.clone(),
+                    region,
+                    anchor,
+                }
             })
             .collect()
     }
@@ -59,6 +109,24 @@ impl SourceFile {
             .map(|d| diagnostic::render(d, &self.name, &lines, spans.of(&d.location)))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+}
+
+/// The lines and columns of a byte range.
+fn region(lines: &SourceLines<'_>, span: Range<usize>) -> Region {
+    let (start_line, start_column) = lines.line_col(span.start);
+    let (end_line, end_column) = lines.line_col(span.end);
+    // An empty span still marks a character, as the terminal's caret does.
+    let end_column = if end_line == start_line {
+        end_column.max(start_column + 1)
+    } else {
+        end_column
+    };
+    Region {
+        start_line,
+        start_column,
+        end_line,
+        end_column,
     }
 }
 
@@ -89,6 +157,18 @@ impl<'a> Spans<'a> {
     /// The span of the deepest part of `path` the document has (the whole document when
     /// not even its first key is there).
     fn locate(&self, path: &[PathSegment], want_key: bool) -> Option<Range<usize>> {
+        self.walk(path, want_key).map(|(span, _)| span)
+    }
+
+    /// The span of `path`, only when the document has all of it.
+    fn locate_exact(&self, path: &[PathSegment], want_key: bool) -> Option<Range<usize>> {
+        self.walk(path, want_key)
+            .and_then(|(span, whole)| whole.then_some(span))
+    }
+
+    /// The span of the deepest part of `path` the document has, and whether that is all
+    /// of it.
+    fn walk(&self, path: &[PathSegment], want_key: bool) -> Option<(Range<usize>, bool)> {
         let document = self
             .document
             .get_or_init(|| DeTable::parse(self.text).ok())
@@ -109,7 +189,7 @@ impl<'a> Spans<'a> {
                 _ => None,
             };
             let Some((span, value)) = next else {
-                return Some(best);
+                return Some((best, false));
             };
             best = span;
             if let DeValue::Table(inner) = value.get_ref() {
@@ -117,7 +197,7 @@ impl<'a> Spans<'a> {
             }
             current = Some(value);
         }
-        Some(best)
+        Some((best, true))
     }
 }
 

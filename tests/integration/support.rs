@@ -452,3 +452,60 @@ pub fn trustgen_in(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> (i32, Str
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// Whether python3 can import `module`. A missing module fails the test under CI=true
+/// (`.ci/run` installs it) and skips it elsewhere, as a missing tool does.
+pub fn require_python_module(module: &str, package: &str) -> bool {
+    if !require_tool("python3", "--version") {
+        return false;
+    }
+    let found = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if found {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("python module `{module}` is missing (pip install '{package}'; CI=true: this check must run, not skip)");
+    }
+    eprintln!("SKIPPED: python module `{module}` is missing (pip install '{package}'); this check runs in CI");
+    false
+}
+
+/// The errors of `document` (JSON) against the JSON Schema at `schema` (a path relative
+/// to the crate root), every listed format really checked (`tests/tools/validate_json.py`):
+/// `None` when the validator is not installed (outside CI), else the errors, empty when
+/// the document is valid.
+pub fn schema_errors(schema: &str, document: &str, formats: &[&str]) -> Option<Vec<String>> {
+    if !require_python_module("jsonschema", "jsonschema[format-nongpl]") {
+        return None;
+    }
+    let mut child = Command::new("python3")
+        .arg("tests/tools/validate_json.py")
+        .arg(schema)
+        .args(formats)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run the validator: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, document.as_bytes())
+            .unwrap_or_else(|e| panic!("cannot feed the validator: {e}"));
+    }
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("the validator failed: {e}"));
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    match output.status.code() {
+        Some(0) => Some(Vec::new()),
+        Some(1) => Some(text.lines().map(str::to_string).collect()),
+        _ => panic!(
+            "the validator could not judge the document:\n{text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}

@@ -7,10 +7,12 @@
 //! (`rows`), made of cells of trustgen's words and the spec's values.
 
 mod cells;
+mod findings;
 pub(crate) mod markdown;
 mod rows;
 mod text;
 
+pub(crate) use findings::{findings, Place};
 pub(crate) use markdown::markdown;
 pub(crate) use text::text;
 

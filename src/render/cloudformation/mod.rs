@@ -7,9 +7,9 @@
 mod context;
 mod pseudo;
 
-use super::{GeneratedFile, Provenance, StackFile, Templates};
+use super::{Deployment, GeneratedFile, Provenance, Templates, Unit};
 use crate::model::limits::{STACK_OUTPUTS, STACK_RESOURCES, STACK_TEMPLATE_BYTES};
-use crate::model::names::{self, Stack};
+use crate::model::names::{self, Stack, Stage};
 use crate::model::{Account, Model};
 
 pub(crate) use pseudo::PseudoParameters;
@@ -50,7 +50,13 @@ pub(crate) fn render_account(
                 templates.render_yaml(TASKS_TEMPLATE, &context)
             },
         )?;
-        files.extend(stack_files(model, account, Stack::Tasks, chunks)?);
+        files.extend(stack_files(
+            model,
+            account,
+            &account.region,
+            Stack::Tasks,
+            chunks,
+        ));
     }
     if account.has_trust_stack() {
         let costs = vec![
@@ -64,7 +70,13 @@ pub(crate) fn render_account(
             let context = context::trust(model, account, chunk, &pseudo, &header);
             templates.render_yaml(TRUST_TEMPLATE, &context)
         })?;
-        files.extend(stack_files(model, account, Stack::Trust, chunks)?);
+        files.extend(stack_files(
+            model,
+            account,
+            &account.region,
+            Stack::Trust,
+            chunks,
+        ));
     }
     if account.has_developers_stack() {
         let context = context::developers(model, account, &pseudo, &header);
@@ -72,9 +84,10 @@ pub(crate) fn render_account(
         files.extend(stack_files(
             model,
             account,
+            &account.region,
             Stack::Developers,
             vec![contents],
-        )?);
+        ));
     }
     if let Some(center) = model
         .identity_center
@@ -84,43 +97,47 @@ pub(crate) fn render_account(
         let context = context::identity_center(model, account, center, &pseudo, &header);
         let contents = templates.render_yaml(IDENTITY_CENTER_TEMPLATE, &context)?;
         // Identity Center's resources live in its own region, not the account's.
-        files.extend(
-            stack_files(model, account, Stack::IdentityCenter, vec![contents])?
-                .into_iter()
-                .map(|mut file| {
-                    if let Some(stack) = &mut file.stack {
-                        stack.region.clone_from(&center.region);
-                    }
-                    file
-                }),
-        );
+        files.extend(stack_files(
+            model,
+            account,
+            &center.region,
+            Stack::IdentityCenter,
+            vec![contents],
+        ));
     }
     Ok(files)
 }
 
-/// The rendered parts of one stack kind as files, named and numbered by `names`.
+/// The rendered parts of one stack kind as files, named and numbered by `names`, each
+/// deploying as its stack in its stage (`names::Stage`).
 fn stack_files(
     model: &Model,
     account: &Account,
+    region: &str,
     stack: Stack,
     parts: Vec<String>,
-) -> Result<Vec<GeneratedFile>, String> {
-    Ok(parts
+) -> Vec<GeneratedFile> {
+    parts
         .into_iter()
         .enumerate()
-        .map(|(index, contents)| GeneratedFile {
-            path: names::stack_file(&account.name, stack, index + 1),
-            contents,
-            stack: Some(StackFile {
-                stack,
-                part: index + 1,
-                account: account.name.clone(),
-                region: account.region.clone(),
-                name: names::stack_name(&model.project, stack, index + 1),
-            }),
-            root: None,
+        .map(|(index, contents)| {
+            let stage = Stage::of(stack, index + 1);
+            GeneratedFile {
+                path: names::stack_file(&account.name, stack, index + 1),
+                contents,
+                deploys: Some(Deployment {
+                    unit: Unit::Stack {
+                        name: names::stack_name(&model.project, stack, index + 1),
+                    },
+                    account: account.name.clone(),
+                    account_id: account.id.clone(),
+                    region: region.to_string(),
+                    rank: stage as usize,
+                    why: stage.why(),
+                }),
+            }
         })
-        .collect())
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, Default)]

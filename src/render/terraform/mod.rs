@@ -14,7 +14,7 @@ mod context;
 
 use std::collections::{HashMap, HashSet};
 
-use super::{GeneratedFile, Provenance, RootFile, Templates};
+use super::{Deployment, GeneratedFile, Provenance, Templates, Unit};
 use crate::model::names;
 use crate::model::{Account, Model, Root};
 
@@ -107,22 +107,26 @@ fn render_account_root(
         names::terraform_file_in(&root.dir, names::TERRAFORM_PROVIDERS_FILE),
         templates.render_hcl(PROVIDERS_TEMPLATE, &context)?,
     );
-    providers.root = Some(RootFile {
-        dir: root.dir.clone(),
+    providers.deploys = Some(Deployment {
+        unit: Unit::Root {
+            dir: root.dir.clone(),
+            after: model
+                .terraform
+                .after_dirs(root)
+                .map(str::to_string)
+                .collect(),
+            backend_config: model
+                .terraform
+                .backend
+                .as_ref()
+                .filter(|backend| backend.partial)
+                .map(|_| names::TERRAFORM_BACKEND_CONFIG.to_string()),
+        },
         account: account.name.clone(),
+        account_id: account.id.clone(),
         region: root.region.clone(),
-        stage: root.stage,
-        after: model
-            .terraform
-            .after_dirs(root)
-            .map(str::to_string)
-            .collect(),
-        backend_config: model
-            .terraform
-            .backend
-            .as_ref()
-            .filter(|backend| backend.partial)
-            .map(|_| names::TERRAFORM_BACKEND_CONFIG.to_string()),
+        rank: root.stage,
+        why: names::terraform_stage_why(root.stage),
     });
     files.push(providers);
     files.extend(render_backend(model, root, templates, header)?);

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::pseudo::PseudoParameters;
 use crate::model::{names, Account, IdentityCenter, Model, Role, TaskDefinition, Volume};
-use crate::render::emit::doc::{Doc, Intrinsic, KeyCase};
+use crate::render::emit::doc::{Doc, Intrinsic};
 use crate::render::emit::yaml;
 
 /// Text already written as YAML: one line, or (documents) lines the template indents where
@@ -312,7 +312,7 @@ pub(super) fn tasks<'a>(
     first: bool,
     pseudo: &PseudoParameters,
     header: &'a str,
-) -> StackContext<'a> {
+) -> Result<StackContext<'a>, String> {
     let description = format!(
         "trustgen: ECS task roles, execution role and task definitions of project {} in account {} ({})",
         model.project, account.name, account.env
@@ -372,7 +372,7 @@ pub(super) fn tasks<'a>(
             pid_mode: definition.pid_mode.map(Yaml::scalar),
             ipc_mode: definition.ipc_mode.map(Yaml::scalar),
             volumes: volumes(&definition.volumes),
-            containers: Yaml::of(&pseudo.apply_containers(&definition.containers, KeyCase::Pascal)),
+            containers: Yaml::of(&pseudo.apply_containers(&definition.containers)?),
         });
         outputs.push(output(
             model,
@@ -382,7 +382,7 @@ pub(super) fn tasks<'a>(
         ));
     }
     context.outputs.extend(outputs);
-    context
+    Ok(context)
 }
 
 /// The trust stack holding the destination roles at `chunk`.

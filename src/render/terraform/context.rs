@@ -9,9 +9,12 @@ use serde::Serialize;
 
 use crate::model::names::{self, RootKind, IDENTITY_CENTER_PROVIDER};
 use crate::model::policy::{PolicyDocument, Principal};
-use crate::model::{Account, IdentityCenter, Model, Role, RoleKind, Root, S3Backend, Volume};
-use crate::render::emit::doc::{self, texts, Doc, KeyCase};
+use crate::model::{
+    Account, IdentityCenter, Model, Role, RoleKind, Root, S3Backend, TaskDefinition, Volume,
+};
+use crate::render::emit::doc::{self, texts, Doc};
 use crate::render::emit::hcl;
+use crate::render::emit::serialize::{self, KeyCase};
 
 /// Text already written as an HCL expression: one line, or (documents, long lists) lines
 /// the template indents where it places them (`{{ x | indent(width=N) }}`).
@@ -583,7 +586,7 @@ pub(super) fn account_file<'a>(
     root: &'a Root,
     header: &'a str,
     task_roles: &HashMap<&str, String>,
-) -> AccountFileContext<'a> {
+) -> Result<AccountFileContext<'a>, String> {
     let single = root.kind == RootKind::Single;
     let account_resources = root.holds_account_resources();
     let developer_policy = account
@@ -604,7 +607,7 @@ pub(super) fn account_file<'a>(
     // another root by its ARN (the lock file's stages order them).
     let no_references = HashMap::new();
     let task_roles = if single { task_roles } else { &no_references };
-    AccountFileContext {
+    Ok(AccountFileContext {
         header,
         project: &model.project,
         account: account_context(account, single),
@@ -633,46 +636,55 @@ pub(super) fn account_file<'a>(
             .task_definitions
             .iter()
             .filter(|_| account_resources)
-            .map(|definition| TaskDefinitionContext {
-                resource: &definition.terraform,
-                family: Hcl::quoted(&definition.family),
-                task_role_arn: role_arn(&definition.task_role_arn),
-                execution_role_arn: role_arn(&definition.execution_role_arn),
-                network_mode: Hcl::quoted(definition.network_mode),
-                requires_compatibilities: Hcl::of(&Doc::List(
-                    definition
-                        .requires_compatibilities
-                        .iter()
-                        .map(|c| Doc::text(*c))
-                        .collect(),
-                )),
-                cpu: definition.cpu.as_deref().map(Hcl::quoted),
-                memory: definition.memory.as_deref().map(Hcl::quoted),
-                pid_mode: definition.pid_mode.map(Hcl::quoted),
-                ipc_mode: definition.ipc_mode.map(Hcl::quoted),
-                runtime_platform: definition.runtime_platform.as_ref().map(|platform| {
-                    RuntimePlatformContext {
-                        cpu_architecture: platform.cpu_architecture.map(Hcl::quoted),
-                        operating_system_family: platform.operating_system_family.map(Hcl::quoted),
-                    }
-                }),
-                ephemeral_storage: definition.ephemeral_storage_gib.map(Hcl::number),
-                volumes: definition.volumes.iter().map(volume_context).collect(),
-                containers: Hcl::of(&doc::from_containers(
-                    &definition.containers,
-                    KeyCase::Camel,
-                    &doc::no_substitution,
-                )),
-                log_group: definition.log_group.as_ref().map(|group| LogGroupContext {
-                    name: Hcl::quoted(&group.name),
-                    retention_in_days: group.retention_in_days.map(Hcl::number),
-                }),
-            })
-            .collect(),
+            .map(|definition| task_definition_context(definition, &role_arn))
+            .collect::<Result<_, String>>()?,
         identity_center: model
             .identity_center
             .as_ref()
             .filter(|center| center.account == account.name && root.holds_identity_center())
             .map(|center| identity_center_context(model, center, single)),
-    }
+    })
+}
+
+fn task_definition_context<'a>(
+    definition: &'a TaskDefinition,
+    role_arn: &impl Fn(&str) -> Hcl,
+) -> Result<TaskDefinitionContext<'a>, String> {
+    let containers = serialize::to_doc(
+        &definition.containers,
+        KeyCase::Camel,
+        &doc::no_substitution,
+    )
+    .map_err(|error| format!("cannot write the container definitions: {error}"))?;
+    Ok(TaskDefinitionContext {
+        resource: &definition.terraform,
+        family: Hcl::quoted(&definition.family),
+        task_role_arn: role_arn(&definition.task_role_arn),
+        execution_role_arn: role_arn(&definition.execution_role_arn),
+        network_mode: Hcl::quoted(definition.network_mode),
+        requires_compatibilities: Hcl::of(&Doc::List(
+            definition
+                .requires_compatibilities
+                .iter()
+                .map(|c| Doc::text(*c))
+                .collect(),
+        )),
+        cpu: definition.cpu.as_deref().map(Hcl::quoted),
+        memory: definition.memory.as_deref().map(Hcl::quoted),
+        pid_mode: definition.pid_mode.map(Hcl::quoted),
+        ipc_mode: definition.ipc_mode.map(Hcl::quoted),
+        runtime_platform: definition.runtime_platform.as_ref().map(|platform| {
+            RuntimePlatformContext {
+                cpu_architecture: platform.cpu_architecture.map(Hcl::quoted),
+                operating_system_family: platform.operating_system_family.map(Hcl::quoted),
+            }
+        }),
+        ephemeral_storage: definition.ephemeral_storage_gib.map(Hcl::number),
+        volumes: definition.volumes.iter().map(volume_context).collect(),
+        containers: Hcl::of(&containers),
+        log_group: definition.log_group.as_ref().map(|group| LogGroupContext {
+            name: Hcl::quoted(&group.name),
+            retention_in_days: group.retention_in_days.map(Hcl::number),
+        }),
+    })
 }

@@ -73,7 +73,7 @@ pub(crate) fn render_account(
 ) -> Result<Vec<GeneratedFile>, String> {
     let header = provenance.header();
     if let Some(root) = model.terraform.single_root() {
-        let context = context::account_file(model, account, root, &header, &shared.task_roles);
+        let context = context::account_file(model, account, root, &header, &shared.task_roles)?;
         return Ok(vec![GeneratedFile::new(
             names::terraform_account_file(&account.name),
             templates.render_hcl(ACCOUNT_TEMPLATE, &context)?,
@@ -130,7 +130,7 @@ fn render_account_root(
     });
     files.push(providers);
     files.extend(render_backend(model, root, templates, header)?);
-    let main = context::account_file(model, account, root, header, &shared.task_roles);
+    let main = context::account_file(model, account, root, header, &shared.task_roles)?;
     files.push(GeneratedFile::new(
         names::terraform_file_in(&root.dir, names::TERRAFORM_MAIN_FILE),
         templates.render_hcl(ACCOUNT_TEMPLATE, &main)?,

@@ -25,12 +25,6 @@ impl PseudoParameters {
         }
     }
 
-    /// A JSON document with every own-account literal replaced.
-    #[cfg(test)]
-    pub(crate) fn apply<'a>(&self, value: &'a serde_json::Value) -> Doc<'a> {
-        doc::from_json(value, &|text| self.substitute(text))
-    }
-
     /// Container definitions in CloudFormation's property names, own-account literals
     /// replaced.
     pub(crate) fn apply_containers(

@@ -8,6 +8,7 @@
 pub(crate) mod cloudformation;
 mod emit;
 mod files;
+mod place;
 mod session_policies;
 mod templates;
 pub(crate) mod terraform;
@@ -117,4 +118,53 @@ pub(crate) fn render_into(
         addresses.extend(result?);
     }
     terraform::check_unique_addresses(addresses)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::cli::FormatArg;
+
+    fn specs(dir: &str) -> Vec<PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                    .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        specs.sort();
+        specs
+    }
+
+    /// Every value a template receives is one line but the documents, which are placed
+    /// (`place`): a multi-line value would be layout written in Rust. Rendering checks each
+    /// context in test builds (`templates::single_line`); this renders every example and
+    /// sound fixture, both formats, hostile specs that generate included.
+    #[test]
+    fn the_only_multi_line_values_reaching_a_template_are_documents() {
+        let examples = specs("examples");
+        assert!(examples.len() >= 10, "the examples are found");
+        let mut rendered = 0;
+        for spec in examples
+            .iter()
+            .chain(&specs("tests/fixtures/specs"))
+            .chain(&specs("tests/fixtures/hostile"))
+        {
+            match crate::generate(spec, Some(FormatArg::All), None) {
+                Ok(generated) => rendered += generated.files.len(),
+                // Only hostile specs may be refused.
+                Err(outcome) => assert!(
+                    spec.to_string_lossy().contains("hostile"),
+                    "{}: {}",
+                    spec.display(),
+                    outcome.stderr
+                ),
+            }
+        }
+        assert!(rendered > 100, "{rendered} files rendered");
+    }
 }

@@ -27,9 +27,70 @@ pub(crate) fn render_account(
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
     let header = provenance.header();
-    let pseudo = PseudoParameters::new(model.partition, account);
+    let stacks = AccountStacks {
+        model,
+        account,
+        templates,
+        pseudo: PseudoParameters::new(model.partition, account),
+        header: &header,
+    };
     let mut files = Vec::new();
     if account.has_tasks_stack() {
+        files.extend(stacks.tasks()?);
+    }
+    if account.has_trust_stack() {
+        files.extend(stacks.trust()?);
+    }
+    if account.has_developers_stack() {
+        let contents = stacks.render(DEVELOPERS_TEMPLATE, &|stack| stack.developers())?;
+        files.extend(stacks.files(Stack::Developers, &account.region, vec![contents]));
+    }
+    if let Some(center) = model
+        .identity_center
+        .as_ref()
+        .filter(|center| center.account == account.name)
+    {
+        let context = context::identity_center(model, account, center, &stacks.pseudo, &header);
+        let documents = context::YamlDocuments::new();
+        let contents = templates.render_yaml(IDENTITY_CENTER_TEMPLATE, &context, &documents)?;
+        // Identity Center's resources live in its own region, not the account's.
+        files.extend(stacks.files(Stack::IdentityCenter, &center.region, vec![contents]));
+    }
+    Ok(files)
+}
+
+/// What rendering an account's stacks takes.
+struct AccountStacks<'a> {
+    model: &'a Model,
+    account: &'a Account,
+    templates: &'a Templates,
+    pseudo: PseudoParameters,
+    header: &'a str,
+}
+
+impl AccountStacks<'_> {
+    /// `template` with the context `build` makes. One table of documents per rendering:
+    /// the context places them, the emitter writes them into the template's text.
+    fn render(
+        &self,
+        template: &str,
+        build: &dyn for<'s> Fn(&context::Stack<'s>) -> context::StackContext<'s>,
+    ) -> Result<String, String> {
+        let documents = context::YamlDocuments::new();
+        let stack = context::Stack {
+            model: self.model,
+            account: self.account,
+            pseudo: &self.pseudo,
+            header: self.header,
+            documents: &documents,
+        };
+        self.templates
+            .render_yaml(template, &build(&stack), &documents)
+    }
+
+    /// The tasks stacks, split where CloudFormation's quotas require it.
+    fn tasks(&self) -> Result<Vec<GeneratedFile>, String> {
+        let account = self.account;
         let costs: Vec<StackCost> = account
             .task_definitions
             .iter()
@@ -39,105 +100,55 @@ pub(crate) fn render_account(
             })
             .collect();
         let first_stack = account.execution_roles.len() + account.simulator_role.iter().count();
-        let chunks = split(
-            &costs,
-            StackCost {
-                resources: first_stack,
-                outputs: first_stack,
-            },
-            |chunk, first| {
-                let context = context::tasks(model, account, chunk, first, &pseudo, &header)?;
-                templates.render_yaml(TASKS_TEMPLATE, &context)
-            },
-        )?;
-        files.extend(stack_files(
-            model,
-            account,
-            &account.region,
-            Stack::Tasks,
-            chunks,
-        ));
-    }
-    if account.has_trust_stack() {
-        let costs = vec![
-            StackCost {
-                resources: 1,
-                outputs: 1
-            };
-            account.trusted_roles.len()
-        ];
-        let chunks = split(&costs, StackCost::default(), |chunk, _| {
-            let context = context::trust(model, account, chunk, &pseudo, &header);
-            templates.render_yaml(TRUST_TEMPLATE, &context)
+        let first = StackCost {
+            resources: first_stack,
+            outputs: first_stack,
+        };
+        let chunks = split(&costs, first, |chunk, first| {
+            self.render(TASKS_TEMPLATE, &|stack| stack.tasks(chunk, first))
         })?;
-        files.extend(stack_files(
-            model,
-            account,
-            &account.region,
-            Stack::Trust,
-            chunks,
-        ));
+        Ok(self.files(Stack::Tasks, &account.region, chunks))
     }
-    if account.has_developers_stack() {
-        let context = context::developers(model, account, &pseudo, &header);
-        let contents = templates.render_yaml(DEVELOPERS_TEMPLATE, &context)?;
-        files.extend(stack_files(
-            model,
-            account,
-            &account.region,
-            Stack::Developers,
-            vec![contents],
-        ));
-    }
-    if let Some(center) = model
-        .identity_center
-        .as_ref()
-        .filter(|center| center.account == account.name)
-    {
-        let context = context::identity_center(model, account, center, &pseudo, &header);
-        let contents = templates.render_yaml(IDENTITY_CENTER_TEMPLATE, &context)?;
-        // Identity Center's resources live in its own region, not the account's.
-        files.extend(stack_files(
-            model,
-            account,
-            &center.region,
-            Stack::IdentityCenter,
-            vec![contents],
-        ));
-    }
-    Ok(files)
-}
 
-/// The rendered parts of one stack kind as files, named and numbered by `names`, each
-/// deploying as its stack in its stage (`names::Stage`).
-fn stack_files(
-    model: &Model,
-    account: &Account,
-    region: &str,
-    stack: Stack,
-    parts: Vec<String>,
-) -> Vec<GeneratedFile> {
-    parts
-        .into_iter()
-        .enumerate()
-        .map(|(index, contents)| {
-            let stage = Stage::of(stack, index + 1);
-            GeneratedFile {
-                path: names::stack_file(&account.name, stack, index + 1),
-                contents,
-                deploys: Some(Deployment {
-                    unit: Unit::Stack {
-                        name: names::stack_name(&model.project, stack, index + 1),
-                    },
-                    account: account.name.clone(),
-                    account_id: account.id.clone(),
-                    region: region.to_string(),
-                    rank: stage as usize,
-                    why: stage.why(),
-                }),
-            }
-        })
-        .collect()
+    /// The trust stacks, split where CloudFormation's quotas require it.
+    fn trust(&self) -> Result<Vec<GeneratedFile>, String> {
+        let one = StackCost {
+            resources: 1,
+            outputs: 1,
+        };
+        let costs = vec![one; self.account.trusted_roles.len()];
+        let chunks = split(&costs, StackCost::default(), |chunk, _| {
+            self.render(TRUST_TEMPLATE, &|stack| stack.trust(chunk))
+        })?;
+        Ok(self.files(Stack::Trust, &self.account.region, chunks))
+    }
+
+    /// The rendered parts of one stack kind as files, named and numbered by `names`,
+    /// each deploying as its stack in its stage (`names::Stage`) to `region`.
+    fn files(&self, stack: Stack, region: &str, parts: Vec<String>) -> Vec<GeneratedFile> {
+        let (model, account) = (self.model, self.account);
+        parts
+            .into_iter()
+            .enumerate()
+            .map(|(index, contents)| {
+                let stage = Stage::of(stack, index + 1);
+                GeneratedFile {
+                    path: names::stack_file(&account.name, stack, index + 1),
+                    contents,
+                    deploys: Some(Deployment {
+                        unit: Unit::Stack {
+                            name: names::stack_name(&model.project, stack, index + 1),
+                        },
+                        account: account.name.clone(),
+                        account_id: account.id.clone(),
+                        region: region.to_string(),
+                        rank: stage as usize,
+                        why: stage.why(),
+                    }),
+                }
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]

@@ -138,11 +138,6 @@ pub(crate) fn from_policy<'a>(document: &'a PolicyDocument, string: Substitute) 
     ])
 }
 
-/// A list of strings.
-pub(crate) fn texts<'a>(items: impl IntoIterator<Item = &'a String>) -> Doc<'a> {
-    Doc::List(items.into_iter().map(|s| Doc::text(s.as_str())).collect())
-}
-
 #[cfg(test)]
 pub(crate) fn json(value: &serde_json::Value) -> Doc<'_> {
     from_json(value, &no_substitution)

@@ -67,6 +67,8 @@ fn to_directory(args: &GenArgs) -> Outcome {
         write(args, &prepared)
     };
     outcome.stderr = prepared.warnings.clone() + &outcome.stderr;
+    // The model is millions of small allocations: freeing them is not worth waiting for.
+    crate::parallel::drop_in_background(prepared);
     outcome
 }
 

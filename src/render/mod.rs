@@ -103,8 +103,11 @@ pub(crate) fn render_into(
     // Resource addresses are unique by the model's names; a user's template could still
     // declare one twice, so overridden Terraform is scanned for it.
     let scan = templates.any_overridden("terraform/");
-    let indices: Vec<usize> = (0..jobs.len()).collect();
-    let results = crate::parallel::map_in_order(&indices, crate::parallel::cores(), |&index| {
+    // The shared job (the trust graph of the whole model) starts first, so that it runs
+    // beside the accounts' jobs instead of alone at the end; files keep job order.
+    let mut indices: Vec<usize> = (0..jobs.len()).collect();
+    indices.rotate_right(1);
+    let mut results = crate::parallel::map_in_order(&indices, crate::parallel::cores(), |&index| {
         let files = run(&jobs[index])?;
         let addresses = if scan {
             terraform::resource_addresses(&files)
@@ -113,6 +116,7 @@ pub(crate) fn render_into(
         };
         emit(index, files).map(|()| addresses)
     });
+    results.rotate_left(1);
     let mut addresses = Vec::new();
     for result in results {
         addresses.extend(result?);

@@ -97,38 +97,60 @@ pub(super) fn expand<D: Document>(
 ) -> Result<(), String> {
     let mut scratch = String::new();
     let mut current = String::new();
-    for line in rendered.lines() {
-        if !line.contains(MARK) {
+    let mut rest = rendered;
+    // One search for the next marker over the text, not a test of every line.
+    while let Some(at) = rest.find(MARK) {
+        let start = rest[..at].rfind('\n').map_or(0, |newline| newline + 1);
+        let end = rest[at..]
+            .find('\n')
+            .map_or(rest.len(), |newline| at + newline);
+        for line in rest[..start].lines() {
             lines.line(line);
-            continue;
         }
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        current.clear();
-        let mut pieces = line.split(MARK);
-        // Text, then (marker index, text) pairs: `split` alternates them.
-        current.push_str(pieces.next().unwrap_or_default());
-        while let Some(index) = pieces.next() {
-            let Some(text) = pieces.next() else {
-                return Err("a template printed half a document marker".into());
-            };
-            scratch.clear();
-            documents.write(index, &mut scratch, indent)?;
-            match (scratch.find('\n'), scratch.rfind('\n')) {
-                (Some(first), Some(last)) => {
-                    current.push_str(&scratch[..first]);
-                    lines.line(&current);
-                    if first < last {
-                        lines.block(&scratch[first + 1..=last]);
-                    }
-                    current.clear();
-                    current.push_str(&scratch[last + 1..]);
-                }
-                _ => current.push_str(&scratch),
-            }
-            current.push_str(text);
-        }
-        lines.line(&current);
+        let line = rest[start..end].trim_end_matches('\r');
+        expand_line(line, documents, lines, &mut current, &mut scratch)?;
+        rest = rest.get(end + 1..).unwrap_or_default();
     }
+    for line in rest.lines() {
+        lines.line(line);
+    }
+    Ok(())
+}
+
+/// One line holding markers: its text with each document written in.
+fn expand_line<D: Document>(
+    line: &str,
+    documents: &Documents<D>,
+    lines: &mut impl Lines,
+    current: &mut String,
+    scratch: &mut String,
+) -> Result<(), String> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    current.clear();
+    let mut pieces = line.split(MARK);
+    // Text, then (marker index, text) pairs: `split` alternates them.
+    current.push_str(pieces.next().unwrap_or_default());
+    while let Some(index) = pieces.next() {
+        let Some(text) = pieces.next() else {
+            return Err("a template printed half a document marker".into());
+        };
+        scratch.clear();
+        documents.write(index, scratch, indent)?;
+        match (scratch.find('\n'), scratch.rfind('\n')) {
+            (Some(first), Some(last)) => {
+                current.push_str(&scratch[..first]);
+                lines.line(current);
+                if first < last {
+                    lines.block(&scratch[first + 1..=last]);
+                }
+                current.clear();
+                current.push_str(&scratch[last + 1..]);
+            }
+            _ => current.push_str(scratch),
+        }
+        current.push_str(text);
+    }
+    lines.line(current);
     Ok(())
 }
 

@@ -95,7 +95,7 @@ fn an_override_printing_an_undefined_variable_is_refused_with_its_place() {
         dir.path(),
         SPEC,
         &[
-            "terraform/account.tf.tera:16:",
+            "terraform/account.tf.tera:25:",
             "Field `nmae` is not defined",
         ],
     );

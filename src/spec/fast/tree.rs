@@ -44,8 +44,10 @@ enum TableKind {
 #[derive(Debug)]
 pub(super) struct Table<'a> {
     entries: Vec<(Cow<'a, str>, Value<'a>)>,
-    /// Keys share the entries' text (borrowed from the document, mostly).
-    index: Option<HashMap<Cow<'a, str>, usize>>,
+    /// Keys share the entries' text (borrowed from the document, mostly). Boxed: few
+    /// tables have one, and every value of a large document is as large as a table.
+    #[allow(clippy::box_collection)]
+    index: Option<Box<HashMap<Cow<'a, str>, usize>>>,
     kind: TableKind,
 }
 
@@ -121,7 +123,7 @@ impl<'a> Table<'a> {
                 .map(|(i, (k, _))| (k.clone(), i))
                 .collect();
             index.insert(key.clone(), at);
-            self.index = Some(index);
+            self.index = Some(Box::new(index));
         }
         self.entries.push((key, value));
         Some(at)

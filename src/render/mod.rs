@@ -1,9 +1,12 @@
 //! Rendering: the model laid out as files, one target per backend.
 //!
-//! Each backend turns the model into contexts of finished values (`*/context.rs`: names
-//! and ids from the model, documents written by the emitters in `emit/`) and renders them
-//! through its Tera templates (`templates/`, embedded; a user's directory overrides them by
-//! file name). The templates are the layout of every file; nothing else writes one.
+//! Each backend turns the model into contexts of finished one-line values
+//! (`cloudformation/context.rs`, `terraform/context.rs` and `terraform/account.rs`: names
+//! and ids from the model, quoted strings, intrinsics) and placed documents, and renders
+//! them through its Tera templates (`templates/`, embedded; a user's directory overrides
+//! them by file name); the emitters in `emit/` write each document where its template put
+//! it (`place`). The templates are the layout of every file; nothing else writes one. What
+//! render hands on is backend-neutral (`files`).
 
 pub(crate) mod cloudformation;
 mod emit;

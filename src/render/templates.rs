@@ -1,7 +1,8 @@
-//! The Tera environment: the embedded templates, a user's overrides (`--templates DIR`),
-//! and the two filters. Templates are the layout of every file; what they receive is
-//! already written in the target language (see `cloudformation/context.rs` and
-//! `terraform/context.rs`), so a template only places values.
+//! The Tera environment: the embedded templates (with the components they share), a
+//! user's overrides (`--templates DIR`), and the two filters. Templates are the layout of
+//! every file; what they receive is already written in the target language, one line
+//! each, and documents are placed (`place`), so a template lays out values, never
+//! quoting or indenting them.
 //!
 //! Overrides fail loudly: a missing directory, a file that is no template of ours, a
 //! template that does not parse, an undefined variable or an absent optional value are

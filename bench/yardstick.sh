@@ -36,14 +36,16 @@ for file in bench_spec.py json_dump_reference.py; do
 done
 if [ -n "${TRUSTGEN_BIN_DIR:-}" ]; then
   bin=$(cd "$TRUSTGEN_BIN_DIR" && pwd)
+  built="as found"
 else
   cargo build --release --quiet --bin trustgen
   bin=$root/target/release
+  built="built from $(git -C "$root" rev-parse --short HEAD 2> /dev/null || echo '?')"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "trustgen:  $("$bin/trustgen" --version 2> /dev/null || echo unknown) ($(git -C "$root" rev-parse --short HEAD 2> /dev/null || echo '?'))"
+echo "trustgen:  $("$bin/trustgen" --version 2> /dev/null || echo unknown), $bin/trustgen ($built)"
 echo "reference: $("$python" --version 2>&1) $yardstick/json_dump_reference.py (json, one format)"
 echo "machine:   $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 

@@ -30,5 +30,5 @@ mod validate;
 pub use commands::{generate, run, Generated, Outcome};
 pub use diagnostic::Diagnostic;
 pub use output::{sha256_hex, PENDING_NAME};
-pub use render::{render, GeneratedFile, Provenance, Templates};
+pub use render::{render, Deployment, GeneratedFile, Provenance, Templates, Unit};
 pub use validate::{validate_and_build, warnings};

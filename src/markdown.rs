@@ -12,6 +12,18 @@
 /// from the left: so backslashes right before a `|` are doubled, or an odd run would
 /// leave the pipe's own escape paired with them (those show doubled; nothing else does).
 pub(crate) fn code(text: &str) -> String {
+    // Most text (names, ARNs) needs none of the below: printable ASCII with no backslash,
+    // `|` or backtick is its own code span.
+    if text
+        .bytes()
+        .all(|b| (b.is_ascii_graphic() || b == b' ') && !matches!(b, b'\\' | b'|' | b'`'))
+    {
+        let mut span = String::with_capacity(text.len() + 2);
+        span.push('`');
+        span.push_str(text);
+        span.push('`');
+        return span;
+    }
     let mut shown = String::with_capacity(text.len());
     let mut backslashes = 0;
     for c in text.chars() {

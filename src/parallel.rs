@@ -47,3 +47,11 @@ pub(crate) fn map_in_order<J: Sync, R: Send>(
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
 }
+
+/// Frees `value` on a thread of its own. A large model or spec is millions of small
+/// allocations; a command that is done with it should not wait for them to be freed
+/// (and the CLI, which exits right after, does not).
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    // Should the thread not start, the value comes back in the error and is freed here.
+    drop(std::thread::Builder::new().spawn(move || drop(value)));
+}

@@ -77,7 +77,10 @@ fn to_directory(args: &GenArgs) -> Outcome {
     } else {
         write(args, &prepared)
     };
-    prepared.present(outcome)
+    let outcome = prepared.present(outcome);
+    // The model is millions of small allocations: freeing them is not worth waiting for.
+    crate::parallel::drop_in_background(prepared);
+    outcome
 }
 
 /// What a plan tells beyond its files: Terraform files nobody generated inside generated

@@ -300,12 +300,7 @@ impl Prepared {
 
     /// The lock file of the files rendered.
     pub(crate) fn manifest(&self, files: Vec<Recorded>) -> Manifest {
-        Manifest::new(
-            &self.provenance,
-            self.spec_sha256.clone(),
-            &self.model,
-            files,
-        )
+        Manifest::new(&self.provenance, self.spec_sha256.clone(), files)
     }
 }
 

@@ -322,9 +322,9 @@ pub struct LogGroup {
     pub retention_in_days: Option<i64>,
 }
 
-/// One container, in the ECS API's own (camelCase) shape. `render::emit::doc::
-/// from_containers` writes the same document for both backends; a test holds it to this
-/// serde form.
+/// One container, in the ECS API's own (camelCase) shape. This serde derive is the one
+/// description of the container definition: both backends write what it serializes
+/// (`render::emit::serialize`; CloudFormation with the names' first letter capitalised).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerDefinition {

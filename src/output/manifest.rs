@@ -1,15 +1,14 @@
-//! `trustgen.lock.json`: every generated file with its hash, the spec's hash, the
-//! CloudFormation deploy stages and (per-account layout) the Terraform apply stages. It is
-//! how `gen` knows which files are its own.
+//! `trustgen.lock.json`: every generated file with its hash, the spec's hash, and the
+//! units the files deploy in stages: stacks (`stages`) and roots applied on their own
+//! (`terraform_stages`), as rendering reports them on each file. It is how `gen` knows
+//! which files are its own.
 
 use std::path::{Component, Path};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::names::{self, Stage as DeployStage};
-use crate::model::Model;
-use crate::render::{GeneratedFile, Provenance, RootFile, StackFile};
+use crate::render::{Deployment, GeneratedFile, Provenance, Unit};
 
 pub(crate) const MANIFEST_NAME: &str = "trustgen.lock.json";
 
@@ -83,13 +82,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// What a manifest records of a file: its path and hash, and where it deploys if it is
-/// a CloudFormation template or stands for a per-account Terraform root.
+/// What a manifest records of a file: its path and hash, and what it deploys if it stands
+/// for a unit deployed on its own.
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub entry: FileEntry,
-    pub stack: Option<StackFile>,
-    pub root: Option<RootFile>,
+    pub deploys: Option<Deployment>,
 }
 
 impl Recorded {
@@ -99,51 +97,46 @@ impl Recorded {
                 path: file.path.clone(),
                 sha256: sha256_hex(file.contents.as_bytes()),
             },
-            stack: file.stack.clone(),
-            root: file.root.clone(),
+            deploys: file.deploys.clone(),
         }
     }
 }
 
 impl Manifest {
-    /// The manifest of `files` (in output order): their hashes, and the stacks among them
-    /// in deploy stages (`names::Stage`), each stage in output order.
-    pub fn new(
-        provenance: &Provenance,
-        spec_sha256: String,
-        model: &Model,
-        files: Vec<Recorded>,
-    ) -> Self {
-        let stages = DeployStage::ALL
-            .iter()
-            .filter_map(|&kind| {
-                let stacks: Vec<StackEntry> = files
-                    .iter()
-                    .filter_map(|file| {
-                        let stack = file
-                            .stack
-                            .as_ref()
-                            .filter(|s| DeployStage::of(s.stack, s.part) == kind)?;
-                        let account = model.accounts.iter().find(|a| a.name == stack.account)?;
-                        Some(StackEntry {
-                            account: account.name.clone(),
-                            account_id: account.id.clone(),
-                            region: stack.region.clone(),
-                            stack_name: stack.name.clone(),
-                            template: file.entry.path.clone(),
-                        })
-                    })
-                    .collect();
-                (!stacks.is_empty()).then_some((stacks, kind.why()))
-            })
-            .enumerate()
-            .map(|(index, (stacks, why))| Stage {
-                stage: index + 1,
-                why,
-                stacks,
-            })
-            .collect();
-        let terraform_stages = terraform_stages(model, &files);
+    /// The manifest of `files` (in output order): their hashes, and the units they deploy
+    /// by stage, each stage in output order.
+    pub fn new(provenance: &Provenance, spec_sha256: String, files: Vec<Recorded>) -> Self {
+        let stages = by_stage(&files, |file, deployment| match &deployment.unit {
+            Unit::Stack { name } => Some(StackEntry {
+                account: deployment.account.clone(),
+                account_id: deployment.account_id.clone(),
+                region: deployment.region.clone(),
+                stack_name: name.clone(),
+                template: file.entry.path.clone(),
+            }),
+            Unit::Root { .. } => None,
+        })
+        .into_iter()
+        .map(|(stage, why, stacks)| Stage { stage, why, stacks })
+        .collect();
+        let terraform_stages = by_stage(&files, |_, deployment| match &deployment.unit {
+            Unit::Root {
+                dir,
+                after,
+                backend_config,
+            } => Some(RootEntry {
+                account: deployment.account.clone(),
+                account_id: deployment.account_id.clone(),
+                region: deployment.region.clone(),
+                root: dir.clone(),
+                after: after.clone(),
+                backend_config: backend_config.clone(),
+            }),
+            Unit::Stack { .. } => None,
+        })
+        .into_iter()
+        .map(|(stage, why, roots)| TerraformStage { stage, why, roots })
+        .collect();
         Manifest {
             generator: "trustgen",
             version: env!("CARGO_PKG_VERSION"),
@@ -168,32 +161,33 @@ impl Manifest {
     }
 }
 
-/// The per-account roots among `files` by stage, each stage in output order.
-fn terraform_stages(model: &Model, files: &[Recorded]) -> Vec<TerraformStage> {
-    let roots: Vec<&RootFile> = files.iter().filter_map(|file| file.root.as_ref()).collect();
-    let last = roots.iter().map(|root| root.stage).max().unwrap_or(0);
-    (1..=last)
-        .map(|stage| TerraformStage {
-            stage,
-            why: names::terraform_stage_why(stage),
-            roots: roots
-                .iter()
-                .filter(|root| root.stage == stage)
-                .filter_map(|root| {
-                    let account = model.accounts.iter().find(|a| a.name == root.account)?;
-                    Some(RootEntry {
-                        account: account.name.clone(),
-                        account_id: account.id.clone(),
-                        region: root.region.clone(),
-                        root: root.dir.clone(),
-                        after: root.after.clone(),
-                        backend_config: root.backend_config.clone(),
-                    })
-                })
-                .collect(),
+/// The units `entry` picks from `files`, grouped by rank: (stage number from 1, why,
+/// entries in output order) for each rank that holds any.
+fn by_stage<T>(
+    files: &[Recorded],
+    entry: impl Fn(&Recorded, &Deployment) -> Option<T>,
+) -> Vec<(usize, &'static str, Vec<T>)> {
+    let mut picked: Vec<(usize, &'static str, T)> = files
+        .iter()
+        .filter_map(|file| {
+            let deployment = file.deploys.as_ref()?;
+            Some((deployment.rank, deployment.why, entry(file, deployment)?))
         })
-        .filter(|stage| !stage.roots.is_empty())
-        .collect()
+        .collect();
+    // Stable: output order within a rank.
+    picked.sort_by_key(|(rank, _, _)| *rank);
+    let mut stages: Vec<(usize, &'static str, Vec<T>)> = Vec::new();
+    let mut last = None;
+    for (rank, why, item) in picked {
+        if last != Some(rank) {
+            stages.push((stages.len() + 1, why, Vec::new()));
+            last = Some(rank);
+        }
+        if let Some((_, _, items)) = stages.last_mut() {
+            items.push(item);
+        }
+    }
+    stages
 }
 
 /// What `gen` needs from a previous manifest: the files it generated and their hashes,
@@ -303,4 +297,70 @@ pub(super) fn is_inside(path: &str) -> bool {
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployed(path: &str, unit: Unit, rank: usize) -> Recorded {
+        Recorded {
+            entry: FileEntry {
+                path: path.into(),
+                sha256: String::new(),
+            },
+            deploys: Some(Deployment {
+                unit,
+                account: "dev".into(),
+                account_id: "111122223333".into(),
+                region: "eu-west-1".into(),
+                rank,
+                why: if rank == 3 { "three" } else { "other" },
+            }),
+        }
+    }
+
+    fn stack(name: &str) -> Unit {
+        Unit::Stack { name: name.into() }
+    }
+
+    #[test]
+    fn stages_number_the_ranks_that_hold_units_of_each_kind_in_output_order() {
+        let root = Unit::Root {
+            dir: "terraform/dev".into(),
+            after: Vec::new(),
+            backend_config: None,
+        };
+        let files = vec![
+            deployed("b.yaml", stack("b"), 3),
+            deployed("terraform/dev/providers.tf", root, 1),
+            deployed("a.yaml", stack("a"), 0),
+            Recorded::of(&GeneratedFile::new("x".into(), String::new())),
+            deployed("c.yaml", stack("c"), 3),
+        ];
+        let manifest = Manifest::new(
+            &Provenance {
+                spec: "spec.toml".into(),
+            },
+            String::new(),
+            files,
+        );
+        let stacks: Vec<(usize, &str, Vec<&str>)> = manifest
+            .stages
+            .iter()
+            .map(|stage| {
+                let names = stage.stacks.iter().map(|s| s.stack_name.as_str());
+                (stage.stage, stage.why, names.collect())
+            })
+            .collect();
+        assert_eq!(
+            stacks,
+            vec![(1, "other", vec!["a"]), (2, "three", vec!["b", "c"])],
+            "ranks 0 and 3 become stages 1 and 2; b before c as written"
+        );
+        assert_eq!(manifest.terraform_stages.len(), 1);
+        assert_eq!(manifest.terraform_stages[0].stage, 1);
+        assert_eq!(manifest.terraform_stages[0].roots[0].root, "terraform/dev");
+        assert_eq!(manifest.files.len(), 5);
+    }
 }

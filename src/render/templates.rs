@@ -1,7 +1,8 @@
-//! The Tera environment: the embedded templates, a user's overrides (`--templates DIR`),
-//! and the two filters. Templates are the layout of every file; what they receive is
-//! already written in the target language (see `cloudformation/context.rs` and
-//! `terraform/context.rs`), so a template only places values.
+//! The Tera environment: the embedded templates (with the components they share), a
+//! user's overrides (`--templates DIR`), and the two filters. Templates are the layout of
+//! every file; what they receive is already written in the target language, one line
+//! each, and documents are placed (`place`), so a template lays out values, never
+//! quoting or indenting them.
 //!
 //! Overrides fail loudly: a missing directory, a file that is no template of ours, a
 //! template that does not parse, an undefined variable or an absent optional value are
@@ -15,10 +16,15 @@ use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use super::emit::{hcl, yaml};
+use super::place::{self, Document, Documents, Nothing, MARK};
 use crate::diagnostic::suggest;
 
 /// Every built-in template, by the name users override it with.
-pub(crate) const EMBEDDED: [(&str, &str); 11] = [
+pub(crate) const EMBEDDED: [(&str, &str); 13] = [
+    (
+        "cloudformation/components.tera",
+        include_str!("../../templates/cloudformation/components.tera"),
+    ),
     (
         "cloudformation/tasks.yaml.tera",
         include_str!("../../templates/cloudformation/tasks.yaml.tera"),
@@ -38,6 +44,10 @@ pub(crate) const EMBEDDED: [(&str, &str); 11] = [
     (
         "cloudformation/role.yaml.tera",
         include_str!("../../templates/cloudformation/role.yaml.tera"),
+    ),
+    (
+        "terraform/components.tera",
+        include_str!("../../templates/terraform/components.tera"),
     ),
     (
         "terraform/versions.tf.tera",
@@ -94,6 +104,11 @@ impl Templates {
             };
             sources.push((name, source));
         }
+        if let Some((name, _)) = sources.iter().find(|(_, source)| source.contains(MARK)) {
+            return Err(format!(
+                "template {name} holds the control character U+0001, which trustgen reserves for placing documents"
+            ));
+        }
         tera.add_raw_templates(
             sources
                 .iter()
@@ -103,10 +118,20 @@ impl Templates {
         Ok(Templates { tera, overridden })
     }
 
-    /// A CloudFormation template, rendered: `context` in `name`, then without blank lines
-    /// or trailing spaces. An override's output must parse as YAML.
-    pub fn render_yaml(&self, name: &str, context: &impl Serialize) -> Result<String, String> {
-        let text = finish_yaml(&self.render(name, context)?);
+    /// A CloudFormation template, rendered: `context` in `name`, each document placed
+    /// written in (`place`), then without blank lines or trailing spaces. An override's
+    /// output must parse as YAML.
+    pub(super) fn render_yaml<D: Document>(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+        documents: &Documents<D>,
+    ) -> Result<String, String> {
+        let rendered = self.render(name, context)?;
+        let mut finished = yaml::Finished::default();
+        place::expand(&rendered, documents, &mut finished)
+            .map_err(|error| format!("template {name}: {error}"))?;
+        let text = finished.finish();
         if self.any_overridden("cloudformation/") {
             if let Err(error) = serde_norway::from_str::<serde_norway::Value>(&text) {
                 return Err(format!(
@@ -117,10 +142,19 @@ impl Templates {
         Ok(text)
     }
 
-    /// A Terraform template, rendered and aligned as `terraform fmt` aligns it. An
-    /// override's output must parse as HCL.
-    pub fn render_hcl(&self, name: &str, context: &impl Serialize) -> Result<String, String> {
-        let text = hcl::format(&self.render(name, context)?);
+    /// A Terraform template, rendered with its documents written in (`place`) and aligned
+    /// as `terraform fmt` aligns it. An override's output must parse as HCL.
+    pub(super) fn render_hcl<D: Document>(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+        documents: &Documents<D>,
+    ) -> Result<String, String> {
+        let rendered = self.render(name, context)?;
+        let mut formatted = hcl::Formatted::default();
+        place::expand(&rendered, documents, &mut formatted)
+            .map_err(|error| format!("template {name}: {error}"))?;
+        let text = formatted.finish();
         if self.any_overridden("terraform/") {
             if let Err(error) = ::hcl::parse(&text) {
                 return Err(format!(
@@ -131,12 +165,37 @@ impl Templates {
         Ok(text)
     }
 
+    /// A Terraform template that places no document.
+    pub(super) fn render_hcl_plain(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+    ) -> Result<String, String> {
+        self.render_hcl(name, context, &Documents::<Nothing>::new())
+    }
+
+    /// What component `name` renders with `arguments`: the templates' own spelling of
+    /// something the renderer needs inside a document (a Terraform reference).
+    pub(super) fn component(
+        &self,
+        name: &str,
+        arguments: &impl Serialize,
+    ) -> Result<String, String> {
+        let context = Context::from_serialize(arguments)
+            .map_err(|error| format!("cannot pass the model to component {name}: {error}"))?;
+        self.tera
+            .render_component(name, &context, None, false)
+            .map_err(|error| describe_error(&error))
+    }
+
     /// Whether a user's file replaces any template under `prefix`.
     pub fn any_overridden(&self, prefix: &str) -> bool {
         self.overridden.iter().any(|name| name.starts_with(prefix))
     }
 
     fn render(&self, name: &str, context: &impl Serialize) -> Result<String, String> {
+        #[cfg(test)]
+        single_line::check(name, context);
         let context = Context::from_serialize(context)
             .map_err(|error| format!("cannot pass the model to template {name}: {error}"))?;
         self.tera
@@ -196,24 +255,6 @@ fn read_overrides(dir: &Path) -> Result<Vec<(String, String)>, String> {
     Ok(found)
 }
 
-/// No blank lines or trailing spaces, one final newline: the layout does not depend on how
-/// a (possibly user-supplied) template spaces its tags.
-fn finish_yaml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text
-        .lines()
-        .map(str::trim_end)
-        .filter(|line| !line.is_empty())
-    {
-        out.push_str(line);
-        out.push('\n');
-    }
-    if out.is_empty() {
-        out.push('\n');
-    }
-    out
-}
-
 /// Tera's message with its located report (template, line, source) and causes.
 fn describe_error(error: &tera::Error) -> String {
     let rendered = error.to_string();
@@ -258,4 +299,39 @@ fn register_filters(tera: &mut Tera) {
             Ok(hcl::quote(&scalar_argument(value, "hcl")?))
         },
     );
+}
+
+/// Test builds check every context a template receives: each value is one line. A
+/// multi-line value would be layout written in Rust; documents, the one exception, are
+/// placed (`place::Placed`), not passed as text.
+#[cfg(test)]
+pub(super) mod single_line {
+    use serde_json::Value;
+
+    pub(crate) fn check(name: &str, context: &impl serde::Serialize) {
+        match serde_json::to_value(context) {
+            Ok(value) => walk(name, "", &value),
+            Err(error) => panic!("{name}: the context does not serialize: {error}"),
+        }
+    }
+
+    fn walk(name: &str, path: &str, value: &Value) {
+        match value {
+            Value::String(text) => assert!(
+                !text.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']),
+                "{name}: `{path}` reaches the template as more than one line: {text:?}"
+            ),
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(name, &format!("{path}[{index}]"), item);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    walk(name, &format!("{path}.{key}"), item);
+                }
+            }
+            _ => {}
+        }
+    }
 }

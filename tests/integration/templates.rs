@@ -95,7 +95,7 @@ fn an_override_printing_an_undefined_variable_is_refused_with_its_place() {
         dir.path(),
         SPEC,
         &[
-            "terraform/account.tf.tera:18:",
+            "terraform/account.tf.tera:25:",
             "Field `nmae` is not defined",
         ],
     );
@@ -139,7 +139,7 @@ fn an_override_rendering_invalid_hcl_is_refused() {
 fn an_override_rendering_invalid_yaml_is_refused() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     overrides(dir.path(), "cloudformation/trust.yaml.tera", |text| {
-        text.replacen("Resources:", "Resources: {{ description }}:", 1)
+        text.replacen("Resources:", "Resources: {{ account.name }}:", 1)
     });
     refused(
         dir.path(),
@@ -172,7 +172,7 @@ fn dumped_templates_render_the_same_files() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (code, stdout, stderr) = trustgen(&["templates", "--dump", "templates"], dir.path());
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("wrote 11 templates"), "{stdout}");
+    assert!(stdout.contains("wrote 13 templates"), "{stdout}");
     assert_eq!(
         trustgen(&["templates", "--dump", "templates"], dir.path()).0,
         2,
@@ -231,4 +231,77 @@ fn an_edited_backend_template_shows_in_every_root() {
             "{path}"
         );
     }
+}
+
+/// A Terraform override that renames the roles' resources renames every reference to
+/// them, those inside trust policies included: the templates spell each reference (the
+/// `tf.role_arn` component, which the renderer also asks for the references it writes
+/// into trust policies), so no reference is left naming the old resource.
+#[test]
+fn a_renamed_role_resource_is_referenced_by_its_new_name_everywhere() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    overrides(dir.path(), "terraform/account.tf.tera", |text| {
+        text.replace(
+            "resource \"aws_iam_role\" \"{{ role.resource }}\"",
+            "resource \"aws_iam_role\" \"renamed_{{ role.resource }}\"",
+        )
+        .replace(
+            "aws_iam_role.{{ role.resource }}.",
+            "aws_iam_role.renamed_{{ role.resource }}.",
+        )
+    });
+    let components = dir.path().join("templates/terraform/components.tera");
+    let text = std::fs::read_to_string(&components).unwrap_or_default();
+    let renamed = text.replace(
+        "aws_iam_role.{{ role.resource }}.arn",
+        "aws_iam_role.renamed_{{ role.resource }}.arn",
+    );
+    assert_ne!(text, renamed);
+    std::fs::write(&components, renamed).unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) = trustgen(
+        &["gen", SPEC, "-o", "out", "--templates", "templates"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let terraform: String = tree(&dir.path().join("out/terraform"))
+        .into_values()
+        .map(|text| String::from_utf8_lossy(&text).into_owned())
+        .collect();
+    let declared: Vec<&str> = terraform
+        .split("resource \"aws_iam_role\" \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(declared.iter().all(|name| name.starts_with("renamed_")));
+    let references: Vec<&str> = terraform
+        .split("aws_iam_role.")
+        .skip(1)
+        .filter_map(|rest| rest.split('.').next())
+        .collect();
+    assert!(references.len() > 10, "{references:?}");
+    for name in &references {
+        assert!(
+            declared.contains(name),
+            "aws_iam_role.{name} is not declared"
+        );
+    }
+    assert!(
+        terraform.contains("AWS = aws_iam_role.renamed_"),
+        "a trust policy names a task role by reference"
+    );
+}
+
+/// A template may not hold the control character that places documents: a marker an
+/// override wrote itself would place a document where the renderer did not.
+#[test]
+fn a_template_holding_the_document_marker_is_refused() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    overrides(dir.path(), "cloudformation/trust.yaml.tera", |text| {
+        text.replacen("Resources:", "# \u{1}0\u{1}\nResources:", 1)
+    });
+    refused(
+        dir.path(),
+        SPEC,
+        &["cloudformation/trust.yaml.tera", "U+0001"],
+    );
 }

@@ -1,18 +1,23 @@
-//! What a CloudFormation template receives: the model's values as finished YAML text. Names
-//! and ids come from the model; own-account ARNs become `!Sub` with pseudo parameters;
-//! documents are written once by the YAML emitter. A template only places them.
+//! What a CloudFormation template receives: the model's values as finished YAML. Names and
+//! ids come from the model; own-account ARNs become `!Sub` with pseudo parameters;
+//! documents (policies, container definitions) are `Placed`: the YAML emitter writes them
+//! where the template puts them. Everything else is one line, and the template lays out
+//! every block around them: properties, lists, volumes, outputs, descriptions.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use super::pseudo::PseudoParameters;
-use crate::model::{names, Account, IdentityCenter, Model, Role, TaskDefinition, Volume};
-use crate::render::emit::doc::{Doc, Intrinsic, KeyCase};
+use crate::model::policy::PolicyDocument;
+use crate::model::{
+    names, Account, ContainerDefinition, IdentityCenter, Model, Role, TaskDefinition, Volume,
+};
+use crate::render::emit::doc::{Doc, Intrinsic};
 use crate::render::emit::yaml;
+use crate::render::place::{self, Documents, Placed};
 
-/// Text already written as YAML: one line, or (documents) lines the template indents where
-/// it places them (`{{ x | indent(width=N) }}`).
+/// Text already written as YAML, on one line.
 #[derive(Debug, Clone, Serialize)]
 #[serde(transparent)]
 pub(super) struct Yaml(String);
@@ -27,6 +32,26 @@ impl Yaml {
     }
 }
 
+/// A document of a CloudFormation template, written when the template has placed it.
+pub(super) enum Document<'a> {
+    Policy(&'a PolicyDocument, &'a PseudoParameters),
+    Containers(&'a [ContainerDefinition], &'a PseudoParameters),
+}
+
+impl place::Document for Document<'_> {
+    fn write(&self, out: &mut String, indent: usize) -> Result<(), String> {
+        let document = match self {
+            Document::Policy(document, pseudo) => pseudo.apply_policy(document),
+            Document::Containers(containers, pseudo) => pseudo.apply_containers(containers)?,
+        };
+        yaml::write_placed(out, &document, indent);
+        Ok(())
+    }
+}
+
+/// The documents of one template's rendering.
+pub(super) type YamlDocuments<'a> = Documents<Document<'a>>;
+
 #[derive(Serialize)]
 pub(super) struct AccountContext<'a> {
     pub name: &'a str,
@@ -40,35 +65,46 @@ pub(super) struct StackContext<'a> {
     pub header: &'a str,
     pub project: &'a str,
     pub account: AccountContext<'a>,
-    pub description: Yaml,
     // Absent, not null: a template that prints it without asking is an error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<DeveloperPolicyContext<'a>>,
     pub roles: Vec<RoleContext<'a>>,
     pub log_groups: Vec<LogGroupContext<'a>>,
     pub task_definitions: Vec<TaskDefinitionContext<'a>>,
-    pub outputs: Vec<OutputContext>,
+}
+
+/// A resource's ARN output: `<logical id>Arn`, its value, and its export name when the
+/// spec asks for exports.
+#[derive(Serialize)]
+pub(super) struct OutputContext {
+    pub id: String,
+    pub value: Yaml,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export: Option<Yaml>,
 }
 
 #[derive(Serialize)]
 pub(super) struct RoleContext<'a> {
     pub logical_id: &'a str,
     pub name: Yaml,
+    /// The name as plain text, for prose the template writes (and quotes) itself.
+    pub name_text: &'a str,
     pub path: Yaml,
     pub description: Yaml,
     pub max_session_duration: i64,
-    pub trust_policy: Yaml,
+    pub trust_policy: Placed,
     pub policies: Vec<InlinePolicyContext>,
     pub managed_policy_arns: Vec<Yaml>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<Yaml>,
     pub tags: Vec<TagContext>,
+    pub output: OutputContext,
 }
 
 #[derive(Serialize)]
 pub(super) struct InlinePolicyContext {
     pub name: Yaml,
-    pub document: Yaml,
+    pub document: Placed,
 }
 
 #[derive(Serialize)]
@@ -89,6 +125,8 @@ pub(super) struct LogGroupContext<'a> {
 pub(super) struct TaskDefinitionContext<'a> {
     pub logical_id: &'a str,
     pub family: Yaml,
+    /// The family as plain text, for prose the template writes (and quotes) itself.
+    pub family_text: &'a str,
     pub task_role_arn: Yaml,
     pub execution_role_arn: Yaml,
     pub network_mode: Yaml,
@@ -98,38 +136,65 @@ pub(super) struct TaskDefinitionContext<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<Yaml>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub runtime_platform: Option<Yaml>,
+    pub runtime_platform: Option<RuntimePlatformContext>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ephemeral_storage: Option<Yaml>,
+    pub ephemeral_storage_gib: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pid_mode: Option<Yaml>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipc_mode: Option<Yaml>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub volumes: Option<Yaml>,
-    pub containers: Yaml,
+    pub volumes: Vec<VolumeContext>,
+    pub containers: Placed,
+    pub output: OutputContext,
 }
 
 #[derive(Serialize)]
-pub(super) struct OutputContext {
-    pub logical_id: String,
-    pub description: Yaml,
-    pub value: Yaml,
-    /// Only with `[project] cloudformation_exports = true`.
+pub(super) struct RuntimePlatformContext {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub export_name: Option<Yaml>,
+    pub cpu_architecture: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operating_system_family: Option<Yaml>,
+}
+
+/// A volume; the template spells CloudFormation's own property names
+/// (`EFSVolumeConfiguration`, `FilesystemId`, `IAM`).
+#[derive(Serialize)]
+pub(super) struct VolumeContext {
+    pub name: Yaml,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_path: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efs: Option<EfsContext>,
+}
+
+#[derive(Serialize)]
+pub(super) struct EfsContext {
+    pub file_system_id: Yaml,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_directory: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transit_encryption: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transit_encryption_port: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_point_id: Option<Yaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iam: Option<Yaml>,
 }
 
 #[derive(Serialize)]
 pub(super) struct DeveloperPolicyContext<'a> {
     pub logical_id: &'a str,
     pub name: Yaml,
+    /// The name as plain text, for prose the template writes (and quotes) itself.
+    pub name_text: &'a str,
     pub path: Yaml,
     pub description: Yaml,
-    pub document: Yaml,
+    pub document: Placed,
     pub roles: Vec<Yaml>,
     pub groups: Vec<Yaml>,
     pub users: Vec<Yaml>,
+    pub output: OutputContext,
 }
 
 fn get_arn(logical_id: &str) -> Doc<'static> {
@@ -140,221 +205,127 @@ fn reference(logical_id: &str) -> Doc<'static> {
     Doc::Intrinsic(Intrinsic::Ref(logical_id.to_string()))
 }
 
-/// An output; exported (for `Fn::ImportValue`) only when the spec asks, because an import
-/// freezes the value: CloudFormation refuses to change an export another stack imports.
-fn output(model: &Model, logical_id: String, description: String, value: &Doc) -> OutputContext {
-    let export_name = model.cloudformation_exports.then(|| {
+/// A resource's ARN output; exported (for `Fn::ImportValue`) only when the spec asks,
+/// because an import freezes the value: CloudFormation refuses to change an export
+/// another stack imports.
+fn output(model: &Model, logical_id: &str, value: &Doc) -> OutputContext {
+    let id = names::arn_output(logical_id);
+    let export = model.cloudformation_exports.then(|| {
         Yaml::of(&Doc::Intrinsic(Intrinsic::Sub(format!(
-            "${{AWS::StackName}}-{logical_id}"
+            "${{AWS::StackName}}-{id}"
         ))))
     });
     OutputContext {
-        logical_id,
-        description: Yaml::scalar(&description),
+        id,
         value: Yaml::of(value),
-        export_name,
+        export,
     }
 }
 
-/// A one-entry map such as `{SizeInGiB: 30}`.
-fn entry<'a>(key: &'static str, value: Doc<'a>) -> Doc<'a> {
-    Doc::single(key, value)
-}
-
-/// The task definition's runtime platform, in CloudFormation's property names.
-fn runtime_platform(definition: &TaskDefinition) -> Option<Yaml> {
-    let platform = definition.runtime_platform.as_ref()?;
-    let mut fields = Vec::new();
-    if let Some(architecture) = platform.cpu_architecture {
-        fields.push(("CpuArchitecture".into(), Doc::text(architecture)));
-    }
-    if let Some(family) = platform.operating_system_family {
-        fields.push(("OperatingSystemFamily".into(), Doc::text(family)));
-    }
-    Some(Yaml::of(&Doc::Map(fields)))
-}
-
-/// Volumes in CloudFormation's property names (`EFSVolumeConfiguration`, `FilesystemId`,
-/// `IAM`: not the ECS API's spelling, so not derived from it).
-fn volumes(volumes: &[Volume]) -> Option<Yaml> {
-    if volumes.is_empty() {
-        return None;
-    }
-    let items = volumes
-        .iter()
-        .map(|volume| {
-            let mut fields = vec![("Name".into(), Doc::text(volume.name.as_str()))];
-            if let Some(path) = &volume.host_source_path {
-                fields.push(("Host".into(), entry("SourcePath", Doc::text(path.as_str()))));
-            }
-            if let Some(efs) = &volume.efs {
-                let mut config = vec![(
-                    "FilesystemId".into(),
-                    Doc::text(efs.file_system_id.as_str()),
-                )];
-                if let Some(directory) = &efs.root_directory {
-                    config.push(("RootDirectory".into(), Doc::text(directory.as_str())));
-                }
-                if let Some(encryption) = efs.transit_encryption {
-                    config.push(("TransitEncryption".into(), Doc::text(encryption)));
-                }
-                if let Some(port) = efs.transit_encryption_port {
-                    config.push(("TransitEncryptionPort".into(), Doc::int(port)));
-                }
-                let mut authorization = Vec::new();
-                if let Some(id) = &efs.access_point_id {
-                    authorization.push(("AccessPointId".into(), Doc::text(id.as_str())));
-                }
-                if let Some(iam) = efs.iam {
-                    authorization.push(("IAM".into(), Doc::text(iam)));
-                }
-                if !authorization.is_empty() {
-                    config.push(("AuthorizationConfig".into(), Doc::Map(authorization)));
-                }
-                fields.push(("EFSVolumeConfiguration".into(), Doc::Map(config)));
-            }
-            Doc::Map(fields)
-        })
-        .collect();
-    Some(Yaml::of(&Doc::List(items)))
-}
-
-/// `in_stack`: ARNs of resources in the same stack, by the intrinsic that stands for them.
-fn role_context<'a>(
-    role: &'a Role,
-    pseudo: &PseudoParameters,
-    in_stack: &HashMap<&str, Doc<'static>>,
-) -> RoleContext<'a> {
-    let arn = |arn: &'a String| {
-        Yaml::of(
-            &in_stack
-                .get(arn.as_str())
-                .cloned()
-                .unwrap_or_else(|| pseudo.string(arn)),
-        )
-    };
-    RoleContext {
-        logical_id: &role.logical_id,
-        name: Yaml::scalar(&role.name),
-        path: Yaml::scalar(&role.path),
-        description: Yaml::scalar(&role.description),
-        max_session_duration: role.max_session_duration,
-        trust_policy: Yaml::of(&pseudo.apply_policy(&role.trust_policy)),
-        policies: role
-            .inline_policies
-            .iter()
-            .map(|policy| InlinePolicyContext {
-                name: Yaml::scalar(&policy.name),
-                document: Yaml::of(&pseudo.apply_policy(&policy.document)),
-            })
-            .collect(),
-        managed_policy_arns: role.managed_policy_arns.iter().map(arn).collect(),
-        permissions_boundary: role.permissions_boundary.as_ref().map(arn),
-        tags: role
-            .tags
-            .iter()
-            .map(|(key, value)| TagContext {
-                key: Yaml::scalar(key),
-                value: Yaml::scalar(value),
-            })
-            .collect(),
+fn volume_context(volume: &Volume) -> VolumeContext {
+    VolumeContext {
+        name: Yaml::scalar(&volume.name),
+        host_path: volume.host_source_path.as_deref().map(Yaml::scalar),
+        efs: volume.efs.as_ref().map(|efs| EfsContext {
+            file_system_id: Yaml::scalar(&efs.file_system_id),
+            root_directory: efs.root_directory.as_deref().map(Yaml::scalar),
+            transit_encryption: efs.transit_encryption.map(Yaml::scalar),
+            transit_encryption_port: efs.transit_encryption_port,
+            access_point_id: efs.access_point_id.as_deref().map(Yaml::scalar),
+            iam: efs.iam.map(Yaml::scalar),
+        }),
     }
 }
 
-fn stack<'a>(
-    model: &'a Model,
-    account: &'a Account,
-    header: &'a str,
-    description: String,
-) -> StackContext<'a> {
-    StackContext {
-        header,
-        project: &model.project,
-        account: AccountContext {
-            name: &account.name,
-            env: &account.env,
-            region: &account.region,
-        },
-        description: Yaml::scalar(&description),
-        policy: None,
-        roles: Vec::new(),
-        log_groups: Vec::new(),
-        task_definitions: Vec::new(),
-        outputs: Vec::new(),
-    }
+/// What a stack's contexts are built with.
+pub(super) struct Stack<'a> {
+    pub model: &'a Model,
+    pub account: &'a Account,
+    pub pseudo: &'a PseudoParameters,
+    pub header: &'a str,
+    pub documents: &'a YamlDocuments<'a>,
 }
 
-/// The stack's roles, and an output with each one's ARN after the outputs it has.
-fn add_roles<'a>(
-    model: &Model,
-    context: &mut StackContext<'a>,
-    roles: &[&'a Role],
-    pseudo: &PseudoParameters,
-    in_stack: &HashMap<&str, Doc<'static>>,
-) {
-    for role in roles {
-        context.roles.push(role_context(role, pseudo, in_stack));
-        context.outputs.push(output(
-            model,
-            names::arn_output(&role.logical_id),
-            format!("ARN of role {}", role.name),
-            &get_arn(&role.logical_id),
-        ));
-    }
-}
-
-/// The tasks stack holding the task roles and definitions at `chunk` (indices into the
-/// account's tasks), and the execution roles (and the simulator) when `first`.
-pub(super) fn tasks<'a>(
-    model: &'a Model,
-    account: &'a Account,
-    chunk: &[usize],
-    first: bool,
-    pseudo: &PseudoParameters,
-    header: &'a str,
-) -> StackContext<'a> {
-    let description = format!(
-        "trustgen: ECS task roles, execution role and task definitions of project {} in account {} ({})",
-        model.project, account.name, account.env
-    );
-    let mut context = stack(model, account, header, description);
-    let roles: Vec<&Role> = chunk
-        .iter()
-        .filter_map(|&index| account.task_roles.get(index))
-        .chain(
-            account
-                .execution_roles
-                .iter()
-                .chain(account.simulator_role.iter())
-                .filter(|_| first),
-        )
-        .collect();
-    add_roles(model, &mut context, &roles, pseudo, &HashMap::new());
-    // Roles of this stack by GetAtt; any other (the execution role, from the first stack
-    // of a split account) by its ARN.
-    let in_stack: HashMap<&str, &str> = roles
-        .iter()
-        .map(|role| (role.arn.as_str(), role.logical_id.as_str()))
-        .collect();
-    let role_arn = |arn: &str| match in_stack.get(arn) {
-        Some(id) => Yaml::of(&get_arn(id)),
-        None => Yaml::of(&pseudo.string(arn)),
-    };
-    let mut outputs = Vec::new();
-    for definition in chunk
-        .iter()
-        .filter_map(|&index| account.task_definitions.get(index))
-    {
-        if let Some(group) = &definition.log_group {
-            context.log_groups.push(LogGroupContext {
-                logical_id: &definition.log_group_logical_id,
-                name: Yaml::scalar(&group.name),
-                retention_in_days: group.retention_in_days,
-            });
+impl<'a> Stack<'a> {
+    fn context(&self) -> StackContext<'a> {
+        StackContext {
+            header: self.header,
+            project: &self.model.project,
+            account: AccountContext {
+                name: &self.account.name,
+                env: &self.account.env,
+                region: &self.account.region,
+            },
+            policy: None,
+            roles: Vec::new(),
+            log_groups: Vec::new(),
+            task_definitions: Vec::new(),
         }
-        context.task_definitions.push(TaskDefinitionContext {
+    }
+
+    fn policy(&self, document: &'a PolicyDocument) -> Placed {
+        self.documents
+            .place(Document::Policy(document, self.pseudo))
+    }
+
+    /// An ARN: the intrinsic `in_stack` gives for it (a resource of this stack), else the
+    /// literal, own-account ones with pseudo parameters.
+    fn arn(&self, arn: &str, in_stack: &HashMap<&str, Doc<'static>>) -> Yaml {
+        match in_stack.get(arn) {
+            Some(intrinsic) => Yaml::of(intrinsic),
+            None => Yaml::of(&self.pseudo.string(arn)),
+        }
+    }
+
+    /// `in_stack`: ARNs of resources in the same stack, by the intrinsic that stands for them.
+    fn role(&self, role: &'a Role, in_stack: &HashMap<&str, Doc<'static>>) -> RoleContext<'a> {
+        RoleContext {
+            logical_id: &role.logical_id,
+            name: Yaml::scalar(&role.name),
+            name_text: &role.name,
+            path: Yaml::scalar(&role.path),
+            description: Yaml::scalar(&role.description),
+            max_session_duration: role.max_session_duration,
+            trust_policy: self.policy(&role.trust_policy),
+            policies: role
+                .inline_policies
+                .iter()
+                .map(|policy| InlinePolicyContext {
+                    name: Yaml::scalar(&policy.name),
+                    document: self.policy(&policy.document),
+                })
+                .collect(),
+            managed_policy_arns: role
+                .managed_policy_arns
+                .iter()
+                .map(|arn| self.arn(arn, in_stack))
+                .collect(),
+            permissions_boundary: role
+                .permissions_boundary
+                .as_deref()
+                .map(|arn| self.arn(arn, in_stack)),
+            tags: role
+                .tags
+                .iter()
+                .map(|(key, value)| TagContext {
+                    key: Yaml::scalar(key),
+                    value: Yaml::scalar(value),
+                })
+                .collect(),
+            output: output(self.model, &role.logical_id, &get_arn(&role.logical_id)),
+        }
+    }
+
+    /// A task definition; `role_arn` writes its roles' ARNs.
+    fn task_definition(
+        &self,
+        definition: &'a TaskDefinition,
+        role_arn: &impl Fn(&str) -> Yaml,
+    ) -> TaskDefinitionContext<'a> {
+        TaskDefinitionContext {
             logical_id: &definition.logical_id,
             family: Yaml::scalar(&definition.family),
+            family_text: &definition.family,
             task_role_arn: role_arn(&definition.task_role_arn),
             execution_role_arn: role_arn(&definition.execution_role_arn),
             network_mode: Yaml::scalar(definition.network_mode),
@@ -365,84 +336,121 @@ pub(super) fn tasks<'a>(
                 .collect(),
             cpu: definition.cpu.as_deref().map(Yaml::scalar),
             memory: definition.memory.as_deref().map(Yaml::scalar),
-            runtime_platform: runtime_platform(definition),
-            ephemeral_storage: definition
-                .ephemeral_storage_gib
-                .map(|size| Yaml::of(&entry("SizeInGiB", Doc::int(size)))),
+            runtime_platform: definition.runtime_platform.as_ref().map(|platform| {
+                RuntimePlatformContext {
+                    cpu_architecture: platform.cpu_architecture.map(Yaml::scalar),
+                    operating_system_family: platform.operating_system_family.map(Yaml::scalar),
+                }
+            }),
+            ephemeral_storage_gib: definition.ephemeral_storage_gib,
             pid_mode: definition.pid_mode.map(Yaml::scalar),
             ipc_mode: definition.ipc_mode.map(Yaml::scalar),
-            volumes: volumes(&definition.volumes),
-            containers: Yaml::of(&pseudo.apply_containers(&definition.containers, KeyCase::Pascal)),
-        });
-        outputs.push(output(
-            model,
-            names::arn_output(&definition.logical_id),
-            format!("ARN of task definition {}", definition.family),
-            &reference(&definition.logical_id),
-        ));
+            volumes: definition.volumes.iter().map(volume_context).collect(),
+            containers: self
+                .documents
+                .place(Document::Containers(&definition.containers, self.pseudo)),
+            output: output(
+                self.model,
+                &definition.logical_id,
+                &reference(&definition.logical_id),
+            ),
+        }
     }
-    context.outputs.extend(outputs);
-    context
-}
 
-/// The trust stack holding the destination roles at `chunk`.
-pub(super) fn trust<'a>(
-    model: &'a Model,
-    account: &'a Account,
-    chunk: &[usize],
-    pseudo: &PseudoParameters,
-    header: &'a str,
-) -> StackContext<'a> {
-    let description = format!(
-        "trustgen: roles that ECS task roles assume (cross-account trust pairs) of project {} in account {} ({})",
-        model.project, account.name, account.env
-    );
-    let mut context = stack(model, account, header, description);
-    let roles: Vec<&Role> = chunk
-        .iter()
-        .filter_map(|&index| account.trusted_roles.get(index))
-        .collect();
-    add_roles(model, &mut context, &roles, pseudo, &HashMap::new());
-    context
-}
-
-/// The developers stack: the developer policy and role.
-pub(super) fn developers<'a>(
-    model: &'a Model,
-    account: &'a Account,
-    pseudo: &PseudoParameters,
-    header: &'a str,
-) -> StackContext<'a> {
-    let description = format!(
-        "trustgen: developer access to the ECS task roles of project {} (account-independent: deployable to every dev account)",
-        model.project
-    );
-    let mut context = stack(model, account, header, description);
-    let mut in_stack = HashMap::new();
-    if let Some(policy) = &account.developer_policy {
-        in_stack.insert(policy.arn.as_str(), reference(&policy.logical_id));
-        let names_of =
-            |items: &[String]| -> Vec<Yaml> { items.iter().map(|s| Yaml::scalar(s)).collect() };
-        context.policy = Some(DeveloperPolicyContext {
-            logical_id: &policy.logical_id,
-            name: Yaml::scalar(&policy.name),
-            path: Yaml::scalar(&policy.path),
-            description: Yaml::scalar(&policy.description),
-            document: Yaml::of(&pseudo.apply_policy(&policy.document)),
-            roles: names_of(&policy.attach_to_roles),
-            groups: names_of(&policy.attach_to_groups),
-            users: names_of(&policy.attach_to_users),
-        });
-        context.outputs.push(output(
-            model,
-            names::arn_output(&policy.logical_id),
-            format!("ARN of managed policy {}", policy.name),
-            &reference(&policy.logical_id),
-        ));
+    /// The tasks stack holding the task roles and definitions at `chunk` (indices into
+    /// the account's tasks), and the execution roles (and the simulator) when `first`.
+    pub(super) fn tasks(&self, chunk: &[usize], first: bool) -> StackContext<'a> {
+        let account = self.account;
+        let mut context = self.context();
+        let roles: Vec<&Role> = chunk
+            .iter()
+            .filter_map(|&index| account.task_roles.get(index))
+            .chain(
+                account
+                    .execution_roles
+                    .iter()
+                    .chain(account.simulator_role.iter())
+                    .filter(|_| first),
+            )
+            .collect();
+        let no_intrinsics = HashMap::new();
+        context.roles = roles
+            .iter()
+            .map(|role| self.role(role, &no_intrinsics))
+            .collect();
+        // Roles of this stack by GetAtt; any other (the execution role, from the first
+        // stack of a split account) by its ARN.
+        let in_stack: HashMap<&str, &str> = roles
+            .iter()
+            .map(|role| (role.arn.as_str(), role.logical_id.as_str()))
+            .collect();
+        let role_arn = |arn: &str| match in_stack.get(arn) {
+            Some(id) => Yaml::of(&get_arn(id)),
+            None => Yaml::of(&self.pseudo.string(arn)),
+        };
+        for definition in chunk
+            .iter()
+            .filter_map(|&index| account.task_definitions.get(index))
+        {
+            if let Some(group) = &definition.log_group {
+                context.log_groups.push(LogGroupContext {
+                    logical_id: &definition.log_group_logical_id,
+                    name: Yaml::scalar(&group.name),
+                    retention_in_days: group.retention_in_days,
+                });
+            }
+            context
+                .task_definitions
+                .push(self.task_definition(definition, &role_arn));
+        }
+        context
     }
-    let roles: Vec<&Role> = account.developer_role.iter().collect();
-    add_roles(model, &mut context, &roles, pseudo, &in_stack);
-    context
+
+    /// The trust stack holding the destination roles at `chunk`.
+    pub(super) fn trust(&self, chunk: &[usize]) -> StackContext<'a> {
+        let mut context = self.context();
+        let no_intrinsics = HashMap::new();
+        context.roles = chunk
+            .iter()
+            .filter_map(|&index| self.account.trusted_roles.get(index))
+            .map(|role| self.role(role, &no_intrinsics))
+            .collect();
+        context
+    }
+
+    /// The developers stack: the developer policy and role.
+    pub(super) fn developers(&self) -> StackContext<'a> {
+        let mut context = self.context();
+        let mut in_stack = HashMap::new();
+        if let Some(policy) = &self.account.developer_policy {
+            in_stack.insert(policy.arn.as_str(), reference(&policy.logical_id));
+            let names_of =
+                |items: &[String]| -> Vec<Yaml> { items.iter().map(|s| Yaml::scalar(s)).collect() };
+            context.policy = Some(DeveloperPolicyContext {
+                logical_id: &policy.logical_id,
+                name: Yaml::scalar(&policy.name),
+                name_text: &policy.name,
+                path: Yaml::scalar(&policy.path),
+                description: Yaml::scalar(&policy.description),
+                document: self.policy(&policy.document),
+                roles: names_of(&policy.attach_to_roles),
+                groups: names_of(&policy.attach_to_groups),
+                users: names_of(&policy.attach_to_users),
+                output: output(
+                    self.model,
+                    &policy.logical_id,
+                    &reference(&policy.logical_id),
+                ),
+            });
+        }
+        context.roles = self
+            .account
+            .developer_role
+            .iter()
+            .map(|role| self.role(role, &in_stack))
+            .collect();
+        context
+    }
 }
 
 /// The IAM Identity Center stack: the permission sets and their assignments.
@@ -451,16 +459,16 @@ pub(super) struct IdentityCenterContext<'a> {
     pub header: &'a str,
     pub project: &'a str,
     pub account: AccountContext<'a>,
-    pub description: Yaml,
     pub instance_arn: Yaml,
     pub permission_sets: Vec<PermissionSetContext<'a>>,
-    pub outputs: Vec<OutputContext>,
 }
 
 #[derive(Serialize)]
 pub(super) struct PermissionSetContext<'a> {
     pub logical_id: &'a str,
     pub name: Yaml,
+    /// The name as plain text, for prose the template writes (and quotes) itself.
+    pub name_text: &'a str,
     pub description: Yaml,
     pub session_duration: Yaml,
     /// `!GetAtt <logical id>.PermissionSetArn`.
@@ -468,6 +476,7 @@ pub(super) struct PermissionSetContext<'a> {
     pub managed_policy_arns: Vec<Yaml>,
     pub customer_managed_policy_references: Vec<PolicyReferenceContext>,
     pub assignments: Vec<AssignmentContext<'a>>,
+    pub output: OutputContext,
 }
 
 #[derive(Serialize)]
@@ -479,10 +488,8 @@ pub(super) struct PolicyReferenceContext {
 #[derive(Serialize)]
 pub(super) struct AssignmentContext<'a> {
     pub logical_id: &'a str,
-    pub principal_type: Yaml,
-    pub principal_id: Yaml,
-    pub target_type: Yaml,
-    pub target_id: Yaml,
+    pub group_id: Yaml,
+    pub account_id: Yaml,
 }
 
 pub(super) fn identity_center<'a>(
@@ -503,6 +510,7 @@ pub(super) fn identity_center<'a>(
             PermissionSetContext {
                 logical_id: &set.logical_id,
                 name: Yaml::scalar(&set.name),
+                name_text: &set.name,
                 description: Yaml::scalar(&set.description),
                 session_duration: Yaml::scalar(&set.session_duration),
                 arn: Yaml::of(&arn),
@@ -524,28 +532,12 @@ pub(super) fn identity_center<'a>(
                     .iter()
                     .map(|assignment| AssignmentContext {
                         logical_id: &assignment.logical_id,
-                        principal_type: Yaml::scalar("GROUP"),
-                        principal_id: Yaml::scalar(&assignment.group_id),
-                        target_type: Yaml::scalar("AWS_ACCOUNT"),
-                        target_id: Yaml::of(&pseudo.string(&assignment.account_id)),
+                        group_id: Yaml::scalar(&assignment.group_id),
+                        account_id: Yaml::of(&pseudo.string(&assignment.account_id)),
                     })
                     .collect(),
+                output: output(model, &set.logical_id, &arn),
             }
-        })
-        .collect();
-    let outputs = center
-        .permission_sets
-        .iter()
-        .map(|set| {
-            output(
-                model,
-                names::arn_output(&set.logical_id),
-                format!("ARN of permission set {}", set.name),
-                &Doc::Intrinsic(Intrinsic::GetAtt(
-                    set.logical_id.clone(),
-                    "PermissionSetArn",
-                )),
-            )
         })
         .collect();
     IdentityCenterContext {
@@ -556,12 +548,7 @@ pub(super) fn identity_center<'a>(
             env: &account.env,
             region: &center.region,
         },
-        description: Yaml::scalar(&format!(
-            "trustgen: IAM Identity Center permission sets of project {}'s developers, and their assignments in dev accounts",
-            model.project
-        )),
         instance_arn: Yaml::scalar(&center.instance_arn),
         permission_sets,
-        outputs,
     }
 }

@@ -7,9 +7,9 @@
 mod context;
 mod pseudo;
 
-use super::{GeneratedFile, Provenance, StackFile, Templates};
+use super::{Deployment, GeneratedFile, Provenance, Templates, Unit};
 use crate::model::limits::{STACK_OUTPUTS, STACK_RESOURCES, STACK_TEMPLATE_BYTES};
-use crate::model::names::{self, Stack};
+use crate::model::names::{self, Stack, Stage};
 use crate::model::{Account, Model};
 
 pub(crate) use pseudo::PseudoParameters;
@@ -27,9 +27,70 @@ pub(crate) fn render_account(
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
     let header = provenance.header();
-    let pseudo = PseudoParameters::new(model.partition, account);
+    let stacks = AccountStacks {
+        model,
+        account,
+        templates,
+        pseudo: PseudoParameters::new(model.partition, account),
+        header: &header,
+    };
     let mut files = Vec::new();
     if account.has_tasks_stack() {
+        files.extend(stacks.tasks()?);
+    }
+    if account.has_trust_stack() {
+        files.extend(stacks.trust()?);
+    }
+    if account.has_developers_stack() {
+        let contents = stacks.render(DEVELOPERS_TEMPLATE, &|stack| stack.developers())?;
+        files.extend(stacks.files(Stack::Developers, &account.region, vec![contents]));
+    }
+    if let Some(center) = model
+        .identity_center
+        .as_ref()
+        .filter(|center| center.account == account.name)
+    {
+        let context = context::identity_center(model, account, center, &stacks.pseudo, &header);
+        let documents = context::YamlDocuments::new();
+        let contents = templates.render_yaml(IDENTITY_CENTER_TEMPLATE, &context, &documents)?;
+        // Identity Center's resources live in its own region, not the account's.
+        files.extend(stacks.files(Stack::IdentityCenter, &center.region, vec![contents]));
+    }
+    Ok(files)
+}
+
+/// What rendering an account's stacks takes.
+struct AccountStacks<'a> {
+    model: &'a Model,
+    account: &'a Account,
+    templates: &'a Templates,
+    pseudo: PseudoParameters,
+    header: &'a str,
+}
+
+impl AccountStacks<'_> {
+    /// `template` with the context `build` makes. One table of documents per rendering:
+    /// the context places them, the emitter writes them into the template's text.
+    fn render(
+        &self,
+        template: &str,
+        build: &dyn for<'s> Fn(&context::Stack<'s>) -> context::StackContext<'s>,
+    ) -> Result<String, String> {
+        let documents = context::YamlDocuments::new();
+        let stack = context::Stack {
+            model: self.model,
+            account: self.account,
+            pseudo: &self.pseudo,
+            header: self.header,
+            documents: &documents,
+        };
+        self.templates
+            .render_yaml(template, &build(&stack), &documents)
+    }
+
+    /// The tasks stacks, split where CloudFormation's quotas require it.
+    fn tasks(&self) -> Result<Vec<GeneratedFile>, String> {
+        let account = self.account;
         let costs: Vec<StackCost> = account
             .task_definitions
             .iter()
@@ -39,88 +100,55 @@ pub(crate) fn render_account(
             })
             .collect();
         let first_stack = account.execution_roles.len() + account.simulator_role.iter().count();
-        let chunks = split(
-            &costs,
-            StackCost {
-                resources: first_stack,
-                outputs: first_stack,
-            },
-            |chunk, first| {
-                let context = context::tasks(model, account, chunk, first, &pseudo, &header);
-                templates.render_yaml(TASKS_TEMPLATE, &context)
-            },
-        )?;
-        files.extend(stack_files(model, account, Stack::Tasks, chunks)?);
-    }
-    if account.has_trust_stack() {
-        let costs = vec![
-            StackCost {
-                resources: 1,
-                outputs: 1
-            };
-            account.trusted_roles.len()
-        ];
-        let chunks = split(&costs, StackCost::default(), |chunk, _| {
-            let context = context::trust(model, account, chunk, &pseudo, &header);
-            templates.render_yaml(TRUST_TEMPLATE, &context)
+        let first = StackCost {
+            resources: first_stack,
+            outputs: first_stack,
+        };
+        let chunks = split(&costs, first, |chunk, first| {
+            self.render(TASKS_TEMPLATE, &|stack| stack.tasks(chunk, first))
         })?;
-        files.extend(stack_files(model, account, Stack::Trust, chunks)?);
+        Ok(self.files(Stack::Tasks, &account.region, chunks))
     }
-    if account.has_developers_stack() {
-        let context = context::developers(model, account, &pseudo, &header);
-        let contents = templates.render_yaml(DEVELOPERS_TEMPLATE, &context)?;
-        files.extend(stack_files(
-            model,
-            account,
-            Stack::Developers,
-            vec![contents],
-        )?);
-    }
-    if let Some(center) = model
-        .identity_center
-        .as_ref()
-        .filter(|center| center.account == account.name)
-    {
-        let context = context::identity_center(model, account, center, &pseudo, &header);
-        let contents = templates.render_yaml(IDENTITY_CENTER_TEMPLATE, &context)?;
-        // Identity Center's resources live in its own region, not the account's.
-        files.extend(
-            stack_files(model, account, Stack::IdentityCenter, vec![contents])?
-                .into_iter()
-                .map(|mut file| {
-                    if let Some(stack) = &mut file.stack {
-                        stack.region.clone_from(&center.region);
-                    }
-                    file
-                }),
-        );
-    }
-    Ok(files)
-}
 
-/// The rendered parts of one stack kind as files, named and numbered by `names`.
-fn stack_files(
-    model: &Model,
-    account: &Account,
-    stack: Stack,
-    parts: Vec<String>,
-) -> Result<Vec<GeneratedFile>, String> {
-    Ok(parts
-        .into_iter()
-        .enumerate()
-        .map(|(index, contents)| GeneratedFile {
-            path: names::stack_file(&account.name, stack, index + 1),
-            contents,
-            stack: Some(StackFile {
-                stack,
-                part: index + 1,
-                account: account.name.clone(),
-                region: account.region.clone(),
-                name: names::stack_name(&model.project, stack, index + 1),
-            }),
-            root: None,
-        })
-        .collect())
+    /// The trust stacks, split where CloudFormation's quotas require it.
+    fn trust(&self) -> Result<Vec<GeneratedFile>, String> {
+        let one = StackCost {
+            resources: 1,
+            outputs: 1,
+        };
+        let costs = vec![one; self.account.trusted_roles.len()];
+        let chunks = split(&costs, StackCost::default(), |chunk, _| {
+            self.render(TRUST_TEMPLATE, &|stack| stack.trust(chunk))
+        })?;
+        Ok(self.files(Stack::Trust, &self.account.region, chunks))
+    }
+
+    /// The rendered parts of one stack kind as files, named and numbered by `names`,
+    /// each deploying as its stack in its stage (`names::Stage`) to `region`.
+    fn files(&self, stack: Stack, region: &str, parts: Vec<String>) -> Vec<GeneratedFile> {
+        let (model, account) = (self.model, self.account);
+        parts
+            .into_iter()
+            .enumerate()
+            .map(|(index, contents)| {
+                let stage = Stage::of(stack, index + 1);
+                GeneratedFile {
+                    path: names::stack_file(&account.name, stack, index + 1),
+                    contents,
+                    deploys: Some(Deployment {
+                        unit: Unit::Stack {
+                            name: names::stack_name(&model.project, stack, index + 1),
+                        },
+                        account: account.name.clone(),
+                        account_id: account.id.clone(),
+                        region: region.to_string(),
+                        rank: stage as usize,
+                        why: stage.why(),
+                    }),
+                }
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -170,242 +198,4 @@ fn split(
         rendered.push(text);
     }
     Ok(rendered)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{
-        ContainerDefinition, ContainerDependency, EnvironmentFile, FirelensConfiguration,
-        HealthCheck, KernelCapabilities, LinuxParameters, LogConfiguration, MountPoint, NameValue,
-        PortMapping, RepositoryCredentials, Secret, Ulimit, VolumeFrom,
-    };
-
-    /// The reference for `from_containers`: ECS API container JSON (camelCase) ->
-    /// CloudFormation property names (PascalCase).
-    /// Log driver and FireLens `options` and `dockerLabels` are user keys (`awslogs-group`,
-    /// `com.example.team`) and keep their spelling.
-    fn cloudformation_case(value: &serde_json::Value) -> serde_json::Value {
-        use serde_json::Value as Json;
-        match value {
-            Json::Array(items) => Json::Array(items.iter().map(cloudformation_case).collect()),
-            Json::Object(map) => {
-                let converted: serde_json::Map<String, Json> = map
-                    .iter()
-                    .map(|(key, item)| {
-                        let item = if key == "options" || key == "dockerLabels" {
-                            item.clone()
-                        } else {
-                            cloudformation_case(item)
-                        };
-                        (capitalize(key), item)
-                    })
-                    .collect();
-                Json::Object(converted)
-            }
-            other => other.clone(),
-        }
-    }
-
-    fn capitalize(key: &str) -> String {
-        let mut chars = key.chars();
-        chars.next().map_or_else(String::new, |first| {
-            first.to_ascii_uppercase().to_string() + chars.as_str()
-        })
-    }
-
-    fn containers() -> Vec<ContainerDefinition> {
-        let full = ContainerDefinition {
-            name: "app".into(),
-            image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1".into(),
-            essential: true,
-            cpu: Some(256),
-            memory: Some(512),
-            entry_point: vec!["/bin/entry".into()],
-            command: vec!["serve".into(), "--port=80".into()],
-            working_directory: Some("/app".into()),
-            user: Some("1000:1000".into()),
-            port_mappings: vec![
-                PortMapping {
-                    container_port: 80,
-                    host_port: None,
-                    protocol: "tcp",
-                    name: None,
-                    app_protocol: None,
-                },
-                PortMapping {
-                    container_port: 9090,
-                    host_port: Some(9090),
-                    protocol: "udp",
-                    name: Some("metrics".into()),
-                    app_protocol: Some("http"),
-                },
-            ],
-            environment: vec![NameValue {
-                name: "ACCOUNT".into(),
-                value: "111122223333".into(),
-            }],
-            environment_files: vec![EnvironmentFile {
-                value: "arn:aws:s3:::bucket/app.env".into(),
-                kind: "s3",
-            }],
-            secrets: vec![Secret {
-                name: "DB".into(),
-                value_from: "arn:aws:ssm:eu-west-1:111122223333:parameter/db".into(),
-            }],
-            mount_points: vec![MountPoint {
-                source_volume: "tmp".into(),
-                container_path: "/tmp".into(),
-                read_only: Some(false),
-            }],
-            volumes_from: vec![VolumeFrom {
-                source_container: "sidecar".into(),
-                read_only: Some(true),
-            }],
-            depends_on: vec![ContainerDependency {
-                container_name: "sidecar".into(),
-                condition: "START",
-            }],
-            health_check: Some(HealthCheck {
-                command: vec!["CMD-SHELL".into(), "true".into()],
-                interval: Some(30),
-                timeout: None,
-                retries: Some(3),
-                start_period: Some(10),
-            }),
-            readonly_root_filesystem: Some(true),
-            privileged: Some(false),
-            stop_timeout: Some(30),
-            start_timeout: Some(60),
-            ulimits: vec![Ulimit {
-                name: "nofile",
-                soft_limit: 1024,
-                hard_limit: 4096,
-            }],
-            linux_parameters: Some(LinuxParameters {
-                capabilities: Some(KernelCapabilities {
-                    add: vec!["SYS_PTRACE"],
-                    drop: vec!["NET_RAW", "MKNOD"],
-                }),
-                init_process_enabled: Some(true),
-            }),
-            docker_labels: [("com.example.team".to_string(), "payments".to_string())]
-                .into_iter()
-                .collect(),
-            repository_credentials: Some(RepositoryCredentials {
-                credentials_parameter:
-                    "arn:aws:secretsmanager:eu-west-1:111122223333:secret:registry-AbCdEf".into(),
-            }),
-            firelens_configuration: Some(FirelensConfiguration {
-                kind: "fluentbit",
-                options: [("enable-ecs-log-metadata".to_string(), "true".to_string())]
-                    .into_iter()
-                    .collect(),
-            }),
-            log_configuration: Some(LogConfiguration {
-                log_driver: "awslogs",
-                options: [
-                    ("awslogs-group".to_string(), "/ecs/app".to_string()),
-                    ("awslogs-region".to_string(), "eu-west-1".to_string()),
-                ]
-                .into_iter()
-                .collect(),
-            }),
-        };
-        let minimal = ContainerDefinition {
-            name: "sidecar".into(),
-            image: "public.ecr.aws/x/y:2".into(),
-            essential: false,
-            cpu: None,
-            memory: None,
-            entry_point: Vec::new(),
-            command: Vec::new(),
-            working_directory: None,
-            user: None,
-            port_mappings: Vec::new(),
-            environment: Vec::new(),
-            environment_files: Vec::new(),
-            secrets: Vec::new(),
-            mount_points: Vec::new(),
-            volumes_from: Vec::new(),
-            depends_on: Vec::new(),
-            health_check: None,
-            readonly_root_filesystem: None,
-            privileged: None,
-            stop_timeout: None,
-            start_timeout: None,
-            ulimits: Vec::new(),
-            linux_parameters: Some(LinuxParameters {
-                capabilities: None,
-                init_process_enabled: Some(true),
-            }),
-            docker_labels: indexmap::IndexMap::new(),
-            repository_credentials: None,
-            firelens_configuration: None,
-            log_configuration: None,
-        };
-        vec![full, minimal]
-    }
-
-    #[test]
-    fn containers_convert_as_their_json_would() {
-        let containers = containers();
-        let json = serde_json::to_value(&containers).unwrap_or_default();
-        let pascal = cloudformation_case(&json);
-        assert_eq!(
-            pseudo().apply_containers(&containers, KeyCase::Pascal),
-            pseudo().apply(&pascal)
-        );
-        assert_eq!(
-            doc::from_containers(&containers, KeyCase::Camel, &doc::no_substitution),
-            tjson(&json)
-        );
-    }
-    use crate::render::emit::doc::{self, json as tjson, Doc, Intrinsic, KeyCase};
-    use serde_json::json;
-
-    fn pseudo() -> PseudoParameters {
-        PseudoParameters::example()
-    }
-
-    fn sub(text: &str) -> Doc<'static> {
-        Doc::Intrinsic(Intrinsic::Sub(text.into()))
-    }
-
-    #[test]
-    fn own_account_arns_use_pseudo_parameters() {
-        assert_eq!(
-            pseudo().string("arn:aws:ecs:eu-west-1:111122223333:*"),
-            sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*")
-        );
-        assert_eq!(
-            pseudo().string("111122223333"),
-            Doc::Intrinsic(Intrinsic::Ref("AWS::AccountId".into()))
-        );
-        assert_eq!(
-            pseudo().string("arn:aws:iam::111122223333:role/x"),
-            sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x")
-        );
-    }
-
-    #[test]
-    fn other_accounts_and_policy_variables_stay_literal_or_escaped() {
-        assert_eq!(
-            pseudo().string("arn:aws:iam::999988887777:root"),
-            tjson(&json!("arn:aws:iam::999988887777:root"))
-        );
-        assert_eq!(
-            pseudo().string("arn:aws:s3:us-east-1:111122223333:b/${aws:username}"),
-            sub("arn:${AWS::Partition}:s3:us-east-1:${AWS::AccountId}:b/${!aws:username}")
-        );
-    }
-
-    #[test]
-    fn container_keys_become_pascal_case_but_user_keys_do_not() {
-        let value = json!([{"portMappings": [{"containerPort": 80}], "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/x"}}, "dockerLabels": {"team": "x"}}]);
-        assert_eq!(
-            cloudformation_case(&value),
-            json!([{"PortMappings": [{"ContainerPort": 80}], "LogConfiguration": {"LogDriver": "awslogs", "Options": {"awslogs-group": "/ecs/x"}}, "DockerLabels": {"team": "x"}}])
-        );
-    }
 }

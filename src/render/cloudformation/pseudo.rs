@@ -4,7 +4,8 @@
 
 use crate::model::policy::PolicyDocument;
 use crate::model::{Account, Arn, ContainerDefinition, PartitionExt};
-use crate::render::emit::doc::{self, Doc, Intrinsic, KeyCase};
+use crate::render::emit::doc::{self, Doc, Intrinsic};
+use crate::render::emit::serialize::{self, KeyCase};
 use crate::spec::Partition;
 
 /// Replaces own-account literals with pseudo parameters; resolving them again gives back
@@ -24,19 +25,14 @@ impl PseudoParameters {
         }
     }
 
-    /// A JSON document with every own-account literal replaced.
-    #[cfg(test)]
-    pub(crate) fn apply<'a>(&self, value: &'a serde_json::Value) -> Doc<'a> {
-        doc::from_json(value, &|text| self.substitute(text))
-    }
-
-    /// Container definitions, own-account literals replaced.
-    pub(crate) fn apply_containers<'a>(
+    /// Container definitions in CloudFormation's property names, own-account literals
+    /// replaced.
+    pub(crate) fn apply_containers(
         &self,
-        containers: &'a [ContainerDefinition],
-        case: KeyCase,
-    ) -> Doc<'a> {
-        doc::from_containers(containers, case, &|text| self.substitute(text))
+        containers: &[ContainerDefinition],
+    ) -> Result<Doc<'static>, String> {
+        serialize::to_doc(containers, KeyCase::Pascal, &|text| self.substitute(text))
+            .map_err(|error| format!("cannot write the container definitions: {error}"))
     }
 
     /// A policy document with every own-account literal replaced.
@@ -80,12 +76,48 @@ fn escape_sub(text: &str) -> String {
 }
 
 #[cfg(test)]
-impl PseudoParameters {
-    pub(crate) fn example() -> Self {
+mod tests {
+    use super::*;
+    use crate::render::emit::doc::json as tjson;
+    use serde_json::json;
+
+    fn pseudo() -> PseudoParameters {
         PseudoParameters {
             partition: "aws",
             account_id: "111122223333".into(),
             region: "eu-west-1".into(),
         }
+    }
+
+    fn sub(text: &str) -> Doc<'static> {
+        Doc::Intrinsic(Intrinsic::Sub(text.into()))
+    }
+
+    #[test]
+    fn own_account_arns_use_pseudo_parameters() {
+        assert_eq!(
+            pseudo().string("arn:aws:ecs:eu-west-1:111122223333:*"),
+            sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*")
+        );
+        assert_eq!(
+            pseudo().string("111122223333"),
+            Doc::Intrinsic(Intrinsic::Ref("AWS::AccountId".into()))
+        );
+        assert_eq!(
+            pseudo().string("arn:aws:iam::111122223333:role/x"),
+            sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x")
+        );
+    }
+
+    #[test]
+    fn other_accounts_and_policy_variables_stay_literal_or_escaped() {
+        assert_eq!(
+            pseudo().string("arn:aws:iam::999988887777:root"),
+            tjson(&json!("arn:aws:iam::999988887777:root"))
+        );
+        assert_eq!(
+            pseudo().string("arn:aws:s3:us-east-1:111122223333:b/${aws:username}"),
+            sub("arn:${AWS::Partition}:s3:us-east-1:${AWS::AccountId}:b/${!aws:username}")
+        );
     }
 }

@@ -4,16 +4,10 @@
 //! `Doc::Reference`, which the renderer makes, is written as an expression.
 
 use super::doc::Doc;
+use crate::render::place::Lines;
 
 /// Scalar lists up to this width stay on one line.
 const INLINE_LIST_WIDTH: usize = 100;
-
-/// `value` as an HCL expression; nested lines are indented from `indent` spaces.
-pub(crate) fn expression(value: &Doc, indent: usize) -> String {
-    let mut out = String::new();
-    write_value(&mut out, value, indent);
-    out
-}
 
 /// Writes `value` as an HCL expression; nested lines are indented from `indent` spaces.
 pub(crate) fn write_value(out: &mut String, value: &Doc, indent: usize) {
@@ -198,7 +192,7 @@ const IDENTIFIER_BYTES: [bool; 256] = {
     table
 };
 
-fn push_object_key(out: &mut String, key: &str) {
+pub(crate) fn push_object_key(out: &mut String, key: &str) {
     if is_bare_key(key) {
         out.push_str(key);
     } else {
@@ -333,58 +327,32 @@ fn escape(c: char, next: Option<char>) -> Escape {
 pub(crate) struct Formatted {
     out: String,
     blank_run: usize,
+    /// The current run of `name = value` lines, one after the other in `run_text`: (start
+    /// of the line there, end of its name, start of its value, end of the line).
+    run: Vec<(usize, usize, usize, usize)>,
+    run_text: String,
 }
 
 impl Formatted {
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
-        Formatted {
-            out: String::with_capacity(capacity),
-            blank_run: 0,
-        }
-    }
-
-    /// Appends `piece`. Alignment runs do not continue across pieces, so a piece must end
-    /// where a run would end anyway: at a line that is not an assignment (a block's `}`).
-    pub(crate) fn push(&mut self, piece: &str) {
-        let mut run: Vec<(&str, usize, usize)> = Vec::new();
-        for line in piece.lines() {
-            let line = line.trim_end();
-            if line.is_empty() {
-                self.push_run(&mut run);
-                self.blank_run += 1;
-                if self.blank_run == 1 && !self.out.is_empty() {
-                    self.out.push('\n');
-                }
-                continue;
-            }
-            self.blank_run = 0;
-            match split_assignment(line) {
-                Some((key_end, value_start)) => run.push((line, key_end, value_start)),
-                None => {
-                    self.push_run(&mut run);
-                    self.out.push_str(line);
-                    self.out.push('\n');
-                }
-            }
-        }
-        self.push_run(&mut run);
-    }
-
     pub(crate) fn finish(mut self) -> String {
+        self.push_run();
         while self.out.ends_with("\n\n") {
             self.out.pop();
         }
         self.out
     }
 
-    /// Writes a run of assignments with their `=` in one column, and empties it.
-    fn push_run(&mut self, run: &mut Vec<(&str, usize, usize)>) {
-        let width = run
+    /// Writes the run of assignments with their `=` in one column, and empties it.
+    fn push_run(&mut self) {
+        let width = self
+            .run
             .iter()
-            .map(|(_, key_end, _)| *key_end)
+            .map(|(start, key_end, _, _)| key_end - start)
             .max()
             .unwrap_or(0);
-        for (line, key_end, value_start) in run.drain(..) {
+        for (start, key_end, value_start, end) in self.run.drain(..) {
+            let line = &self.run_text[start..end];
+            let (key_end, value_start) = (key_end - start, value_start - start);
             self.out.push_str(&line[..key_end]);
             push_indent(&mut self.out, width - key_end + 1);
             self.out.push('=');
@@ -394,14 +362,48 @@ impl Formatted {
             }
             self.out.push('\n');
         }
+        self.run_text.clear();
     }
 }
 
-/// `text` in `terraform fmt` layout (see `Formatted`).
-pub(crate) fn format(text: &str) -> String {
-    let mut formatted = Formatted::with_capacity(text.len() + text.len() / 8);
-    formatted.push(text);
-    formatted.finish()
+impl Lines for Formatted {
+    fn line(&mut self, line: &str) {
+        let line = line.trim_end();
+        if line.is_empty() {
+            self.push_run();
+            self.blank_run += 1;
+            if self.blank_run == 1 && !self.out.is_empty() {
+                self.out.push('\n');
+            }
+            return;
+        }
+        self.blank_run = 0;
+        match split_assignment(line) {
+            Some((key_end, value_start)) => {
+                let start = self.run_text.len();
+                self.run_text.push_str(line);
+                self.run.push((
+                    start,
+                    start + key_end,
+                    start + value_start,
+                    self.run_text.len(),
+                ));
+            }
+            None => {
+                self.push_run();
+                self.out.push_str(line);
+                self.out.push('\n');
+            }
+        }
+    }
+
+    /// A document's inner lines, aligned by the emitter as `terraform fmt` would: they end
+    /// any run and are copied as they are.
+    fn block(&mut self, block: &str) {
+        self.push_run();
+        self.blank_run = 0;
+        self.out.push_str(block);
+    }
 }
 
 /// For `  key = value` with a complete value: (end of key, start of value).
@@ -480,6 +482,14 @@ fn net_brackets(text: &str) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn format(text: &str) -> String {
+        let mut formatted = Formatted::default();
+        for line in text.lines() {
+            formatted.line(line);
+        }
+        formatted.finish()
+    }
     use crate::render::emit::doc::json as tjson;
     use serde_json::json;
 
@@ -516,7 +526,11 @@ mod tests {
             entries.push(("Ref".into(), Doc::Reference("aws_iam_role.x.arn".into())));
         }
         assert_eq!(
-            expression(&document, 0),
+            {
+                let mut out = String::new();
+                write_value(&mut out, &document, 0);
+                out
+            },
             "{\n  Version = \"2012-10-17\"\n  Condition = {\n    StringEquals = {\n      \"aws:SourceAccount\" = \"1\"\n    }\n  }\n  Ref = aws_iam_role.x.arn\n}"
         );
     }
@@ -526,17 +540,19 @@ mod tests {
         let text = "resource \"x\" \"y\" {\n  name = \"a\"\n  description = \"b=c\"\n  policy = jsonencode({\n    Version = \"v\"\n  })\n  tags = {}\n}";
         let expected = "resource \"x\" \"y\" {\n  name        = \"a\"\n  description = \"b=c\"\n  policy = jsonencode({\n    Version = \"v\"\n  })\n  tags = {}\n}";
         assert_eq!(format(text), format!("{expected}\n"));
-        let mut pieces = Formatted::default();
-        for piece in [
-            "\n\n# header  \n",
-            "\n\nresource \"x\" \"y\" {\n  a = 1\n  bb =\n}\n\n",
-        ] {
-            pieces.push(piece);
-        }
         assert_eq!(
-            pieces.finish(),
+            format("\n\n# header  \n\n\nresource \"x\" \"y\" {\n  a = 1\n  bb =\n}\n\n"),
             "# header\n\nresource \"x\" \"y\" {\n  a  = 1\n  bb =\n}\n",
-            "blank lines collapse across pieces; no trailing spaces"
+            "leading and repeated blank lines go; no trailing spaces"
+        );
+        let mut lines = Formatted::default();
+        lines.line("  a = 1");
+        lines.block("  bbb = [\n  ]\n");
+        lines.line("  cc = 2");
+        assert_eq!(
+            lines.finish(),
+            "  a = 1\n  bbb = [\n  ]\n  cc = 2\n",
+            "a document's lines end a run and are copied as they are"
         );
     }
 }

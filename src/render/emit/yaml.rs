@@ -7,10 +7,10 @@
 //! the templates expect.
 
 use super::doc::{Doc, Intrinsic};
+use crate::render::place::Lines;
 
-/// `value` as YAML whose first line starts at column 0 and whose other lines are indented
-/// relative to it: a template indents them all where it places the value
-/// (`{{ x | indent(width=N) }}`). Scalars, empty collections and intrinsics are one line.
+/// `value` as YAML on one line (scalars, empty collections, intrinsics), or as a block
+/// whose first line starts at column 0.
 pub(crate) fn text(value: &Doc) -> String {
     let mut out = String::new();
     if write_inline(&mut out, value) {
@@ -21,6 +21,49 @@ pub(crate) fn text(value: &Doc) -> String {
         out.pop();
     }
     out
+}
+
+/// Writes `value` where a template placed it: its first line continues `out`'s last line,
+/// its other lines start `indent` spaces in (`place`); no final newline.
+pub(crate) fn write_placed(out: &mut String, value: &Doc, indent: usize) {
+    if write_inline(out, value) {
+        return;
+    }
+    write_block(out, value, indent, true);
+    if out.ends_with('\n') {
+        out.pop();
+    }
+}
+
+/// A template's rendering as the file: no blank lines or trailing spaces, one final
+/// newline, so the layout does not depend on how a (possibly user-supplied) template
+/// spaces its tags. Documents arrive as blocks the emitter wrote, which have neither.
+#[derive(Default)]
+pub(crate) struct Finished {
+    out: String,
+}
+
+impl Finished {
+    pub(crate) fn finish(mut self) -> String {
+        if self.out.is_empty() {
+            self.out.push('\n');
+        }
+        self.out
+    }
+}
+
+impl Lines for Finished {
+    fn line(&mut self, line: &str) {
+        let line = line.trim_end();
+        if !line.is_empty() {
+            self.out.push_str(line);
+            self.out.push('\n');
+        }
+    }
+
+    fn block(&mut self, block: &str) {
+        self.out.push_str(block);
+    }
 }
 
 /// A string as one YAML scalar.

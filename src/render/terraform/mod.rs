@@ -10,11 +10,12 @@
 //! Either may have a `backend.tf` (and, partial, an `s3.tfbackend`) per root. Every file
 //! is its template's rendering of a context (`context.rs`).
 
+mod account;
 mod context;
 
 use std::collections::{HashMap, HashSet};
 
-use super::{GeneratedFile, Provenance, RootFile, Templates};
+use super::{Deployment, GeneratedFile, Provenance, Templates, Unit};
 use crate::model::names;
 use crate::model::{Account, Model, Root};
 
@@ -24,17 +25,45 @@ const ACCOUNT_TEMPLATE: &str = "terraform/account.tf.tera";
 const BACKEND_TEMPLATE: &str = "terraform/backend.tf.tera";
 const BACKEND_CONFIG_TEMPLATE: &str = "terraform/backend.tfbackend.tera";
 
-/// What every account's file needs to know about the others: task role ARN -> reference.
+/// What every account's file needs to know about the others: task role ARN -> resource
+/// name, for the single root's trust policies that name task roles of other accounts.
 pub(crate) struct Shared<'m> {
-    task_roles: HashMap<&'m str, String>,
+    task_roles: HashMap<&'m str, &'m str>,
 }
 
 impl<'m> Shared<'m> {
     pub(crate) fn new(model: &'m Model) -> Self {
         Shared {
-            task_roles: context::task_role_references(model),
+            task_roles: model
+                .accounts
+                .iter()
+                .flat_map(|account| &account.task_roles)
+                .map(|role| (role.arn.as_str(), role.terraform.as_str()))
+                .collect(),
         }
     }
+}
+
+/// An account's resources in `root`, rendered with their documents.
+fn render_account_file(
+    model: &Model,
+    account: &Account,
+    root: &Root,
+    shared: &Shared,
+    templates: &Templates,
+    header: &str,
+) -> Result<String, String> {
+    let documents = account::HclDocuments::new();
+    let file = account::AccountFile {
+        model,
+        account,
+        root,
+        header,
+        task_roles: &shared.task_roles,
+        templates,
+        documents: &documents,
+    };
+    templates.render_hcl(ACCOUNT_TEMPLATE, &file.context()?, &documents)
 }
 
 /// The single root's own files: `versions.tf`, `providers.tf` and its backend's. Nothing
@@ -56,7 +85,7 @@ pub(crate) fn render_root(
     ] {
         files.push(GeneratedFile::new(
             names::terraform_file_in(&root.dir, stem),
-            templates.render_hcl(template, &context)?,
+            templates.render_hcl_plain(template, &context)?,
         ));
     }
     files.extend(render_backend(model, root, templates, &header)?);
@@ -73,10 +102,9 @@ pub(crate) fn render_account(
 ) -> Result<Vec<GeneratedFile>, String> {
     let header = provenance.header();
     if let Some(root) = model.terraform.single_root() {
-        let context = context::account_file(model, account, root, &header, &shared.task_roles);
         return Ok(vec![GeneratedFile::new(
             names::terraform_account_file(&account.name),
-            templates.render_hcl(ACCOUNT_TEMPLATE, &context)?,
+            render_account_file(model, account, root, shared, templates, &header)?,
         )]);
     }
     let mut files = Vec::new();
@@ -101,35 +129,38 @@ fn render_account_root(
     let context = context::account_root(model, account, root, header);
     let mut files = vec![GeneratedFile::new(
         names::terraform_file_in(&root.dir, names::TERRAFORM_VERSIONS_FILE),
-        templates.render_hcl(VERSIONS_TEMPLATE, &context)?,
+        templates.render_hcl_plain(VERSIONS_TEMPLATE, &context)?,
     )];
     let mut providers = GeneratedFile::new(
         names::terraform_file_in(&root.dir, names::TERRAFORM_PROVIDERS_FILE),
-        templates.render_hcl(PROVIDERS_TEMPLATE, &context)?,
+        templates.render_hcl_plain(PROVIDERS_TEMPLATE, &context)?,
     );
-    providers.root = Some(RootFile {
-        dir: root.dir.clone(),
+    providers.deploys = Some(Deployment {
+        unit: Unit::Root {
+            dir: root.dir.clone(),
+            after: model
+                .terraform
+                .after_dirs(root)
+                .map(str::to_string)
+                .collect(),
+            backend_config: model
+                .terraform
+                .backend
+                .as_ref()
+                .filter(|backend| backend.partial)
+                .map(|_| names::TERRAFORM_BACKEND_CONFIG.to_string()),
+        },
         account: account.name.clone(),
+        account_id: account.id.clone(),
         region: root.region.clone(),
-        stage: root.stage,
-        after: model
-            .terraform
-            .after_dirs(root)
-            .map(str::to_string)
-            .collect(),
-        backend_config: model
-            .terraform
-            .backend
-            .as_ref()
-            .filter(|backend| backend.partial)
-            .map(|_| names::TERRAFORM_BACKEND_CONFIG.to_string()),
+        rank: root.stage,
+        why: names::terraform_stage_why(root.stage),
     });
     files.push(providers);
     files.extend(render_backend(model, root, templates, header)?);
-    let main = context::account_file(model, account, root, header, &shared.task_roles);
     files.push(GeneratedFile::new(
         names::terraform_file_in(&root.dir, names::TERRAFORM_MAIN_FILE),
-        templates.render_hcl(ACCOUNT_TEMPLATE, &main)?,
+        render_account_file(model, account, root, shared, templates, header)?,
     ));
     Ok(files)
 }
@@ -147,12 +178,12 @@ fn render_backend(
     let context = context::backend(model, backend, root, header);
     let mut files = vec![GeneratedFile::new(
         names::terraform_file_in(&root.dir, names::TERRAFORM_BACKEND_FILE),
-        templates.render_hcl(BACKEND_TEMPLATE, &context)?,
+        templates.render_hcl_plain(BACKEND_TEMPLATE, &context)?,
     )];
     if backend.partial {
         files.push(GeneratedFile::new(
             names::terraform_backend_config_file(&root.dir),
-            templates.render_hcl(BACKEND_CONFIG_TEMPLATE, &context)?,
+            templates.render_hcl_plain(BACKEND_CONFIG_TEMPLATE, &context)?,
         ));
     }
     Ok(files)

@@ -1,0 +1,220 @@
+//! Documents placed by templates. The bulk of every file is documents (policies, container
+//! definitions); a template decides where each goes and every line around it, and the
+//! emitter writes it once, straight into the file. In a context a document is a `Placed`
+//! value: a marker the template prints like any value, which the finishing pass replaces
+//! with the document's text. The document's first line continues the template's line;
+//! its other lines are indented as that line is. So a template writes
+//!
+//! ```text
+//!       AssumeRolePolicyDocument:
+//!         {{ role.trust_policy }}
+//!   assume_role_policy = jsonencode({{ role.trust_policy }})
+//! ```
+//!
+//! The marker cannot be forged: it holds a control character, which every quoting
+//! function escapes and validation keeps out of the plain names a context carries, and a
+//! template holding one is refused when it loads. A marker that names no document of the
+//! file is an error, not text.
+
+use std::cell::RefCell;
+
+use serde::{Serialize, Serializer};
+
+/// Starts and ends a marker.
+pub(crate) const MARK: char = '\u{1}';
+
+/// A document's place in a context: serializes as its marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Placed(usize);
+
+impl Serialize for Placed {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{MARK}{}{MARK}", self.0))
+    }
+}
+
+/// Writes one document: its first line continues `out`'s last line, its other lines start
+/// `indent` spaces in; no final newline.
+pub(super) trait Document {
+    fn write(&self, out: &mut String, indent: usize) -> Result<(), String>;
+}
+
+/// No document: for templates that place none.
+pub(super) enum Nothing {}
+
+impl Document for Nothing {
+    fn write(&self, _: &mut String, _: usize) -> Result<(), String> {
+        match *self {}
+    }
+}
+
+/// The documents of one file, in the order its context placed them.
+pub(super) struct Documents<D> {
+    placed: RefCell<Vec<D>>,
+}
+
+impl<D: Document> Documents<D> {
+    pub(super) fn new() -> Self {
+        Documents {
+            placed: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Registers `document`; the context holds what this returns where it goes.
+    pub(super) fn place(&self, document: D) -> Placed {
+        let mut placed = self.placed.borrow_mut();
+        placed.push(document);
+        Placed(placed.len() - 1)
+    }
+
+    fn write(&self, index: &str, out: &mut String, indent: usize) -> Result<(), String> {
+        let placed = self.placed.borrow();
+        let document = index
+            .parse::<usize>()
+            .ok()
+            .and_then(|index| placed.get(index))
+            .ok_or_else(|| {
+                "a template printed a marker that places no document of this file".to_string()
+            })?;
+        document.write(out, indent)
+    }
+}
+
+/// Where finished lines go: a template's lines one by one (`line`, without its newline),
+/// and the inner lines of a document as one block (`block`, newline-terminated), which
+/// the emitter already wrote in their final layout.
+pub(super) trait Lines {
+    fn line(&mut self, line: &str);
+    fn block(&mut self, block: &str);
+}
+
+/// Feeds `rendered` (a template's output) to `lines`, each marker replaced by its
+/// document.
+pub(super) fn expand<D: Document>(
+    rendered: &str,
+    documents: &Documents<D>,
+    lines: &mut impl Lines,
+) -> Result<(), String> {
+    let mut scratch = String::new();
+    let mut current = String::new();
+    let mut rest = rendered;
+    // One search for the next marker over the text, not a test of every line.
+    while let Some(at) = rest.find(MARK) {
+        let start = rest[..at].rfind('\n').map_or(0, |newline| newline + 1);
+        let end = rest[at..]
+            .find('\n')
+            .map_or(rest.len(), |newline| at + newline);
+        for line in rest[..start].lines() {
+            lines.line(line);
+        }
+        let line = rest[start..end].trim_end_matches('\r');
+        expand_line(line, documents, lines, &mut current, &mut scratch)?;
+        rest = rest.get(end + 1..).unwrap_or_default();
+    }
+    for line in rest.lines() {
+        lines.line(line);
+    }
+    Ok(())
+}
+
+/// One line holding markers: its text with each document written in.
+fn expand_line<D: Document>(
+    line: &str,
+    documents: &Documents<D>,
+    lines: &mut impl Lines,
+    current: &mut String,
+    scratch: &mut String,
+) -> Result<(), String> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    current.clear();
+    let mut pieces = line.split(MARK);
+    // Text, then (marker index, text) pairs: `split` alternates them.
+    current.push_str(pieces.next().unwrap_or_default());
+    while let Some(index) = pieces.next() {
+        let Some(text) = pieces.next() else {
+            return Err("a template printed half a document marker".into());
+        };
+        scratch.clear();
+        documents.write(index, scratch, indent)?;
+        match (scratch.find('\n'), scratch.rfind('\n')) {
+            (Some(first), Some(last)) => {
+                current.push_str(&scratch[..first]);
+                lines.line(current);
+                if first < last {
+                    lines.block(&scratch[first + 1..=last]);
+                }
+                current.clear();
+                current.push_str(&scratch[last + 1..]);
+            }
+            _ => current.push_str(scratch),
+        }
+        current.push_str(text);
+    }
+    lines.line(current);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Text(&'static str);
+
+    impl Document for Text {
+        fn write(&self, out: &mut String, indent: usize) -> Result<(), String> {
+            let pad = " ".repeat(indent);
+            out.push_str(&self.0.replace('\n', &format!("\n{pad}")));
+            Ok(())
+        }
+    }
+
+    #[derive(Default)]
+    struct Collect(Vec<String>);
+
+    impl Lines for Collect {
+        fn line(&mut self, line: &str) {
+            self.0.push(format!("line {line}"));
+        }
+        fn block(&mut self, block: &str) {
+            self.0.push(format!("block {block}"));
+        }
+    }
+
+    fn marker(placed: Placed) -> String {
+        serde_json::to_value(placed)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_document_continues_its_line_and_is_indented_as_it() {
+        let documents = Documents::new();
+        let one = marker(documents.place(Text("{\n  a = 1\n  b = 2\n}")));
+        let inline = marker(documents.place(Text("[]")));
+        let rendered = format!("x {{\n  p = f({one})\n  q = {inline}\n}}\n");
+        let mut lines = Collect::default();
+        assert_eq!(expand(&rendered, &documents, &mut lines), Ok(()));
+        assert_eq!(
+            lines.0,
+            [
+                "line x {",
+                "line   p = f({",
+                "block     a = 1\n    b = 2\n",
+                "line   })",
+                "line   q = []",
+                "line }",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_marker_of_no_document_is_an_error() {
+        let documents: Documents<Text> = Documents::new();
+        let forged = format!("{MARK}0{MARK}");
+        let mut lines = Collect::default();
+        assert!(expand(&forged, &documents, &mut lines).is_err());
+        let half = format!("a {MARK}0");
+        assert!(expand(&half, &documents, &mut lines).is_err());
+    }
+}

@@ -3,12 +3,14 @@
 //! Nothing here is checked beyond TOML types and unknown keys; `validate` judges the
 //! values and `model` resolves them. Maps are `IndexMap` so output follows spec order.
 
+mod checked;
 mod ecs;
 pub mod fast;
 mod load;
 pub mod schema;
 mod structure;
 
+pub use checked::Checked;
 pub use ecs::*;
 pub use load::{load, load_with_toml, SourceFile};
 

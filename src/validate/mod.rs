@@ -35,7 +35,7 @@ use std::collections::HashSet;
 
 use crate::diagnostic::{Code, Diagnostic, Location, PathSegment, Severity};
 use crate::model::{self, Model};
-use crate::spec::{DevMode, Spec};
+use crate::spec::{Checked, DevMode, Spec};
 
 /// Collects diagnostics; the rules push into it.
 #[derive(Default)]
@@ -69,23 +69,36 @@ impl Findings {
     }
 }
 
-/// Validates the spec and, when it is sound, builds the model and checks AWS's limits on it.
+/// Validates the spec and, when it is sound, builds the model and checks AWS's limits on
+/// it: the pipeline's middle (`pipeline::load` runs the same steps one by one).
 pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
-    let mut findings = Findings::default();
-    check_spec(spec, &mut findings);
-    if has_errors(&findings.diagnostics) {
-        return Err(findings.diagnostics);
-    }
-    let model = model::build(spec);
-    check_model(spec, &model, &mut findings);
-    if has_errors(&findings.diagnostics) {
-        return Err(findings.diagnostics);
-    }
+    let checked = check_spec(spec)?;
+    let model = model::build(&checked);
+    check_model(&checked, &model)?;
     Ok(model)
 }
 
-/// The spec's own errors, table by table.
-fn check_spec(spec: &Spec, findings: &mut Findings) {
+/// The gate into the model: the spec's own errors, table by table; a `Checked` spec when
+/// there are none.
+pub(crate) fn check_spec(spec: &Spec) -> Result<Checked<'_>, Vec<Diagnostic>> {
+    let mut findings = Findings::default();
+    spec_rules(spec, &mut findings);
+    Checked::vouch(spec, &findings.diagnostics).ok_or(findings.diagnostics)
+}
+
+/// Errors only the built model shows: what would be deployed, measured and named.
+pub(crate) fn check_model(checked: &Checked<'_>, model: &Model) -> Result<(), Vec<Diagnostic>> {
+    let mut findings = Findings::default();
+    model_rules(checked, model, &mut findings);
+    if has_errors(&findings.diagnostics) {
+        Err(findings.diagnostics)
+    } else {
+        Ok(())
+    }
+}
+
+/// The spec's own rules, table by table, in the order a user reads the diagnostics.
+fn spec_rules(spec: &Spec, findings: &mut Findings) {
     project::check(spec, findings);
     accounts::check(spec, findings);
     dev_access::check(spec, findings);
@@ -104,8 +117,8 @@ fn check_spec(spec: &Spec, findings: &mut Findings) {
     terraform::check(spec, findings);
 }
 
-/// Errors only the built model shows: what would be deployed, measured and named.
-fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
+/// The rules on the built model.
+fn model_rules(spec: &Spec, model: &Model, findings: &mut Findings) {
     sizes::check(spec, model, findings);
     names::check_model(model, findings);
     identity_center::permission_set_without_developer_policy(spec, model, findings);

@@ -59,7 +59,7 @@ pub fn synthetic(tasks: usize, accounts: usize) -> String {
 pub fn generate(spec: &Path) -> Vec<GeneratedFile> {
     let generated = match trustgen::generate(spec, None, None) {
         Ok(generated) => generated,
-        Err(outcome) => panic!("{} does not generate:\n{}", spec.display(), outcome.stderr),
+        Err(error) => panic!("{} does not generate: {error}", spec.display()),
     };
     let mut files = generated.files;
     files.push(generated.manifest.file());

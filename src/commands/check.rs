@@ -120,6 +120,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// Per role: trust policy and inline policy characters (whitespace excluded, as IAM counts)
 /// and managed policy attachments, each against its limit.
+// Long on purpose: one table in two shapes (JSON lines, a terminal's columns) from the same rows.
 fn sizes(spec: &Spec, model: &Model, format: MessageFormat) -> String {
     let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
     let managed_limit = usize::try_from(spec.limits.managed_policies_per_role).unwrap_or(10);

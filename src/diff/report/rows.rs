@@ -56,24 +56,7 @@ pub(super) struct Row {
 
 pub(super) fn row(change: &Change) -> (Section, Row) {
     let (section, cells) = match &change.what {
-        What::DevAccess {
-            env_before,
-            env_after,
-            mode_before,
-            mode_after,
-        } => {
-            let side = |env: &Option<String>, mode: &str| match env {
-                Some(env) => Cell::default()
-                    .words("env ")
-                    .value(env)
-                    .words(format!(", mode {mode}")),
-                None => Cell::default().words("not in the spec"),
-            };
-            let cell = side(env_before, mode_before)
-                .words(" -> ")
-                .then(side(env_after, mode_after));
-            (Section::DevAccess, vec![cell])
-        }
+        What::DevAccess { .. } => (Section::DevAccess, dev_access_cells(&change.what)),
         What::Assume(edge) => (Section::Assume, edge_cells(edge)),
         What::Grant {
             holder,
@@ -88,66 +71,15 @@ pub(super) fn row(change: &Change) -> (Section, Row) {
                 grant_cell(grant),
             ],
         ),
-        What::RunsAs {
-            family,
-            role,
-            before,
-            after,
-            gained,
-        } => (
-            Section::RunsAs,
-            vec![
-                Cell::default().words("task definition ").value(family),
-                Cell::default()
-                    .words(format!("{role} "))
-                    .value(before)
-                    .words(" -> ")
-                    .value(after),
-                Cell::default().values(gained),
-            ],
-        ),
-        What::Reach {
-            role,
-            role_kind,
-            direct,
-            through,
-            dev_access,
-        } => {
-            let mut notes: Vec<String> = role_kind.iter().map(|k| kind_words(k)).collect();
-            if *direct {
-                notes.push("assumed directly".into());
-            }
-            if !dev_access {
-                notes.push("outside dev access".into());
-            }
-            let mut cell = Cell::default().value(role);
-            if !notes.is_empty() {
-                cell = cell.words(format!(" ({})", notes.join(", ")));
-            }
-            let mut path = Cell::default();
-            for (index, arn) in through.iter().enumerate() {
-                if index > 0 {
-                    path = path.words(" -> ");
-                }
-                path = path.value(arn);
-            }
-            if path.is_empty() {
-                path = path.words("-");
-            }
-            (Section::Reach, vec![cell, path])
-        }
+        What::RunsAs { .. } => (Section::RunsAs, runs_as_cells(&change.what)),
+        What::Reach { .. } => (Section::Reach, reach_cells(&change.what)),
         What::Entity {
             subject,
             subject_kind,
             facts,
         } => (
             Section::Entities,
-            vec![
-                Cell::default()
-                    .words(format!("{} ", kind_words(subject_kind)))
-                    .value(subject),
-                facts_cell(facts),
-            ],
+            vec![subject_cell(subject_kind, subject), facts_cell(facts)],
         ),
         What::Field {
             subject,
@@ -156,9 +88,7 @@ pub(super) fn row(change: &Change) -> (Section, Row) {
         } => (
             Section::Fields(change.kind),
             vec![
-                Cell::default()
-                    .words(format!("{} ", kind_words(subject_kind)))
-                    .value(subject),
+                subject_cell(subject_kind, subject),
                 field_cell(field),
                 value_cell(field, field.before.as_ref()),
                 value_cell(field, field.after.as_ref()),
@@ -173,6 +103,96 @@ pub(super) fn row(change: &Change) -> (Section, Row) {
             cells,
         },
     )
+}
+
+/// An account's developer access before and after.
+fn dev_access_cells(what: &What) -> Vec<Cell> {
+    let What::DevAccess {
+        env_before,
+        env_after,
+        mode_before,
+        mode_after,
+    } = what
+    else {
+        return Vec::new();
+    };
+    let side = |env: &Option<String>, mode: &str| match env {
+        Some(env) => Cell::default()
+            .words("env ")
+            .value(env)
+            .words(format!(", mode {mode}")),
+        None => Cell::default().words("not in the spec"),
+    };
+    let cell = side(env_before, mode_before)
+        .words(" -> ")
+        .then(side(env_after, mode_after));
+    vec![cell]
+}
+
+/// A task definition running as another role, and what that role grants beyond.
+fn runs_as_cells(what: &What) -> Vec<Cell> {
+    let What::RunsAs {
+        family,
+        role,
+        before,
+        after,
+        gained,
+    } = what
+    else {
+        return Vec::new();
+    };
+    vec![
+        Cell::default().words("task definition ").value(family),
+        Cell::default()
+            .words(format!("{role} "))
+            .value(before)
+            .words(" -> ")
+            .value(after),
+        Cell::default().values(gained),
+    ]
+}
+
+/// `task definition shop-api`.
+fn subject_cell(kind: &str, subject: &str) -> Cell {
+    Cell::default()
+        .words(format!("{} ", kind_words(kind)))
+        .value(subject)
+}
+
+/// A role developers reach, and the roles held on the way.
+fn reach_cells(what: &What) -> Vec<Cell> {
+    let What::Reach {
+        role,
+        role_kind,
+        direct,
+        through,
+        dev_access,
+    } = what
+    else {
+        return Vec::new();
+    };
+    let mut notes: Vec<String> = role_kind.iter().map(|k| kind_words(k)).collect();
+    if *direct {
+        notes.push("assumed directly".into());
+    }
+    if !dev_access {
+        notes.push("outside dev access".into());
+    }
+    let mut cell = Cell::default().value(role);
+    if !notes.is_empty() {
+        cell = cell.words(format!(" ({})", notes.join(", ")));
+    }
+    let mut path = Cell::default();
+    for (index, arn) in through.iter().enumerate() {
+        if index > 0 {
+            path = path.words(" -> ");
+        }
+        path = path.value(arn);
+    }
+    if path.is_empty() {
+        path = path.words("-");
+    }
+    vec![cell, path]
 }
 
 /// `task_role` as words: `task role`.

@@ -172,7 +172,6 @@ pub(crate) fn formats(format: Option<FormatArg>) -> Option<Vec<Format>> {
 /// that do not load, a render error), exit 2; a CI format still gets its document, saying
 /// the run failed.
 pub(crate) fn stopped(message: &str, format: MessageFormat) -> Outcome {
-    let message = message.trim_end_matches("\nnothing was written");
     Outcome {
         code: EXIT_INVALID,
         stdout: messages::render(&[], &[message.to_string()], format),

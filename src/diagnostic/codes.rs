@@ -146,6 +146,8 @@ codes! {
     ReservedSid = "reserved-sid", Error, "a Sid trustgen gives its own statements";
     EmptyActions = "empty-actions", Error, "a statement with no actions";
     InvalidAction = "invalid-action", Error, "not an IAM action";
+    UnknownService = "unknown-service", Error, "an action of a service AWS does not have";
+    UnknownAction = "unknown-action", Error, "an action its service does not have";
     EmptyResources = "empty-resources", Error, "a statement with no resources";
     InvalidResource = "invalid-resource", Error, "a resource that is not an ARN or `*`";
     WrongPartition = "wrong-partition", Error, "a resource ARN in another partition";
@@ -157,6 +159,9 @@ codes! {
     SecretReadWide = "secret-read-wide", Warning, "reads every secret";
     WriteOnAnyResource = "write-on-any-resource", Warning, "write actions on every resource";
     AdminManagedPolicy = "admin-managed-policy", Warning, "a managed policy that administers the account";
+    ActionResourceMismatch = "action-resource-mismatch", Warning, "an action that acts on none of its statement's resources";
+    UnsupportedConditionKey = "unsupported-condition-key", Warning, "a condition key the statement's actions never carry";
+    UsernameInRolePolicy = "username-in-role-policy", Warning, "aws:username in a role's policy, where it is never set";
     InvalidConditionOperator = "invalid-condition-operator", Error, "not an IAM condition operator";
     InvalidConditionKey = "invalid-condition-key", Error, "a condition key IAM would never find";
     InvalidConditionValue = "invalid-condition-value", Error, "a condition value its operator cannot compare";
@@ -181,6 +186,7 @@ codes! {
     InvalidPortName = "invalid-port-name", Error, "a port name ECS does not accept";
     DuplicatePortName = "duplicate-port-name", Error, "one port name twice in a task";
     InvalidSecret = "invalid-secret", Error, "a secret that is not an exact parameter or secret ARN";
+    PlaintextAwsCredentials = "plaintext-aws-credentials", Error, "AWS credentials in a container's environment";
     InvalidVariableName = "invalid-variable-name", Error, "not an environment variable name";
     DuplicateVariable = "duplicate-variable", Error, "a name that is both a variable and a secret";
     TooManyEnvironmentFiles = "too-many-environment-files", Error, "more environment files than ECS reads";
@@ -209,6 +215,8 @@ codes! {
     WritableRootFilesystem = "writable-root-filesystem", Warning, "a container whose root filesystem is writable by default";
     ExecNeedsWritablePaths = "exec-needs-writable-paths", Warning, "ECS Exec with nowhere for its agent to write";
     HostPrivileges = "host-privileges", Warning, "a container or task with the EC2 instance's privileges";
+    RootUser = "root-user", Warning, "a container that runs as root";
+    SecretInEnvironment = "secret-in-environment", Warning, "a variable that looks like a secret, in plain text";
     // Task definition settings and [[tasks.X.volumes]]
     Arm64NeedsLinux = "arm64-needs-linux", Error, "ARM64 with a Windows operating system";
     FargateOnly = "fargate-only", Error, "a Fargate setting on an EC2 task";

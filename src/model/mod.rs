@@ -15,6 +15,7 @@ mod pairs;
 pub mod policy;
 mod profiles;
 mod reach;
+pub mod service_reference;
 mod simulate;
 mod tasks;
 mod terraform;

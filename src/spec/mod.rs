@@ -467,8 +467,12 @@ pub struct Container {
     pub command: Vec<String>,
     /// The directory the command runs in: an absolute path.
     pub working_directory: Option<String>,
-    /// The user (and group) the command runs as: name, uid, name:group or uid:gid.
+    /// The user (and group) the command runs as: name, uid, name:group or uid:gid. Root
+    /// (`root`, `0`) draws a warning unless `allow_root_user` says it is meant.
     pub user: Option<String>,
+    /// `user` is root, and that is meant (without it, a warning).
+    #[serde(default)]
+    pub allow_root_user: bool,
     /// Ports: a TCP port number, or a table with container_port, host_port, protocol, name,
     /// app_protocol.
     #[serde(default)]

@@ -9,6 +9,7 @@
 //! reach (`reach.rs`).
 
 mod accounts;
+mod actions;
 mod arn_kinds;
 mod conditions;
 mod containers;

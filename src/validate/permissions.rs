@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::arn_kinds::{self, ArnKind};
 use super::tasks::At;
-use super::{conditions, Findings};
+use super::{actions, conditions, Findings};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::identifiers::{is_action, is_sid};
 use crate::model::vocabulary::{ADMIN_POLICIES, IAM_ESCALATION, READ_PREFIXES, SECRET_READS};
@@ -146,15 +146,22 @@ fn empty_actions(statement: &Statement, at: Vec<PathSegment>, findings: &mut Fin
     }
 }
 
+/// Syntax first; a sound action is then looked up in AWS's service reference.
 fn invalid_action(action: &str, at: Vec<PathSegment>, findings: &mut Findings) {
-    if !is_action(action) {
-        findings.at(
-            Code::InvalidAction,
-            at,
-            format!("`{action}` is not an action"),
-            "write service:Action, e.g. \"ssm:GetParameter\" (wildcards allowed)",
-        );
+    if is_action(action) {
+        actions::unknown_action(action, at, findings);
+        return;
     }
+    let help = match actions::corrected_action(action) {
+        Some(corrected) => format!("did you mean `{corrected}`? (service prefixes are lowercase)"),
+        None => "write service:Action, e.g. \"ssm:GetParameter\" (wildcards allowed)".into(),
+    };
+    findings.at(
+        Code::InvalidAction,
+        at,
+        format!("`{action}` is not an action"),
+        help,
+    );
 }
 
 fn empty_resources(statement: &Statement, at: Vec<PathSegment>, findings: &mut Findings) {
@@ -264,7 +271,8 @@ fn covers(pattern: &str, action: &str) -> bool {
     pattern_matches(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
 }
 
-/// An Allow statement's warnings, each action named once: by the first that applies of
+/// A statement's warnings: what AWS's service reference shows (`actions.rs`, Allow and
+/// Deny); then for an Allow each action named once, by the first that applies of
 /// `action-star` (then nothing else), `iam-star`, `iam-escalation`, the wide-resource
 /// warnings, then `write-on-any-resource`.
 pub(super) fn statement_warnings(
@@ -273,6 +281,7 @@ pub(super) fn statement_warnings(
     holder: Holder,
     findings: &mut Findings,
 ) {
+    actions::statement_warnings(statement, &at, findings);
     if statement.effect == Effect::Deny || action_star(statement, &at, holder, findings) {
         return;
     }

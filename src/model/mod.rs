@@ -25,6 +25,7 @@ pub(crate) use arn::{has_wildcard, pattern_covers, pattern_matches, patterns_int
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub use arn::{Arn, PartitionExt};
 pub(crate) use build::{build, dev_access_for};
+pub(crate) use developers::DENY_DEV_TAGGING_SID;
 pub(crate) use efs::sid as efs_sid;
 pub(crate) use profiles::{profiles, sso_profiles, Profile, ProfileKind};
 pub(crate) use reach::{developer_reach, is_developer_entry, Hop, Reach};

@@ -10,7 +10,9 @@ use super::{actions, conditions, Findings};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::identifiers::{is_action, is_sid};
 use crate::model::vocabulary::{ADMIN_POLICIES, IAM_ESCALATION, READ_PREFIXES, SECRET_READS};
-use crate::model::{dev_access_for, pattern_matches, Arn, PartitionExt, ASSUME_ROLES_SID};
+use crate::model::{
+    dev_access_for, pattern_matches, Arn, PartitionExt, ASSUME_ROLES_SID, DENY_DEV_TAGGING_SID,
+};
 use crate::path;
 use crate::spec::{DevMode, Effect, Partition, Spec, Statement};
 
@@ -49,15 +51,25 @@ pub(super) fn check_role(
     }
 }
 
-/// Reports and returns whether `sid` is the one trustgen gives the statement it adds for
-/// the roles this one assumes.
+/// Reports and returns whether `sid` is one trustgen gives a statement it adds to task and
+/// `[roles]` roles: for the roles this one assumes, or (tagged mode) the Deny on tagging
+/// roles with the dev-access tag.
 fn reserved_sid(sid: &str, at: Vec<PathSegment>, findings: &mut Findings) -> bool {
-    let reserved = sid.eq_ignore_ascii_case(ASSUME_ROLES_SID);
+    let (reserved, what) = if sid.eq_ignore_ascii_case(ASSUME_ROLES_SID) {
+        (true, "the statement it adds for the roles this one assumes")
+    } else if sid.eq_ignore_ascii_case(DENY_DEV_TAGGING_SID) {
+        (
+            true,
+            "the Deny it adds in tagged mode on tagging roles with the dev-access tag",
+        )
+    } else {
+        (false, "")
+    };
     if reserved {
         findings.at(
             Code::ReservedSid,
             at,
-            format!("sid `{sid}` is the one trustgen gives the statement it adds for the roles this one assumes"),
+            format!("sid `{sid}` is the one trustgen gives {what}"),
             "choose another sid",
         );
     }

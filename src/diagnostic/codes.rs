@@ -87,6 +87,7 @@ codes! {
     MissingRegion = "missing-region", Error, "an account without a region";
     DeployRoleElsewhere = "deploy-role-elsewhere", Error, "a deploy role in another account";
     InvalidArn = "invalid-arn", Error, "a value is not the ARN its key expects";
+    ProductionNameWithDevAccess = "production-name-with-dev-access", Warning, "an account named like production, with developer access";
     // [dev_access]
     TagWithoutTaggedMode = "tag-without-tagged-mode", Error, "`tag` outside tagged mode";
     PrincipalsWithoutExtendedMode = "principals-without-extended-mode", Error, "`principals` outside extended and simulate modes";
@@ -129,6 +130,7 @@ codes! {
     PermissionSetOutsideDev = "permission-set-outside-dev", Error, "a permission set assigned outside dev access";
     PermissionSetWithoutDeveloperPolicy = "permission-set-without-developer-policy", Error, "a permission set in an account with no developer policy";
     IdentityCenterInDevAccount = "identity-center-in-dev-account", Warning, "IAM Identity Center administered from a dev-access account";
+    PermissionSetWithoutAccounts = "permission-set-without-accounts", Error, "a permission set with an empty accounts list";
     // [tasks]
     MissingTaskSize = "missing-task-size", Error, "a task without the size its launch type needs";
     InvalidFargateSize = "invalid-fargate-size", Error, "a cpu and memory Fargate does not run";
@@ -245,6 +247,8 @@ codes! {
     InvalidDynamodbTable = "invalid-dynamodb-table", Error, "not a DynamoDB table name";
     StateWithoutLock = "state-without-lock", Error, "Terraform state without a lock";
     RootsWaitForEachOther = "roots-wait-for-each-other", Error, "per-account Terraform roots that wait for each other";
+    AccountPatternInSingleRoot = "account-pattern-in-single-root", Error, "an {account_id} state setting with the single-root layout";
+    StateOutsideSpec = "state-outside-spec", Warning, "Terraform state in an account the spec does not describe";
     // The built model: AWS's limits, names and developer reach
     TrustPolicyTooLarge = "trust-policy-too-large", Error, "a trust policy over IAM's size limit";
     InlinePoliciesTooLarge = "inline-policies-too-large", Error, "inline policies over IAM's size limit";
@@ -257,9 +261,12 @@ codes! {
     SessionPolicyTooManyArns = "session-policy-too-many-arns", Error, "more managed session policies than STS takes";
     ReservedAccountName = "reserved-account-name", Error, "an account name a Terraform file or state key already uses";
     NameCollision = "name-collision", Error, "two things that would get the same name";
+    ReservedRoleName = "reserved-role-name", Error, "a role name or path IAM reserves for the roles AWS creates";
     AttachedToOwnRole = "attached-to-own-role", Error, "the developer policy attached to a role this spec creates";
     DeveloperReachOutsideDev = "developer-reach-outside-dev", Error, "developers can reach a role outside dev-access accounts";
     UnknownReachOptIn = "unknown-reach-opt-in", Error, "an allow_developer_reach_to entry the task or role does not assume";
+    UnknownReadOptIn = "unknown-read-opt-in", Error, "an allow_developer_reads entry the task or role does not read";
+    DeveloperReadsOutsideDev = "developer-reads-outside-dev", Warning, "a dev-access task or role that reads data outside dev-access accounts";
 }
 
 impl Code {

@@ -842,6 +842,8 @@ fn root(
         dir,
         region,
         state_key,
+        state_bucket,
+        state_role_arn,
         after,
         stage,
     } = root;
@@ -855,6 +857,21 @@ fn root(
     fields.text("directory", Deployment, Rule::Report, dir);
     fields.text("provider region", Deployment, Rule::Report, region);
     fields.opt_text("state key", Deployment, Rule::Report, state_key.as_deref());
+    // Where the root's state lives and who reaches it: the backend's settings with
+    // `{account_id}` read as this root's account (the layout's own facts report the
+    // settings as written).
+    fields.opt_text(
+        "state bucket",
+        Deployment,
+        Rule::Report,
+        state_bucket.as_deref(),
+    );
+    fields.opt_text(
+        "state role",
+        Deployment,
+        Rule::Report,
+        state_role_arn.as_deref(),
+    );
     let _ = after; // as the directories it waits for:
     fields.members(
         "applied after",

@@ -33,6 +33,7 @@ pub(crate) use simulate::same_grant;
 pub(crate) use tasks::{
     family as task_family, generated_sids, role_name as task_role_name, ASSUME_ROLES_SID,
 };
+pub(crate) use terraform::{for_account, ACCOUNT_ID_PATTERN};
 pub use terraform::{Root, S3Backend, Terraform};
 
 use indexmap::IndexMap;

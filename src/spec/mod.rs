@@ -94,7 +94,8 @@ pub struct Backend {
     /// s3, or local (Terraform's default, a local state file: no backend is written).
     #[serde(rename = "type")]
     pub kind: BackendType,
-    /// The state bucket (S3 bucket naming rules).
+    /// The state bucket (S3 bucket naming rules). Per-account layout: `{account_id}` in
+    /// it stands for each root's account id (a bucket per account).
     pub bucket: Option<String>,
     /// The bucket's region.
     pub region: Option<String>,
@@ -105,7 +106,9 @@ pub struct Backend {
     pub use_lockfile: Option<bool>,
     /// Lock the state in this DynamoDB table (its hash key `LockID`).
     pub dynamodb_table: Option<String>,
-    /// A role the backend assumes to reach the bucket.
+    /// A role the backend assumes to reach the bucket. Per-account layout: `{account_id}`
+    /// in it stands for each root's account id (a role per account, so that no account's
+    /// pipeline can write another's state).
     pub role_arn: Option<String>,
     /// Write the settings into a per-root `-backend-config` file instead of the block.
     #[serde(default)]
@@ -390,6 +393,12 @@ pub struct Task {
     /// its statements allow it to assume). Without it such a path is an error.
     #[serde(default)]
     pub allow_developer_reach_to: Vec<String>,
+    /// Data outside dev-access accounts this task reads (a secret, parameter, KMS key,
+    /// environment file or statement resource ARN, exactly as written there) that
+    /// developers, acting as the task or exec'ing into it, may read too. Without it such a
+    /// read draws a warning.
+    #[serde(default)]
+    pub allow_developer_reads: Vec<String>,
     /// KMS keys that encrypt this task's secrets; the execution role may decrypt with them.
     #[serde(default)]
     pub secrets_kms_keys: Vec<String>,
@@ -566,6 +575,10 @@ pub struct TrustedRole {
     /// developers may reach through it.
     #[serde(default)]
     pub allow_developer_reach_to: Vec<String>,
+    /// As for tasks: data outside dev-access accounts this role's statements read that
+    /// developers, reaching this role, may read too.
+    #[serde(default)]
+    pub allow_developer_reads: Vec<String>,
 }
 
 fn default_true() -> bool {

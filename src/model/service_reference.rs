@@ -12,7 +12,7 @@
 
 use std::sync::OnceLock;
 
-use super::arn::{pattern_matches, patterns_intersect, Arn};
+use super::arn::{has_wildcard, pattern_matches, patterns_intersect, Arn};
 
 const TEXT: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -45,6 +45,8 @@ pub(crate) struct ResourceType {
     pub name: &'static str,
     /// The ARN after `arn:${Partition}:`.
     arn_rest: &'static str,
+    /// The ARN as a pattern (`ResourceType::pattern`), made once.
+    pattern: String,
     /// Indices into the service's keys, comma-separated.
     keys: &'static str,
 }
@@ -97,9 +99,11 @@ fn parse(text: &'static str) -> Reference {
             continue;
         };
         if let Some(name) = first.strip_prefix('%') {
+            let arn_rest = fields.next().unwrap_or_default();
             service.resource_types.push(ResourceType {
                 name,
-                arn_rest: fields.next().unwrap_or_default(),
+                arn_rest,
+                pattern: ResourceType::pattern(arn_rest),
                 keys: fields.next().unwrap_or_default(),
             });
         } else if !first.is_empty() {
@@ -121,9 +125,8 @@ fn indices(list: &str) -> impl Iterator<Item = usize> + '_ {
 impl Reference {
     /// The service with this prefix (IAM compares prefixes ignoring case).
     pub(crate) fn service(&self, prefix: &str) -> Option<&Service> {
-        let prefix = prefix.to_ascii_lowercase();
         self.services
-            .binary_search_by(|service| service.prefix.cmp(prefix.as_str()))
+            .binary_search_by(|service| cmp_ignoring_case(service.prefix, prefix))
             .ok()
             .map(|index| &self.services[index])
     }
@@ -142,6 +145,7 @@ impl Reference {
         Some(
             service
                 .actions_matching(name)
+                .into_iter()
                 .map(|action| format!("{}:{}", service.prefix, action.name))
                 .collect(),
         )
@@ -151,22 +155,23 @@ impl Reference {
 impl Service {
     /// The action called `name`, ignoring case.
     pub(crate) fn action(&self, name: &str) -> Option<&Action> {
-        let name = name.to_ascii_lowercase();
         self.actions
-            .binary_search_by(|action| cmp_ignoring_case(action.name, &name))
+            .binary_search_by(|action| cmp_ignoring_case(action.name, name))
             .ok()
             .map(|index| &self.actions[index])
     }
 
-    /// The actions an action-name pattern (`Get*`, `?etObject`, any case) matches.
-    pub(crate) fn actions_matching<'s>(
-        &'s self,
-        pattern: &str,
-    ) -> impl Iterator<Item = &'s Action> + 's {
+    /// The actions an action-name pattern (`Get*`, `?etObject`, any case) matches: a name
+    /// without wildcards is looked up, a pattern compared with every action's name.
+    pub(crate) fn actions_matching<'s>(&'s self, pattern: &str) -> Vec<&'s Action> {
+        if !has_wildcard(pattern) {
+            return self.action(pattern).into_iter().collect();
+        }
         let pattern = pattern.to_ascii_lowercase();
         self.actions
             .iter()
-            .filter(move |action| pattern_matches(&pattern, &action.name.to_ascii_lowercase()))
+            .filter(|action| matches_ignoring_case(&pattern, action.name))
+            .collect()
     }
 
     /// Every action name, for suggestions.
@@ -212,8 +217,8 @@ impl ResourceType {
         if is_all_stars(resource) {
             return true;
         }
-        let format = self.pattern();
-        match (Arn::parse(resource), Arn::parse(&format)) {
+        let format = &self.pattern;
+        match (Arn::parse(resource), Arn::parse(format)) {
             (Some(given), Some(format)) => {
                 [
                     (given.partition, format.partition),
@@ -223,10 +228,10 @@ impl ResourceType {
                     (given.resource, format.resource),
                 ]
                 .iter()
-                .all(|(given, format)| patterns_intersect(given, format))
+                .all(|(given, format)| parts_intersect(given, format))
                     && !(self.is_bucket() && given.resource.contains('/'))
             }
-            _ => patterns_intersect(resource, &format),
+            _ => patterns_intersect(resource, format),
         }
     }
 
@@ -239,10 +244,10 @@ impl ResourceType {
     }
 
     /// The ARN format with each `${Placeholder}` as `?*`: a name of one character or more.
-    fn pattern(&self) -> String {
-        let mut pattern = String::with_capacity(self.arn_rest.len() + 8);
+    fn pattern(arn_rest: &str) -> String {
+        let mut pattern = String::with_capacity(arn_rest.len() + 8);
         pattern.push_str("arn:?*:");
-        let mut rest = self.arn_rest;
+        let mut rest = arn_rest;
         while let Some(start) = rest.find("${") {
             pattern.push_str(&rest[..start]);
             pattern.push_str("?*");
@@ -267,11 +272,52 @@ pub(crate) fn key_matches(pattern: &str, key: &str) -> bool {
     pattern_matches(&pattern, &key.to_ascii_lowercase())
 }
 
-/// `name` (any case) against a lowercase name, for the binary search of sorted actions.
-fn cmp_ignoring_case(name: &str, lower: &str) -> std::cmp::Ordering {
+/// Two names compared ignoring (ASCII) case, for the binary search of sorted actions.
+fn cmp_ignoring_case(name: &str, other: &str) -> std::cmp::Ordering {
     name.bytes()
         .map(|b| b.to_ascii_lowercase())
-        .cmp(lower.bytes())
+        .cmp(other.bytes().map(|b| b.to_ascii_lowercase()))
+}
+
+/// A lowercase action-name pattern (`*` any run, `?` one character) against a name, in
+/// any case, without allocating: the greedy match with one backtrack point.
+fn matches_ignoring_case(pattern: &str, name: &str) -> bool {
+    let (pattern, name) = (pattern.as_bytes(), name.as_bytes());
+    let (mut p, mut n) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while n < name.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                backtrack = Some((p, n));
+                p += 1;
+            }
+            Some(&c) if c == b'?' || c == name[n].to_ascii_lowercase() => {
+                p += 1;
+                n += 1;
+            }
+            _ => match backtrack {
+                Some((star, at)) => {
+                    p = star + 1;
+                    n = at + 1;
+                    backtrack = Some((star, at + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
+}
+
+/// Whether some text matches both ARN parts: a match when either is plain text (the usual
+/// case, and free of allocation), the general intersection of two patterns otherwise.
+fn parts_intersect(given: &str, format: &str) -> bool {
+    if !has_wildcard(given) {
+        pattern_matches(format, given)
+    } else if !has_wildcard(format) {
+        pattern_matches(given, format)
+    } else {
+        patterns_intersect(given, format)
+    }
 }
 
 #[cfg(test)]
@@ -337,6 +383,22 @@ mod tests {
         assert_eq!(reference().expand("s3:GetObjcet"), Some(vec![]));
         assert_eq!(reference().expand("s4:GetObject"), None);
         assert_eq!(expand_action("*"), None);
+    }
+
+    #[test]
+    fn action_patterns_match_ignoring_case() {
+        assert!(matches_ignoring_case("get*", "GetObject"));
+        assert!(matches_ignoring_case("*object", "GetObject"));
+        assert!(matches_ignoring_case("g?tobj*t", "GetObject"));
+        assert!(matches_ignoring_case("*", "GetObject"));
+        assert!(!matches_ignoring_case("get*x", "GetObject"));
+        assert!(!matches_ignoring_case("put*", "GetObject"));
+        let Some(s3) = reference().service("s3") else {
+            panic!("no s3")
+        };
+        assert_eq!(s3.actions_matching("GETOBJECT").len(), 1);
+        assert!(s3.actions_matching("Get*").len() > 20);
+        assert!(s3.actions_matching("GetObjcet").is_empty());
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub(super) fn unknown_action(action: &str, at: Vec<PathSegment>, findings: &mut 
         );
         return;
     };
-    if service.actions_matching(name).next().is_some() {
+    if !service.actions_matching(name).is_empty() {
         return;
     }
     let literal: String = name.chars().filter(|c| !matches!(c, '*' | '?')).collect();
@@ -95,7 +95,7 @@ fn suggest_service(reference: &Reference, prefix: &str, name: &str) -> Option<St
     let with_action = reference.prefixes().filter(|candidate| {
         reference
             .service(candidate)
-            .is_some_and(|s| s.actions_matching(name).next().is_some())
+            .is_some_and(|s| !s.actions_matching(name).is_empty())
     });
     if let Some(near) = suggest(prefix, with_action) {
         return Some(format!("{near}:{name}"));
@@ -124,62 +124,64 @@ fn statement_name(statement: &Statement, at: &[PathSegment]) -> String {
 fn resolve(action: &str) -> Option<(&'static Service, Vec<&'static Action>)> {
     let (prefix, name) = action.split_once(':')?;
     let service = reference().service(prefix)?;
-    let actions: Vec<&Action> = service.actions_matching(name).collect();
+    let actions = service.actions_matching(name);
     (!actions.is_empty()).then_some((service, actions))
 }
 
 /// The warnings of one statement (Allow or Deny) at `at`: actions no resource fits,
-/// condition keys no action carries, `aws:username`.
+/// condition keys no action carries, `aws:username`. Most statements draw none, so names
+/// and places are made only for a warning.
 pub(super) fn statement_warnings(
     statement: &Statement,
     at: &[PathSegment],
     findings: &mut Findings,
 ) {
-    let name = statement_name(statement, at);
+    let name = || statement_name(statement, at);
     let resolved: Vec<Option<(&Service, Vec<&Action>)>> =
         statement.actions.iter().map(|a| resolve(a)).collect();
     for (index, (action, found)) in statement.actions.iter().zip(&resolved).enumerate() {
         let Some((service, actions)) = found else {
             continue;
         };
-        let at_action = [at.to_vec(), path!["actions", index]].concat();
+        let at_action = || [at.to_vec(), path!["actions", index]].concat();
         action_resource_mismatch(
-            statement, &name, action, service, actions, at_action, findings,
+            statement, &name, action, service, actions, &at_action, findings,
         );
     }
-    if let Some(condition) = &statement.condition {
-        for (operator, keys) in condition {
-            for key in keys.keys() {
-                let at_key = [at.to_vec(), path!["condition", operator, key]].concat();
-                if key.eq_ignore_ascii_case("aws:username") {
-                    username_in_role_policy(&name, key, at_key.clone(), findings);
-                }
-                unsupported_condition_key(
-                    statement, &name, operator, key, &resolved, at_key, findings,
-                );
-            }
-        }
-    }
-    for (index, resource) in statement.resources.iter().enumerate() {
-        if resource.to_ascii_lowercase().contains("${aws:username}") {
-            let at_resource = [at.to_vec(), path!["resources", index]].concat();
-            username_in_role_policy(&name, "${aws:username}", at_resource, findings);
-        }
-    }
-    let in_values = statement
+    let conditions = statement
         .condition
         .iter()
         .flat_map(|c| c.iter())
         .flat_map(|(operator, keys)| keys.iter().map(move |(key, value)| (operator, key, value)));
-    for (operator, key, value) in in_values {
-        if value
-            .to_string()
-            .to_ascii_lowercase()
-            .contains("${aws:username}")
-        {
-            let at_value = [at.to_vec(), path!["condition", operator, key]].concat();
-            username_in_role_policy(&name, "${aws:username}", at_value, findings);
+    for (operator, key, value) in conditions {
+        let at_key = || [at.to_vec(), path!["condition", operator, key]].concat();
+        if key.eq_ignore_ascii_case("aws:username") {
+            username_in_role_policy(&name(), key, at_key(), findings);
         }
+        if holds_username_variable(value) {
+            username_in_role_policy(&name(), "${aws:username}", at_key(), findings);
+        }
+        unsupported_condition_key(
+            statement, &name, operator, key, &resolved, &at_key, findings,
+        );
+    }
+    for (index, resource) in statement.resources.iter().enumerate() {
+        if resource.to_ascii_lowercase().contains("${aws:username}") {
+            let at_resource = [at.to_vec(), path!["resources", index]].concat();
+            username_in_role_policy(&name(), "${aws:username}", at_resource, findings);
+        }
+    }
+}
+
+/// A condition value (or one of a list) holding the policy variable `${aws:username}`.
+fn holds_username_variable(value: &serde_json::Value) -> bool {
+    let holds = |v: &serde_json::Value| {
+        v.as_str()
+            .is_some_and(|text| text.to_ascii_lowercase().contains("${aws:username}"))
+    };
+    match value {
+        serde_json::Value::Array(items) => items.iter().any(holds),
+        single => holds(single),
     }
 }
 
@@ -187,11 +189,11 @@ pub(super) fn statement_warnings(
 /// matches it there.
 fn action_resource_mismatch(
     statement: &Statement,
-    name: &str,
+    name: &dyn Fn() -> String,
     action: &str,
     service: &Service,
     actions: &[&Action],
-    at: Vec<PathSegment>,
+    at: &dyn Fn() -> Vec<PathSegment>,
     findings: &mut Findings,
 ) {
     let fits = |candidate: &Action| {
@@ -235,8 +237,8 @@ fn action_resource_mismatch(
     };
     findings.at(
         Code::ActionResourceMismatch,
-        at,
-        format!("`{action}` in {name} {acts_on}: {outcome} there"),
+        at(),
+        format!("`{action}` in {} {acts_on}: {outcome} there", name()),
         help,
     );
 }
@@ -246,11 +248,11 @@ fn action_resource_mismatch(
 /// that may be missing, so they are left alone.
 fn unsupported_condition_key(
     statement: &Statement,
-    name: &str,
+    name: &dyn Fn() -> String,
     operator: &str,
     key: &str,
     resolved: &[Option<(&Service, Vec<&Action>)>],
-    at: Vec<PathSegment>,
+    at: &dyn Fn() -> Vec<PathSegment>,
     findings: &mut Findings,
 ) {
     let Some((prefix, _)) = key.split_once(':') else {
@@ -314,9 +316,10 @@ fn unsupported_condition_key(
     };
     findings.at_key(
         Code::UnsupportedConditionKey,
-        at,
+        at(),
         format!(
-            "condition key `{key}` of {name} is never in the request of {}: IAM evaluates `{operator}` without it, so the statement {effect}",
+            "condition key `{key}` of {} is never in the request of {}: IAM evaluates `{operator}` without it, so the statement {effect}",
+            name(),
             lacking.join(", ")
         ),
         help,

@@ -63,42 +63,75 @@ fn bucket_outside_dev(spec: &Spec, resource: &str) -> Option<String> {
         })
 }
 
-/// One read: what it is, the ARN as the spec wrote it, and where.
+/// One read: what it is, the ARN as the spec wrote it, and where (made into a spec path
+/// only for a diagnostic: most reads draw none).
 struct Read<'s> {
     what: &'static str,
     arn: &'s str,
-    at: Vec<PathSegment>,
+    at: ReadAt<'s>,
+}
+
+/// Where a read is written, under its task or role.
+enum ReadAt<'s> {
+    Secret(usize, &'s str),
+    RepositoryCredentials(usize),
+    EnvironmentFile(usize, usize, bool),
+    KmsKey(usize),
+    Statement(usize, usize),
+}
+
+impl ReadAt<'_> {
+    /// The spec path, under `<table>.<name>` (`tasks.api`, `roles.reader`).
+    fn path(&self, table: &str, name: &str) -> Vec<PathSegment> {
+        let rest = match *self {
+            ReadAt::Secret(container, variable) => {
+                path!["containers", container, "secrets", variable]
+            }
+            ReadAt::RepositoryCredentials(container) => path![
+                "containers",
+                container,
+                "repository_credentials",
+                "credentials_parameter"
+            ],
+            ReadAt::EnvironmentFile(container, file, false) => {
+                path!["containers", container, "environment_files", file]
+            }
+            ReadAt::EnvironmentFile(container, file, true) => {
+                path!["containers", container, "environment_files", file, "value"]
+            }
+            ReadAt::KmsKey(index) => path!["secrets_kms_keys", index],
+            ReadAt::Statement(statement, resource) => {
+                path!["statements", statement, "resources", resource]
+            }
+        };
+        [path![table, name], rest].concat()
+    }
 }
 
 /// Everything a task's execution role reads into its containers, and its role's reads.
-fn task_reads<'s>(name: &str, task: &'s crate::spec::Task) -> Vec<Read<'s>> {
+fn task_reads(task: &crate::spec::Task) -> Vec<Read<'_>> {
     let mut reads = Vec::new();
     for (index, container) in task.containers.iter().enumerate() {
-        let at =
-            |rest: Vec<PathSegment>| [path!["tasks", name, "containers", index], rest].concat();
         for (variable, arn) in &container.secrets {
             reads.push(Read {
                 what: "its containers get the secret",
                 arn,
-                at: at(path!["secrets", variable]),
+                at: ReadAt::Secret(index, variable),
             });
         }
         if let Some(credentials) = &container.repository_credentials {
             reads.push(Read {
                 what: "its containers' image is pulled with the secret",
                 arn: &credentials.credentials_parameter,
-                at: at(path!["repository_credentials", "credentials_parameter"]),
+                at: ReadAt::RepositoryCredentials(index),
             });
         }
         for (file_index, file) in container.environment_files.iter().enumerate() {
-            let at_file = match file {
-                EnvironmentFile::Arn(_) => at(path!["environment_files", file_index]),
-                EnvironmentFile::File(_) => at(path!["environment_files", file_index, "value"]),
-            };
+            let table = matches!(file, EnvironmentFile::File(_));
             reads.push(Read {
                 what: "its containers get the environment file",
                 arn: file.arn(),
-                at: at_file,
+                at: ReadAt::EnvironmentFile(index, file_index, table),
             });
         }
     }
@@ -106,16 +139,16 @@ fn task_reads<'s>(name: &str, task: &'s crate::spec::Task) -> Vec<Read<'s>> {
         reads.push(Read {
             what: "its secrets are decrypted with the KMS key",
             arn: key,
-            at: path!["tasks", name, "secrets_kms_keys", index],
+            at: ReadAt::KmsKey(index),
         });
     }
-    reads.extend(statement_reads(&task.statements, path!["tasks", name]));
+    reads.extend(statement_reads(&task.statements));
     reads
 }
 
 /// The resources of Allow statements whose actions read secrets, parameters, keys or
 /// objects.
-fn statement_reads(statements: &[Statement], at: Vec<PathSegment>) -> Vec<Read<'_>> {
+fn statement_reads(statements: &[Statement]) -> Vec<Read<'_>> {
     let mut reads = Vec::new();
     for (index, statement) in statements.iter().enumerate() {
         let reads_data = statement.effect == Effect::Allow
@@ -133,11 +166,7 @@ fn statement_reads(statements: &[Statement], at: Vec<PathSegment>) -> Vec<Read<'
             reads.push(Read {
                 what: "its role may read",
                 arn: resource,
-                at: [
-                    at.clone(),
-                    path!["statements", index, "resources", resource_index],
-                ]
-                .concat(),
+                at: ReadAt::Statement(index, resource_index),
             });
         }
     }
@@ -152,74 +181,88 @@ pub(super) fn developer_reads_outside_dev(spec: &Spec, findings: &mut Findings) 
             .is_some_and(|a| dev_access_for(spec, &a.env) != DevMode::None)
     };
     for (name, task) in spec.tasks.iter().filter(|(_, task)| dev(&task.account)) {
-        let who = format!("task `{name}` (dev-access account `{}`)", task.account);
-        let table = format!("[tasks.{name}]");
-        for read in task_reads(name, task) {
-            report(
-                spec,
-                &who,
-                &table,
-                &task.allow_developer_reads,
-                read,
-                findings,
-            );
+        let owner = Owner {
+            table: "tasks",
+            name,
+            account: &task.account,
+            allowed: &task.allow_developer_reads,
+        };
+        for read in task_reads(task) {
+            owner.report(spec, read, findings);
         }
     }
     for (name, role) in spec.roles.iter().filter(|(_, role)| dev(&role.account)) {
-        let who = format!("role `{name}` (dev-access account `{}`)", role.account);
-        let table = format!("[roles.{name}]");
-        for read in statement_reads(&role.statements, path!["roles", name]) {
-            report(
-                spec,
-                &who,
-                &table,
-                &role.allow_developer_reads,
-                read,
-                findings,
-            );
+        let owner = Owner {
+            table: "roles",
+            name,
+            account: &role.account,
+            allowed: &role.allow_developer_reads,
+        };
+        for read in statement_reads(&role.statements) {
+            owner.report(spec, read, findings);
         }
     }
 }
 
-fn report(
-    spec: &Spec,
-    who: &str,
-    table: &str,
-    allowed: &[String],
-    read: Read<'_>,
-    findings: &mut Findings,
-) {
-    if allowed.iter().any(|arn| arn == read.arn) {
-        return;
+/// The task or `[roles]` role that reads.
+struct Owner<'s> {
+    /// `tasks` or `roles`.
+    table: &'static str,
+    name: &'s str,
+    account: &'s str,
+    allowed: &'s [String],
+}
+
+impl Owner<'_> {
+    fn report(&self, spec: &Spec, read: Read<'_>, findings: &mut Findings) {
+        if self.allowed.iter().any(|arn| arn == read.arn) {
+            return;
+        }
+        let Some(whose) = outside_dev(spec, read.arn) else {
+            return;
+        };
+        let (what, developers) = if self.table == "tasks" {
+            (
+                "task",
+                "developers who act as the task, run it or exec into it read it too",
+            )
+        } else {
+            ("role", "developers who reach this role read it too")
+        };
+        let (name, account, arn) = (self.name, self.account, read.arn);
+        findings.at(
+            Code::DeveloperReadsOutsideDev,
+            read.at.path(self.table, name),
+            format!(
+                "{what} `{name}` (dev-access account `{account}`): {} `{arn}` of {whose}: {developers}",
+                read.what
+            ),
+            format!(
+                "give the dev account its own copy; if developers may really read it, add \"{arn}\" to allow_developer_reads in [{}.{name}]",
+                self.table
+            ),
+        );
     }
-    let Some(whose) = outside_dev(spec, read.arn) else {
-        return;
-    };
-    findings.at(
-        Code::DeveloperReadsOutsideDev,
-        read.at,
-        format!(
-            "{who}: {} `{}` of {whose}: developers who act as the task, run it or exec into it read it too",
-            read.what, read.arn
-        ),
-        format!(
-            "give the dev account its own copy; if developers may really read it, add \"{}\" to allow_developer_reads in {table}",
-            read.arn
-        ),
-    );
 }
 
 /// Each `allow_developer_reads` entry names something its task or role reads, exactly as
 /// written there: a stale entry would silently allow a read added later.
 pub(super) fn unknown_read_opt_in(spec: &Spec, findings: &mut Findings) {
-    for (name, task) in &spec.tasks {
-        let reads = task_reads(name, task);
+    let listing = spec
+        .tasks
+        .iter()
+        .filter(|(_, task)| !task.allow_developer_reads.is_empty());
+    for (name, task) in listing {
         let at = path!["tasks", name, "allow_developer_reads"];
-        unknown_entries(&task.allow_developer_reads, &reads, at, findings);
+        unknown_entries(&task.allow_developer_reads, &task_reads(task), at, findings);
     }
-    for (name, role) in &spec.roles {
-        let reads = statement_reads(&role.statements, path!["roles", name]);
+    let listing = spec
+        .roles
+        .iter()
+        .filter(|(_, role)| !role.allow_developer_reads.is_empty());
+    for (name, role) in listing {
         let at = path!["roles", name, "allow_developer_reads"];
+        let reads = statement_reads(&role.statements);
         unknown_entries(&role.allow_developer_reads, &reads, at, findings);
     }
 }

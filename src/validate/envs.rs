@@ -39,6 +39,22 @@ const PRODUCTION_WORDS: [&str; 4] = ["prod", "prd", "production", "live"];
 /// 3 e, 4 a, 5 s, 7 t) and a production word spelled across separators (`p.r.o.d`,
 /// `pr-od`). `preprod` and `staging` are not production.
 pub(super) fn is_production_env(env: &str) -> bool {
+    // Every rule below finds a production word inside the text with separators left out
+    // and digits read as letters: without one there, nothing is production (the usual
+    // case, for the many names this reads: buckets, accounts, envs).
+    let plain: String = env
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
+        .collect();
+    let might_be = ['i', 'l'].iter().any(|&one_is| {
+        let folded = fold_digits(&plain, one_is);
+        ["prod", "prd", "live"]
+            .iter()
+            .any(|word| folded.contains(word))
+    });
+    if !might_be {
+        return false;
+    }
     if env_words(env).iter().any(|word| is_production_word(word)) {
         return true;
     }

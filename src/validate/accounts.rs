@@ -146,7 +146,7 @@ pub(super) fn production_name_with_dev_access(spec: &Spec, findings: &mut Findin
     }
     for (name, account) in &spec.accounts {
         let mode = dev_access_for(spec, &account.env);
-        if mode == DevMode::None || !envs::is_production_env(name) {
+        if mode == DevMode::None || !envs::is_production_name(name) {
             continue;
         }
         findings.at_key(

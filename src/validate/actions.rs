@@ -103,6 +103,17 @@ fn suggest_service(reference: &Reference, prefix: &str, name: &str) -> Option<St
     suggest(prefix, reference.prefixes()).map(|near| format!("{near}:…"))
 }
 
+/// Whether every action `action` stands for takes no resource type, so that `*` is the
+/// only resource a statement can give it (`cloudwatch:PutMetricData`, `xray:Put*`): naming
+/// resources is no option there. False for `*` and for what the reference does not know.
+pub(super) fn takes_only_star(action: &str) -> bool {
+    resolve(action).is_some_and(|(service, actions)| {
+        actions
+            .iter()
+            .all(|candidate| service.resource_types(candidate).next().is_none())
+    })
+}
+
 /// What a statement is called in a message: its Sid, else its place in the spec.
 fn statement_name(statement: &Statement, at: &[PathSegment]) -> String {
     let place: String = at
@@ -335,4 +346,67 @@ fn username_in_role_policy(name: &str, what: &str, at: Vec<PathSegment>, finding
         format!("`{what}` in {name}: IAM sets aws:username only for IAM users, never for a role's session, so this role's policy never matches it"),
         "use a key a role session carries, e.g. aws:PrincipalTag/<key> or aws:userid (`<role id>:<session name>`)",
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(actions: &[&str], resources: &[&str]) -> Vec<&'static str> {
+        let statement = Statement {
+            sid: None,
+            effect: Effect::Allow,
+            actions: actions.iter().map(|a| a.to_string()).collect(),
+            resources: resources.iter().map(|r| r.to_string()).collect(),
+            condition: None,
+        };
+        let mut findings = Findings::default();
+        for action in &statement.actions {
+            unknown_action(action, vec![], &mut findings);
+        }
+        statement_warnings(&statement, &[], &mut findings);
+        findings.diagnostics.iter().map(|d| d.code.name()).collect()
+    }
+
+    #[test]
+    fn actions_are_read_against_the_reference() {
+        assert!(codes(
+            &["s3:GetObject", "s3:get*", "S3:GETOBJECT"],
+            &["arn:aws:s3:::b/*"]
+        )
+        .is_empty());
+        assert_eq!(codes(&["s3:GetObjcet"], &["*"]), ["unknown-action"]);
+        assert_eq!(codes(&["s3:Nothing*"], &["*"]), ["unknown-action"]);
+        assert_eq!(
+            codes(&["secretmanager:GetSecretValue"], &["*"]),
+            ["unknown-service"]
+        );
+        assert_eq!(
+            codes(&["sqs:SendMessage"], &["arn:aws:s3:::b/*"]),
+            ["action-resource-mismatch"]
+        );
+        assert_eq!(
+            codes(&["s3:ListBucket"], &["arn:aws:s3:::b/*"]),
+            ["action-resource-mismatch"]
+        );
+        assert!(codes(&["s3:ListBucket"], &["arn:aws:s3:::b"]).is_empty());
+        assert_eq!(
+            corrected_action("S3:GetObjcet").as_deref(),
+            Some("s3:GetObject")
+        );
+        assert_eq!(
+            corrected_action("S3:getobject").as_deref(),
+            Some("s3:GetObject")
+        );
+    }
+
+    #[test]
+    fn actions_that_take_only_star_are_known() {
+        assert!(takes_only_star("cloudwatch:PutMetricData"));
+        assert!(takes_only_star("sqs:ListQueues"));
+        assert!(!takes_only_star("s3:PutObject"));
+        assert!(!takes_only_star("s3:*"));
+        assert!(!takes_only_star("*"));
+        assert!(!takes_only_star("nosuch:Thing"));
+    }
 }

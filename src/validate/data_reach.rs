@@ -49,7 +49,7 @@ fn bucket_outside_dev(spec: &Spec, resource: &str) -> Option<String> {
     if has_wildcard(bucket) {
         return None;
     }
-    if envs::is_production_env(bucket) {
+    if envs::is_production_name(bucket) {
         return Some(format!("bucket `{bucket}`, whose name reads as production"));
     }
     spec.accounts

@@ -39,6 +39,20 @@ const PRODUCTION_WORDS: [&str; 4] = ["prod", "prd", "production", "live"];
 /// 3 e, 4 a, 5 s, 7 t) and a production word spelled across separators (`p.r.o.d`,
 /// `pr-od`). `preprod` and `staging` are not production.
 pub(super) fn is_production_env(env: &str) -> bool {
+    reads_as_production(env, true)
+}
+
+/// Whether a name of something (an account, a bucket) reads as production: as an env,
+/// but a word must be a production word itself (or a look-alike of one), not merely start
+/// with `prod`: `products`, `producer-queue` and `production-line-dev`'s neighbours are
+/// names, not stages (`prod-payments`, `pr0d-config` and `l1ve` still are).
+pub(super) fn is_production_name(name: &str) -> bool {
+    reads_as_production(name, false)
+}
+
+/// `prefixed`: a word starting with `prod` counts (envs: `prodeu`).
+fn reads_as_production(env: &str, prefixed: bool) -> bool {
+    let is_production_word = |word: &str| is_production_word(word, prefixed);
     // Every rule below finds a production word inside the text with separators left out
     // and digits read as letters: without one there, nothing is production (the usual
     // case, for the many names this reads: buckets, accounts, envs).
@@ -82,9 +96,9 @@ pub(super) fn is_production_env(env: &str) -> bool {
     false
 }
 
-fn is_production_word(word: &str) -> bool {
+fn is_production_word(word: &str, prefixed: bool) -> bool {
     let word = word.to_ascii_lowercase();
-    PRODUCTION_WORDS.contains(&word.as_str()) || word.starts_with("prod")
+    PRODUCTION_WORDS.contains(&word.as_str()) || (prefixed && word.starts_with("prod"))
 }
 
 /// A piece with its digits read as the letters they look like (lowercase).
@@ -186,6 +200,28 @@ mod tests {
             assert!(!is_production_env(env), "{env}");
         }
         assert!(!is_env_name("prоd"), "a Cyrillic o is not ASCII");
+    }
+
+    #[test]
+    fn names_read_as_production_by_whole_words_only() {
+        for name in [
+            "prod-payments",
+            "pr0d-config",
+            "l1ve",
+            "eu-live",
+            "payments-prd",
+        ] {
+            assert!(is_production_name(name), "{name}");
+        }
+        for name in [
+            "products",
+            "product-images",
+            "producer-queue",
+            "dev-config",
+            "delivery",
+        ] {
+            assert!(!is_production_name(name), "{name}");
+        }
     }
 
     #[test]

@@ -467,7 +467,7 @@ fn write_on_any_resource(
         .actions
         .iter()
         .map(String::as_str)
-        .filter(|a| is_write_action(a) && !reported.contains(a))
+        .filter(|a| is_write_action(a) && !reported.contains(a) && !actions::takes_only_star(a))
         .collect();
     if !writes.is_empty() {
         findings.at(

@@ -83,16 +83,36 @@ pub(super) fn secret_in_environment(
         let aws = AWS_CREDENTIAL_VARIABLES
             .iter()
             .any(|variable| variable.eq_ignore_ascii_case(name));
-        if aws || !is_secret_name(name) || is_reference(value) {
+        let what = if aws {
             continue;
-        }
+        } else if is_secret_name(name) && !is_reference(value) {
+            "looks like a secret"
+        } else if holds_url_password(value) {
+            "holds a URL with a password"
+        } else {
+            continue;
+        };
         findings.at_key(
             Code::SecretInEnvironment,
             here(path!["environment", name]),
-            format!("`{name}` of container `{}` (task `{task}`) looks like a secret in plain text: the environment is in the task definition, readable by whoever may describe it, and in the spec's history", container.name),
+            format!("`{name}` of container `{}` (task `{task}`) {what} in plain text: the environment is in the task definition, readable by whoever may describe it, and in the spec's history", container.name),
             "use `secrets` instead: an SSM parameter or Secrets Manager secret ARN that the execution role reads when the task starts",
         );
     }
+}
+
+/// `scheme://user:password@host…`: a connection string with its password.
+fn holds_url_password(value: &str) -> bool {
+    let Some((_, rest)) = value.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let Some((userinfo, _)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    userinfo
+        .split_once(':')
+        .is_some_and(|(_, password)| !password.is_empty())
 }
 
 /// Values that name where a secret is, or are not secrets at all.
@@ -104,4 +124,21 @@ fn is_reference(value: &str) -> bool {
         || lower.starts_with("arn:")
         || value.starts_with('/')
         || ((lower.starts_with("https://") || lower.starts_with("http://")) && !value.contains('@'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_with_passwords_are_told_from_plain_urls() {
+        assert!(holds_url_password(
+            "postgres://app:hunter2@db.internal:5432/shop"
+        ));
+        assert!(holds_url_password("redis://:s3cr3t@cache:6379/0"));
+        assert!(!holds_url_password("https://auth.example.com/token"));
+        assert!(!holds_url_password("postgres://app@db.internal/shop"));
+        assert!(!holds_url_password("mailto:team@example.com"));
+        assert!(!holds_url_password("https://example.com/a?email=x:y@z"));
+    }
 }

@@ -858,19 +858,26 @@ fn root(
     fields.text("provider region", Deployment, Rule::Report, region);
     fields.opt_text("state key", Deployment, Rule::Report, state_key.as_deref());
     // Where the root's state lives and who reaches it: the backend's settings with
-    // `{account_id}` read as this root's account (the layout's own facts report the
-    // settings as written).
+    // `{account_id}` read as this root's account. Reported where that made them the
+    // root's own; as written, the layout's own facts report them.
+    let written = terraform.backend.as_ref();
+    fn own<'a>(resolved: Option<&'a str>, setting: Option<&str>) -> Option<&'a str> {
+        resolved.filter(|resolved| Some(*resolved) != setting)
+    }
     fields.opt_text(
         "state bucket",
         Deployment,
         Rule::Report,
-        state_bucket.as_deref(),
+        own(state_bucket.as_deref(), written.map(|b| b.bucket.as_str())),
     );
     fields.opt_text(
         "state role",
         Deployment,
         Rule::Report,
-        state_role_arn.as_deref(),
+        own(
+            state_role_arn.as_deref(),
+            written.and_then(|b| b.role_arn.as_deref()),
+        ),
     );
     let _ = after; // as the directories it waits for:
     fields.members(

@@ -15,6 +15,7 @@ mod pairs;
 pub mod policy;
 mod profiles;
 mod reach;
+pub mod service_reference;
 mod simulate;
 mod tasks;
 mod terraform;
@@ -24,6 +25,7 @@ pub(crate) use arn::{has_wildcard, pattern_covers, pattern_matches, patterns_int
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub use arn::{Arn, PartitionExt};
 pub(crate) use build::{build, dev_access_for};
+pub(crate) use developers::DENY_DEV_TAGGING_SID;
 pub(crate) use efs::sid as efs_sid;
 pub(crate) use profiles::{profiles, sso_profiles, Profile, ProfileKind};
 pub(crate) use reach::{developer_reach, is_developer_entry, Hop, Reach};
@@ -31,6 +33,7 @@ pub(crate) use simulate::same_grant;
 pub(crate) use tasks::{
     family as task_family, generated_sids, role_name as task_role_name, ASSUME_ROLES_SID,
 };
+pub(crate) use terraform::{for_account, ACCOUNT_ID_PATTERN};
 pub use terraform::{Root, S3Backend, Terraform};
 
 use indexmap::IndexMap;

@@ -6,12 +6,15 @@
 //! reads the diagnostics. Shared pieces: the ARN each key expects (`arn_kinds.rs`), env
 //! names (`envs.rs`), regions (`regions.rs`) and tags (`tags.rs`). After the model is
 //! built: AWS's limits on it (`sizes.rs`), name collisions (`names.rs`) and developer
-//! reach (`reach.rs`).
+//! reach (`reach.rs`). Developers' reads of data outside dev access (`data_reach.rs`) and
+//! statements read against AWS's service reference (`actions.rs`) need only the spec.
 
 mod accounts;
+mod actions;
 mod arn_kinds;
 mod conditions;
 mod containers;
+mod data_reach;
 mod dev_access;
 mod developers;
 mod envs;
@@ -114,6 +117,7 @@ fn spec_rules(spec: &Spec, findings: &mut Findings) {
     tasks::simulate_boundaries_differ(spec, findings);
     roles::check(spec, findings);
     reach::unknown_reach_opt_in(spec, findings);
+    data_reach::unknown_read_opt_in(spec, findings);
     terraform::check(spec, findings);
 }
 
@@ -121,6 +125,7 @@ fn spec_rules(spec: &Spec, findings: &mut Findings) {
 fn model_rules(spec: &Spec, model: &Model, findings: &mut Findings) {
     sizes::check(spec, model, findings);
     names::check_model(model, findings);
+    names::reserved_role_name(spec, model, findings);
     identity_center::permission_set_without_developer_policy(spec, model, findings);
     terraform::check_model(spec, model, findings);
     reach::developer_reach_outside_dev(spec, model, findings);
@@ -132,6 +137,7 @@ pub fn warnings(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
     let mut findings = Findings::default();
     let findings = &mut findings;
     dev_access::warnings(spec, findings);
+    accounts::production_name_with_dev_access(spec, findings);
     if spec.dev_access.mode != DevMode::None {
         developers::developer_policy_unattached(spec, findings);
         identity_center::warnings(spec, findings);
@@ -154,6 +160,8 @@ pub fn warnings(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
     for (name, role) in &spec.roles {
         roles::warnings(spec, name, role, findings);
     }
+    data_reach::developer_reads_outside_dev(spec, findings);
+    terraform::state_outside_spec(spec, model, findings);
     std::mem::take(&mut findings.diagnostics)
 }
 

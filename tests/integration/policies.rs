@@ -132,6 +132,77 @@ fn tagged_developer_policy_is_one_conditional_statement_scoped_to_own_roles() {
     );
 }
 
+/// Tagged mode: developers acting as a task role (or a `[roles]` role of a tagged account)
+/// must not put the dev-access tag on another root-trusting role. The developer policy's
+/// Deny does not bind those roles' sessions, so each such role carries the Deny itself,
+/// whatever its own grants (`iam:*` here) say; roles developers cannot act as do not.
+#[test]
+fn tagged_roles_developers_act_as_deny_tagging_roles_with_the_dev_access_tag() {
+    let model = model(
+        "[dev_access]\nmode = \"tagged\"\ntag = { key = \"Access\", value = \"developers\" }\n[developers]\nattach_to_roles = [\"Developer\"]\n[[tasks.web.statements]]\nactions = [\"iam:*\"]\nresources = [\"arn:aws:iam::111122223333:role/*\"]\n[roles.reader]\naccount = \"dev\"\ntrusted_tasks = [\"web\"]\n[roles.prod-reader]\naccount = \"prod\"\ntrusted_tasks = [\"web-prod\"]\n",
+    );
+    let deny = json!({
+        "Sid": "DenyDevAccessTagging",
+        "Effect": "Deny",
+        "Action": ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"],
+        "Resource": "arn:aws:iam::111122223333:role/*",
+        "Condition": {"ForAnyValue:StringEqualsIgnoreCase": {"aws:TagKeys": ["Access"]}}
+    });
+    let last_statement = |role: &trustgen::model::Role| {
+        role.inline_policies
+            .iter()
+            .flat_map(|p| {
+                p.document.to_json()["Statement"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .last()
+    };
+    let dev = account(&model, "dev");
+    assert_eq!(last_statement(&dev.task_roles[0]), Some(deny.clone()));
+    assert_eq!(
+        last_statement(role(&model, "dev", "reader")),
+        Some(deny.clone())
+    );
+    let developer_policy = dev
+        .developer_policy
+        .clone()
+        .unwrap_or_else(|| panic!("no developer policy"));
+    assert_eq!(developer_policy.document.to_json()["Statement"][1], deny);
+    let prod = account(&model, "prod");
+    for role in prod.roles() {
+        let text = serde_json::to_string(
+            &role
+                .inline_policies
+                .iter()
+                .map(|p| p.document.to_json())
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default();
+        assert!(
+            !text.contains("DenyDevAccessTagging"),
+            "{}: {text}",
+            role.name
+        );
+    }
+    for role in &dev.execution_roles {
+        let text = serde_json::to_string(
+            &role
+                .inline_policies
+                .iter()
+                .map(|p| p.document.to_json())
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default();
+        assert!(
+            !text.contains("DenyDevAccessTagging"),
+            "{}: {text}",
+            role.name
+        );
+    }
+}
+
 #[test]
 fn extended_mode_trusts_exactly_the_named_principals() {
     let model = model("[dev_access]\nmode = \"extended\"\nprincipals = [\"arn:aws:iam::111122223333:role/Developer\", \"arn:aws:iam::999988887777:role/Sso\"]\n[developers]\nattach_to_roles = [\"Developer\"]\n");

@@ -68,12 +68,13 @@ pub(crate) fn reference() -> &'static Reference {
 /// The actions an action pattern stands for, as `service:Action` (see
 /// [`Reference::expand`]): how `diff` and library users compare `s3:Get*` with named
 /// actions exactly.
-pub fn expand_action(pattern: &str) -> Option<Vec<String>> {
+pub(crate) fn expand_action(pattern: &str) -> Option<Vec<String>> {
     reference().expand(pattern)
 }
 
 /// The vendored data's header lines (source, version, date), without their `# `.
-pub fn provenance() -> impl Iterator<Item = &'static str> {
+#[cfg(test)]
+fn provenance() -> impl Iterator<Item = &'static str> {
     TEXT.lines()
         .take_while(|line| line.starts_with('#'))
         .map(|line| line.trim_start_matches('#').trim_start())

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 
 /// A spec whose checks found no error.
 #[derive(Debug, Clone, Copy)]
-pub struct Checked<'s> {
+pub(crate) struct Checked<'s> {
     spec: &'s Spec,
 }
 
@@ -23,7 +23,7 @@ impl<'s> Checked<'s> {
             .then_some(Checked { spec })
     }
 
-    pub fn spec(&self) -> &'s Spec {
+    pub(crate) fn spec(&self) -> &'s Spec {
         self.spec
     }
 }

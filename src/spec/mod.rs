@@ -5,15 +5,15 @@
 
 mod checked;
 mod ecs;
+pub(crate) mod fast;
 mod identity_center;
-pub mod fast;
 mod load;
-pub mod schema;
+pub(crate) mod schema;
 mod structure;
 
-pub use checked::Checked;
-pub use ecs::*;
-pub use identity_center::{IdentityCenter, PermissionSet};
+pub(crate) use checked::Checked;
+pub(crate) use ecs::*;
+pub(crate) use identity_center::{IdentityCenter, PermissionSet};
 pub use load::{load, load_with_toml, SourceFile};
 
 use indexmap::IndexMap;
@@ -404,7 +404,7 @@ pub enum Effect {
 }
 
 /// Condition block in IAM JSON shape: operator -> key -> value(s).
-pub type Condition = IndexMap<String, IndexMap<String, serde_json::Value>>;
+pub(crate) type Condition = IndexMap<String, IndexMap<String, serde_json::Value>>;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

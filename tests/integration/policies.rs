@@ -1,8 +1,8 @@
 //! The policy documents themselves, exactly: any wrong trust statement fails here.
 
 use serde_json::{json, Value};
-use trustgen::model::{Account, Model};
-use trustgen::spec::{self, SourceFile};
+use trustgen::input::{self, SourceFile};
+use trustgen::inspect::{Account, Model};
 use trustgen::validate_and_build;
 
 const BASE: &str = r#"
@@ -36,7 +36,7 @@ image = "nginx:1.27"
 fn model(extra: &str) -> Model {
     let text = format!("{BASE}\n{extra}");
     let source = SourceFile::new("test.toml", text);
-    let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
+    let spec = input::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     validate_and_build(&spec).unwrap_or_else(|d| panic!("{}", source.render(&d)))
 }
 
@@ -148,7 +148,7 @@ fn tagged_roles_developers_act_as_deny_tagging_roles_with_the_dev_access_tag() {
         "Resource": "arn:aws:iam::111122223333:role/*",
         "Condition": {"ForAnyValue:StringEqualsIgnoreCase": {"aws:TagKeys": ["Access"]}}
     });
-    let last_statement = |role: &trustgen::model::Role| {
+    let last_statement = |role: &trustgen::inspect::Role| {
         role.inline_policies
             .iter()
             .flat_map(|p| {
@@ -256,7 +256,7 @@ fn execution_role_reads_exactly_the_referenced_secrets() {
         "secrets_kms_keys = [\"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]\n[[tasks.web.containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\nsecrets = { A = \"arn:aws:ssm:eu-west-1:111122223333:parameter/a\", B = \"arn:aws:secretsmanager:eu-west-1:111122223333:secret:b-AbCdEf:password::\" }",
     );
     let source = SourceFile::new("t.toml", text);
-    let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
+    let spec = input::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let model = validate_and_build(&spec).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let execution = account(&model, "dev")
         .execution_roles
@@ -309,7 +309,7 @@ fn security_rules_reject_dangerous_specs() {
             format!("{BASE}\n{extra}")
         };
         let source = SourceFile::new("t.toml", text);
-        let result = spec::load(&source).and_then(|spec| validate_and_build(&spec).map(|_| ()));
+        let result = input::load(&source).and_then(|spec| validate_and_build(&spec).map(|_| ()));
         let diagnostics = result.err().unwrap_or_default();
         assert!(
             diagnostics.iter().any(|d| d.code == code),
@@ -319,7 +319,7 @@ fn security_rules_reject_dangerous_specs() {
     }
 }
 
-fn role<'a>(model: &'a Model, account_name: &str, name: &str) -> &'a trustgen::model::Role {
+fn role<'a>(model: &'a Model, account_name: &str, name: &str) -> &'a trustgen::inspect::Role {
     account(model, account_name)
         .roles()
         .find(|r| r.name == name)
@@ -398,7 +398,7 @@ fn pair_mistakes_are_located_errors() {
     ];
     for (extra, code) in cases {
         let source = SourceFile::new("t.toml", format!("{BASE}\n{extra}"));
-        let result = spec::load(&source).and_then(|spec| validate_and_build(&spec).map(|_| ()));
+        let result = input::load(&source).and_then(|spec| validate_and_build(&spec).map(|_| ()));
         let diagnostics = result.err().unwrap_or_default();
         assert!(
             diagnostics.iter().any(|d| d.code == code),
@@ -452,7 +452,7 @@ repository_credentials = { credentials_parameter = "arn:aws:secretsmanager:eu-we
 environment_files = ["arn:aws:s3:::demo-config/web/prod.env"]
 "#;
     let source = SourceFile::new("test.toml", text);
-    let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
+    let spec = input::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let model = validate_and_build(&spec).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let dev = account(&model, "dev");
     let efs = "arn:aws:elasticfilesystem:eu-west-1:111122223333";

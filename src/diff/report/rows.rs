@@ -3,6 +3,7 @@
 use super::cells::Cell;
 use crate::diff::{Change, Clause, Edge, FactEntry, FieldChange, Grant, Kind, Mark, Value, What};
 use crate::model::policy::Effect;
+use crate::model::service_reference::expand_action;
 
 /// Where a row is shown, in the order sections appear within an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -255,6 +256,31 @@ fn conditions(mut cell: Cell, clauses: &[Clause]) -> Cell {
     cell
 }
 
+/// ` (s3:Get* is 57 actions today)`, or ` (57 actions today)` for a lone pattern: what each action pattern of a service stands for in
+/// AWS's service reference, so a reviewer sees the size of a wildcard. It describes, never
+/// decides: a pattern also grants whatever AWS adds later, so coverage stays by pattern.
+fn wildcard_sizes(actions: &[String]) -> Cell {
+    let mut cell = Cell::default();
+    let sized = actions
+        .iter()
+        .filter(|action| action.contains(['*', '?']))
+        .filter_map(|action| Some((action, expand_action(action)?.len())));
+    for (index, (action, count)) in sized.enumerate() {
+        let plural = if count == 1 { "" } else { "s" };
+        cell = cell.words(if index == 0 { " (" } else { ", " });
+        // A lone pattern needs no repeating: `s3:Get*` (57 actions today).
+        if actions.len() > 1 {
+            cell = cell.value(action.as_str()).words(" is ");
+        }
+        cell = cell.words(format!("{count} action{plural} today"));
+    }
+    if cell.is_empty() {
+        cell
+    } else {
+        cell.words(")")
+    }
+}
+
 fn grant_cell(grant: &Grant) -> Cell {
     match grant {
         Grant::Statement {
@@ -269,6 +295,7 @@ fn grant_cell(grant: &Grant) -> Cell {
                     Effect::Deny => "Deny ",
                 })
                 .values(actions)
+                .then(wildcard_sizes(actions))
                 .words(" on ")
                 .values(resources);
             if clauses.is_empty() {

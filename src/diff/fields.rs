@@ -7,6 +7,7 @@ use super::strings::{ListId, Strings, Sym};
 
 pub(crate) use super::facts::{Facts, Writer};
 use super::{Kind, Value};
+use crate::model::vocabulary::is_root_user;
 
 /// Where in an entity a fact sits: a part (a container, a volume) if any, the field's name
 /// (trustgen's words), and an item for keyed or set-like fields (an environment
@@ -260,16 +261,8 @@ fn user_level<'s>(
 ) -> u8 {
     match (value, text(value)) {
         (None, _) | (Some(_), None) => 1,
-        (Some(_), Some(user)) => {
-            // uid 0 by any spelling a runtime parses as 0 (`0`, `00`, `+0`, `-0`).
-            let who = user.split(':').next().unwrap_or_default();
-            let digits = who.trim_start_matches(['+', '-']);
-            if who == "root" || (!digits.is_empty() && digits.bytes().all(|b| b == b'0')) {
-                2
-            } else {
-                0
-            }
-        }
+        (Some(_), Some(user)) if is_root_user(user) => 2,
+        (Some(_), Some(_)) => 0,
     }
 }
 

@@ -136,11 +136,13 @@ pub(crate) const GLOBAL_KEYS: [&str; 49] = [
 ];
 
 /// The variables the AWS SDKs and CLI read credentials from (and the older names some SDKs
-/// still read): in a container's environment they are credentials in plain text.
-pub(crate) const AWS_CREDENTIAL_VARIABLES: [&str; 5] = [
+/// still read, `AWS_SECURITY_TOKEN` among them): in a container's environment they are
+/// credentials in plain text.
+pub(crate) const AWS_CREDENTIAL_VARIABLES: [&str; 6] = [
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
     "AWS_ACCESS_KEY",
     "AWS_SECRET_KEY",
 ];
@@ -166,6 +168,36 @@ pub(crate) fn holds_access_key_id(text: &str) -> bool {
     })
 }
 
+/// Whether a value is shaped like an AWS secret access key: exactly 40 characters of
+/// base64 (`A-Z a-z 0-9 / +`) with capitals, small letters and digits all present (a git
+/// commit id, lower-case hex, is not).
+pub(crate) fn is_secret_access_key_shaped(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.len() == 40
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'+'))
+        && bytes.iter().any(u8::is_ascii_uppercase)
+        && bytes.iter().any(u8::is_ascii_lowercase)
+        && bytes.iter().any(u8::is_ascii_digit)
+}
+
+/// Whether a value holds a PEM private key (`-----BEGIN [RSA |EC |OPENSSH ]PRIVATE KEY-----`).
+pub(crate) fn holds_private_key(value: &str) -> bool {
+    value.contains("PRIVATE KEY-----")
+}
+
+/// Whether a connection string holds a password as a `key=value` setting: ADO.NET's
+/// `Password=…;`, ODBC's `PWD=…`, a JDBC URL's `?password=…`.
+pub(crate) fn holds_password_setting(value: &str) -> bool {
+    value.split([';', '&', '?']).any(|setting| {
+        setting.split_once('=').is_some_and(|(key, value)| {
+            let key = key.trim().to_ascii_lowercase();
+            matches!(key.as_str(), "password" | "pwd" | "passwd") && !value.trim().is_empty()
+        })
+    })
+}
+
 /// Words of a variable name that say its value is a secret (`DB_PASSWORD`,
 /// `CLIENT_SECRET`, `dbPasswd`)...
 const SECRET_WORDS: [&str; 4] = ["PASSWORD", "PASSWD", "SECRET", "CREDENTIAL"];
@@ -176,17 +208,99 @@ const SECRET_PAIRS: [(&str, &str); 4] = [
     ("ACCESS", "KEY"),
     ("SIGNING", "KEY"),
 ];
-/// ...and last words that make it a reference to one (`SECRET_ARN`, `TOKEN_URL`,
-/// `PASSWORD_FILE`) or a setting about it (`PASSWORD_MIN_LENGTH`).
-const REFERENCE_WORDS: [&str; 14] = [
-    "ARN", "FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "NAME", "ID", "ARNS", "LENGTH", "TTL",
-    "TYPE", "HEADER",
+/// ...and words that, after the secret's word, make the variable a reference to a secret
+/// (`SECRET_ARN`, `TOKEN_URL`, `PASSWORD_FILE`) or a setting about one
+/// (`PASSWORD_MIN_LENGTH`, `TOKEN_TTL_SECONDS`, `SECRETS_MANAGER_REGION`).
+const NOT_SECRET_WORDS: [&str; 79] = [
+    // where a secret is
+    "ARN",
+    "ARNS",
+    "FILE",
+    "PATH",
+    "DIR",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "HOST",
+    "PORT",
+    "NAME",
+    "ID",
+    "IDS",
+    "HEADER",
+    "PREFIX",
+    "SUFFIX",
+    "FIELD",
+    "PARAM",
+    "PARAMETER",
+    "LOCATION",
+    "SOURCE",
+    "STORE",
+    "BACKEND",
+    "PROVIDER",
+    "MANAGER",
+    "SERVICE",
+    "REGION",
+    "VERSION",
+    "STAGE",
+    // how long it lives
+    "TTL",
+    "SECONDS",
+    "SECS",
+    "SEC",
+    "MS",
+    "MINUTES",
+    "MINS",
+    "HOURS",
+    "DAYS",
+    "TIMEOUT",
+    "EXPIRY",
+    "EXPIRES",
+    "EXPIRATION",
+    "LIFETIME",
+    "AGE",
+    "DURATION",
+    "INTERVAL",
+    "PERIOD",
+    "ROTATION",
+    "LEEWAY",
+    // what it must be, and how it is checked
+    "LENGTH",
+    "LEN",
+    "MIN",
+    "MAX",
+    "SIZE",
+    "COUNT",
+    "LIMIT",
+    "ATTEMPTS",
+    "ROUNDS",
+    "COST",
+    "ITERATIONS",
+    "COMPLEXITY",
+    "STRENGTH",
+    "POLICY",
+    "PATTERN",
+    "ALGORITHM",
+    "ALG",
+    "HASHER",
+    "FORMAT",
+    "ENCODING",
+    "TYPE",
+    "MODE",
+    "ENABLED",
+    "DISABLED",
+    "REQUIRED",
+    "ISSUER",
+    "AUDIENCE",
+    "SCOPE",
+    "SCOPES",
+    "RESET",
 ];
 
 /// Whether a variable's name says it holds a secret: a word (split at `_`, `-`, `.` and
 /// before a capital after a small letter) containing one of [`SECRET_WORDS`], ending in
-/// `TOKEN` or `TOKENS` (`GITHUB_TOKEN`, `AUTHTOKEN`, not `TOKENIZER`), `PASS`, `APIKEY`,
-/// or a pair of [`SECRET_PAIRS`], unless its last word makes it a reference.
+/// `TOKEN` or `TOKENS` (`GITHUB_TOKEN`, `AUTHTOKEN`, not `TOKENIZER`), `PASS`, `PWD`
+/// (`MYSQL_PWD`; `PWD` alone is the working directory), `APIKEY`, or a pair of
+/// [`SECRET_PAIRS`], unless a word after the last of them is one of [`NOT_SECRET_WORDS`].
 pub(crate) fn is_secret_name(name: &str) -> bool {
     let mut words: Vec<String> = Vec::new();
     let mut previous: Option<char> = None;
@@ -202,25 +316,41 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         previous = Some(c);
     }
     words.retain(|word| !word.is_empty());
-    if words
-        .last()
-        .is_some_and(|last| REFERENCE_WORDS.contains(&last.as_str()))
-    {
-        return false;
-    }
-    let single = words.iter().any(|word| {
+    let single = |word: &str| {
         SECRET_WORDS.iter().any(|secret| word.contains(secret))
             || word.ends_with("TOKEN")
             || word.ends_with("TOKENS")
             || word == "PASS"
+            || (word == "PWD" && words.len() > 1)
             || word == "APIKEY"
-    });
-    let paired = words.windows(2).any(|pair| {
-        SECRET_PAIRS
-            .iter()
-            .any(|(first, second)| pair[0] == *first && pair[1] == *second)
-    });
-    single || paired
+    };
+    let ends_pair = |index: usize| {
+        index > 0
+            && SECRET_PAIRS
+                .iter()
+                .any(|(first, second)| words[index - 1] == *first && words[index] == *second)
+    };
+    let Some(last) = (0..words.len())
+        .rev()
+        .find(|&index| single(&words[index]) || ends_pair(index))
+    else {
+        return false;
+    };
+    !words[last + 1..]
+        .iter()
+        .any(|word| NOT_SECRET_WORDS.contains(&word.as_str()))
+}
+
+/// Whether a container's `user` runs it as root, whatever the group after `:`: the name
+/// `root`; uid 0 in any spelling the runtime parses as 0 (`0`, `000`, and, as Go's
+/// `strconv.Atoi` reads a sign, `+0` and `-0`); or no user before the `:` (`:1000`), which
+/// Docker and containerd leave at uid 0.
+pub(crate) fn is_root_user(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or_default();
+    let digits = name.strip_prefix(['+', '-']).unwrap_or(name);
+    name == "root"
+        || (name.is_empty() && user.contains(':'))
+        || (!digits.is_empty() && digits.bytes().all(|b| b == b'0'))
 }
 
 /// The FireLens options ECS reads.
@@ -244,10 +374,11 @@ pub(crate) fn is_intrinsic_key(key: &str) -> bool {
 /// which hold them): the Docker, containerd and ECS agents' state and sockets (every task's
 /// credentials), the SSM agent's and cloud-init's, the kernel's interfaces, devices, boot
 /// files, programs and libraries (writing one runs code as root on the instance), system
-/// configuration, users' homes, logs, cron's spool, package databases. Every top-level
+/// configuration, users' homes, logs, cron's spool, package databases, and the ECS agent's
+/// image that ecs-init loads as root (`/var/cache/ecs`). Every top-level
 /// directory of the Filesystem Hierarchy Standard is here but `/srv`, `/mnt`, `/media`,
 /// `/opt` and `/tmp`, where a task's own data belongs.
-pub(crate) const HOST_SYSTEM_PATHS: [&str; 30] = [
+pub(crate) const HOST_SYSTEM_PATHS: [&str; 31] = [
     "/bin",
     "/boot",
     "/dev",
@@ -267,6 +398,7 @@ pub(crate) const HOST_SYSTEM_PATHS: [&str; 30] = [
     "/var/lib/docker",
     "/var/lib/containerd",
     "/var/lib/ecs",
+    "/var/cache/ecs",
     "/var/lib/amazon",
     "/var/lib/cloud",
     "/var/lib/kubelet",
@@ -309,7 +441,7 @@ pub(crate) fn covers_path(mount: &str, path: &str) -> bool {
 /// Kernel capabilities that reach past a container on an EC2 instance: what each allows,
 /// and what a container can then do. (Fargate adds only `SYS_PTRACE`, inside the task's own micro VM; ECS knows no
 /// `BPF`, `PERFMON` or `CHECKPOINT_RESTORE`, so the spec cannot name them.)
-pub(crate) const HOST_CAPABILITIES: [(Capability, &str, &str); 12] = [
+pub(crate) const HOST_CAPABILITIES: [(Capability, &str, &str); 13] = [
     (
         Capability::All,
         "every capability",
@@ -366,6 +498,11 @@ pub(crate) const HOST_CAPABILITIES: [(Capability, &str, &str); 12] = [
         "it can lift the AppArmor or SELinux profile that confines it",
     ),
     (
+        Capability::AuditControl,
+        "configuring the kernel's audit system",
+        "it can switch off or rewrite the audit rules that record what happens on the instance",
+    ),
+    (
         Capability::MacOverride,
         "overriding mandatory access control",
         "it ignores the AppArmor or SELinux profile that confines it",
@@ -392,6 +529,22 @@ mod tests {
         assert!(!holds_access_key_id("AKIAIOSFODNN7EXAMPL"));
         assert!(!holds_access_key_id("XAKIAIOSFODNN7EXAMPLE"));
         assert!(!holds_access_key_id("akiaiosfodnn7example"));
+        assert!(is_secret_access_key_shaped(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        ));
+        assert!(!is_secret_access_key_shaped(
+            "3f786850e387550fdab836ed7e6dc881de23001b"
+        ));
+        assert!(holds_password_setting(
+            "Server=db;Database=app;User Id=app;Password=hunter2;"
+        ));
+        assert!(holds_password_setting(
+            "jdbc:postgresql://db/app?user=app&password=hunter2"
+        ));
+        assert!(!holds_password_setting("Server=db;Database=app;Password=;"));
+        assert!(!holds_password_setting(
+            "https://example.com/?passwordless=1"
+        ));
         for name in [
             "DATABASE_PASSWORD",
             "DB_PASS",
@@ -405,6 +558,12 @@ mod tests {
             "SSH_PRIVATE_KEY",
             "GOOGLE_CREDENTIALS",
             "NPM_AUTHTOKEN",
+            "MYSQL_PWD",
+            "DB_PWD",
+            "SECRET_KEY_BASE",
+            "ACCESS_TOKEN_SECRET",
+            "DB_PASSWORD_PROD",
+            "KEYSTORE_PASSWORD",
         ] {
             assert!(is_secret_name(name), "{name}");
         }
@@ -419,8 +578,36 @@ mod tests {
             "KEYCLOAK_REALM",
             "SECRET_NAME",
             "TOKENIZER_MODEL",
+            "PWD",
+            "TOKEN_TTL_SECONDS",
+            "SESSION_TOKEN_LIFETIME",
+            "PASSWORD_HASH_ALGORITHM",
+            "SECRETS_MANAGER_REGION",
+            "API_KEY_HEADER",
+            "AUTH_TOKEN_TIMEOUT",
         ] {
             assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn root_is_found_in_every_spelling_the_runtime_parses() {
+        for user in [
+            "root",
+            "0",
+            "000",
+            "0:1000",
+            "+0",
+            "-0",
+            "+0:0",
+            "root:root",
+            ":0",
+            ":1000",
+        ] {
+            assert!(is_root_user(user), "{user}");
+        }
+        for user in ["1000", "1000:0", "rootless", "app", "+1", "++0", "", "ROOT"] {
+            assert!(!is_root_user(user), "{user}");
         }
     }
 

@@ -37,7 +37,8 @@ const PRODUCTION_WORDS: [&str; 4] = ["prod", "prd", "production", "live"];
 /// `prod`, `prd`, `production` or `live`, or starts with `prod` (`prodeu`). Look-alikes
 /// count too: digits that stand for letters (`pr0d`, `l1ve`, `pr0duction`: 0 o, 1 i or l,
 /// 3 e, 4 a, 5 s, 7 t) and a production word spelled across separators (`p.r.o.d`,
-/// `pr-od`). `preprod` and `staging` are not production.
+/// `pr-od`). `preprod` and `staging` are not production, nor is a production word right
+/// after `pre`, `non` or `not` (`pre-prod`, `PreProd`, `non-prod`).
 pub(super) fn is_production_env(env: &str) -> bool {
     reads_as_production(env, true)
 }
@@ -69,14 +70,15 @@ fn reads_as_production(env: &str, prefixed: bool) -> bool {
     if !might_be {
         return false;
     }
-    if env_words(env).iter().any(|word| is_production_word(word)) {
+    let words = env_words(env);
+    if (0..words.len()).any(|i| is_production_word(&words[i]) && !negated(&words, i)) {
         return true;
     }
     // Pieces between separators and case changes, digits kept in: `pr0d`, not `pr`, `0`, `d`.
     let pieces = pieces(env);
     for one_is in ['i', 'l'] {
         let folded: Vec<String> = pieces.iter().map(|p| fold_digits(p, one_is)).collect();
-        if folded.iter().any(|piece| is_production_word(piece)) {
+        if (0..folded.len()).any(|i| is_production_word(&folded[i]) && !negated(&folded, i)) {
             return true;
         }
         // A production word spelled across neighbouring pieces: `p.r.o.d`, `pr-od`.
@@ -87,13 +89,27 @@ fn reads_as_production(env: &str, prefixed: bool) -> bool {
                 if joined.len() > "production".len() {
                     break;
                 }
-                if start + 1 < folded.len() && PRODUCTION_WORDS.contains(&joined.as_str()) {
+                if start + 1 < folded.len()
+                    && PRODUCTION_WORDS.contains(&joined.as_str())
+                    && !negated(&folded, start)
+                {
                     return true;
                 }
             }
         }
     }
     false
+}
+
+/// Words that, right before a production word, say the opposite (`pre-prod`, `non-prod`).
+const NEGATIONS: [&str; 3] = ["pre", "non", "not"];
+
+/// Whether the word at `index` follows one of [`NEGATIONS`].
+fn negated(words: &[String], index: usize) -> bool {
+    index
+        .checked_sub(1)
+        .and_then(|before| words.get(before))
+        .is_some_and(|before| NEGATIONS.contains(&before.to_ascii_lowercase().as_str()))
 }
 
 fn is_production_word(word: &str, prefixed: bool) -> bool {
@@ -179,6 +195,8 @@ mod tests {
             "production",
             "eu.prod.1",
             "prod1",
+            "non-prod-live",
+            "pre-prod-prod",
             "eu-prod2",
             "production2",
             "prodeu",
@@ -196,6 +214,12 @@ mod tests {
             "dev2",
             "livestock-test",
             "delivery",
+            "pre-prod",
+            "PreProd",
+            "pre_prod",
+            "non-prod",
+            "NonProd",
+            "not-prod",
         ] {
             assert!(!is_production_env(env), "{env}");
         }
@@ -250,11 +274,13 @@ mod tests {
             "st4ging",
             "qa-1",
             "pre-prod-like",
+            "pre-pr0d",
+            "non-p.r.o.d",
             "l0cal",
             "delivery",
             "pro-duct",
         ] {
-            assert_eq!(is_production_env(env), env == "pre-prod-like", "{env}");
+            assert!(!is_production_env(env), "{env}");
         }
     }
 }

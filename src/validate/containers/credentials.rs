@@ -6,7 +6,10 @@
 
 use super::At;
 use crate::diagnostic::Code;
-use crate::model::vocabulary::{holds_access_key_id, is_secret_name, AWS_CREDENTIAL_VARIABLES};
+use crate::model::vocabulary::{
+    holds_access_key_id, holds_password_setting, holds_private_key, is_secret_access_key_shaped,
+    is_secret_name, AWS_CREDENTIAL_VARIABLES,
+};
 use crate::path;
 use crate::spec::Container;
 use crate::validate::Findings;
@@ -39,15 +42,18 @@ pub(super) fn plaintext_aws_credentials(
             );
         }
     }
+    let health_check = container.health_check.as_ref().map(|check| &check.command);
     let lists = [
-        ("command", &container.command),
-        ("entry_point", &container.entry_point),
+        (path!["command"], Some(&container.command)),
+        (path!["entry_point"], Some(&container.entry_point)),
+        (path!["health_check", "command"], health_check),
     ];
     for (key, list) in lists {
+        let Some(list) = list else { continue };
         if let Some(index) = list.iter().position(|arg| holds_access_key_id(arg)) {
             findings.at(
                 Code::PlaintextAwsCredentials,
-                here(path![key, index]),
+                here([key, path![index]].concat()),
                 format!(
                     "an argument of container `{}` holds an AWS access key id in plain text",
                     container.name
@@ -72,7 +78,9 @@ pub(super) fn plaintext_aws_credentials(
 }
 
 /// A variable whose name says it holds a secret, with a value that is not a reference (an
-/// ARN, a path, a URL without credentials), a number or a boolean.
+/// ARN, a path, a URL without credentials), a number, a boolean or a duration; or a value
+/// that is a secret whatever its name: a URL or connection string with a password, a
+/// private key, a value shaped like an AWS secret access key.
 pub(super) fn secret_in_environment(
     task: &str,
     container: &Container,
@@ -89,6 +97,12 @@ pub(super) fn secret_in_environment(
             "looks like a secret"
         } else if holds_url_password(value) {
             "holds a URL with a password"
+        } else if holds_password_setting(value) {
+            "holds a connection string with a password"
+        } else if holds_private_key(value) {
+            "holds a private key"
+        } else if is_secret_access_key_shaped(value) {
+            "holds a value shaped like an AWS secret access key"
         } else {
             continue;
         };
@@ -120,10 +134,26 @@ fn is_reference(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     value.is_empty()
         || value.parse::<f64>().is_ok()
+        || is_duration(&lower)
         || matches!(lower.as_str(), "true" | "false" | "yes" | "no")
         || lower.starts_with("arn:")
         || value.starts_with('/')
         || ((lower.starts_with("https://") || lower.starts_with("http://")) && !value.contains('@'))
+}
+
+/// `90s`, `15m`, `1h`, `7d`, `500ms`, or ISO 8601's `PT1H`: how long, not a secret.
+fn is_duration(lower: &str) -> bool {
+    if let Some(rest) = lower.strip_prefix('p') {
+        return rest.bytes().any(|b| b.is_ascii_digit())
+            && rest.ends_with(['y', 'm', 'w', 'd', 'h', 's'])
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b"tymwdhs.".contains(&b));
+    }
+    let unit_start = lower
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(lower.len());
+    unit_start > 0 && ["ms", "s", "m", "h", "d", "w"].contains(&&lower[unit_start..])
 }
 
 #[cfg(test)]
@@ -140,5 +170,15 @@ mod tests {
         assert!(!holds_url_password("postgres://app@db.internal/shop"));
         assert!(!holds_url_password("mailto:team@example.com"));
         assert!(!holds_url_password("https://example.com/a?email=x:y@z"));
+    }
+
+    #[test]
+    fn durations_are_told_from_secrets() {
+        for value in ["90s", "15m", "1h", "7d", "500ms", "pt1h", "p1dt12h"] {
+            assert!(is_duration(value), "{value}");
+        }
+        for value in ["hunter2", "s3cr3t", "h", "p", "pass", "1hx", "pt", "p12345"] {
+            assert!(!is_duration(value), "{value}");
+        }
     }
 }

@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use super::tasks::At;
 use super::Findings;
 use crate::diagnostic::{suggest, Code, PathSegment};
-use crate::model::vocabulary::HOST_CAPABILITIES;
+use crate::model::vocabulary::{is_root_user, HOST_CAPABILITIES};
 use crate::model::{ecs_exec, limits};
 use crate::path;
 use crate::spec::{Compatibility, Container, Spec, Task};
@@ -245,9 +245,7 @@ fn root_user(
     let Some(user) = &container.user else {
         return;
     };
-    let name = user.split(':').next().unwrap_or_default();
-    let root = name == "root" || (!name.is_empty() && name.bytes().all(|b| b == b'0'));
-    if !root || container.allow_root_user {
+    if !is_root_user(user) || container.allow_root_user {
         return;
     }
     let where_ = if platform.fargate {

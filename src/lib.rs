@@ -27,7 +27,7 @@ pub mod spec;
 mod timings;
 mod validate;
 
-pub use commands::{generate, run, Generated, Outcome};
+pub use commands::{generate, rendered_limits, run, Generated, Outcome};
 pub use diagnostic::Diagnostic;
 pub use output::{sha256_hex, PENDING_NAME};
 pub use render::{render, Deployment, GeneratedFile, Provenance, Templates, Unit};

@@ -140,7 +140,39 @@ pub(crate) fn try_load(path: &Path) -> Result<Loaded, Failure> {
 pub(crate) fn build(source: &SourceFile) -> Result<(Spec, Model), Vec<Diagnostic>> {
     let spec = timings::phase("parse", || spec::load(source))?;
     let model = timings::phase("validate + model", || validate::validate_and_build(&spec))?;
+    let rendered = rendered_limits(&model, Path::new(&source.name));
+    if !rendered.is_empty() {
+        return Err(rendered);
+    }
     Ok((spec, model))
+}
+
+/// Limits only a rendered file shows, located at what the spec says: the StackSet's
+/// template body, which CloudFormation takes inline up to 51,200 bytes (rendered with
+/// the built-in templates; `gen` refuses an overridden one that grows past it too).
+pub fn rendered_limits(model: &Model, spec_path: &Path) -> Vec<Diagnostic> {
+    use crate::diagnostic::{Code, Location};
+    use crate::model::limits::STACK_SET_TEMPLATE_BODY_BYTES;
+    let Some(bootstrap) = &model.bootstrap else {
+        return Vec::new();
+    };
+    let Ok(templates) = Templates::load(None) else {
+        return Vec::new();
+    };
+    let provenance = Provenance::from_spec_path(spec_path);
+    let size = render::stack_set_template_size(model, bootstrap, &templates, &provenance);
+    if size <= STACK_SET_TEMPLATE_BODY_BYTES {
+        return Vec::new();
+    }
+    vec![Diagnostic::new(
+        Code::StackSetTemplateTooLarge,
+        format!(
+            "the template body of StackSet `{}` has {size} bytes; CloudFormation takes at most {STACK_SET_TEMPLATE_BODY_BYTES} inline",
+            bootstrap.name
+        ),
+        Location::Key(crate::path!["bootstrap"]),
+    )
+    .with_help("attach the developer policy to fewer principals (a group instead of many users), or trust fewer accounts")]
 }
 
 /// An invalid spec's errors as the user asked for them: a terminal's on standard error

@@ -3,6 +3,7 @@
 //! backends render it, so they cannot disagree about who may do what.
 
 mod arn;
+mod bootstrap;
 mod build;
 mod developers;
 pub(crate) mod ecs_exec;
@@ -23,6 +24,7 @@ pub(crate) mod vocabulary;
 pub(crate) use arn::{has_wildcard, pattern_covers, pattern_matches, patterns_intersect};
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub use arn::{Arn, PartitionExt};
+pub use bootstrap::{AccountFilter, Bootstrap, OperationPreferences, Target};
 pub(crate) use build::{build, dev_access_for};
 pub(crate) use efs::sid as efs_sid;
 pub(crate) use profiles::{profiles, sso_profiles, Profile, ProfileKind};
@@ -54,6 +56,9 @@ pub struct Model {
     /// IAM Identity Center's permission sets, deployed in its account (which is then one
     /// of `accounts`).
     pub identity_center: Option<IdentityCenter>,
+    /// `[bootstrap]`: the StackSet that gives every account of some organisational units
+    /// the dev-account baseline (its account is then one of `accounts`).
+    pub bootstrap: Option<Bootstrap>,
     /// The Terraform layout: its roots, their state keys and the order they apply in.
     pub terraform: Terraform,
 }
@@ -119,6 +124,7 @@ impl Model {
                 })
                 .collect(),
             identity_center: self.identity_center.clone(),
+            bootstrap: self.bootstrap.clone(),
             terraform: self.terraform.clone(),
         }
     }

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod arn_kinds;
+mod bootstrap;
 mod conditions;
 mod containers;
 mod dev_access;
@@ -102,6 +103,7 @@ fn check_spec(spec: &Spec, findings: &mut Findings) {
     roles::check(spec, findings);
     reach::unknown_reach_opt_in(spec, findings);
     terraform::check(spec, findings);
+    bootstrap::check(spec, findings);
 }
 
 /// Errors only the built model shows: what would be deployed, measured and named.
@@ -111,6 +113,7 @@ fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
     identity_center::permission_set_without_developer_policy(spec, model, findings);
     terraform::check_model(spec, model, findings);
     reach::developer_reach_outside_dev(spec, model, findings);
+    bootstrap::check_model(model, findings);
 }
 
 /// Specs that are valid but grant more than they probably mean, or set something up that
@@ -125,6 +128,7 @@ pub fn warnings(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
         developers::warnings(spec, findings);
     }
     project::log_retention_unset(spec, findings);
+    bootstrap::warnings(spec, model, findings);
     for (name, task) in &spec.tasks {
         containers::warnings(name, task, findings);
         platform::host_privileges(name, task, findings);

@@ -154,6 +154,8 @@ pub(super) fn terraform(
         backend,
         roots,
         cycle,
+        orchestrator,
+        repository_dir,
     } = terraform;
     let mut entity = Building::new(strings);
     let mut fields = entity.fields();
@@ -192,6 +194,19 @@ pub(super) fn terraform(
             *partial,
         );
     }
+    let _ = orchestrator; // named by `orchestrator_name`
+    fields.opt_text(
+        "orchestrator",
+        Deployment,
+        Rule::Report,
+        terraform.orchestrator_name(),
+    );
+    fields.text(
+        "output directory in the repository",
+        Deployment,
+        Rule::Report,
+        repository_dir,
+    );
     fields.members(
         "roots in a cycle",
         Other,
@@ -256,6 +271,7 @@ fn root(
             RootKind::Account => "account",
             RootKind::Trust => "trust",
             RootKind::IdentityCenter => "identity_center",
+            RootKind::Bootstrap => "bootstrap",
         },
         account_id: entity.strings.intern(account_id),
     };

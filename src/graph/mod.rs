@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::model::policy::{Condition, Effect, Principal, Statement};
-use crate::model::{developer_reach, Account, Model, Reach, Role, RoleKind};
+use crate::model::{developer_reach, Account, AccountFilter, Model, Reach, Role, RoleKind};
 use crate::model::{reserved_role_permission_set, Arn, RESERVED_SSO_PREFIX};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,6 +34,11 @@ pub(crate) enum NodeKind {
     DestinationRole,
     /// A role outside the spec that a role of the spec may assume (`assume_role_arns`).
     ExternalRole,
+    /// An organisational unit a `[bootstrap]` StackSet targets: every account of it
+    /// (accounts created later included) receives the baseline.
+    OrganizationalUnit,
+    /// The baseline's developer policy, when the baseline has no role to draw.
+    DeveloperPolicy,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,6 +65,21 @@ pub(crate) struct Edge {
     pub conditions: Vec<String>,
 }
 
+/// What a `[bootstrap]` StackSet gives the accounts of one organisational unit: its
+/// baseline, drawn once in a group of its own (the roles every such account has).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct StackSetReach {
+    /// Node id of the organisational unit.
+    pub from: String,
+    /// Node ids of the baseline's roles (or its policy).
+    pub to: Vec<String>,
+    pub stack_set: String,
+    pub organizational_unit: String,
+    pub env: String,
+    /// `every account`, `only: …`, `every account but: …`.
+    pub accounts: String,
+}
+
 /// A role developers can chain into beyond the roles they assume directly.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct DeveloperReach {
@@ -84,6 +104,12 @@ pub(crate) struct TrustGraph {
     /// Roles developers reach by role chaining from the ones they may assume: identity
     /// grants (`sts:AssumeRole` in the role's own policies) that the target's trust admits.
     pub developer_reach: Vec<DeveloperReach>,
+    /// Every organisational unit a StackSet reaches, with what it receives.
+    pub stack_sets: Vec<StackSetReach>,
+    /// Groups (the `account` of nodes) that stand for every account a StackSet reaches,
+    /// not one account of the spec.
+    #[serde(skip)]
+    pub(crate) baseline_groups: Vec<String>,
     /// (principal, account for ECS nodes) -> index in `nodes`.
     #[serde(skip)]
     index: HashMap<(String, Option<String>), usize>,
@@ -96,10 +122,12 @@ impl TrustGraph {
             nodes: Vec::new(),
             edges: Vec::new(),
             developer_reach: Vec::new(),
+            stack_sets: Vec::new(),
+            baseline_groups: Vec::new(),
             index: HashMap::new(),
         };
         // Roles first, so principals that are roles of this model point at their node.
-        for account in &model.accounts {
+        for account in model_accounts(model) {
             for role in account.roles() {
                 graph.node(
                     role_kind(&role.kind),
@@ -115,7 +143,61 @@ impl TrustGraph {
         for reach in developer_reach(model) {
             graph.add_reach(model, &reach);
         }
+        graph.add_stack_set(model);
         graph
+    }
+
+    /// Each organisational unit the StackSet targets, and the baseline it gives them.
+    fn add_stack_set(&mut self, model: &Model) {
+        let Some(bootstrap) = &model.bootstrap else {
+            return;
+        };
+        let baseline = &bootstrap.baseline;
+        self.baseline_groups.push(baseline.name.clone());
+        let mut to: Vec<String> = baseline
+            .roles()
+            .map(|role| {
+                self.node(
+                    role_kind(&role.kind),
+                    role.name.clone(),
+                    Some(baseline.name.clone()),
+                    role.arn.clone(),
+                )
+            })
+            .collect();
+        if to.is_empty() {
+            if let Some(policy) = &baseline.developer_policy {
+                to.push(self.node(
+                    NodeKind::DeveloperPolicy,
+                    format!("policy {}", policy.name),
+                    Some(baseline.name.clone()),
+                    policy.arn.clone(),
+                ));
+            }
+        }
+        for target in &bootstrap.targets {
+            let accounts = match &target.accounts {
+                AccountFilter::All => "every account".to_string(),
+                AccountFilter::Only(ids) => format!("only {}", ids.join(", ")),
+                AccountFilter::Except(ids) => format!("every account but {}", ids.join(", ")),
+            };
+            for unit in &target.organizational_units {
+                let from = self.node(
+                    NodeKind::OrganizationalUnit,
+                    format!("OU {unit} (env {})", target.env),
+                    None,
+                    unit.clone(),
+                );
+                self.stack_sets.push(StackSetReach {
+                    from,
+                    to: to.clone(),
+                    stack_set: bootstrap.name.clone(),
+                    organizational_unit: unit.clone(),
+                    env: target.env.clone(),
+                    accounts: accounts.clone(),
+                });
+            }
+        }
     }
 
     fn add_reach(&mut self, model: &Model, reach: &Reach) {
@@ -248,6 +330,8 @@ impl NodeKind {
             NodeKind::DestinationRole => "destination_role",
             NodeKind::ExternalRole => "external_role",
             NodeKind::PermissionSet => "permission_set",
+            NodeKind::OrganizationalUnit => "organizational_unit",
+            NodeKind::DeveloperPolicy => "developer_policy",
         }
     }
 }
@@ -291,7 +375,7 @@ impl TrustEdge<'_> {
 /// names, in model order.
 pub(crate) fn trust_edges(model: &Model) -> Vec<TrustEdge<'_>> {
     let mut edges = Vec::new();
-    for account in &model.accounts {
+    for account in model_accounts(model) {
         for role in account.roles() {
             for statement in role
                 .trust_policy
@@ -341,6 +425,16 @@ pub(crate) fn trust_edges(model: &Model) -> Vec<TrustEdge<'_>> {
         }
     }
     edges
+}
+
+/// The model's accounts, then the baseline every account a StackSet reaches receives
+/// (its roles' ARNs name `names::BASELINE_ACCOUNT_ID`).
+fn model_accounts(model: &Model) -> impl Iterator<Item = &Account> {
+    model
+        .accounts
+        .iter()
+        .map(|account| &**account)
+        .chain(model.bootstrap.iter().map(|bootstrap| &bootstrap.baseline))
 }
 
 /// The label of a role's ECS principal.
@@ -500,6 +594,8 @@ mod tests {
             NodeKind::DeveloperRole,
             NodeKind::DestinationRole,
             NodeKind::ExternalRole,
+            NodeKind::OrganizationalUnit,
+            NodeKind::DeveloperPolicy,
         ] {
             assert_eq!(
                 serde_json::to_value(&kind).unwrap_or_default(),

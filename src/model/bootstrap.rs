@@ -204,8 +204,7 @@ fn baseline(spec: &Spec, name: &str, region: &str) -> Account {
             &names::simulator_role_name(&spec.project.name),
         )
     });
-    let (developer_policy, developer_role) =
-        developers::build(&context, &[], simulator.as_deref());
+    let (developer_policy, developer_role) = developers::build(&context, &[], simulator.as_deref());
     let mut baseline = Account {
         name: name.to_string(),
         alias: names::provider_alias(name),

@@ -167,7 +167,9 @@ pub(crate) fn build(spec: &Spec) -> Model {
         identity_center
             .as_ref()
             .is_some_and(|center| center.account == account.name)
-            || bootstrap.as_ref().is_some_and(|b| b.account == account.name)
+            || bootstrap
+                .as_ref()
+                .is_some_and(|b| b.account == account.name)
     };
     let accounts = accounts
         .into_iter()
@@ -230,8 +232,7 @@ fn build_account(context: &AccountContext<'_>) -> Account {
     } else {
         Vec::new()
     };
-    let (developer_policy, developer_role) =
-        developers::build(
+    let (developer_policy, developer_role) = developers::build(
         context,
         &task_roles,
         simulator_role.as_ref().map(|role| role.arn.as_str()),

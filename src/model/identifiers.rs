@@ -546,7 +546,10 @@ pub(crate) fn repository_dir_problem(dir: &str) -> Option<String> {
         return None;
     }
     if !(1..=KEY_PREFIX_MAX).contains(&dir.len()) {
-        return Some(format!("has {} characters; the limit is {KEY_PREFIX_MAX}", dir.len()));
+        return Some(format!(
+            "has {} characters; the limit is {KEY_PREFIX_MAX}",
+            dir.len()
+        ));
     }
     if let Some(c) = dir
         .chars()
@@ -566,7 +569,9 @@ pub(crate) fn repository_dir_problem(dir: &str) -> Option<String> {
             if segment.is_empty() {
                 "holds an empty segment (`//`)".to_string()
             } else {
-                format!("holds the segment `{segment}`: it must name a directory inside the repository")
+                format!(
+                    "holds the segment `{segment}`: it must name a directory inside the repository"
+                )
             }
         })
 }

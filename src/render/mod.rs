@@ -106,9 +106,9 @@ pub(crate) fn render_into(
                 cloudformation::render_account(model, account, templates, provenance, baseline)
             }
             Job::TerraformRoot => terraform::render_root(model, templates, provenance),
-            Job::Terraform(account) => terraform::render_account(
-                model, account, &shared, templates, provenance, baseline,
-            ),
+            Job::Terraform(account) => {
+                terraform::render_account(model, account, &shared, templates, provenance, baseline)
+            }
             Job::Shared => {
                 let mut files = session_policies::render(model);
                 files.push(GeneratedFile::new(

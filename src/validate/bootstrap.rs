@@ -156,7 +156,9 @@ fn invalid_stack_set_name(name: &str, findings: &mut Findings) {
             Code::InvalidStackSetName,
             at(path!["stack_set_name"]),
             format!("`{}` is not a StackSet name", name.escape_debug()),
-            format!("a letter, then letters, digits and -, at most {STACK_SET_NAME_CHARS} characters"),
+            format!(
+                "a letter, then letters, digits and -, at most {STACK_SET_NAME_CHARS} characters"
+            ),
         );
     }
 }
@@ -178,31 +180,56 @@ fn invalid_operation_preferences(spec: &Spec, bootstrap: &Bootstrap, findings: &
     let mut problem = |key: &str, message: String, help: &str| {
         findings.at(Code::InvalidOperationPreferences, here(key), message, help);
     };
-    if preferences.max_concurrent_count.is_some() && preferences.max_concurrent_percentage.is_some() {
-        problem("max_concurrent_percentage", "max_concurrent_count and max_concurrent_percentage are given both".into(), "give one of them");
+    if preferences.max_concurrent_count.is_some() && preferences.max_concurrent_percentage.is_some()
+    {
+        problem(
+            "max_concurrent_percentage",
+            "max_concurrent_count and max_concurrent_percentage are given both".into(),
+            "give one of them",
+        );
     }
     if preferences.failure_tolerance_count.is_some()
         && preferences.failure_tolerance_percentage.is_some()
     {
-        problem("failure_tolerance_percentage", "failure_tolerance_count and failure_tolerance_percentage are given both".into(), "give one of them");
+        problem(
+            "failure_tolerance_percentage",
+            "failure_tolerance_count and failure_tolerance_percentage are given both".into(),
+            "give one of them",
+        );
     }
     if let Some(count) = preferences.max_concurrent_count.filter(|c| *c < 1) {
-        problem("max_concurrent_count", format!("max_concurrent_count is {count}"), "at least 1");
+        problem(
+            "max_concurrent_count",
+            format!("max_concurrent_count is {count}"),
+            "at least 1",
+        );
     }
     if let Some(count) = preferences.failure_tolerance_count.filter(|c| *c < 0) {
-        problem("failure_tolerance_count", format!("failure_tolerance_count is {count}"), "0 or more");
+        problem(
+            "failure_tolerance_count",
+            format!("failure_tolerance_count is {count}"),
+            "0 or more",
+        );
     }
     if let Some(percent) = preferences
         .max_concurrent_percentage
         .filter(|p| !OPERATION_PERCENTAGE.contains(p) || *p == 0)
     {
-        problem("max_concurrent_percentage", format!("max_concurrent_percentage is {percent}"), "1 to 100");
+        problem(
+            "max_concurrent_percentage",
+            format!("max_concurrent_percentage is {percent}"),
+            "1 to 100",
+        );
     }
     if let Some(percent) = preferences
         .failure_tolerance_percentage
         .filter(|p| !OPERATION_PERCENTAGE.contains(p))
     {
-        problem("failure_tolerance_percentage", format!("failure_tolerance_percentage is {percent}"), "0 to 100");
+        problem(
+            "failure_tolerance_percentage",
+            format!("failure_tolerance_percentage is {percent}"),
+            "0 to 100",
+        );
     }
     // Strict failure tolerance (the default) runs at most one account more than it
     // tolerates failing.
@@ -235,14 +262,22 @@ fn invalid_operation_preferences(spec: &Spec, bootstrap: &Bootstrap, findings: &
             findings.at(
                 Code::InvalidOperationPreferences,
                 at(path!["operation_preferences", "region_order", index]),
-                format!("region `{}` of region_order is not one of [bootstrap] regions", region.escape_debug()),
+                format!(
+                    "region `{}` of region_order is not one of [bootstrap] regions",
+                    region.escape_debug()
+                ),
                 "list only regions of [bootstrap] regions",
             );
         }
     }
 }
 
-fn bootstrap_without_dev_access(spec: &Spec, env: &str, at: Vec<PathSegment>, findings: &mut Findings) {
+fn bootstrap_without_dev_access(
+    spec: &Spec,
+    env: &str,
+    at: Vec<PathSegment>,
+    findings: &mut Findings,
+) {
     if dev_access_for(spec, env) == DevMode::None {
         let why = if spec.dev_access.mode == DevMode::None {
             "dev access is off (dev_access.mode = \"none\")".to_string()
@@ -321,7 +356,9 @@ pub(super) fn warnings(spec: &Spec, model: &Model, findings: &mut Findings) {
             continue; // only the listed accounts, checked as errors
         }
         for account in model.accounts.iter().filter(|a| {
-            a.env == target.env && a.has_developers_stack() && !target.exclude_accounts.contains(&a.id)
+            a.env == target.env
+                && a.has_developers_stack()
+                && !target.exclude_accounts.contains(&a.id)
         }) {
             findings.at_key(
                 Code::BootstrapMayOverlap,

@@ -78,7 +78,12 @@ pub(super) fn bootstrap(review: &mut Review, strings: &mut Strings, bootstrap: &
         Rule::Report,
         region_order.iter().map(String::as_str),
     );
-    fields.opt_text("concurrency mode", Deployment, Rule::Report, *concurrency_mode);
+    fields.opt_text(
+        "concurrency mode",
+        Deployment,
+        Rule::Report,
+        *concurrency_mode,
+    );
     for target in targets {
         let Target {
             env,

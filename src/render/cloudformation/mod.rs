@@ -61,7 +61,10 @@ pub(crate) fn render_account(
         // Identity Center's resources live in its own region, not the account's.
         files.extend(stacks.files(Stack::IdentityCenter, &center.region, vec![contents]));
     }
-    let holds = model.bootstrap.as_ref().filter(|b| b.account == account.name);
+    let holds = model
+        .bootstrap
+        .as_ref()
+        .filter(|b| b.account == account.name);
     if let (Some(bootstrap), Some(body)) = (holds, baseline) {
         let documents = place::Documents::new();
         let context = bootstrap::context(model, bootstrap, &header, body, &documents);

@@ -98,7 +98,8 @@ pub(super) fn render(
             .map(|root| {
                 Ok(GeneratedFile::new(
                     format!("{}/{}", root.dir, names::TERRAGRUNT_FILE),
-                    templates.render_hcl_plain(TERRAGRUNT_TEMPLATE, &terragrunt(model, root, header))?,
+                    templates
+                        .render_hcl_plain(TERRAGRUNT_TEMPLATE, &terragrunt(model, root, header))?,
                 ))
             })
             .collect(),
@@ -162,7 +163,8 @@ fn terragrunt<'a>(model: &Model, root: &'a Root, header: &'a str) -> TerragruntC
 /// A root's files besides Terraform's own: the StackSet's template body.
 fn root_files(model: &Model, root: &Root) -> Vec<&'static str> {
     let holds = model.bootstrap.as_ref().is_some_and(|bootstrap| {
-        root.holds_bootstrap() && (root.kind == RootKind::Single || bootstrap.account == root.account)
+        root.holds_bootstrap()
+            && (root.kind == RootKind::Single || bootstrap.account == root.account)
     });
     if holds {
         vec![names::STACK_SET_TEMPLATE_FILE]

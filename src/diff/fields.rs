@@ -75,8 +75,8 @@ pub(crate) enum Scale {
     VolumeSource,
     /// Transit encryption or IAM authorisation of an EFS volume: on, or off (the default).
     OnThenOff,
-    /// Which accounts of an organisational unit a StackSet reaches: those listed, all but
-    /// those listed, every one.
+    /// Which accounts of an organisational unit a StackSet reaches: none (not targeted),
+    /// those listed, all but those listed, every one.
     AccountFilter,
 }
 
@@ -92,6 +92,7 @@ impl Scale {
             ],
             Scale::OnThenOff => &[&["ENABLED"], &["", "DISABLED"]],
             Scale::AccountFilter => &[
+                &[""],
                 &["only listed accounts"],
                 &["every account but the excluded"],
                 &["every account"],

@@ -53,6 +53,12 @@ const BROADENS: &[(&str, bool)] = &[
     ("secret-variable-renamed", false),
     ("session-durations-raised", true),
     ("simulate-task-renamed", false),
+    ("stack-set-account-listed", true),
+    ("stack-set-baseline-trusts-more", true),
+    ("stack-set-exclusion-lifted", true),
+    ("stack-set-ou-added", true),
+    ("stack-set-ou-removed", false),
+    ("stack-set-region-moved", true),
     ("star-escape-widened", true),
     ("tag-in-policy-variable", true),
     ("tag-key-lower-case", true),
@@ -99,6 +105,12 @@ const KINDS: &[(&str, &[&str])] = &[
     ("tagged-permission-set-added", &["access"]),
     ("trust-through-account-root", &["access"]),
     ("user-signed-zero", &["exposure"]),
+    ("stack-set-account-listed", &["access"]),
+    ("stack-set-baseline-trusts-more", &["access"]),
+    ("stack-set-exclusion-lifted", &["access"]),
+    ("stack-set-ou-added", &["access"]),
+    ("stack-set-ou-removed", &["access"]),
+    ("stack-set-region-moved", &["access"]),
 ];
 
 fn cases() -> Vec<PathBuf> {

@@ -3,15 +3,17 @@
 //! conditions that guard it. Drawn as Mermaid or Graphviz (`draw`).
 
 mod draw;
+mod stack_set;
 
 pub(crate) use draw::{dot, json, markdown, mermaid};
+pub(crate) use stack_set::StackSetReach;
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::model::policy::{Condition, Effect, Principal, Statement};
-use crate::model::{developer_reach, Account, AccountFilter, Model, Reach, Role, RoleKind};
+use crate::model::{developer_reach, Account, Model, Reach, Role, RoleKind};
 use crate::model::{reserved_role_permission_set, Arn, RESERVED_SSO_PREFIX};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,21 +65,6 @@ pub(crate) struct Edge {
     /// Short names of the guarding conditions: "source guard", "MFA", "ExternalId",
     /// "tag k=v", "PrincipalArn"; other condition keys by name.
     pub conditions: Vec<String>,
-}
-
-/// What a `[bootstrap]` StackSet gives the accounts of one organisational unit: its
-/// baseline, drawn once in a group of its own (the roles every such account has).
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct StackSetReach {
-    /// Node id of the organisational unit.
-    pub from: String,
-    /// Node ids of the baseline's roles (or its policy).
-    pub to: Vec<String>,
-    pub stack_set: String,
-    pub organizational_unit: String,
-    pub env: String,
-    /// `every account`, `only: …`, `every account but: …`.
-    pub accounts: String,
 }
 
 /// A role developers can chain into beyond the roles they assume directly.
@@ -145,59 +132,6 @@ impl TrustGraph {
         }
         graph.add_stack_set(model);
         graph
-    }
-
-    /// Each organisational unit the StackSet targets, and the baseline it gives them.
-    fn add_stack_set(&mut self, model: &Model) {
-        let Some(bootstrap) = &model.bootstrap else {
-            return;
-        };
-        let baseline = &bootstrap.baseline;
-        self.baseline_groups.push(baseline.name.clone());
-        let mut to: Vec<String> = baseline
-            .roles()
-            .map(|role| {
-                self.node(
-                    role_kind(&role.kind),
-                    role.name.clone(),
-                    Some(baseline.name.clone()),
-                    role.arn.clone(),
-                )
-            })
-            .collect();
-        if to.is_empty() {
-            if let Some(policy) = &baseline.developer_policy {
-                to.push(self.node(
-                    NodeKind::DeveloperPolicy,
-                    format!("policy {}", policy.name),
-                    Some(baseline.name.clone()),
-                    policy.arn.clone(),
-                ));
-            }
-        }
-        for target in &bootstrap.targets {
-            let accounts = match &target.accounts {
-                AccountFilter::All => "every account".to_string(),
-                AccountFilter::Only(ids) => format!("only {}", ids.join(", ")),
-                AccountFilter::Except(ids) => format!("every account but {}", ids.join(", ")),
-            };
-            for unit in &target.organizational_units {
-                let from = self.node(
-                    NodeKind::OrganizationalUnit,
-                    format!("OU {unit} (env {})", target.env),
-                    None,
-                    unit.clone(),
-                );
-                self.stack_sets.push(StackSetReach {
-                    from,
-                    to: to.clone(),
-                    stack_set: bootstrap.name.clone(),
-                    organizational_unit: unit.clone(),
-                    env: target.env.clone(),
-                    accounts: accounts.clone(),
-                });
-            }
-        }
     }
 
     fn add_reach(&mut self, model: &Model, reach: &Reach) {

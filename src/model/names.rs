@@ -9,12 +9,12 @@
 use super::RoleKind;
 
 /// `<project>-<task>`: a task role's name and its task definition's family by default.
-pub fn default_task_name(project: &str, task: &str) -> String {
+pub(crate) fn default_task_name(project: &str, task: &str) -> String {
     format!("{project}-{task}")
 }
 
 /// `<project>-ecs-execution` by default; shards after the first are numbered.
-pub fn execution_role_name(project: &str, configured: Option<&str>, shard: usize) -> String {
+pub(crate) fn execution_role_name(project: &str, configured: Option<&str>, shard: usize) -> String {
     let base = configured.map_or_else(|| format!("{project}-ecs-execution"), str::to_string);
     if shard == 1 {
         base
@@ -23,12 +23,12 @@ pub fn execution_role_name(project: &str, configured: Option<&str>, shard: usize
     }
 }
 
-pub fn simulator_role_name(project: &str) -> String {
+pub(crate) fn simulator_role_name(project: &str) -> String {
     format!("{project}-simulator")
 }
 
 /// `my-task` -> `MyTask`: a CloudFormation logical id stem (alphanumerics only).
-pub fn pascal_case(name: &str) -> String {
+pub(crate) fn pascal_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut word_start = true;
     for c in name.chars() {
@@ -45,7 +45,7 @@ pub fn pascal_case(name: &str) -> String {
 }
 
 /// `my-task` -> `my_task`: a Terraform identifier.
-pub fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -63,7 +63,7 @@ pub fn provider_alias(account: &str) -> String {
 }
 
 /// A role's CloudFormation logical id.
-pub fn role_logical_id(kind: &RoleKind, name: &str) -> String {
+pub(crate) fn role_logical_id(kind: &RoleKind, name: &str) -> String {
     match kind {
         RoleKind::Task(task) => format!("{}TaskRole", pascal_case(task)),
         RoleKind::Execution(1) => "ExecutionRole".into(),
@@ -83,7 +83,7 @@ pub fn role_logical_id(kind: &RoleKind, name: &str) -> String {
 
 /// A role's Terraform resource name (`aws_iam_role.<this>`), also the name of its managed
 /// policy attachments (`aws_iam_role_policy_attachment.<this>`).
-pub fn role_terraform(alias: &str, kind: &RoleKind, name: &str) -> String {
+pub(crate) fn role_terraform(alias: &str, kind: &RoleKind, name: &str) -> String {
     match kind {
         RoleKind::Task(task) => format!("{alias}_task_{}", snake_case(task)),
         RoleKind::Execution(1) => format!("{alias}_execution"),
@@ -95,42 +95,42 @@ pub fn role_terraform(alias: &str, kind: &RoleKind, name: &str) -> String {
 }
 
 /// An inline policy's Terraform resource name (`aws_iam_role_policy.<this>`).
-pub fn inline_policy_terraform(role_terraform: &str, policy: &str) -> String {
+pub(crate) fn inline_policy_terraform(role_terraform: &str, policy: &str) -> String {
     format!("{role_terraform}_{}", snake_case(policy))
 }
 
 /// A task definition's CloudFormation logical id, and its log group's.
-pub fn task_definition_logical_ids(task: &str) -> (String, String) {
+pub(crate) fn task_definition_logical_ids(task: &str) -> (String, String) {
     let stem = pascal_case(task);
     (format!("{stem}TaskDefinition"), format!("{stem}LogGroup"))
 }
 
 /// A task definition's (and its log group's) Terraform resource name.
-pub fn task_definition_terraform(alias: &str, task: &str) -> String {
+pub(crate) fn task_definition_terraform(alias: &str, task: &str) -> String {
     format!("{alias}_{}", snake_case(task))
 }
 
-pub const DEVELOPER_POLICY_LOGICAL_ID: &str = "DeveloperPolicy";
+pub(crate) const DEVELOPER_POLICY_LOGICAL_ID: &str = "DeveloperPolicy";
 
 /// The developer policy's Terraform resource name (`aws_iam_policy.<this>`); its
 /// attachments add `_roles`, `_groups`, `_users`.
-pub fn developer_policy_terraform(alias: &str) -> String {
+pub(crate) fn developer_policy_terraform(alias: &str) -> String {
     format!("{alias}_developer")
 }
 
 /// A permission set's CloudFormation logical id.
-pub fn permission_set_logical_id(name: &str) -> String {
+pub(crate) fn permission_set_logical_id(name: &str) -> String {
     format!("PermissionSet{}", pascal_case(name))
 }
 
 /// A permission set's Terraform resource name, shared by its resources of each
 /// `aws_ssoadmin_*` type (a name may start with a digit: the prefix keeps it an identifier).
-pub fn permission_set_terraform(name: &str) -> String {
+pub(crate) fn permission_set_terraform(name: &str) -> String {
     format!("ps_{}", snake_case(name))
 }
 
 /// An account assignment's CloudFormation logical id: permission set, account, group.
-pub fn assignment_logical_id(permission_set: &str, account: &str, group: &str) -> String {
+pub(crate) fn assignment_logical_id(permission_set: &str, account: &str, group: &str) -> String {
     format!(
         "Assignment{}{}{}",
         pascal_case(permission_set),
@@ -140,7 +140,7 @@ pub fn assignment_logical_id(permission_set: &str, account: &str, group: &str) -
 }
 
 /// An account assignment's Terraform resource name.
-pub fn assignment_terraform(permission_set: &str, account: &str, group: &str) -> String {
+pub(crate) fn assignment_terraform(permission_set: &str, account: &str, group: &str) -> String {
     format!(
         "{}_{}_{}",
         permission_set_terraform(permission_set),
@@ -154,56 +154,56 @@ pub fn assignment_terraform(permission_set: &str, account: &str, group: &str) ->
 pub const IDENTITY_CENTER_PROVIDER: &str = "identity-center";
 
 /// The output of a resource's ARN (`<logical id>Arn`).
-pub fn arn_output(logical_id: &str) -> String {
+pub(crate) fn arn_output(logical_id: &str) -> String {
     format!("{logical_id}Arn")
 }
 
 /// `<project>-dev-baseline`: the StackSet's name by default.
-pub fn stack_set_name(project: &str) -> String {
+pub(crate) fn stack_set_name(project: &str) -> String {
     format!("{project}-dev-baseline")
 }
 
 /// The account id the StackSet's baseline is built for: no account's (a real id is 12
 /// digits, and no spec value may hold `{`), so the baseline's own ARNs name it and
 /// nothing else does. CloudFormation writes it as `${AWS::AccountId}`.
-pub const BASELINE_ACCOUNT_ID: &str = "{account}";
+pub(crate) const BASELINE_ACCOUNT_ID: &str = "{account}";
 
 /// The StackSet's logical id in the bootstrap stack.
-pub const STACK_SET_LOGICAL_ID: &str = "BaselineStackSet";
+pub(crate) const STACK_SET_LOGICAL_ID: &str = "BaselineStackSet";
 
 /// The StackSet's Terraform resource name (`aws_cloudformation_stack_set.<this>`).
-pub fn stack_set_terraform(alias: &str) -> String {
+pub(crate) fn stack_set_terraform(alias: &str) -> String {
     format!("{alias}_bootstrap")
 }
 
 /// The Terraform resource name of the stack instances of target `index` (from 1).
-pub fn stack_set_instance_terraform(alias: &str, index: usize) -> String {
+pub(crate) fn stack_set_instance_terraform(alias: &str, index: usize) -> String {
     format!("{alias}_bootstrap_target_{index}")
 }
 
 /// The StackSet's template body beside the file that deploys it: in the holding account's
 /// CloudFormation directory, and in the Terraform root that reads it with `file()`.
-pub const STACK_SET_TEMPLATE_FILE: &str = "bootstrap-template.yaml";
+pub(crate) const STACK_SET_TEMPLATE_FILE: &str = "bootstrap-template.yaml";
 
 /// `cloudformation/<account>/bootstrap-template.yaml`.
-pub fn stack_set_template_cloudformation(account: &str) -> String {
+pub(crate) fn stack_set_template_cloudformation(account: &str) -> String {
     format!("cloudformation/{account}/{STACK_SET_TEMPLATE_FILE}")
 }
 
 /// `<root dir>/bootstrap-template.yaml`.
-pub fn stack_set_template_terraform(root_dir: &str) -> String {
+pub(crate) fn stack_set_template_terraform(root_dir: &str) -> String {
     format!("{root_dir}/{STACK_SET_TEMPLATE_FILE}")
 }
 
 /// atlantis.yaml, at the top of the output directory.
-pub const ATLANTIS_FILE: &str = "atlantis.yaml";
+pub(crate) const ATLANTIS_FILE: &str = "atlantis.yaml";
 
 /// Terragrunt's file in each root.
-pub const TERRAGRUNT_FILE: &str = "terragrunt.hcl";
+pub(crate) const TERRAGRUNT_FILE: &str = "terragrunt.hcl";
 
 /// The CloudFormation stacks of an account, in deploy order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Stack {
+pub(crate) enum Stack {
     /// The StackSet that bootstraps every account of its organisational units: it names
     /// nothing another stack creates, and no stack of the spec waits for it.
     Bootstrap,
@@ -220,15 +220,7 @@ pub enum Stack {
 }
 
 impl Stack {
-    pub const ALL: [Stack; 5] = [
-        Stack::Bootstrap,
-        Stack::Developers,
-        Stack::IdentityCenter,
-        Stack::Tasks,
-        Stack::Trust,
-    ];
-
-    pub fn stem(self) -> &'static str {
+    pub(crate) fn stem(self) -> &'static str {
         match self {
             Stack::Bootstrap => "bootstrap",
             Stack::Developers => "developers",
@@ -239,7 +231,7 @@ impl Stack {
     }
 
     /// Why a stack deploys in its stage (the lock file says it).
-    pub fn why(self) -> &'static str {
+    pub(crate) fn why(self) -> &'static str {
         match self {
             Stack::Bootstrap => {
                 "the StackSet that gives every account of its organisational units the dev-account baseline: it names nothing another stack creates, and no stack waits for it"
@@ -260,7 +252,7 @@ impl Stack {
 
 /// A CloudFormation deploy stage: every stack of one stage deploys before any of the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Stage {
+pub(crate) enum Stage {
     Bootstrap,
     Developers,
     IdentityCenter,
@@ -273,17 +265,8 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [
-        Stage::Bootstrap,
-        Stage::Developers,
-        Stage::IdentityCenter,
-        Stage::Tasks,
-        Stage::TasksContinued,
-        Stage::Trust,
-    ];
-
     /// The stage of part `part` (1, 2, …) of an account's stacks of kind `stack`.
-    pub fn of(stack: Stack, part: usize) -> Stage {
+    pub(crate) fn of(stack: Stack, part: usize) -> Stage {
         match stack {
             Stack::Bootstrap => Stage::Bootstrap,
             Stack::Developers => Stage::Developers,
@@ -295,7 +278,7 @@ impl Stage {
     }
 
     /// Why a stack deploys in its stage (the lock file says it).
-    pub fn why(self) -> &'static str {
+    pub(crate) fn why(self) -> &'static str {
         match self {
             Stage::Bootstrap => Stack::Bootstrap.why(),
             Stage::Developers => Stack::Developers.why(),
@@ -310,7 +293,7 @@ impl Stage {
 }
 
 /// `cloudformation/<account>/<stem>.yaml`, then `<stem>-2.yaml`, … for a split account.
-pub fn stack_file(account: &str, stack: Stack, part: usize) -> String {
+pub(crate) fn stack_file(account: &str, stack: Stack, part: usize) -> String {
     match part {
         1 => format!("cloudformation/{account}/{}.yaml", stack.stem()),
         _ => format!("cloudformation/{account}/{}-{part}.yaml", stack.stem()),
@@ -318,7 +301,7 @@ pub fn stack_file(account: &str, stack: Stack, part: usize) -> String {
 }
 
 /// The stack's name when deployed (one per account, so the same name in every account).
-pub fn stack_name(project: &str, stack: Stack, part: usize) -> String {
+pub(crate) fn stack_name(project: &str, stack: Stack, part: usize) -> String {
     match part {
         1 => format!("{project}-{}", stack.stem()),
         _ => format!("{project}-{}-{part}", stack.stem()),
@@ -326,27 +309,28 @@ pub fn stack_name(project: &str, stack: Stack, part: usize) -> String {
 }
 
 /// Every root's `versions.tf` and `providers.tf`.
-pub const TERRAFORM_VERSIONS_FILE: &str = "versions";
-pub const TERRAFORM_PROVIDERS_FILE: &str = "providers";
+pub(crate) const TERRAFORM_VERSIONS_FILE: &str = "versions";
+pub(crate) const TERRAFORM_PROVIDERS_FILE: &str = "providers";
 
 /// The Terraform root's own files, which no account file may take the name of.
-pub const TERRAFORM_ROOT_FILES: [&str; 2] = [TERRAFORM_VERSIONS_FILE, TERRAFORM_PROVIDERS_FILE];
+pub(crate) const TERRAFORM_ROOT_FILES: [&str; 2] =
+    [TERRAFORM_VERSIONS_FILE, TERRAFORM_PROVIDERS_FILE];
 
 /// The root's `backend.tf` (only with a backend: then no account may be named `backend`
 /// in the single-root layout either).
-pub const TERRAFORM_BACKEND_FILE: &str = "backend";
+pub(crate) const TERRAFORM_BACKEND_FILE: &str = "backend";
 
 /// A per-account root's resources (`terraform/<account>/main.tf`).
-pub const TERRAFORM_MAIN_FILE: &str = "main";
+pub(crate) const TERRAFORM_MAIN_FILE: &str = "main";
 
 /// The single root's directory, and the parent of every per-account root.
-pub const TERRAFORM_DIR: &str = "terraform";
+pub(crate) const TERRAFORM_DIR: &str = "terraform";
 
 /// The file a partial backend's settings go to (`terraform init -backend-config=<this>`),
 /// in the root's directory.
-pub const TERRAFORM_BACKEND_CONFIG: &str = "s3.tfbackend";
+pub(crate) const TERRAFORM_BACKEND_CONFIG: &str = "s3.tfbackend";
 
-pub fn terraform_account_file(account: &str) -> String {
+pub(crate) fn terraform_account_file(account: &str) -> String {
     format!("{TERRAFORM_DIR}/{account}.tf")
 }
 
@@ -370,7 +354,7 @@ pub enum RootKind {
 }
 
 /// A root's name: what its state key and the lock file call it.
-pub fn terraform_root_name(kind: RootKind, account: &str) -> String {
+pub(crate) fn terraform_root_name(kind: RootKind, account: &str) -> String {
     match kind {
         RootKind::Single => TERRAFORM_DIR.into(),
         RootKind::Account => account.into(),
@@ -387,7 +371,7 @@ const IDENTITY_CENTER_ROOT: &str = "identity-center";
 const BOOTSTRAP_ROOT: &str = "bootstrap";
 
 /// A root's directory: `terraform`, `terraform/<account>`, `terraform/<account>-trust`.
-pub fn terraform_root_dir(kind: RootKind, account: &str) -> String {
+pub(crate) fn terraform_root_dir(kind: RootKind, account: &str) -> String {
     match kind {
         RootKind::Single => TERRAFORM_DIR.into(),
         _ => format!("{TERRAFORM_DIR}/{}", terraform_root_name(kind, account)),
@@ -395,22 +379,22 @@ pub fn terraform_root_dir(kind: RootKind, account: &str) -> String {
 }
 
 /// `<dir>/<stem>.tf`: a file of the root in `dir` (`terraform_root_dir`).
-pub fn terraform_file_in(dir: &str, stem: &str) -> String {
+pub(crate) fn terraform_file_in(dir: &str, stem: &str) -> String {
     format!("{dir}/{stem}.tf")
 }
 
 /// `<dir>/s3.tfbackend`: a root's partial backend settings.
-pub fn terraform_backend_config_file(dir: &str) -> String {
+pub(crate) fn terraform_backend_config_file(dir: &str) -> String {
     format!("{dir}/{TERRAFORM_BACKEND_CONFIG}")
 }
 
 /// `<key_prefix>/<root>.tfstate`: where a root keeps its state in the bucket.
-pub fn terraform_state_key(key_prefix: &str, root: &str) -> String {
+pub(crate) fn terraform_state_key(key_prefix: &str, root: &str) -> String {
     format!("{key_prefix}/{root}.tfstate")
 }
 
 /// Why the roots of a Terraform stage apply there (the lock file says it).
-pub fn terraform_stage_why(stage: usize) -> &'static str {
+pub(crate) fn terraform_stage_why(stage: usize) -> &'static str {
     if stage == 1 {
         "roots that need nothing another root creates: apply them first, in any order or in parallel"
     } else {
@@ -418,30 +402,30 @@ pub fn terraform_stage_why(stage: usize) -> &'static str {
     }
 }
 
-pub fn session_policy_file(account: &str, task: &str) -> String {
+pub(crate) fn session_policy_file(account: &str, task: &str) -> String {
     format!("session-policies/{account}/{task}.json")
 }
 
-pub const TRUST_GRAPH_FILE: &str = "trust-graph.md";
+pub(crate) const TRUST_GRAPH_FILE: &str = "trust-graph.md";
 
 /// `<project>-<account>-<what>`: the stable AWS CLI profile names `aws-config` writes.
-pub fn profile_name(project: &str, account: &str, what: &str) -> String {
+pub(crate) fn profile_name(project: &str, account: &str, what: &str) -> String {
     format!("{project}-{account}-{what}")
 }
 
 /// The `[sso-session NAME]` `aws-config` writes: the project's name.
-pub fn sso_session_name(project: &str) -> String {
+pub(crate) fn sso_session_name(project: &str) -> String {
     project.to_string()
 }
 
 /// The IAM Identity Center profile of a dev-access account, which its task profiles
 /// start from.
-pub fn sso_profile(project: &str, account: &str) -> String {
+pub(crate) fn sso_profile(project: &str, account: &str) -> String {
     profile_name(project, account, "sso")
 }
 
 /// The profile of a `[roles.<role>]` destination assumed from inside a task.
-pub fn destination_profile(project: &str, account: &str, role: &str) -> String {
+pub(crate) fn destination_profile(project: &str, account: &str, role: &str) -> String {
     profile_name(project, account, &format!("{role}-from-ecs"))
 }
 

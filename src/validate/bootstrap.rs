@@ -85,6 +85,18 @@ fn check_target<'s>(
             "add organizational_units = [\"ou-…\"]; narrow to some of their accounts with accounts = [\"…\"]",
         );
     }
+    organizational_units(bootstrap, index, target, units, findings);
+    account_filters(spec, index, target, findings);
+}
+
+/// Each OU id of a target: an OU (or the root, which holds production), targeted once.
+fn organizational_units<'s>(
+    bootstrap: &Bootstrap,
+    index: usize,
+    target: &'s BootstrapTarget,
+    units: &mut HashSet<&'s str>,
+    findings: &mut Findings,
+) {
     for (position, unit) in target.organizational_units.iter().enumerate() {
         let here = target_at(index, path!["organizational_units", position]);
         if is_organization_root_id(unit) {
@@ -114,6 +126,11 @@ fn check_target<'s>(
             );
         }
     }
+}
+
+/// A target's `accounts` (only these) or `exclude_accounts` (all but these): one of them,
+/// account ids, each once, and a listed account of the spec only with the target's env.
+fn account_filters(spec: &Spec, index: usize, target: &BootstrapTarget, findings: &mut Findings) {
     if !target.accounts.is_empty() && !target.exclude_accounts.is_empty() {
         findings.at_key(
             Code::ConflictingAccountFilters,
@@ -247,6 +264,12 @@ fn invalid_operation_preferences(spec: &Spec, bootstrap: &Bootstrap, findings: &
             );
         }
     }
+    region_order(spec, bootstrap, findings);
+}
+
+/// `region_order` may name only the regions the StackSet deploys to.
+fn region_order(spec: &Spec, bootstrap: &Bootstrap, findings: &mut Findings) {
+    let preferences = &bootstrap.operation_preferences;
     // Without `regions`, the StackSet's account's region.
     let holder_region = spec
         .accounts

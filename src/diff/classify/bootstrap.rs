@@ -4,7 +4,7 @@
 //! as any role and policy are, under the placeholder account they name.
 
 use super::Building;
-use crate::diff::fields::{Rule, Scale};
+use crate::diff::fields::{Rule, Scale, Writer};
 use crate::diff::review::{Review, Subject};
 use crate::diff::strings::Strings;
 use crate::diff::Kind::{Access, Deployment, Other};
@@ -49,6 +49,22 @@ pub(super) fn bootstrap(review: &mut Review, strings: &mut Strings, bootstrap: &
         Rule::Grows,
         regions.iter().map(String::as_str),
     );
+    preferences(&mut fields, operation_preferences);
+    for target in targets {
+        self::target(&mut fields, target);
+    }
+    let subject = Subject::StackSet {
+        account_id: entity.strings.intern(account_id),
+        name: entity.strings.intern(name),
+    };
+    entity.file(review, subject, "stack_set", name, Some(account_id));
+    // What every targeted account receives: the baseline's role and policy, by the ARNs
+    // they have in any account (`names::BASELINE_ACCOUNT_ID`).
+    super::account_contents(review, strings, baseline);
+}
+
+/// How CloudFormation rolls the StackSet out: when, not where.
+fn preferences(fields: &mut Writer<'_>, preferences: &OperationPreferences) {
     let OperationPreferences {
         max_concurrent_count,
         max_concurrent_percentage,
@@ -57,7 +73,7 @@ pub(super) fn bootstrap(review: &mut Review, strings: &mut Strings, bootstrap: &
         region_concurrency_type,
         region_order,
         concurrency_mode,
-    } = operation_preferences;
+    } = preferences;
     for (label, value) in [
         ("max concurrent accounts", max_concurrent_count),
         ("max concurrent accounts (%)", max_concurrent_percentage),
@@ -84,54 +100,48 @@ pub(super) fn bootstrap(review: &mut Review, strings: &mut Strings, bootstrap: &
         Rule::Report,
         *concurrency_mode,
     );
-    for target in targets {
-        let Target {
-            env,
-            organizational_units,
-            accounts,
+}
+
+/// Where one target reaches: each OU, with the accounts of it the filter lets through.
+fn target(fields: &mut Writer<'_>, target: &Target) {
+    let Target {
+        env,
+        organizational_units,
+        accounts,
+        terraform,
+    } = target;
+    let reach = match accounts {
+        AccountFilter::All => "every account",
+        AccountFilter::Only(_) => "only listed accounts",
+        AccountFilter::Except(_) => "every account but the excluded",
+    };
+    for unit in organizational_units {
+        fields.member("organizational unit", Access, Rule::Grows, unit);
+        fields.keyed("env of organizational unit", unit, Other, Rule::Report, env);
+        fields.keyed(
+            "accounts of organizational unit",
+            unit,
+            Access,
+            Rule::Levels(Scale::AccountFilter),
+            reach,
+        );
+        fields.keyed(
+            "stack instances Terraform address",
+            unit,
+            Other,
+            Rule::Report,
             terraform,
-        } = target;
-        let reach = match accounts {
-            AccountFilter::All => "every account",
-            AccountFilter::Only(_) => "only listed accounts",
-            AccountFilter::Except(_) => "every account but the excluded",
-        };
-        for unit in organizational_units {
-            fields.member("organizational unit", Access, Rule::Grows, unit);
-            fields.keyed("env of organizational unit", unit, Other, Rule::Report, env);
-            fields.keyed(
-                "accounts of organizational unit",
-                unit,
-                Access,
-                Rule::Levels(Scale::AccountFilter),
-                reach,
-            );
-            fields.keyed(
-                "stack instances Terraform address",
-                unit,
-                Other,
-                Rule::Report,
-                terraform,
-            );
-            for id in accounts.accounts() {
-                let item = format!("{id} in {unit}");
-                match accounts {
-                    AccountFilter::Only(_) => {
-                        fields.member("targeted account", Access, Rule::Grows, &item);
-                    }
-                    AccountFilter::Except(_) | AccountFilter::All => {
-                        fields.member("excluded account", Access, Rule::Limits, &item);
-                    }
+        );
+        for id in accounts.accounts() {
+            let item = format!("{id} in {unit}");
+            match accounts {
+                AccountFilter::Only(_) => {
+                    fields.member("targeted account", Access, Rule::Grows, &item);
+                }
+                AccountFilter::Except(_) | AccountFilter::All => {
+                    fields.member("excluded account", Access, Rule::Limits, &item);
                 }
             }
         }
     }
-    let subject = Subject::StackSet {
-        account_id: entity.strings.intern(account_id),
-        name: entity.strings.intern(name),
-    };
-    entity.file(review, subject, "stack_set", name, Some(account_id));
-    // What every targeted account receives: the baseline's role and policy, by the ARNs
-    // they have in any account (`names::BASELINE_ACCOUNT_ID`).
-    super::account_contents(review, strings, baseline);
 }

@@ -167,32 +167,7 @@ pub(super) fn terraform(
         terraform.layout_name(),
     );
     if let Some(backend) = backend {
-        let S3Backend {
-            bucket,
-            region,
-            key_prefix,
-            use_lockfile,
-            dynamodb_table,
-            role_arn,
-            partial,
-        } = backend;
-        fields.text("state bucket", Deployment, Rule::Report, bucket);
-        fields.text("state region", Deployment, Rule::Report, region);
-        fields.text("state key prefix", Deployment, Rule::Report, key_prefix);
-        fields.flag("state lock file", Deployment, Rule::Report, *use_lockfile);
-        fields.opt_text(
-            "state lock table",
-            Deployment,
-            Rule::Report,
-            dynamodb_table.as_deref(),
-        );
-        fields.opt_text("state role", Deployment, Rule::Report, role_arn.as_deref());
-        fields.flag(
-            "partial backend settings",
-            Deployment,
-            Rule::Report,
-            *partial,
-        );
+        self::backend(&mut fields, backend);
     }
     let _ = orchestrator; // named by `orchestrator_name`
     fields.opt_text(
@@ -225,6 +200,36 @@ pub(super) fn terraform(
     }
 }
 
+/// Where the roots keep their state.
+fn backend(fields: &mut Writer<'_>, backend: &S3Backend) {
+    let S3Backend {
+        bucket,
+        region,
+        key_prefix,
+        use_lockfile,
+        dynamodb_table,
+        role_arn,
+        partial,
+    } = backend;
+    fields.text("state bucket", Deployment, Rule::Report, bucket);
+    fields.text("state region", Deployment, Rule::Report, region);
+    fields.text("state key prefix", Deployment, Rule::Report, key_prefix);
+    fields.flag("state lock file", Deployment, Rule::Report, *use_lockfile);
+    fields.opt_text(
+        "state lock table",
+        Deployment,
+        Rule::Report,
+        dynamodb_table.as_deref(),
+    );
+    fields.opt_text("state role", Deployment, Rule::Report, role_arn.as_deref());
+    fields.flag(
+        "partial backend settings",
+        Deployment,
+        Rule::Report,
+        *partial,
+    );
+}
+
 fn root(
     review: &mut Review,
     strings: &mut Strings,
@@ -239,6 +244,8 @@ fn root(
         dir,
         region,
         state_key,
+        state_bucket,
+        state_role_arn,
         after,
         stage,
     } = root;
@@ -252,6 +259,28 @@ fn root(
     fields.text("directory", Deployment, Rule::Report, dir);
     fields.text("provider region", Deployment, Rule::Report, region);
     fields.opt_text("state key", Deployment, Rule::Report, state_key.as_deref());
+    // Where the root's state lives and who reaches it: the backend's settings with
+    // `{account_id}` read as this root's account. Reported where that made them the
+    // root's own; as written, the layout's own facts report them.
+    let written = terraform.backend.as_ref();
+    fn own<'a>(resolved: Option<&'a str>, setting: Option<&str>) -> Option<&'a str> {
+        resolved.filter(|resolved| Some(*resolved) != setting)
+    }
+    fields.opt_text(
+        "state bucket",
+        Deployment,
+        Rule::Report,
+        own(state_bucket.as_deref(), written.map(|b| b.bucket.as_str())),
+    );
+    fields.opt_text(
+        "state role",
+        Deployment,
+        Rule::Report,
+        own(
+            state_role_arn.as_deref(),
+            written.and_then(|b| b.role_arn.as_deref()),
+        ),
+    );
     let _ = after; // as the directories it waits for:
     fields.members(
         "applied after",

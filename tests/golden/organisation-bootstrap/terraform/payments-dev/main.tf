@@ -58,6 +58,17 @@ resource "aws_iam_role_policy" "payments_dev_task_api_dev_task_permissions" {
         Action   = ["dynamodb:GetItem", "dynamodb:PutItem"]
         Resource = "arn:aws:dynamodb:eu-west-1:444455556666:table/payments"
       },
+      {
+        Sid      = "DenyDevAccessTagging"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"]
+        Resource = "arn:aws:iam::444455556666:role/*"
+        Condition = {
+          "ForAnyValue:StringEqualsIgnoreCase" = {
+            "aws:TagKeys" = ["developer-access"]
+          }
+        }
+      },
     ]
   })
 }

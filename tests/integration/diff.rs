@@ -56,7 +56,9 @@ const BROADENS: &[(&str, bool)] = &[
     ("stack-set-account-listed", true),
     ("stack-set-baseline-trusts-more", true),
     ("stack-set-exclusion-lifted", true),
+    ("stack-set-only-to-all-but", true),
     ("stack-set-ou-added", true),
+    ("stack-set-ou-moved-to-wider-target", true),
     ("stack-set-ou-removed", false),
     ("stack-set-region-moved", true),
     ("star-escape-widened", true),
@@ -111,6 +113,8 @@ const KINDS: &[(&str, &[&str])] = &[
     ("stack-set-ou-added", &["access"]),
     ("stack-set-ou-removed", &["access"]),
     ("stack-set-region-moved", &["access"]),
+    ("stack-set-only-to-all-but", &["access"]),
+    ("stack-set-ou-moved-to-wider-target", &["access"]),
 ];
 
 fn cases() -> Vec<PathBuf> {

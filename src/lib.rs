@@ -35,7 +35,7 @@ pub use commands::{run, Outcome};
 pub use diagnostic::Diagnostic;
 pub use error::Error;
 pub use output::{sha256_hex, PENDING_NAME};
-pub use pipeline::{generate, Generated};
+pub use pipeline::{generate, rendered_limits, Generated};
 pub use render::{render, Deployment, GeneratedFile, Provenance, Templates, Unit};
 pub use validate::{validate_and_build, warnings};
 

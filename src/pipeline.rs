@@ -1,18 +1,19 @@
 //! The pipeline, in the order it runs (ARCHITECTURE.md draws it):
 //!
 //! ```text
-//! read -> parse -> check the spec -> build the model -> check the model -> warnings
-//!      -> render -> write
+//! read -> parse -> check the spec -> build the model -> check the model
+//!      -> check the rendered limits -> warnings -> render -> write
 //! ```
 //!
-//! `load` runs the first six steps, `prepare` adds the templates, `Prepared::render_into`
+//! `load` runs the first seven steps, `prepare` adds the templates, `Prepared::render_into`
 //! renders, and `output` writes what render hands it. Every command runs a prefix of it.
 //! Failures are typed (`Error`); only `commands` turns them into text and exit codes.
 
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::Error;
+use crate::model::limits::STACK_SET_TEMPLATE_BODY_BYTES;
 use crate::model::{self, Model};
 use crate::output::{Manifest, Recorded};
 use crate::render::{self, GeneratedFile, Provenance, Templates};
@@ -51,7 +52,8 @@ pub(crate) struct Built {
     pub model: Model,
 }
 
-/// Parse, check the spec, build the model, check the model. The gate between judging
+/// Parse, check the spec, build the model, check the model and the limits only its
+/// rendering shows. The gate between judging
 /// and building is a type: the model builder takes only a `spec::Checked`, which only
 /// `validate::check_spec` makes.
 pub(crate) fn build(source: SourceFile) -> Result<Built, Error> {
@@ -69,11 +71,43 @@ pub(crate) fn build(source: SourceFile) -> Result<Built, Error> {
     {
         return Err(invalid(source, diagnostics));
     }
+    let rendered = timings::phase("check rendered limits", || {
+        rendered_limits(&model, Path::new(&source.name))
+    });
+    if !rendered.is_empty() {
+        return Err(invalid(source, rendered));
+    }
     Ok(Built {
         source,
         spec,
         model,
     })
+}
+
+/// Limits only a rendered file shows, located at what the spec says: the StackSet's
+/// template body, which CloudFormation takes inline up to 51,200 bytes (rendered with
+/// the built-in templates; `gen` refuses an overridden one that grows past it too).
+pub fn rendered_limits(model: &Model, spec_path: &Path) -> Vec<Diagnostic> {
+    let Some(bootstrap) = &model.bootstrap else {
+        return Vec::new();
+    };
+    let Ok(templates) = Templates::load(None) else {
+        return Vec::new();
+    };
+    let provenance = Provenance::from_spec_path(spec_path);
+    let size = render::stack_set_template_size(model, bootstrap, &templates, &provenance);
+    if size <= STACK_SET_TEMPLATE_BODY_BYTES {
+        return Vec::new();
+    }
+    vec![Diagnostic::new(
+        Code::StackSetTemplateTooLarge,
+        format!(
+            "the template body of StackSet `{}` has {size} bytes; CloudFormation takes at most {STACK_SET_TEMPLATE_BODY_BYTES} inline",
+            bootstrap.name
+        ),
+        Location::Key(crate::path!["bootstrap"]),
+    )
+    .with_help("attach the developer policy to fewer principals (a group instead of many users), or trust fewer accounts")]
 }
 
 fn invalid(source: SourceFile, diagnostics: Vec<Diagnostic>) -> Error {

@@ -106,11 +106,55 @@ fn human(args: &CheckArgs, loaded: &Loaded) -> Outcome {
         count(definitions, "task definition", "task definitions"),
         count(loaded.warnings.len(), "warning", "warnings"),
     );
+    stdout.push_str(&stack_set_summary(&loaded.model));
     Outcome {
         code: 0,
         stdout,
         stderr,
     }
+}
+
+/// Which organisational units get developer access through the StackSet: every account
+/// of them, accounts created there later included, whatever the spec lists.
+fn stack_set_summary(model: &Model) -> String {
+    let Some(bootstrap) = &model.bootstrap else {
+        return String::new();
+    };
+    let baseline = &bootstrap.baseline;
+    let mut gives = Vec::new();
+    if let Some(policy) = &baseline.developer_policy {
+        gives.push(format!("developer policy {}", policy.name));
+    }
+    if let Some(role) = &baseline.developer_role {
+        gives.push(format!("role {}", role.name));
+    }
+    let mut out = format!(
+        "  StackSet {} (in {}) gives developer access ({}: {}) to every account of:\n",
+        bootstrap.name,
+        bootstrap.account,
+        match baseline.dev_access {
+            crate::spec::DevMode::Tagged => "tagged",
+            crate::spec::DevMode::Extended => "extended",
+            crate::spec::DevMode::Simulate => "simulate",
+            crate::spec::DevMode::None => "none",
+        },
+        gives.join(", ")
+    );
+    for target in &bootstrap.targets {
+        let which = match &target.accounts {
+            crate::model::AccountFilter::All => String::new(),
+            crate::model::AccountFilter::Only(ids) => format!(", only {}", ids.join(", ")),
+            crate::model::AccountFilter::Except(ids) => format!(", but {}", ids.join(", ")),
+        };
+        for unit in &target.organizational_units {
+            let _ = writeln!(
+                out,
+                "    OU {unit} (env {}{which}), accounts that join it later included",
+                crate::diagnostic::printable(&target.env)
+            );
+        }
+    }
+    out
 }
 
 /// `1 role`, `2 roles`.

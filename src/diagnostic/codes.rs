@@ -246,9 +246,24 @@ codes! {
     InvalidKeyPrefix = "invalid-key-prefix", Error, "a state key prefix that is not a plain relative path";
     InvalidDynamodbTable = "invalid-dynamodb-table", Error, "not a DynamoDB table name";
     StateWithoutLock = "state-without-lock", Error, "Terraform state without a lock";
+    InvalidRepositoryDir = "invalid-repository-dir", Error, "the output directory's place in the repository is not a plain relative path";
     RootsWaitForEachOther = "roots-wait-for-each-other", Error, "per-account Terraform roots that wait for each other";
     AccountPatternInSingleRoot = "account-pattern-in-single-root", Error, "an {account_id} state setting with the single-root layout";
     StateOutsideSpec = "state-outside-spec", Warning, "Terraform state in an account the spec does not describe";
+    // [bootstrap]
+    InvalidOrganizationalUnit = "invalid-organizational-unit", Error, "not an organisational unit or root id";
+    DuplicateOrganizationalUnit = "duplicate-organizational-unit", Error, "an organisational unit targeted twice";
+    BootstrapReachesProduction = "bootstrap-reaches-production", Error, "a StackSet target that holds production";
+    BootstrapWithoutDevAccess = "bootstrap-without-dev-access", Error, "a StackSet target whose env has no developer access";
+    BootstrapCarriesNothing = "bootstrap-carries-nothing", Error, "a StackSet with nothing to deploy";
+    StackSetRegions = "stack-set-regions", Error, "a StackSet baseline in more than one region";
+    InvalidOperationPreferences = "invalid-operation-preferences", Error, "StackSet operation preferences CloudFormation refuses";
+    InvalidStackSetName = "invalid-stack-set-name", Error, "a StackSet name CloudFormation does not accept";
+    ConflictingAccountFilters = "conflicting-account-filters", Error, "a StackSet target with both accounts and exclude_accounts";
+    BootstrapAccountInSpec = "bootstrap-account-in-spec", Error, "a StackSet target naming an account the spec describes otherwise";
+    StackSetTemplateTooLarge = "stack-set-template-too-large", Error, "a StackSet template body over CloudFormation's inline limit";
+    StackSetInDevAccount = "stack-set-in-dev-account", Warning, "the StackSet held by a dev-access account";
+    BootstrapMayOverlap = "bootstrap-may-overlap", Warning, "a spec account that a StackSet target may also reach";
     // The built model: AWS's limits, names and developer reach
     TrustPolicyTooLarge = "trust-policy-too-large", Error, "a trust policy over IAM's size limit";
     InlinePoliciesTooLarge = "inline-policies-too-large", Error, "inline policies over IAM's size limit";

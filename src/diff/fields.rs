@@ -76,6 +76,9 @@ pub(crate) enum Scale {
     VolumeSource,
     /// Transit encryption or IAM authorisation of an EFS volume: on, or off (the default).
     OnThenOff,
+    /// Which accounts of an organisational unit a StackSet reaches: none (not targeted),
+    /// those listed, all but those listed, every one.
+    AccountFilter,
 }
 
 impl Scale {
@@ -89,6 +92,12 @@ impl Scale {
                 &["EFS file system", "host directory"],
             ],
             Scale::OnThenOff => &[&["ENABLED"], &["", "DISABLED"]],
+            Scale::AccountFilter => &[
+                &[""],
+                &["only listed accounts"],
+                &["every account but the excluded"],
+                &["every account"],
+            ],
         }
     }
 }

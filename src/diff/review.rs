@@ -57,6 +57,11 @@ pub(crate) enum Subject {
         instance: Sym,
         name: Sym,
     },
+    /// `[bootstrap]`'s StackSet, by its account and name.
+    StackSet {
+        account_id: Sym,
+        name: Sym,
+    },
     /// A Terraform root: its kind and account (empty for the single root).
     TerraformRoot {
         kind: &'static str,

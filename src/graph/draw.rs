@@ -33,10 +33,20 @@ fn mermaid_text(text: &str) -> String {
     out
 }
 
+/// A group's title: an account of the spec, or every account a StackSet reaches.
+fn group_title(graph: &TrustGraph, account: &str) -> String {
+    if graph.baseline_groups.iter().any(|group| group == account) {
+        format!("every account StackSet {account} reaches")
+    } else {
+        format!("account {account}")
+    }
+}
+
 fn shape(kind: &NodeKind, label: &str) -> String {
     let label = mermaid_text(label);
     match kind {
         NodeKind::Ecs => format!("[[\"{label}\"]]"),
+        NodeKind::OrganizationalUnit => format!("{{{{\"{label}\"}}}}"),
         NodeKind::AccountPrincipals
         | NodeKind::Principal
         | NodeKind::PermissionSet
@@ -54,8 +64,8 @@ pub(crate) fn mermaid(graph: &TrustGraph) -> String {
         if let Some(account) = account {
             let _ = writeln!(
                 out,
-                "  subgraph account{index}[\"account {}\"]",
-                mermaid_text(account)
+                "  subgraph account{index}[\"{}\"]",
+                mermaid_text(&group_title(graph, account))
             );
         }
         for node in nodes {
@@ -72,6 +82,12 @@ pub(crate) fn mermaid(graph: &TrustGraph) -> String {
             "developers chain (outside dev access, opted in)"
         };
         let _ = writeln!(out, "  {} -.->|\"{label}\"| {}", reach.from, reach.to);
+    }
+    for reach in &graph.stack_sets {
+        let label = mermaid_text(&format!("StackSet {}: {}", reach.stack_set, reach.accounts));
+        for to in &reach.to {
+            let _ = writeln!(out, "  {} ==>|\"{label}\"| {to}", reach.from);
+        }
     }
     // One arrow per picture of an edge: a permission set's two role path forms are one.
     let mut drawn = std::collections::HashSet::new();
@@ -114,13 +130,14 @@ pub(crate) fn dot(graph: &TrustGraph) -> String {
         if let Some(account) = account {
             let _ = writeln!(
                 out,
-                "  subgraph cluster_{index} {{\n    label=\"account {}\";",
-                dot_text(account)
+                "  subgraph cluster_{index} {{\n    label=\"{}\";",
+                dot_text(&group_title(graph, account))
             );
         }
         for node in nodes {
             let shape = match node.kind {
                 NodeKind::Ecs => "component",
+                NodeKind::OrganizationalUnit => "folder",
                 NodeKind::AccountPrincipals
                 | NodeKind::Principal
                 | NodeKind::PermissionSet
@@ -162,6 +179,17 @@ pub(crate) fn dot(graph: &TrustGraph) -> String {
             reach.from, reach.to
         );
     }
+    for reach in &graph.stack_sets {
+        let label = format!("StackSet {}: {}", reach.stack_set, reach.accounts);
+        for to in &reach.to {
+            let _ = writeln!(
+                out,
+                "  {} -> {to} [label=\"{}\", style=bold];",
+                reach.from,
+                dot_text(&label)
+            );
+        }
+    }
     out.push_str("}\n");
     out
 }
@@ -181,8 +209,13 @@ pub(crate) fn markdown(graph: &TrustGraph, header: &str) -> String {
         comment = comment.replace("--", "- -");
     }
     let mut out = format!(
-        "<!-- {comment} -->\n# Who can assume what: {}\n\nEvery solid arrow is an `sts:AssumeRole` that a generated trust policy allows, labelled\nwith the conditions that guard it; a dotted arrow is a role developers can chain into\nfrom a role they hold. Computed from the same model as the stacks.\n\n```mermaid\n{}```\n\n| principal | may assume | guarded by |\n|---|---|---|\n",
+        "<!-- {comment} -->\n# Who can assume what: {}\n\nEvery solid arrow is an `sts:AssumeRole` that a generated trust policy allows, labelled\nwith the conditions that guard it; a dotted arrow is a role developers can chain into\nfrom a role they hold{}. Computed from the same model as the stacks.\n\n```mermaid\n{}```\n\n| principal | may assume | guarded by |\n|---|---|---|\n",
         graph.project,
+        if graph.stack_sets.is_empty() {
+            ""
+        } else {
+            "; a thick arrow leads from an organisational unit to the roles a StackSet gives\nevery account of it"
+        },
         mermaid(graph)
     );
     for edge in &graph.edges {
@@ -200,6 +233,19 @@ pub(crate) fn markdown(graph: &TrustGraph, header: &str) -> String {
             // would otherwise turn into links.
             markdown_code(&conditions)
         );
+    }
+    if !graph.stack_sets.is_empty() {
+        out.push_str("\n## StackSet reach\n\nEvery account of these organisational units receives the StackSet's baseline, accounts\nthat join them later included (`{account}` in the ARNs above stands for each of them):\ndeveloper access, as the env says.\n\n| organisational unit | env | accounts | StackSet |\n|---|---|---|---|\n");
+        for reach in &graph.stack_sets {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                markdown_code(&reach.organizational_unit),
+                markdown_code(&reach.env),
+                markdown_code(&reach.accounts),
+                markdown_code(&reach.stack_set)
+            );
+        }
     }
     if !graph.developer_reach.is_empty() {
         out.push_str("\n## Developer reach\n\nRoles developers can chain into from the roles they assume, through each role's own\n`sts:AssumeRole` permissions. Outside dev-access accounts only where the spec opts in by name.\n\n| reached role | through | in a dev-access account |\n|---|---|---|\n");

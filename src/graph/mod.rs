@@ -3,8 +3,10 @@
 //! conditions that guard it. Drawn as Mermaid or Graphviz (`draw`).
 
 mod draw;
+mod stack_set;
 
 pub(crate) use draw::{dot, json, markdown, mermaid};
+pub(crate) use stack_set::StackSetReach;
 
 use std::collections::HashMap;
 
@@ -34,6 +36,11 @@ pub(crate) enum NodeKind {
     DestinationRole,
     /// A role outside the spec that a role of the spec may assume (`assume_role_arns`).
     ExternalRole,
+    /// An organisational unit a `[bootstrap]` StackSet targets: every account of it
+    /// (accounts created later included) receives the baseline.
+    OrganizationalUnit,
+    /// The baseline's developer policy, when the baseline has no role to draw.
+    DeveloperPolicy,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,6 +91,12 @@ pub(crate) struct TrustGraph {
     /// Roles developers reach by role chaining from the ones they may assume: identity
     /// grants (`sts:AssumeRole` in the role's own policies) that the target's trust admits.
     pub developer_reach: Vec<DeveloperReach>,
+    /// Every organisational unit a StackSet reaches, with what it receives.
+    pub stack_sets: Vec<StackSetReach>,
+    /// Groups (the `account` of nodes) that stand for every account a StackSet reaches,
+    /// not one account of the spec.
+    #[serde(skip)]
+    pub(crate) baseline_groups: Vec<String>,
     /// (principal, account for ECS nodes) -> index in `nodes`.
     #[serde(skip)]
     index: HashMap<(String, Option<String>), usize>,
@@ -96,10 +109,12 @@ impl TrustGraph {
             nodes: Vec::new(),
             edges: Vec::new(),
             developer_reach: Vec::new(),
+            stack_sets: Vec::new(),
+            baseline_groups: Vec::new(),
             index: HashMap::new(),
         };
         // Roles first, so principals that are roles of this model point at their node.
-        for account in &model.accounts {
+        for account in model_accounts(model) {
             for role in account.roles() {
                 graph.node(
                     role_kind(&role.kind),
@@ -115,6 +130,7 @@ impl TrustGraph {
         for reach in developer_reach(model) {
             graph.add_reach(model, &reach);
         }
+        graph.add_stack_set(model);
         graph
     }
 
@@ -248,6 +264,8 @@ impl NodeKind {
             NodeKind::DestinationRole => "destination_role",
             NodeKind::ExternalRole => "external_role",
             NodeKind::PermissionSet => "permission_set",
+            NodeKind::OrganizationalUnit => "organizational_unit",
+            NodeKind::DeveloperPolicy => "developer_policy",
         }
     }
 }
@@ -291,7 +309,7 @@ impl TrustEdge<'_> {
 /// names, in model order.
 pub(crate) fn trust_edges(model: &Model) -> Vec<TrustEdge<'_>> {
     let mut edges = Vec::new();
-    for account in &model.accounts {
+    for account in model_accounts(model) {
         for role in account.roles() {
             for statement in role
                 .trust_policy
@@ -341,6 +359,16 @@ pub(crate) fn trust_edges(model: &Model) -> Vec<TrustEdge<'_>> {
         }
     }
     edges
+}
+
+/// The model's accounts, then the baseline every account a StackSet reaches receives
+/// (its roles' ARNs name `names::BASELINE_ACCOUNT_ID`).
+fn model_accounts(model: &Model) -> impl Iterator<Item = &Account> {
+    model
+        .accounts
+        .iter()
+        .map(|account| &**account)
+        .chain(model.bootstrap.iter().map(|bootstrap| &bootstrap.baseline))
 }
 
 /// The label of a role's ECS principal.
@@ -500,6 +528,8 @@ mod tests {
             NodeKind::DeveloperRole,
             NodeKind::DestinationRole,
             NodeKind::ExternalRole,
+            NodeKind::OrganizationalUnit,
+            NodeKind::DeveloperPolicy,
         ] {
             assert_eq!(
                 serde_json::to_value(&kind).unwrap_or_default(),

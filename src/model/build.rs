@@ -164,10 +164,14 @@ pub(crate) fn build(checked: &Checked<'_>) -> Model {
             build_account(&context)
         });
     let identity_center = identity_center::build(spec, &accounts);
+    let bootstrap = super::bootstrap::build(spec);
     let administers = |account: &Account| {
         identity_center
             .as_ref()
             .is_some_and(|center| center.account == account.name)
+            || bootstrap
+                .as_ref()
+                .is_some_and(|b| b.account == account.name)
     };
     let accounts = accounts
         .into_iter()
@@ -179,7 +183,12 @@ pub(crate) fn build(checked: &Checked<'_>) -> Model {
         })
         .map(std::sync::Arc::new)
         .collect::<Vec<_>>();
-    let terraform = super::terraform::build(spec, &accounts, identity_center.as_ref());
+    let terraform = super::terraform::build(
+        spec,
+        &accounts,
+        identity_center.as_ref(),
+        bootstrap.as_ref(),
+    );
     Model {
         project: spec.project.name.clone(),
         partition: spec.project.partition,
@@ -191,6 +200,7 @@ pub(crate) fn build(checked: &Checked<'_>) -> Model {
             .unwrap_or_else(|| vec![spec::Format::Cloudformation, spec::Format::Terraform]),
         accounts,
         identity_center,
+        bootstrap,
         terraform,
     }
 }
@@ -224,8 +234,11 @@ fn build_account(context: &AccountContext<'_>) -> Account {
     } else {
         Vec::new()
     };
-    let (developer_policy, developer_role) =
-        developers::build(context, &task_roles, simulator_role.as_ref());
+    let (developer_policy, developer_role) = developers::build(
+        context,
+        &task_roles,
+        simulator_role.as_ref().map(|role| role.arn.as_str()),
+    );
     let trusted_roles = context
         .spec
         .roles
@@ -256,7 +269,7 @@ fn build_account(context: &AccountContext<'_>) -> Account {
 
 /// Gives every entity of the account its CloudFormation logical id and Terraform resource
 /// name, all from `names`: the one place they are made.
-fn name_entities(account: &mut Account) {
+pub(super) fn name_entities(account: &mut Account) {
     let alias = account.alias.clone();
     let roles = account
         .task_roles

@@ -12,7 +12,7 @@ use crate::spec::{self, DevMode, Developers};
 pub(super) fn build(
     context: &AccountContext<'_>,
     task_roles: &[Role],
-    simulator: Option<&Role>,
+    simulator: Option<&str>,
 ) -> (Option<ManagedPolicy>, Option<Role>) {
     // The developer policy is wanted where developers are attached in [developers], and
     // wherever permission sets reference it.
@@ -117,7 +117,7 @@ pub(super) fn deny_dev_tagging(context: &AccountContext<'_>) -> Option<Statement
 fn policy_document(
     context: &AccountContext<'_>,
     task_roles: &[Role],
-    simulator: Option<&Role>,
+    simulator: Option<&str>,
 ) -> Option<PolicyDocument> {
     let partition = context.partition();
     match context.dev_access {
@@ -137,11 +137,11 @@ fn policy_document(
             let deny_tagging = deny_dev_tagging(context)?;
             Some(PolicyDocument::new(vec![assume, deny_tagging]))
         }
-        DevMode::Simulate => simulator.map(|role| {
+        DevMode::Simulate => simulator.map(|arn| {
             PolicyDocument::new(vec![context.developer_mfa(
                 context
                     .developer_statement("AssumeTaskSimulator")
-                    .resources(vec![role.arn.clone()]),
+                    .resources(vec![arn.to_string()]),
             )])
         }),
         DevMode::Extended if !task_roles.is_empty() => {

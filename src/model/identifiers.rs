@@ -378,6 +378,75 @@ pub(crate) fn is_external_id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c)
 }
 
+/// An organisational unit id as AWS Organizations writes it: `ou-`, 4-32 of `a-z 0-9` (the
+/// root's id part), `-`, 8-32 of `a-z 0-9`.
+pub(crate) fn is_organizational_unit_id(id: &str) -> bool {
+    let Some((root, unit)) = id.strip_prefix("ou-").and_then(|rest| rest.split_once('-')) else {
+        return false;
+    };
+    lower_alphanumeric(root, 4..=32) && lower_alphanumeric(unit, 8..=32)
+}
+
+/// An organisation root id: `r-` and 4-32 of `a-z 0-9`.
+pub(crate) fn is_organization_root_id(id: &str) -> bool {
+    id.strip_prefix("r-")
+        .is_some_and(|rest| lower_alphanumeric(rest, 4..=32))
+}
+
+fn lower_alphanumeric(text: &str, length: std::ops::RangeInclusive<usize>) -> bool {
+    length.contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// A StackSet name: a letter, then letters, digits and `-`, at most 128 characters.
+pub(crate) fn is_stack_set_name(name: &str) -> bool {
+    name.len() <= super::limits::STACK_SET_NAME_CHARS
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// What is wrong with the output directory's place in the repository, or `None`: `.`, or
+/// `/`-separated segments of `A-Z a-z 0-9 . _ -`, none empty, `.` or `..`, with no
+/// leading or trailing `/`, at most 512 characters. It is the start of every project
+/// directory in atlantis.yaml, so it can neither climb out of the repository nor carry a
+/// quote, a line break or a glob.
+pub(crate) fn repository_dir_problem(dir: &str) -> Option<String> {
+    if dir == "." {
+        return None;
+    }
+    if !(1..=KEY_PREFIX_MAX).contains(&dir.len()) {
+        return Some(format!(
+            "has {} characters; the limit is {KEY_PREFIX_MAX}",
+            dir.len()
+        ));
+    }
+    if let Some(c) = dir
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/')))
+    {
+        return Some(format!(
+            "contains `{}`: only A-Z a-z 0-9 . _ - and `/` between segments",
+            c.escape_debug()
+        ));
+    }
+    if dir.starts_with('/') || dir.ends_with('/') {
+        return Some("starts or ends with `/`: it is relative to the repository's root".into());
+    }
+    dir.split('/')
+        .find(|segment| segment.is_empty() || *segment == "." || *segment == "..")
+        .map(|segment| {
+            if segment.is_empty() {
+                "holds an empty segment (`//`)".to_string()
+            } else {
+                format!(
+                    "holds the segment `{segment}`: it must name a directory inside the repository"
+                )
+            }
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

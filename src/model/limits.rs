@@ -39,6 +39,13 @@ pub(crate) const LOG_RETENTION_DAYS: [i64; 22] = [
 pub(crate) const STACK_RESOURCES: usize = 500;
 pub(crate) const STACK_OUTPUTS: usize = 200;
 pub(crate) const STACK_TEMPLATE_BYTES: usize = 1_000_000;
+/// A StackSet's template given inline (CreateStackSet's TemplateBody, the
+/// `AWS::CloudFormation::StackSet` property, Terraform's `template_body`), in bytes.
+pub(crate) const STACK_SET_TEMPLATE_BODY_BYTES: usize = 51_200;
+/// A StackSet's name: CreateStackSet's pattern `[a-zA-Z][-a-zA-Z0-9]*`, this long at most.
+pub(crate) const STACK_SET_NAME_CHARS: usize = 128;
+/// StackSetOperationPreferences' percentages.
+pub(crate) const OPERATION_PERCENTAGE: std::ops::RangeInclusive<i64> = 0..=100;
 
 /// ECS: a port number.
 pub(crate) const PORT: std::ops::RangeInclusive<i64> = 1..=65_535;

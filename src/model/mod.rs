@@ -3,6 +3,7 @@
 //! backends render it, so they cannot disagree about who may do what.
 
 mod arn;
+mod bootstrap;
 mod build;
 mod developers;
 pub(crate) mod ecs_exec;
@@ -25,6 +26,7 @@ pub(crate) use arn::Arn;
 pub use arn::PartitionExt;
 pub(crate) use arn::{has_wildcard, pattern_covers, pattern_matches, patterns_intersect};
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
+pub(crate) use bootstrap::{AccountFilter, Bootstrap, OperationPreferences, Target};
 pub(crate) use build::{build, dev_access_for};
 pub(crate) use developers::DENY_DEV_TAGGING_SID;
 pub(crate) use efs::sid as efs_sid;
@@ -58,6 +60,9 @@ pub struct Model {
     /// IAM Identity Center's permission sets, deployed in its account (which is then one
     /// of `accounts`).
     pub identity_center: Option<IdentityCenter>,
+    /// `[bootstrap]`: the StackSet that gives every account of some organisational units
+    /// the dev-account baseline (its account is then one of `accounts`).
+    pub bootstrap: Option<Bootstrap>,
     /// The Terraform layout: its roots, their state keys and the order they apply in.
     pub terraform: Terraform,
 }
@@ -123,6 +128,7 @@ impl Model {
                 })
                 .collect(),
             identity_center: self.identity_center.clone(),
+            bootstrap: self.bootstrap.clone(),
             terraform: self.terraform.clone(),
         }
     }

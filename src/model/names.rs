@@ -158,9 +158,55 @@ pub(crate) fn arn_output(logical_id: &str) -> String {
     format!("{logical_id}Arn")
 }
 
+/// `<project>-dev-baseline`: the StackSet's name by default.
+pub(crate) fn stack_set_name(project: &str) -> String {
+    format!("{project}-dev-baseline")
+}
+
+/// The account id the StackSet's baseline is built for: no account's (a real id is 12
+/// digits, and no spec value may hold `{`), so the baseline's own ARNs name it and
+/// nothing else does. CloudFormation writes it as `${AWS::AccountId}`.
+pub(crate) const BASELINE_ACCOUNT_ID: &str = "{account}";
+
+/// The StackSet's logical id in the bootstrap stack.
+pub(crate) const STACK_SET_LOGICAL_ID: &str = "BaselineStackSet";
+
+/// The StackSet's Terraform resource name (`aws_cloudformation_stack_set.<this>`).
+pub(crate) fn stack_set_terraform(alias: &str) -> String {
+    format!("{alias}_bootstrap")
+}
+
+/// The Terraform resource name of the stack instances of target `index` (from 1).
+pub(crate) fn stack_set_instance_terraform(alias: &str, index: usize) -> String {
+    format!("{alias}_bootstrap_target_{index}")
+}
+
+/// The StackSet's template body beside the file that deploys it: in the holding account's
+/// CloudFormation directory, and in the Terraform root that reads it with `file()`.
+pub(crate) const STACK_SET_TEMPLATE_FILE: &str = "bootstrap-template.yaml";
+
+/// `cloudformation/<account>/bootstrap-template.yaml`.
+pub(crate) fn stack_set_template_cloudformation(account: &str) -> String {
+    format!("cloudformation/{account}/{STACK_SET_TEMPLATE_FILE}")
+}
+
+/// `<root dir>/bootstrap-template.yaml`.
+pub(crate) fn stack_set_template_terraform(root_dir: &str) -> String {
+    format!("{root_dir}/{STACK_SET_TEMPLATE_FILE}")
+}
+
+/// atlantis.yaml, at the top of the output directory.
+pub(crate) const ATLANTIS_FILE: &str = "atlantis.yaml";
+
+/// Terragrunt's file in each root.
+pub(crate) const TERRAGRUNT_FILE: &str = "terragrunt.hcl";
+
 /// The CloudFormation stacks of an account, in deploy order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Stack {
+    /// The StackSet that bootstraps every account of its organisational units: it names
+    /// nothing another stack creates, and no stack of the spec waits for it.
+    Bootstrap,
     /// Developer policies and roles: task trust policies may name these principals.
     Developers,
     /// IAM Identity Center permission sets and their account assignments: after every
@@ -176,6 +222,7 @@ pub(crate) enum Stack {
 impl Stack {
     pub(crate) fn stem(self) -> &'static str {
         match self {
+            Stack::Bootstrap => "bootstrap",
             Stack::Developers => "developers",
             Stack::IdentityCenter => "identity-center",
             Stack::Tasks => "tasks",
@@ -186,6 +233,9 @@ impl Stack {
     /// Why a stack deploys in its stage (the lock file says it).
     pub(crate) fn why(self) -> &'static str {
         match self {
+            Stack::Bootstrap => {
+                "the StackSet that gives every account of its organisational units the dev-account baseline: it names nothing another stack creates, and no stack waits for it"
+            }
             Stack::Developers => {
                 "developer policies and roles first: task trust policies may name these principals"
             }
@@ -203,6 +253,7 @@ impl Stack {
 /// A CloudFormation deploy stage: every stack of one stage deploys before any of the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Stage {
+    Bootstrap,
     Developers,
     IdentityCenter,
     /// Every account's first tasks stack: it holds the execution roles (and the simulator).
@@ -217,6 +268,7 @@ impl Stage {
     /// The stage of part `part` (1, 2, …) of an account's stacks of kind `stack`.
     pub(crate) fn of(stack: Stack, part: usize) -> Stage {
         match stack {
+            Stack::Bootstrap => Stage::Bootstrap,
             Stack::Developers => Stage::Developers,
             Stack::IdentityCenter => Stage::IdentityCenter,
             Stack::Tasks if part == 1 => Stage::Tasks,
@@ -228,6 +280,7 @@ impl Stage {
     /// Why a stack deploys in its stage (the lock file says it).
     pub(crate) fn why(self) -> &'static str {
         match self {
+            Stage::Bootstrap => Stack::Bootstrap.why(),
             Stage::Developers => Stack::Developers.why(),
             Stage::IdentityCenter => Stack::IdentityCenter.why(),
             Stage::Tasks => Stack::Tasks.why(),
@@ -295,6 +348,9 @@ pub enum RootKind {
     /// account and region (one provider), after the roots creating the developer policies
     /// they reference.
     IdentityCenter,
+    /// Per-account layout: the StackSet that bootstraps every account of its
+    /// organisational units, in its account and home region (one provider).
+    Bootstrap,
 }
 
 /// A root's name: what its state key and the lock file call it.
@@ -304,11 +360,15 @@ pub(crate) fn terraform_root_name(kind: RootKind, account: &str) -> String {
         RootKind::Account => account.into(),
         RootKind::Trust => format!("{account}-trust"),
         RootKind::IdentityCenter => format!("{account}-{IDENTITY_CENTER_ROOT}"),
+        RootKind::Bootstrap => format!("{account}-{BOOTSTRAP_ROOT}"),
     }
 }
 
 /// The suffix of Identity Center's root (`terraform/<account>-identity-center/`).
 const IDENTITY_CENTER_ROOT: &str = "identity-center";
+
+/// The suffix of the StackSet's root (`terraform/<account>-bootstrap/`).
+const BOOTSTRAP_ROOT: &str = "bootstrap";
 
 /// A root's directory: `terraform`, `terraform/<account>`, `terraform/<account>-trust`.
 pub(crate) fn terraform_root_dir(kind: RootKind, account: &str) -> String {

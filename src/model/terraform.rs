@@ -17,8 +17,8 @@ use std::collections::HashMap;
 
 use super::names::{self, RootKind};
 use super::policy::Principal;
-use super::{Account, IdentityCenter, RoleKind};
-use crate::spec::{self, Spec, TerraformLayout};
+use super::{Account, Bootstrap, IdentityCenter, RoleKind};
+use crate::spec::{self, Orchestrator, Spec, TerraformLayout};
 
 #[derive(Debug, Clone)]
 pub struct Terraform {
@@ -31,6 +31,11 @@ pub struct Terraform {
     /// Names of roots that wait for each other, so no order applies them (empty when
     /// every root has a stage). Validation refuses such a spec.
     pub cycle: Vec<String>,
+    /// The engine whose files apply the roots in order (`atlantis.yaml`, `terragrunt.hcl`).
+    pub orchestrator: Option<Orchestrator>,
+    /// Where the output directory sits in the repository ("." at its root): the start of
+    /// every project directory in atlantis.yaml.
+    pub repository_dir: String,
 }
 
 #[derive(Debug, Clone)]
@@ -78,8 +83,14 @@ impl Root {
             RootKind::Single => true,
             RootKind::Account => *kind != RoleKind::Trusted,
             RootKind::Trust => *kind == RoleKind::Trusted,
-            RootKind::IdentityCenter => false,
+            RootKind::IdentityCenter | RootKind::Bootstrap => false,
         }
+    }
+
+    /// Whether the StackSet of `[bootstrap]` lives in this root (when its account is this
+    /// root's).
+    pub fn holds_bootstrap(&self) -> bool {
+        matches!(self.kind, RootKind::Single | RootKind::Bootstrap)
     }
 
     /// Whether the developer policy and the task definitions live in this root.
@@ -108,6 +119,14 @@ impl Terraform {
             TerraformLayout::SingleRoot => "single-root",
             TerraformLayout::PerAccount => "per-account",
         }
+    }
+
+    /// The orchestrator as the spec names it.
+    pub fn orchestrator_name(&self) -> Option<&'static str> {
+        self.orchestrator.map(|orchestrator| match orchestrator {
+            Orchestrator::Atlantis => "atlantis",
+            Orchestrator::Terragrunt => "terragrunt",
+        })
     }
 
     /// The single root, in the single-root layout.
@@ -153,6 +172,7 @@ pub(super) fn build(
     spec: &Spec,
     accounts: &[std::sync::Arc<Account>],
     identity_center: Option<&IdentityCenter>,
+    bootstrap: Option<&Bootstrap>,
 ) -> Terraform {
     let layout = spec.terraform.layout;
     let backend = backend(spec);
@@ -161,6 +181,7 @@ pub(super) fn build(
         let region = match (kind, identity_center) {
             (RootKind::Single, _) => String::new(),
             (RootKind::IdentityCenter, Some(center)) => center.region.clone(),
+            (RootKind::Bootstrap, _) => bootstrap.map_or_else(String::new, |b| b.region.clone()),
             _ => accounts
                 .iter()
                 .find(|a| a.name == account)
@@ -205,6 +226,9 @@ pub(super) fn build(
                 if identity_center.is_some_and(|center| center.account == account.name) {
                     roots.push(root(RootKind::IdentityCenter, &account.name));
                 }
+                if bootstrap.is_some_and(|b| b.account == account.name) {
+                    roots.push(root(RootKind::Bootstrap, &account.name));
+                }
             }
         }
     }
@@ -214,6 +238,12 @@ pub(super) fn build(
         backend,
         roots,
         cycle,
+        orchestrator: spec.terraform.orchestrator,
+        repository_dir: spec
+            .terraform
+            .repository_dir
+            .clone()
+            .unwrap_or_else(|| ".".into()),
     }
 }
 

@@ -26,6 +26,18 @@ pub use files::{Deployment, GeneratedFile, Provenance, Unit};
 pub use templates::Templates;
 pub(crate) use templates::EMBEDDED;
 
+/// The size in bytes of the StackSet's template body, as `templates` lay it out; 0 when
+/// it cannot be rendered (rendering itself reports that).
+pub(crate) fn stack_set_template_size(
+    model: &Model,
+    bootstrap: &crate::model::Bootstrap,
+    templates: &Templates,
+    provenance: &Provenance,
+) -> usize {
+    cloudformation::template_body_unchecked(model, bootstrap, templates, provenance)
+        .map_or(0, |body| body.len())
+}
+
 /// One unit of rendering work; accounts render independently.
 enum Job<'m> {
     CloudFormation(&'m Account),
@@ -81,14 +93,21 @@ pub(crate) fn render_into(
     }
     jobs.push(Job::Shared);
     let shared = terraform::Shared::new(model);
+    // The StackSet's template body: one text, which both backends deploy.
+    let baseline = model
+        .bootstrap
+        .as_ref()
+        .map(|bootstrap| cloudformation::template_body(model, bootstrap, templates, provenance))
+        .transpose()?;
+    let baseline = baseline.as_deref();
     let run = |job: &Job| -> Result<Vec<GeneratedFile>, String> {
         match job {
             Job::CloudFormation(account) => {
-                cloudformation::render_account(model, account, templates, provenance)
+                cloudformation::render_account(model, account, templates, provenance, baseline)
             }
             Job::TerraformRoot => terraform::render_root(model, templates, provenance),
             Job::Terraform(account) => {
-                terraform::render_account(model, account, &shared, templates, provenance)
+                terraform::render_account(model, account, &shared, templates, provenance, baseline)
             }
             Job::Shared => {
                 let mut files = session_policies::render(model);

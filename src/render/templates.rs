@@ -20,7 +20,7 @@ use super::place::{self, Document, Documents, Nothing, MARK};
 use crate::diagnostic::suggest;
 
 /// Every built-in template, by the name users override it with.
-pub(crate) const EMBEDDED: [(&str, &str); 13] = [
+pub(crate) const EMBEDDED: [(&str, &str); 17] = [
     (
         "cloudformation/components.tera",
         include_str!("../../templates/cloudformation/components.tera"),
@@ -40,6 +40,10 @@ pub(crate) const EMBEDDED: [(&str, &str); 13] = [
     (
         "cloudformation/identity-center.yaml.tera",
         include_str!("../../templates/cloudformation/identity-center.yaml.tera"),
+    ),
+    (
+        "cloudformation/bootstrap.yaml.tera",
+        include_str!("../../templates/cloudformation/bootstrap.yaml.tera"),
     ),
     (
         "cloudformation/role.yaml.tera",
@@ -64,6 +68,18 @@ pub(crate) const EMBEDDED: [(&str, &str); 13] = [
     (
         "terraform/identity-center.tf.tera",
         include_str!("../../templates/terraform/identity-center.tf.tera"),
+    ),
+    (
+        "terraform/bootstrap.tf.tera",
+        include_str!("../../templates/terraform/bootstrap.tf.tera"),
+    ),
+    (
+        "terraform/atlantis.yaml.tera",
+        include_str!("../../templates/terraform/atlantis.yaml.tera"),
+    ),
+    (
+        "terraform/terragrunt.hcl.tera",
+        include_str!("../../templates/terraform/terragrunt.hcl.tera"),
     ),
     (
         "terraform/backend.tf.tera",

@@ -3,6 +3,7 @@
 //! Nothing here is checked beyond TOML types and unknown keys; `validate` judges the
 //! values and `model` resolves them. Maps are `IndexMap` so output follows spec order.
 
+mod bootstrap;
 mod checked;
 mod ecs;
 pub(crate) mod fast;
@@ -11,6 +12,7 @@ mod load;
 pub(crate) mod schema;
 mod structure;
 
+pub(crate) use bootstrap::*;
 pub(crate) use checked::Checked;
 pub(crate) use ecs::*;
 pub(crate) use identity_center::{IdentityCenter, PermissionSet};
@@ -53,6 +55,9 @@ pub struct Spec {
     /// How the Terraform output is laid out, and where its state lives.
     #[serde(default)]
     pub terraform: Terraform,
+    /// A service-managed StackSet giving every account of some organisational units the
+    /// dev-account baseline, accounts created there later included.
+    pub bootstrap: Option<Bootstrap>,
 }
 
 /// `[terraform]`: the layout of the Terraform output and its state backend.
@@ -65,6 +70,12 @@ pub struct Terraform {
     pub layout: TerraformLayout,
     /// Where each root keeps its state; none (or type = "local") writes no backend.
     pub backend: Option<Backend>,
+    /// atlantis or terragrunt: also write that engine's files, which apply the roots in
+    /// the lock file's order.
+    pub orchestrator: Option<Orchestrator>,
+    /// Where the output directory sits in the repository, for atlantis.yaml (Atlantis
+    /// reads project directories from the repository's root); default ".".
+    pub repository_dir: Option<String>,
 }
 
 impl Terraform {

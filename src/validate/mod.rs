@@ -12,6 +12,7 @@
 mod accounts;
 mod actions;
 mod arn_kinds;
+mod bootstrap;
 mod conditions;
 mod containers;
 mod data_reach;
@@ -119,6 +120,7 @@ fn spec_rules(spec: &Spec, findings: &mut Findings) {
     reach::unknown_reach_opt_in(spec, findings);
     data_reach::unknown_read_opt_in(spec, findings);
     terraform::check(spec, findings);
+    bootstrap::check(spec, findings);
 }
 
 /// The rules on the built model.
@@ -129,6 +131,7 @@ fn model_rules(spec: &Spec, model: &Model, findings: &mut Findings) {
     identity_center::permission_set_without_developer_policy(spec, model, findings);
     terraform::check_model(spec, model, findings);
     reach::developer_reach_outside_dev(spec, model, findings);
+    bootstrap::check_model(model, findings);
 }
 
 /// Specs that are valid but grant more than they probably mean, or set something up that
@@ -144,6 +147,7 @@ pub fn warnings(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
         developers::warnings(spec, findings);
     }
     project::log_retention_unset(spec, findings);
+    bootstrap::warnings(spec, model, findings);
     for (name, task) in &spec.tasks {
         containers::warnings(name, task, findings);
         platform::host_privileges(name, task, findings);

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use super::arn_kinds::{self, ArnKind};
 use super::{regions, Findings};
 use crate::diagnostic::{Code, PathSegment};
-use crate::model::identifiers::{bucket_problem, is_dynamodb_table, key_prefix_problem};
+use crate::model::identifiers::{
+    bucket_problem, is_dynamodb_table, key_prefix_problem, repository_dir_problem,
+};
 use crate::model::{for_account, Arn, Model, ACCOUNT_ID_PATTERN};
 use crate::path;
 use crate::spec::{Backend, BackendType, Format, Spec, TerraformLayout};
@@ -18,6 +20,9 @@ fn at(key: &str) -> Vec<PathSegment> {
 }
 
 pub(super) fn check(spec: &Spec, findings: &mut Findings) {
+    if let Some(dir) = &spec.terraform.repository_dir {
+        invalid_repository_dir(dir, findings);
+    }
     let Some(backend) = &spec.terraform.backend else {
         return;
     };
@@ -263,4 +268,16 @@ fn roots_wait_for_each_other(spec: &Spec, model: &Model, findings: &mut Findings
         ),
         "name developer principals (dev_access.principals) and managed policies that already exist, not ones another root of this spec creates: IAM needs each to exist before a policy names it",
     );
+}
+
+/// Every project directory of atlantis.yaml starts with it.
+fn invalid_repository_dir(dir: &str, findings: &mut Findings) {
+    if let Some(problem) = repository_dir_problem(dir) {
+        findings.at(
+            Code::InvalidRepositoryDir,
+            path!["terraform", "repository_dir"],
+            format!("repository_dir `{}` {problem}", dir.escape_debug()),
+            "the output directory's path from the repository's root, e.g. \"infra/generated\", or \".\" when it is the root",
+        );
+    }
 }

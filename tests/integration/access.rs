@@ -102,39 +102,73 @@ pub(crate) fn generate(spec: &Path) -> Output {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             let template: Yaml = serde_norway::from_str(&text)
                 .unwrap_or_else(|e| panic!("{} is not YAML: {e}", path.display()));
-            let template = resolve(&template, &partition, id, region);
-            for resource in template["Resources"].as_object().into_iter().flatten() {
-                let resource = resource.1;
-                if resource["Type"] != "AWS::IAM::Role" {
-                    continue;
+            // A StackSet's template body deploys to every account it reaches: its roles are
+            // read with the account id the model gives them, `{account}`.
+            let mut templates = vec![(resolve(&template, &partition, id, region), id.to_string())];
+            for resource in templates[0].0["Resources"]
+                .clone()
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                if resource.1["Type"] == "AWS::CloudFormation::StackSet" {
+                    let body = resource.1["Properties"]["TemplateBody"]
+                        .as_str()
+                        .unwrap_or_default();
+                    let body: Yaml = serde_norway::from_str(body).unwrap_or_else(|e| {
+                        panic!("{}: the TemplateBody is not YAML: {e}", path.display())
+                    });
+                    templates.push((
+                        resolve(&body, &partition, "{account}", region),
+                        "{account}".into(),
+                    ));
                 }
-                let props = &resource["Properties"];
-                roles.push(DeployedRole {
-                    arn: format!(
-                        "arn:{partition}:iam::{id}:role{}{}",
-                        props["Path"].as_str().unwrap_or("/"),
-                        props["RoleName"].as_str().unwrap_or_default()
-                    ),
-                    account: account.to_string(),
-                    trust: props["AssumeRolePolicyDocument"].clone(),
-                    inline: props["Policies"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|p| p["PolicyDocument"].clone())
-                        .collect(),
-                    managed: props["ManagedPolicyArns"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|a| a.as_str().map(str::to_string))
-                        .collect(),
-                    boundary: props["PermissionsBoundary"].as_str().map(str::to_string),
-                });
+            }
+            for (template, id) in templates {
+                push_roles(&template, &partition, account, &id, &mut roles);
             }
         }
     }
     Output { roles, dir }
+}
+
+/// The roles of a resolved template, deployed in account `id`.
+fn push_roles(
+    template: &Json,
+    partition: &str,
+    account: &str,
+    id: &str,
+    roles: &mut Vec<DeployedRole>,
+) {
+    for resource in template["Resources"].as_object().into_iter().flatten() {
+        let resource = resource.1;
+        if resource["Type"] != "AWS::IAM::Role" {
+            continue;
+        }
+        let props = &resource["Properties"];
+        roles.push(DeployedRole {
+            arn: format!(
+                "arn:{partition}:iam::{id}:role{}{}",
+                props["Path"].as_str().unwrap_or("/"),
+                props["RoleName"].as_str().unwrap_or_default()
+            ),
+            account: account.to_string(),
+            trust: props["AssumeRolePolicyDocument"].clone(),
+            inline: props["Policies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| p["PolicyDocument"].clone())
+                .collect(),
+            managed: props["ManagedPolicyArns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.as_str().map(str::to_string))
+                .collect(),
+            boundary: props["PermissionsBoundary"].as_str().map(str::to_string),
+        });
+    }
 }
 
 pub(crate) fn list(value: &Json) -> Vec<String> {

@@ -11,7 +11,7 @@ use std::path::Path;
 use toml::{Table, Value};
 use trustgen::diagnostic::{Code, Severity};
 use trustgen::input::{self, SourceFile};
-use trustgen::{validate_and_build, warnings};
+use trustgen::{rendered_limits, validate_and_build, warnings};
 
 use crate::support::{toml_files, trustgen_in};
 
@@ -42,7 +42,7 @@ fn parts(code: Code) -> Result<Explanation<'static>, String> {
 
 /// Codes whose wrong example is abbreviated (`# …`): what produces them takes hundreds of
 /// lines. `generated_spec` writes each such spec, and a test below runs it.
-const ABBREVIATED: [Code; 8] = [
+const ABBREVIATED: [Code; 9] = [
     Code::TooManyTags,
     Code::TooManyContainers,
     Code::TooManyEnvironmentFiles,
@@ -51,6 +51,7 @@ const ABBREVIATED: [Code; 8] = [
     Code::ManagedPolicyTooLarge,
     Code::TaskDefinitionTooLarge,
     Code::SessionPolicyTooLarge,
+    Code::StackSetTemplateTooLarge,
 ];
 
 /// Codes no spec file can produce, with the reason; a test produces each through the
@@ -104,7 +105,11 @@ fn diagnose(text: &str) -> Vec<(Code, Severity)> {
         Err(errors) => errors,
         Ok(spec) => match validate_and_build(&spec) {
             Err(errors) => errors,
-            Ok(model) => warnings(&spec, &model),
+            // What only the rendered StackSet body shows, as every command checks it.
+            Ok(model) => match rendered_limits(&model, Path::new("example.toml")) {
+                errors if !errors.is_empty() => errors,
+                _ => warnings(&spec, &model),
+            },
         },
     };
     diagnostics.iter().map(|d| (d.code, d.severity())).collect()
@@ -203,6 +208,10 @@ fn generated_spec(code: Code) -> String {
         Code::SessionPolicyTooLarge => format!(
             "[dev_access]\nmode = \"simulate\"\nprincipals = [\"arn:aws:iam::111122223333:role/Developer\"]\n[[tasks.web.statements]]\nresources = [{}]\n",
             lines(60, &|i| format!("\"arn:aws:s3:::shop-receipts-{i:04}/*\", "))
+        ),
+        Code::StackSetTemplateTooLarge => format!(
+            "[dev_access]\nmode = \"tagged\"\n[developers]\nattach_to_users = [{}]\n[accounts.stacksets]\nid = \"999988887777\"\nenv = \"shared\"\n[bootstrap]\naccount = \"stacksets\"\n[[bootstrap.targets]]\nenv = \"dev\"\norganizational_units = [\"ou-a1b2-c3d4e5f6\"]\nexclude_accounts = [\"111122223333\"]\n",
+            lines(1200, &|i| format!("\"developer-user-with-a-long-name-{i:04}\", "))
         ),
         other => panic!("{other} has a full example: no generated spec"),
     };

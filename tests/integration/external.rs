@@ -270,6 +270,7 @@ fn moto_provider(alias: Option<&str>, partition: &str, id: &str, endpoint: &str)
     ecs      = "{endpoint}"
     logs     = "{endpoint}"
     ssoadmin = "{endpoint}"
+    cloudformation = "{endpoint}"
   }}
   assume_role {{
     role_arn = "arn:{partition}:iam::{id}:role/trustgen-test"
@@ -406,7 +407,18 @@ fn both_backends_deploy_the_same_and_only_what_the_spec_allows() {
     if !external_tools_present() {
         return;
     }
-    let specs = all_specs();
+    // TRUSTGEN_DEPLOY_SPECS=organisation,china deploys only the specs whose path holds one
+    // of those words: for working on one spec; CI deploys every one.
+    let only = std::env::var("TRUSTGEN_DEPLOY_SPECS").unwrap_or_default();
+    let specs: Vec<PathBuf> = all_specs()
+        .into_iter()
+        .filter(|spec| {
+            only.is_empty()
+                || only
+                    .split(',')
+                    .any(|word| spec.to_string_lossy().contains(word))
+        })
+        .collect();
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     // Two workers, each with its own emulator: the machine has two cores. Larger specs
     // first, so that no worker is left with the longest one at the end.
@@ -734,4 +746,59 @@ fn the_emulator_answers_a_retried_call_once_and_still_refuses_a_second_call() {
     let second = "5d0c7c4e-0000-4000-8000-000000000002";
     assert!(create_role_attempt(&moto, second, 1).contains(" 409 "));
     assert!(create_role_attempt(&moto, second, 2).contains(" 409 "));
+}
+
+/// The checker must catch a StackSet that is not what the spec says: a template body
+/// naming one account's id (every other account would get a policy for that account) and
+/// a target that lost its exclusion (the StackSet reaches payments-dev, which the spec
+/// bootstraps itself: its own developers stack then fails, as in AWS), in CloudFormation;
+/// and a target moved to another OU, in Terraform.
+#[test]
+fn independent_checker_catches_an_account_specific_or_widened_stack_set() {
+    if !external_tools_present() {
+        return;
+    }
+    let moto = Moto::start();
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = Path::new("examples/organisation-bootstrap.toml");
+    let trees = generate_single(spec, &root.path().join("tampered"));
+    let stack = trees
+        .single
+        .join("cloudformation/stacksets-admin/bootstrap.yaml");
+    let text = std::fs::read_to_string(&stack).unwrap_or_default();
+    let literal = text.replacen(
+        "Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*",
+        "Resource: arn:aws:iam::444455556666:role/*",
+        1,
+    );
+    assert_ne!(
+        text, literal,
+        "the example's body should name its own roles"
+    );
+    let tampered = literal.replacen(
+        "            AccountFilterType: DIFFERENCE\n            Accounts:\n              - \"444455556666\"\n",
+        "",
+        1,
+    );
+    assert_ne!(literal, tampered, "the example should exclude payments-dev");
+    std::fs::write(&stack, tampered).unwrap_or_else(|e| panic!("{e}"));
+    let file = trees.single.join("terraform/stacksets-admin.tf");
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let moved = text.replacen("[\"ou-a1b2-sandbox1\"]", "[\"ou-a1b2-elsewhere\"]", 1);
+    assert_ne!(text, moved, "the example should target the sandbox OU");
+    std::fs::write(&file, moved).unwrap_or_else(|e| panic!("{e}"));
+    let findings = match deploy_and_check(spec, &trees, &moto) {
+        Ok(text) => panic!("the checker accepted a tampered StackSet:\n{text}"),
+        Err(text) => text,
+    };
+    for expected in [
+        "CloudFormation: StackSet atlas-dev-baseline's template body names account 444455556666",
+        "reaches ['arn:aws:iam::444455556666:role/*'], outside account",
+        "cloudformation deploy: stage 2 cloudformation/payments-dev/developers.yaml: CREATE_FAILED",
+        "CloudFormation: StackSet atlas-dev-baseline has instances in",
+        "Terraform: StackSet atlas-dev-baseline has instances in",
+        "parity (StackSets):",
+    ] {
+        assert!(findings.contains(expected), "{expected}\n{findings}");
+    }
 }

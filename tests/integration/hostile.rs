@@ -107,9 +107,11 @@ fn output_problems(spec: &Path, out: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     for (path, bytes) in tree(out) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let found = if path.ends_with(".yaml") {
+        let found = if path == "atlantis.yaml" {
+            atlantis_problems(&text)
+        } else if path.ends_with(".yaml") {
             yaml_problems(&text)
-        } else if path.ends_with(".tf") || path.ends_with(".tfbackend") {
+        } else if path.ends_with(".tf") || path.ends_with(".tfbackend") || path.ends_with(".hcl") {
             terraform_problems(&text)
         } else if path.ends_with(".json") {
             serde_json::from_str::<serde_json::Value>(&text)
@@ -154,6 +156,7 @@ fn yaml_problems(text: &str) -> Vec<String> {
         "AWS::ECS::TaskDefinition",
         "AWS::SSO::PermissionSet",
         "AWS::SSO::Assignment",
+        "AWS::CloudFormation::StackSet",
     ];
     for (id, resource) in value
         .get("Resources")
@@ -168,6 +171,20 @@ fn yaml_problems(text: &str) -> Vec<String> {
         if !types.contains(&kind) {
             problems.push(format!("resource {id:?} of type {kind:?}"));
         }
+        // A StackSet carries its template as one string: it is CloudFormation too.
+        if let Some(body) = resource
+            .get("Properties")
+            .and_then(|p| p.get("TemplateBody"))
+        {
+            match body.as_str() {
+                Some(body) => problems.extend(
+                    yaml_problems(body)
+                        .into_iter()
+                        .map(|p| format!("in {id:?}'s TemplateBody: {p}")),
+                ),
+                None => problems.push(format!("{id:?}'s TemplateBody is not one string")),
+            }
+        }
     }
     let mut sids = Vec::new();
     statement_sids(&value, &mut sids);
@@ -175,6 +192,88 @@ fn yaml_problems(text: &str) -> Vec<String> {
         let unique: BTreeSet<&String> = list.iter().collect();
         if unique.len() != list.len() {
             problems.push(format!("a policy whose Sids repeat: {list:?}"));
+        }
+    }
+    let mut keys = Vec::new();
+    mapping_keys(&value, &mut keys);
+    problems.extend(
+        keys.into_iter()
+            .filter(|key| key.contains(MARKER))
+            .map(|key| format!("a payload became a mapping key: {key:?}")),
+    );
+    problems
+}
+
+/// Atlantis's repository config: only the keys trustgen writes, every project running the
+/// one workflow it defines, whose steps are Atlantis's built-in `init`, `plan` and `apply`
+/// (a `run` step would execute a shell command on the Atlantis server), and no payload as
+/// a mapping key.
+fn atlantis_problems(text: &str) -> Vec<String> {
+    let value: serde_norway::Value = match serde_norway::from_str(text) {
+        Ok(value) => value,
+        Err(error) => return vec![format!("not YAML: {error}")],
+    };
+    let keys_outside = |value: &serde_norway::Value, known: &[&str]| -> Vec<String> {
+        value
+            .as_mapping()
+            .into_iter()
+            .flatten()
+            .filter(|(key, _)| !key.as_str().is_some_and(|k| known.contains(&k)))
+            .map(|(key, _)| format!("key {key:?}"))
+            .collect()
+    };
+    let mut problems = keys_outside(
+        &value,
+        &[
+            "version",
+            "automerge",
+            "parallel_plan",
+            "parallel_apply",
+            "abort_on_execution_order_fail",
+            "projects",
+            "workflows",
+        ],
+    );
+    let projects = value.get("projects").and_then(|p| p.as_sequence());
+    for project in projects.into_iter().flatten() {
+        problems.extend(keys_outside(
+            project,
+            &[
+                "name",
+                "dir",
+                "workflow",
+                "execution_order_group",
+                "depends_on",
+                "autoplan",
+            ],
+        ));
+        if project.get("workflow").and_then(|w| w.as_str()) != Some("trustgen") {
+            problems.push(format!("a project of another workflow: {project:?}"));
+        }
+    }
+    let workflows = value.get("workflows");
+    problems.extend(
+        workflows
+            .map(|w| keys_outside(w, &["trustgen"]))
+            .unwrap_or_default(),
+    );
+    for stage in ["plan", "apply"] {
+        let steps = workflows
+            .and_then(|w| w.get("trustgen"))
+            .and_then(|w| w.get(stage))
+            .and_then(|s| s.get("steps"))
+            .and_then(|s| s.as_sequence());
+        for step in steps.into_iter().flatten() {
+            let name = match step {
+                serde_norway::Value::String(name) => Some(name.as_str()),
+                serde_norway::Value::Mapping(map) if map.len() == 1 => {
+                    map.keys().next().and_then(|k| k.as_str())
+                }
+                _ => None,
+            };
+            if !name.is_some_and(|n| ["init", "plan", "apply"].contains(&n)) {
+                problems.push(format!("a {stage} step that is not built in: {step:?}"));
+            }
         }
     }
     let mut keys = Vec::new();
@@ -259,6 +358,14 @@ fn walk_body(body: &hcl::Body, problems: &mut Vec<String>) {
                     "volume",
                     "efs_volume_configuration",
                     "authorization_config",
+                    // the StackSet and its stack instances
+                    "auto_deployment",
+                    "operation_preferences",
+                    "lifecycle",
+                    "deployment_targets",
+                    // terragrunt.hcl
+                    "dependencies",
+                    "extra_arguments",
                 ];
                 if !known.contains(&block.identifier.as_str()) {
                     problems.push(format!("block `{}`", block.identifier.as_str()));
@@ -277,8 +384,11 @@ fn walk_expression(expression: &hcl::Expression, problems: &mut Vec<String>) {
         "aws_ssoadmin_permission_set",
         "aws_ssoadmin_managed_policy_attachment",
         "aws_ssoadmin_customer_managed_policy_attachment",
+        "aws_cloudformation_stack_set",
         "aws",
         "each",
+        // lifecycle's ignore_changes names an attribute
+        "administration_role_arn",
     ];
     match expression {
         E::Array(items) => items.iter().for_each(|i| walk_expression(i, problems)),
@@ -302,6 +412,11 @@ fn walk_expression(expression: &hcl::Expression, problems: &mut Vec<String>) {
             }
             Err(error) => problems.push(format!("a template that does not parse: {error}")),
         },
+        // The StackSet's template body, read as it is: the one template the model writes.
+        E::FuncCall(call)
+            if call.name.to_string() == "file"
+                && call.args.len() == 1
+                && call.args[0].to_string() == "\"${path.module}/bootstrap-template.yaml\"" => {}
         E::FuncCall(call) => {
             let name = call.name.to_string();
             if !["jsonencode", "toset"].contains(&name.as_str()) {
@@ -323,7 +438,13 @@ fn walk_expression(expression: &hcl::Expression, problems: &mut Vec<String>) {
 fn markdown_problems(text: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let mut in_mermaid = false;
+    // The cells of the table being read: its header's (written by the template), which
+    // every row of it must keep.
+    let mut columns = None;
     for line in text.lines() {
+        if !line.starts_with('|') {
+            columns = None;
+        }
         match line {
             "```mermaid" => in_mermaid = true,
             "```" => in_mermaid = false,
@@ -347,7 +468,7 @@ fn markdown_problems(text: &str) -> Vec<String> {
                         escaped = false;
                     }
                 }
-                if cells != 4 {
+                if *columns.get_or_insert(cells) != cells {
                     problems.push(format!(
                         "a table row with {} cells: {line}",
                         cells.max(1) - 1

@@ -183,6 +183,22 @@ fn layout_problems(spec: &Path, single: &Files, files: &Files) -> (Vec<String>, 
             .filter_map(|(path, _)| path.rsplit('/').next())
             .collect();
         let mut expected = BTreeSet::from(["versions.tf", "providers.tf", "main.tf"]);
+        // The orchestrator's file in every root; the StackSet's template body in its root.
+        if table
+            .get("terraform")
+            .and_then(|t| t.get("orchestrator"))
+            .and_then(|o| o.as_str())
+            == Some("terragrunt")
+        {
+            expected.insert("terragrunt.hcl");
+        }
+        let holder = table
+            .get("bootstrap")
+            .and_then(|b| b.get("account"))
+            .and_then(|a| a.as_str());
+        if holder.is_some_and(|holder| *dir == format!("terraform/{holder}-bootstrap")) {
+            expected.insert("bootstrap-template.yaml");
+        }
         if let Some(backend) = &backend {
             expected.insert("backend.tf");
             if backend.get("partial").and_then(|p| p.as_bool()) == Some(true) {
@@ -195,7 +211,10 @@ fn layout_problems(spec: &Path, single: &Files, files: &Files) -> (Vec<String>, 
         let mut providers = 0;
         let mut declared = BTreeSet::new();
         let mut referenced = Vec::new();
-        for (path, text) in &in_root {
+        let terraform_files = in_root
+            .iter()
+            .filter(|(path, _)| path.ends_with(".tf") || path.ends_with(".tfbackend"));
+        for (path, text) in terraform_files {
             let body = parse(path, text);
             body_references(&body, &mut referenced);
             for block in body.blocks() {

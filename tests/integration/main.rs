@@ -17,6 +17,7 @@ mod hooks;
 mod hostile;
 mod identity_center;
 mod layouts;
+mod orchestrators;
 mod package;
 mod policies;
 mod regen;

@@ -172,20 +172,31 @@ fn dumped_templates_render_the_same_files() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (code, stdout, stderr) = trustgen(&["templates", "--dump", "templates"], dir.path());
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("wrote 13 templates"), "{stdout}");
+    assert!(stdout.contains("wrote 17 templates"), "{stdout}");
     assert_eq!(
         trustgen(&["templates", "--dump", "templates"], dir.path()).0,
         2,
         "no silent overwrite"
     );
-    // Both Terraform layouts, the second with an S3 backend, and the Identity Center
-    // example: every template renders.
+    // Both Terraform layouts, the second with an S3 backend, the Identity Center example,
+    // and the StackSet with Atlantis and with Terragrunt: every template renders.
     let per_account = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/organisation-per-account.toml"
     );
     let identity_center = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/identity-center.toml");
-    for (index, spec) in [SPEC, per_account, identity_center].into_iter().enumerate() {
+    let bootstrap = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/organisation-bootstrap.toml"
+    );
+    let terragrunt = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/specs/bootstrap-simulate-terragrunt.toml"
+    );
+    for (index, spec) in [SPEC, per_account, identity_center, bootstrap, terragrunt]
+        .into_iter()
+        .enumerate()
+    {
         let (embedded, dumped) = (format!("embedded-{index}"), format!("dumped-{index}"));
         assert_eq!(trustgen(&["gen", spec, "-o", &embedded], dir.path()).0, 0);
         let (code, _, stderr) = trustgen(

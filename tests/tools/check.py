@@ -18,7 +18,9 @@
 4. Invariants from the spec alone (see invariants.py) on every one of those pictures.
 
 IAM Identity Center's resources cannot be deployed into moto by either backend; deploy.py
-says why and how the checker creates them through moto's SSO admin API instead.
+says why and how the checker creates them through moto's SSO admin API instead. A
+`[bootstrap]` StackSet is deployed into an emulated organisation through the StackSet API
+by each backend and read back from every account it reaches (stacksets.py).
 
 Usage: check.py --spec SPEC --out OUT --terraform-dir DIR --moto URL
                 [--per-account-out OUT2 [--per-account-only]] [--plugin-dir DIR]
@@ -35,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import deploy  # noqa: E402
 import invariants  # noqa: E402
 import readers  # noqa: E402
+import stacksets  # noqa: E402
 from specview import SpecView, snake  # noqa: E402
 
 
@@ -222,14 +225,25 @@ def main():
     pictures.append(("templates", static_cfn))
 
     instance = (spec.identity_center or {}).get("instance_arn")
+    stack_set_views = stacksets.from_templates(spec, out)
+    reached = []
     deployed_tf = None
     if not args.per_account_only:
         deploy.reset(args.moto)
         sessions = {account: deploy.session_for(args.moto, spec, account) for account in spec.accounts}
         sso = deploy.sso_admin(args.moto, spec)
         existing = deploy.create_existing_principals(spec, sessions)
-        problems, skipped = deploy.deploy_cloudformation(spec, out, sessions, sso, static_cfn)
+        expected = stacksets.organisation(args.moto, spec)
+
+        def stack_sets(stage, stack):
+            views = {n: v for n, v in stack_set_views.items() if v["account"] == stack["account"]}
+            return stacksets.replay(args.moto, spec, views, f"stage {stage['stage']} {stack['template']}")
+
+        problems, skipped = deploy.deploy_cloudformation(spec, out, sessions, sso, static_cfn, stack_sets)
         findings += [f"cloudformation deploy: {p}" for p in problems]
+        found, counts = stacksets.check(args.moto, spec, stack_set_views, expected, "CloudFormation", diff)
+        findings += found
+        reached += counts
         deployed_cfn = readers.read_deployed(spec, sessions, existing)
         readers.read_identity_center(spec, sso, deployed_cfn, instance, skipped)
 
@@ -238,9 +252,15 @@ def main():
         sso = deploy.sso_admin(args.moto, spec)
         existing = deploy.create_existing_principals(spec, sessions)
         s3 = deploy.create_backend(spec, args.moto)
+        expected = stacksets.organisation(args.moto, spec)
         # A partial backend's settings: its s3.tfbackend, as the README's apply loop passes it.
         partial = "s3.tfbackend" if (Path(args.terraform_dir) / "s3.tfbackend").exists() else None
         state, plan = deploy.terraform_apply(args.terraform_dir, args.moto, args.plugin_dir, partial)
+        views = stacksets.from_states(spec, [(state, None)], [args.terraform_dir])
+        findings += [f"parity (StackSets): {line}" for line in diff(stacksets.normalised(stack_set_views), stacksets.normalised(views), ("CloudFormation", "Terraform"))]
+        found, counts = stacksets.check(args.moto, spec, views, expected, "Terraform", diff)
+        findings += found
+        reached += counts
         static_tf = readers.read_terraform(spec, state)
         readers.terraform_identity_center(spec, plan, static_tf)
         findings += terraform_order(spec, plan, static_tf)
@@ -281,6 +301,7 @@ def main():
         sso = deploy.sso_admin(args.moto, spec)
         existing = deploy.create_existing_principals(spec, sessions)
         s3 = deploy.create_backend(spec, args.moto)
+        expected = stacksets.organisation(args.moto, spec)
         static_ic, skipped = {}, {}
 
         def identity_center(plan, before):
@@ -302,6 +323,11 @@ def main():
         applied, problems = deploy.terraform_apply_stages(spec, per_account, sessions, args.moto, args.plugin_dir, identity_center)
         findings += [f"per-account apply: {p}" for p in problems]
         roots = len(applied)
+        views = stacksets.from_states(spec, [(state, root["account"]) for root, state, _ in applied], [per_account / root["root"] for root, _, _ in applied])
+        findings += [f"parity (StackSets, per-account): {line}" for line in diff(stacksets.normalised(stack_set_views), stacksets.normalised(views), ("CloudFormation", "per-account Terraform"))]
+        found, counts = stacksets.check(args.moto, spec, views, expected, "per-account Terraform", diff)
+        findings += found
+        reached += counts
         static_pa = readers.read_terraform_states(spec, [(state, root["account"]) for root, state, _ in applied])
         for account, view in static_ic.items():
             static_pa.setdefault(account, readers.empty_account())["permission_sets"] = view["permission_sets"]
@@ -334,7 +360,8 @@ def main():
           f"{sum(len(v['roles']) for v in static_cfn.values())} roles, "
           f"{sum(len(v['policies']) for v in static_cfn.values())} developer policies, "
           f"{sum(len(v['task_definitions']) for v in static_cfn.values())} task definitions, "
-          f"{sum(len(v['permission_sets']) for v in static_cfn.values())} permission sets identical in files and deployment; invariants hold")
+          f"{sum(len(v['permission_sets']) for v in static_cfn.values())} permission sets identical in files and deployment; invariants hold"
+          + (f"; StackSets: the same template body in {', '.join(map(str, reached))} accounts per deployment" if reached else ""))
     return 0
 
 

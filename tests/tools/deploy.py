@@ -160,10 +160,12 @@ def create_existing_principals(spec, sessions):
     return created
 
 
-def deploy_cloudformation(spec, out, sessions, sso=None, picture=None):
+def deploy_cloudformation(spec, out, sessions, sso=None, picture=None, stack_sets=None):
     """Creates every stack in the manifest's stage order; returns the problems seen and the
     managed policies moto could not attach to permission sets. The Identity Center stack
-    is replayed through the SSO admin API from `picture` (the templates read)."""
+    is replayed through the SSO admin API from `picture` (the templates read); a stack
+    holding a StackSet through `stack_sets(stage, stack)` (stacksets.py: moto's
+    CloudFormation ignores the AWS::CloudFormation::StackSet type)."""
     problems, skipped = [], {}
     manifest = json.loads((out / "trustgen.lock.json").read_text())
     for stage in manifest["stages"]:
@@ -177,6 +179,9 @@ def deploy_cloudformation(spec, out, sessions, sso=None, picture=None):
                     spec, sessions, sso, picture[stack["account"]]["permission_sets"], f"stage {stage['stage']} {stack['template']}")
                 problems += found
                 continue
+            if "AWS::CloudFormation::StackSet" in body:
+                problems += stack_sets(stage, stack)
+                continue
             if spec.partition != "aws":
                 # moto resolves ${AWS::Partition} to "aws" in every region (an emulator gap);
                 # CloudFormation itself gives the region's partition, as written here.
@@ -184,11 +189,16 @@ def deploy_cloudformation(spec, out, sessions, sso=None, picture=None):
             source = {"TemplateBody": body}
             if len(body.encode()) > TEMPLATE_BODY_LIMIT:
                 source = {"TemplateURL": upload_template(sessions[stack["account"]]["s3"], stack, body)}
-            client.create_stack(
-                StackName=stack["stack_name"],
-                Capabilities=["CAPABILITY_NAMED_IAM"],
-                **source,
-            )
+            try:
+                client.create_stack(
+                    StackName=stack["stack_name"],
+                    Capabilities=["CAPABILITY_NAMED_IAM"],
+                    **source,
+                )
+            except client.exceptions.ClientError as error:
+                # moto fails some creations at once (a name that exists): AWS would fail the stack.
+                problems.append(f"stage {stage['stage']} {stack['template']}: CREATE_FAILED: {error}")
+                continue
             status = wait_for_stack(client, stack["stack_name"])
             if status != "CREATE_COMPLETE":
                 events = client.describe_stack_events(StackName=stack["stack_name"])["StackEvents"]

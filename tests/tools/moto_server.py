@@ -13,7 +13,8 @@ POLICY is an AWS managed policy's name (`AmazonECSTaskExecutionRolePolicy`, also
 with its path). Attaching one that is not listed fails with NoSuchEntity, loudly.
 
 It also answers a retried SDK call as it answered the first attempt (see
-`AnswerRetriesOnce`).
+`AnswerRetriesOnce`), and deploys service-managed StackSets as AWS documents it where moto
+5.2 does not (see `stack_sets_as_aws`).
 """
 import collections
 import json
@@ -94,6 +95,64 @@ class AnswerRetriesOnce:
         return [body]
 
 
+def stack_sets_as_aws():
+    """Three gaps of moto 5.2 in service-managed StackSets, filled so that the checker can
+    deploy a StackSet as the spec names it and see which accounts AWS would give it:
+
+    - moto makes up every organisational unit's and account's id. An OU created with a name
+      that is an OU id (`ou-…`), or an account created with a name that is an account id
+      (12 digits), gets that id here, so the emulated organisation has the spec's OUs and
+      can hold the spec's accounts (the test creates only such names on purpose);
+    - moto resolves a StackSet's OU targets in the calling account's own Organizations
+      data, so a delegated administrator (CallAs=DELEGATED_ADMIN, which moto ignores) sees
+      no OU at all: here a member account resolves them in its organisation's, as AWS does;
+    - moto ignores DeploymentTargets' AccountFilterType and Accounts: here INTERSECTION
+      keeps only the listed accounts of the OUs and DIFFERENCE drops them, as AWS does.
+
+    What an instance deploys (moto's CloudFormation running the template in the account)
+    is moto's own. AutoDeployment (accounts joining an OU later) is not emulated at all."""
+    import moto.cloudformation.models as cloudformation
+    import moto.organizations.models as organizations
+
+    unit_init = organizations.FakeOrganizationalUnit.__init__
+
+    def named_unit(self, organization, **kwargs):
+        unit_init(self, organization, **kwargs)
+        if re.fullmatch(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}", kwargs.get("Name") or ""):
+            self.id = kwargs["Name"]
+
+    account_init = organizations.FakeAccount.__init__
+
+    def named_account(self, organization, **kwargs):
+        account_init(self, organization, **kwargs)
+        if re.fullmatch(r"[0-9]{12}", kwargs.get("AccountName") or ""):
+            self.id = kwargs["AccountName"]
+
+    organizations.FakeOrganizationalUnit.__init__ = named_unit
+    organizations.FakeAccount.__init__ = named_account
+
+    def organisation_of_caller(self):
+        backends = organizations.organizations_backends
+        account, partition = backends.master_accounts.get(self.account_id, (self.account_id, self.partition))
+        return backends[account][partition]
+
+    cloudformation.StackInstances.org_backend = property(organisation_of_caller)
+    create_instances = cloudformation.StackInstances.create_instances
+
+    def filtered(self, accounts, regions, parameters, deployment_targets, permission_model):
+        kind = deployment_targets.get("AccountFilterType", "NONE")
+        if permission_model != "SERVICE_MANAGED" or kind not in ("INTERSECTION", "DIFFERENCE"):
+            return create_instances(self, accounts, regions, parameters, deployment_targets, permission_model)
+        organisation = self.org_backend
+        units = set(deployment_targets.get("OrganizationalUnitIds", []))
+        units |= {unit.id for unit in organisation.ou if unit.parent_id in units}
+        listed = set(deployment_targets.get("Accounts", []))
+        chosen = [a.id for a in organisation.accounts if a.parent_id in units and (a.id in listed) == (kind == "INTERSECTION")]
+        return create_instances(self, chosen, regions, parameters, {}, permission_model)
+
+    cloudformation.StackInstances.create_instances = filtered
+
+
 def answering_retries_once(run_simple):
     """moto_server's `run_simple`, serving its application behind AnswerRetriesOnce."""
     return lambda host, port, app, **options: run_simple(host, port, AnswerRetriesOnce(app), **options)
@@ -101,6 +160,7 @@ def answering_retries_once(run_simple):
 
 if __name__ == "__main__":
     keep_only(sys.argv[1].split(","))
+    stack_sets_as_aws()
     if not callable(getattr(moto_server, "run_simple", None)):
         sys.exit("moto.server serves without run_simple: AnswerRetriesOnce needs another hook")
     moto_server.run_simple = answering_retries_once(moto_server.run_simple)

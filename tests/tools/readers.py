@@ -125,6 +125,8 @@ def read_cloudformation(spec, out):
         pseudo = {"AWS::AccountId": info["id"], "AWS::Region": info["region"], "AWS::Partition": spec.partition}
         view = picture.setdefault(account, empty_account())
         for template_path in sorted(directory.glob("*.yaml")):
+            if template_path.name == "bootstrap-template.yaml":
+                continue  # the StackSet's body, for other accounts: stacksets.py reads it
             template, matches = decode_str(template_path.read_text())
             if matches:
                 raise ValueError(f"{template_path}: cannot parse: {matches}")
@@ -207,9 +209,12 @@ def read_cloudformation(spec, out):
                     entry["assignments"] = sorted(entry["assignments"] + [[props["TargetId"], props["PrincipalType"], props["PrincipalId"]]])
                     if props["TargetType"] != "AWS_ACCOUNT":
                         raise ValueError(f"{template_path}: an assignment to {props['TargetType']}")
+                elif kind == "AWS::CloudFormation::StackSet":
+                    pass  # deploys to other accounts: stacksets.py reads and checks it
                 else:
                     raise ValueError(f"unexpected resource type {kind} in {template_path}")
-    return picture
+    # An account whose only stack deploys elsewhere (a StackSet) holds nothing itself.
+    return {account: view for account, view in picture.items() if any(view.values())}
 
 
 def read_terraform(spec, state):
@@ -225,7 +230,8 @@ def read_terraform_states(spec, states):
     instances = []
     for state, account in states:
         for resource in state.get("resources", []):
-            if resource.get("mode") != "managed":
+            # A StackSet deploys to other accounts: stacksets.py reads and checks it.
+            if resource.get("mode") != "managed" or resource["type"].startswith("aws_cloudformation_stack_set"):
                 continue
             owner = account or alias_to_account[resource["provider"].rsplit(".", 1)[1]]
             for instance in resource["instances"]:

@@ -154,6 +154,8 @@ pub(super) fn terraform(
         backend,
         roots,
         cycle,
+        orchestrator,
+        repository_dir,
     } = terraform;
     let mut entity = Building::new(strings);
     let mut fields = entity.fields();
@@ -165,33 +167,21 @@ pub(super) fn terraform(
         terraform.layout_name(),
     );
     if let Some(backend) = backend {
-        let S3Backend {
-            bucket,
-            region,
-            key_prefix,
-            use_lockfile,
-            dynamodb_table,
-            role_arn,
-            partial,
-        } = backend;
-        fields.text("state bucket", Deployment, Rule::Report, bucket);
-        fields.text("state region", Deployment, Rule::Report, region);
-        fields.text("state key prefix", Deployment, Rule::Report, key_prefix);
-        fields.flag("state lock file", Deployment, Rule::Report, *use_lockfile);
-        fields.opt_text(
-            "state lock table",
-            Deployment,
-            Rule::Report,
-            dynamodb_table.as_deref(),
-        );
-        fields.opt_text("state role", Deployment, Rule::Report, role_arn.as_deref());
-        fields.flag(
-            "partial backend settings",
-            Deployment,
-            Rule::Report,
-            *partial,
-        );
+        self::backend(&mut fields, backend);
     }
+    let _ = orchestrator; // named by `orchestrator_name`
+    fields.opt_text(
+        "orchestrator",
+        Deployment,
+        Rule::Report,
+        terraform.orchestrator_name(),
+    );
+    fields.text(
+        "output directory in the repository",
+        Deployment,
+        Rule::Report,
+        repository_dir,
+    );
     fields.members(
         "roots in a cycle",
         Other,
@@ -208,6 +198,36 @@ pub(super) fn terraform(
     for root in roots {
         self::root(review, strings, terraform, root, accounts);
     }
+}
+
+/// Where the roots keep their state.
+fn backend(fields: &mut Writer<'_>, backend: &S3Backend) {
+    let S3Backend {
+        bucket,
+        region,
+        key_prefix,
+        use_lockfile,
+        dynamodb_table,
+        role_arn,
+        partial,
+    } = backend;
+    fields.text("state bucket", Deployment, Rule::Report, bucket);
+    fields.text("state region", Deployment, Rule::Report, region);
+    fields.text("state key prefix", Deployment, Rule::Report, key_prefix);
+    fields.flag("state lock file", Deployment, Rule::Report, *use_lockfile);
+    fields.opt_text(
+        "state lock table",
+        Deployment,
+        Rule::Report,
+        dynamodb_table.as_deref(),
+    );
+    fields.opt_text("state role", Deployment, Rule::Report, role_arn.as_deref());
+    fields.flag(
+        "partial backend settings",
+        Deployment,
+        Rule::Report,
+        *partial,
+    );
 }
 
 fn root(
@@ -280,6 +300,7 @@ fn root(
             RootKind::Account => "account",
             RootKind::Trust => "trust",
             RootKind::IdentityCenter => "identity_center",
+            RootKind::Bootstrap => "bootstrap",
         },
         account_id: entity.strings.intern(account_id),
     };

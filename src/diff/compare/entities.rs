@@ -306,7 +306,8 @@ fn entity_kind(subject: &Subject) -> Kind {
         | Subject::Policy { .. }
         | Subject::SessionPolicy { .. }
         | Subject::TaskDefinition { .. }
-        | Subject::PermissionSet { .. } => Kind::Access,
+        | Subject::PermissionSet { .. }
+        | Subject::StackSet { .. } => Kind::Access,
         Subject::Account { .. }
         | Subject::IdentityCenter
         | Subject::Terraform

@@ -23,11 +23,11 @@ use crate::render::place::{self, Documents, Placed};
 pub(super) struct Yaml(String);
 
 impl Yaml {
-    fn of(value: &Doc) -> Self {
+    pub(super) fn of(value: &Doc) -> Self {
         Yaml(yaml::text(value))
     }
 
-    fn scalar(text: &str) -> Self {
+    pub(super) fn scalar(text: &str) -> Self {
         Yaml(yaml::scalar(text))
     }
 }

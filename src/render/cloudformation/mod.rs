@@ -4,14 +4,16 @@
 //! CloudFormation's quotas require it. Every file is its template's rendering of a context
 //! (`context.rs`).
 
+mod bootstrap;
 mod context;
 mod pseudo;
 
-use super::{Deployment, GeneratedFile, Provenance, Templates, Unit};
+use super::{place, Deployment, GeneratedFile, Provenance, Templates, Unit};
 use crate::model::limits::{STACK_OUTPUTS, STACK_RESOURCES, STACK_TEMPLATE_BYTES};
 use crate::model::names::{self, Stack, Stage};
 use crate::model::{Account, Model};
 
+pub(crate) use bootstrap::{template_body, template_body_unchecked};
 pub(crate) use pseudo::PseudoParameters;
 
 const TASKS_TEMPLATE: &str = "cloudformation/tasks.yaml.tera";
@@ -19,12 +21,15 @@ const TRUST_TEMPLATE: &str = "cloudformation/trust.yaml.tera";
 const DEVELOPERS_TEMPLATE: &str = "cloudformation/developers.yaml.tera";
 const IDENTITY_CENTER_TEMPLATE: &str = "cloudformation/identity-center.yaml.tera";
 
-/// The stacks of one account, in a fixed order: tasks, trust, developers, identity center.
+/// The stacks of one account, in a fixed order: tasks, trust, developers, identity
+/// center, and the StackSet with its template body (`baseline`, rendered once for both
+/// backends) in its account.
 pub(crate) fn render_account(
     model: &Model,
     account: &Account,
     templates: &Templates,
     provenance: &Provenance,
+    baseline: Option<&str>,
 ) -> Result<Vec<GeneratedFile>, String> {
     let header = provenance.header();
     let stacks = AccountStacks {
@@ -55,6 +60,22 @@ pub(crate) fn render_account(
         let contents = templates.render_yaml(IDENTITY_CENTER_TEMPLATE, &context, &documents)?;
         // Identity Center's resources live in its own region, not the account's.
         files.extend(stacks.files(Stack::IdentityCenter, &center.region, vec![contents]));
+    }
+    let holds = model
+        .bootstrap
+        .as_ref()
+        .filter(|b| b.account == account.name);
+    if let (Some(bootstrap), Some(body)) = (holds, baseline) {
+        let documents = place::Documents::new();
+        let context = bootstrap::context(model, bootstrap, &header, body, &documents);
+        let contents =
+            templates.render_yaml(bootstrap::BOOTSTRAP_TEMPLATE, &context, &documents)?;
+        files.push(GeneratedFile::new(
+            names::stack_set_template_cloudformation(&account.name),
+            body.to_string(),
+        ));
+        // The StackSet lives in its account's region, where its own stack deploys.
+        files.extend(stacks.files(Stack::Bootstrap, &bootstrap.region, vec![contents]));
     }
     Ok(files)
 }

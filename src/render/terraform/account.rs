@@ -112,6 +112,9 @@ pub(super) struct AccountFileContext<'a> {
     /// In the file of the account that administers IAM Identity Center.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_center: Option<IdentityCenterContext<'a>>,
+    /// In the file (or root) of the account that holds the `[bootstrap]` StackSet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bootstrap: Option<super::bootstrap::BootstrapContext<'a>>,
 }
 
 #[derive(Serialize)]
@@ -343,6 +346,11 @@ impl<'a> AccountFile<'a> {
                 .as_ref()
                 .filter(|center| center.account == account.name && root.holds_identity_center())
                 .map(|center| identity_center(model, center, single)),
+            bootstrap: model
+                .bootstrap
+                .as_ref()
+                .filter(|b| b.account == account.name && root.holds_bootstrap())
+                .map(super::bootstrap::context),
         })
     }
 

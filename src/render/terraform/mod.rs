@@ -11,7 +11,9 @@
 //! is its template's rendering of a context (`context.rs`).
 
 mod account;
+mod bootstrap;
 mod context;
+mod orchestrator;
 
 use std::collections::{HashMap, HashSet};
 
@@ -66,19 +68,20 @@ fn render_account_file(
     templates.render_hcl(ACCOUNT_TEMPLATE, &file.context()?, &documents)
 }
 
-/// The single root's own files: `versions.tf`, `providers.tf` and its backend's. Nothing
-/// in the per-account layout, where each account's job writes its roots whole.
+/// The single root's own files: `versions.tf`, `providers.tf` and its backend's (nothing
+/// of them in the per-account layout, where each account's job writes its roots whole);
+/// and in either layout the orchestrator's files.
 pub(crate) fn render_root(
     model: &Model,
     templates: &Templates,
     provenance: &Provenance,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let Some(root) = model.terraform.single_root() else {
-        return Ok(Vec::new());
-    };
     let header = provenance.header();
+    let mut files = orchestrator::render(model, templates, &header)?;
+    let Some(root) = model.terraform.single_root() else {
+        return Ok(files);
+    };
     let context = context::root(model, &header);
-    let mut files = Vec::new();
     for (stem, template) in [
         (names::TERRAFORM_VERSIONS_FILE, VERSIONS_TEMPLATE),
         (names::TERRAFORM_PROVIDERS_FILE, PROVIDERS_TEMPLATE),
@@ -92,26 +95,45 @@ pub(crate) fn render_root(
     Ok(files)
 }
 
-/// `<account>.tf` of the single root, or the account's per-account roots, whole.
+/// `<account>.tf` of the single root, or the account's per-account roots, whole; and,
+/// in the root holding the `[bootstrap]` StackSet, its template body (`baseline`).
 pub(crate) fn render_account(
     model: &Model,
     account: &Account,
     shared: &Shared,
     templates: &Templates,
     provenance: &Provenance,
+    baseline: Option<&str>,
 ) -> Result<Vec<GeneratedFile>, String> {
     let header = provenance.header();
+    let holds_bootstrap = model
+        .bootstrap
+        .as_ref()
+        .is_some_and(|b| b.account == account.name);
+    let template_body = |root: &Root| {
+        baseline
+            .filter(|_| holds_bootstrap && root.holds_bootstrap())
+            .map(|body| {
+                GeneratedFile::new(
+                    names::stack_set_template_terraform(&root.dir),
+                    body.to_string(),
+                )
+            })
+    };
     if let Some(root) = model.terraform.single_root() {
-        return Ok(vec![GeneratedFile::new(
+        let mut files = vec![GeneratedFile::new(
             names::terraform_account_file(&account.name),
             render_account_file(model, account, root, shared, templates, &header)?,
-        )]);
+        )];
+        files.extend(template_body(root));
+        return Ok(files);
     }
     let mut files = Vec::new();
     for root in model.terraform.roots_of(&account.name) {
         files.extend(render_account_root(
             model, account, root, shared, templates, &header,
         )?);
+        files.extend(template_body(root));
     }
     Ok(files)
 }

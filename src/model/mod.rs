@@ -20,7 +20,10 @@ mod tasks;
 mod terraform;
 pub(crate) mod vocabulary;
 
-pub(crate) use arn::{has_wildcard, pattern_covers, pattern_matches, patterns_intersect};
+pub(crate) use arn::{
+    has_wildcard, pattern_covers, pattern_matches, pattern_matches_ignoring_case,
+    patterns_intersect,
+};
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub use arn::{Arn, PartitionExt};
 pub(crate) use build::{build, dev_access_for};

@@ -10,7 +10,9 @@ use super::{conditions, Findings};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::identifiers::{is_action, is_sid};
 use crate::model::vocabulary::{ADMIN_POLICIES, IAM_ESCALATION, READ_PREFIXES, SECRET_READS};
-use crate::model::{dev_access_for, pattern_matches, Arn, PartitionExt, ASSUME_ROLES_SID};
+use crate::model::{
+    dev_access_for, pattern_matches_ignoring_case, Arn, PartitionExt, ASSUME_ROLES_SID,
+};
 use crate::path;
 use crate::spec::{DevMode, Effect, Partition, Spec, Statement};
 
@@ -261,7 +263,7 @@ fn is_wide_resource(resource: &str) -> bool {
 
 /// Whether the action pattern covers `action` (IAM compares actions ignoring case).
 fn covers(pattern: &str, action: &str) -> bool {
-    pattern_matches(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
+    pattern_matches_ignoring_case(pattern, action)
 }
 
 /// An Allow statement's warnings, each action named once: by the first that applies of

@@ -37,6 +37,11 @@ use crate::diagnostic::{Code, Diagnostic, Location, PathSegment, Severity};
 use crate::model::{self, Model};
 use crate::spec::{DevMode, Spec, Task};
 
+/// Where a rule's subject is in the spec, built only when the rule reports. The rules of
+/// tasks, statements and containers run thousands of times on a large spec and, on a sound
+/// one, never report: building each path up front was most of validation's allocations.
+pub(super) type Here<'a> = &'a dyn Fn() -> Vec<PathSegment>;
+
 /// Collects diagnostics; the rules push into it.
 #[derive(Default)]
 pub(crate) struct Findings {

@@ -33,8 +33,9 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
 /// One task's own errors, in the order a user reads them.
 fn check_task(spec: &Spec, name: &String, task: &Task, findings: &mut Findings) {
     let at = |rest: Vec<PathSegment>| [path!["tasks", name], rest].concat();
-    names::invalid_name("task", name, path!["tasks", name], findings);
-    let account = accounts::unknown_account(spec, &task.account, at(path!["account"]), findings);
+    names::invalid_name("task", name, &|| path!["tasks", name], findings);
+    let account =
+        accounts::unknown_account(spec, &task.account, &|| at(path!["account"]), findings);
     invalid_role_name(spec, name, task, findings);
     invalid_family(spec, name, task, findings);
     invalid_path(name, task, findings);
@@ -56,7 +57,7 @@ fn check_task(spec: &Spec, name: &String, task: &Task, findings: &mut Findings) 
         ("secrets_kms_keys", &task.secrets_kms_keys, ArnKind::KmsKey),
     ] {
         for (index, arn) in arns.iter().enumerate() {
-            arn_kinds::invalid_arn(spec, arn, kind, at(path![key, index]), findings);
+            arn_kinds::invalid_arn(spec, arn, kind, &|| at(path![key, index]), findings);
         }
     }
     containers::check(spec, task, &at, findings);
@@ -325,11 +326,11 @@ pub(super) fn warnings(
 ) {
     let holder = Holder::of(spec, &task.account);
     for (index, statement) in task.statements.iter().enumerate() {
-        let at = path!["tasks", name, "statements", index];
-        permissions::statement_warnings(statement, at, holder, findings);
+        let at = |rest| [path!["tasks", name, "statements", index], rest].concat();
+        permissions::statement_warnings(statement, &at, holder, findings);
     }
-    let at = path!["tasks", name, "managed_policies"];
-    permissions::admin_managed_policy(&task.managed_policies, at, holder, findings);
+    let at = || path!["tasks", name, "managed_policies"];
+    permissions::admin_managed_policy(&task.managed_policies, &at, holder, findings);
     assume_role_wildcard_name(name, task, holder, findings);
     role_without_permissions(name, task, assumed_by, findings);
     simulator_drops_deny(model, name, task, findings);

@@ -40,7 +40,7 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     }
     state_without_lock(backend, findings);
     if let Some(arn) = &backend.role_arn {
-        arn_kinds::invalid_arn(spec, arn, ArnKind::Role, at("role_arn"), findings);
+        arn_kinds::invalid_arn(spec, arn, ArnKind::Role, &|| at("role_arn"), findings);
     }
 }
 

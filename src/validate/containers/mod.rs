@@ -21,7 +21,7 @@ pub(super) use ports::invalid_port;
 use std::collections::{HashMap, HashSet};
 
 use super::tasks::At;
-use super::Findings;
+use super::{Findings, Here};
 use crate::diagnostic::{suggest, Code, PathSegment};
 use crate::model::{ecs_exec, limits};
 use crate::path;
@@ -145,10 +145,10 @@ pub(super) fn warnings(name: &str, task: &Task, findings: &mut Findings) {
         let at =
             |rest: Vec<PathSegment>| [path!["tasks", name, "containers", index], rest].concat();
         if !windows {
-            writable_root_filesystem(name, container, at(path!["name"]), findings);
+            writable_root_filesystem(name, container, &|| at(path!["name"]), findings);
         }
-        let at_readonly = at(path!["readonly_root_filesystem"]);
-        exec_needs_writable_paths(task, container, at_readonly, findings);
+        let at_readonly = || at(path!["readonly_root_filesystem"]);
+        exec_needs_writable_paths(task, container, &at_readonly, findings);
         host_privileges(container, &at, findings);
     }
 }
@@ -156,13 +156,13 @@ pub(super) fn warnings(name: &str, task: &Task, findings: &mut Findings) {
 fn writable_root_filesystem(
     task: &str,
     container: &Container,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) {
     if container.readonly_root_filesystem.is_none() {
         findings.at(
             Code::WritableRootFilesystem,
-            at,
+            at(),
             format!("container `{}` of task `{task}` does not say readonly_root_filesystem: its root filesystem is writable, so whoever runs code in it can change its programs", container.name),
             "set readonly_root_filesystem = true and mount a volume where the application writes (or say false, if it must write everywhere)",
         );
@@ -172,14 +172,14 @@ fn writable_root_filesystem(
 fn exec_needs_writable_paths(
     task: &Task,
     container: &Container,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) {
     let missing = ecs_exec::unwritable_agent_paths(task, container);
     if !missing.is_empty() {
         findings.at(
             Code::ExecNeedsWritablePaths,
-            at,
+            at(),
             format!("ECS Exec runs an SSM agent in container `{}`, which writes to {}: with a read-only root filesystem it stops, and `aws ecs execute-command` fails", container.name, missing.join(" and ")),
             "mount writable volumes at /var/lib/amazon and /var/log/amazon (see examples/ecs-exec-and-volumes.toml)",
         );

@@ -4,13 +4,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trustgen::spec::{self, SourceFile};
+use trustgen::input::{self, SourceFile};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Some(fast) = spec::fast::document_as_json(text) {
+    if let Some(fast) = input::fast::document_as_json(text) {
         let slow = toml::from_str::<serde_json::Value>(text);
         // Compared as text: map equality ignores key order, which decides output order.
         let as_text = |value: &serde_json::Value| serde_json::to_string(value).ok();
@@ -20,8 +20,8 @@ fuzz_target!(|data: &[u8]| {
             "{text:?}: {slow:?}"
         );
     }
-    if let Some(fast) = spec::fast::load(text) {
-        let slow = spec::load_with_toml(&SourceFile::new("fuzz.toml", text));
+    if let Some(fast) = input::fast::load(text) {
+        let slow = input::load_with_toml(&SourceFile::new("fuzz.toml", text));
         assert_eq!(
             Ok(format!("{fast:?}")),
             slow.map(|s| format!("{s:?}")).map_err(|d| format!("{d:?}")),

@@ -3,13 +3,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trustgen::spec::{self, Format, SourceFile};
+use trustgen::input::{self, Format, SourceFile};
 use trustgen::{render, validate_and_build, warnings, Provenance, Templates};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let source = SourceFile::new("fuzz.toml", text.as_ref());
-    let spec = match spec::load(&source) {
+    let spec = match input::load(&source) {
         Ok(spec) => spec,
         Err(diagnostics) => {
             let _ = source.render(&diagnostics);

@@ -3,16 +3,19 @@
 
 use std::fmt::Write as _;
 
-use super::{messages, try_load, Failure, Loaded, Outcome, EXIT_INVALID};
+use super::{failure, messages, Loaded, Outcome, EXIT_INVALID};
 use crate::cli::{CheckArgs, MessageFormat};
+use crate::error::Error;
 use crate::model::Model;
+use crate::pipeline;
 use crate::spec::Spec;
 
 use crate::model::limits::{INLINE_POLICIES_CHARS, SESSION_POLICY_ARNS, SESSION_POLICY_CHARS};
 
 pub(super) fn run(args: &CheckArgs) -> Outcome {
     let format = args.message_format;
-    let results: Vec<Result<Loaded, Failure>> = args.specs.iter().map(|p| try_load(p)).collect();
+    let results: Vec<Result<Loaded, Error>> =
+        args.specs.iter().map(|p| pipeline::load(p)).collect();
     let mut outcome = Outcome::default();
     for result in &results {
         let denied = match result {
@@ -27,7 +30,7 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         for result in results {
             let part = match result {
                 Ok(loaded) => human(args, &loaded),
-                Err(failure) => failure.outcome(format),
+                Err(error) => failure(error, format),
             };
             outcome.stdout.push_str(&part.stdout);
             outcome.stderr.push_str(&part.stderr);
@@ -40,12 +43,12 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     for result in &results {
         match result {
             Ok(loaded) => batches.push((&loaded.source, loaded.warnings.as_slice())),
-            Err(Failure::Invalid(source, diagnostics)) => {
-                batches.push((source, diagnostics.as_slice()));
+            Err(Error::Invalid(source, diagnostics)) => {
+                batches.push((&**source, diagnostics.as_slice()));
             }
-            Err(Failure::Unreadable(message)) => {
-                failures.push(message.clone());
-                let _ = writeln!(outcome.stderr, "error: {message}");
+            Err(other) => {
+                failures.push(other.to_string());
+                let _ = writeln!(outcome.stderr, "error: {other}");
             }
         }
     }
@@ -117,6 +120,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// Per role: trust policy and inline policy characters (whitespace excluded, as IAM counts)
 /// and managed policy attachments, each against its limit.
+// Long on purpose: one table in two shapes (JSON lines, a terminal's columns) from the same rows.
 fn sizes(spec: &Spec, model: &Model, format: MessageFormat) -> String {
     let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
     let managed_limit = usize::try_from(spec.limits.managed_policies_per_role).unwrap_or(10);

@@ -4,10 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use super::revision::{read_at_revision, Revision};
-use super::{build, messages, Failure, Outcome, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use super::{messages, shown, Outcome, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
 use crate::cli::{DiffArgs, DiffFormat, DiffMessageFormat, MessageFormat};
 use crate::diagnostic::{github, sarif, Location, PathSegment, Severity};
 use crate::diff::{self, Place, Review, Strings};
+use crate::error::Error;
+use crate::pipeline::{self, Built};
 use crate::spec::SourceFile;
 use crate::timings;
 
@@ -24,7 +26,7 @@ struct Side<'b> {
 /// Why a side could not be compared: a spec that does not load (and which side it is),
 /// or a revision that cannot be read.
 enum Problem {
-    Spec(&'static str, Failure),
+    Spec(&'static str, Error),
     Revision(String),
 }
 
@@ -128,8 +130,8 @@ fn problems(sides: [Option<Problem>; 2], format: DiffMessageFormat) -> Outcome {
         .iter()
         .map(|problem| match problem {
             Problem::Revision(message) => format!("error: {message}\n"),
-            Problem::Spec(side, failure) => {
-                let shown = failure.shown();
+            Problem::Spec(side, error) => {
+                let shown = shown(error);
                 format!("the {side} spec is invalid:\n{shown}")
             }
         })
@@ -144,12 +146,11 @@ fn problems(sides: [Option<Problem>; 2], format: DiffMessageFormat) -> Outcome {
     let mut failures = Vec::new();
     for problem in &sides {
         match problem {
-            Problem::Spec(_, Failure::Invalid(source, diagnostics)) => {
-                batches.push((source, diagnostics.as_slice()));
+            Problem::Spec(_, Error::Invalid(source, diagnostics)) => {
+                batches.push((&**source, diagnostics.as_slice()));
             }
-            Problem::Spec(_, Failure::Unreadable(message)) | Problem::Revision(message) => {
-                failures.push(message.clone());
-            }
+            Problem::Spec(_, other) => failures.push(other.to_string()),
+            Problem::Revision(message) => failures.push(message.clone()),
         }
     }
     Outcome {
@@ -191,7 +192,7 @@ fn read<'b>(
 ) -> Result<Side<'b>, Problem> {
     match timings::phase("read", || SourceFile::read(path)) {
         Ok(source) => reviewed(side, source, strings, baseline),
-        Err(message) => Err(Problem::Spec(side, Failure::Unreadable(message))),
+        Err(message) => Err(Problem::Spec(side, Error::Unreadable(message))),
     }
 }
 
@@ -202,8 +203,12 @@ fn reviewed<'b>(
     strings: &mut Strings,
     baseline: Option<&'b Review<'b>>,
 ) -> Result<Side<'b>, Problem> {
-    match build(&source) {
-        Ok((spec, model)) => {
+    match pipeline::build(source) {
+        Ok(Built {
+            source,
+            spec,
+            model,
+        }) => {
             // The spec is not needed any more: let it go before the review is built.
             drop(spec);
             let review = timings::phase("review", || match baseline {
@@ -216,6 +221,6 @@ fn reviewed<'b>(
                 source: (side == "new").then_some(source),
             })
         }
-        Err(diagnostics) => Err(Problem::Spec(side, Failure::Invalid(source, diagnostics))),
+        Err(error) => Err(Problem::Spec(side, error)),
     }
 }

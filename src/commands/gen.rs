@@ -5,9 +5,12 @@
 
 use std::fmt::Write as _;
 
-use super::{generate, prepare, render_failed, Outcome, Prepared, EXIT_FAILED, EXIT_INVALID};
+use super::{
+    failure, formats, prepare, render_failed, Outcome, Prepared, EXIT_FAILED, EXIT_INVALID,
+};
 use crate::cli::{GenArgs, MessageFormat};
 use crate::output::{self, Conflict, Mode, PlanFailure, PreviousManifest};
+use crate::pipeline;
 use crate::render::GeneratedFile;
 use crate::spec::Format;
 use crate::timings;
@@ -98,7 +101,9 @@ fn plan<'p>(
     previous: Option<&'p PreviousManifest>,
     mode: Mode,
 ) -> Result<(output::Planned<'p>, Review), Outcome> {
-    let planned = output::plan_while(&args.out, previous, mode, |emit| prepared.render_into(emit));
+    let planned = output::plan_while(&args.out, previous, mode, |emit| {
+        prepared.pipeline.render_into(emit)
+    });
     let ((), mut planned) = match planned {
         Ok(planned) => planned,
         Err(PlanFailure::Producing(message)) => return Err(render_failed(&message)),
@@ -112,7 +117,7 @@ fn plan<'p>(
             return Err(failed(message));
         }
     };
-    let manifest = timings::phase("manifest", || prepared.manifest(recorded));
+    let manifest = timings::phase("manifest", || prepared.pipeline.manifest(recorded));
     let retired = output::retired(previous, &manifest);
     if let Err(message) = planned.finish_with(manifest.file()) {
         planned.discard();
@@ -260,12 +265,18 @@ fn to_stdout(args: &GenArgs) -> Outcome {
                 .into(),
         );
     }
-    let generated = match generate(&args.spec, args.format, args.templates.as_deref()) {
-        Ok(generated) => generated,
-        Err(outcome) => return outcome,
+    let generated =
+        match pipeline::generate(&args.spec, formats(args.format), args.templates.as_deref()) {
+            Ok(generated) => generated,
+            Err(error) => return failure(error, MessageFormat::Human),
+        };
+    let warnings = if generated.warnings.is_empty() {
+        String::new()
+    } else {
+        generated.source.render(&generated.warnings)
     };
-    if args.deny_warnings && !generated.warnings.is_empty() {
-        return denied(&generated.warnings);
+    if args.deny_warnings && !warnings.is_empty() {
+        return denied(&warnings);
     }
     let format = match generated.formats.as_slice() {
         [format] => *format,
@@ -279,7 +290,7 @@ fn to_stdout(args: &GenArgs) -> Outcome {
     Outcome {
         code: 0,
         stdout: stream(&generated.files, format),
-        stderr: generated.warnings,
+        stderr: warnings,
     }
 }
 

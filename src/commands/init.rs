@@ -65,6 +65,7 @@ pub(super) fn run(args: &InitArgs) -> Outcome {
 /// The schema `init` writes beside the spec, which the spec's first line points at.
 const SCHEMA_FILE: &str = "trustgen.schema.json";
 
+// Long on purpose: the starter spec, written out in the order the user reads it.
 pub(super) fn starter_spec(args: &InitArgs) -> String {
     let project = &args.project;
     let account = &args.account_id;

@@ -19,11 +19,9 @@ use std::path::Path;
 
 use crate::cli::{Command, FormatArg, MessageFormat};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Model;
-use crate::output::{Manifest, Recorded};
-use crate::render::{self, GeneratedFile, Provenance, Templates};
-use crate::spec::{self, Format, SourceFile, Spec};
-use crate::{timings, validate};
+use crate::error::Error;
+use crate::pipeline;
+use crate::spec::{Format, SourceFile};
 
 pub(crate) const EXIT_OK: u8 = 0;
 /// Stale output (`gen --check`) or a failed operation.
@@ -74,73 +72,40 @@ pub fn run(command: Command) -> Outcome {
     }
 }
 
-/// A spec read, validated and built, with its warnings.
-pub(crate) struct Loaded {
-    pub source: SourceFile,
-    pub spec: Spec,
-    pub model: Model,
-    pub warnings: Vec<Diagnostic>,
-}
+pub(crate) use crate::pipeline::Loaded;
 
-/// Why a spec did not load.
-pub(crate) enum Failure {
-    /// It could not be read: why.
-    Unreadable(String),
-    /// It is invalid: its errors.
-    Invalid(SourceFile, Vec<Diagnostic>),
-}
-
-impl Failure {
-    /// The failure as the user asked to see it; exit code 2.
-    pub(crate) fn outcome(self, format: MessageFormat) -> Outcome {
-        match self {
-            Failure::Unreadable(message) => Outcome {
-                code: EXIT_INVALID,
-                stdout: messages::render(&[], std::slice::from_ref(&message), format),
-                stderr: format!("error: {message}\n"),
-            },
-            Failure::Invalid(source, diagnostics) => invalid(&source, &diagnostics, format),
-        }
-    }
-
-    /// The failure as a terminal shows it.
-    pub(crate) fn shown(&self) -> String {
-        match self {
-            Failure::Unreadable(message) => format!("error: {message}\n"),
-            Failure::Invalid(source, diagnostics) => {
-                invalid(source, diagnostics, MessageFormat::Human).stderr
-            }
-        }
-    }
-}
-
-/// Reads, parses and validates a spec; every problem comes back rendered, exit code 2.
+/// A spec loaded through the pipeline, or the failure as the user asked to see it (exit 2).
 pub(crate) fn load(path: &Path, format: MessageFormat) -> Result<Loaded, Outcome> {
-    try_load(path).map_err(|failure| failure.outcome(format))
+    pipeline::load(path).map_err(|error| failure(error, format))
 }
 
-/// Reads, parses and validates a spec, with its warnings.
-pub(crate) fn try_load(path: &Path) -> Result<Loaded, Failure> {
-    let source = timings::phase("read", || SourceFile::read(path)).map_err(Failure::Unreadable)?;
-    let (spec, model) = match build(&source) {
-        Ok(built) => built,
-        Err(diagnostics) => return Err(Failure::Invalid(source, diagnostics)),
-    };
-    let warnings = timings::phase("warnings", || validate::warnings(&spec, &model));
-    Ok(Loaded {
-        source,
-        spec,
-        model,
-        warnings,
-    })
+/// A pipeline failure as the user asked to see it: diagnostics and messages in `format`,
+/// with its exit code, and "nothing was written" where a terminal reads it.
+pub(crate) fn failure(error: Error, format: MessageFormat) -> Outcome {
+    match error {
+        Error::Invalid(source, diagnostics) => invalid(&source, &diagnostics, format),
+        Error::Unreadable(message) => Outcome {
+            code: EXIT_INVALID,
+            stdout: messages::render(&[], std::slice::from_ref(&message), format),
+            stderr: format!("error: {message}\n"),
+        },
+        Error::Templates(message) | Error::Render(message) => stopped(&message, format),
+        Error::Output(ref message) => Outcome {
+            code: error.code(),
+            stdout: messages::render(&[], std::slice::from_ref(message), format),
+            stderr: format!("error: {message}\n"),
+        },
+    }
 }
 
-/// A spec parsed, validated and built into its model, or its errors. No warnings: for
-/// commands that need only the model.
-pub(crate) fn build(source: &SourceFile) -> Result<(Spec, Model), Vec<Diagnostic>> {
-    let spec = timings::phase("parse", || spec::load(source))?;
-    let model = timings::phase("validate + model", || validate::validate_and_build(&spec))?;
-    Ok((spec, model))
+/// A pipeline failure as a terminal shows it.
+pub(crate) fn shown(error: &Error) -> String {
+    match error {
+        Error::Invalid(source, diagnostics) => {
+            invalid(source, diagnostics, MessageFormat::Human).stderr
+        }
+        other => format!("error: {other}\n"),
+    }
 }
 
 /// An invalid spec's errors as the user asked for them: a terminal's on standard error
@@ -172,28 +137,13 @@ fn invalid(source: &SourceFile, diagnostics: &[Diagnostic], format: MessageForma
     )
 }
 
-/// Everything `gen` would write, in memory.
-pub struct Generated {
-    pub files: Vec<GeneratedFile>,
-    pub manifest: Manifest,
-    pub formats: Vec<Format>,
-    /// Rendered warnings, empty when there are none.
-    pub warnings: String,
-}
-
-/// A spec read, checked and built, with its templates: everything before the first file.
+/// A spec prepared for rendering, and how its diagnostics are to be shown.
 pub(crate) struct Prepared {
-    model: Model,
-    pub formats: Vec<Format>,
-    templates: Templates,
-    provenance: Provenance,
-    spec_sha256: String,
-    source: SourceFile,
-    warnings: Vec<Diagnostic>,
+    pub pipeline: pipeline::Prepared,
     message_format: MessageFormat,
 }
 
-/// Everything up to rendering; errors are rendered outcomes (exit 2), diagnostics in
+/// Everything up to rendering; failures are rendered outcomes, diagnostics in
 /// `message_format`.
 pub(crate) fn prepare(
     spec_path: &Path,
@@ -201,29 +151,20 @@ pub(crate) fn prepare(
     templates: Option<&Path>,
     message_format: MessageFormat,
 ) -> Result<Prepared, Outcome> {
-    let Loaded {
-        source,
-        spec: _,
-        model,
-        warnings,
-    } = load(spec_path, message_format)?;
-    let formats = match format {
-        Some(FormatArg::Cloudformation) => vec![Format::Cloudformation],
-        Some(FormatArg::Terraform) => vec![Format::Terraform],
-        Some(FormatArg::All) => vec![Format::Cloudformation, Format::Terraform],
-        None => model.formats.clone(),
-    };
-    let templates = timings::phase("templates", || Templates::load(templates))
-        .map_err(|message| stopped(&message, message_format))?;
-    Ok(Prepared {
-        model,
-        formats,
-        templates,
-        provenance: Provenance::from_spec_path(spec_path),
-        spec_sha256: crate::output::sha256_hex(source.text.as_bytes()),
-        source,
-        warnings,
-        message_format,
+    pipeline::prepare(spec_path, formats(format), templates)
+        .map(|pipeline| Prepared {
+            pipeline,
+            message_format,
+        })
+        .map_err(|error| failure(error, message_format))
+}
+
+/// The formats `--format` asks for; `None` leaves the spec's.
+pub(crate) fn formats(format: Option<FormatArg>) -> Option<Vec<Format>> {
+    format.map(|format| match format {
+        FormatArg::Cloudformation => vec![Format::Cloudformation],
+        FormatArg::Terraform => vec![Format::Terraform],
+        FormatArg::All => vec![Format::Cloudformation, Format::Terraform],
     })
 }
 
@@ -231,7 +172,6 @@ pub(crate) fn prepare(
 /// that do not load, a render error), exit 2; a CI format still gets its document, saying
 /// the run failed.
 pub(crate) fn stopped(message: &str, format: MessageFormat) -> Outcome {
-    let message = message.trim_end_matches("\nnothing was written");
     Outcome {
         code: EXIT_INVALID,
         stdout: messages::render(&[], &[message.to_string()], format),
@@ -245,30 +185,22 @@ pub(crate) fn render_failed(message: &str) -> Outcome {
 }
 
 impl Prepared {
-    /// Renders, handing each job's files to `emit` as they are made.
-    pub(crate) fn render_into(&self, emit: &render::Emit) -> Result<(), String> {
-        timings::phase("render", || {
-            render::render_into(
-                &self.model,
-                &self.formats,
-                &self.templates,
-                &self.provenance,
-                emit,
-            )
-        })
-    }
-
     /// How many warnings the spec has.
     pub(crate) fn warning_count(&self) -> usize {
-        self.warnings.len()
+        self.pipeline.loaded.warnings.len()
     }
 
     /// The warnings as the user asked for them (a SARIF log even when there are none).
     pub(crate) fn rendered_warnings(&self) -> String {
-        if self.warnings.is_empty() && self.message_format == MessageFormat::Human {
+        let loaded = &self.pipeline.loaded;
+        if loaded.warnings.is_empty() && self.message_format == MessageFormat::Human {
             return String::new();
         }
-        messages::render(&[(&self.source, &self.warnings)], &[], self.message_format)
+        messages::render(
+            &[(&loaded.source, &loaded.warnings)],
+            &[],
+            self.message_format,
+        )
     }
 
     /// A command's outcome with the warnings where the user wants them: before a
@@ -287,44 +219,15 @@ impl Prepared {
         } else {
             Vec::new()
         };
+        let loaded = &self.pipeline.loaded;
         Outcome {
             code: outcome.code,
             stdout: messages::render(
-                &[(&self.source, &self.warnings)],
+                &[(&loaded.source, &loaded.warnings)],
                 &failures,
                 self.message_format,
             ),
             stderr: outcome.stdout + &outcome.stderr,
         }
     }
-
-    /// The lock file of the files rendered.
-    pub(crate) fn manifest(&self, files: Vec<Recorded>) -> Manifest {
-        Manifest::new(&self.provenance, self.spec_sha256.clone(), files)
-    }
-}
-
-/// Parse, validate, build and render a spec without touching the disk.
-pub fn generate(
-    spec_path: &Path,
-    format: Option<FormatArg>,
-    templates: Option<&Path>,
-) -> Result<Generated, Outcome> {
-    let prepared = prepare(spec_path, format, templates, MessageFormat::Human)?;
-    let files = timings::phase("render", || {
-        render::render(
-            &prepared.model,
-            &prepared.formats,
-            &prepared.templates,
-            &prepared.provenance,
-        )
-    })
-    .map_err(|message| render_failed(&message))?;
-    let manifest = prepared.manifest(files.iter().map(Recorded::of).collect());
-    Ok(Generated {
-        files,
-        manifest,
-        warnings: prepared.rendered_warnings(),
-        formats: prepared.formats,
-    })
 }

@@ -134,26 +134,7 @@ fn repository_path(spec: &Path) -> Result<(PathBuf, Vec<String>), String> {
     };
     std::fs::metadata(spec).map_err(cannot)?;
     let current = std::env::current_dir().map_err(cannot)?;
-    let mut absolute = PathBuf::new();
-    for component in current.join(spec).components() {
-        match component {
-            Component::CurDir => {}
-            // `link/..` is the parent of where the link leads, not the directory holding
-            // the link: the path git sees and the file read would differ.
-            Component::ParentDir if is_link(&absolute) => {
-                return Err(format!(
-                    "{} is a symbolic link followed by `..` in {}: give the path of the \
-                     spec itself",
-                    shown(&absolute),
-                    shown(spec)
-                ));
-            }
-            Component::ParentDir => {
-                absolute.pop();
-            }
-            other => absolute.push(other),
-        }
-    }
+    let absolute = lexical(&current.join(spec), spec)?;
     let directory = absolute.parent().unwrap_or(Path::new("/"));
     let root = git(directory, &["rev-parse", "--show-toplevel"])
         .map_err(|message| format!("{} is not in a git repository: {message}", shown(spec)))?;
@@ -213,6 +194,31 @@ fn repository_path(spec: &Path) -> Result<(PathBuf, Vec<String>), String> {
         );
     }
     Ok((root, parts))
+}
+
+/// `path` with `.` and `..` resolved as written. `link/..` is the parent of where the link
+/// leads, not the directory holding the link: the path git sees and the file read would
+/// differ, so it is refused.
+fn lexical(path: &Path, spec: &Path) -> Result<PathBuf, String> {
+    let mut absolute = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if is_link(&absolute) => {
+                return Err(format!(
+                    "{} is a symbolic link followed by `..` in {}: give the path of the \
+                     spec itself",
+                    shown(&absolute),
+                    shown(spec)
+                ));
+            }
+            Component::ParentDir => {
+                absolute.pop();
+            }
+            other => absolute.push(other),
+        }
+    }
+    Ok(absolute)
 }
 
 fn is_link(path: &Path) -> bool {

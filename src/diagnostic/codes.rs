@@ -87,6 +87,7 @@ codes! {
     MissingRegion = "missing-region", Error, "an account without a region";
     DeployRoleElsewhere = "deploy-role-elsewhere", Error, "a deploy role in another account";
     InvalidArn = "invalid-arn", Error, "a value is not the ARN its key expects";
+    ProductionNameWithDevAccess = "production-name-with-dev-access", Warning, "an account named like production, with developer access";
     // [dev_access]
     TagWithoutTaggedMode = "tag-without-tagged-mode", Error, "`tag` outside tagged mode";
     PrincipalsWithoutExtendedMode = "principals-without-extended-mode", Error, "`principals` outside extended and simulate modes";
@@ -129,6 +130,7 @@ codes! {
     PermissionSetOutsideDev = "permission-set-outside-dev", Error, "a permission set assigned outside dev access";
     PermissionSetWithoutDeveloperPolicy = "permission-set-without-developer-policy", Error, "a permission set in an account with no developer policy";
     IdentityCenterInDevAccount = "identity-center-in-dev-account", Warning, "IAM Identity Center administered from a dev-access account";
+    PermissionSetWithoutAccounts = "permission-set-without-accounts", Error, "a permission set with an empty accounts list";
     // [tasks]
     MissingTaskSize = "missing-task-size", Error, "a task without the size its launch type needs";
     InvalidFargateSize = "invalid-fargate-size", Error, "a cpu and memory Fargate does not run";
@@ -146,6 +148,8 @@ codes! {
     ReservedSid = "reserved-sid", Error, "a Sid trustgen gives its own statements";
     EmptyActions = "empty-actions", Error, "a statement with no actions";
     InvalidAction = "invalid-action", Error, "not an IAM action";
+    UnknownService = "unknown-service", Error, "an action of a service AWS does not have";
+    UnknownAction = "unknown-action", Error, "an action its service does not have";
     EmptyResources = "empty-resources", Error, "a statement with no resources";
     InvalidResource = "invalid-resource", Error, "a resource that is not an ARN or `*`";
     WrongPartition = "wrong-partition", Error, "a resource ARN in another partition";
@@ -157,6 +161,9 @@ codes! {
     SecretReadWide = "secret-read-wide", Warning, "reads every secret";
     WriteOnAnyResource = "write-on-any-resource", Warning, "write actions on every resource";
     AdminManagedPolicy = "admin-managed-policy", Warning, "a managed policy that administers the account";
+    ActionResourceMismatch = "action-resource-mismatch", Warning, "an action that acts on none of its statement's resources";
+    UnsupportedConditionKey = "unsupported-condition-key", Warning, "a condition key the statement's actions never carry";
+    UsernameInRolePolicy = "username-in-role-policy", Warning, "aws:username in a role's policy, where it is never set";
     InvalidConditionOperator = "invalid-condition-operator", Error, "not an IAM condition operator";
     InvalidConditionKey = "invalid-condition-key", Error, "a condition key IAM would never find";
     InvalidConditionValue = "invalid-condition-value", Error, "a condition value its operator cannot compare";
@@ -181,6 +188,7 @@ codes! {
     InvalidPortName = "invalid-port-name", Error, "a port name ECS does not accept";
     DuplicatePortName = "duplicate-port-name", Error, "one port name twice in a task";
     InvalidSecret = "invalid-secret", Error, "a secret that is not an exact parameter or secret ARN";
+    PlaintextAwsCredentials = "plaintext-aws-credentials", Error, "AWS credentials in a container's environment";
     InvalidVariableName = "invalid-variable-name", Error, "not an environment variable name";
     DuplicateVariable = "duplicate-variable", Error, "a name that is both a variable and a secret";
     TooManyEnvironmentFiles = "too-many-environment-files", Error, "more environment files than ECS reads";
@@ -209,6 +217,8 @@ codes! {
     WritableRootFilesystem = "writable-root-filesystem", Warning, "a container whose root filesystem is writable by default";
     ExecNeedsWritablePaths = "exec-needs-writable-paths", Warning, "ECS Exec with nowhere for its agent to write";
     HostPrivileges = "host-privileges", Warning, "a container or task with the EC2 instance's privileges";
+    RootUser = "root-user", Warning, "a container that runs as root";
+    SecretInEnvironment = "secret-in-environment", Warning, "a variable that looks like a secret, in plain text";
     // Task definition settings and [[tasks.X.volumes]]
     Arm64NeedsLinux = "arm64-needs-linux", Error, "ARM64 with a Windows operating system";
     FargateOnly = "fargate-only", Error, "a Fargate setting on an EC2 task";
@@ -237,6 +247,8 @@ codes! {
     InvalidDynamodbTable = "invalid-dynamodb-table", Error, "not a DynamoDB table name";
     StateWithoutLock = "state-without-lock", Error, "Terraform state without a lock";
     RootsWaitForEachOther = "roots-wait-for-each-other", Error, "per-account Terraform roots that wait for each other";
+    AccountPatternInSingleRoot = "account-pattern-in-single-root", Error, "an {account_id} state setting with the single-root layout";
+    StateOutsideSpec = "state-outside-spec", Warning, "Terraform state in an account the spec does not describe";
     // The built model: AWS's limits, names and developer reach
     TrustPolicyTooLarge = "trust-policy-too-large", Error, "a trust policy over IAM's size limit";
     InlinePoliciesTooLarge = "inline-policies-too-large", Error, "inline policies over IAM's size limit";
@@ -249,9 +261,12 @@ codes! {
     SessionPolicyTooManyArns = "session-policy-too-many-arns", Error, "more managed session policies than STS takes";
     ReservedAccountName = "reserved-account-name", Error, "an account name a Terraform file or state key already uses";
     NameCollision = "name-collision", Error, "two things that would get the same name";
+    ReservedRoleName = "reserved-role-name", Error, "a role name or path IAM reserves for the roles AWS creates";
     AttachedToOwnRole = "attached-to-own-role", Error, "the developer policy attached to a role this spec creates";
     DeveloperReachOutsideDev = "developer-reach-outside-dev", Error, "developers can reach a role outside dev-access accounts";
     UnknownReachOptIn = "unknown-reach-opt-in", Error, "an allow_developer_reach_to entry the task or role does not assume";
+    UnknownReadOptIn = "unknown-read-opt-in", Error, "an allow_developer_reads entry the task or role does not read";
+    DeveloperReadsOutsideDev = "developer-reads-outside-dev", Warning, "a dev-access task or role that reads data outside dev-access accounts";
 }
 
 impl Code {

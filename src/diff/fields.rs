@@ -290,6 +290,7 @@ mod tests {
     use super::*;
 
     #[test]
+    // Long on purpose: one table of cases, each a line.
     fn rules_broaden_only_towards_wider() {
         let mut strings = Strings::default();
         let mut text = |value: &str| Some(Stored::Text(strings.intern(value)));

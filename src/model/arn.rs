@@ -7,7 +7,7 @@ use crate::spec::Partition;
 /// An ARN split into its parts, borrowed from the text it was parsed from:
 /// `arn:partition:service:region:account:resource`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Arn<'a> {
+pub(crate) struct Arn<'a> {
     pub partition: &'a str,
     pub service: &'a str,
     pub region: &'a str,
@@ -17,7 +17,7 @@ pub struct Arn<'a> {
 
 impl<'a> Arn<'a> {
     /// The parts of `text`, when it has the shape of an ARN (a service and a resource).
-    pub fn parse(text: &'a str) -> Option<Self> {
+    pub(crate) fn parse(text: &'a str) -> Option<Self> {
         let mut parts = text.splitn(6, ':');
         if parts.next()? != "arn" {
             return None;
@@ -34,14 +34,14 @@ impl<'a> Arn<'a> {
 
     /// Whether the partition, service, region or account holds a wildcard: such an ARN
     /// reaches across accounts or partitions, not just across names of one account.
-    pub fn is_wide(&self) -> bool {
+    pub(crate) fn is_wide(&self) -> bool {
         [self.partition, self.service, self.region, self.account]
             .iter()
             .any(|part| has_wildcard(part))
     }
 
     /// For an IAM role ARN (`role/<path><name>`): the path (`/` when none) and the name.
-    pub fn role_path_and_name(&self) -> Option<(&'a str, &'a str)> {
+    pub(crate) fn role_path_and_name(&self) -> Option<(&'a str, &'a str)> {
         let rest = self.resource.strip_prefix("role/")?;
         match rest.rfind('/') {
             Some(slash) => Some((&self.resource[4..5 + slash + 1], &rest[slash + 1..])),

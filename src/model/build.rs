@@ -8,7 +8,7 @@ use serde_json::json;
 use super::arn::PartitionExt;
 use super::policy::{Principal, Statement};
 use super::{developers, identity_center, names, pairs, simulate, tasks, Account, Model};
-use crate::spec::{self, DevMode, Spec};
+use crate::spec::{self, Checked, DevMode, Spec};
 
 /// Everything the builders need to know about one account.
 pub(super) struct AccountContext<'a> {
@@ -141,7 +141,9 @@ pub(crate) fn dev_access_for(spec: &Spec, env: &str) -> DevMode {
     }
 }
 
-pub(crate) fn build(spec: &Spec) -> Model {
+/// The model of a spec the checks accepted (`validate::check_spec`): the only way to one.
+pub(crate) fn build(checked: &Checked<'_>) -> Model {
+    let spec: &Spec = checked.spec();
     let roles_trusting = pairs::roles_trusting_tasks(spec);
     let entries: Vec<(&String, &spec::Account)> = spec.accounts.iter().collect();
     // Accounts build independently: on all cores, in spec order.

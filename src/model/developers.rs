@@ -83,6 +83,35 @@ pub(super) fn build(
     (policy, role)
 }
 
+/// The Sid of [`deny_dev_tagging`]'s statement (no spec statement may take it).
+pub(crate) const DENY_DEV_TAGGING_SID: &str = "DenyDevAccessTagging";
+
+/// Tagged mode: whoever may set the dev-access tag could make any role of the account that
+/// trusts its root assumable by developers. So the developer policy denies creating,
+/// tagging and untagging roles with the tag's key (even if another policy of theirs allows
+/// it), and so does every role developers can act as (task roles and `[roles]` roles of a
+/// tagged account): a Deny in the developer policy does not bind the sessions of the
+/// roles developers assume, and those roles' own grants (inline, managed, `iam:*`) might
+/// allow tagging. `None` outside tagged dev-access accounts.
+pub(super) fn deny_dev_tagging(context: &AccountContext<'_>) -> Option<Statement> {
+    if context.dev_access != DevMode::Tagged {
+        return None;
+    }
+    let tag = context.spec.dev_access.tag.clone().unwrap_or_default();
+    let mut deny = Statement::allow(
+        DENY_DEV_TAGGING_SID,
+        &["iam:CreateRole", "iam:TagRole", "iam:UntagRole"],
+    )
+    .resources(vec![context.partition().roles_of(context.id())])
+    .condition(
+        "ForAnyValue:StringEqualsIgnoreCase",
+        "aws:TagKeys",
+        json!([tag.key]),
+    );
+    deny.effect = Effect::Deny;
+    Some(deny)
+}
+
 /// tagged: one statement that never grows with the tasks; extended: the exact task roles;
 /// simulate: the simulator role.
 fn policy_document(
@@ -105,19 +134,7 @@ fn policy_document(
                         json!(tag.value),
                     ),
             );
-            // Whoever may set the tag could make any root-trusting role assumable: deny it to
-            // developers even if another of their policies allows tagging.
-            let mut deny_tagging = Statement::allow(
-                "DenyDevAccessTagging",
-                &["iam:CreateRole", "iam:TagRole", "iam:UntagRole"],
-            )
-            .resources(vec![own_roles])
-            .condition(
-                "ForAnyValue:StringEqualsIgnoreCase",
-                "aws:TagKeys",
-                json!([tag.key]),
-            );
-            deny_tagging.effect = Effect::Deny;
+            let deny_tagging = deny_dev_tagging(context)?;
             Some(PolicyDocument::new(vec![assume, deny_tagging]))
         }
         DevMode::Simulate => simulator.map(|role| {

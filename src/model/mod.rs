@@ -9,24 +9,27 @@ pub(crate) mod ecs_exec;
 mod efs;
 pub(crate) mod identifiers;
 mod identity_center;
-pub mod limits;
-pub mod names;
+pub(crate) mod limits;
+pub(crate) mod names;
 mod pairs;
-pub mod policy;
+pub(crate) mod policy;
 mod profiles;
 mod reach;
+pub(crate) mod service_reference;
 mod simulate;
 mod tasks;
 mod terraform;
 pub(crate) mod vocabulary;
 
+pub(crate) use arn::Arn;
+pub use arn::PartitionExt;
 pub(crate) use arn::{
     has_wildcard, pattern_covers, pattern_matches, pattern_matches_ignoring_case,
     patterns_intersect,
 };
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
-pub use arn::{Arn, PartitionExt};
 pub(crate) use build::{build, dev_access_for};
+pub(crate) use developers::DENY_DEV_TAGGING_SID;
 pub(crate) use efs::sid as efs_sid;
 pub(crate) use profiles::{profiles, sso_profiles, Profile, ProfileKind};
 pub(crate) use reach::{developer_reach, is_developer_entry, Hop, Reach};
@@ -34,7 +37,8 @@ pub(crate) use simulate::same_grant;
 pub(crate) use tasks::{
     family as task_family, generated_sids, role_name as task_role_name, ASSUME_ROLES_SID,
 };
-pub use terraform::{Root, S3Backend, Terraform};
+pub(crate) use terraform::{for_account, ACCOUNT_ID_PATTERN};
+pub(crate) use terraform::{Root, S3Backend, Terraform};
 
 use indexmap::IndexMap;
 use serde::Serialize;

@@ -9,12 +9,12 @@
 use super::RoleKind;
 
 /// `<project>-<task>`: a task role's name and its task definition's family by default.
-pub fn default_task_name(project: &str, task: &str) -> String {
+pub(crate) fn default_task_name(project: &str, task: &str) -> String {
     format!("{project}-{task}")
 }
 
 /// `<project>-ecs-execution` by default; shards after the first are numbered.
-pub fn execution_role_name(project: &str, configured: Option<&str>, shard: usize) -> String {
+pub(crate) fn execution_role_name(project: &str, configured: Option<&str>, shard: usize) -> String {
     let base = configured.map_or_else(|| format!("{project}-ecs-execution"), str::to_string);
     if shard == 1 {
         base
@@ -23,12 +23,12 @@ pub fn execution_role_name(project: &str, configured: Option<&str>, shard: usize
     }
 }
 
-pub fn simulator_role_name(project: &str) -> String {
+pub(crate) fn simulator_role_name(project: &str) -> String {
     format!("{project}-simulator")
 }
 
 /// `my-task` -> `MyTask`: a CloudFormation logical id stem (alphanumerics only).
-pub fn pascal_case(name: &str) -> String {
+pub(crate) fn pascal_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut word_start = true;
     for c in name.chars() {
@@ -45,7 +45,7 @@ pub fn pascal_case(name: &str) -> String {
 }
 
 /// `my-task` -> `my_task`: a Terraform identifier.
-pub fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -63,7 +63,7 @@ pub fn provider_alias(account: &str) -> String {
 }
 
 /// A role's CloudFormation logical id.
-pub fn role_logical_id(kind: &RoleKind, name: &str) -> String {
+pub(crate) fn role_logical_id(kind: &RoleKind, name: &str) -> String {
     match kind {
         RoleKind::Task(task) => format!("{}TaskRole", pascal_case(task)),
         RoleKind::Execution(1) => "ExecutionRole".into(),
@@ -83,7 +83,7 @@ pub fn role_logical_id(kind: &RoleKind, name: &str) -> String {
 
 /// A role's Terraform resource name (`aws_iam_role.<this>`), also the name of its managed
 /// policy attachments (`aws_iam_role_policy_attachment.<this>`).
-pub fn role_terraform(alias: &str, kind: &RoleKind, name: &str) -> String {
+pub(crate) fn role_terraform(alias: &str, kind: &RoleKind, name: &str) -> String {
     match kind {
         RoleKind::Task(task) => format!("{alias}_task_{}", snake_case(task)),
         RoleKind::Execution(1) => format!("{alias}_execution"),
@@ -95,42 +95,42 @@ pub fn role_terraform(alias: &str, kind: &RoleKind, name: &str) -> String {
 }
 
 /// An inline policy's Terraform resource name (`aws_iam_role_policy.<this>`).
-pub fn inline_policy_terraform(role_terraform: &str, policy: &str) -> String {
+pub(crate) fn inline_policy_terraform(role_terraform: &str, policy: &str) -> String {
     format!("{role_terraform}_{}", snake_case(policy))
 }
 
 /// A task definition's CloudFormation logical id, and its log group's.
-pub fn task_definition_logical_ids(task: &str) -> (String, String) {
+pub(crate) fn task_definition_logical_ids(task: &str) -> (String, String) {
     let stem = pascal_case(task);
     (format!("{stem}TaskDefinition"), format!("{stem}LogGroup"))
 }
 
 /// A task definition's (and its log group's) Terraform resource name.
-pub fn task_definition_terraform(alias: &str, task: &str) -> String {
+pub(crate) fn task_definition_terraform(alias: &str, task: &str) -> String {
     format!("{alias}_{}", snake_case(task))
 }
 
-pub const DEVELOPER_POLICY_LOGICAL_ID: &str = "DeveloperPolicy";
+pub(crate) const DEVELOPER_POLICY_LOGICAL_ID: &str = "DeveloperPolicy";
 
 /// The developer policy's Terraform resource name (`aws_iam_policy.<this>`); its
 /// attachments add `_roles`, `_groups`, `_users`.
-pub fn developer_policy_terraform(alias: &str) -> String {
+pub(crate) fn developer_policy_terraform(alias: &str) -> String {
     format!("{alias}_developer")
 }
 
 /// A permission set's CloudFormation logical id.
-pub fn permission_set_logical_id(name: &str) -> String {
+pub(crate) fn permission_set_logical_id(name: &str) -> String {
     format!("PermissionSet{}", pascal_case(name))
 }
 
 /// A permission set's Terraform resource name, shared by its resources of each
 /// `aws_ssoadmin_*` type (a name may start with a digit: the prefix keeps it an identifier).
-pub fn permission_set_terraform(name: &str) -> String {
+pub(crate) fn permission_set_terraform(name: &str) -> String {
     format!("ps_{}", snake_case(name))
 }
 
 /// An account assignment's CloudFormation logical id: permission set, account, group.
-pub fn assignment_logical_id(permission_set: &str, account: &str, group: &str) -> String {
+pub(crate) fn assignment_logical_id(permission_set: &str, account: &str, group: &str) -> String {
     format!(
         "Assignment{}{}{}",
         pascal_case(permission_set),
@@ -140,7 +140,7 @@ pub fn assignment_logical_id(permission_set: &str, account: &str, group: &str) -
 }
 
 /// An account assignment's Terraform resource name.
-pub fn assignment_terraform(permission_set: &str, account: &str, group: &str) -> String {
+pub(crate) fn assignment_terraform(permission_set: &str, account: &str, group: &str) -> String {
     format!(
         "{}_{}_{}",
         permission_set_terraform(permission_set),
@@ -154,13 +154,13 @@ pub fn assignment_terraform(permission_set: &str, account: &str, group: &str) ->
 pub const IDENTITY_CENTER_PROVIDER: &str = "identity-center";
 
 /// The output of a resource's ARN (`<logical id>Arn`).
-pub fn arn_output(logical_id: &str) -> String {
+pub(crate) fn arn_output(logical_id: &str) -> String {
     format!("{logical_id}Arn")
 }
 
 /// The CloudFormation stacks of an account, in deploy order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Stack {
+pub(crate) enum Stack {
     /// Developer policies and roles: task trust policies may name these principals.
     Developers,
     /// IAM Identity Center permission sets and their account assignments: after every
@@ -174,14 +174,7 @@ pub enum Stack {
 }
 
 impl Stack {
-    pub const ALL: [Stack; 4] = [
-        Stack::Developers,
-        Stack::IdentityCenter,
-        Stack::Tasks,
-        Stack::Trust,
-    ];
-
-    pub fn stem(self) -> &'static str {
+    pub(crate) fn stem(self) -> &'static str {
         match self {
             Stack::Developers => "developers",
             Stack::IdentityCenter => "identity-center",
@@ -191,7 +184,7 @@ impl Stack {
     }
 
     /// Why a stack deploys in its stage (the lock file says it).
-    pub fn why(self) -> &'static str {
+    pub(crate) fn why(self) -> &'static str {
         match self {
             Stack::Developers => {
                 "developer policies and roles first: task trust policies may name these principals"
@@ -209,7 +202,7 @@ impl Stack {
 
 /// A CloudFormation deploy stage: every stack of one stage deploys before any of the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Stage {
+pub(crate) enum Stage {
     Developers,
     IdentityCenter,
     /// Every account's first tasks stack: it holds the execution roles (and the simulator).
@@ -221,16 +214,8 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 5] = [
-        Stage::Developers,
-        Stage::IdentityCenter,
-        Stage::Tasks,
-        Stage::TasksContinued,
-        Stage::Trust,
-    ];
-
     /// The stage of part `part` (1, 2, …) of an account's stacks of kind `stack`.
-    pub fn of(stack: Stack, part: usize) -> Stage {
+    pub(crate) fn of(stack: Stack, part: usize) -> Stage {
         match stack {
             Stack::Developers => Stage::Developers,
             Stack::IdentityCenter => Stage::IdentityCenter,
@@ -241,7 +226,7 @@ impl Stage {
     }
 
     /// Why a stack deploys in its stage (the lock file says it).
-    pub fn why(self) -> &'static str {
+    pub(crate) fn why(self) -> &'static str {
         match self {
             Stage::Developers => Stack::Developers.why(),
             Stage::IdentityCenter => Stack::IdentityCenter.why(),
@@ -255,7 +240,7 @@ impl Stage {
 }
 
 /// `cloudformation/<account>/<stem>.yaml`, then `<stem>-2.yaml`, … for a split account.
-pub fn stack_file(account: &str, stack: Stack, part: usize) -> String {
+pub(crate) fn stack_file(account: &str, stack: Stack, part: usize) -> String {
     match part {
         1 => format!("cloudformation/{account}/{}.yaml", stack.stem()),
         _ => format!("cloudformation/{account}/{}-{part}.yaml", stack.stem()),
@@ -263,7 +248,7 @@ pub fn stack_file(account: &str, stack: Stack, part: usize) -> String {
 }
 
 /// The stack's name when deployed (one per account, so the same name in every account).
-pub fn stack_name(project: &str, stack: Stack, part: usize) -> String {
+pub(crate) fn stack_name(project: &str, stack: Stack, part: usize) -> String {
     match part {
         1 => format!("{project}-{}", stack.stem()),
         _ => format!("{project}-{}-{part}", stack.stem()),
@@ -271,27 +256,28 @@ pub fn stack_name(project: &str, stack: Stack, part: usize) -> String {
 }
 
 /// Every root's `versions.tf` and `providers.tf`.
-pub const TERRAFORM_VERSIONS_FILE: &str = "versions";
-pub const TERRAFORM_PROVIDERS_FILE: &str = "providers";
+pub(crate) const TERRAFORM_VERSIONS_FILE: &str = "versions";
+pub(crate) const TERRAFORM_PROVIDERS_FILE: &str = "providers";
 
 /// The Terraform root's own files, which no account file may take the name of.
-pub const TERRAFORM_ROOT_FILES: [&str; 2] = [TERRAFORM_VERSIONS_FILE, TERRAFORM_PROVIDERS_FILE];
+pub(crate) const TERRAFORM_ROOT_FILES: [&str; 2] =
+    [TERRAFORM_VERSIONS_FILE, TERRAFORM_PROVIDERS_FILE];
 
 /// The root's `backend.tf` (only with a backend: then no account may be named `backend`
 /// in the single-root layout either).
-pub const TERRAFORM_BACKEND_FILE: &str = "backend";
+pub(crate) const TERRAFORM_BACKEND_FILE: &str = "backend";
 
 /// A per-account root's resources (`terraform/<account>/main.tf`).
-pub const TERRAFORM_MAIN_FILE: &str = "main";
+pub(crate) const TERRAFORM_MAIN_FILE: &str = "main";
 
 /// The single root's directory, and the parent of every per-account root.
-pub const TERRAFORM_DIR: &str = "terraform";
+pub(crate) const TERRAFORM_DIR: &str = "terraform";
 
 /// The file a partial backend's settings go to (`terraform init -backend-config=<this>`),
 /// in the root's directory.
-pub const TERRAFORM_BACKEND_CONFIG: &str = "s3.tfbackend";
+pub(crate) const TERRAFORM_BACKEND_CONFIG: &str = "s3.tfbackend";
 
-pub fn terraform_account_file(account: &str) -> String {
+pub(crate) fn terraform_account_file(account: &str) -> String {
     format!("{TERRAFORM_DIR}/{account}.tf")
 }
 
@@ -312,7 +298,7 @@ pub enum RootKind {
 }
 
 /// A root's name: what its state key and the lock file call it.
-pub fn terraform_root_name(kind: RootKind, account: &str) -> String {
+pub(crate) fn terraform_root_name(kind: RootKind, account: &str) -> String {
     match kind {
         RootKind::Single => TERRAFORM_DIR.into(),
         RootKind::Account => account.into(),
@@ -325,7 +311,7 @@ pub fn terraform_root_name(kind: RootKind, account: &str) -> String {
 const IDENTITY_CENTER_ROOT: &str = "identity-center";
 
 /// A root's directory: `terraform`, `terraform/<account>`, `terraform/<account>-trust`.
-pub fn terraform_root_dir(kind: RootKind, account: &str) -> String {
+pub(crate) fn terraform_root_dir(kind: RootKind, account: &str) -> String {
     match kind {
         RootKind::Single => TERRAFORM_DIR.into(),
         _ => format!("{TERRAFORM_DIR}/{}", terraform_root_name(kind, account)),
@@ -333,22 +319,22 @@ pub fn terraform_root_dir(kind: RootKind, account: &str) -> String {
 }
 
 /// `<dir>/<stem>.tf`: a file of the root in `dir` (`terraform_root_dir`).
-pub fn terraform_file_in(dir: &str, stem: &str) -> String {
+pub(crate) fn terraform_file_in(dir: &str, stem: &str) -> String {
     format!("{dir}/{stem}.tf")
 }
 
 /// `<dir>/s3.tfbackend`: a root's partial backend settings.
-pub fn terraform_backend_config_file(dir: &str) -> String {
+pub(crate) fn terraform_backend_config_file(dir: &str) -> String {
     format!("{dir}/{TERRAFORM_BACKEND_CONFIG}")
 }
 
 /// `<key_prefix>/<root>.tfstate`: where a root keeps its state in the bucket.
-pub fn terraform_state_key(key_prefix: &str, root: &str) -> String {
+pub(crate) fn terraform_state_key(key_prefix: &str, root: &str) -> String {
     format!("{key_prefix}/{root}.tfstate")
 }
 
 /// Why the roots of a Terraform stage apply there (the lock file says it).
-pub fn terraform_stage_why(stage: usize) -> &'static str {
+pub(crate) fn terraform_stage_why(stage: usize) -> &'static str {
     if stage == 1 {
         "roots that need nothing another root creates: apply them first, in any order or in parallel"
     } else {
@@ -356,30 +342,30 @@ pub fn terraform_stage_why(stage: usize) -> &'static str {
     }
 }
 
-pub fn session_policy_file(account: &str, task: &str) -> String {
+pub(crate) fn session_policy_file(account: &str, task: &str) -> String {
     format!("session-policies/{account}/{task}.json")
 }
 
-pub const TRUST_GRAPH_FILE: &str = "trust-graph.md";
+pub(crate) const TRUST_GRAPH_FILE: &str = "trust-graph.md";
 
 /// `<project>-<account>-<what>`: the stable AWS CLI profile names `aws-config` writes.
-pub fn profile_name(project: &str, account: &str, what: &str) -> String {
+pub(crate) fn profile_name(project: &str, account: &str, what: &str) -> String {
     format!("{project}-{account}-{what}")
 }
 
 /// The `[sso-session NAME]` `aws-config` writes: the project's name.
-pub fn sso_session_name(project: &str) -> String {
+pub(crate) fn sso_session_name(project: &str) -> String {
     project.to_string()
 }
 
 /// The IAM Identity Center profile of a dev-access account, which its task profiles
 /// start from.
-pub fn sso_profile(project: &str, account: &str) -> String {
+pub(crate) fn sso_profile(project: &str, account: &str) -> String {
     profile_name(project, account, "sso")
 }
 
 /// The profile of a `[roles.<role>]` destination assumed from inside a task.
-pub fn destination_profile(project: &str, account: &str, role: &str) -> String {
+pub(crate) fn destination_profile(project: &str, account: &str, role: &str) -> String {
     profile_name(project, account, &format!("{role}-from-ecs"))
 }
 

@@ -9,7 +9,7 @@ use super::arn::PartitionExt;
 use super::build::AccountContext;
 use super::policy::{PolicyDocument, Principal, Statement};
 use super::tasks::{task_role_arn, user_statement};
-use super::{InlinePolicy, Role, RoleKind};
+use super::{developers, InlinePolicy, Role, RoleKind};
 use crate::spec::{Spec, TrustPrincipal, TrustedRole};
 
 pub(super) const ROLE_POLICY_NAME: &str = "permissions";
@@ -79,7 +79,8 @@ pub(super) fn trusted_role(context: &AccountContext<'_>, name: &str, role: &Trus
         }
         None => statement,
     };
-    let statements: Vec<Statement> = role.statements.iter().map(user_statement).collect();
+    let mut statements: Vec<Statement> = role.statements.iter().map(user_statement).collect();
+    statements.extend(developers::deny_dev_tagging(context));
     let path = role.path.clone().unwrap_or_else(|| "/".into());
     Role {
         logical_id: String::new(),

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-pub const POLICY_VERSION: &str = "2012-10-17";
+pub(crate) const POLICY_VERSION: &str = "2012-10-17";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PolicyDocument {
@@ -100,7 +100,7 @@ impl Serialize for OneOrMany<'_> {
 }
 
 /// `Condition`: operator -> context key -> value(s), in insertion order.
-pub type Condition = IndexMap<String, IndexMap<String, serde_json::Value>>;
+pub(crate) type Condition = IndexMap<String, IndexMap<String, serde_json::Value>>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {

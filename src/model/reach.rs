@@ -73,6 +73,7 @@ enum Holder<'m> {
 
 /// Every role developers reach beyond the ones they assume directly, each with the
 /// shortest chain (breadth first, in model order), reached roles in the order found.
+// Long on purpose: one breadth-first walk; its queue and `seen` set are shared by every step.
 pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
     let roles: Vec<(&Account, &Role)> = model
         .accounts

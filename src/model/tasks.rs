@@ -7,7 +7,7 @@ use indexmap::{IndexMap, IndexSet};
 use super::arn::{self, PartitionExt};
 use super::build::AccountContext;
 use super::policy::{self, PolicyDocument, Principal, Statement};
-use super::{ecs_exec, efs, limits, names};
+use super::{developers, ecs_exec, efs, limits, names};
 use super::{
     ContainerDefinition, ContainerDependency, EfsVolume, EnvironmentFile, FirelensConfiguration,
     HealthCheck, InlinePolicy, KernelCapabilities, LinuxParameters, LogConfiguration, LogGroup,
@@ -88,6 +88,7 @@ pub(super) fn task_role(context: &AccountContext<'_>, task_name: &str, task: &sp
             .iter()
             .filter_map(|volume| efs::statement(context, task, volume)),
     );
+    statements.extend(developers::deny_dev_tagging(context));
     let inline_policies = if statements.is_empty() {
         Vec::new()
     } else {

@@ -59,6 +59,12 @@ pub struct Root {
     pub region: String,
     /// With an S3 backend: `<key_prefix>/<name>.tfstate`.
     pub state_key: Option<String>,
+    /// With an S3 backend: the bucket its state is in, and the role the backend assumes to
+    /// reach it, each with `{account_id}` read as this root's account id
+    /// ([`ACCOUNT_ID_PATTERN`]), so that each account's roots can have a bucket and a
+    /// role of their own.
+    pub state_bucket: Option<String>,
+    pub state_role_arn: Option<String>,
     /// Indices (into `Terraform::roots`) of the roots it waits for, in output order.
     pub after: Vec<usize>,
     /// From 1; 0 for a root in or after a cycle.
@@ -118,6 +124,15 @@ impl Terraform {
     }
 }
 
+/// In `[terraform.backend]` `bucket` and `role_arn`: the id of the account each root
+/// deploys to (the per-account layout only: the single root deploys to every account).
+pub(crate) const ACCOUNT_ID_PATTERN: &str = "{account_id}";
+
+/// A backend setting for the root of the account with this id.
+pub(crate) fn for_account(setting: &str, account_id: &str) -> String {
+    setting.replace(ACCOUNT_ID_PATTERN, account_id)
+}
+
 pub(super) fn backend(spec: &Spec) -> Option<S3Backend> {
     let backend: &spec::Backend = spec.terraform.s3_backend()?;
     Some(S3Backend {
@@ -151,6 +166,10 @@ pub(super) fn build(
                 .find(|a| a.name == account)
                 .map_or_else(String::new, |a| a.region.clone()),
         };
+        let account_id = accounts
+            .iter()
+            .find(|a| a.name == account)
+            .map_or("", |a| a.id.as_str());
         Root {
             kind,
             account: account.to_string(),
@@ -159,6 +178,11 @@ pub(super) fn build(
             state_key: backend
                 .as_ref()
                 .map(|b| names::terraform_state_key(&b.key_prefix, &name)),
+            state_bucket: backend.as_ref().map(|b| for_account(&b.bucket, account_id)),
+            state_role_arn: backend
+                .as_ref()
+                .and_then(|b| b.role_arn.as_deref())
+                .map(|arn| for_account(arn, account_id)),
             name,
             after: Vec::new(),
             stage: 1,

@@ -131,7 +131,7 @@ pub(crate) fn render_into(
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use crate::cli::FormatArg;
+    use crate::spec::Format;
 
     fn specs(dir: &str) -> Vec<PathBuf> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
@@ -161,14 +161,14 @@ mod tests {
             .chain(&specs("tests/fixtures/specs"))
             .chain(&specs("tests/fixtures/hostile"))
         {
-            match crate::generate(spec, Some(FormatArg::All), None) {
+            let both = vec![Format::Cloudformation, Format::Terraform];
+            match crate::pipeline::generate(spec, Some(both), None) {
                 Ok(generated) => rendered += generated.files.len(),
                 // Only hostile specs may be refused.
-                Err(outcome) => assert!(
+                Err(error) => assert!(
                     spec.to_string_lossy().contains("hostile"),
-                    "{}: {}",
-                    spec.display(),
-                    outcome.stderr
+                    "{}: {error}",
+                    spec.display()
                 ),
             }
         }

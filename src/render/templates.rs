@@ -135,7 +135,7 @@ impl Templates {
         if self.any_overridden("cloudformation/") {
             if let Err(error) = serde_norway::from_str::<serde_norway::Value>(&text) {
                 return Err(format!(
-                    "the overridden CloudFormation templates rendered {name} as text that is not YAML: {error}\nnothing was written"
+                    "the overridden CloudFormation templates rendered {name} as text that is not YAML: {error}"
                 ));
             }
         }
@@ -158,7 +158,7 @@ impl Templates {
         if self.any_overridden("terraform/") {
             if let Err(error) = ::hcl::parse(&text) {
                 return Err(format!(
-                    "the overridden Terraform templates rendered {name} as text that is not HCL: {error}\nnothing was written"
+                    "the overridden Terraform templates rendered {name} as text that is not HCL: {error}"
                 ));
             }
         }

@@ -3,13 +3,17 @@
 //! Nothing here is checked beyond TOML types and unknown keys; `validate` judges the
 //! values and `model` resolves them. Maps are `IndexMap` so output follows spec order.
 
+mod checked;
 mod ecs;
-pub mod fast;
+pub(crate) mod fast;
+mod identity_center;
 mod load;
-pub mod schema;
+pub(crate) mod schema;
 mod structure;
 
-pub use ecs::*;
+pub(crate) use checked::Checked;
+pub(crate) use ecs::*;
+pub(crate) use identity_center::{IdentityCenter, PermissionSet};
 pub use load::{load, load_with_toml, SourceFile};
 
 use indexmap::IndexMap;
@@ -94,7 +98,8 @@ pub struct Backend {
     /// s3, or local (Terraform's default, a local state file: no backend is written).
     #[serde(rename = "type")]
     pub kind: BackendType,
-    /// The state bucket (S3 bucket naming rules).
+    /// The state bucket (S3 bucket naming rules). Per-account layout: `{account_id}` in
+    /// it stands for each root's account id (a bucket per account).
     pub bucket: Option<String>,
     /// The bucket's region.
     pub region: Option<String>,
@@ -105,7 +110,9 @@ pub struct Backend {
     pub use_lockfile: Option<bool>,
     /// Lock the state in this DynamoDB table (its hash key `LockID`).
     pub dynamodb_table: Option<String>,
-    /// A role the backend assumes to reach the bucket.
+    /// A role the backend assumes to reach the bucket. Per-account layout: `{account_id}`
+    /// in it stands for each root's account id (a role per account, so that no account's
+    /// pipeline can write another's state).
     pub role_arn: Option<String>,
     /// Write the settings into a per-root `-backend-config` file instead of the block.
     #[serde(default)]
@@ -305,43 +312,6 @@ impl Developers {
     }
 }
 
-/// `[identity_center]`: the IAM Identity Center instance and the permission sets trustgen
-/// manages in it.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IdentityCenter {
-    /// The instance: arn:<partition>:sso:::instance/ssoins-<16 hex>.
-    pub instance_arn: String,
-    /// The spec account that administers it (the organisation's management account or
-    /// the delegated administrator): the permission sets are deployed there.
-    pub account: String,
-    /// The Identity Center region; default that account's region.
-    pub region: Option<String>,
-    /// The AWS access portal URL developers sign in at (https://d-xxxxxxxxxx.awsapps.com/start),
-    /// for the `[sso-session]` that `aws-config` writes.
-    pub start_url: Option<String>,
-    /// Permission sets by name.
-    #[serde(default)]
-    pub permission_sets: IndexMap<String, PermissionSet>,
-}
-
-/// `[identity_center.permission_sets.NAME]`: a permission set whose sessions are developers.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PermissionSet {
-    /// ISO 8601 duration of a sign-in session, PT1H (default) to PT12H.
-    pub session_duration: Option<String>,
-    /// Managed policy ARNs the permission set's role gets besides the developer policy.
-    #[serde(default)]
-    pub managed_policies: Vec<String>,
-    /// Identity Store group ids assigned the permission set in each of its accounts.
-    #[serde(default)]
-    pub assign_groups: Vec<String>,
-    /// The dev-access accounts (spec names) it is for: its group assignments and the SSO
-    /// profiles of `aws-config`; default every dev-access account with a developer policy.
-    pub accounts: Option<Vec<String>>,
-}
-
 /// The per-account role ECS uses to pull images, write logs and read secrets.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -390,6 +360,12 @@ pub struct Task {
     /// its statements allow it to assume). Without it such a path is an error.
     #[serde(default)]
     pub allow_developer_reach_to: Vec<String>,
+    /// Data outside dev-access accounts this task reads (a secret, parameter, KMS key,
+    /// environment file or statement resource ARN, exactly as written there) that
+    /// developers, acting as the task or exec'ing into it, may read too. Without it such a
+    /// read draws a warning.
+    #[serde(default)]
+    pub allow_developer_reads: Vec<String>,
     /// KMS keys that encrypt this task's secrets; the execution role may decrypt with them.
     #[serde(default)]
     pub secrets_kms_keys: Vec<String>,
@@ -428,7 +404,7 @@ pub enum Effect {
 }
 
 /// Condition block in IAM JSON shape: operator -> key -> value(s).
-pub type Condition = IndexMap<String, IndexMap<String, serde_json::Value>>;
+pub(crate) type Condition = IndexMap<String, IndexMap<String, serde_json::Value>>;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -467,8 +443,12 @@ pub struct Container {
     pub command: Vec<String>,
     /// The directory the command runs in: an absolute path.
     pub working_directory: Option<String>,
-    /// The user (and group) the command runs as: name, uid, name:group or uid:gid.
+    /// The user (and group) the command runs as: name, uid, name:group or uid:gid. Root
+    /// (`root`, `0`) draws a warning unless `allow_root_user` says it is meant.
     pub user: Option<String>,
+    /// `user` is root, and that is meant (without it, a warning).
+    #[serde(default)]
+    pub allow_root_user: bool,
     /// Ports: a TCP port number, or a table with container_port, host_port, protocol, name,
     /// app_protocol.
     #[serde(default)]
@@ -562,6 +542,10 @@ pub struct TrustedRole {
     /// developers may reach through it.
     #[serde(default)]
     pub allow_developer_reach_to: Vec<String>,
+    /// As for tasks: data outside dev-access accounts this role's statements read that
+    /// developers, reaching this role, may read too.
+    #[serde(default)]
+    pub allow_developer_reads: Vec<String>,
 }
 
 fn default_true() -> bool {

@@ -12,7 +12,7 @@ pub const SCHEMA_ID: &str =
     "https://raw.githubusercontent.com/trustgen/trustgen/main/schemas/trustgen.schema.json";
 
 /// The schema as JSON (draft 2020-12), `$defs` included.
-pub fn json_schema() -> serde_json::Value {
+pub(crate) fn json_schema() -> serde_json::Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     let schema = generator.into_root_schema_for::<Spec>();
     let mut value = serde_json::to_value(schema).unwrap_or_default();
@@ -32,7 +32,7 @@ pub fn json_schema() -> serde_json::Value {
 }
 
 /// The schema as committed in `schemas/trustgen.schema.json`.
-pub fn json_schema_text() -> String {
+pub(crate) fn json_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();
     text.push('\n');
     text

@@ -7,9 +7,9 @@ use super::arn_kinds::{self, ArnKind};
 use super::{envs, names, regions, Findings, Here};
 use crate::diagnostic::{suggest, Code, PathSegment};
 use crate::model::identifiers::is_account_id;
-use crate::model::Arn;
+use crate::model::{dev_access_for, Arn};
 use crate::path;
-use crate::spec::{Account, Spec};
+use crate::spec::{Account, DevMode, Spec};
 
 pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     no_accounts(spec, findings);
@@ -135,4 +135,25 @@ pub(super) fn unknown_account<'s>(
         );
     }
     account
+}
+
+/// Warning: an account whose name reads as production (look-alikes included) gets
+/// developer access because its env is listed: the name is what people read, so either it
+/// or the env is wrong. `dev_access.allow_production` is the opt-in, as for envs.
+pub(super) fn production_name_with_dev_access(spec: &Spec, findings: &mut Findings) {
+    if spec.dev_access.allow_production {
+        return;
+    }
+    for (name, account) in &spec.accounts {
+        let mode = dev_access_for(spec, &account.env);
+        if mode == DevMode::None || !envs::is_production_name(name) {
+            continue;
+        }
+        findings.at_key(
+            Code::ProductionNameWithDevAccess,
+            path!["accounts", name],
+            format!("account `{name}` reads as production (prod, prd, production or live, look-alikes included), but its env `{}` gives developers access to it", account.env),
+            "give a production account an env without developer access; if it is a dev account, rename it; if developers really belong there, set dev_access.allow_production = true",
+        );
+    }
 }

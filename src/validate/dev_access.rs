@@ -116,7 +116,7 @@ fn dev_access_in_production(dev: &DevAccess, index: usize, env: &str, findings: 
         findings.at(
             Code::DevAccessInProduction,
             path!["dev_access", "environments", index],
-            format!("dev access would apply to env `{env}`, which is production (a word of it is prod, prd, production or live)"),
+            format!("dev access would apply to env `{env}`, which reads as production (prod, prd, production or live, look-alikes such as pr0d included)"),
             "list only development environments, or set allow_production = true if you really mean it",
         );
     }

@@ -107,12 +107,25 @@ fn check_permission_set(spec: &Spec, name: &str, set: &PermissionSet, findings: 
         }
     }
     match &set.accounts {
+        Some(listed) if listed.is_empty() => permission_set_without_accounts(name, findings),
         Some(listed) => check_accounts(spec, name, listed, findings),
         None if !set.assign_groups.is_empty() => {
             permission_set_in_production_by_default(spec, name, findings);
         }
         None => {}
     }
+}
+
+/// `accounts = []` assigns the groups nowhere and drops the developer policy reference,
+/// silently: a permission set that does nothing (leave `accounts` out for every dev-access
+/// account).
+fn permission_set_without_accounts(name: &str, findings: &mut Findings) {
+    findings.at(
+        Code::PermissionSetWithoutAccounts,
+        at(name, path!["accounts"]),
+        format!("permission set `{name}` lists no account: its groups are assigned nowhere and it references no developer policy"),
+        "list the dev-access accounts it is for, or leave `accounts` out for every dev-access account with a developer policy",
+    );
 }
 
 fn invalid_permission_set_name(name: &str, findings: &mut Findings) {

@@ -6,12 +6,15 @@
 //! reads the diagnostics. Shared pieces: the ARN each key expects (`arn_kinds.rs`), env
 //! names (`envs.rs`), regions (`regions.rs`) and tags (`tags.rs`). After the model is
 //! built: AWS's limits on it (`sizes.rs`), name collisions (`names.rs`) and developer
-//! reach (`reach.rs`).
+//! reach (`reach.rs`). Developers' reads of data outside dev access (`data_reach.rs`) and
+//! statements read against AWS's service reference (`actions.rs`) need only the spec.
 
 mod accounts;
+mod actions;
 mod arn_kinds;
 mod conditions;
 mod containers;
+mod data_reach;
 mod dev_access;
 mod developers;
 mod envs;
@@ -35,7 +38,7 @@ use std::collections::HashSet;
 
 use crate::diagnostic::{Code, Diagnostic, Location, PathSegment, Severity};
 use crate::model::{self, Model};
-use crate::spec::{DevMode, Spec, Task};
+use crate::spec::{Checked, DevMode, Spec, Task};
 
 /// Where a rule's subject is in the spec, built only when the rule reports. The rules of
 /// tasks, statements and containers run thousands of times on a large spec and, on a sound
@@ -74,23 +77,36 @@ impl Findings {
     }
 }
 
-/// Validates the spec and, when it is sound, builds the model and checks AWS's limits on it.
+/// Validates the spec and, when it is sound, builds the model and checks AWS's limits on
+/// it: the pipeline's middle (`pipeline::load` runs the same steps one by one).
 pub fn validate_and_build(spec: &Spec) -> Result<Model, Vec<Diagnostic>> {
-    let mut findings = Findings::default();
-    check_spec(spec, &mut findings);
-    if has_errors(&findings.diagnostics) {
-        return Err(findings.diagnostics);
-    }
-    let model = model::build(spec);
-    check_model(spec, &model, &mut findings);
-    if has_errors(&findings.diagnostics) {
-        return Err(findings.diagnostics);
-    }
+    let checked = check_spec(spec)?;
+    let model = model::build(&checked);
+    check_model(&checked, &model)?;
     Ok(model)
 }
 
-/// The spec's own errors, table by table.
-fn check_spec(spec: &Spec, findings: &mut Findings) {
+/// The gate into the model: the spec's own errors, table by table; a `Checked` spec when
+/// there are none.
+pub(crate) fn check_spec(spec: &Spec) -> Result<Checked<'_>, Vec<Diagnostic>> {
+    let mut findings = Findings::default();
+    spec_rules(spec, &mut findings);
+    Checked::vouch(spec, &findings.diagnostics).ok_or(findings.diagnostics)
+}
+
+/// Errors only the built model shows: what would be deployed, measured and named.
+pub(crate) fn check_model(checked: &Checked<'_>, model: &Model) -> Result<(), Vec<Diagnostic>> {
+    let mut findings = Findings::default();
+    model_rules(checked, model, &mut findings);
+    if has_errors(&findings.diagnostics) {
+        Err(findings.diagnostics)
+    } else {
+        Ok(())
+    }
+}
+
+/// The spec's own rules, table by table, in the order a user reads the diagnostics.
+fn spec_rules(spec: &Spec, findings: &mut Findings) {
     project::check(spec, findings);
     accounts::check(spec, findings);
     dev_access::check(spec, findings);
@@ -106,13 +122,15 @@ fn check_spec(spec: &Spec, findings: &mut Findings) {
     tasks::simulate_boundaries_differ(spec, findings);
     roles::check(spec, findings);
     reach::unknown_reach_opt_in(spec, findings);
+    data_reach::unknown_read_opt_in(spec, findings);
     terraform::check(spec, findings);
 }
 
-/// Errors only the built model shows: what would be deployed, measured and named.
-fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
+/// The rules on the built model.
+fn model_rules(spec: &Spec, model: &Model, findings: &mut Findings) {
     sizes::check(spec, model, findings);
     names::check_model(model, findings);
+    names::reserved_role_name(spec, model, findings);
     identity_center::permission_set_without_developer_policy(spec, model, findings);
     terraform::check_model(spec, model, findings);
     reach::developer_reach_outside_dev(spec, model, findings);
@@ -124,6 +142,7 @@ pub fn warnings(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
     let mut findings = Findings::default();
     let findings = &mut findings;
     dev_access::warnings(spec, findings);
+    accounts::production_name_with_dev_access(spec, findings);
     if spec.dev_access.mode != DevMode::None {
         developers::developer_policy_unattached(spec, findings);
         identity_center::warnings(spec, findings);
@@ -155,6 +174,8 @@ pub fn warnings(spec: &Spec, model: &Model) -> Vec<Diagnostic> {
     for (name, role) in &spec.roles {
         roles::warnings(spec, name, role, findings);
     }
+    data_reach::developer_reads_outside_dev(spec, findings);
+    terraform::state_outside_spec(spec, model, findings);
     std::mem::take(&mut findings.diagnostics)
 }
 

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use super::{Findings, Here};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::names::{self, RootKind, TERRAFORM_BACKEND_FILE, TERRAFORM_ROOT_FILES};
-use crate::model::{profiles, sso_profiles, Account, IdentityCenter, Model, Role, RoleKind};
+use crate::model::{
+    profiles, sso_profiles, Account, IdentityCenter, Model, Role, RoleKind, RESERVED_SSO_PREFIX,
+};
 use crate::path;
 use crate::spec::{Spec, TerraformLayout};
 
@@ -321,6 +323,59 @@ fn attached_to_own_role(model: &Model, findings: &mut Findings) {
                 );
             }
         }
+    }
+}
+
+/// IAM reserves names and paths for the roles it makes itself: IAM Identity Center's
+/// (`AWSReservedSSO_…` under `/aws-reserved/sso.amazonaws.com/`, whose ARNs the permission
+/// sets' trust patterns match) and service-linked roles' (`/aws-service-role/`). No role
+/// this spec creates may take one, whatever its kind (checked on the model: every role).
+pub(super) fn reserved_role_name(spec: &Spec, model: &Model, findings: &mut Findings) {
+    for role in model.accounts.iter().flat_map(|account| account.roles()) {
+        let reserved_name = role
+            .name
+            .get(..RESERVED_SSO_PREFIX.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(RESERVED_SSO_PREFIX));
+        if reserved_name {
+            findings.at(
+                Code::ReservedRoleName,
+                role_name_location(spec, role),
+                format!("role name `{}` starts with `{RESERVED_SSO_PREFIX}`, which IAM Identity Center gives the roles of its permission sets", role.name),
+                "choose a name of your own",
+            );
+        }
+        let lower = role.path.to_ascii_lowercase();
+        if let Some(reserved) = RESERVED_ROLE_PATHS.iter().find(|p| lower.starts_with(*p)) {
+            findings.at(
+                Code::ReservedRoleName,
+                role_path_location(role),
+                format!("role path `{}` is under `{reserved}`, which IAM reserves for the roles AWS creates", role.path),
+                "choose a path of your own, e.g. \"/ecs/\"",
+            );
+        }
+    }
+}
+
+/// Paths IAM reserves: IAM Identity Center's roles and service-linked roles.
+const RESERVED_ROLE_PATHS: [&str; 2] = ["/aws-reserved/", "/aws-service-role/"];
+
+/// Where a role's name is written (or, when it is derived, what it is derived from).
+fn role_name_location(spec: &Spec, role: &Role) -> Vec<PathSegment> {
+    match &role.kind {
+        RoleKind::Task(task) if spec.tasks.get(task).is_some_and(|t| t.role_name.is_some()) => {
+            path!["tasks", task, "role_name"]
+        }
+        RoleKind::Execution(_) => path!["execution_role", "name"],
+        _ => role_location(role),
+    }
+}
+
+/// Where a role's path is written.
+fn role_path_location(role: &Role) -> Vec<PathSegment> {
+    match &role.kind {
+        RoleKind::Task(task) => path!["tasks", task, "path"],
+        RoleKind::Trusted => path!["roles", &role.name, "path"],
+        _ => role_location(role),
     }
 }
 

@@ -6,12 +6,13 @@ use std::collections::HashSet;
 
 use super::arn_kinds::{self, ArnKind};
 use super::tasks::At;
-use super::{conditions, Findings, Here};
+use super::{actions, conditions, Findings, Here};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::identifiers::{is_action, is_sid};
 use crate::model::vocabulary::{ADMIN_POLICIES, IAM_ESCALATION, READ_PREFIXES, SECRET_READS};
 use crate::model::{
     dev_access_for, pattern_matches_ignoring_case, Arn, PartitionExt, ASSUME_ROLES_SID,
+    DENY_DEV_TAGGING_SID,
 };
 use crate::path;
 use crate::spec::{DevMode, Effect, Partition, Spec, Statement};
@@ -47,15 +48,25 @@ pub(super) fn check_role(
     }
 }
 
-/// Reports and returns whether `sid` is the one trustgen gives the statement it adds for
-/// the roles this one assumes.
+/// Reports and returns whether `sid` is one trustgen gives a statement it adds to task and
+/// `[roles]` roles: for the roles this one assumes, or (tagged mode) the Deny on tagging
+/// roles with the dev-access tag.
 fn reserved_sid(sid: &str, at: Here<'_>, findings: &mut Findings) -> bool {
-    let reserved = sid.eq_ignore_ascii_case(ASSUME_ROLES_SID);
+    let (reserved, what) = if sid.eq_ignore_ascii_case(ASSUME_ROLES_SID) {
+        (true, "the statement it adds for the roles this one assumes")
+    } else if sid.eq_ignore_ascii_case(DENY_DEV_TAGGING_SID) {
+        (
+            true,
+            "the Deny it adds in tagged mode on tagging roles with the dev-access tag",
+        )
+    } else {
+        (false, "")
+    };
     if reserved {
         findings.at(
             Code::ReservedSid,
             at(),
-            format!("sid `{sid}` is the one trustgen gives the statement it adds for the roles this one assumes"),
+            format!("sid `{sid}` is the one trustgen gives {what}"),
             "choose another sid",
         );
     }
@@ -139,15 +150,22 @@ fn empty_actions(statement: &Statement, at: Here<'_>, findings: &mut Findings) {
     }
 }
 
+/// Syntax first; a sound action is then looked up in AWS's service reference.
 fn invalid_action(action: &str, at: Here<'_>, findings: &mut Findings) {
-    if !is_action(action) {
-        findings.at(
-            Code::InvalidAction,
-            at(),
-            format!("`{action}` is not an action"),
-            "write service:Action, e.g. \"ssm:GetParameter\" (wildcards allowed)",
-        );
+    if is_action(action) {
+        actions::unknown_action(action, at, findings);
+        return;
     }
+    let help = match actions::corrected_action(action) {
+        Some(corrected) => format!("did you mean `{corrected}`? (service prefixes are lowercase)"),
+        None => "write service:Action, e.g. \"ssm:GetParameter\" (wildcards allowed)".into(),
+    };
+    findings.at(
+        Code::InvalidAction,
+        at(),
+        format!("`{action}` is not an action"),
+        help,
+    );
 }
 
 fn empty_resources(statement: &Statement, at: Here<'_>, findings: &mut Findings) {
@@ -252,7 +270,8 @@ fn covers(pattern: &str, action: &str) -> bool {
     pattern_matches_ignoring_case(pattern, action)
 }
 
-/// An Allow statement's warnings, each action named once: by the first that applies of
+/// A statement's warnings: what AWS's service reference shows (`actions.rs`, Allow and
+/// Deny); then for an Allow each action named once, by the first that applies of
 /// `action-star` (then nothing else), `iam-star`, `iam-escalation`, the wide-resource
 /// warnings, then `write-on-any-resource`.
 ///
@@ -263,6 +282,7 @@ pub(super) fn statement_warnings(
     holder: Holder,
     findings: &mut Findings,
 ) {
+    actions::statement_warnings(statement, at, findings);
     if statement.effect == Effect::Deny || action_star(statement, at, holder, findings) {
         return;
     }
@@ -425,7 +445,7 @@ fn write_on_any_resource(
         .actions
         .iter()
         .map(String::as_str)
-        .filter(|a| is_write_action(a) && !reported.contains(a))
+        .filter(|a| is_write_action(a) && !reported.contains(a) && !actions::takes_only_star(a))
         .collect();
     if !writes.is_empty() {
         findings.at(

@@ -9,7 +9,7 @@ use super::arn_kinds::{self, ArnKind};
 use super::{regions, Findings};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::identifiers::{bucket_problem, is_dynamodb_table, key_prefix_problem};
-use crate::model::Model;
+use crate::model::{for_account, Arn, Model, ACCOUNT_ID_PATTERN};
 use crate::path;
 use crate::spec::{Backend, BackendType, Format, Spec, TerraformLayout};
 
@@ -26,6 +26,7 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
         return;
     }
     missing_key(backend, findings);
+    account_pattern_in_single_root(spec, backend, findings);
     if let Some(bucket) = &backend.bucket {
         invalid_bucket(bucket, findings);
     }
@@ -40,8 +41,93 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     }
     state_without_lock(backend, findings);
     if let Some(arn) = &backend.role_arn {
-        arn_kinds::invalid_arn(spec, arn, ArnKind::Role, &|| at("role_arn"), findings);
+        let sample = for_account(arn, SAMPLE_ACCOUNT_ID);
+        if let Some(problem) =
+            arn_kinds::arn_problem(&sample, spec.project.partition, ArnKind::Role)
+        {
+            findings.at(
+                Code::InvalidArn,
+                at("role_arn"),
+                as_written(&problem.message, arn),
+                problem.help,
+            );
+        }
     }
+}
+
+/// An account id standing in for `{account_id}` where a setting is checked without a root:
+/// every id has twelve digits, so lengths and characters are judged as deployed.
+const SAMPLE_ACCOUNT_ID: &str = "123456789012";
+
+/// A message about a setting checked with [`SAMPLE_ACCOUNT_ID`], showing `{account_id}`
+/// where the spec wrote it.
+fn as_written(message: &str, written: &str) -> String {
+    if written.contains(ACCOUNT_ID_PATTERN) {
+        message.replace(SAMPLE_ACCOUNT_ID, ACCOUNT_ID_PATTERN)
+    } else {
+        message.to_string()
+    }
+}
+
+/// `{account_id}` means each root's account; the single root deploys to every account.
+fn account_pattern_in_single_root(spec: &Spec, backend: &Backend, findings: &mut Findings) {
+    if spec.terraform.layout != TerraformLayout::SingleRoot {
+        return;
+    }
+    let settings = [("bucket", &backend.bucket), ("role_arn", &backend.role_arn)];
+    for (key, value) in settings {
+        if value
+            .as_deref()
+            .is_some_and(|v| v.contains(ACCOUNT_ID_PATTERN))
+        {
+            findings.at(
+                Code::AccountPatternInSingleRoot,
+                at(key),
+                format!("`{ACCOUNT_ID_PATTERN}` stands for the account of each root, but the single-root layout has one root for every account"),
+                "set [terraform] layout = \"per-account\" to give each account's roots their own state, or name one bucket and role",
+            );
+        }
+    }
+}
+
+/// Warnings: state kept or reached in an account the spec does not describe (the role's
+/// account; a bucket's name carrying an account id), where no reviewer of this spec sees
+/// who else may write it.
+pub(super) fn state_outside_spec(spec: &Spec, model: &Model, findings: &mut Findings) {
+    let described = |id: &str| spec.accounts.values().any(|account| account.id == id);
+    let mut reported: Vec<&str> = Vec::new();
+    for root in &model.terraform.roots {
+        if let Some(role) = root.state_role_arn.as_deref() {
+            let id = Arn::parse(role).map_or("", |arn| arn.account);
+            if !described(id) && !reported.contains(&"role_arn") {
+                reported.push("role_arn");
+                findings.at(
+                    Code::StateOutsideSpec,
+                    at("role_arn"),
+                    format!("the state role `{role}` is in account {id}, which this spec does not describe: whoever administers that account can rewrite every root's state"),
+                    "describe that account in [accounts] (its env, e.g. \"shared\"), so reviewers see where state lives",
+                );
+            }
+        }
+        if let Some(bucket) = root.state_bucket.as_deref() {
+            let foreign = account_ids_in(bucket).find(|id| !described(id));
+            if let Some(id) = foreign.filter(|_| !reported.contains(&"bucket")) {
+                reported.push("bucket");
+                findings.at(
+                    Code::StateOutsideSpec,
+                    at("bucket"),
+                    format!("the state bucket `{bucket}` carries the id of account {id}, which this spec does not describe"),
+                    "describe that account in [accounts] (its env, e.g. \"shared\"), so reviewers see where state lives",
+                );
+            }
+        }
+    }
+}
+
+/// The runs of exactly twelve digits in a name: the account ids it carries.
+fn account_ids_in(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 12)
 }
 
 fn backend_key_unused(backend: &Backend, findings: &mut Findings) {
@@ -84,7 +170,7 @@ fn missing_key(backend: &Backend, findings: &mut Findings) {
 }
 
 fn invalid_bucket(bucket: &str, findings: &mut Findings) {
-    if let Some(problem) = bucket_problem(bucket) {
+    if let Some(problem) = bucket_problem(&for_account(bucket, SAMPLE_ACCOUNT_ID)) {
         findings.at(
             Code::InvalidBucket,
             at("bucket"),

@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, PathSegment};
 use crate::model;
 use crate::model::identifiers::{is_ecs_name, is_efs_id};
 use crate::model::limits::VOLUME_NAME_CHARS;
-use crate::model::vocabulary::{covers_path, HOST_SYSTEM_PATHS};
+use crate::model::vocabulary::{covers_path, lexically_normal, HOST_SYSTEM_PATHS};
 use crate::path;
 use crate::spec::{
     Compatibility, EfsAuthorizationConfig, EfsVolumeConfiguration, Task, Toggle, Volume,
@@ -84,6 +84,9 @@ fn duplicate_volume<'t>(
     }
 }
 
+/// An absolute path in its plain form: `.`, `..` or `//` could hide a system directory
+/// behind an innocent start (`/srv/../var/run/docker.sock`), so they are refused, with the
+/// path they stand for.
 fn invalid_source_path(path: &str, windows: bool, at: Vec<PathSegment>, findings: &mut Findings) {
     if !(path.starts_with('/') || windows) || path.chars().any(char::is_control) {
         findings.at(
@@ -94,6 +97,27 @@ fn invalid_source_path(path: &str, windows: bool, at: Vec<PathSegment>, findings
                 path.escape_debug()
             ),
             "a directory of the EC2 instance, e.g. \"/srv/cache\"",
+        );
+        return;
+    }
+    let dotted = path
+        .split(['/', '\\'])
+        .any(|part| part == "." || part == "..");
+    let normal = lexically_normal(path);
+    let plain = !dotted && (windows || path.trim_end_matches('/') == normal || path == "/");
+    if !plain {
+        findings.at(
+            Code::InvalidSourcePath,
+            at,
+            format!(
+                "source_path `{}` is not in its plain form: `.`, `..` and `//` are not compared as the directory they stand for",
+                path.escape_debug()
+            ),
+            if windows {
+                "write the directory without `.` or `..`".to_string()
+            } else {
+                format!("write the directory it stands for, `{normal}`")
+            },
         );
     }
 }
@@ -308,20 +332,30 @@ pub(super) fn warnings(name: &str, task: &Task, findings: &mut Findings) {
     }
 }
 
+/// A bind mount of the instance's root, of a system directory or inside one, or of a
+/// parent of one (`/var` holds `/var/run`), compared in the path's plain form.
 fn host_privileges(task: &str, volume: &Volume, at: Vec<PathSegment>, findings: &mut Findings) {
     let Some(source) = volume.host.as_ref().and_then(|h| h.source_path.as_ref()) else {
         return;
     };
-    let Some(system) = HOST_SYSTEM_PATHS
-        .iter()
-        .find(|system| source == "/" || covers_path(system, source))
-    else {
+    if !source.starts_with('/') {
         return;
-    };
+    }
+    let source = lexically_normal(source);
     let what = if source == "/" {
         "its root directory".to_string()
-    } else {
+    } else if let Some(system) = HOST_SYSTEM_PATHS
+        .iter()
+        .find(|system| covers_path(system, &source))
+    {
         format!("a system directory, under {system}")
+    } else if let Some(system) = HOST_SYSTEM_PATHS
+        .iter()
+        .find(|system| covers_path(&source, system))
+    {
+        format!("a parent of the system directory {system}")
+    } else {
+        return;
     };
     findings.at(
         Code::HostPrivileges,

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use toml::{Table, Value};
 use trustgen::diagnostic::{Code, Severity};
-use trustgen::spec::{self, SourceFile};
+use trustgen::input::{self, SourceFile};
 use trustgen::{validate_and_build, warnings};
 
 use crate::support::{toml_files, trustgen_in};
@@ -100,7 +100,7 @@ fn merge(into: &mut Table, part: Table) {
 /// Every diagnostic of a spec text: errors, or the warnings of a valid spec.
 fn diagnose(text: &str) -> Vec<(Code, Severity)> {
     let source = SourceFile::new("example.toml", text);
-    let diagnostics = match spec::load(&source) {
+    let diagnostics = match input::load(&source) {
         Err(errors) => errors,
         Ok(spec) => match validate_and_build(&spec) {
             Err(errors) => errors,
@@ -243,7 +243,7 @@ fn codes_no_file_can_produce_are_produced_through_the_library() {
             "{code} ({why}): {from_file:?}"
         );
         let base = std::fs::read_to_string("docs/codes/base.toml").unwrap_or_default();
-        let mut built = spec::load(&SourceFile::new("base.toml", base))
+        let mut built = input::load(&SourceFile::new("base.toml", base))
             .unwrap_or_else(|e| panic!("base.toml: {e:?}"));
         match code {
             Code::UnsupportedVersion => built.version = 2,

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use trustgen::model::names::provider_alias;
-use trustgen::model::PartitionExt;
-use trustgen::spec::{self, SourceFile};
+use trustgen::input::{self, SourceFile};
+use trustgen::inspect::provider_alias;
+use trustgen::inspect::PartitionExt;
 
 use crate::support::{
     all_specs, generate_into, in_parallel, per_account_roots, plugin_dir, prepare_terraform,
@@ -283,14 +283,14 @@ fn moto_provider(alias: Option<&str>, partition: &str, id: &str, endpoint: &str)
 fn moto_override(spec_path: &Path, endpoint: &str) -> String {
     let source = SourceFile::read(spec_path).unwrap_or_else(|e| panic!("{e}"));
     let spec =
-        spec::load(&source).unwrap_or_else(|_| panic!("{} does not parse", spec_path.display()));
+        input::load(&source).unwrap_or_else(|_| panic!("{} does not parse", spec_path.display()));
     let partition = spec.project.partition;
     // IAM Identity Center's provider: its account, in its region (the checker applies
     // everything but its aws_ssoadmin_* resources, which moto cannot host; see deploy.py).
     let identity_center = spec.identity_center.as_ref().and_then(|center| {
         let account = spec.accounts.get(&center.account)?;
         Some((
-            trustgen::model::names::IDENTITY_CENTER_PROVIDER.to_string(),
+            trustgen::inspect::IDENTITY_CENTER_PROVIDER.to_string(),
             account,
         ))
     });
@@ -306,7 +306,7 @@ fn moto_override(spec_path: &Path, endpoint: &str) -> String {
 
 fn spec_partition(spec_path: &Path) -> String {
     let source = SourceFile::read(spec_path).unwrap_or_else(|e| panic!("{e}"));
-    spec::load(&source)
+    input::load(&source)
         .map(|spec| spec.project.partition.as_str().to_string())
         .unwrap_or_else(|_| panic!("{} does not parse", spec_path.display()))
 }

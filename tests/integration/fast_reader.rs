@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use trustgen::spec::{self, SourceFile};
+use trustgen::input::{self, SourceFile};
 
 use crate::support;
 
@@ -120,7 +120,7 @@ struct Tally {
 /// Compares the fast reader with the `toml` crate on `text`; what the fast one read.
 fn check(text: &str, tally: &mut Tally) -> Option<serde_json::Value> {
     let as_text = |value: &serde_json::Value| serde_json::to_string(value).ok();
-    let accepted = spec::fast::document_as_json(text);
+    let accepted = input::fast::document_as_json(text);
     match &accepted {
         Some(fast) => {
             tally.accepted += 1;
@@ -133,9 +133,9 @@ fn check(text: &str, tally: &mut Tally) -> Option<serde_json::Value> {
         }
         None => tally.handed_on += 1,
     }
-    if let Some(fast) = spec::fast::load(text) {
+    if let Some(fast) = input::fast::load(text) {
         tally.loaded += 1;
-        let slow = spec::load_with_toml(&SourceFile::new("corpus.toml", text));
+        let slow = input::load_with_toml(&SourceFile::new("corpus.toml", text));
         assert_eq!(
             Ok(format!("{fast:?}")),
             slow.map(|s| format!("{s:?}")).map_err(|d| format!("{d:?}")),

@@ -498,3 +498,46 @@ fn a_lone_per_account_root_is_the_single_root_under_one_provider() {
     assert!(lone >= 5, "only {lone} specs have one per-account root");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// `{account_id}` in the backend's role gives each account's roots a state role of their
+/// own: no root's pipeline reaches state through another account's role.
+#[test]
+fn each_accounts_roots_reach_state_through_their_own_role() {
+    let spec = Path::new("examples/organisation-per-account.toml");
+    let text = std::fs::read_to_string(spec).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        text.contains("terraform-state-{account_id}"),
+        "the example shows the pattern"
+    );
+    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let ids: BTreeMap<String, String> = table["accounts"]
+        .as_table()
+        .into_iter()
+        .flatten()
+        .map(|(name, account)| {
+            (
+                name.clone(),
+                account["id"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let files = files_of(spec);
+    let mut roles = BTreeSet::new();
+    let backends: Vec<_> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with("/backend.tf"))
+        .collect();
+    assert!(backends.len() >= 7, "{} backends", backends.len());
+    for (path, backend) in backends {
+        let root = path.split('/').nth(1).unwrap_or_default();
+        let account = root.strip_suffix("-trust").unwrap_or(root);
+        let id = &ids[account];
+        let role = format!("arn:aws:iam::999900001111:role/terraform-state-{id}");
+        assert!(
+            backend.contains(&format!("role_arn = \"{role}\"")),
+            "{path}: {backend}"
+        );
+        roles.insert(role);
+    }
+    assert_eq!(roles.len(), 4, "one role per account with roots: {roles:?}");
+}

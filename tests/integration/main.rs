@@ -3,6 +3,7 @@
 
 mod access;
 mod action;
+mod architecture;
 mod ci_formats;
 mod cli;
 mod codes;

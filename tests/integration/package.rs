@@ -322,7 +322,7 @@ fn the_schema_id_is_where_the_repository_publishes_it() {
         "https://raw.githubusercontent.com/",
         1,
     );
-    let id = trustgen::spec::schema::SCHEMA_ID;
+    let id = trustgen::input::SCHEMA_ID;
     assert_eq!(id, format!("{raw}/main/schemas/trustgen.schema.json"));
     let committed: Value = serde_json::from_str(
         &std::fs::read_to_string("schemas/trustgen.schema.json").unwrap_or_default(),

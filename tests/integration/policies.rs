@@ -1,8 +1,8 @@
 //! The policy documents themselves, exactly: any wrong trust statement fails here.
 
 use serde_json::{json, Value};
-use trustgen::model::{Account, Model};
-use trustgen::spec::{self, SourceFile};
+use trustgen::input::{self, SourceFile};
+use trustgen::inspect::{Account, Model};
 use trustgen::validate_and_build;
 
 const BASE: &str = r#"
@@ -36,7 +36,7 @@ image = "nginx:1.27"
 fn model(extra: &str) -> Model {
     let text = format!("{BASE}\n{extra}");
     let source = SourceFile::new("test.toml", text);
-    let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
+    let spec = input::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     validate_and_build(&spec).unwrap_or_else(|d| panic!("{}", source.render(&d)))
 }
 
@@ -132,6 +132,77 @@ fn tagged_developer_policy_is_one_conditional_statement_scoped_to_own_roles() {
     );
 }
 
+/// Tagged mode: developers acting as a task role (or a `[roles]` role of a tagged account)
+/// must not put the dev-access tag on another root-trusting role. The developer policy's
+/// Deny does not bind those roles' sessions, so each such role carries the Deny itself,
+/// whatever its own grants (`iam:*` here) say; roles developers cannot act as do not.
+#[test]
+fn tagged_roles_developers_act_as_deny_tagging_roles_with_the_dev_access_tag() {
+    let model = model(
+        "[dev_access]\nmode = \"tagged\"\ntag = { key = \"Access\", value = \"developers\" }\n[developers]\nattach_to_roles = [\"Developer\"]\n[[tasks.web.statements]]\nactions = [\"iam:*\"]\nresources = [\"arn:aws:iam::111122223333:role/*\"]\n[roles.reader]\naccount = \"dev\"\ntrusted_tasks = [\"web\"]\n[roles.prod-reader]\naccount = \"prod\"\ntrusted_tasks = [\"web-prod\"]\n",
+    );
+    let deny = json!({
+        "Sid": "DenyDevAccessTagging",
+        "Effect": "Deny",
+        "Action": ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"],
+        "Resource": "arn:aws:iam::111122223333:role/*",
+        "Condition": {"ForAnyValue:StringEqualsIgnoreCase": {"aws:TagKeys": ["Access"]}}
+    });
+    let last_statement = |role: &trustgen::inspect::Role| {
+        role.inline_policies
+            .iter()
+            .flat_map(|p| {
+                p.document.to_json()["Statement"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .last()
+    };
+    let dev = account(&model, "dev");
+    assert_eq!(last_statement(&dev.task_roles[0]), Some(deny.clone()));
+    assert_eq!(
+        last_statement(role(&model, "dev", "reader")),
+        Some(deny.clone())
+    );
+    let developer_policy = dev
+        .developer_policy
+        .clone()
+        .unwrap_or_else(|| panic!("no developer policy"));
+    assert_eq!(developer_policy.document.to_json()["Statement"][1], deny);
+    let prod = account(&model, "prod");
+    for role in prod.roles() {
+        let text = serde_json::to_string(
+            &role
+                .inline_policies
+                .iter()
+                .map(|p| p.document.to_json())
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default();
+        assert!(
+            !text.contains("DenyDevAccessTagging"),
+            "{}: {text}",
+            role.name
+        );
+    }
+    for role in &dev.execution_roles {
+        let text = serde_json::to_string(
+            &role
+                .inline_policies
+                .iter()
+                .map(|p| p.document.to_json())
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default();
+        assert!(
+            !text.contains("DenyDevAccessTagging"),
+            "{}: {text}",
+            role.name
+        );
+    }
+}
+
 #[test]
 fn extended_mode_trusts_exactly_the_named_principals() {
     let model = model("[dev_access]\nmode = \"extended\"\nprincipals = [\"arn:aws:iam::111122223333:role/Developer\", \"arn:aws:iam::999988887777:role/Sso\"]\n[developers]\nattach_to_roles = [\"Developer\"]\n");
@@ -185,7 +256,7 @@ fn execution_role_reads_exactly_the_referenced_secrets() {
         "secrets_kms_keys = [\"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]\n[[tasks.web.containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\nsecrets = { A = \"arn:aws:ssm:eu-west-1:111122223333:parameter/a\", B = \"arn:aws:secretsmanager:eu-west-1:111122223333:secret:b-AbCdEf:password::\" }",
     );
     let source = SourceFile::new("t.toml", text);
-    let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
+    let spec = input::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let model = validate_and_build(&spec).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let execution = account(&model, "dev")
         .execution_roles
@@ -238,7 +309,7 @@ fn security_rules_reject_dangerous_specs() {
             format!("{BASE}\n{extra}")
         };
         let source = SourceFile::new("t.toml", text);
-        let result = spec::load(&source).and_then(|spec| validate_and_build(&spec).map(|_| ()));
+        let result = input::load(&source).and_then(|spec| validate_and_build(&spec).map(|_| ()));
         let diagnostics = result.err().unwrap_or_default();
         assert!(
             diagnostics.iter().any(|d| d.code == code),
@@ -248,7 +319,7 @@ fn security_rules_reject_dangerous_specs() {
     }
 }
 
-fn role<'a>(model: &'a Model, account_name: &str, name: &str) -> &'a trustgen::model::Role {
+fn role<'a>(model: &'a Model, account_name: &str, name: &str) -> &'a trustgen::inspect::Role {
     account(model, account_name)
         .roles()
         .find(|r| r.name == name)
@@ -327,7 +398,7 @@ fn pair_mistakes_are_located_errors() {
     ];
     for (extra, code) in cases {
         let source = SourceFile::new("t.toml", format!("{BASE}\n{extra}"));
-        let result = spec::load(&source).and_then(|spec| validate_and_build(&spec).map(|_| ()));
+        let result = input::load(&source).and_then(|spec| validate_and_build(&spec).map(|_| ()));
         let diagnostics = result.err().unwrap_or_default();
         assert!(
             diagnostics.iter().any(|d| d.code == code),
@@ -381,7 +452,7 @@ repository_credentials = { credentials_parameter = "arn:aws:secretsmanager:eu-we
 environment_files = ["arn:aws:s3:::demo-config/web/prod.env"]
 "#;
     let source = SourceFile::new("test.toml", text);
-    let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
+    let spec = input::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let model = validate_and_build(&spec).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let dev = account(&model, "dev");
     let efs = "arn:aws:elasticfilesystem:eu-west-1:111122223333";

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use crate::support::{generate_into, require_tool, run, synthetic, Moto};
-use trustgen::spec::{self, SourceFile};
+use trustgen::input::{self, SourceFile};
 use trustgen::validate_and_build;
 
 #[test]
@@ -123,7 +123,7 @@ fn a_thousand_task_account_splits_into_stacks_cloudformation_accepts() {
 #[test]
 fn execution_roles_shard_and_each_reads_only_its_tasks_secrets() {
     let source = SourceFile::new("big.toml", synthetic(1000, 1));
-    let spec = spec::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
+    let spec = input::load(&source).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let model = validate_and_build(&spec).unwrap_or_else(|d| panic!("{}", source.render(&d)));
     let account = &model.accounts[0];
     assert!(account.execution_roles.len() > 1);

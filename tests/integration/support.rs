@@ -59,7 +59,7 @@ pub fn synthetic(tasks: usize, accounts: usize) -> String {
 pub fn generate(spec: &Path) -> Vec<GeneratedFile> {
     let generated = match trustgen::generate(spec, None, None) {
         Ok(generated) => generated,
-        Err(outcome) => panic!("{} does not generate:\n{}", spec.display(), outcome.stderr),
+        Err(error) => panic!("{} does not generate: {error}", spec.display()),
     };
     let mut files = generated.files;
     files.push(generated.manifest.file());
@@ -216,7 +216,9 @@ pub fn plugin_dir() -> String {
 }
 
 /// `spec` with `[terraform] layout = layout`, written into `dir` under the spec's own file
-/// name: every spec is generated (and deployed) in both layouts.
+/// name: every spec is generated (and deployed) in both layouts. The single root has no
+/// account of its own, so a per-account state setting (`{account_id}` in the backend's
+/// bucket or role) names one bucket and role there, with `shared` in its place.
 pub fn with_layout(spec: &Path, layout: &str, dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(spec).unwrap_or_else(|e| panic!("{e}"));
     let mut table: toml::Table =
@@ -226,6 +228,15 @@ pub fn with_layout(spec: &Path, layout: &str, dir: &Path) -> PathBuf {
         .or_insert_with(|| toml::Value::Table(toml::Table::new()));
     if let toml::Value::Table(terraform) = terraform {
         terraform.insert("layout".into(), toml::Value::String(layout.into()));
+        if let (Some(toml::Value::Table(backend)), "single-root") =
+            (terraform.get_mut("backend"), layout)
+        {
+            for key in ["bucket", "role_arn"] {
+                if let Some(toml::Value::String(value)) = backend.get_mut(key) {
+                    *value = value.replace("{account_id}", "shared");
+                }
+            }
+        }
     }
     std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
     let variant = dir.join(spec.file_name().unwrap_or_default());

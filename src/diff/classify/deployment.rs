@@ -224,6 +224,8 @@ fn root(
         dir,
         region,
         state_key,
+        state_bucket,
+        state_role_arn,
         after,
         stage,
     } = root;
@@ -237,6 +239,28 @@ fn root(
     fields.text("directory", Deployment, Rule::Report, dir);
     fields.text("provider region", Deployment, Rule::Report, region);
     fields.opt_text("state key", Deployment, Rule::Report, state_key.as_deref());
+    // Where the root's state lives and who reaches it: the backend's settings with
+    // `{account_id}` read as this root's account. Reported where that made them the
+    // root's own; as written, the layout's own facts report them.
+    let written = terraform.backend.as_ref();
+    fn own<'a>(resolved: Option<&'a str>, setting: Option<&str>) -> Option<&'a str> {
+        resolved.filter(|resolved| Some(*resolved) != setting)
+    }
+    fields.opt_text(
+        "state bucket",
+        Deployment,
+        Rule::Report,
+        own(state_bucket.as_deref(), written.map(|b| b.bucket.as_str())),
+    );
+    fields.opt_text(
+        "state role",
+        Deployment,
+        Rule::Report,
+        own(
+            state_role_arn.as_deref(),
+            written.and_then(|b| b.role_arn.as_deref()),
+        ),
+    );
     let _ = after; // as the directories it waits for:
     fields.members(
         "applied after",

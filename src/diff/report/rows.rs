@@ -3,6 +3,7 @@
 use super::cells::Cell;
 use crate::diff::{Change, Clause, Edge, FactEntry, FieldChange, Grant, Kind, Mark, Value, What};
 use crate::model::policy::Effect;
+use crate::model::service_reference::expand_action;
 
 /// Where a row is shown, in the order sections appear within an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,24 +57,7 @@ pub(super) struct Row {
 
 pub(super) fn row(change: &Change) -> (Section, Row) {
     let (section, cells) = match &change.what {
-        What::DevAccess {
-            env_before,
-            env_after,
-            mode_before,
-            mode_after,
-        } => {
-            let side = |env: &Option<String>, mode: &str| match env {
-                Some(env) => Cell::default()
-                    .words("env ")
-                    .value(env)
-                    .words(format!(", mode {mode}")),
-                None => Cell::default().words("not in the spec"),
-            };
-            let cell = side(env_before, mode_before)
-                .words(" -> ")
-                .then(side(env_after, mode_after));
-            (Section::DevAccess, vec![cell])
-        }
+        What::DevAccess { .. } => (Section::DevAccess, dev_access_cells(&change.what)),
         What::Assume(edge) => (Section::Assume, edge_cells(edge)),
         What::Grant {
             holder,
@@ -88,66 +72,15 @@ pub(super) fn row(change: &Change) -> (Section, Row) {
                 grant_cell(grant),
             ],
         ),
-        What::RunsAs {
-            family,
-            role,
-            before,
-            after,
-            gained,
-        } => (
-            Section::RunsAs,
-            vec![
-                Cell::default().words("task definition ").value(family),
-                Cell::default()
-                    .words(format!("{role} "))
-                    .value(before)
-                    .words(" -> ")
-                    .value(after),
-                Cell::default().values(gained),
-            ],
-        ),
-        What::Reach {
-            role,
-            role_kind,
-            direct,
-            through,
-            dev_access,
-        } => {
-            let mut notes: Vec<String> = role_kind.iter().map(|k| kind_words(k)).collect();
-            if *direct {
-                notes.push("assumed directly".into());
-            }
-            if !dev_access {
-                notes.push("outside dev access".into());
-            }
-            let mut cell = Cell::default().value(role);
-            if !notes.is_empty() {
-                cell = cell.words(format!(" ({})", notes.join(", ")));
-            }
-            let mut path = Cell::default();
-            for (index, arn) in through.iter().enumerate() {
-                if index > 0 {
-                    path = path.words(" -> ");
-                }
-                path = path.value(arn);
-            }
-            if path.is_empty() {
-                path = path.words("-");
-            }
-            (Section::Reach, vec![cell, path])
-        }
+        What::RunsAs { .. } => (Section::RunsAs, runs_as_cells(&change.what)),
+        What::Reach { .. } => (Section::Reach, reach_cells(&change.what)),
         What::Entity {
             subject,
             subject_kind,
             facts,
         } => (
             Section::Entities,
-            vec![
-                Cell::default()
-                    .words(format!("{} ", kind_words(subject_kind)))
-                    .value(subject),
-                facts_cell(facts),
-            ],
+            vec![subject_cell(subject_kind, subject), facts_cell(facts)],
         ),
         What::Field {
             subject,
@@ -156,9 +89,7 @@ pub(super) fn row(change: &Change) -> (Section, Row) {
         } => (
             Section::Fields(change.kind),
             vec![
-                Cell::default()
-                    .words(format!("{} ", kind_words(subject_kind)))
-                    .value(subject),
+                subject_cell(subject_kind, subject),
                 field_cell(field),
                 value_cell(field, field.before.as_ref()),
                 value_cell(field, field.after.as_ref()),
@@ -173,6 +104,96 @@ pub(super) fn row(change: &Change) -> (Section, Row) {
             cells,
         },
     )
+}
+
+/// An account's developer access before and after.
+fn dev_access_cells(what: &What) -> Vec<Cell> {
+    let What::DevAccess {
+        env_before,
+        env_after,
+        mode_before,
+        mode_after,
+    } = what
+    else {
+        return Vec::new();
+    };
+    let side = |env: &Option<String>, mode: &str| match env {
+        Some(env) => Cell::default()
+            .words("env ")
+            .value(env)
+            .words(format!(", mode {mode}")),
+        None => Cell::default().words("not in the spec"),
+    };
+    let cell = side(env_before, mode_before)
+        .words(" -> ")
+        .then(side(env_after, mode_after));
+    vec![cell]
+}
+
+/// A task definition running as another role, and what that role grants beyond.
+fn runs_as_cells(what: &What) -> Vec<Cell> {
+    let What::RunsAs {
+        family,
+        role,
+        before,
+        after,
+        gained,
+    } = what
+    else {
+        return Vec::new();
+    };
+    vec![
+        Cell::default().words("task definition ").value(family),
+        Cell::default()
+            .words(format!("{role} "))
+            .value(before)
+            .words(" -> ")
+            .value(after),
+        Cell::default().values(gained),
+    ]
+}
+
+/// `task definition shop-api`.
+fn subject_cell(kind: &str, subject: &str) -> Cell {
+    Cell::default()
+        .words(format!("{} ", kind_words(kind)))
+        .value(subject)
+}
+
+/// A role developers reach, and the roles held on the way.
+fn reach_cells(what: &What) -> Vec<Cell> {
+    let What::Reach {
+        role,
+        role_kind,
+        direct,
+        through,
+        dev_access,
+    } = what
+    else {
+        return Vec::new();
+    };
+    let mut notes: Vec<String> = role_kind.iter().map(|k| kind_words(k)).collect();
+    if *direct {
+        notes.push("assumed directly".into());
+    }
+    if !dev_access {
+        notes.push("outside dev access".into());
+    }
+    let mut cell = Cell::default().value(role);
+    if !notes.is_empty() {
+        cell = cell.words(format!(" ({})", notes.join(", ")));
+    }
+    let mut path = Cell::default();
+    for (index, arn) in through.iter().enumerate() {
+        if index > 0 {
+            path = path.words(" -> ");
+        }
+        path = path.value(arn);
+    }
+    if path.is_empty() {
+        path = path.words("-");
+    }
+    vec![cell, path]
 }
 
 /// `task_role` as words: `task role`.
@@ -235,6 +256,31 @@ fn conditions(mut cell: Cell, clauses: &[Clause]) -> Cell {
     cell
 }
 
+/// ` (s3:Get* is 57 actions today)`, or ` (57 actions today)` for a lone pattern: what each action pattern of a service stands for in
+/// AWS's service reference, so a reviewer sees the size of a wildcard. It describes, never
+/// decides: a pattern also grants whatever AWS adds later, so coverage stays by pattern.
+fn wildcard_sizes(actions: &[String]) -> Cell {
+    let mut cell = Cell::default();
+    let sized = actions
+        .iter()
+        .filter(|action| action.contains(['*', '?']))
+        .filter_map(|action| Some((action, expand_action(action)?.len())));
+    for (index, (action, count)) in sized.enumerate() {
+        let plural = if count == 1 { "" } else { "s" };
+        cell = cell.words(if index == 0 { " (" } else { ", " });
+        // A lone pattern needs no repeating: `s3:Get*` (57 actions today).
+        if actions.len() > 1 {
+            cell = cell.value(action.as_str()).words(" is ");
+        }
+        cell = cell.words(format!("{count} action{plural} today"));
+    }
+    if cell.is_empty() {
+        cell
+    } else {
+        cell.words(")")
+    }
+}
+
 fn grant_cell(grant: &Grant) -> Cell {
     match grant {
         Grant::Statement {
@@ -249,6 +295,7 @@ fn grant_cell(grant: &Grant) -> Cell {
                     Effect::Deny => "Deny ",
                 })
                 .values(actions)
+                .then(wildcard_sizes(actions))
                 .words(" on ")
                 .values(resources);
             if clauses.is_empty() {

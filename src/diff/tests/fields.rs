@@ -241,7 +241,7 @@ fn a_host_path_moved_out_broadens_and_into_a_subdirectory_does_not() {
     for (widened, why) in [
         ("/", "the host's root"),
         ("/var/run/docker.sock", "the Docker socket"),
-        ("/srv/data/../../etc", "a way out"),
+        ("/etc", "a system directory"),
         ("/srv/database", "a sibling"),
     ] {
         let new = edit(
@@ -400,6 +400,31 @@ fn a_task_on_ec2_instead_of_fargate_is_exposed_to_its_host() {
         .iter()
         .any(|l| l == &format!("exposure + {FAMILY}: launch type EC2: - -> EC2 BROADENS")));
     assert!(!diff(TASK, &fargate).broadens);
+}
+
+/// `{account_id}` in the backend's role gives each per-account root a role of its own: a
+/// change to it is reported per root, as where that root's state is reached from.
+#[test]
+fn a_state_role_per_account_is_reported_per_root() {
+    let backend = "\n[terraform]\nlayout = \"per-account\"\n\n[terraform.backend]\ntype = \"s3\"\nbucket = \"shop-state\"\nregion = \"eu-west-1\"\nkey_prefix = \"shop\"\nrole_arn = \"arn:aws:iam::999900001111:role/state\"\n";
+    let old = format!("{TASK}{backend}");
+    let new = edit(&old, "role/state\"", "role/state-{account_id}\"");
+    let there = diff(&old, &new);
+    assert!(!there.broadens);
+    let lines = lines(&there);
+    assert!(
+        lines.contains(
+            &"deployment + terraform/dev: state role: - -> arn:aws:iam::999900001111:role/state-111122223333"
+                .to_string()
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("layout and state: state role")),
+        "{lines:#?}"
+    );
 }
 
 #[test]

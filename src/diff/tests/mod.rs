@@ -6,6 +6,7 @@ mod fields;
 mod grants;
 mod mutations;
 mod reports;
+mod trust;
 
 use super::*;
 use crate::spec::SourceFile;
@@ -168,45 +169,8 @@ pub(super) fn line(change: &Change) -> String {
             "dev-access {} {mode_before}->{mode_after}",
             change.account.as_deref().unwrap_or("?")
         ),
-        What::Assume(e) => {
-            let detail = match e.edge_change {
-                "guards" => format!(
-                    " (guards -{} +{})",
-                    e.guards_removed.join(","),
-                    e.guards_added.join(",")
-                ),
-                "actions" => format!(" (actions {})", e.actions.join(",")),
-                _ => String::new(),
-            };
-            format!(
-                "assume {sign} {} -> {} [{}]{detail}",
-                e.principal,
-                e.role,
-                e.guards.join(",")
-            )
-        }
-        What::Grant { holder, grant, .. } => {
-            let grant = match grant {
-                Grant::Statement {
-                    effect,
-                    actions,
-                    resources,
-                    conditions,
-                } => format!(
-                    "{effect:?} {} on {}{}",
-                    actions.join(","),
-                    resources.join(","),
-                    clauses(conditions)
-                ),
-                Grant::ManagedPolicy { policy_arn } => format!("managed {policy_arn}"),
-                Grant::PermissionsBoundary { policy_arn } => format!("boundary {policy_arn}"),
-                Grant::Attachment {
-                    principal_type,
-                    name,
-                } => format!("attached {principal_type} {name}"),
-            };
-            format!("perm {sign} {holder}: {grant}")
-        }
+        What::Assume(e) => edge_line(sign, e),
+        What::Grant { holder, grant, .. } => format!("perm {sign} {holder}: {}", grant_line(grant)),
         What::Reach { role, direct, .. } => format!(
             "reach {sign} {role}{}",
             if *direct { " direct" } else { "" }
@@ -227,26 +191,73 @@ pub(super) fn line(change: &Change) -> String {
             ..
         } => format!("{} {sign} {subject_kind} {subject}", change.kind.name()),
         What::Field { subject, field, .. } => {
-            let part = field
-                .part
-                .as_ref()
-                .map(|p| format!("{} {}: ", p.kind, p.name))
-                .unwrap_or_default();
-            let item = field
-                .item
-                .as_ref()
-                .map(|item| format!(" {item}"))
-                .unwrap_or_default();
             format!(
-                "{} {sign} {subject}: {part}{}{item}: {} -> {}",
+                "{} {sign} {subject}: {}",
                 change.kind.name(),
-                field.field,
-                shown(&field.before),
-                shown(&field.after)
+                field_line(field)
             )
         }
     };
     format!("{text}{flag}")
+}
+
+fn edge_line(sign: char, e: &Edge) -> String {
+    let detail = match e.edge_change {
+        "guards" | "principal" => format!(
+            " (guards -{} +{})",
+            e.guards_removed.join(","),
+            e.guards_added.join(",")
+        ),
+        "actions" => format!(" (actions {})", e.actions.join(",")),
+        _ => String::new(),
+    };
+    format!(
+        "assume {sign} {} -> {} [{}]{detail}",
+        e.principal,
+        e.role,
+        e.guards.join(",")
+    )
+}
+
+fn grant_line(grant: &Grant) -> String {
+    match grant {
+        Grant::Statement {
+            effect,
+            actions,
+            resources,
+            conditions,
+        } => format!(
+            "{effect:?} {} on {}{}",
+            actions.join(","),
+            resources.join(","),
+            clauses(conditions)
+        ),
+        Grant::ManagedPolicy { policy_arn } => format!("managed {policy_arn}"),
+        Grant::PermissionsBoundary { policy_arn } => format!("boundary {policy_arn}"),
+        Grant::Attachment {
+            principal_type,
+            name,
+        } => format!("attached {principal_type} {name}"),
+    }
+}
+
+fn field_line(field: &FieldChange) -> String {
+    let part = field
+        .part
+        .as_ref()
+        .map(|p| format!("{} {}: ", p.kind, p.name))
+        .unwrap_or_default();
+    let item = field
+        .item
+        .as_ref()
+        .map(|item| format!(" {item}"))
+        .unwrap_or_default();
+    format!(
+        "{part}{}{item}: {} -> {}",
+        field.field,
+        shown(&field.before),
+        shown(&field.after)
+    )
 }
 
 /// The pair both ways: `forward` is what `old -> new` reports, `backward` the reverse.

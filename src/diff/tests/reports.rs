@@ -203,3 +203,25 @@ fn terraform_state_and_layout_changes_are_shown_for_review() {
         .flatten()
         .any(|c| c["field"] == "state bucket" && c["after"] == "attacker-state"));
 }
+
+#[test]
+fn wildcard_actions_show_how_many_actions_they_are_today_and_still_broaden() {
+    let new = edit(
+        BASE,
+        "actions = [\"s3:GetObject\", \"s3:ListBucket\"]",
+        "actions = [\"s3:GetObject\", \"s3:Get*Tagging\", \"sqs:*\"]",
+    );
+    let changes = diff(BASE, &new);
+    assert!(changes.broadens);
+    let markdown = markdown(&changes, "old.toml", "new.toml");
+    let reference = |pattern: &str| {
+        crate::model::service_reference::expand_action(pattern).map_or(0, |actions| actions.len())
+    };
+    let (tagging, sqs) = (reference("s3:Get*Tagging"), reference("sqs:*"));
+    assert!(tagging > 1 && sqs > 10, "{tagging} {sqs}");
+    let sizes =
+        format!("(`s3:Get*Tagging` is {tagging} actions today, `sqs:*` is {sqs} actions today)");
+    assert!(markdown.contains(&sizes), "{markdown}");
+    // A named action is no pattern: no size follows it.
+    assert!(!markdown.contains("`s3:GetObject` is"), "{markdown}");
+}

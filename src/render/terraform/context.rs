@@ -166,12 +166,12 @@ pub(super) fn backend<'a>(
         backend: S3BackendContext {
             partial: backend.partial,
             config_file: names::TERRAFORM_BACKEND_CONFIG,
-            bucket: Hcl::quoted(&backend.bucket),
+            bucket: Hcl::quoted(root.state_bucket.as_deref().unwrap_or(&backend.bucket)),
             key: Hcl::quoted(root.state_key.as_deref().unwrap_or_default()),
             region: Hcl::quoted(&backend.region),
             use_lockfile: backend.use_lockfile,
             dynamodb_table: backend.dynamodb_table.as_deref().map(Hcl::quoted),
-            role_arn: backend.role_arn.as_deref().map(Hcl::quoted),
+            role_arn: root.state_role_arn.as_deref().map(Hcl::quoted),
         },
     }
 }

@@ -2,11 +2,12 @@
 //! as ECS checks it, with Fargate's and Windows' own rules where they differ. One file per
 //! group of keys: the container's own (`basics.rs`), `port_mappings` (`ports.rs`),
 //! variables and secrets (`variables.rs`), `health_check` (`health_check.rs`), `depends_on`
-//! (`dependencies.rs`), `mount_points` and `volumes_from` (`mounts.rs`), timeouts, ulimits
-//! and `linux_parameters` (`process.rs`), `docker_labels` (`labels.rs`) and
-//! `firelens_configuration` (`firelens.rs`).
+//! (`dependencies.rs`), credentials in plain text (`credentials.rs`), `mount_points` and
+//! `volumes_from` (`mounts.rs`), timeouts, ulimits and `linux_parameters` (`process.rs`),
+//! `docker_labels` (`labels.rs`) and `firelens_configuration` (`firelens.rs`).
 
 mod basics;
+mod credentials;
 mod dependencies;
 mod firelens;
 mod health_check;
@@ -23,9 +24,10 @@ use std::collections::{HashMap, HashSet};
 use super::tasks::At;
 use super::{Findings, Here};
 use crate::diagnostic::{suggest, Code, PathSegment};
+use crate::model::vocabulary::HOST_CAPABILITIES;
 use crate::model::{ecs_exec, limits};
 use crate::path;
-use crate::spec::{Capability, Compatibility, Container, Spec, Task};
+use crate::spec::{Compatibility, Container, Spec, Task};
 
 /// What the task decides for all of its containers.
 #[derive(Clone, Copy)]
@@ -75,6 +77,7 @@ pub(super) fn check(spec: &Spec, task: &Task, at: At<'_>, findings: &mut Finding
         basics::check(task, container, platform, here, findings);
         ports::check(container, platform, &mut seen, here, findings);
         variables::check(spec, container, here, findings);
+        credentials::plaintext_aws_credentials(container, here, findings);
         health_check::check(container, here, findings);
         dependencies::check(task, container, &names, here, findings);
         mounts::check(container, &names, &volumes, platform, here, findings);
@@ -138,18 +141,21 @@ fn container_suggestion(given: &str, names: &[&str]) -> String {
 }
 
 /// Containers that run, but not as safely as they could: a writable root filesystem
-/// left unstated, ECS Exec that cannot start its agent, privileges on the EC2 instance.
+/// left unstated, ECS Exec that cannot start its agent, privileges on the EC2 instance,
+/// root as the user.
 pub(super) fn warnings(name: &str, task: &Task, findings: &mut Findings) {
-    let windows = Platform::of(task).windows;
+    let platform = Platform::of(task);
     for (index, container) in task.containers.iter().enumerate() {
         let at =
             |rest: Vec<PathSegment>| [path!["tasks", name, "containers", index], rest].concat();
-        if !windows {
+        if !platform.windows {
             writable_root_filesystem(name, container, &|| at(path!["name"]), findings);
         }
         let at_readonly = || at(path!["readonly_root_filesystem"]);
         exec_needs_writable_paths(task, container, &at_readonly, findings);
-        host_privileges(container, &at, findings);
+        host_privileges(container, platform, &at, findings);
+        root_user(name, container, platform, &|| at(path!["user"]), findings);
+        credentials::secret_in_environment(name, container, &at, findings);
     }
 }
 
@@ -186,9 +192,10 @@ fn exec_needs_writable_paths(
     }
 }
 
-/// A privileged container, or one that adds ALL or SYS_ADMIN.
+/// A privileged container, or (on EC2) one that adds a capability reaching past it.
 fn host_privileges(
     container: &Container,
+    platform: Platform,
     at: &dyn Fn(Vec<PathSegment>) -> Vec<PathSegment>,
     findings: &mut Findings,
 ) {
@@ -200,25 +207,61 @@ fn host_privileges(
             "add only the capability it needs in linux_parameters.capabilities",
         );
     }
+    if platform.fargate {
+        return;
+    }
     let added = container
         .linux_parameters
         .as_ref()
         .and_then(|p| p.capabilities.as_ref())
         .map(|c| c.add.as_slice())
         .unwrap_or_default();
-    if let Some(position) = added
-        .iter()
-        .position(|c| matches!(c, Capability::All | Capability::SysAdmin))
-    {
+    for (position, capability) in added.iter().enumerate() {
+        let Some((_, allows, so)) = HOST_CAPABILITIES.iter().find(|(c, ..)| c == capability) else {
+            continue;
+        };
         findings.at(
             Code::HostPrivileges,
             at(path!["linux_parameters", "capabilities", "add", position]),
             format!(
-                "container `{}` adds {}, which is nearly root on the EC2 instance",
+                "container `{}` adds {} ({allows}): {so}",
                 container.name,
-                added[position].as_str()
+                capability.as_str()
             ),
-            "add only the capability it needs",
+            "add only a capability the container needs that stays inside it (NET_BIND_SERVICE, CHOWN, …), or none",
         );
     }
+}
+
+/// Root as a container's user (`root`, uid 0, with any group): whoever runs code in it is
+/// root there, and on EC2 one container escape away from root on the instance.
+fn root_user(
+    task: &str,
+    container: &Container,
+    platform: Platform,
+    at: Here<'_>,
+    findings: &mut Findings,
+) {
+    let Some(user) = &container.user else {
+        return;
+    };
+    let name = user.split(':').next().unwrap_or_default();
+    let root = name == "root" || (!name.is_empty() && name.bytes().all(|b| b == b'0'));
+    if !root || container.allow_root_user {
+        return;
+    }
+    let where_ = if platform.fargate {
+        "root in its task"
+    } else {
+        "root in its container, and one container escape away from root on the EC2 instance"
+    };
+    findings.at(
+        Code::RootUser,
+        at(),
+        format!(
+            "container `{}` of task `{task}` runs as `{user}`: whoever runs code in it (through the application, or ECS Exec) is {where_}",
+            container.name
+        ),
+        "run as an unprivileged user, e.g. user = \"1000:1000\"; or set allow_root_user = true on the container if it must be root",
+    );
 }

@@ -62,6 +62,17 @@ resource "aws_iam_role_policy" "dev_eu_task_web_task_permissions" {
         Action   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]
         Resource = "arn:aws:dynamodb:eu-west-1:123456789012:table/catalog"
       },
+      {
+        Sid      = "DenyDevAccessTagging"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"]
+        Resource = "arn:aws:iam::123456789012:role/*"
+        Condition = {
+          "ForAnyValue:StringEqualsIgnoreCase" = {
+            "aws:TagKeys" = ["developer-access"]
+          }
+        }
+      },
     ]
   })
 }

@@ -63,6 +63,17 @@ resource "aws_iam_role_policy" "dev_task_api_dev_task_permissions" {
         Action   = ["dynamodb:GetItem", "dynamodb:Query"]
         Resource = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"
       },
+      {
+        Sid      = "DenyDevAccessTagging"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"]
+        Resource = "arn:aws:iam::111122223333:role/*"
+        Condition = {
+          "ForAnyValue:StringEqualsIgnoreCase" = {
+            "aws:TagKeys" = ["env"]
+          }
+        }
+      },
     ]
   })
 }
@@ -113,6 +124,29 @@ resource "aws_iam_role" "dev_task_reconciler" {
     cost-center = "cc-1234"
     env         = "dev"
   }
+}
+
+resource "aws_iam_role_policy" "dev_task_reconciler_task_permissions" {
+  provider = aws.dev
+
+  name = "task-permissions"
+  role = aws_iam_role.dev_task_reconciler.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "DenyDevAccessTagging"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"]
+        Resource = "arn:aws:iam::111122223333:role/*"
+        Condition = {
+          "ForAnyValue:StringEqualsIgnoreCase" = {
+            "aws:TagKeys" = ["env"]
+          }
+        }
+      },
+    ]
+  })
 }
 
 resource "aws_iam_role_policy_attachment" "dev_task_reconciler" {

@@ -57,6 +57,17 @@ resource "aws_iam_role_policy" "orders_dev_task_checkout_dev_task_permissions" {
         Action   = "sts:AssumeRole"
         Resource = "arn:aws:iam::444455556666:role/test-data-reader"
       },
+      {
+        Sid      = "DenyDevAccessTagging"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"]
+        Resource = "arn:aws:iam::444455556666:role/*"
+        Condition = {
+          "ForAnyValue:StringEqualsIgnoreCase" = {
+            "aws:TagKeys" = ["developer-access"]
+          }
+        }
+      },
     ]
   })
 }
@@ -131,6 +142,17 @@ resource "aws_iam_role_policy" "orders_dev_role_test_data_reader_permissions" {
         Effect   = "Allow"
         Action   = "s3:GetObject"
         Resource = "arn:aws:s3:::shop-test-data/*"
+      },
+      {
+        Sid      = "DenyDevAccessTagging"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"]
+        Resource = "arn:aws:iam::444455556666:role/*"
+        Condition = {
+          "ForAnyValue:StringEqualsIgnoreCase" = {
+            "aws:TagKeys" = ["developer-access"]
+          }
+        }
       },
     ]
   })

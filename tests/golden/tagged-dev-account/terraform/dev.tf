@@ -57,6 +57,17 @@ resource "aws_iam_role_policy" "dev_task_my_task_task_permissions" {
         Action   = "ssm:DescribeParameters"
         Resource = "*"
       },
+      {
+        Sid      = "DenyDevAccessTagging"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"]
+        Resource = "arn:aws:iam::111122223333:role/*"
+        Condition = {
+          "ForAnyValue:StringEqualsIgnoreCase" = {
+            "aws:TagKeys" = ["env"]
+          }
+        }
+      },
     ]
   })
 }

@@ -10,7 +10,7 @@ terraform {
     use_lockfile = true
 
     assume_role = {
-      role_arn = "arn:aws:iam::999900001111:role/terraform-state"
+      role_arn = "arn:aws:iam::999900001111:role/terraform-state-333344445555"
     }
   }
 }

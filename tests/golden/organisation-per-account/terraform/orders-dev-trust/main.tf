@@ -37,6 +37,17 @@ resource "aws_iam_role_policy" "orders_dev_role_test_data_reader_permissions" {
         Action   = "s3:GetObject"
         Resource = "arn:aws:s3:::payments-test-data/*"
       },
+      {
+        Sid      = "DenyDevAccessTagging"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"]
+        Resource = "arn:aws:iam::444455556666:role/*"
+        Condition = {
+          "ForAnyValue:StringEqualsIgnoreCase" = {
+            "aws:TagKeys" = ["developer-access"]
+          }
+        }
+      },
     ]
   })
 }

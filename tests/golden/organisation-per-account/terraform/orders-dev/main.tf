@@ -54,6 +54,17 @@ resource "aws_iam_role_policy" "orders_dev_task_checkout_dev_task_permissions" {
         Action   = "sts:AssumeRole"
         Resource = "arn:aws:iam::444455556666:role/test-data-reader"
       },
+      {
+        Sid      = "DenyDevAccessTagging"
+        Effect   = "Deny"
+        Action   = ["iam:CreateRole", "iam:TagRole", "iam:UntagRole"]
+        Resource = "arn:aws:iam::444455556666:role/*"
+        Condition = {
+          "ForAnyValue:StringEqualsIgnoreCase" = {
+            "aws:TagKeys" = ["developer-access"]
+          }
+        }
+      },
     ]
   })
 }

@@ -1,42 +1,23 @@
-//! The property that makes the review gate complete: for every example and fixture spec,
-//! mutate one value at a time across every key the schema allows, and whenever `gen`'s
-//! output bytes change, `diff` must report a change (never "No access changes.").
-//!
-//! Mutations come from the JSON Schema, walked together with the spec: each value present
-//! is changed (another enum value, a number moved, a flag flipped, a string edited or taken
-//! from another spec at the same place, a list item added or removed, a map entry added or
-//! removed), and each key absent is added (with a value another spec has there, or one the
-//! schema describes). Most mutations make an invalid spec and are skipped; the rest are
-//! rendered and compared. The choice is seeded (`TRUSTGEN_MUTATION_SEED`), so a failure
-//! can be replayed; the failures it found are kept as pairs in `tests/fixtures/diff/`.
+//! Mutations of a spec from the JSON Schema, walked together with the spec: each value
+//! present changed, each key absent added (see the test's own doc in `mod.rs`).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 use toml::Value as Toml;
 
-use super::super::{compare, Review, Strings};
-use crate::render::{self, Provenance, Templates};
-use crate::spec::SourceFile;
-
-/// How many mutations to render and compare, over the whole corpus (`TRUSTGEN_MUTATIONS`
-/// for a longer hunt).
-const BUDGET: usize = 3000;
-const DEFAULT_SEED: u64 = 0x7275_7374_6765_6e31;
-
 /// xorshift64*: small, seeded, the same everywhere.
-struct Rng(u64);
+pub(super) struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 
-    fn below(&mut self, bound: usize) -> usize {
+    pub(super) fn below(&mut self, bound: usize) -> usize {
         if bound == 0 {
             0
         } else {
@@ -46,83 +27,23 @@ impl Rng {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Step {
+pub(super) enum Step {
     Key(String),
     Index(usize),
 }
 
 #[derive(Debug, Clone)]
-enum Op {
+pub(super) enum Op {
     Set(Toml),
     Remove,
 }
 
 /// One edit of a spec: at `path`, `op`; `key` is the schema key it exercises.
 #[derive(Debug, Clone)]
-struct Edit {
-    path: Vec<Step>,
-    op: Op,
-    key: String,
-}
-
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Every sound spec of the corpus: the examples, the fixture specs, both sides of every
-/// diff fixture, and the hostile fixtures that validate (rendered safely).
-fn corpus() -> Vec<(String, String)> {
-    let root = manifest_dir();
-    let mut files: Vec<PathBuf> = Vec::new();
-    for dir in ["examples", "tests/fixtures/specs", "tests/fixtures/hostile"] {
-        files.extend(toml_files(&root.join(dir)));
-    }
-    if let Ok(entries) = std::fs::read_dir(root.join("tests/fixtures/diff")) {
-        for entry in entries.flatten() {
-            files.extend(toml_files(&entry.path()));
-        }
-    }
-    files.sort();
-    files
-        .into_iter()
-        .filter_map(|file| {
-            let text = std::fs::read_to_string(&file).ok()?;
-            let name = file
-                .strip_prefix(&root)
-                .unwrap_or(&file)
-                .display()
-                .to_string();
-            load(&text).is_some().then_some((name, text))
-        })
-        .collect()
-}
-
-fn toml_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect()
-}
-
-/// The spec's model, when it is valid.
-fn load(text: &str) -> Option<crate::model::Model> {
-    let source = SourceFile::new("spec.toml", text);
-    let spec = crate::spec::load(&source).ok()?;
-    crate::validate::validate_and_build(&spec).ok()
-}
-
-/// Everything `gen` writes for a model, by path.
-fn generate(model: &crate::model::Model, templates: &Templates) -> BTreeMap<String, String> {
-    let provenance = Provenance::from_spec_path(Path::new("spec.toml"));
-    render::render(model, &model.formats, templates, &provenance)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|file| (file.path, file.contents))
-        .collect()
+pub(super) struct Edit {
+    pub path: Vec<Step>,
+    pub op: Op,
+    pub key: String,
 }
 
 /// The schema node a `$ref` names, or the node itself.
@@ -176,10 +97,10 @@ fn fits(node: &Json, value: &Toml) -> bool {
 /// Values seen at each place of the schema across the corpus: where a mutation takes a
 /// realistic value from.
 #[derive(Default)]
-struct Donors(BTreeMap<String, Vec<Toml>>);
+pub(super) struct Donors(BTreeMap<String, Vec<Toml>>);
 
 impl Donors {
-    fn gather(schema: &Json, corpus: &[(String, String)]) -> Self {
+    pub(super) fn gather(schema: &Json, corpus: &[(String, String)]) -> Self {
         let mut donors = Donors::default();
         for (_, text) in corpus {
             if let Ok(table) = text.parse::<toml::Table>() {
@@ -235,10 +156,10 @@ fn child<'s>(node: &'s Json, key: &str) -> (Option<&'s Json>, String) {
     }
 }
 
-struct Walker<'a> {
-    schema: &'a Json,
-    donors: &'a Donors,
-    edits: Vec<Edit>,
+pub(super) struct Walker<'a> {
+    pub schema: &'a Json,
+    pub donors: &'a Donors,
+    pub edits: Vec<Edit>,
 }
 
 impl Walker<'_> {
@@ -251,7 +172,13 @@ impl Walker<'_> {
     }
 
     /// Edits of `value` (or of its absence) at `path`, described by `node`.
-    fn walk(&mut self, node: &Json, value: Option<&Toml>, path: &mut Vec<Step>, place: &str) {
+    pub(super) fn walk(
+        &mut self,
+        node: &Json,
+        value: Option<&Toml>,
+        path: &mut Vec<Step>,
+        place: &str,
+    ) {
         let Some(value) = value else {
             for added in self.made_up(node, place) {
                 self.push(path, Op::Set(added), place);
@@ -454,7 +381,7 @@ impl Walker<'_> {
     }
 }
 
-fn apply(root: &Toml, edit: &Edit) -> Option<Toml> {
+pub(super) fn apply(root: &Toml, edit: &Edit) -> Option<Toml> {
     let mut root = root.clone();
     let (last, parents) = edit.path.split_last()?;
     let mut at = &mut root;
@@ -488,144 +415,4 @@ fn apply(root: &Toml, edit: &Edit) -> Option<Toml> {
         _ => return None,
     }
     Some(root)
-}
-
-/// What one mutation showed.
-enum Outcome {
-    Invalid,
-    SameOutput,
-    Reported,
-    /// The output changed and `diff` said nothing: the bug this test exists for.
-    Missed(String),
-}
-
-#[test]
-fn every_mutation_that_changes_the_output_is_reported() {
-    let seed = std::env::var("TRUSTGEN_MUTATION_SEED")
-        .ok()
-        .and_then(|seed| seed.parse().ok())
-        .unwrap_or(DEFAULT_SEED);
-    let mut rng = Rng(seed | 1);
-    let schema = crate::spec::schema::json_schema();
-    let corpus = corpus();
-    assert!(corpus.len() >= 20, "the corpus is {} specs", corpus.len());
-    let donors = Donors::gather(&schema, &corpus);
-    // Every edit of every spec, then a seeded sample of the budget's size.
-    let mut candidates: Vec<(usize, Edit)> = Vec::new();
-    for (index, (_, text)) in corpus.iter().enumerate() {
-        let Ok(table) = text.parse::<toml::Table>() else {
-            continue;
-        };
-        let mut walker = Walker {
-            schema: &schema,
-            donors: &donors,
-            edits: Vec::new(),
-        };
-        walker.walk(&schema, Some(&Toml::Table(table)), &mut Vec::new(), "");
-        candidates.extend(walker.edits.into_iter().map(|edit| (index, edit)));
-    }
-    let keys: BTreeSet<String> = candidates.iter().map(|(_, e)| e.key.clone()).collect();
-    for at in 0..candidates.len() {
-        let other = at + rng.below(candidates.len() - at);
-        candidates.swap(at, other);
-    }
-    // Each schema key once first (in shuffled order), then the rest.
-    let mut seen = BTreeSet::new();
-    candidates.sort_by_key(|(_, edit)| !seen.insert(edit.key.clone()));
-    let budget = std::env::var("TRUSTGEN_MUTATIONS")
-        .ok()
-        .and_then(|budget| budget.parse().ok())
-        .unwrap_or(BUDGET);
-    candidates.truncate(budget);
-    let templates = Templates::load(None).unwrap_or_else(|e| panic!("{e}"));
-    let bases: Vec<(Toml, BTreeMap<String, String>, crate::model::Model)> = corpus
-        .iter()
-        .map(|(name, text)| {
-            let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
-            // Both sides go through the same serialiser, so only the edit differs.
-            let again = toml::to_string(&table).unwrap_or_default();
-            let model = load(&again).unwrap_or_else(|| panic!("{name} reserialised is invalid"));
-            let files = generate(&model, &templates);
-            (Toml::Table(table), files, model)
-        })
-        .collect();
-    let outcomes =
-        crate::parallel::map_in_order(&candidates, crate::parallel::cores(), |(index, edit)| {
-            let (table, files, base) = &bases[*index];
-            let Some(mutated) = apply(table, edit) else {
-                return Outcome::Invalid;
-            };
-            let text = toml::to_string(&mutated).unwrap_or_default();
-            let Some(model) = load(&text) else {
-                return Outcome::Invalid;
-            };
-            let mut strings = Strings::default();
-            let before = Review::of(base, &mut strings);
-            let after = Review::of(&model, &mut strings);
-            let diff = compare(&before, &after, &strings);
-            // The new side against the old (what the CLI does) finds exactly the same.
-            let against = Review::against(&model, &mut strings, &before);
-            let same = compare(&before, &against, &strings);
-            if same.changes != diff.changes {
-                return Outcome::Missed(format!(
-                    "{}: the review against the baseline differs",
-                    corpus[*index].0
-                ));
-            }
-            if &generate(&model, &templates) == files {
-                if !diff.is_empty() {
-                    eprintln!(
-                        "NOISE {} {:?} {:?}: {:?}",
-                        corpus[*index].0,
-                        edit.path,
-                        edit.op,
-                        diff.changes.iter().map(super::line).collect::<Vec<_>>()
-                    );
-                }
-                return Outcome::SameOutput;
-            }
-            if diff.is_empty() {
-                Outcome::Missed(format!(
-                    "{} at {:?}: {:?}",
-                    corpus[*index].0, edit.path, edit.op
-                ))
-            } else {
-                Outcome::Reported
-            }
-        });
-    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
-    let missed: Vec<&String> = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Missed(what) => Some(what),
-            _ => None,
-        })
-        .collect();
-    let reported = count(|o| matches!(o, Outcome::Reported));
-    eprintln!(
-        "seed {seed}: {} specs, {} schema keys, {} mutations: {} invalid, {} same output, {reported} reported, {} missed",
-        corpus.len(),
-        keys.len(),
-        outcomes.len(),
-        count(|o| matches!(o, Outcome::Invalid)),
-        count(|o| matches!(o, Outcome::SameOutput)),
-        missed.len()
-    );
-    assert!(
-        missed.is_empty(),
-        "gen's output changed and diff reported nothing ({} of {}):\n{}",
-        missed.len(),
-        outcomes.len(),
-        missed
-            .iter()
-            .take(40)
-            .map(|m| m.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    // A test that mutates nothing valid proves nothing.
-    assert!(
-        reported >= outcomes.len() / 5,
-        "only {reported} mutations were compared"
-    );
 }

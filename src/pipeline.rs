@@ -1,0 +1,171 @@
+//! The pipeline, in the order it runs (ARCHITECTURE.md draws it):
+//!
+//! ```text
+//! read -> parse -> check the spec -> build the model -> check the model -> warnings
+//!      -> render -> write
+//! ```
+//!
+//! `load` runs the first six steps, `prepare` adds the templates, `Prepared::render_into`
+//! renders, and `output` writes what render hands it. Every command runs a prefix of it.
+//! Failures are typed (`Error`); only `commands` turns them into text and exit codes.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::model::{self, Model};
+use crate::output::{Manifest, Recorded};
+use crate::render::{self, GeneratedFile, Provenance, Templates};
+use crate::spec::{self, Format, SourceFile, Spec};
+use crate::{timings, validate};
+
+/// A spec read, checked and built, with its warnings.
+pub(crate) struct Loaded {
+    pub source: SourceFile,
+    pub spec: Spec,
+    pub model: Model,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Read, parse, check the spec, build the model, check the model, warnings.
+pub(crate) fn load(path: &Path) -> Result<Loaded, Error> {
+    let source = timings::phase("read", || SourceFile::read(path)).map_err(Error::Unreadable)?;
+    let Built {
+        source,
+        spec,
+        model,
+    } = build(source)?;
+    let warnings = timings::phase("warnings", || validate::warnings(&spec, &model));
+    Ok(Loaded {
+        source,
+        spec,
+        model,
+        warnings,
+    })
+}
+
+/// A spec and its model, for commands that need no warnings (`diff`).
+pub(crate) struct Built {
+    pub source: SourceFile,
+    pub spec: Spec,
+    pub model: Model,
+}
+
+/// Parse, check the spec, build the model, check the model. The gate between judging
+/// and building is a type: the model builder takes only a `spec::Checked`, which only
+/// `validate::check_spec` makes.
+pub(crate) fn build(source: SourceFile) -> Result<Built, Error> {
+    let spec = match timings::phase("parse", || spec::load(&source)) {
+        Ok(spec) => spec,
+        Err(diagnostics) => return Err(invalid(source, diagnostics)),
+    };
+    let checked = match timings::phase("check spec", || validate::check_spec(&spec)) {
+        Ok(checked) => checked,
+        Err(diagnostics) => return Err(invalid(source, diagnostics)),
+    };
+    let model = timings::phase("model", || model::build(&checked));
+    if let Err(diagnostics) =
+        timings::phase("check model", || validate::check_model(&checked, &model))
+    {
+        return Err(invalid(source, diagnostics));
+    }
+    Ok(Built {
+        source,
+        spec,
+        model,
+    })
+}
+
+fn invalid(source: SourceFile, diagnostics: Vec<Diagnostic>) -> Error {
+    Error::Invalid(Box::new(source), diagnostics)
+}
+
+/// A spec loaded, with the formats to render and the templates: everything before the
+/// first file.
+pub(crate) struct Prepared {
+    pub loaded: Loaded,
+    pub formats: Vec<Format>,
+    templates: Templates,
+    provenance: Provenance,
+    spec_sha256: String,
+}
+
+/// Load a spec and its templates; `formats` overrides the spec's `[project] formats`.
+pub(crate) fn prepare(
+    spec_path: &Path,
+    formats: Option<Vec<Format>>,
+    templates: Option<&Path>,
+) -> Result<Prepared, Error> {
+    let loaded = load(spec_path)?;
+    let formats = formats.unwrap_or_else(|| loaded.model.formats.clone());
+    let templates =
+        timings::phase("templates", || Templates::load(templates)).map_err(Error::Templates)?;
+    Ok(Prepared {
+        formats,
+        templates,
+        provenance: Provenance::from_spec_path(spec_path),
+        spec_sha256: crate::output::sha256_hex(loaded.source.text.as_bytes()),
+        loaded,
+    })
+}
+
+impl Prepared {
+    /// Render, handing each job's files to `emit` as they are made (for `output` to stage).
+    pub(crate) fn render_into(&self, emit: &render::Emit) -> Result<(), String> {
+        timings::phase("render", || {
+            render::render_into(
+                &self.loaded.model,
+                &self.formats,
+                &self.templates,
+                &self.provenance,
+                emit,
+            )
+        })
+    }
+
+    /// Render into memory.
+    pub(crate) fn render(&self) -> Result<Vec<GeneratedFile>, Error> {
+        timings::phase("render", || {
+            render::render(
+                &self.loaded.model,
+                &self.formats,
+                &self.templates,
+                &self.provenance,
+            )
+        })
+        .map_err(Error::Render)
+    }
+
+    /// The lock file of the files rendered.
+    pub(crate) fn manifest(&self, files: Vec<Recorded>) -> Manifest {
+        Manifest::new(&self.provenance, self.spec_sha256.clone(), files)
+    }
+}
+
+/// Everything `gen` would write, in memory.
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    pub manifest: Manifest,
+    pub formats: Vec<Format>,
+    /// The spec's warnings.
+    pub warnings: Vec<Diagnostic>,
+    pub source: SourceFile,
+}
+
+/// The whole pipeline without the disk: every file a spec generates, and its lock file.
+pub fn generate(
+    spec_path: &Path,
+    formats: Option<Vec<Format>>,
+    templates: Option<&Path>,
+) -> Result<Generated, Error> {
+    let prepared = prepare(spec_path, formats, templates)?;
+    let files = prepared.render()?;
+    let manifest = prepared.manifest(files.iter().map(Recorded::of).collect());
+    Ok(Generated {
+        files,
+        manifest,
+        formats: prepared.formats,
+        warnings: prepared.loaded.warnings,
+        source: prepared.loaded.source,
+    })
+}

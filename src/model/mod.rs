@@ -230,7 +230,8 @@ pub struct Role {
     pub path: String,
     pub arn: String,
     pub description: String,
-    pub trust_policy: PolicyDocument,
+    /// Shared where roles trust alike: every task role of an account has the same trust.
+    pub trust_policy: Arc<PolicyDocument>,
     pub inline_policies: Vec<InlinePolicy>,
     pub managed_policy_arns: Vec<String>,
     pub permissions_boundary: Option<String>,

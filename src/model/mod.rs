@@ -366,7 +366,7 @@ pub struct ContainerDefinition {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<ContainerDependency>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub health_check: Option<HealthCheck>,
+    pub health_check: Option<Box<HealthCheck>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub readonly_root_filesystem: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -378,14 +378,14 @@ pub struct ContainerDefinition {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ulimits: Vec<Ulimit>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub linux_parameters: Option<LinuxParameters>,
+    pub linux_parameters: Option<Box<LinuxParameters>>,
     /// User keys: they keep their spelling in both backends.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub docker_labels: IndexMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_credentials: Option<RepositoryCredentials>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub firelens_configuration: Option<FirelensConfiguration>,
+    pub firelens_configuration: Option<Box<FirelensConfiguration>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_configuration: Option<LogConfiguration>,
 }

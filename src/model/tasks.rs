@@ -509,12 +509,14 @@ fn container_definition(
                 condition: dependency.condition.as_str(),
             })
             .collect(),
-        health_check: container.health_check.as_ref().map(|check| HealthCheck {
-            command: check.command.clone(),
-            interval: check.interval,
-            timeout: check.timeout,
-            retries: check.retries,
-            start_period: check.start_period,
+        health_check: container.health_check.as_ref().map(|check| {
+            Box::new(HealthCheck {
+                command: check.command.clone(),
+                interval: check.interval,
+                timeout: check.timeout,
+                retries: check.retries,
+                start_period: check.start_period,
+            })
         }),
         readonly_root_filesystem: container.readonly_root_filesystem,
         privileged: container.privileged,
@@ -529,7 +531,7 @@ fn container_definition(
                 hard_limit: limit.hard_limit,
             })
             .collect(),
-        linux_parameters,
+        linux_parameters: linux_parameters.map(Box::new),
         docker_labels: container.docker_labels.clone(),
         repository_credentials: container.repository_credentials.as_ref().map(|c| {
             RepositoryCredentials {
@@ -537,10 +539,10 @@ fn container_definition(
             }
         }),
         firelens_configuration: container.firelens_configuration.as_ref().map(|firelens| {
-            FirelensConfiguration {
+            Box::new(FirelensConfiguration {
                 kind: firelens.kind.as_str(),
                 options: firelens.options.clone(),
-            }
+            })
         }),
         log_configuration: container.logs.then(|| LogConfiguration {
             log_driver: "awslogs",

@@ -48,6 +48,18 @@ pub(crate) fn map_in_order<J: Sync, R: Send>(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
+/// `work` applied to consecutive runs of `items` on every core; results in order. For
+/// many small independent jobs (a spec's tasks): a few runs per core keep the cores
+/// evenly busy without a thread handoff per item.
+pub(crate) fn map_runs<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    let threads = cores();
+    if threads <= 1 || items.len() < 2 {
+        return vec![work(items)];
+    }
+    let runs: Vec<&[T]> = items.chunks(items.len().div_ceil(threads * 4)).collect();
+    map_in_order(&runs, threads, |run| work(run))
+}
+
 /// Frees `value` on a thread of its own. A large model or spec is millions of small
 /// allocations; a command that is done with it should not wait for them to be freed
 /// (and the CLI, which exits right after, does not).

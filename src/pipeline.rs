@@ -114,10 +114,12 @@ fn invalid(source: SourceFile, diagnostics: Vec<Diagnostic>) -> Error {
     Error::Invalid(Box::new(source), diagnostics)
 }
 
-/// A spec loaded, with the formats to render and the templates: everything before the
-/// first file.
+/// A spec loaded (its model, warnings and text; the spec itself is freed), with the
+/// formats to render and the templates: everything before the first file.
 pub(crate) struct Prepared {
-    pub loaded: Loaded,
+    pub source: SourceFile,
+    pub model: Model,
+    pub warnings: Vec<Diagnostic>,
     pub formats: Vec<Format>,
     templates: Templates,
     provenance: Provenance,
@@ -130,16 +132,26 @@ pub(crate) fn prepare(
     formats: Option<Vec<Format>>,
     templates: Option<&Path>,
 ) -> Result<Prepared, Error> {
-    let loaded = load(spec_path)?;
-    let formats = formats.unwrap_or_else(|| loaded.model.formats.clone());
+    let Loaded {
+        source,
+        spec,
+        model,
+        warnings,
+    } = load(spec_path)?;
+    // Render reads only the model: the spec (a third of the memory a large one takes
+    // until then) is freed while it runs, and render reuses the memory.
+    crate::parallel::drop_in_background(spec);
+    let formats = formats.unwrap_or_else(|| model.formats.clone());
     let templates =
         timings::phase("templates", || Templates::load(templates)).map_err(Error::Templates)?;
     Ok(Prepared {
         formats,
         templates,
         provenance: Provenance::from_spec_path(spec_path),
-        spec_sha256: crate::output::sha256_hex(loaded.source.text.as_bytes()),
-        loaded,
+        spec_sha256: crate::output::sha256_hex(source.text.as_bytes()),
+        source,
+        model,
+        warnings,
     })
 }
 
@@ -148,7 +160,7 @@ impl Prepared {
     pub(crate) fn render_into(&self, emit: &render::Emit) -> Result<(), String> {
         timings::phase("render", || {
             render::render_into(
-                &self.loaded.model,
+                &self.model,
                 &self.formats,
                 &self.templates,
                 &self.provenance,
@@ -161,7 +173,7 @@ impl Prepared {
     pub(crate) fn render(&self) -> Result<Vec<GeneratedFile>, Error> {
         timings::phase("render", || {
             render::render(
-                &self.loaded.model,
+                &self.model,
                 &self.formats,
                 &self.templates,
                 &self.provenance,
@@ -199,7 +211,7 @@ pub fn generate(
         files,
         manifest,
         formats: prepared.formats,
-        warnings: prepared.loaded.warnings,
-        source: prepared.loaded.source,
+        warnings: prepared.warnings,
+        source: prepared.source,
     })
 }

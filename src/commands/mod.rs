@@ -187,12 +187,12 @@ pub(crate) fn render_failed(message: &str) -> Outcome {
 impl Prepared {
     /// How many warnings the spec has.
     pub(crate) fn warning_count(&self) -> usize {
-        self.pipeline.loaded.warnings.len()
+        self.pipeline.warnings.len()
     }
 
     /// The warnings as the user asked for them (a SARIF log even when there are none).
     pub(crate) fn rendered_warnings(&self) -> String {
-        let loaded = &self.pipeline.loaded;
+        let loaded = &self.pipeline;
         if loaded.warnings.is_empty() && self.message_format == MessageFormat::Human {
             return String::new();
         }
@@ -219,7 +219,7 @@ impl Prepared {
         } else {
             Vec::new()
         };
-        let loaded = &self.pipeline.loaded;
+        let loaded = &self.pipeline;
         Outcome {
             code: outcome.code,
             stdout: messages::render(

@@ -59,17 +59,40 @@ pub(crate) fn has_wildcard(text: &str) -> bool {
 /// as IAM matches a policy's Resource against a request's resource: case-sensitively.
 pub(crate) fn pattern_matches(pattern: &str, text: &str) -> bool {
     if pattern.is_ascii() && text.is_ascii() {
-        matches_units(pattern.as_bytes(), text.as_bytes(), b'*', b'?')
+        matches_units(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |a, b| {
+            a == b
+        })
     } else {
         let (pattern, text): (Vec<char>, Vec<char>) =
             (pattern.chars().collect(), text.chars().collect());
-        matches_units(&pattern, &text, '*', '?')
+        matches_units(&pattern, &text, '*', '?', |a, b| a == b)
+    }
+}
+
+/// `pattern_matches` with ASCII letters compared ignoring case, as IAM compares actions:
+/// what matching both lowercased with `to_ascii_lowercase` gives, without the copies
+/// (this runs for every action of every statement against each escalating action).
+pub(crate) fn pattern_matches_ignoring_case(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        matches_units(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |a, b| {
+            a.eq_ignore_ascii_case(&b)
+        })
+    } else {
+        let (pattern, text): (Vec<char>, Vec<char>) =
+            (pattern.chars().collect(), text.chars().collect());
+        matches_units(&pattern, &text, '*', '?', |a, b| a.eq_ignore_ascii_case(&b))
     }
 }
 
 /// Greedy matching with one backtrack point: linear in practice, no recursion, and no
 /// allocation for ASCII (this runs for every pattern against every role it may name).
-fn matches_units<T: PartialEq + Copy>(pattern: &[T], text: &[T], star: T, one: T) -> bool {
+fn matches_units<T: PartialEq + Copy>(
+    pattern: &[T],
+    text: &[T],
+    star: T,
+    one: T,
+    same: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut p, mut t) = (0, 0);
     let mut backtrack: Option<(usize, usize)> = None;
     while t < text.len() {
@@ -78,7 +101,7 @@ fn matches_units<T: PartialEq + Copy>(pattern: &[T], text: &[T], star: T, one: T
                 backtrack = Some((p, t));
                 p += 1;
             }
-            Some(&c) if c == one || c == text[t] => {
+            Some(&c) if c == one || same(c, text[t]) => {
                 p += 1;
                 t += 1;
             }
@@ -385,6 +408,30 @@ mod tests {
         assert!(pattern_matches("a*b*c", "aXbYbZc"));
     }
 
+    /// Matching ignoring case gives what matching both texts lowercased gave (the copies
+    /// it replaced), non-ASCII texts included.
+    #[test]
+    fn actions_match_ignoring_ascii_case_as_when_lowercased() {
+        let cases = [
+            ("IAM:Pass*", "iam:PassRole"),
+            ("iam:?assrole", "IAM:PASSROLE"),
+            ("*", "sts:AssumeRole"),
+            ("s3:Get*", "iam:PassRole"),
+            ("iam:PassRoleX", "iam:PassRole"),
+            ("ÉTAT:*", "état:x"),
+            ("état:*", "état:X"),
+            ("i*m:*Role", "IAM:passrole"),
+        ];
+        for (pattern, text) in cases {
+            assert_eq!(
+                pattern_matches_ignoring_case(pattern, text),
+                pattern_matches(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase()),
+                "{pattern} against {text}"
+            );
+        }
+        assert!(pattern_matches_ignoring_case("IAM:Pass*", "iam:passrole"));
+        assert!(!pattern_matches_ignoring_case("ÉTAT:*", "état:x"));
+    }
     #[test]
     fn patterns_intersect_when_some_text_matches_both() {
         assert!(patterns_intersect("dynamodb:*", "dynamodb:DeleteItem"));

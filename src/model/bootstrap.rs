@@ -196,6 +196,8 @@ fn baseline(spec: &Spec, name: &str, region: &str) -> Account {
         region: region.to_string(),
         dev_access: mode,
         roles_trusting: &roles_trusting,
+        // The baseline has no tasks: nothing shares a task trust policy.
+        task_trust: std::sync::OnceLock::new(),
     };
     let simulator = (mode == DevMode::Simulate).then(|| {
         spec.project.partition.role_arn(

@@ -1,12 +1,13 @@
 //! Spec -> model. Assumes a spec that `validate` accepted; resolves defaults, names and ARNs.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 use serde_json::json;
 
 use super::arn::PartitionExt;
-use super::policy::{Principal, Statement};
+use super::policy::{PolicyDocument, Principal, Statement};
 use super::{developers, identity_center, names, pairs, simulate, tasks, Account, Model};
 use crate::spec::{self, Checked, DevMode, Spec};
 
@@ -20,6 +21,8 @@ pub(super) struct AccountContext<'a> {
     pub dev_access: DevMode,
     /// Task name -> ARNs of the spec's roles that trust it.
     pub roles_trusting: &'a HashMap<&'a str, Vec<String>>,
+    /// The trust policy of the account's task roles, made by the first.
+    pub task_trust: OnceLock<Arc<PolicyDocument>>,
 }
 
 impl AccountContext<'_> {
@@ -160,6 +163,7 @@ pub(crate) fn build(checked: &Checked<'_>) -> Model {
                     .unwrap_or_default(),
                 dev_access: dev_access_for(spec, &account.env),
                 roles_trusting: &roles_trusting,
+                task_trust: OnceLock::new(),
             };
             build_account(&context)
         });

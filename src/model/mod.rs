@@ -24,7 +24,10 @@ pub(crate) mod vocabulary;
 
 pub(crate) use arn::Arn;
 pub use arn::PartitionExt;
-pub(crate) use arn::{has_wildcard, pattern_covers, pattern_matches, patterns_intersect};
+pub(crate) use arn::{
+    has_wildcard, pattern_covers, pattern_matches, pattern_matches_ignoring_case,
+    patterns_intersect,
+};
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub(crate) use bootstrap::{AccountFilter, Bootstrap, OperationPreferences, Target};
 pub(crate) use build::{build, dev_access_for};
@@ -233,7 +236,8 @@ pub struct Role {
     pub path: String,
     pub arn: String,
     pub description: String,
-    pub trust_policy: PolicyDocument,
+    /// Shared where roles trust alike: every task role of an account has the same trust.
+    pub trust_policy: Arc<PolicyDocument>,
     pub inline_policies: Vec<InlinePolicy>,
     pub managed_policy_arns: Vec<String>,
     pub permissions_boundary: Option<String>,
@@ -368,7 +372,7 @@ pub struct ContainerDefinition {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<ContainerDependency>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub health_check: Option<HealthCheck>,
+    pub health_check: Option<Box<HealthCheck>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub readonly_root_filesystem: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -380,14 +384,14 @@ pub struct ContainerDefinition {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ulimits: Vec<Ulimit>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub linux_parameters: Option<LinuxParameters>,
+    pub linux_parameters: Option<Box<LinuxParameters>>,
     /// User keys: they keep their spelling in both backends.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub docker_labels: IndexMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_credentials: Option<RepositoryCredentials>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub firelens_configuration: Option<FirelensConfiguration>,
+    pub firelens_configuration: Option<Box<FirelensConfiguration>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_configuration: Option<LogConfiguration>,
 }

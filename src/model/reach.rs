@@ -15,8 +15,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::arn::{RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 use super::policy::{Effect, Principal, Statement};
 use super::{
-    has_wildcard, pattern_matches, patterns_intersect, Account, Arn, Model, PartitionExt, Role,
-    RoleKind,
+    has_wildcard, pattern_matches, pattern_matches_ignoring_case, patterns_intersect, Account, Arn,
+    Model, PartitionExt, Role, RoleKind,
 };
 use crate::spec::DevMode;
 
@@ -277,7 +277,7 @@ pub(super) fn allows_assume_role(statement: &Statement) -> bool {
         && statement
             .actions
             .iter()
-            .any(|action| pattern_matches(&action.to_ascii_lowercase(), "sts:assumerole"))
+            .any(|action| pattern_matches_ignoring_case(action, "sts:assumerole"))
 }
 
 /// The resources a role's own inline policies allow it to `sts:AssumeRole`.

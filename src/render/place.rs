@@ -17,6 +17,7 @@
 //! file is an error, not text.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use serde::{Serialize, Serializer};
 
@@ -48,35 +49,61 @@ impl Document for Nothing {
     }
 }
 
-/// The documents of one file, in the order its context placed them.
+/// The documents of one file, in the order its context placed them, each with the
+/// identity of the value it writes when many places share one (`place_shared`).
 pub(super) struct Documents<D> {
-    placed: RefCell<Vec<D>>,
+    placed: RefCell<Vec<(D, Option<usize>)>>,
+    /// What a shared document wrote, by identity and indent: written once per file.
+    written: RefCell<HashMap<(usize, usize), String>>,
 }
 
 impl<D: Document> Documents<D> {
     pub(super) fn new() -> Self {
         Documents {
             placed: RefCell::new(Vec::new()),
+            written: RefCell::new(HashMap::new()),
         }
     }
 
     /// Registers `document`; the context holds what this returns where it goes.
     pub(super) fn place(&self, document: D) -> Placed {
+        self.place_as(document, None)
+    }
+
+    /// Registers `document`, which writes the same text wherever it goes as every other
+    /// document placed with the same `identity` (the address of the one value they write,
+    /// such as a trust policy every task role shares): it is written once per indent.
+    pub(super) fn place_shared(&self, document: D, identity: usize) -> Placed {
+        self.place_as(document, Some(identity))
+    }
+
+    fn place_as(&self, document: D, identity: Option<usize>) -> Placed {
         let mut placed = self.placed.borrow_mut();
-        placed.push(document);
+        placed.push((document, identity));
         Placed(placed.len() - 1)
     }
 
     fn write(&self, index: &str, out: &mut String, indent: usize) -> Result<(), String> {
         let placed = self.placed.borrow();
-        let document = index
+        let (document, identity) = index
             .parse::<usize>()
             .ok()
             .and_then(|index| placed.get(index))
             .ok_or_else(|| {
                 "a template printed a marker that places no document of this file".to_string()
             })?;
-        document.write(out, indent)
+        let Some(identity) = identity else {
+            return document.write(out, indent);
+        };
+        let mut written = self.written.borrow_mut();
+        if let Some(text) = written.get(&(*identity, indent)) {
+            out.push_str(text);
+            return Ok(());
+        }
+        let start = out.len();
+        document.write(out, indent)?;
+        written.insert((*identity, indent), out[start..].to_string());
+        Ok(())
     }
 }
 

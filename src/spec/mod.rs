@@ -485,7 +485,7 @@ pub struct Container {
     #[serde(default)]
     pub depends_on: Vec<ContainerDependency>,
     /// A command Docker runs to judge the container healthy.
-    pub health_check: Option<HealthCheck>,
+    pub health_check: Option<Box<HealthCheck>>,
     /// Mount the root filesystem read-only (recommended; a container without it draws a
     /// warning): give paths the application writes to a volume in `mount_points`.
     pub readonly_root_filesystem: Option<bool>,
@@ -500,7 +500,7 @@ pub struct Container {
     #[serde(default)]
     pub ulimits: Vec<Ulimit>,
     /// Linux-specific settings: the init process and kernel capabilities.
-    pub linux_parameters: Option<LinuxParameters>,
+    pub linux_parameters: Option<Box<LinuxParameters>>,
     /// Docker labels: key -> value (keys that CloudFormation would read as a function,
     /// `Fn::…`, `Ref` or `Condition`, are refused).
     #[serde(default)]
@@ -508,7 +508,7 @@ pub struct Container {
     /// Credentials of a private image registry, from Secrets Manager.
     pub repository_credentials: Option<RepositoryCredentials>,
     /// This container is the task's FireLens log router.
-    pub firelens_configuration: Option<FirelensConfiguration>,
+    pub firelens_configuration: Option<Box<FirelensConfiguration>>,
     /// awslogs to /ecs/<family> (default true).
     #[serde(default = "default_true")]
     pub logs: bool,

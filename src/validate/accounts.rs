@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::arn_kinds::{self, ArnKind};
-use super::{envs, names, regions, Findings};
+use super::{envs, names, regions, Findings, Here};
 use crate::diagnostic::{suggest, Code, PathSegment};
 use crate::model::identifiers::is_account_id;
 use crate::model::{dev_access_for, Arn};
@@ -15,7 +15,7 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     no_accounts(spec, findings);
     let mut ids: HashMap<&str, &str> = HashMap::new();
     for (name, account) in &spec.accounts {
-        names::invalid_name("account", name, path!["accounts", name], findings);
+        names::invalid_name("account", name, &|| path!["accounts", name], findings);
         if !invalid_account_id(name, account, findings) {
             duplicate_account_id(name, account, &mut ids, findings);
         }
@@ -28,7 +28,7 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
         }
         if let Some(arn) = &account.deploy_role_arn {
             let at = path!["accounts", name, "deploy_role_arn"];
-            if !arn_kinds::invalid_arn(spec, arn, ArnKind::Role, at.clone(), findings) {
+            if !arn_kinds::invalid_arn(spec, arn, ArnKind::Role, &|| at.clone(), findings) {
                 deploy_role_elsewhere(arn, account, at, findings);
             }
         }
@@ -111,7 +111,7 @@ fn deploy_role_elsewhere(
 pub(super) fn unknown_account<'s>(
     spec: &'s Spec,
     given: &str,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) -> Option<&'s Account> {
     let account = spec.accounts.get(given);
@@ -129,7 +129,7 @@ pub(super) fn unknown_account<'s>(
         };
         findings.at(
             Code::UnknownAccount,
-            at,
+            at(),
             format!("no account named `{given}`"),
             help,
         );

@@ -5,7 +5,8 @@
 //! condition key none of its actions carries, and `aws:username` (never set for a role's
 //! session) are warnings that name the statement.
 
-use super::Findings;
+use super::tasks::At;
+use super::{Findings, Here};
 use crate::diagnostic::{suggest, Code, PathSegment};
 use crate::model::service_reference::{
     is_all_stars, key_matches, reference, Action, Reference, Service,
@@ -15,7 +16,7 @@ use crate::spec::{Effect, Statement};
 
 /// An action the reference does not know (checked once its syntax is sound): an unknown
 /// service, a name its service lacks, or a pattern that matches none of its actions.
-pub(super) fn unknown_action(action: &str, at: Vec<PathSegment>, findings: &mut Findings) {
+pub(super) fn unknown_action(action: &str, at: Here<'_>, findings: &mut Findings) {
     let Some((prefix, name)) = action.split_once(':') else {
         return;
     };
@@ -27,7 +28,7 @@ pub(super) fn unknown_action(action: &str, at: Vec<PathSegment>, findings: &mut 
         };
         findings.at(
             Code::UnknownService,
-            at,
+            at(),
             format!(
                 "`{action}`: AWS has no service `{prefix}`, so IAM would never match this action"
             ),
@@ -73,7 +74,7 @@ pub(super) fn unknown_action(action: &str, at: Vec<PathSegment>, findings: &mut 
             ),
         )
     };
-    findings.at(Code::UnknownAction, at, message, help);
+    findings.at(Code::UnknownAction, at(), message, help);
 }
 
 /// A spelling IAM would read as `suggested` where the syntax check failed: the service
@@ -142,19 +143,15 @@ fn resolve(action: &str) -> Option<(&'static Service, Vec<&'static Action>)> {
 /// The warnings of one statement (Allow or Deny) at `at`: actions no resource fits,
 /// condition keys no action carries, `aws:username`. Most statements draw none, so names
 /// and places are made only for a warning.
-pub(super) fn statement_warnings(
-    statement: &Statement,
-    at: &[PathSegment],
-    findings: &mut Findings,
-) {
-    let name = || statement_name(statement, at);
+pub(super) fn statement_warnings(statement: &Statement, at: At<'_>, findings: &mut Findings) {
+    let name = || statement_name(statement, &at(Vec::new()));
     let resolved: Vec<Option<(&Service, Vec<&Action>)>> =
         statement.actions.iter().map(|a| resolve(a)).collect();
     for (index, (action, found)) in statement.actions.iter().zip(&resolved).enumerate() {
         let Some((service, actions)) = found else {
             continue;
         };
-        let at_action = || [at.to_vec(), path!["actions", index]].concat();
+        let at_action = || at(path!["actions", index]);
         action_resource_mismatch(
             statement, &name, action, service, actions, &at_action, findings,
         );
@@ -165,7 +162,7 @@ pub(super) fn statement_warnings(
         .flat_map(|c| c.iter())
         .flat_map(|(operator, keys)| keys.iter().map(move |(key, value)| (operator, key, value)));
     for (operator, key, value) in conditions {
-        let at_key = || [at.to_vec(), path!["condition", operator, key]].concat();
+        let at_key = || at(path!["condition", operator, key]);
         if key.eq_ignore_ascii_case("aws:username") {
             username_in_role_policy(&name(), key, at_key(), findings);
         }
@@ -178,7 +175,7 @@ pub(super) fn statement_warnings(
     }
     for (index, resource) in statement.resources.iter().enumerate() {
         if resource.to_ascii_lowercase().contains("${aws:username}") {
-            let at_resource = [at.to_vec(), path!["resources", index]].concat();
+            let at_resource = at(path!["resources", index]);
             username_in_role_policy(&name(), "${aws:username}", at_resource, findings);
         }
     }
@@ -362,9 +359,9 @@ mod tests {
         };
         let mut findings = Findings::default();
         for action in &statement.actions {
-            unknown_action(action, vec![], &mut findings);
+            unknown_action(action, &Vec::new, &mut findings);
         }
-        statement_warnings(&statement, &[], &mut findings);
+        statement_warnings(&statement, &|rest| rest, &mut findings);
         findings.diagnostics.iter().map(|d| d.code.name()).collect()
     }
 

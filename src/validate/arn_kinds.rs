@@ -2,8 +2,8 @@
 //! secret, an S3 object, a KMS key), and why a value is not one: kind, partition, the
 //! wildcards a key may not hold, and the parts IAM and ECS read.
 
-use super::Findings;
-use crate::diagnostic::{Code, PathSegment};
+use super::{Findings, Here};
+use crate::diagnostic::Code;
 use crate::model::identifiers::{
     is_account_id, is_iam_name, is_iam_name_char, is_region, path_problem, role_name_problem,
     split_path,
@@ -86,14 +86,14 @@ pub(super) fn invalid_arn(
     spec: &Spec,
     arn: &str,
     kind: ArnKind,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) -> bool {
     let problem = arn_problem(arn, spec.project.partition, kind);
     if let Some(problem) = &problem {
         findings.at(
             Code::InvalidArn,
-            at,
+            at(),
             problem.message.clone(),
             problem.help.clone(),
         );

@@ -29,7 +29,7 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     let Some(bootstrap) = &spec.bootstrap else {
         return;
     };
-    accounts::unknown_account(spec, &bootstrap.account, at(path!["account"]), findings);
+    accounts::unknown_account(spec, &bootstrap.account, &|| at(path!["account"]), findings);
     if let Some(name) = &bootstrap.stack_set_name {
         invalid_stack_set_name(name, findings);
     }

@@ -30,13 +30,13 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     }
     no_trusted_accounts(developers, findings);
     for (index, name) in developers.trusted_accounts.iter().enumerate() {
-        let at = path!["developers", "trusted_accounts", index];
-        accounts::unknown_account(spec, name, at, findings);
+        let at = || path!["developers", "trusted_accounts", index];
+        accounts::unknown_account(spec, name, &at, findings);
     }
     too_many_managed_policies(spec, developers, findings);
     for (index, arn) in developers.managed_policies.iter().enumerate() {
-        let at = path!["developers", "managed_policies", index];
-        arn_kinds::invalid_arn(spec, arn, ArnKind::ManagedPolicy, at, findings);
+        let at = || path!["developers", "managed_policies", index];
+        arn_kinds::invalid_arn(spec, arn, ArnKind::ManagedPolicy, &at, findings);
     }
 }
 
@@ -195,7 +195,7 @@ pub(super) fn warnings(spec: &Spec, findings: &mut Findings) {
     };
     permissions::admin_managed_policy(
         &developers.managed_policies,
-        path!["developers", "managed_policies"],
+        &|| path!["developers", "managed_policies"],
         Holder {
             developers_inherit: true,
         },

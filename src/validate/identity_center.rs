@@ -25,8 +25,8 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
         return;
     };
     invalid_instance_arn(spec, center, findings);
-    let at = path!["identity_center", "account"];
-    accounts::unknown_account(spec, &center.account, at, findings);
+    let at = || path!["identity_center", "account"];
+    accounts::unknown_account(spec, &center.account, &at, findings);
     if let Some(region) = &center.region {
         regions::check(spec, region, path!["identity_center", "region"], findings);
     }
@@ -89,7 +89,13 @@ fn check_permission_set(spec: &Spec, name: &str, set: &PermissionSet, findings: 
     too_many_managed_policies(spec, name, set, findings);
     for (index, arn) in set.managed_policies.iter().enumerate() {
         let here = at(name, path!["managed_policies", index]);
-        if !arn_kinds::invalid_arn(spec, arn, ArnKind::ManagedPolicy, here.clone(), findings) {
+        if !arn_kinds::invalid_arn(
+            spec,
+            arn,
+            ArnKind::ManagedPolicy,
+            &|| here.clone(),
+            findings,
+        ) {
             customer_policy_in_permission_set(arn, here, findings);
         }
     }
@@ -251,7 +257,8 @@ fn check_accounts(spec: &Spec, name: &str, listed: &[String], findings: &mut Fin
     let mut seen = HashSet::new();
     for (index, account_name) in listed.iter().enumerate() {
         let here = at(name, path!["accounts", index]);
-        let Some(account) = accounts::unknown_account(spec, account_name, here.clone(), findings)
+        let Some(account) =
+            accounts::unknown_account(spec, account_name, &|| here.clone(), findings)
         else {
             continue;
         };
@@ -360,7 +367,7 @@ pub(super) fn warnings(spec: &Spec, findings: &mut Findings) {
     for (name, set) in &center.permission_sets {
         permissions::admin_managed_policy(
             &set.managed_policies,
-            at(name, path!["managed_policies"]),
+            &|| at(name, path!["managed_policies"]),
             Holder {
                 developers_inherit: true,
             },

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::Findings;
+use super::{Findings, Here};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::names::{self, RootKind, TERRAFORM_BACKEND_FILE, TERRAFORM_ROOT_FILES};
 use crate::model::{
@@ -25,11 +25,11 @@ fn is_spec_name(name: &str) -> bool {
 }
 
 /// An account's or task's name (`what`) that is not a spec name, at its table key.
-pub(super) fn invalid_name(what: &str, name: &str, at: Vec<PathSegment>, findings: &mut Findings) {
+pub(super) fn invalid_name(what: &str, name: &str, at: Here<'_>, findings: &mut Findings) {
     if !is_spec_name(name) {
         findings.at_key(
             Code::InvalidName,
-            at,
+            at(),
             format!("{what} name `{name}` is not allowed"),
             "start with a letter; use letters, digits, - and _ (at most 64)",
         );

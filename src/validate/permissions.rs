@@ -6,12 +6,13 @@ use std::collections::HashSet;
 
 use super::arn_kinds::{self, ArnKind};
 use super::tasks::At;
-use super::{actions, conditions, Findings};
+use super::{actions, conditions, Findings, Here};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::identifiers::{is_action, is_sid};
 use crate::model::vocabulary::{ADMIN_POLICIES, IAM_ESCALATION, READ_PREFIXES, SECRET_READS};
 use crate::model::{
-    dev_access_for, pattern_matches, Arn, PartitionExt, ASSUME_ROLES_SID, DENY_DEV_TAGGING_SID,
+    dev_access_for, pattern_matches_ignoring_case, Arn, PartitionExt, ASSUME_ROLES_SID,
+    DENY_DEV_TAGGING_SID,
 };
 use crate::path;
 use crate::spec::{DevMode, Effect, Partition, Spec, Statement};
@@ -28,33 +29,29 @@ pub(super) fn check_role(
     let partition = spec.project.partition;
     let mut sids: HashSet<String> = HashSet::new();
     for (index, statement) in statements.iter().enumerate() {
-        check_statement(
-            statement,
-            partition,
-            &at(path!["statements", index]),
-            findings,
-        );
+        let at_statement = |rest: Vec<PathSegment>| at([path!["statements", index], rest].concat());
+        check_statement(statement, partition, &at_statement, findings);
         let Some(sid) = &statement.sid else { continue };
-        let at_sid = at(path!["statements", index, "sid"]);
-        if !reserved_sid(sid, at_sid.clone(), findings) {
-            duplicate_sid(sid, &mut sids, at_sid, findings);
+        let at_sid = || at_statement(path!["sid"]);
+        if !reserved_sid(sid, &at_sid, findings) {
+            duplicate_sid(sid, &mut sids, &at_sid, findings);
         }
     }
     too_many_managed_policies(spec, managed_policies, at, findings);
     for (index, arn) in managed_policies.iter().enumerate() {
-        let here = at(path!["managed_policies", index]);
-        arn_kinds::invalid_arn(spec, arn, ArnKind::ManagedPolicy, here, findings);
+        let here = || at(path!["managed_policies", index]);
+        arn_kinds::invalid_arn(spec, arn, ArnKind::ManagedPolicy, &here, findings);
     }
     if let Some(arn) = permissions_boundary {
-        let here = at(path!["permissions_boundary"]);
-        arn_kinds::invalid_arn(spec, arn, ArnKind::ManagedPolicy, here, findings);
+        let here = || at(path!["permissions_boundary"]);
+        arn_kinds::invalid_arn(spec, arn, ArnKind::ManagedPolicy, &here, findings);
     }
 }
 
 /// Reports and returns whether `sid` is one trustgen gives a statement it adds to task and
 /// `[roles]` roles: for the roles this one assumes, or (tagged mode) the Deny on tagging
 /// roles with the dev-access tag.
-fn reserved_sid(sid: &str, at: Vec<PathSegment>, findings: &mut Findings) -> bool {
+fn reserved_sid(sid: &str, at: Here<'_>, findings: &mut Findings) -> bool {
     let (reserved, what) = if sid.eq_ignore_ascii_case(ASSUME_ROLES_SID) {
         (true, "the statement it adds for the roles this one assumes")
     } else if sid.eq_ignore_ascii_case(DENY_DEV_TAGGING_SID) {
@@ -68,7 +65,7 @@ fn reserved_sid(sid: &str, at: Vec<PathSegment>, findings: &mut Findings) -> boo
     if reserved {
         findings.at(
             Code::ReservedSid,
-            at,
+            at(),
             format!("sid `{sid}` is the one trustgen gives {what}"),
             "choose another sid",
         );
@@ -77,16 +74,11 @@ fn reserved_sid(sid: &str, at: Vec<PathSegment>, findings: &mut Findings) -> boo
 }
 
 /// IAM refuses a policy whose Sids repeat (ignoring case).
-fn duplicate_sid(
-    sid: &str,
-    seen: &mut HashSet<String>,
-    at: Vec<PathSegment>,
-    findings: &mut Findings,
-) {
+fn duplicate_sid(sid: &str, seen: &mut HashSet<String>, at: Here<'_>, findings: &mut Findings) {
     if !seen.insert(sid.to_ascii_lowercase()) {
         findings.at(
             Code::DuplicateSid,
-            at,
+            at(),
             format!("sid `{sid}` is used by another statement of this role; IAM refuses a policy whose Sids repeat"),
             "give each statement its own sid, or none",
         );
@@ -110,48 +102,48 @@ fn too_many_managed_policies(
     }
 }
 
+/// `at`: where the statement's own keys are (`…statements.<index>.<key>`).
 fn check_statement(
     statement: &Statement,
     partition: Partition,
-    at: &[PathSegment],
+    at: At<'_>,
     findings: &mut Findings,
 ) {
-    let sub = |rest: Vec<PathSegment>| [at.to_vec(), rest].concat();
     if let Some(sid) = &statement.sid {
-        invalid_sid(sid, sub(path!["sid"]), findings);
+        invalid_sid(sid, &|| at(path!["sid"]), findings);
     }
-    empty_actions(statement, sub(path!["actions"]), findings);
+    empty_actions(statement, &|| at(path!["actions"]), findings);
     for (index, action) in statement.actions.iter().enumerate() {
-        invalid_action(action, sub(path!["actions", index]), findings);
+        invalid_action(action, &|| at(path!["actions", index]), findings);
     }
-    empty_resources(statement, sub(path!["resources"]), findings);
+    empty_resources(statement, &|| at(path!["resources"]), findings);
     for (index, resource) in statement.resources.iter().enumerate() {
-        let at_resource = sub(path!["resources", index]);
-        if !invalid_resource(resource, at_resource.clone(), findings) {
-            wrong_partition(resource, partition, at_resource, findings);
+        let at_resource = || at(path!["resources", index]);
+        if !invalid_resource(resource, &at_resource, findings) {
+            wrong_partition(resource, partition, &at_resource, findings);
         }
     }
     if let Some(condition) = &statement.condition {
-        conditions::check(condition, &sub(path!["condition"]), findings);
+        conditions::check(condition, &at(path!["condition"]), findings);
     }
 }
 
-fn invalid_sid(sid: &str, at: Vec<PathSegment>, findings: &mut Findings) {
+fn invalid_sid(sid: &str, at: Here<'_>, findings: &mut Findings) {
     if !is_sid(sid) {
         findings.at(
             Code::InvalidSid,
-            at,
+            at(),
             format!("sid `{sid}` is not allowed"),
             "letters and digits only",
         );
     }
 }
 
-fn empty_actions(statement: &Statement, at: Vec<PathSegment>, findings: &mut Findings) {
+fn empty_actions(statement: &Statement, at: Here<'_>, findings: &mut Findings) {
     if statement.actions.is_empty() {
         findings.at(
             Code::EmptyActions,
-            at,
+            at(),
             "a statement with no actions grants nothing",
             "list actions as service:Action, e.g. \"s3:GetObject\"",
         );
@@ -159,7 +151,7 @@ fn empty_actions(statement: &Statement, at: Vec<PathSegment>, findings: &mut Fin
 }
 
 /// Syntax first; a sound action is then looked up in AWS's service reference.
-fn invalid_action(action: &str, at: Vec<PathSegment>, findings: &mut Findings) {
+fn invalid_action(action: &str, at: Here<'_>, findings: &mut Findings) {
     if is_action(action) {
         actions::unknown_action(action, at, findings);
         return;
@@ -170,17 +162,17 @@ fn invalid_action(action: &str, at: Vec<PathSegment>, findings: &mut Findings) {
     };
     findings.at(
         Code::InvalidAction,
-        at,
+        at(),
         format!("`{action}` is not an action"),
         help,
     );
 }
 
-fn empty_resources(statement: &Statement, at: Vec<PathSegment>, findings: &mut Findings) {
+fn empty_resources(statement: &Statement, at: Here<'_>, findings: &mut Findings) {
     if statement.resources.is_empty() {
         findings.at(
             Code::EmptyResources,
-            at,
+            at(),
             "a statement needs at least one resource",
             "list ARNs, or \"*\" where the action has no resource type",
         );
@@ -188,7 +180,7 @@ fn empty_resources(statement: &Statement, at: Vec<PathSegment>, findings: &mut F
 }
 
 /// Reports and returns whether `resource` is neither `*` nor an ARN free of whitespace.
-fn invalid_resource(resource: &str, at: Vec<PathSegment>, findings: &mut Findings) -> bool {
+fn invalid_resource(resource: &str, at: Here<'_>, findings: &mut Findings) -> bool {
     let help = "arn:partition:service:region:account:resource, or \"*\"";
     if resource
         .chars()
@@ -196,7 +188,7 @@ fn invalid_resource(resource: &str, at: Vec<PathSegment>, findings: &mut Finding
     {
         findings.at(
             Code::InvalidResource,
-            at,
+            at(),
             format!(
                 "`{}` holds whitespace or control characters, which no ARN has",
                 resource.escape_debug()
@@ -208,7 +200,7 @@ fn invalid_resource(resource: &str, at: Vec<PathSegment>, findings: &mut Finding
     if Arn::parse(resource).is_none() && resource != "*" {
         findings.at(
             Code::InvalidResource,
-            at,
+            at(),
             format!("`{resource}` is not an ARN"),
             help,
         );
@@ -217,19 +209,14 @@ fn invalid_resource(resource: &str, at: Vec<PathSegment>, findings: &mut Finding
     false
 }
 
-fn wrong_partition(
-    resource: &str,
-    partition: Partition,
-    at: Vec<PathSegment>,
-    findings: &mut Findings,
-) {
+fn wrong_partition(resource: &str, partition: Partition, at: Here<'_>, findings: &mut Findings) {
     let Some(arn) = Arn::parse(resource) else {
         return;
     };
     if arn.partition != partition.as_str() && arn.partition != "*" {
         findings.at(
             Code::WrongPartition,
-            at,
+            at(),
             format!(
                 "`{resource}` is in partition `{}`, but the project's partition is `{}`",
                 arn.partition,
@@ -280,61 +267,57 @@ fn is_wide_resource(resource: &str) -> bool {
 
 /// Whether the action pattern covers `action` (IAM compares actions ignoring case).
 fn covers(pattern: &str, action: &str) -> bool {
-    pattern_matches(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
+    pattern_matches_ignoring_case(pattern, action)
 }
 
 /// A statement's warnings: what AWS's service reference shows (`actions.rs`, Allow and
 /// Deny); then for an Allow each action named once, by the first that applies of
 /// `action-star` (then nothing else), `iam-star`, `iam-escalation`, the wide-resource
 /// warnings, then `write-on-any-resource`.
+///
+/// `at`: where the statement's own keys are (`…statements.<index>.<key>`).
 pub(super) fn statement_warnings(
     statement: &Statement,
-    at: Vec<PathSegment>,
+    at: At<'_>,
     holder: Holder,
     findings: &mut Findings,
 ) {
-    actions::statement_warnings(statement, &at, findings);
-    if statement.effect == Effect::Deny || action_star(statement, &at, holder, findings) {
+    actions::statement_warnings(statement, at, findings);
+    if statement.effect == Effect::Deny || action_star(statement, at, holder, findings) {
         return;
     }
     let mut reported: HashSet<&str> = HashSet::new();
     for (index, action) in statement.actions.iter().enumerate() {
-        let at_action = [at.clone(), path!["actions", index]].concat();
-        if iam_star(action, at_action.clone(), holder, findings)
-            || iam_escalation(action, at_action, holder, findings)
+        let at_action = || at(path!["actions", index]);
+        if iam_star(action, &at_action, holder, findings)
+            || iam_escalation(action, &at_action, holder, findings)
         {
             reported.insert(action);
         }
     }
     if let Some(index) = statement.resources.iter().position(|r| is_wide_resource(r)) {
-        let at_resource = [at.clone(), path!["resources", index]].concat();
         let resource = &statement.resources[index];
         let wide = WideResource {
             statement,
             resource,
-            at: at_resource,
+            at: &|| at(path!["resources", index]),
             holder,
         };
         for (code, targets, message, help) in WIDE_RESOURCE_WARNINGS {
             wide.report(code, targets, message, help, &mut reported, findings);
         }
     }
-    write_on_any_resource(statement, &at, &reported, holder, findings);
+    write_on_any_resource(statement, at, &reported, holder, findings);
 }
 
 /// Reports and returns whether the statement allows `*`.
-fn action_star(
-    statement: &Statement,
-    at: &[PathSegment],
-    holder: Holder,
-    findings: &mut Findings,
-) -> bool {
+fn action_star(statement: &Statement, at: At<'_>, holder: Holder, findings: &mut Findings) -> bool {
     let Some(index) = statement.actions.iter().position(|a| a == "*") else {
         return false;
     };
     findings.at(
         Code::ActionStar,
-        [at.to_vec(), path!["actions", index]].concat(),
+        at(path!["actions", index]),
         format!("`*` allows every action of every service{}", holder.note()),
         "list the actions the task needs",
     );
@@ -342,7 +325,7 @@ fn action_star(
 }
 
 /// `iam:*`, `iam:**`, `iam:*?`: a name of wildcards only is every IAM action.
-fn iam_star(action: &str, at: Vec<PathSegment>, holder: Holder, findings: &mut Findings) -> bool {
+fn iam_star(action: &str, at: Here<'_>, holder: Holder, findings: &mut Findings) -> bool {
     let every_iam_action = action.split_once(':').is_some_and(|(service, name)| {
         service.eq_ignore_ascii_case("iam")
             && name.contains('*')
@@ -351,7 +334,7 @@ fn iam_star(action: &str, at: Vec<PathSegment>, holder: Holder, findings: &mut F
     if every_iam_action {
         findings.at(
             Code::IamStar,
-            at,
+            at(),
             format!("`{action}` allows every IAM action: creating roles, attaching policies, changing trust{}", holder.note()),
             "list the IAM actions needed, on the exact roles or policies",
         );
@@ -359,12 +342,7 @@ fn iam_star(action: &str, at: Vec<PathSegment>, holder: Holder, findings: &mut F
     every_iam_action
 }
 
-fn iam_escalation(
-    action: &str,
-    at: Vec<PathSegment>,
-    holder: Holder,
-    findings: &mut Findings,
-) -> bool {
+fn iam_escalation(action: &str, at: Here<'_>, holder: Holder, findings: &mut Findings) -> bool {
     let escalations: Vec<&str> = IAM_ESCALATION
         .iter()
         .copied()
@@ -375,7 +353,7 @@ fn iam_escalation(
     }
     findings.at(
         Code::IamEscalation,
-        at,
+        at(),
         format!(
             "`{action}` allows {}: whoever holds this role can give a role, user or itself more permissions{}",
             escalations.join(", "),
@@ -411,14 +389,14 @@ const WIDE_RESOURCE_WARNINGS: [(Code, &[&str], &str, &str); 3] = [
 
 /// A statement's first wide resource, where `pass-role-wide`, `assume-role-wide` and
 /// `secret-read-wide` point.
-struct WideResource<'s> {
+struct WideResource<'s, 'a> {
     statement: &'s Statement,
     resource: &'s str,
-    at: Vec<PathSegment>,
+    at: Here<'a>,
     holder: Holder,
 }
 
-impl<'s> WideResource<'s> {
+impl<'s> WideResource<'s, '_> {
     fn report(
         &self,
         code: Code,
@@ -441,7 +419,7 @@ impl<'s> WideResource<'s> {
         reported.extend(actions.iter().copied());
         findings.at(
             code,
-            self.at.clone(),
+            (self.at)(),
             format!(
                 "{} on `{}`: {message}{}",
                 actions.join(", "),
@@ -455,7 +433,7 @@ impl<'s> WideResource<'s> {
 
 fn write_on_any_resource(
     statement: &Statement,
-    at: &[PathSegment],
+    at: At<'_>,
     reported: &HashSet<&str>,
     holder: Holder,
     findings: &mut Findings,
@@ -472,7 +450,7 @@ fn write_on_any_resource(
     if !writes.is_empty() {
         findings.at(
             Code::WriteOnAnyResource,
-            [at.to_vec(), path!["resources", index]].concat(),
+            at(path!["resources", index]),
             format!(
                 "write actions ({}) on every resource{}",
                 writes.join(", "),
@@ -484,9 +462,10 @@ fn write_on_any_resource(
 }
 
 /// AWS managed policies that administer the account, among a role's managed policies.
+/// `at`: where the list is.
 pub(super) fn admin_managed_policy(
     policies: &[String],
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     holder: Holder,
     findings: &mut Findings,
 ) {
@@ -498,7 +477,7 @@ pub(super) fn admin_managed_policy(
         if let Some(name) = admin {
             findings.at(
                 Code::AdminManagedPolicy,
-                [at.clone(), path![index]].concat(),
+                [at(), path![index]].concat(),
                 format!("`{name}` administers the account{}", holder.note()),
                 "attach a policy with the permissions this role needs",
             );

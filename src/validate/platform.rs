@@ -2,7 +2,7 @@
 //! and `ipc_mode`, each held to ECS's rules for the task's launch type and system.
 
 use super::tasks::At;
-use super::Findings;
+use super::{Findings, Here};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::limits::{EPHEMERAL_STORAGE_GIB, FARGATE_WINDOWS_CPU};
 use crate::path;
@@ -29,7 +29,13 @@ pub(super) fn check(task: &Task, at: At<'_>, findings: &mut Findings) {
     if let Some(mode) = task.pid_mode {
         let here = at(path!["pid_mode"]);
         let windows_only = "pid_mode does not apply to Windows tasks";
-        if !linux_only(windows, here.clone(), windows_only, "remove it", findings) {
+        if !linux_only(
+            windows,
+            &|| here.clone(),
+            windows_only,
+            "remove it",
+            findings,
+        ) {
             unsupported_on_fargate(
                 fargate && mode == PidMode::Host,
                 here,
@@ -44,7 +50,7 @@ pub(super) fn check(task: &Task, at: At<'_>, findings: &mut Findings) {
         let message = "Fargate does not take ipc_mode";
         if !unsupported_on_fargate(fargate, here.clone(), message, "remove it", findings) {
             let message = "ipc_mode does not apply to Windows tasks";
-            linux_only(windows, here, message, "remove it", findings);
+            linux_only(windows, &|| here.clone(), message, "remove it", findings);
         }
     }
 }
@@ -53,13 +59,13 @@ pub(super) fn check(task: &Task, at: At<'_>, findings: &mut Findings) {
 /// whether it did.
 pub(super) fn linux_only(
     windows: bool,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     message: &str,
     help: &str,
     findings: &mut Findings,
 ) -> bool {
     if windows {
-        findings.at(Code::LinuxOnly, at, message, help);
+        findings.at(Code::LinuxOnly, at(), message, help);
     }
     windows
 }

@@ -15,7 +15,7 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     for (name, role) in &spec.roles {
         let at = |rest: Vec<PathSegment>| [path!["roles", name], rest].concat();
         invalid_role_name(name, findings);
-        accounts::unknown_account(spec, &role.account, at(path!["account"]), findings);
+        accounts::unknown_account(spec, &role.account, &|| at(path!["account"]), findings);
         no_trusted_tasks(name, role, findings);
         let mut seen = HashSet::new();
         for (index, task) in role.trusted_tasks.iter().enumerate() {
@@ -179,9 +179,9 @@ fn dev_tag_outside_dev(spec: &Spec, name: &str, role: &TrustedRole, findings: &m
 pub(super) fn warnings(spec: &Spec, name: &str, role: &TrustedRole, findings: &mut Findings) {
     let holder = Holder::of(spec, &role.account);
     for (index, statement) in role.statements.iter().enumerate() {
-        let at = path!["roles", name, "statements", index];
-        permissions::statement_warnings(statement, at, holder, findings);
+        let at = |rest| [path!["roles", name, "statements", index], rest].concat();
+        permissions::statement_warnings(statement, &at, holder, findings);
     }
-    let at = path!["roles", name, "managed_policies"];
-    permissions::admin_managed_policy(&role.managed_policies, at, holder, findings);
+    let at = || path!["roles", name, "managed_policies"];
+    permissions::admin_managed_policy(&role.managed_policies, &at, holder, findings);
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::names::role_location;
-use super::Findings;
+use super::{Findings, Here};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::limits::{
     INLINE_POLICIES_CHARS, MANAGED_POLICY_CHARS, SESSION_POLICY_ARNS, SESSION_POLICY_CHARS,
@@ -31,11 +31,11 @@ fn check_account(spec: &Spec, account: &Account) -> Findings {
     let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
     let mut role_names: HashMap<String, &RoleKind> = HashMap::new();
     for role in account.roles() {
-        let at = role_location(role);
-        trust_policy_too_large(role, trust_limit, at.clone(), &mut findings);
-        inline_policies_too_large(role, at.clone(), &mut findings);
-        too_many_tags(role, at.clone(), &mut findings);
-        duplicate_role_name(account, role, &mut role_names, at, &mut findings);
+        let at = || role_location(role);
+        trust_policy_too_large(role, trust_limit, &at, &mut findings);
+        inline_policies_too_large(role, &at, &mut findings);
+        too_many_tags(role, &at, &mut findings);
+        duplicate_role_name(account, role, &mut role_names, &at, &mut findings);
     }
     let managed_limit = usize::try_from(spec.limits.managed_policies_per_role).unwrap_or(10);
     simulator_too_many_managed_policies(account, managed_limit, &mut findings);
@@ -58,40 +58,35 @@ fn check_account(spec: &Spec, account: &Account) -> Findings {
     findings
 }
 
-fn trust_policy_too_large(
-    role: &Role,
-    limit: usize,
-    at: Vec<PathSegment>,
-    findings: &mut Findings,
-) {
+fn trust_policy_too_large(role: &Role, limit: usize, at: Here<'_>, findings: &mut Findings) {
     let size = role.trust_policy.size();
     if size > limit {
         findings.at(
             Code::TrustPolicyTooLarge,
-            at,
+            at(),
             format!("the trust policy of role `{}` has {size} characters; the limit is {limit}", role.name),
             "trust fewer principals, or raise limits.trust_policy_chars (up to 4096) after raising the quota",
         );
     }
 }
 
-fn inline_policies_too_large(role: &Role, at: Vec<PathSegment>, findings: &mut Findings) {
+fn inline_policies_too_large(role: &Role, at: Here<'_>, findings: &mut Findings) {
     let inline: usize = role.inline_policies.iter().map(|p| p.document.size()).sum();
     if inline > INLINE_POLICIES_CHARS {
         findings.at(
             Code::InlinePoliciesTooLarge,
-            at,
+            at(),
             format!("the inline policies of role `{}` have {inline} characters; IAM allows {INLINE_POLICIES_CHARS}", role.name),
             "move permissions into managed policies",
         );
     }
 }
 
-fn too_many_tags(role: &Role, at: Vec<PathSegment>, findings: &mut Findings) {
+fn too_many_tags(role: &Role, at: Here<'_>, findings: &mut Findings) {
     if role.tags.len() > TAGS_PER_ROLE {
         findings.at(
             Code::TooManyTags,
-            at,
+            at(),
             format!(
                 "role `{}` would carry {} tags (project and own); IAM allows {TAGS_PER_ROLE}",
                 role.name,
@@ -107,13 +102,13 @@ fn duplicate_role_name<'a>(
     account: &Account,
     role: &'a Role,
     seen: &mut HashMap<String, &'a RoleKind>,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) {
     if let Some(first) = seen.insert(role.name.to_ascii_lowercase(), &role.kind) {
         findings.at(
             Code::DuplicateRoleName,
-            at,
+            at(),
             format!(
                 "role name `{}` is used twice in account `{}` (IAM ignores case)",
                 role.name, account.name

@@ -18,48 +18,60 @@ use crate::spec::{Account, Compatibility, DevMode, Spec, Tag, Task};
 pub(super) type At<'a> = &'a dyn Fn(Vec<PathSegment>) -> Vec<PathSegment>;
 
 pub(super) fn check(spec: &Spec, findings: &mut Findings) {
-    for (name, task) in &spec.tasks {
-        let at = |rest: Vec<PathSegment>| [path!["tasks", name], rest].concat();
-        names::invalid_name("task", name, path!["tasks", name], findings);
-        let account =
-            accounts::unknown_account(spec, &task.account, at(path!["account"]), findings);
-        invalid_role_name(spec, name, task, findings);
-        invalid_family(spec, name, task, findings);
-        invalid_path(name, task, findings);
-        check_size(task, &at, findings);
-        permissions::check_role(
-            spec,
-            &task.statements,
-            &task.managed_policies,
-            task.permissions_boundary.as_ref(),
-            &at,
-            findings,
-        );
-        for (key, arns, kind) in [
-            (
-                "assume_role_arns",
-                &task.assume_role_arns,
-                ArnKind::AssumableRole,
-            ),
-            ("secrets_kms_keys", &task.secrets_kms_keys, ArnKind::KmsKey),
-        ] {
-            for (index, arn) in arns.iter().enumerate() {
-                arn_kinds::invalid_arn(spec, arn, kind, at(path![key, index]), findings);
-            }
+    // Tasks check independently: on every core, merged in spec order.
+    let tasks: Vec<(&String, &Task)> = spec.tasks.iter().collect();
+    let runs = crate::parallel::map_runs(&tasks, |run| {
+        let mut findings = Findings::default();
+        for &(name, task) in run {
+            check_task(spec, name, task, &mut findings);
         }
-        containers::check(spec, task, &at, findings);
-        platform::check(task, &at, findings);
-        volumes::check(task, &at, findings);
-        volumes::duplicate_sid(task, &at, findings);
-        reserved_sid(task, &at, findings);
-        tags::check(&task.tags, at(path!["tags"]), findings);
-        match account {
-            Some(account) if dev_access_for(spec, &account.env) != DevMode::None => {
-                dev_tag_conflict(spec, name, task, findings);
-            }
-            Some(account) => dev_tag_outside_dev(spec, name, task, account, findings),
-            None => {}
+        findings.diagnostics
+    });
+    findings.diagnostics.extend(runs.into_iter().flatten());
+}
+
+/// One task's own errors, in the order a user reads them.
+fn check_task(spec: &Spec, name: &String, task: &Task, findings: &mut Findings) {
+    let at = |rest: Vec<PathSegment>| [path!["tasks", name], rest].concat();
+    names::invalid_name("task", name, &|| path!["tasks", name], findings);
+    let account =
+        accounts::unknown_account(spec, &task.account, &|| at(path!["account"]), findings);
+    invalid_role_name(spec, name, task, findings);
+    invalid_family(spec, name, task, findings);
+    invalid_path(name, task, findings);
+    check_size(task, &at, findings);
+    permissions::check_role(
+        spec,
+        &task.statements,
+        &task.managed_policies,
+        task.permissions_boundary.as_ref(),
+        &at,
+        findings,
+    );
+    for (key, arns, kind) in [
+        (
+            "assume_role_arns",
+            &task.assume_role_arns,
+            ArnKind::AssumableRole,
+        ),
+        ("secrets_kms_keys", &task.secrets_kms_keys, ArnKind::KmsKey),
+    ] {
+        for (index, arn) in arns.iter().enumerate() {
+            arn_kinds::invalid_arn(spec, arn, kind, &|| at(path![key, index]), findings);
         }
+    }
+    containers::check(spec, task, &at, findings);
+    platform::check(task, &at, findings);
+    volumes::check(task, &at, findings);
+    volumes::duplicate_sid(task, &at, findings);
+    reserved_sid(task, &at, findings);
+    tags::check(&task.tags, at(path!["tags"]), findings);
+    match account {
+        Some(account) if dev_access_for(spec, &account.env) != DevMode::None => {
+            dev_tag_conflict(spec, name, task, findings);
+        }
+        Some(account) => dev_tag_outside_dev(spec, name, task, account, findings),
+        None => {}
     }
 }
 
@@ -314,11 +326,11 @@ pub(super) fn warnings(
 ) {
     let holder = Holder::of(spec, &task.account);
     for (index, statement) in task.statements.iter().enumerate() {
-        let at = path!["tasks", name, "statements", index];
-        permissions::statement_warnings(statement, at, holder, findings);
+        let at = |rest| [path!["tasks", name, "statements", index], rest].concat();
+        permissions::statement_warnings(statement, &at, holder, findings);
     }
-    let at = path!["tasks", name, "managed_policies"];
-    permissions::admin_managed_policy(&task.managed_policies, at, holder, findings);
+    let at = || path!["tasks", name, "managed_policies"];
+    permissions::admin_managed_policy(&task.managed_policies, &at, holder, findings);
     assume_role_wildcard_name(name, task, holder, findings);
     role_without_permissions(name, task, assumed_by, findings);
     simulator_drops_deny(model, name, task, findings);

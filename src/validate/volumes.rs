@@ -133,8 +133,8 @@ fn check_efs(
 ) {
     two_volume_kinds(volume, here, findings);
     let message = "ECS does not mount EFS volumes into Windows containers";
-    let at = here(path!["efs_volume_configuration"]);
-    linux_only(windows, at, message, "remove it", findings);
+    let at = || here(path!["efs_volume_configuration"]);
+    linux_only(windows, &at, message, "remove it", findings);
     let at_efs = |key: &str| here(path!["efs_volume_configuration", key]);
     invalid_file_system_id(efs, at_efs("file_system_id"), findings);
     let authorization = efs.authorization_config.clone().unwrap_or_default();
@@ -225,7 +225,7 @@ fn needs_transit_encryption(
     let help = "set transit_encryption = \"ENABLED\"";
     if let Some(port) = efs.transit_encryption_port {
         let at = here(path!["efs_volume_configuration", "transit_encryption_port"]);
-        if !invalid_port(port, at.clone(), findings) && !encrypted {
+        if !invalid_port(port, &|| at.clone(), findings) && !encrypted {
             findings.at(
                 Code::NeedsTransitEncryption,
                 at,

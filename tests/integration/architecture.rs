@@ -53,6 +53,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "output",
             "diagnostic",
             "error",
+            "parallel",
             "timings",
         ],
     ),

@@ -60,8 +60,8 @@ pub(super) fn container(
     );
     health_and_logs(
         &mut fields,
-        health_check.as_ref(),
-        firelens_configuration.as_ref(),
+        health_check.as_deref(),
+        firelens_configuration.as_deref(),
         log_configuration.as_ref(),
     );
     reads(
@@ -78,7 +78,7 @@ pub(super) fn container(
         user.as_deref(),
         *privileged,
         *readonly_root_filesystem,
-        linux_parameters.as_ref(),
+        linux_parameters.as_deref(),
     );
     fields.flag("essential", Other, Rule::Report, *essential);
     fields.opt_number("cpu", Other, Rule::Report, *cpu);

@@ -5,6 +5,7 @@
 //! every block around them: properties, lists, volumes, outputs, descriptions.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -268,6 +269,16 @@ impl<'a> Stack<'a> {
             .place(Document::Policy(document, self.pseudo))
     }
 
+    /// A role's trust policy, written once per stack when roles share it.
+    fn trust_policy(&self, document: &'a Arc<PolicyDocument>) -> Placed {
+        if Arc::strong_count(document) == 1 {
+            return self.policy(document);
+        }
+        let identity = Arc::as_ptr(document) as usize;
+        self.documents
+            .place_shared(Document::Policy(document, self.pseudo), identity)
+    }
+
     /// An ARN: the intrinsic `in_stack` gives for it (a resource of this stack), else the
     /// literal, own-account ones with pseudo parameters.
     fn arn(&self, arn: &str, in_stack: &HashMap<&str, Doc<'static>>) -> Yaml {
@@ -286,7 +297,7 @@ impl<'a> Stack<'a> {
             path: Yaml::scalar(&role.path),
             description: Yaml::scalar(&role.description),
             max_session_duration: role.max_session_duration,
-            trust_policy: self.policy(&role.trust_policy),
+            trust_policy: self.trust_policy(&role.trust_policy),
             policies: role
                 .inline_policies
                 .iter()

@@ -6,6 +6,7 @@
 //! is spelled by the templates' own `tf.role_arn` component.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -359,7 +360,13 @@ impl<'a> AccountFile<'a> {
     /// every role of another root by its ARN (the lock file's stages order them).
     fn trust_policy(&self, role: &'a Role) -> Result<Placed, String> {
         if role.kind != RoleKind::Trusted || self.root.kind != RootKind::Single {
-            return Ok(self.documents.place(Document::Policy(&role.trust_policy)));
+            let document = Document::Policy(&role.trust_policy);
+            // Written once per file when roles share it (every task role does).
+            if Arc::strong_count(&role.trust_policy) == 1 {
+                return Ok(self.documents.place(document));
+            }
+            let identity = Arc::as_ptr(&role.trust_policy) as usize;
+            return Ok(self.documents.place_shared(document, identity));
         }
         let mut references = Vec::new();
         for statement in &role.trust_policy.statements {

@@ -67,7 +67,7 @@ pub(super) fn check(
         let help = "remove it (set the user in the image)";
         if !linux_only(
             platform.windows,
-            here(path!["user"]),
+            &|| here(path!["user"]),
             message,
             help,
             findings,
@@ -78,8 +78,8 @@ pub(super) fn check(
     privileged_not_supported(container, platform, here, findings);
     if container.readonly_root_filesystem.is_some() {
         let message = "ECS does not support readonly_root_filesystem for Windows containers";
-        let at = here(path!["readonly_root_filesystem"]);
-        linux_only(platform.windows, at, message, "remove it", findings);
+        let at = || here(path!["readonly_root_filesystem"]);
+        linux_only(platform.windows, &at, message, "remove it", findings);
     }
     invalid_container_text(container, here, findings);
 }

@@ -22,7 +22,7 @@ pub(super) use ports::invalid_port;
 use std::collections::{HashMap, HashSet};
 
 use super::tasks::At;
-use super::Findings;
+use super::{Findings, Here};
 use crate::diagnostic::{suggest, Code, PathSegment};
 use crate::model::vocabulary::{is_root_user, HOST_CAPABILITIES};
 use crate::model::{ecs_exec, limits};
@@ -149,12 +149,12 @@ pub(super) fn warnings(name: &str, task: &Task, findings: &mut Findings) {
         let at =
             |rest: Vec<PathSegment>| [path!["tasks", name, "containers", index], rest].concat();
         if !platform.windows {
-            writable_root_filesystem(name, container, at(path!["name"]), findings);
+            writable_root_filesystem(name, container, &|| at(path!["name"]), findings);
         }
-        let at_readonly = at(path!["readonly_root_filesystem"]);
-        exec_needs_writable_paths(task, container, at_readonly, findings);
+        let at_readonly = || at(path!["readonly_root_filesystem"]);
+        exec_needs_writable_paths(task, container, &at_readonly, findings);
         host_privileges(container, platform, &at, findings);
-        root_user(name, container, platform, at(path!["user"]), findings);
+        root_user(name, container, platform, &|| at(path!["user"]), findings);
         credentials::secret_in_environment(name, container, &at, findings);
     }
 }
@@ -162,13 +162,13 @@ pub(super) fn warnings(name: &str, task: &Task, findings: &mut Findings) {
 fn writable_root_filesystem(
     task: &str,
     container: &Container,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) {
     if container.readonly_root_filesystem.is_none() {
         findings.at(
             Code::WritableRootFilesystem,
-            at,
+            at(),
             format!("container `{}` of task `{task}` does not say readonly_root_filesystem: its root filesystem is writable, so whoever runs code in it can change its programs", container.name),
             "set readonly_root_filesystem = true and mount a volume where the application writes (or say false, if it must write everywhere)",
         );
@@ -178,14 +178,14 @@ fn writable_root_filesystem(
 fn exec_needs_writable_paths(
     task: &Task,
     container: &Container,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) {
     let missing = ecs_exec::unwritable_agent_paths(task, container);
     if !missing.is_empty() {
         findings.at(
             Code::ExecNeedsWritablePaths,
-            at,
+            at(),
             format!("ECS Exec runs an SSM agent in container `{}`, which writes to {}: with a read-only root filesystem it stops, and `aws ecs execute-command` fails", container.name, missing.join(" and ")),
             "mount writable volumes at /var/lib/amazon and /var/log/amazon (see examples/ecs-exec-and-volumes.toml)",
         );
@@ -239,7 +239,7 @@ fn root_user(
     task: &str,
     container: &Container,
     platform: Platform,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) {
     let Some(user) = &container.user else {
@@ -255,7 +255,7 @@ fn root_user(
     };
     findings.at(
         Code::RootUser,
-        at,
+        at(),
         format!(
             "container `{}` of task `{task}` runs as `{user}`: whoever runs code in it (through the application, or ECS Exec) is {where_}",
             container.name

@@ -2,12 +2,12 @@
 //! interface), no host port other than the container's, names ECS accepts.
 
 use super::{At, Platform, Seen};
-use crate::diagnostic::{Code, PathSegment};
+use crate::diagnostic::Code;
 use crate::model::identifiers::is_port_name;
 use crate::model::limits;
 use crate::path;
 use crate::spec::{Container, PortMapping};
-use crate::validate::Findings;
+use crate::validate::{Findings, Here};
 
 pub(super) fn check<'t>(
     container: &'t Container,
@@ -18,25 +18,25 @@ pub(super) fn check<'t>(
 ) {
     for (index, mapping) in container.port_mappings.iter().enumerate() {
         let container_port = mapping.container_port();
-        let at_port = match mapping {
+        let at_port = || match mapping {
             PortMapping::Port(_) => here(path!["port_mappings", index]),
             PortMapping::Mapping(_) => here(path!["port_mappings", index, "container_port"]),
         };
-        if invalid_port(container_port, at_port.clone(), findings) {
+        if invalid_port(container_port, &at_port, findings) {
             continue;
         }
-        duplicate_port(container, mapping, seen, at_port, findings);
+        duplicate_port(container, mapping, seen, &at_port, findings);
         let PortMapping::Mapping(table) = mapping else {
             continue;
         };
         if let Some(host_port) = table.host_port {
-            let at_host = here(path!["port_mappings", index, "host_port"]);
-            host_port_mismatch(host_port, container_port, platform, at_host, findings);
+            let at_host = || here(path!["port_mappings", index, "host_port"]);
+            host_port_mismatch(host_port, container_port, platform, &at_host, findings);
         }
         if let Some(name) = &table.name {
-            let at_name = here(path!["port_mappings", index, "name"]);
-            if !invalid_port_name(name, at_name.clone(), findings) {
-                duplicate_port_name(name, seen, at_name, findings);
+            let at_name = || here(path!["port_mappings", index, "name"]);
+            if !invalid_port_name(name, &at_name, findings) {
+                duplicate_port_name(name, seen, &at_name, findings);
             }
         }
     }
@@ -48,14 +48,14 @@ fn duplicate_port<'t>(
     container: &'t Container,
     mapping: &PortMapping,
     seen: &mut Seen<'t>,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) {
     let (port, protocol) = (mapping.container_port(), mapping.protocol().as_str());
     if let Some(first) = seen.ports.insert((port, protocol), &container.name) {
         findings.at(
             Code::DuplicatePort,
-            at,
+            at(),
             format!("port {port}/{protocol} is already mapped by container `{first}`; the containers of a task share one network interface (awsvpc)"),
             "map each port once per task",
         );
@@ -64,16 +64,12 @@ fn duplicate_port<'t>(
 
 /// Reports and returns whether `port` is out of range (for a container's port or EFS's
 /// transit encryption port).
-pub(in crate::validate) fn invalid_port(
-    port: i64,
-    at: Vec<PathSegment>,
-    findings: &mut Findings,
-) -> bool {
+pub(in crate::validate) fn invalid_port(port: i64, at: Here<'_>, findings: &mut Findings) -> bool {
     let invalid = !limits::PORT.contains(&port);
     if invalid {
         findings.at(
             Code::InvalidPort,
-            at,
+            at(),
             format!("port {port} is out of range"),
             "1 to 65535",
         );
@@ -85,7 +81,7 @@ fn host_port_mismatch(
     host_port: i64,
     container_port: i64,
     platform: Platform,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) {
     if host_port == container_port {
@@ -98,19 +94,19 @@ fn host_port_mismatch(
     };
     findings.at(
         Code::HostPortMismatch,
-        at,
+        at(),
         format!("host_port {host_port} differs from container_port {container_port}: {why}, where the task's own network interface exposes the container port itself"),
         format!("leave host_port out, or set it to {container_port}"),
     );
 }
 
 /// Reports and returns whether `name` is not a port name ECS accepts.
-fn invalid_port_name(name: &str, at: Vec<PathSegment>, findings: &mut Findings) -> bool {
+fn invalid_port_name(name: &str, at: Here<'_>, findings: &mut Findings) -> bool {
     let invalid = !is_port_name(name);
     if invalid {
         findings.at(
             Code::InvalidPortName,
-            at,
+            at(),
             format!("port name `{}` is not allowed", name.escape_debug()),
             "1-64 of a-z, 0-9, _ and -, not starting with -",
         );
@@ -121,13 +117,13 @@ fn invalid_port_name(name: &str, at: Vec<PathSegment>, findings: &mut Findings) 
 fn duplicate_port_name<'t>(
     name: &'t str,
     seen: &mut Seen<'t>,
-    at: Vec<PathSegment>,
+    at: Here<'_>,
     findings: &mut Findings,
 ) {
     if !seen.port_names.insert(name) {
         findings.at(
             Code::DuplicatePortName,
-            at,
+            at(),
             format!("port name `{name}` is used twice in this task"),
             "give each port its own name",
         );

@@ -34,7 +34,7 @@ pub(super) fn check(
         let message = "ECS does not set ulimits for Windows containers";
         linux_only(
             platform.windows,
-            here(path!["ulimits"]),
+            &|| here(path!["ulimits"]),
             message,
             "remove them",
             findings,
@@ -60,8 +60,8 @@ pub(super) fn check(
         return;
     };
     let message = "linux_parameters do not apply to Windows containers";
-    let at = here(path!["linux_parameters"]);
-    linux_only(platform.windows, at, message, "remove them", findings);
+    let at = || here(path!["linux_parameters"]);
+    linux_only(platform.windows, &at, message, "remove them", findings);
     exec_needs_init_process(task, container, here, findings);
     if let Some(capabilities) = &parameters.capabilities {
         check_capabilities(capabilities, platform, here, findings);

@@ -8,7 +8,7 @@ use crate::model::limits;
 use crate::path;
 use crate::spec::{Container, EnvironmentFile, Spec};
 use crate::validate::arn_kinds::{arn_problem, ArnKind};
-use crate::validate::Findings;
+use crate::validate::{Findings, Here};
 
 pub(super) fn check(spec: &Spec, container: &Container, here: At<'_>, findings: &mut Findings) {
     for (name, arn) in &container.secrets {
@@ -16,7 +16,7 @@ pub(super) fn check(spec: &Spec, container: &Container, here: At<'_>, findings: 
             spec,
             arn,
             ArnKind::Secret,
-            here(path!["secrets", name]),
+            &|| here(path!["secrets", name]),
             findings,
         );
     }
@@ -37,21 +37,15 @@ pub(super) fn check(spec: &Spec, container: &Container, here: At<'_>, findings: 
             spec,
             &credentials.credentials_parameter,
             ArnKind::SecretsManagerSecret,
-            here(path!["repository_credentials", "credentials_parameter"]),
+            &|| here(path!["repository_credentials", "credentials_parameter"]),
             findings,
         );
     }
 }
 
-fn invalid_secret(
-    spec: &Spec,
-    arn: &str,
-    kind: ArnKind,
-    at: Vec<PathSegment>,
-    findings: &mut Findings,
-) {
+fn invalid_secret(spec: &Spec, arn: &str, kind: ArnKind, at: Here<'_>, findings: &mut Findings) {
     if let Some(problem) = arn_problem(arn, spec.project.partition, kind) {
-        findings.at(Code::InvalidSecret, at, problem.message, problem.help);
+        findings.at(Code::InvalidSecret, at(), problem.message, problem.help);
     }
 }
 

@@ -16,6 +16,7 @@ mod pairs;
 pub(crate) mod policy;
 mod profiles;
 mod reach;
+pub(crate) mod secrets;
 pub(crate) mod service_reference;
 mod simulate;
 mod tasks;

@@ -6,7 +6,7 @@
 
 use super::At;
 use crate::diagnostic::Code;
-use crate::model::vocabulary::{
+use crate::model::secrets::{
     holds_access_key_id, holds_password_setting, holds_private_key, is_secret_access_key_shaped,
     is_secret_name, AWS_CREDENTIAL_VARIABLES,
 };

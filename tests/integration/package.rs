@@ -114,6 +114,7 @@ fn rust_version_is_what_the_dependencies_need() {
 fn the_package_holds_what_the_build_embeds_and_no_fixtures() {
     let listed = cargo(&["package", "--locked", "--list", "--allow-dirty"]);
     let files: std::collections::BTreeSet<&str> = listed.lines().collect();
+    // The explanations, which codes.rs embeds by a path its macro builds from each code.
     let mut needed: Vec<String> = Code::ALL
         .iter()
         .map(|code| format!("docs/codes/{}.md", code.name()))
@@ -132,6 +133,9 @@ fn the_package_holds_what_the_build_embeds_and_no_fixtures() {
             needed.push(path);
         }
     }
+    // Every other file the library or the binary embeds, found in the source, so that a
+    // new `include_str!` of a file outside the `include` list fails here, not on crates.io.
+    needed.extend(embedded_files());
     needed.extend(
         [
             "README.md",
@@ -165,6 +169,95 @@ fn the_package_holds_what_the_build_embeds_and_no_fixtures() {
         })
         .collect();
     assert!(stray.is_empty(), "packaged but not needed: {stray:?}");
+}
+
+/// The files that `include_str!` and `include_bytes!` embed in the code cargo package
+/// builds (the source outside test modules: `src/**/tests/` and `tests.rs` files), as
+/// package paths. An include whose path is built by a macro must be one this test knows
+/// how to account for (codes.rs's explanations, listed by `Code::ALL` above).
+fn embedded_files() -> Vec<String> {
+    let mut files = Vec::new();
+    let mut pending = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if name != "tests" {
+                    pending.push(path);
+                }
+            } else if name.ends_with(".rs") && name != "tests.rs" {
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+                for (at, _) in text
+                    .match_indices("include_str!(")
+                    .chain(text.match_indices("include_bytes!("))
+                {
+                    files.push(embedded_path(&path, &text[at..]));
+                }
+            }
+        }
+    }
+    files.retain(|file| !file.is_empty());
+    assert!(
+        files.iter().any(|f| f.starts_with("templates/"))
+            && files.iter().any(|f| f.starts_with("data/")),
+        "the scan of src/ found no template or data file: {files:?}"
+    );
+    files
+}
+
+/// The package path of the file one include names: `include_str!("../x")` relative to the
+/// including file, `include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/x"))` from the
+/// package's root; "" for codes.rs's explanations (checked through `Code::ALL`).
+fn embedded_path(file: &Path, call: &str) -> String {
+    // The macro's arguments: up to the parenthesis that closes its own (no path here
+    // holds a parenthesis or a quote).
+    let mut depth = 0;
+    let end = call
+        .char_indices()
+        .find(|&(_, c)| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            c == ')' && depth == 0
+        })
+        .map_or(call.len(), |(at, _)| at);
+    let args = &call[..end];
+    let literals: Vec<&str> = args.split('"').skip(1).step_by(2).collect();
+    let display = file.display();
+    if args.contains("concat!(") {
+        match literals.as_slice() {
+            ["CARGO_MANIFEST_DIR", path] => path.trim_start_matches('/').to_string(),
+            ["CARGO_MANIFEST_DIR", "/docs/codes/", ".md"]
+                if display.to_string().ends_with("codes.rs") =>
+            {
+                String::new()
+            }
+            _ => panic!("{display}: an include this test cannot follow: {args}"),
+        }
+    } else {
+        let [relative] = literals.as_slice() else {
+            panic!("{display}: an include this test cannot follow: {args}")
+        };
+        let mut parts: Vec<&str> = file
+            .parent()
+            .map(|p| p.to_str().unwrap_or_default())
+            .unwrap_or_default()
+            .split('/')
+            .collect();
+        for part in relative.split('/') {
+            match part {
+                ".." => {
+                    parts.pop();
+                }
+                "." => {}
+                part => parts.push(part),
+            }
+        }
+        parts.join("/")
+    }
 }
 
 /// A binstall template (`{ name }-{ target }`) filled in.

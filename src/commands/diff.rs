@@ -48,7 +48,7 @@ fn compare(args: &DiffArgs) -> Outcome {
     // what differs from the old one. Both sides' strings are in one table: equal strings
     // are equal ids.
     let mut strings = Strings::default();
-    let (old, new_path) = match (&args.base, &args.first, &args.second) {
+    let (old_side, new_path) = match (&args.base, &args.first, &args.second) {
         (Some(revision), spec, None) => {
             let spec = spec.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_SPEC));
             (at_revision(&spec, revision, &mut strings), spec)
@@ -56,14 +56,14 @@ fn compare(args: &DiffArgs) -> Outcome {
         (None, Some(old), Some(new)) => (read("old", old, &mut strings, None), new.clone()),
         _ => return Outcome::fail(EXIT_INVALID, USAGE.into()),
     };
-    let baseline = old.as_ref().ok().map(|side| &side.review);
-    let new = read("new", &new_path, &mut strings, baseline);
-    let (old, new) = match (&old, &new) {
+    let baseline = old_side.as_ref().ok().map(|side| &side.review);
+    let new_side = read("new", &new_path, &mut strings, baseline);
+    let (old, new) = match (&old_side, &new_side) {
         (Ok(old), Ok(new)) => (old, new),
         // Every problem of both sides at once (the new side first: it borrows the old).
         _ => {
-            let new = new.err();
-            return problems([old.err(), new], args.message_format);
+            let new = new_side.err();
+            return problems([old_side.err(), new], args.message_format);
         }
     };
     let diff = timings::phase("compare", || {
@@ -78,7 +78,7 @@ fn compare(args: &DiffArgs) -> Outcome {
         },
         ci => findings(&diff, new, failing, ci),
     });
-    if failing {
+    let outcome = if failing {
         Outcome {
             code: EXIT_FAILED,
             stdout,
@@ -92,7 +92,12 @@ fn compare(args: &DiffArgs) -> Outcome {
             stdout,
             stderr: String::new(),
         }
-    }
+    };
+    // The two reviews and their strings are millions of small allocations: the report does
+    // not wait for them to be freed (the CLI exits right after).
+    drop(new_side);
+    crate::parallel::drop_in_background((old_side, strings));
+    outcome
 }
 
 /// The broadening changes as SARIF or GitHub annotations, placed on the new spec: at the

@@ -6,10 +6,10 @@
 //!
 //! Strings are ids into the `Strings` both sides share.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::fields::{Fact, FieldKey};
-use super::strings::{Strings, Sym};
+use super::strings::{FxHashMap, FxHashSet, Strings, Sym};
 use crate::graph;
 use crate::model::policy::{Condition, Effect, Statement};
 use crate::model::{developer_reach, is_developer_entry, Arn, Model, RoleKind};
@@ -100,8 +100,8 @@ pub(crate) struct Review<'b> {
     /// The review this one was made against (`against`): entities and holders equal to
     /// its own are not kept here, only named in `unchanged` and `unchanged_holders`.
     baseline: Option<&'b Review<'b>>,
-    pub unchanged: HashSet<Subject>,
-    pub unchanged_holders: HashSet<Subject>,
+    pub unchanged: FxHashSet<Subject>,
+    pub unchanged_holders: FxHashSet<Subject>,
     /// Every edge once, by principal, role and guard.
     pub edges: BTreeMap<EdgeKey, EdgeFact>,
     /// Every role developers can reach, by ARN (or ARN pattern).
@@ -268,7 +268,7 @@ impl<'b> Review<'b> {
 
     fn add_edges(&mut self, model: &Model, strings: &mut Strings) {
         // Principals that are roles of the model, as the graph labels them.
-        let roles: HashMap<&str, (graph::NodeKind, &str, &str)> = model
+        let roles: FxHashMap<&str, (graph::NodeKind, &str, &str)> = model
             .accounts
             .iter()
             .flat_map(|account| {
@@ -281,20 +281,27 @@ impl<'b> Review<'b> {
                 })
             })
             .collect();
-        let mut ecs_labels: HashMap<&str, Sym> = HashMap::new();
+        let mut ecs_labels: FxHashMap<&str, Sym> = FxHashMap::default();
+        // A principal (a developer's account root, a role) trusted by many roles is
+        // described once.
+        let mut principal_labels: FxHashMap<&str, (graph::NodeKind, Sym)> = FxHashMap::default();
         for edge in graph::trust_edges(model) {
             let (kind, label) = if edge.service {
                 let label = *ecs_labels
                     .entry(edge.account.name.as_str())
                     .or_insert_with(|| strings.intern(&graph::ecs_label(edge.account)));
                 (graph::NodeKind::Ecs, label)
+            } else if let Some((kind, label)) = principal_labels.get(edge.principal) {
+                (kind.clone(), *label)
             } else {
                 let (kind, label, _, _) = graph::describe_principal(model, edge.principal, |arn| {
                     roles.get(arn).map(|(kind, name, account)| {
                         (kind.clone(), name.to_string(), Some(account.to_string()))
                     })
                 });
-                (kind, strings.intern(&label))
+                let label = strings.intern(&label);
+                principal_labels.insert(edge.principal, (kind.clone(), label));
+                (kind, label)
             };
             let key = (
                 strings.intern(edge.principal),

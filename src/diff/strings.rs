@@ -61,6 +61,10 @@ impl Strings {
     }
 }
 
+/// Hash maps and sets keyed by ids and model strings, with the hash below.
+pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+pub(crate) type FxHashSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fx>>;
+
 /// The Firefox/rustc hash: fast on short keys, and the keys are no attacker's choice of
 /// collisions that matters here (a slow diff at worst).
 #[derive(Default)]

@@ -2,6 +2,7 @@
 //! role names and task families per account, and simulate mode's session policies.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::names::role_location;
 use super::{Findings, Here};
@@ -10,7 +11,7 @@ use crate::model::limits::{
     INLINE_POLICIES_CHARS, MANAGED_POLICY_CHARS, SESSION_POLICY_ARNS, SESSION_POLICY_CHARS,
     TAGS_PER_ROLE, TASK_DEFINITION_BYTES,
 };
-use crate::model::policy::json_size;
+use crate::model::policy::{json_size, PolicyDocument};
 use crate::model::{Account, Model, Role, RoleKind};
 use crate::path;
 use crate::spec::Spec;
@@ -30,9 +31,15 @@ fn check_account(spec: &Spec, account: &Account) -> Findings {
     let mut findings = Findings::default();
     let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
     let mut role_names: HashMap<String, &RoleKind> = HashMap::new();
+    // An account's task roles share one trust policy (`Arc`): measured once, by address
+    // (the model, alive throughout, keeps each address one document's).
+    let mut trust_sizes: HashMap<*const PolicyDocument, usize> = HashMap::new();
     for role in account.roles() {
         let at = || role_location(role);
-        trust_policy_too_large(role, trust_limit, &at, &mut findings);
+        let trust_size = *trust_sizes
+            .entry(Arc::as_ptr(&role.trust_policy))
+            .or_insert_with(|| role.trust_policy.size());
+        trust_policy_too_large(role, trust_size, trust_limit, &at, &mut findings);
         inline_policies_too_large(role, &at, &mut findings);
         too_many_tags(role, &at, &mut findings);
         duplicate_role_name(account, role, &mut role_names, &at, &mut findings);
@@ -58,8 +65,13 @@ fn check_account(spec: &Spec, account: &Account) -> Findings {
     findings
 }
 
-fn trust_policy_too_large(role: &Role, limit: usize, at: Here<'_>, findings: &mut Findings) {
-    let size = role.trust_policy.size();
+fn trust_policy_too_large(
+    role: &Role,
+    size: usize,
+    limit: usize,
+    at: Here<'_>,
+    findings: &mut Findings,
+) {
     if size > limit {
         findings.at(
             Code::TrustPolicyTooLarge,

@@ -16,10 +16,11 @@ mod roles;
 mod tasks;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use super::fields::{Facts, Rule, Writer};
+use super::fields::{Facts, Rule, Stored, Writer};
 use super::review::{AccountFacts, Review, Subject};
-use super::strings::Strings;
+use super::strings::{ListId, Strings, Sym};
 use super::Kind::{Deployment, Other};
 use crate::model::policy::{PolicyDocument, Principal, Statement};
 use crate::model::{Account, Model, PartitionExt, RoleKind};
@@ -171,8 +172,9 @@ fn account_contents(review: &mut Review, strings: &mut Strings, account: &Accoun
         .chain(simulator_role)
         .chain(developer_role)
         .chain(trusted_roles);
+    let mut trusts = SharedTrusts::default();
     for role in roles {
-        roles::role(review, strings, id, role);
+        roles::role(review, strings, &mut trusts, id, role);
     }
     for definition in task_definitions {
         tasks::task_definition(review, strings, id, definition);
@@ -192,18 +194,50 @@ fn account_contents(review: &mut Review, strings: &mut Strings, account: &Accoun
 
 /// A policy document as written, order-free: the safety net behind its semantic comparison.
 pub(super) fn document(fields: &mut Writer<'_>, name: &'static str, document: &PolicyDocument) {
-    let PolicyDocument {
-        version,
-        statements,
-    } = document;
-    let mut lines = as_written(statements.iter());
-    lines.insert(0, format!("Version {version}"));
+    let lines = document_as_written(document);
     fields.list(
         name,
         Other,
         Rule::AsWritten,
         lines.iter().map(String::as_str),
     );
+}
+
+fn document_as_written(document: &PolicyDocument) -> Vec<String> {
+    let PolicyDocument {
+        version,
+        statements,
+    } = document;
+    let mut lines = as_written(statements.iter());
+    lines.insert(0, format!("Version {version}"));
+    lines
+}
+
+/// The trust policies of one account's roles already written out, by document: the model
+/// gives an account's task roles one shared trust policy (`Arc`), and writing it out once
+/// per role was most of classifying them. Holding the `Arc` keeps each address unique.
+#[derive(Default)]
+pub(super) struct SharedTrusts(Vec<(Arc<PolicyDocument>, ListId)>);
+
+impl SharedTrusts {
+    /// `document` as written, a list of the shared table; and whether this is its first
+    /// role (the statements are read for tag keys once).
+    pub(super) fn as_written(
+        &mut self,
+        strings: &mut Strings,
+        document: &Arc<PolicyDocument>,
+    ) -> (Stored, bool) {
+        if let Some((_, stored)) = self.0.iter().find(|(seen, _)| Arc::ptr_eq(seen, document)) {
+            return (Stored::List(*stored), false);
+        }
+        let lines: Vec<Sym> = document_as_written(document)
+            .iter()
+            .map(|line| strings.intern(line))
+            .collect();
+        let list = strings.intern_list(&lines);
+        self.0.push((Arc::clone(document), list));
+        (Stored::List(list), true)
+    }
 }
 
 /// Statements as written (Sid, spelling, repeats), each with its lists sorted: reordering

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{as_written, sorted, Building};
+use super::{as_written, sorted, Building, SharedTrusts};
 use crate::diff::fields::Rule;
 use crate::diff::review::{grants, Holder, Review, Subject};
 use crate::diff::strings::Strings;
@@ -13,7 +13,13 @@ use crate::model::policy::Statement;
 use crate::model::{InlinePolicy, ManagedPolicy, Role, RoleKind, SessionPolicy};
 
 // Long on purpose: every field of `Role` bound, so none goes unclassified.
-pub(super) fn role(review: &mut Review, strings: &mut Strings, account_id: &str, role: &Role) {
+pub(super) fn role(
+    review: &mut Review,
+    strings: &mut Strings,
+    trusts: &mut SharedTrusts,
+    account_id: &str,
+    role: &Role,
+) {
     let Role {
         kind,
         name,
@@ -48,7 +54,14 @@ pub(super) fn role(review: &mut Review, strings: &mut Strings, account_id: &str,
         fields.keyed("tag", key, Other, Rule::Tag, value);
     }
     // Trust is compared as edges (the trust graph); its text is the safety net.
-    super::document(&mut fields, "trust policy as written", trust_policy);
+    let (trust_written, first_with_trust) = trusts.as_written(fields.strings, trust_policy);
+    fields.put(
+        "trust policy as written",
+        None,
+        Other,
+        Rule::AsWritten,
+        trust_written,
+    );
     for policy in inline_policies {
         let InlinePolicy {
             name,
@@ -76,11 +89,12 @@ pub(super) fn role(review: &mut Review, strings: &mut Strings, account_id: &str,
         Rule::AsWritten,
         sorted(managed_policy_arns),
     );
-    for statement in trust_policy
-        .statements
-        .iter()
-        .chain(written.iter().copied())
-    {
+    let trust_statements = if first_with_trust {
+        trust_policy.statements.as_slice()
+    } else {
+        &[]
+    };
+    for statement in trust_statements.iter().chain(written.iter().copied()) {
         review.note_tag_keys(statement);
     }
     let kind_name = graph::role_kind(kind).name();

@@ -13,6 +13,7 @@ mod emit;
 mod files;
 mod place;
 mod session_policies;
+mod stack_set;
 mod templates;
 pub(crate) mod terraform;
 

@@ -10,6 +10,7 @@ use super::{PseudoParameters, Templates, DEVELOPERS_TEMPLATE};
 use crate::model::limits::STACK_SET_TEMPLATE_BODY_BYTES;
 use crate::model::{Bootstrap, Model};
 use crate::render::place::{Document, Documents, Placed};
+use crate::render::stack_set::PreferencesContext;
 use crate::render::Provenance;
 
 pub(super) const BOOTSTRAP_TEMPLATE: &str = "cloudformation/bootstrap.yaml.tera";
@@ -102,27 +103,10 @@ pub(super) struct StackSetContext<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retain_stacks_on_account_removal: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operation_preferences: Option<PreferencesContext>,
+    pub operation_preferences: Option<PreferencesContext<Yaml>>,
     pub targets: Vec<TargetContext>,
     pub regions: Vec<Yaml>,
     pub template_body: Placed,
-}
-
-#[derive(Serialize)]
-pub(super) struct PreferencesContext {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_concurrent_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_concurrent_percentage: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_tolerance_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_tolerance_percentage: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_concurrency_type: Option<Yaml>,
-    pub region_order: Vec<Yaml>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub concurrency_mode: Option<Yaml>,
 }
 
 #[derive(Serialize)]
@@ -162,15 +146,7 @@ pub(super) fn context<'a>(
             retain_stacks_on_account_removal: bootstrap
                 .auto_deployment
                 .then_some(bootstrap.retain_stacks_on_account_removal),
-            operation_preferences: (!preferences.is_empty()).then(|| PreferencesContext {
-                max_concurrent_count: preferences.max_concurrent_count,
-                max_concurrent_percentage: preferences.max_concurrent_percentage,
-                failure_tolerance_count: preferences.failure_tolerance_count,
-                failure_tolerance_percentage: preferences.failure_tolerance_percentage,
-                region_concurrency_type: preferences.region_concurrency_type.map(Yaml::scalar),
-                region_order: scalars(&preferences.region_order),
-                concurrency_mode: preferences.concurrency_mode.map(Yaml::scalar),
-            }),
+            operation_preferences: PreferencesContext::of(preferences, Yaml::scalar),
             targets: bootstrap
                 .targets
                 .iter()

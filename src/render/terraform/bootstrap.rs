@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::context::Hcl;
 use crate::model::names::STACK_SET_TEMPLATE_FILE;
 use crate::model::Bootstrap;
+use crate::render::stack_set::PreferencesContext;
 
 #[derive(Serialize)]
 pub(super) struct BootstrapContext<'a> {
@@ -26,26 +27,9 @@ pub(super) struct BootstrapContext<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retain_stacks_on_account_removal: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operation_preferences: Option<PreferencesContext>,
+    pub operation_preferences: Option<PreferencesContext<Hcl>>,
     pub regions: Vec<Hcl>,
     pub targets: Vec<TargetContext<'a>>,
-}
-
-#[derive(Serialize)]
-pub(super) struct PreferencesContext {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_concurrent_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_concurrent_percentage: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_tolerance_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_tolerance_percentage: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_concurrency_type: Option<Hcl>,
-    pub region_order: Vec<Hcl>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub concurrency_mode: Option<Hcl>,
 }
 
 #[derive(Serialize)]
@@ -74,15 +58,7 @@ pub(super) fn context(bootstrap: &Bootstrap) -> BootstrapContext<'_> {
         retain_stacks_on_account_removal: bootstrap
             .auto_deployment
             .then_some(bootstrap.retain_stacks_on_account_removal),
-        operation_preferences: (!preferences.is_empty()).then(|| PreferencesContext {
-            max_concurrent_count: preferences.max_concurrent_count,
-            max_concurrent_percentage: preferences.max_concurrent_percentage,
-            failure_tolerance_count: preferences.failure_tolerance_count,
-            failure_tolerance_percentage: preferences.failure_tolerance_percentage,
-            region_concurrency_type: preferences.region_concurrency_type.map(Hcl::quoted),
-            region_order: Hcl::quoted_all(&preferences.region_order),
-            concurrency_mode: preferences.concurrency_mode.map(Hcl::quoted),
-        }),
+        operation_preferences: PreferencesContext::of(preferences, Hcl::quoted),
         regions: Hcl::quoted_all(&bootstrap.regions),
         targets: bootstrap
             .targets

@@ -146,10 +146,17 @@ fn stack_set_summary(model: &Model) -> String {
             crate::model::AccountFilter::Only(ids) => format!(", only {}", ids.join(", ")),
             crate::model::AccountFilter::Except(ids) => format!(", but {}", ids.join(", ")),
         };
+        // Auto-deployment reaches accounts that join later whatever the filter; without
+        // it, accounts that leave keep the baseline.
+        let later = if bootstrap.auto_deployment {
+            "accounts that join it later included"
+        } else {
+            "not accounts that join it later; accounts that leave it keep the baseline"
+        };
         for unit in &target.organizational_units {
             let _ = writeln!(
                 out,
-                "    OU {unit} (env {}{which}), accounts that join it later included",
+                "    OU {unit} (env {}{which}), {later}",
                 crate::diagnostic::printable(&target.env)
             );
         }

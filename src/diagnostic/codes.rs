@@ -260,6 +260,7 @@ codes! {
     InvalidOperationPreferences = "invalid-operation-preferences", Error, "StackSet operation preferences CloudFormation refuses";
     InvalidStackSetName = "invalid-stack-set-name", Error, "a StackSet name CloudFormation does not accept";
     ConflictingAccountFilters = "conflicting-account-filters", Error, "a StackSet target with both accounts and exclude_accounts";
+    AccountFilterWithAutoDeployment = "account-filter-with-auto-deployment", Error, "a StackSet target listing accounts while auto-deployment reaches every new one";
     BootstrapAccountInSpec = "bootstrap-account-in-spec", Error, "a StackSet target naming an account the spec describes otherwise";
     StackSetTemplateTooLarge = "stack-set-template-too-large", Error, "a StackSet template body over CloudFormation's inline limit";
     StackSetInDevAccount = "stack-set-in-dev-account", Warning, "the StackSet held by a dev-access account";

@@ -82,11 +82,31 @@ fn check_target<'s>(
             Code::MissingKey,
             target_at(index, Vec::new()),
             "a target needs `organizational_units`: service-managed StackSets deploy to organisational units",
-            "add organizational_units = [\"ou-…\"]; narrow to some of their accounts with accounts = [\"…\"]",
+            "add organizational_units = [\"ou-…\"]; leave some of their accounts out with exclude_accounts = [\"…\"]",
         );
     }
     organizational_units(bootstrap, index, target, units, findings);
     account_filters(spec, index, target, findings);
+    account_filter_with_auto_deployment(bootstrap, index, target, findings);
+}
+
+/// `accounts` (only these) while auto-deployment is on: StackSets deploys to every account
+/// that joins a targeted OU later whatever the account filter, so the target would reach
+/// more than it says (production accounts created in the OU tomorrow included).
+fn account_filter_with_auto_deployment(
+    bootstrap: &Bootstrap,
+    index: usize,
+    target: &BootstrapTarget,
+    findings: &mut Findings,
+) {
+    if bootstrap.auto_deployment && !target.accounts.is_empty() {
+        findings.at_key(
+            Code::AccountFilterWithAutoDeployment,
+            target_at(index, path!["accounts"]),
+            "this target deploys to the listed accounts only, but with auto-deployment StackSets also deploys to every account that joins its OUs later: account filters do not apply to them",
+            "target an OU that holds only these accounts, or set [bootstrap] auto_deployment = false (new accounts then get no baseline)",
+        );
+    }
 }
 
 /// Each OU id of a target: an OU (or the root, which holds production), targeted once.

@@ -36,12 +36,16 @@ pub(super) fn bootstrap(review: &mut Review, strings: &mut Strings, bootstrap: &
     fields.text("description", Other, Rule::Report, description);
     fields.text("CloudFormation logical id", Other, Rule::Report, logical_id);
     fields.text("Terraform address", Other, Rule::Report, terraform);
+    // On: accounts that join a targeted OU later get the baseline (broadens).
     fields.flag("auto-deployment", Access, Rule::On, *auto_deployment);
+    // Accounts that leave a targeted OU keep the baseline (and developer access) when
+    // retention is asked, and also whenever auto-deployment is off (StackSets removes
+    // stack instances from leaving accounts only with it on): either way it broadens.
     fields.flag(
         "stacks kept in accounts that leave",
         Access,
         Rule::On,
-        *retain_stacks_on_account_removal,
+        *retain_stacks_on_account_removal || !*auto_deployment,
     );
     fields.members(
         "stack instance region",

@@ -363,9 +363,10 @@ pub(crate) fn is_efs_id(text: &str, prefix: &str) -> bool {
     })
 }
 
-/// A character IAM accepts in a tag key or value.
+/// A character IAM accepts in a tag key or value (`[\p{L}\p{Z}\p{N}_.:/=+\-@]`): spaces
+/// and the Unicode separators, never a tab, line break or other control character.
 pub(crate) fn is_tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
+    c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
 }
 
 /// A statement's Sid: letters and digits.

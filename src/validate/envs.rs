@@ -114,7 +114,21 @@ fn negated(words: &[String], index: usize) -> bool {
 
 fn is_production_word(word: &str, prefixed: bool) -> bool {
     let word = word.to_ascii_lowercase();
-    PRODUCTION_WORDS.contains(&word.as_str()) || (prefixed && word.starts_with("prod"))
+    PRODUCTION_WORDS.contains(&word.as_str())
+        || (prefixed && (word.starts_with("prod") || ends_in_production(&word)))
+}
+
+/// A production word after a region or team prefix in one word (`usprod`, `euprd`,
+/// `euwestproduction`), not after a word that negates it (`preprod`, `nonprod`). `live`
+/// is left out: too many words end in it (`olive`, `deliver` aside, `alive`).
+fn ends_in_production(word: &str) -> bool {
+    ["production", "prod", "prd"].iter().any(|production| {
+        word.strip_suffix(production).is_some_and(|prefix| {
+            !prefix.is_empty()
+                && prefix.bytes().all(|b| b.is_ascii_alphabetic())
+                && !NEGATIONS.iter().any(|negation| prefix.ends_with(negation))
+        })
+    })
 }
 
 /// A piece with its digits read as the letters they look like (lowercase).
@@ -200,6 +214,10 @@ mod tests {
             "eu-prod2",
             "production2",
             "prodeu",
+            "usprod",
+            "euprd",
+            "euwestprod",
+            "apacproduction",
             "Prd01",
             "live1",
             "euProd",
@@ -219,6 +237,9 @@ mod tests {
             "pre_prod",
             "non-prod",
             "NonProd",
+            "preprod",
+            "nonprod",
+            "olive",
             "not-prod",
         ] {
             assert!(!is_production_env(env), "{env}");

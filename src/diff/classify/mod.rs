@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use super::fields::{Facts, Rule, Stored, Writer};
 use super::review::{AccountFacts, Review, Subject};
-use super::strings::{ListId, Strings, Sym};
+use super::strings::{FxHashMap, ListId, Strings, Sym};
 use super::Kind::{Deployment, Other};
 use crate::model::policy::{PolicyDocument, Principal, Statement};
 use crate::model::{Account, Model, PartitionExt, RoleKind};
@@ -179,12 +179,19 @@ fn account_contents(review: &mut Review, strings: &mut Strings, account: &Accoun
     for definition in task_definitions {
         tasks::task_definition(review, strings, id, definition);
     }
+    // By the task's role, which `assume` narrows: a task renamed keeps its policy.
+    let task_role_arns: FxHashMap<&str, &str> = task_roles
+        .iter()
+        .filter_map(|role| match &role.kind {
+            RoleKind::Task(task) => Some((task.as_str(), role.arn.as_str())),
+            _ => None,
+        })
+        .collect();
     for policy in session_policies {
-        // By the task's role, which `assume` narrows: a task renamed keeps its policy.
-        let role = task_roles
-            .iter()
-            .find(|role| matches!(&role.kind, RoleKind::Task(task) if *task == policy.task))
-            .map_or(policy.task.as_str(), |role| role.arn.as_str());
+        let role = task_role_arns
+            .get(policy.task.as_str())
+            .copied()
+            .unwrap_or(policy.task.as_str());
         roles::session_policy(review, strings, id, role, policy);
     }
     if let Some(policy) = developer_policy {
@@ -215,9 +222,10 @@ fn document_as_written(document: &PolicyDocument) -> Vec<String> {
 
 /// The trust policies of one account's roles already written out, by document: the model
 /// gives an account's task roles one shared trust policy (`Arc`), and writing it out once
-/// per role was most of classifying them. Holding the `Arc` keeps each address unique.
+/// per role was most of classifying them. Keyed by address: the model, alive while its
+/// account is classified, keeps each address one document's.
 #[derive(Default)]
-pub(super) struct SharedTrusts(Vec<(Arc<PolicyDocument>, ListId)>);
+pub(super) struct SharedTrusts(FxHashMap<*const PolicyDocument, ListId>);
 
 impl SharedTrusts {
     /// `document` as written, a list of the shared table; and whether this is its first
@@ -227,15 +235,15 @@ impl SharedTrusts {
         strings: &mut Strings,
         document: &Arc<PolicyDocument>,
     ) -> (Stored, bool) {
-        if let Some((_, stored)) = self.0.iter().find(|(seen, _)| Arc::ptr_eq(seen, document)) {
-            return (Stored::List(*stored), false);
+        if let Some(&list) = self.0.get(&Arc::as_ptr(document)) {
+            return (Stored::List(list), false);
         }
         let lines: Vec<Sym> = document_as_written(document)
             .iter()
             .map(|line| strings.intern(line))
             .collect();
         let list = strings.intern_list(&lines);
-        self.0.push((Arc::clone(document), list));
+        self.0.insert(Arc::as_ptr(document), list);
         (Stored::List(list), true)
     }
 }

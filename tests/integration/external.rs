@@ -249,11 +249,12 @@ fn validation_as_modules_reports_a_broken_root() {
     }
 }
 
-/// Points a provider at moto, as the account `id` (moto scopes credentials from
-/// AssumeRole to the role's account, so `allowed_account_ids` is exercised for real).
-/// `alias` picks the single root's provider of that account; a per-account root's one
-/// provider has none.
-fn moto_provider(alias: Option<&str>, partition: &str, id: &str, endpoint: &str) -> String {
+/// A provider deploying as the account `id` (moto scopes credentials from AssumeRole to
+/// the role's account, so `allowed_account_ids` is exercised for real). `alias` picks the
+/// single root's provider of that account; a per-account root's one provider has none.
+/// The emulator's address reaches the provider through AWS_ENDPOINT_URL (deploy.py says
+/// why not an `endpoints` block).
+fn moto_provider(alias: Option<&str>, partition: &str, id: &str) -> String {
     let alias = alias
         .map(|alias| format!("  alias                       = \"{alias}\"\n"))
         .unwrap_or_default();
@@ -264,14 +265,6 @@ fn moto_provider(alias: Option<&str>, partition: &str, id: &str, endpoint: &str)
   skip_credentials_validation = true
   skip_metadata_api_check     = true
   skip_region_validation      = true
-  endpoints {{
-    sts      = "{endpoint}"
-    iam      = "{endpoint}"
-    ecs      = "{endpoint}"
-    logs     = "{endpoint}"
-    ssoadmin = "{endpoint}"
-    cloudformation = "{endpoint}"
-  }}
   assume_role {{
     role_arn = "arn:{partition}:iam::{id}:role/trustgen-test"
   }}
@@ -281,7 +274,7 @@ fn moto_provider(alias: Option<&str>, partition: &str, id: &str, endpoint: &str)
 }
 
 /// The single root's override: every account's provider pointed at moto as that account.
-fn moto_override(spec_path: &Path, endpoint: &str) -> String {
+fn moto_override(spec_path: &Path) -> String {
     let source = SourceFile::read(spec_path).unwrap_or_else(|e| panic!("{e}"));
     let spec =
         input::load(&source).unwrap_or_else(|_| panic!("{} does not parse", spec_path.display()));
@@ -299,9 +292,7 @@ fn moto_override(spec_path: &Path, endpoint: &str) -> String {
         .iter()
         .map(|(name, account)| (provider_alias(name), account))
         .chain(identity_center)
-        .map(|(alias, account)| {
-            moto_provider(Some(&alias), partition.as_str(), &account.id, endpoint)
-        })
+        .map(|(alias, account)| moto_provider(Some(&alias), partition.as_str(), &account.id))
         .collect()
 }
 
@@ -327,7 +318,7 @@ fn deploy_and_check(spec: &Path, trees: &Trees, moto: &Moto) -> Result<String, S
     let dir = trees.single.join("terraform");
     // Only accounts with resources have a provider block to override.
     let providers = std::fs::read_to_string(dir.join("providers.tf")).unwrap_or_default();
-    let overrides: String = moto_override(spec, &moto.endpoint)
+    let overrides: String = moto_override(spec)
         .split_inclusive("}\n}\n")
         .filter(|block| {
             block
@@ -345,7 +336,7 @@ fn deploy_and_check(spec: &Path, trees: &Trees, moto: &Moto) -> Result<String, S
         .iter()
         .flat_map(|tree| per_account_roots(tree))
     {
-        let text = moto_provider(None, &partition, &root.account_id, &moto.endpoint);
+        let text = moto_provider(None, &partition, &root.account_id);
         std::fs::write(root.dir.join("moto_override.tf"), text).map_err(|e| e.to_string())?;
         prepare_root(&root.dir);
     }
@@ -541,7 +532,7 @@ fn per_account_roots_out_of_order_or_in_the_wrong_account_are_caught() {
         } else {
             entry.account_id.as_str()
         };
-        let text = moto_provider(None, &partition, id, &moto.endpoint);
+        let text = moto_provider(None, &partition, id);
         std::fs::write(entry.dir.join("moto_override.tf"), text).unwrap_or_else(|e| panic!("{e}"));
         prepare_root(&entry.dir);
     }

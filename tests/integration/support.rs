@@ -1,9 +1,10 @@
 //! Shared helpers: the specs under test, generating them, and the external tools.
 
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use trustgen::GeneratedFile;
@@ -491,32 +492,75 @@ pub fn require_python_module(module: &str, package: &str) -> bool {
 /// `None` when the validator is not installed (outside CI), else the errors, empty when
 /// the document is valid.
 pub fn schema_errors(schema: &str, document: &str, formats: &[&str]) -> Option<Vec<String>> {
-    if !require_python_module("jsonschema", "jsonschema[format-nongpl]") {
-        return None;
-    }
-    let mut child = Command::new("python3")
-        .arg("tests/tools/validate_json.py")
-        .arg(schema)
-        .args(formats)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run the validator: {e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        std::io::Write::write_all(&mut stdin, document.as_bytes())
-            .unwrap_or_else(|e| panic!("cannot feed the validator: {e}"));
-    }
-    let output = child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("the validator failed: {e}"));
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    match output.status.code() {
-        Some(0) => Some(Vec::new()),
-        Some(1) => Some(text.lines().map(str::to_string).collect()),
+    let validator = VALIDATOR.get_or_init(|| {
+        require_python_module("jsonschema", "jsonschema[format-nongpl]")
+            .then(|| Mutex::new(Validator::start()))
+    });
+    let mut validator = validator
+        .as_ref()?
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (status, lines) = validator.judge(schema, document, formats);
+    match status {
+        0 => Some(Vec::new()),
+        1 => Some(lines),
         _ => panic!(
-            "the validator could not judge the document:\n{text}{}",
-            String::from_utf8_lossy(&output.stderr)
+            "the validator could not judge the document:\n{}",
+            lines.join("\n")
         ),
+    }
+}
+
+/// One validator process for the whole test binary, asked one document at a time
+/// (importing jsonschema costs about a CPU-second, and the tests validate some twenty).
+static VALIDATOR: OnceLock<Option<Mutex<Validator>>> = OnceLock::new();
+
+struct Validator {
+    stdin: ChildStdin,
+    answers: BufReader<ChildStdout>,
+    // Kept so that the process is not reaped early; it ends when the binary does (end of
+    // its input).
+    _child: Child,
+}
+
+impl Validator {
+    fn start() -> Validator {
+        let mut child = Command::new("python3")
+            .arg("tests/tools/validate_json.py")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run the validator: {e}"));
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            panic!("the validator has no pipes");
+        };
+        Validator {
+            stdin,
+            answers: BufReader::new(stdout),
+            _child: child,
+        }
+    }
+
+    /// (status, lines) as validate_json.py answers: 0 valid, 1 invalid, 2 not judged.
+    fn judge(&mut self, schema: &str, document: &str, formats: &[&str]) -> (i64, Vec<String>) {
+        let request =
+            serde_json::json!({"schema": schema, "document": document, "formats": formats});
+        writeln!(self.stdin, "{request}")
+            .and_then(|()| self.stdin.flush())
+            .unwrap_or_else(|e| panic!("cannot feed the validator: {e}"));
+        let mut line = String::new();
+        match self.answers.read_line(&mut line) {
+            Ok(n) if n > 0 => {}
+            outcome => panic!("the validator stopped answering ({outcome:?}); its error is above"),
+        }
+        let answer: serde_json::Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("the validator answered {line:?}: {e}"));
+        let lines = answer["lines"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|line| line.as_str().map(str::to_string))
+            .collect();
+        (answer["status"].as_i64().unwrap_or(2), lines)
     }
 }

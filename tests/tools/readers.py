@@ -17,7 +17,7 @@ import json
 import re
 from urllib.parse import unquote
 
-from cfnlint.decode import decode_str
+import cfn_yaml
 
 from specview import snake
 
@@ -127,9 +127,7 @@ def read_cloudformation(spec, out):
         for template_path in sorted(directory.glob("*.yaml")):
             if template_path.name == "bootstrap-template.yaml":
                 continue  # the StackSet's body, for other accounts: stacksets.py reads it
-            template, matches = decode_str(template_path.read_text())
-            if matches:
-                raise ValueError(f"{template_path}: cannot parse: {matches}")
+            template = cfn_yaml.load(template_path.read_text())
             resources = template["Resources"]
             refs, getatt = {}, {}
             for logical, resource in resources.items():

@@ -22,8 +22,7 @@ import json
 import re
 from pathlib import Path
 
-from cfnlint.decode import decode_str
-
+import cfn_yaml
 import deploy
 import readers
 
@@ -49,9 +48,7 @@ def from_templates(spec, out):
         for path in sorted((out / "cloudformation" / account).glob("*.yaml")):
             if path.name == "bootstrap-template.yaml":
                 continue
-            template, matches = decode_str(path.read_text())
-            if matches:
-                raise ValueError(f"{path}: cannot parse: {matches}")
+            template = cfn_yaml.load(path.read_text())
             for resource in template["Resources"].values():
                 if resource["Type"] != "AWS::CloudFormation::StackSet":
                     continue
@@ -203,9 +200,7 @@ def replay(endpoint, spec, views, when):
 
 def baseline_view(spec, body, account_id, region):
     """The roles and policies the template body creates in `account_id`."""
-    template, matches = decode_str(body)
-    if matches:
-        raise ValueError(f"the StackSet's template body cannot be parsed: {matches}")
+    template = cfn_yaml.load(body)
     pseudo = {"AWS::AccountId": account_id, "AWS::Region": region, "AWS::Partition": spec.partition}
     refs, getatt = {}, {}
     for logical, resource in template["Resources"].items():

@@ -108,6 +108,15 @@ fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
         ok && text.trim().is_empty(),
         "cfn-lint found problems:\n{text}"
     );
+    // The deployment checker reads templates with its own small loader (cheaper than
+    // importing cfn-lint in every run): it must read each as cfn-lint's decoder does.
+    let (ok, text) = run(Command::new("python3")
+        .arg("tests/tools/cfn_yaml.py")
+        .args(&templates));
+    assert!(
+        ok,
+        "the checker's YAML loader disagrees with cfn-lint:\n{text}"
+    );
 }
 
 /// Every root of both layouts of every spec: `fmt -check` on each, and `validate` of all

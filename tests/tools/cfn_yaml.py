@@ -41,3 +41,32 @@ _Loader.add_multi_constructor("!", _intrinsic)
 def load(text):
     """The template as dicts, lists and scalars; yaml.YAMLError when it is not one."""
     return yaml.load(text, Loader=_Loader)
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return str(value) if isinstance(value, str) else value
+
+
+def main(paths):
+    """Reads each template with this loader and with cfn-lint's decoder (whose node types
+    are str and dict subclasses): any difference is printed, exit 1."""
+    from cfnlint.decode import decode_str
+
+    differing = []
+    for path in paths:
+        text = open(path, encoding="utf-8").read()
+        theirs, problems = decode_str(text)
+        if problems or _plain(theirs) != _plain(load(text)):
+            differing.append(f"{path}: read differently from cfn-lint's decoder {problems or ''}")
+    print("\n".join(differing))
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

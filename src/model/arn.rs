@@ -121,36 +121,66 @@ fn matches_units<T: PartialEq + Copy>(
 /// Whether some text matches both IAM patterns (`*` any run, `?` one character): whether
 /// two action or resource patterns can name the same thing.
 pub(crate) fn patterns_intersect(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    // reachable[i][j]: a[..i] and b[..j] can stand for the same text. Filled row by row.
-    let mut reachable = vec![vec![false; b.len() + 1]; a.len() + 1];
-    reachable[0][0] = true;
+    // No copies for ASCII: this runs for every resource of every statement against the
+    // ARN formats of every resource type its actions take.
+    if a.is_ascii() && b.is_ascii() {
+        intersect_units(a.as_bytes(), b.as_bytes(), b'*', b'?')
+    } else {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        intersect_units(&a, &b, '*', '?')
+    }
+}
+
+/// `patterns_intersect` over code units. reachable(i, j): a[..i] and b[..j] can stand for
+/// the same text; filled row by row, two rows kept (a row's cells only reach the next
+/// row and the cells after them in their own), on the stack when `b` is short.
+fn intersect_units<T: PartialEq + Copy>(a: &[T], b: &[T], star: T, one: T) -> bool {
+    const ON_STACK: usize = 256;
+    let width = b.len() + 1;
+    let mut stack = [false; 2 * ON_STACK];
+    let mut heap = Vec::new();
+    let cells: &mut [bool] = if width <= ON_STACK {
+        &mut stack[..2 * width]
+    } else {
+        heap.resize(2 * width, false);
+        &mut heap
+    };
+    let (mut row, mut next) = cells.split_at_mut(width);
+    row[0] = true;
     for i in 0..=a.len() {
-        for j in 0..=b.len() {
-            if !reachable[i][j] {
+        let x = a.get(i).copied();
+        next.fill(false);
+        let mut any = false;
+        for j in 0..width {
+            if !row[j] {
                 continue;
             }
-            let (x, y) = (a.get(i).copied(), b.get(j).copied());
-            if x == Some('*') {
-                reachable[i + 1][j] = true;
+            any = true;
+            let y = b.get(j).copied();
+            if x == Some(star) {
+                next[j] = true;
                 if y.is_some() {
-                    reachable[i][j + 1] = true;
+                    row[j + 1] = true;
                 }
             }
-            if y == Some('*') {
-                reachable[i][j + 1] = true;
+            if y == Some(star) {
+                row[j + 1] = true;
                 if x.is_some() {
-                    reachable[i + 1][j] = true;
+                    next[j] = true;
                 }
             }
             if let (Some(x), Some(y)) = (x, y) {
-                if x == y || x == '?' || y == '?' {
-                    reachable[i + 1][j + 1] = true;
+                if x == y || x == one || y == one {
+                    next[j + 1] = true;
                 }
             }
         }
+        if i == a.len() || !any {
+            return row[b.len()];
+        }
+        std::mem::swap(&mut row, &mut next);
     }
-    reachable[a.len()][b.len()]
+    false
 }
 
 /// Whether every text the IAM pattern `narrow` matches is matched by `wide` too (`*` any
@@ -432,6 +462,69 @@ mod tests {
         assert!(pattern_matches_ignoring_case("IAM:Pass*", "iam:passrole"));
         assert!(!pattern_matches_ignoring_case("ÉTAT:*", "état:x"));
     }
+    /// The table of every (i, j), as first written: what the two-row version must agree with.
+    fn intersect_by_full_table(a: &str, b: &str) -> bool {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut reachable = vec![vec![false; b.len() + 1]; a.len() + 1];
+        reachable[0][0] = true;
+        for i in 0..=a.len() {
+            for j in 0..=b.len() {
+                if !reachable[i][j] {
+                    continue;
+                }
+                let (x, y) = (a.get(i).copied(), b.get(j).copied());
+                if x == Some('*') {
+                    reachable[i + 1][j] = true;
+                    if y.is_some() {
+                        reachable[i][j + 1] = true;
+                    }
+                }
+                if y == Some('*') {
+                    reachable[i][j + 1] = true;
+                    if x.is_some() {
+                        reachable[i + 1][j] = true;
+                    }
+                }
+                if let (Some(x), Some(y)) = (x, y) {
+                    if x == y || x == '?' || y == '?' {
+                        reachable[i + 1][j + 1] = true;
+                    }
+                }
+            }
+        }
+        reachable[a.len()][b.len()]
+    }
+
+    #[test]
+    fn patterns_intersect_agrees_with_the_full_table() {
+        // Every pattern of up to four units over a, é (not ASCII), `*` and `?`.
+        let mut patterns = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|p| ["a", "é", "*", "?"].map(|unit| format!("{p}{unit}")))
+                .collect();
+            patterns.extend(last.iter().cloned());
+        }
+        for a in &patterns {
+            for b in &patterns {
+                assert_eq!(
+                    patterns_intersect(a, b),
+                    intersect_by_full_table(a, b),
+                    "{a:?} and {b:?}"
+                );
+            }
+        }
+        // Longer than the table kept on the stack.
+        let long = format!("arn:aws:s3:::{}", "x".repeat(300));
+        for (a, b) in [(&long, "arn:?*:s3:::?*"), (&long, "arn:?*:s3:::y?*")] {
+            assert_eq!(patterns_intersect(a, b), intersect_by_full_table(a, b));
+            assert_eq!(patterns_intersect(b, a), intersect_by_full_table(b, a));
+        }
+        assert!(patterns_intersect(&long, "arn:?*:s3:::?*"));
+    }
+
     #[test]
     fn patterns_intersect_when_some_text_matches_both() {
         assert!(patterns_intersect("dynamodb:*", "dynamodb:DeleteItem"));

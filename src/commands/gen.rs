@@ -75,6 +75,8 @@ fn to_directory(args: &GenArgs) -> Outcome {
         outcome.stderr.push_str(DENIED);
         return outcome;
     }
+    let mut prepared = prepared;
+    prepared.release_text_without_warnings();
     let outcome = if args.check {
         check(args, &prepared)
     } else {

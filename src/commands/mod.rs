@@ -185,6 +185,15 @@ pub(crate) fn render_failed(message: &str) -> Outcome {
 }
 
 impl Prepared {
+    /// Frees the spec's text when there is no warning to quote it in: all that is shown
+    /// of it after rendering (its hash is taken). A large spec's text is megabytes that
+    /// rendering could use.
+    pub(crate) fn release_text_without_warnings(&mut self) {
+        if self.pipeline.warnings.is_empty() {
+            self.pipeline.source.text = String::new();
+        }
+    }
+
     /// How many warnings the spec has.
     pub(crate) fn warning_count(&self) -> usize {
         self.pipeline.warnings.len()

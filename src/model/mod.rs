@@ -13,6 +13,7 @@ mod identity_center;
 pub(crate) mod limits;
 pub(crate) mod names;
 mod pairs;
+mod pattern;
 pub(crate) mod policy;
 mod profiles;
 mod reach;

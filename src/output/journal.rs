@@ -34,13 +34,17 @@ fn temporary_for(path: &str) -> String {
     }
 }
 
-fn write_durably(path: &Path, contents: &[u8]) -> Result<(), String> {
+/// Writes `contents` to `path` and waits until it is on disk. `contents` is freed once
+/// written, before that wait: a large run waits on many files at once, and their text
+/// is in the page cache by then.
+fn write_durably(path: &Path, contents: String) -> Result<(), String> {
     let parent = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(parent)
         .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
     let result = (|| {
         let mut file = fs::File::create(path)?;
-        file.write_all(contents)?;
+        file.write_all(contents.as_bytes())?;
+        drop(contents);
         file.sync_all()
     })();
     result.map_err(|error| format!("cannot write {}: {error}", path.display()))
@@ -48,7 +52,7 @@ fn write_durably(path: &Path, contents: &[u8]) -> Result<(), String> {
 
 /// Writes `contents` durably to the temporary beside `path` (relative to `out`), ready for
 /// `commit`. Returns the directories that had to be created for it, deepest first.
-pub(super) fn stage(out: &Path, path: &str, contents: &[u8]) -> Result<Vec<PathBuf>, String> {
+pub(super) fn stage(out: &Path, path: &str, contents: String) -> Result<Vec<PathBuf>, String> {
     let temporary = within(out, &temporary_for(path))?;
     let mut created = Vec::new();
     let mut dir = temporary.parent().map(Path::to_path_buf);
@@ -95,7 +99,7 @@ pub(super) fn commit(out: &Path, writes: &[&str], removes: &[&str]) -> Result<()
     let text = serde_json::to_string_pretty(&journal).map_err(|error| error.to_string())?;
     let pending = within(out, PENDING_NAME)?;
     let staged = within(out, &temporary_for(PENDING_NAME))?;
-    write_durably(&staged, text.as_bytes())?;
+    write_durably(&staged, text)?;
     fs::rename(&staged, &pending)
         .map_err(|error| format!("cannot write {}: {error}", pending.display()))?;
     finish(out, &journal)

@@ -167,14 +167,13 @@ fn plan_file(
     file: GeneratedFile,
     created_dirs: &mut Vec<PathBuf>,
 ) -> Result<PlannedFile, String> {
-    let contents = file.contents.as_bytes();
-    let (judgement, old) = disk.judge(&file.path, contents)?;
+    let (judgement, old) = disk.judge(&file.path, file.contents.as_bytes())?;
     let changed = judgement != Judgement::Unchanged;
     let recorded = Recorded::of(&file);
     let texts = match mode {
         Mode::Write => {
             if changed {
-                created_dirs.extend(journal::stage(out, &file.path, contents)?);
+                created_dirs.extend(journal::stage(out, &file.path, file.contents)?);
             }
             None
         }

@@ -54,7 +54,7 @@ impl PseudoParameters {
             return None;
         }
         let region = if arn.region == self.region {
-            "${AWS::Region}".to_string()
+            "${AWS::Region}".into()
         } else {
             escape_sub(arn.region)
         };
@@ -67,11 +67,11 @@ impl PseudoParameters {
 }
 
 /// In `Fn::Sub` text, a literal `${` is written `${!`.
-fn escape_sub(text: &str) -> String {
-    if text.contains('$') {
-        text.replace("${", "${!")
+fn escape_sub(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("${") {
+        text.replace("${", "${!").into()
     } else {
-        text.to_string()
+        text.into()
     }
 }
 

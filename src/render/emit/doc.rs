@@ -51,6 +51,28 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Writes a number as its `Display` does, without a string of its own (documents hold
+/// thousands: ports, sizes, timeouts).
+pub(crate) fn push_number(out: &mut String, number: &serde_json::Number) {
+    use std::fmt::Write as _;
+    // Writing into a String cannot fail.
+    let _ = write!(out, "{number}");
+}
+
+/// The width of a number as `push_number` writes it.
+pub(crate) fn number_width(number: &serde_json::Number) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0 += text.len();
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = std::fmt::Write::write_fmt(&mut count, format_args!("{number}"));
+    count.0
+}
+
 /// Replaces strings: CloudFormation writes own-account ARNs as `Fn::Sub`.
 pub(crate) type Substitute<'s> = &'s dyn Fn(&str) -> Option<Doc<'static>>;
 

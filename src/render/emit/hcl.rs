@@ -14,7 +14,7 @@ pub(crate) fn write_value(out: &mut String, value: &Doc, indent: usize) {
     match value {
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Doc::Number(n) => out.push_str(&n.to_string()),
+        Doc::Number(n) => super::doc::push_number(out, n),
         Doc::Text(s) => push_quoted(out, s),
         Doc::List(items) => write_array(out, items, indent),
         Doc::Reference(expression) => out.push_str(expression),
@@ -124,7 +124,7 @@ fn inline_width(value: &Doc) -> usize {
                 5
             }
         }
-        Doc::Number(n) => n.to_string().len(),
+        Doc::Number(n) => super::doc::number_width(n),
         Doc::Text(text) => quoted_len(text),
         Doc::Reference(expression) => expression.len(),
         _ => {

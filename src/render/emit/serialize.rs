@@ -66,14 +66,44 @@ impl DocSerializer<'_> {
     fn field(self, name: &'static str) -> Cow<'static, str> {
         match self.case {
             KeyCase::Camel => Cow::Borrowed(name),
-            KeyCase::Pascal => {
-                let mut chars = name.chars();
-                Cow::Owned(chars.next().map_or_else(String::new, |first| {
-                    first.to_ascii_uppercase().to_string() + chars.as_str()
-                }))
-            }
+            KeyCase::Pascal => Cow::Borrowed(pascal(name)),
         }
     }
+}
+
+type Names = std::collections::HashMap<&'static str, &'static str>;
+
+/// Struct field names in PascalCase, each made once: a container definition has a dozen
+/// fields and a large spec thousands of them, each otherwise a new string. The names are
+/// the derives' field names, a fixed set, so the strings kept (never freed) are bounded by
+/// it; each thread remembers the ones it looked up, so threads do not contend for the lock.
+static PASCAL: std::sync::Mutex<Option<Names>> = std::sync::Mutex::new(None);
+
+thread_local! {
+    static PASCAL_SEEN: std::cell::RefCell<Names> = std::cell::RefCell::default();
+}
+
+/// `name` with its first letter capitalised.
+fn pascal(name: &'static str) -> &'static str {
+    PASCAL_SEEN.with(|seen| {
+        *seen.borrow_mut().entry(name).or_insert_with(|| {
+            let make = || -> &'static str {
+                let mut chars = name.chars();
+                let capitalised = chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                });
+                Box::leak(capitalised.into_boxed_str())
+            };
+            match PASCAL.lock() {
+                Ok(mut all) => *all
+                    .get_or_insert_with(Names::new)
+                    .entry(name)
+                    .or_insert_with(make),
+                // A thread panicked holding the lock (a bug elsewhere): made without it.
+                Err(_) => make(),
+            }
+        })
+    })
 }
 
 type Result<T> = std::result::Result<T, Error>;

@@ -79,7 +79,7 @@ fn write_inline(out: &mut String, value: &Doc) -> bool {
     match value {
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Doc::Number(n) => out.push_str(&n.to_string()),
+        Doc::Number(n) => super::doc::push_number(out, n),
         Doc::Text(s) => push_scalar(out, s),
         Doc::List(items) if items.is_empty() => out.push_str("[]"),
         Doc::Map(entries) if entries.is_empty() => out.push_str("{}"),

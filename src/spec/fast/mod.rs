@@ -30,28 +30,41 @@ pub fn load(text: &str) -> Option<Spec> {
     let tasks = document.take_table_entries("tasks", PARALLEL_TASKS);
     let mut spec = Spec::deserialize(de::TableDeserializer(&document)).ok()?;
     if let Some(tasks) = tasks {
-        spec.tasks = read_tasks(&tasks)?;
+        spec.tasks = read_tasks(tasks)?;
     }
     // The one constraint of the schema that serde does not enforce itself (the test
     // `schema_constraints_are_known_to_the_fast_path` keeps this list complete).
     (spec.version == 1).then_some(spec)
 }
 
-fn read_tasks(entries: &[(Cow<'_, str>, tree::Value<'_>)]) -> Option<IndexMap<String, Task>> {
+fn read_tasks(entries: Vec<(Cow<'_, str>, tree::Value<'_>)>) -> Option<IndexMap<String, Task>> {
     let cores = crate::parallel::cores();
-    let chunks: Vec<_> = entries.chunks(entries.len().div_ceil(cores * 4)).collect();
-    let read = crate::parallel::map_in_order(&chunks, cores, |chunk| {
-        chunk
-            .iter()
+    let size = entries.len().div_ceil(cores * 4).max(1);
+    let count = entries.len();
+    // Each run of entries is owned by the thread that reads it, which frees every entry's
+    // tree as soon as its task is read: the tasks then reuse that memory instead of the
+    // whole tree and all the tasks being held at once (the peak of a large spec's reading).
+    let mut runs = Vec::new();
+    let mut entries = entries.into_iter();
+    loop {
+        let run: Vec<_> = entries.by_ref().take(size).collect();
+        if run.is_empty() {
+            break;
+        }
+        runs.push(std::sync::Mutex::new(Some(run)));
+    }
+    let read = crate::parallel::map_in_order(&runs, cores, |run| {
+        let run = run.lock().ok()?.take()?;
+        run.into_iter()
             .map(|(name, value)| {
-                let task = Task::deserialize(de::ValueDeserializer(value)).ok()?;
-                Some((name.to_string(), task))
+                let task = Task::deserialize(de::ValueDeserializer(&value)).ok()?;
+                Some((name.into_owned(), task))
             })
             .collect::<Option<Vec<_>>>()
     });
-    let mut tasks = IndexMap::with_capacity(entries.len());
-    for chunk in read {
-        tasks.extend(chunk?);
+    let mut tasks = IndexMap::with_capacity(count);
+    for run in read {
+        tasks.extend(run?);
     }
     Some(tasks)
 }

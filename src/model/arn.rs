@@ -2,6 +2,7 @@
 //! parameters, the trust graph, developer reach), and the partition-specific names the
 //! model builds.
 
+use super::pattern::has_wildcard;
 use crate::spec::Partition;
 
 /// An ARN split into its parts, borrowed from the text it was parsed from:
@@ -49,12 +50,6 @@ impl<'a> Arn<'a> {
         }
     }
 }
-
-/// The IAM pattern matching ARNs are checked with (`pattern.rs`).
-pub(crate) use super::pattern::{
-    has_wildcard, pattern_covers, pattern_matches, pattern_matches_ignoring_case,
-    patterns_intersect,
-};
 
 pub trait PartitionExt {
     fn as_str(&self) -> &'static str;
@@ -226,6 +221,7 @@ pub(super) fn service(arn: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::pattern::pattern_matches;
 
     #[test]
     fn role_arns_include_the_path_and_partition() {

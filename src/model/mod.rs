@@ -26,15 +26,15 @@ pub(crate) mod vocabulary;
 
 pub(crate) use arn::Arn;
 pub use arn::PartitionExt;
-pub(crate) use arn::{
-    has_wildcard, pattern_covers, pattern_matches, pattern_matches_ignoring_case,
-    patterns_intersect,
-};
 pub(crate) use arn::{reserved_role_permission_set, RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 pub(crate) use bootstrap::{AccountFilter, Bootstrap, OperationPreferences, Target};
 pub(crate) use build::{build, dev_access_for};
 pub(crate) use developers::DENY_DEV_TAGGING_SID;
 pub(crate) use efs::sid as efs_sid;
+pub(crate) use pattern::{
+    has_wildcard, pattern_covers, pattern_matches, pattern_matches_ignoring_case,
+    patterns_intersect,
+};
 pub(crate) use profiles::{profiles, sso_profiles, Profile, ProfileKind};
 pub(crate) use reach::{developer_reach, is_developer_entry, Hop, Reach};
 pub(crate) use simulate::same_grant;

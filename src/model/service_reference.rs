@@ -12,7 +12,8 @@
 
 use std::sync::OnceLock;
 
-use super::arn::{has_wildcard, pattern_matches, patterns_intersect, Arn};
+use super::arn::Arn;
+use super::pattern::{has_wildcard, pattern_matches, patterns_intersect};
 
 const TEXT: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -515,12 +515,12 @@ pub fn schema_errors(schema: &str, document: &str, formats: &[&str]) -> Option<V
 /// (importing jsonschema costs about a CPU-second, and the tests validate some twenty).
 static VALIDATOR: OnceLock<Option<Mutex<Validator>>> = OnceLock::new();
 
+/// The process ends when the test binary does: its input closes. The handle is held, not
+/// waited for, as the binary never ends the process itself.
 struct Validator {
     stdin: ChildStdin,
     answers: BufReader<ChildStdout>,
-    // Kept so that the process is not reaped early; it ends when the binary does (end of
-    // its input).
-    _child: Child,
+    _process: Child,
 }
 
 impl Validator {
@@ -537,7 +537,7 @@ impl Validator {
         Validator {
             stdin,
             answers: BufReader::new(stdout),
-            _child: child,
+            _process: child,
         }
     }
 

@@ -60,8 +60,11 @@ pub(crate) fn holds_private_key(value: &str) -> bool {
 pub(crate) fn holds_password_setting(value: &str) -> bool {
     value.split([';', '&', '?']).any(|setting| {
         setting.split_once('=').is_some_and(|(key, value)| {
-            let key = key.trim().to_ascii_lowercase();
-            matches!(key.as_str(), "password" | "pwd" | "passwd") && !value.trim().is_empty()
+            let key = key.trim();
+            ["password", "pwd", "passwd"]
+                .iter()
+                .any(|name| key.eq_ignore_ascii_case(name))
+                && !value.trim().is_empty()
         })
     })
 }
@@ -170,20 +173,28 @@ const NOT_SECRET_WORDS: [&str; 79] = [
 /// (`MYSQL_PWD`; `PWD` alone is the working directory), `APIKEY`, or a pair of
 /// [`SECRET_PAIRS`], unless a word after the last of them is one of [`NOT_SECRET_WORDS`].
 pub(crate) fn is_secret_name(name: &str) -> bool {
-    let mut words: Vec<String> = Vec::new();
+    // The words, upper-cased, in one string; each word a range of it (a large spec has
+    // tens of thousands of variables: one string per name, not one per word).
+    let mut upper = String::with_capacity(name.len());
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut previous: Option<char> = None;
     for c in name.chars() {
         let split = !c.is_ascii_alphanumeric()
             || previous.is_some_and(|p| p.is_ascii_lowercase() && c.is_ascii_uppercase());
-        if split || words.is_empty() {
-            words.push(String::new());
+        if split || ranges.is_empty() {
+            ranges.push(upper.len()..upper.len());
         }
-        if let (Some(word), true) = (words.last_mut(), c.is_ascii_alphanumeric()) {
-            word.push(c.to_ascii_uppercase());
+        if let (Some(word), true) = (ranges.last_mut(), c.is_ascii_alphanumeric()) {
+            upper.push(c.to_ascii_uppercase());
+            word.end = upper.len();
         }
         previous = Some(c);
     }
-    words.retain(|word| !word.is_empty());
+    let words: Vec<&str> = ranges
+        .into_iter()
+        .filter(|word| !word.is_empty())
+        .filter_map(|word| upper.get(word))
+        .collect();
     let single = |word: &str| {
         SECRET_WORDS.iter().any(|secret| word.contains(secret))
             || word.ends_with("TOKEN")
@@ -206,7 +217,7 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     };
     !words[last + 1..]
         .iter()
-        .any(|word| NOT_SECRET_WORDS.contains(&word.as_str()))
+        .any(|word| NOT_SECRET_WORDS.contains(word))
 }
 
 #[cfg(test)]

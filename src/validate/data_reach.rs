@@ -15,7 +15,7 @@
 use super::{envs, Findings};
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::vocabulary::SECRET_READS;
-use crate::model::{dev_access_for, has_wildcard, pattern_matches, Arn};
+use crate::model::{dev_access_for, has_wildcard, pattern_matches_ignoring_case, Arn};
 use crate::path;
 use crate::spec::{DevMode, Effect, EnvironmentFile, Spec, Statement};
 
@@ -153,11 +153,10 @@ fn statement_reads(statements: &[Statement]) -> Vec<Read<'_>> {
     for (index, statement) in statements.iter().enumerate() {
         let reads_data = statement.effect == Effect::Allow
             && statement.actions.iter().any(|action| {
-                let action = action.to_ascii_lowercase();
                 SECRET_READS
                     .iter()
                     .chain(DATA_READS.iter())
-                    .any(|read| pattern_matches(&action, &read.to_ascii_lowercase()))
+                    .any(|read| pattern_matches_ignoring_case(action, read))
             });
         if !reads_data {
             continue;

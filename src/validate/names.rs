@@ -147,8 +147,10 @@ pub(super) fn check_model(model: &Model, findings: &mut Findings) {
 /// `name-collision` in Terraform: each resource type's names come from one namespace of
 /// the model.
 fn name_collision_in_terraform(model: &Model, findings: &mut Findings) {
-    let mut roles: HashMap<&str, Vec<PathSegment>> = HashMap::new();
-    let mut policies: HashMap<&str, Vec<PathSegment>> = HashMap::new();
+    // The first owner of each name; a location is made only for a collision (a large spec
+    // has tens of thousands of names and, being sound, none).
+    let mut roles: HashMap<&str, ()> = HashMap::new();
+    let mut policies: HashMap<&str, ()> = HashMap::new();
     let mut definitions: HashMap<&str, &str> = HashMap::new();
     let collision = |findings: &mut Findings, at: Vec<PathSegment>, name: &str| {
         findings.at_key(
@@ -160,14 +162,11 @@ fn name_collision_in_terraform(model: &Model, findings: &mut Findings) {
     };
     for account in &model.accounts {
         for role in account.roles() {
-            if roles.insert(&role.terraform, role_location(role)).is_some() {
+            if roles.insert(&role.terraform, ()).is_some() {
                 collision(findings, role_location(role), &role.terraform);
             }
             for policy in &role.inline_policies {
-                if policies
-                    .insert(&policy.terraform, role_location(role))
-                    .is_some()
-                {
+                if policies.insert(&policy.terraform, ()).is_some() {
                     collision(findings, role_location(role), &policy.terraform);
                 }
             }
@@ -190,38 +189,38 @@ fn name_collision_in_terraform(model: &Model, findings: &mut Findings) {
 
 /// `name-collision` in CloudFormation: logical ids within each stack kind of an account.
 fn name_collision_of_logical_ids(account: &Account, findings: &mut Findings) {
-    let role_ids = |roles: &mut dyn Iterator<Item = &Role>| -> Vec<(String, Vec<PathSegment>)> {
+    fn roles<'m>(roles: impl Iterator<Item = &'m Role>) -> Vec<(&'m str, IdSource<'m>)> {
         roles
-            .map(|role| (role.logical_id.clone(), role_location(role)))
+            .map(|role| (role.logical_id.as_str(), IdSource::Role(role)))
             .collect()
-    };
-    let mut tasks_stack = role_ids(
-        &mut account
+    }
+    let mut tasks_stack = roles(
+        account
             .task_roles
             .iter()
             .chain(&account.execution_roles)
             .chain(&account.simulator_role),
     );
     for definition in &account.task_definitions {
-        let at = path!["tasks", &definition.task];
-        tasks_stack.push((definition.logical_id.clone(), at.clone()));
-        tasks_stack.push((definition.log_group_logical_id.clone(), at));
+        let task = IdSource::Task(&definition.task);
+        tasks_stack.push((&definition.logical_id, task));
+        tasks_stack.push((&definition.log_group_logical_id, task));
     }
-    let trust_stack = role_ids(&mut account.trusted_roles.iter());
-    let mut developers_stack = role_ids(&mut account.developer_role.iter());
+    let trust_stack = roles(account.trusted_roles.iter());
+    let mut developers_stack = roles(account.developer_role.iter());
     developers_stack.extend(
         account
             .developer_policy
             .iter()
-            .map(|policy| (policy.logical_id.clone(), path!["developers"])),
+            .map(|policy| (policy.logical_id.as_str(), IdSource::Developers)),
     );
     for ids in [tasks_stack, trust_stack, developers_stack] {
-        let mut seen: HashMap<String, ()> = HashMap::new();
-        for (id, at) in ids {
-            if seen.insert(id.clone(), ()).is_some() {
+        let mut seen: HashMap<&str, ()> = HashMap::with_capacity(ids.len());
+        for (id, source) in ids {
+            if seen.insert(id, ()).is_some() {
                 findings.at_key(
                     Code::NameCollision,
-                    at,
+                    source.location(),
                     format!(
                         "two resources of account `{}` would have the CloudFormation logical id `{id}`",
                         account.name
@@ -229,6 +228,24 @@ fn name_collision_of_logical_ids(account: &Account, findings: &mut Findings) {
                     "rename one so they differ in more than punctuation, case or a `-role` suffix",
                 );
             }
+        }
+    }
+}
+
+/// What in the spec a CloudFormation logical id comes from, located only for a collision.
+#[derive(Clone, Copy)]
+enum IdSource<'m> {
+    Role(&'m Role),
+    Task(&'m str),
+    Developers,
+}
+
+impl IdSource<'_> {
+    fn location(self) -> Vec<PathSegment> {
+        match self {
+            IdSource::Role(role) => role_location(role),
+            IdSource::Task(task) => path!["tasks", task],
+            IdSource::Developers => path!["developers"],
         }
     }
 }
@@ -268,30 +285,43 @@ fn name_collision_in_identity_center(center: &IdentityCenter, findings: &mut Fin
 
 /// `name-collision` of AWS CLI profiles: `aws-config` writes one section per name.
 fn name_collision_of_profiles(model: &Model, findings: &mut Findings) {
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for profile in sso_profiles(model) {
-        seen.insert(
-            profile.name.clone(),
-            format!(
-                "the IAM Identity Center profile of account `{}`",
-                profile.account.name
-            ),
-        );
+    let sso = sso_profiles(model);
+    let profiles = profiles(model);
+    // Who took each name first, described only for a collision.
+    let mut seen: HashMap<&str, ProfileOwner<'_>> = HashMap::with_capacity(profiles.len());
+    for profile in &sso {
+        seen.insert(&profile.name, ProfileOwner::Sso(&profile.account.name));
     }
-    for profile in profiles(model) {
-        if let Some(first) = seen.insert(
-            profile.name.clone(),
-            format!("role `{}`", profile.role.name),
-        ) {
+    for profile in &profiles {
+        if let Some(first) = seen.insert(&profile.name, ProfileOwner::Role(&profile.role.name)) {
             findings.at_key(
                 Code::NameCollision,
                 role_location(profile.role),
                 format!(
-                    "{first} and role `{}` would both get the AWS CLI profile `{}`",
-                    profile.role.name, profile.name
+                    "{} and role `{}` would both get the AWS CLI profile `{}`",
+                    first.describe(),
+                    profile.role.name,
+                    profile.name
                 ),
                 "rename the task, role or account: profile names are <project>-<account>-<task>, -developer, -simulator, -sso and -<role>-from-ecs",
             );
+        }
+    }
+}
+
+/// What an AWS CLI profile is for: an account's IAM Identity Center session, or a role.
+enum ProfileOwner<'m> {
+    Sso(&'m str),
+    Role(&'m str),
+}
+
+impl ProfileOwner<'_> {
+    fn describe(&self) -> String {
+        match self {
+            ProfileOwner::Sso(account) => {
+                format!("the IAM Identity Center profile of account `{account}`")
+            }
+            ProfileOwner::Role(role) => format!("role `{role}`"),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! its credentials from its role. A variable whose name says it is a secret warns.
 
 use super::At;
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, PathSegment};
 use crate::model::secrets::{
     holds_access_key_id, holds_password_setting, holds_private_key, is_secret_access_key_shaped,
     is_secret_name, AWS_CREDENTIAL_VARIABLES,
@@ -43,17 +43,20 @@ pub(super) fn plaintext_aws_credentials(
         }
     }
     let health_check = container.health_check.as_ref().map(|check| &check.command);
-    let lists = [
-        (path!["command"], Some(&container.command)),
-        (path!["entry_point"], Some(&container.entry_point)),
-        (path!["health_check", "command"], health_check),
+    // Keys as text: the located path is made only for a finding.
+    let lists: [(&[&str], _); 3] = [
+        (&["command"], Some(&container.command)),
+        (&["entry_point"], Some(&container.entry_point)),
+        (&["health_check", "command"], health_check),
     ];
     for (key, list) in lists {
         let Some(list) = list else { continue };
         if let Some(index) = list.iter().position(|arg| holds_access_key_id(arg)) {
+            let mut at: Vec<PathSegment> = key.iter().map(|&key| key.into()).collect();
+            at.push(index.into());
             findings.at(
                 Code::PlaintextAwsCredentials,
-                here([key, path![index]].concat()),
+                here(at),
                 format!(
                     "an argument of container `{}` holds an AWS access key id in plain text",
                     container.name

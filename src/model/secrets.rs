@@ -211,7 +211,7 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     };
     let Some(last) = (0..words.len())
         .rev()
-        .find(|&index| single(&words[index]) || ends_pair(index))
+        .find(|&index| single(words[index]) || ends_pair(index))
     else {
         return false;
     };

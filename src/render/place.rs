@@ -144,6 +144,80 @@ pub(super) fn expand<D: Document>(
     Ok(())
 }
 
+/// `expand` fed piece by piece, as a template renders (`std::io::Write`, which Tera
+/// renders into): each run of complete lines is expanded as soon as it is buffered, so a
+/// file's template text is never held whole (a large stack's is megabytes). Lines are
+/// expanded one by one either way, so the result is `expand`'s of the whole text.
+pub(super) struct Expanding<'d, D, L> {
+    documents: &'d Documents<D>,
+    lines: L,
+    pending: Vec<u8>,
+    /// What failed while expanding, kept whole: Tera sees only that the write failed.
+    failure: Option<String>,
+}
+
+/// How much rendered text is buffered before its complete lines are expanded.
+const EXPAND_AT: usize = 64 * 1024;
+
+impl<'d, D: Document, L: Lines> Expanding<'d, D, L> {
+    pub(super) fn new(documents: &'d Documents<D>, lines: L) -> Self {
+        Expanding {
+            documents,
+            lines,
+            pending: Vec::with_capacity(EXPAND_AT + 4096),
+            failure: None,
+        }
+    }
+
+    /// Expands the complete lines buffered (all of it when `all`).
+    fn expand_pending(&mut self, all: bool) -> Result<(), String> {
+        let end = if all {
+            self.pending.len()
+        } else {
+            match self.pending.iter().rposition(|&byte| byte == b'\n') {
+                Some(newline) => newline + 1,
+                None => return Ok(()),
+            }
+        };
+        // A cut after a newline is a character boundary of the UTF-8 Tera writes.
+        let text = std::str::from_utf8(&self.pending[..end])
+            .map_err(|_| "a template rendered text that is not UTF-8".to_string())?;
+        expand(text, self.documents, &mut self.lines)?;
+        self.pending.drain(..end);
+        Ok(())
+    }
+
+    /// What failed while expanding during rendering, if anything did: it explains the
+    /// failed write Tera then reports.
+    pub(super) fn failure(&mut self) -> Option<String> {
+        self.failure.take()
+    }
+
+    /// The lines, once rendering succeeded: the rest of the text expanded.
+    pub(super) fn finish(mut self) -> Result<L, String> {
+        self.expand_pending(true)?;
+        Ok(self.lines)
+    }
+}
+
+impl<D: Document, L: Lines> std::io::Write for Expanding<'_, D, L> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= EXPAND_AT {
+            if let Err(failure) = self.expand_pending(false) {
+                let error = std::io::Error::other(failure.clone());
+                self.failure = Some(failure);
+                return Err(error);
+            }
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// One line holding markers: its text with each document written in.
 fn expand_line<D: Document>(
     line: &str,
@@ -233,6 +307,39 @@ mod tests {
                 "line }",
             ]
         );
+    }
+
+    /// Written piece by piece (as Tera writes), the text expands as it does whole, past
+    /// several buffer-fulls, pieces cut anywhere (inside markers and multi-byte
+    /// characters too); a bad marker deep in the text fails the write.
+    #[test]
+    fn expanding_as_written_gives_what_expanding_the_whole_text_gives() {
+        use std::io::Write as _;
+        let documents = Documents::new();
+        let mut text = String::new();
+        for index in 0..10_000 {
+            let placed = marker(documents.place(Text("{\n  a = \"é\"\n}")));
+            text.push_str(&format!("  x{index} = f({placed}) # ü\n\n  y = 1  \r\n"));
+        }
+        text.push_str("last line without newline");
+        assert!(text.len() > 3 * EXPAND_AT);
+        let mut whole = Collect::default();
+        assert_eq!(expand(&text, &documents, &mut whole), Ok(()));
+        for piece in [1, 7, 4093, 70_000] {
+            let mut expanding = Expanding::new(&documents, Collect::default());
+            for chunk in text.as_bytes().chunks(piece) {
+                assert!(expanding.write_all(chunk).is_ok());
+            }
+            assert_eq!(expanding.failure(), None);
+            let lines = expanding.finish().map(|lines| lines.0);
+            assert_eq!(lines.as_ref(), Ok(&whole.0), "pieces of {piece} bytes");
+        }
+        let forged = text.replacen(&marker(Placed(8000)), &format!("{MARK}99999{MARK}"), 1);
+        let mut expanding = Expanding::new(&documents, Collect::default());
+        assert!(expanding.write_all(forged.as_bytes()).is_err());
+        assert!(expanding
+            .failure()
+            .is_some_and(|failure| failure.contains("marker")));
     }
 
     #[test]

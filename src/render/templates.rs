@@ -16,7 +16,7 @@ use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use super::emit::{hcl, yaml};
-use super::place::{self, Document, Documents, Nothing, MARK};
+use super::place::{self, Document, Documents, Lines, Nothing, MARK};
 use crate::diagnostic::suggest;
 
 /// Every built-in template, by the name users override it with.
@@ -143,11 +143,9 @@ impl Templates {
         context: &impl Serialize,
         documents: &Documents<D>,
     ) -> Result<String, String> {
-        let rendered = self.render(name, context)?;
-        let mut finished = yaml::Finished::default();
-        place::expand(&rendered, documents, &mut finished)
-            .map_err(|error| format!("template {name}: {error}"))?;
-        let text = finished.finish();
+        let text = self
+            .render_lines(name, context, documents, yaml::Finished::default())?
+            .finish();
         if self.any_overridden("cloudformation/") {
             if let Err(error) = serde_norway::from_str::<serde_norway::Value>(&text) {
                 return Err(format!(
@@ -166,11 +164,9 @@ impl Templates {
         context: &impl Serialize,
         documents: &Documents<D>,
     ) -> Result<String, String> {
-        let rendered = self.render(name, context)?;
-        let mut formatted = hcl::Formatted::default();
-        place::expand(&rendered, documents, &mut formatted)
-            .map_err(|error| format!("template {name}: {error}"))?;
-        let text = formatted.finish();
+        let text = self
+            .render_lines(name, context, documents, hcl::Formatted::default())?
+            .finish();
         if self.any_overridden("terraform/") {
             if let Err(error) = ::hcl::parse(&text) {
                 return Err(format!(
@@ -209,14 +205,29 @@ impl Templates {
         self.overridden.iter().any(|name| name.starts_with(prefix))
     }
 
-    fn render(&self, name: &str, context: &impl Serialize) -> Result<String, String> {
+    /// `context` in template `name`, its lines fed to `lines` as Tera renders them, each
+    /// document placed written in (`place`).
+    fn render_lines<D: Document, L: Lines>(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+        documents: &Documents<D>,
+        lines: L,
+    ) -> Result<L, String> {
         #[cfg(test)]
         single_line::check(name, context);
         let context = Context::from_serialize(context)
             .map_err(|error| format!("cannot pass the model to template {name}: {error}"))?;
-        self.tera
-            .render(name, &context)
-            .map_err(|error| describe_error(&error))
+        let mut expanding = place::Expanding::new(documents, lines);
+        let rendered = self.tera.render_to(name, &context, &mut expanding);
+        let expanded = match expanding.failure() {
+            Some(failure) => Err(failure),
+            None => {
+                rendered.map_err(|error| describe_error(&error))?;
+                expanding.finish()
+            }
+        };
+        expanded.map_err(|error| format!("template {name}: {error}"))
     }
 }
 

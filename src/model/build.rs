@@ -221,15 +221,18 @@ fn build_account(context: &AccountContext<'_>) -> Account {
         .iter()
         .map(|(name, task)| tasks::task_role(context, name, task))
         .collect();
-    let task_definitions = task_specs
-        .iter()
-        .zip(&task_roles)
-        .zip(&shard_of_task)
-        .filter_map(|(((name, task), role), shard)| {
-            let execution = execution_roles.get(*shard)?;
-            Some(tasks::task_definition(context, name, task, role, execution))
-        })
-        .collect();
+    // Sized up front: `filter_map` gives no size, and a definition is large to move.
+    let mut task_definitions = Vec::with_capacity(task_specs.len());
+    task_definitions.extend(
+        task_specs
+            .iter()
+            .zip(&task_roles)
+            .zip(&shard_of_task)
+            .filter_map(|(((name, task), role), shard)| {
+                let execution = execution_roles.get(*shard)?;
+                Some(tasks::task_definition(context, name, task, role, execution))
+            }),
+    );
     let simulator_role = (context.dev_access == DevMode::Simulate)
         .then(|| simulate::simulator_role(context, &task_roles))
         .flatten();

@@ -373,6 +373,8 @@ impl<'a> Stack<'a> {
     pub(super) fn tasks(&self, chunk: &[usize], first: bool) -> StackContext<'a> {
         let account = self.account;
         let mut context = self.context();
+        context.log_groups.reserve(chunk.len());
+        context.task_definitions.reserve(chunk.len());
         let roles: Vec<&Role> = chunk
             .iter()
             .filter_map(|&index| account.task_roles.get(index))

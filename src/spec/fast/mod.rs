@@ -23,7 +23,49 @@ const PARALLEL_TASKS: usize = 256;
 
 /// The spec, when the fast path can vouch for it.
 pub fn load(text: &str) -> Option<Spec> {
-    let mut document = split::parse(text).or_else(|| tree::parse(text))?;
+    split::cut(text)
+        .and_then(|cut| load_in_pieces(&cut))
+        .or_else(|| load_in_sequence(text))
+}
+
+/// A large spec read on every core: each piece of its task sections read, and its tasks
+/// deserialized, by one thread, which frees each task's tree as soon as the task is read
+/// (so the whole document's tree is never held at once: the peak of a large spec's
+/// reading); the rest of the document read around them. `None` where that could differ
+/// from reading in sequence (`split`).
+fn load_in_pieces(cut: &split::Cut<'_>) -> Option<Spec> {
+    let read = crate::parallel::map_in_order(&cut.pieces, crate::parallel::cores(), |piece| {
+        let mut table = tree::Table::root();
+        tree::parse_into(&mut table, piece)?;
+        table
+            .into_tasks()?
+            .into_iter()
+            .map(|(name, value)| read_task(name, &value))
+            .collect::<Option<Vec<_>>>()
+    });
+    // A piece that cannot be read fails the whole reading, as it would in sequence.
+    let read = read.into_iter().collect::<Option<Vec<_>>>()?;
+    let mut document = tree::Table::root();
+    tree::parse_into(&mut document, cut.before)?;
+    tree::parse_into(&mut document, cut.after)?;
+    if !document.leaves_tasks_to_pieces() {
+        return None;
+    }
+    let mut spec = Spec::deserialize(de::TableDeserializer(&document)).ok()?;
+    let mut tasks = IndexMap::with_capacity(read.iter().map(Vec::len).sum());
+    for (name, task) in read.into_iter().flatten() {
+        // A task named in two pieces: reading in sequence refuses it.
+        if tasks.insert(name, task).is_some() {
+            return None;
+        }
+    }
+    spec.tasks = tasks;
+    accepted(spec)
+}
+
+/// The spec read as one document.
+fn load_in_sequence(text: &str) -> Option<Spec> {
+    let mut document = tree::parse(text)?;
     // Tasks are most of a large spec and each reads on its own: read them on every core,
     // then put them in place of the (emptied) table serde saw, in file order. Any task
     // serde refuses sends the whole file to the slow path, as when read in one piece.
@@ -32,9 +74,18 @@ pub fn load(text: &str) -> Option<Spec> {
     if let Some(tasks) = tasks {
         spec.tasks = read_tasks(tasks)?;
     }
-    // The one constraint of the schema that serde does not enforce itself (the test
-    // `schema_constraints_are_known_to_the_fast_path` keeps this list complete).
+    accepted(spec)
+}
+
+/// The one constraint of the schema that serde does not enforce itself (the test
+/// `schema_constraints_are_known_to_the_fast_path` keeps this list complete).
+fn accepted(spec: Spec) -> Option<Spec> {
     (spec.version == 1).then_some(spec)
+}
+
+fn read_task(name: Cow<'_, str>, value: &tree::Value<'_>) -> Option<(String, Task)> {
+    let task = Task::deserialize(de::ValueDeserializer(value)).ok()?;
+    Some((name.into_owned(), task))
 }
 
 fn read_tasks(entries: Vec<(Cow<'_, str>, tree::Value<'_>)>) -> Option<IndexMap<String, Task>> {
@@ -56,10 +107,7 @@ fn read_tasks(entries: Vec<(Cow<'_, str>, tree::Value<'_>)>) -> Option<IndexMap<
     let read = crate::parallel::map_in_order(&runs, cores, |run| {
         let run = run.lock().ok()?.take()?;
         run.into_iter()
-            .map(|(name, value)| {
-                let task = Task::deserialize(de::ValueDeserializer(&value)).ok()?;
-                Some((name.into_owned(), task))
-            })
+            .map(|(name, value)| read_task(name, &value))
             .collect::<Option<Vec<_>>>()
     });
     let mut tasks = IndexMap::with_capacity(count);

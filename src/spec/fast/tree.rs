@@ -146,32 +146,28 @@ impl<'a> Table<'a> {
         Table::new(TableKind::Defined)
     }
 
-    /// Adds the tasks a piece of the document defined (`piece` read on its own from a
-    /// `[tasks.NAME]` header on) to this root, as if read here in sequence. `None` where
-    /// that might differ: the piece touched anything but new tasks, or named a task again.
-    pub(super) fn adopt_tasks(&mut self, piece: Table<'a>) -> Option<()> {
-        let [(key, Value::Table(tasks))] = <[_; 1]>::try_from(piece.entries).ok()? else {
+    /// The tasks a piece of the document defined (`piece` read on its own from a
+    /// `[tasks.NAME]` header on), when that is all it defined: as if read in sequence, a
+    /// piece's headers only ever create new tasks under the `tasks` they imply.
+    pub(super) fn into_tasks(self) -> Option<Vec<(Cow<'a, str>, Value<'a>)>> {
+        let [(key, Value::Table(tasks))] = <[_; 1]>::try_from(self.entries).ok()? else {
             return None;
         };
-        if key != "tasks" || tasks.kind != TableKind::Implicit {
-            return None;
+        (key == "tasks" && tasks.kind == TableKind::Implicit).then_some(tasks.entries)
+    }
+
+    /// Whether this (the document around the pieces) leaves `tasks` to the pieces: absent,
+    /// or an empty table that tasks may still be added to. Anything else (a task defined or
+    /// extended outside the pieces, `tasks` inline or not a table) is for the sequential
+    /// reader to decide.
+    pub(super) fn leaves_tasks_to_pieces(&self) -> bool {
+        match self.position("tasks").and_then(|at| self.entries.get(at)) {
+            None => true,
+            Some((_, Value::Table(tasks))) => {
+                tasks.entries.is_empty() && tasks.kind != TableKind::Inline
+            }
+            Some(_) => false,
         }
-        // Read in sequence, the first task header would create `tasks` here, at the end.
-        let at = match self.position("tasks") {
-            Some(at) => at,
-            None => self.insert(key, Value::Table(Table::new(TableKind::Implicit)))?,
-        };
-        let Value::Table(own) = &mut self.entries.get_mut(at)?.1 else {
-            return None;
-        };
-        if own.kind == TableKind::Inline {
-            return None;
-        }
-        own.entries.reserve(tasks.entries.len());
-        for (name, task) in tasks.entries {
-            own.insert(name, task)?;
-        }
-        Some(())
     }
 }
 

@@ -4,8 +4,10 @@
 
 use crate::model::policy::PolicyDocument;
 use crate::model::{Account, Arn, ContainerDefinition, PartitionExt};
-use crate::render::emit::doc::{self, Doc, Intrinsic};
+use crate::render::emit::doc::{Doc, Intrinsic};
+use crate::render::emit::policy;
 use crate::render::emit::serialize::{self, KeyCase};
+use crate::render::emit::yaml::YamlWriter;
 use crate::spec::Partition;
 
 /// Replaces own-account literals with pseudo parameters; resolving them again gives back
@@ -25,19 +27,48 @@ impl PseudoParameters {
         }
     }
 
-    /// Container definitions in CloudFormation's property names, own-account literals
-    /// replaced.
-    pub(crate) fn apply_containers(
+    /// Writes container definitions in CloudFormation's property names, own-account
+    /// literals replaced, where a template placed them (`yaml::YamlWriter`).
+    pub(crate) fn write_containers(
         &self,
         containers: &[ContainerDefinition],
-    ) -> Result<Doc<'static>, String> {
-        serialize::to_doc(containers, KeyCase::Pascal, &|text| self.substitute(text))
+        out: &mut String,
+        indent: usize,
+    ) -> Result<(), String> {
+        let substitute = |text: &str| self.substitute(text);
+        let mut writer = YamlWriter::new(out, indent, &substitute);
+        serialize::write(containers, KeyCase::Pascal, &mut writer)
             .map_err(|error| format!("cannot write the container definitions: {error}"))
     }
 
-    /// A policy document with every own-account literal replaced.
-    pub(crate) fn apply_policy<'a>(&self, document: &'a PolicyDocument) -> Doc<'a> {
-        doc::from_policy(document, &|text| self.substitute(text))
+    /// Writes a policy document with every own-account literal replaced, where a template
+    /// placed it.
+    pub(crate) fn write_policy(&self, document: &PolicyDocument, out: &mut String, indent: usize) {
+        let substitute = |text: &str| self.substitute(text);
+        let mut writer = YamlWriter::new(out, indent, &substitute);
+        policy::write(document, &[], &mut writer);
+    }
+
+    /// `write_containers` as the tree writers had it (`emit::tree`), for test builds to
+    /// compare.
+    #[cfg(test)]
+    pub(crate) fn containers_tree(
+        &self,
+        containers: &[ContainerDefinition],
+    ) -> Result<crate::render::emit::tree::Tree<'static>, String> {
+        crate::render::emit::tree::serialize::to_tree(containers, KeyCase::Pascal, &|text| {
+            self.substitute(text)
+        })
+        .map_err(|error| format!("cannot write the container definitions: {error}"))
+    }
+
+    /// `write_policy` as the tree writers had it.
+    #[cfg(test)]
+    pub(crate) fn policy_tree<'a>(
+        &self,
+        document: &'a PolicyDocument,
+    ) -> crate::render::emit::tree::Tree<'a> {
+        crate::render::emit::tree::from_policy(document, &|text| self.substitute(text))
     }
 
     pub(crate) fn string<'a>(&self, text: &'a str) -> Doc<'a> {
@@ -78,8 +109,6 @@ fn escape_sub(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::emit::doc::json as tjson;
-    use serde_json::json;
 
     fn pseudo() -> PseudoParameters {
         PseudoParameters {
@@ -113,7 +142,7 @@ mod tests {
     fn other_accounts_and_policy_variables_stay_literal_or_escaped() {
         assert_eq!(
             pseudo().string("arn:aws:iam::999988887777:root"),
-            tjson(&json!("arn:aws:iam::999988887777:root"))
+            Doc::text("arn:aws:iam::999988887777:root")
         );
         assert_eq!(
             pseudo().string("arn:aws:s3:us-east-1:111122223333:b/${aws:username}"),

@@ -109,6 +109,7 @@ fn escape_sub(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn pseudo() -> PseudoParameters {
         PseudoParameters {
@@ -148,5 +149,99 @@ mod tests {
             pseudo().string("arn:aws:s3:us-east-1:111122223333:b/${aws:username}"),
             sub("arn:${AWS::Partition}:s3:us-east-1:${AWS::AccountId}:b/${!aws:username}")
         );
+    }
+
+    /// Strings a YAML or HCL reader could take for something else, and own-account ARNs
+    /// holding `${`, through every place a document holds a string: the streaming writers
+    /// write exactly what the tree writers did, and no string becomes an expression.
+    #[test]
+    fn hostile_strings_stream_as_the_tree_writers_wrote_them() {
+        use crate::model::policy::{Principal, Statement};
+        use crate::render::emit::{hcl_writer::HclWriter, tree, yaml::YamlWriter};
+        const HOSTILE: [&str; 16] = [
+            "yes",
+            "No",
+            "- x",
+            "a: b",
+            "2012-10-17",
+            "line\u{2028}separator\u{2029}and\u{85}next",
+            "${aws:username}",
+            "%{ if true }x%{ endif }",
+            "say \"hi\"",
+            "back\\slash",
+            "it's # not a comment",
+            "",
+            " leading space",
+            "arn:aws:iam::111122223333:role/${x}",
+            "arn:aws:s3:eu-west-1:111122223333:b/${aws:username}/%{x}",
+            "111122223333",
+        ];
+        let strings: Vec<String> = HOSTILE.iter().map(|s| s.to_string()).collect();
+        let actions: Vec<&str> = HOSTILE.to_vec();
+        let document = PolicyDocument::new(vec![
+            Statement::allow(HOSTILE[3], &actions)
+                .principal(Principal::Aws(strings.clone()))
+                .resources(strings.clone())
+                .condition(HOSTILE[1], HOSTILE[2], json!(HOSTILE))
+                .condition("StringEquals", HOSTILE[6], json!({HOSTILE[7]: HOSTILE[13]})),
+            Statement::allow("One", &[HOSTILE[6]])
+                .principal(Principal::Aws(vec![HOSTILE[13].into()]))
+                .resources(vec![HOSTILE[14].into()]),
+        ]);
+        let pseudo = pseudo();
+        let substitute = |text: &str| pseudo.substitute(text);
+
+        let mut streamed = String::new();
+        crate::render::emit::policy::write(
+            &document,
+            &[],
+            &mut YamlWriter::new(&mut streamed, 6, &substitute),
+        );
+        let mut written = String::new();
+        tree::yaml::write_placed(&mut written, &pseudo.policy_tree(&document), 6);
+        assert_eq!(streamed, written);
+        assert!(
+            streamed.contains("!Sub \"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${!x}\"")
+        );
+        assert!(streamed.contains("- \"yes\"") && streamed.contains("- \"a: b\""));
+        assert!(streamed.contains("\\u2028") && !streamed.contains('\u{2028}'));
+
+        // Terraform: a reference only where the renderer made one, for a Principal.AWS ARN.
+        let references = [(HOSTILE[13], "aws_iam_role.x.arn".to_string())];
+        let mut streamed = String::new();
+        crate::render::emit::policy::write(
+            &document,
+            &references,
+            &mut HclWriter::new(&mut streamed, 2),
+        );
+        let mut written = String::new();
+        tree::hcl::write_value(&mut written, &tree::trust_policy(&document, &references), 2);
+        assert_eq!(streamed, written);
+        assert_eq!(streamed.matches("aws_iam_role.x.arn").count(), 2);
+        assert!(streamed.contains("$${aws:username}") && streamed.contains("%%{ if true }"));
+        assert!(!streamed.contains("\"${") && !streamed.contains("\"%{"));
+
+        // A value through the serde path, both formats, maps keyed by hostile strings.
+        let value: Vec<serde_json::Value> = vec![
+            json!({"keys": HOSTILE.iter().map(|s| (s.to_string(), json!(s))).collect::<serde_json::Map<_, _>>(), "list": HOSTILE, "empty": [], "none": {}}),
+        ];
+        let mut streamed = String::new();
+        crate::render::emit::serialize::write(
+            &value,
+            KeyCase::Pascal,
+            &mut YamlWriter::new(&mut streamed, 8, &substitute),
+        )
+        .ok();
+        let mut written = String::new();
+        let tree = tree::serialize::to_tree(&value, KeyCase::Pascal, &substitute).ok();
+        tree::yaml::write_placed(&mut written, &tree.unwrap_or(tree::Tree::Null), 8);
+        assert_eq!(streamed, written);
+        let mut streamed = String::new();
+        let mut writer = HclWriter::new(&mut streamed, 8);
+        crate::render::emit::serialize::write(&value, KeyCase::Camel, &mut writer).ok();
+        let mut written = String::new();
+        let tree = tree::serialize::to_tree(&value, KeyCase::Camel, &tree::no_substitution).ok();
+        tree::hcl::write_value(&mut written, &tree.unwrap_or(tree::Tree::Null), 8);
+        assert_eq!(streamed, written);
     }
 }

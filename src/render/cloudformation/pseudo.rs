@@ -152,33 +152,32 @@ mod tests {
     }
 
     /// Strings a YAML or HCL reader could take for something else, and own-account ARNs
-    /// holding `${`, through every place a document holds a string: the streaming writers
-    /// write exactly what the tree writers did, and no string becomes an expression.
-    #[test]
-    fn hostile_strings_stream_as_the_tree_writers_wrote_them() {
+    /// holding `${`.
+    const HOSTILE: [&str; 16] = [
+        "yes",
+        "No",
+        "- x",
+        "a: b",
+        "2012-10-17",
+        "line\u{2028}separator\u{2029}and\u{85}next",
+        "${aws:username}",
+        "%{ if true }x%{ endif }",
+        "say \"hi\"",
+        "back\\slash",
+        "it's # not a comment",
+        "",
+        " leading space",
+        "arn:aws:iam::111122223333:role/${x}",
+        "arn:aws:s3:eu-west-1:111122223333:b/${aws:username}/%{x}",
+        "111122223333",
+    ];
+
+    /// A policy holding the hostile strings in every place a policy holds a string.
+    fn hostile_policy() -> PolicyDocument {
         use crate::model::policy::{Principal, Statement};
-        use crate::render::emit::{hcl_writer::HclWriter, tree, yaml::YamlWriter};
-        const HOSTILE: [&str; 16] = [
-            "yes",
-            "No",
-            "- x",
-            "a: b",
-            "2012-10-17",
-            "line\u{2028}separator\u{2029}and\u{85}next",
-            "${aws:username}",
-            "%{ if true }x%{ endif }",
-            "say \"hi\"",
-            "back\\slash",
-            "it's # not a comment",
-            "",
-            " leading space",
-            "arn:aws:iam::111122223333:role/${x}",
-            "arn:aws:s3:eu-west-1:111122223333:b/${aws:username}/%{x}",
-            "111122223333",
-        ];
         let strings: Vec<String> = HOSTILE.iter().map(|s| s.to_string()).collect();
         let actions: Vec<&str> = HOSTILE.to_vec();
-        let document = PolicyDocument::new(vec![
+        PolicyDocument::new(vec![
             Statement::allow(HOSTILE[3], &actions)
                 .principal(Principal::Aws(strings.clone()))
                 .resources(strings.clone())
@@ -187,7 +186,15 @@ mod tests {
             Statement::allow("One", &[HOSTILE[6]])
                 .principal(Principal::Aws(vec![HOSTILE[13].into()]))
                 .resources(vec![HOSTILE[14].into()]),
-        ]);
+        ])
+    }
+
+    /// Through every string place of a policy, the streaming writers write exactly what the
+    /// tree writers did, and no string becomes an expression: CloudFormation.
+    #[test]
+    fn hostile_strings_in_a_policy_stream_as_the_tree_writer_wrote_them() {
+        use crate::render::emit::{tree, yaml::YamlWriter};
+        let document = hostile_policy();
         let pseudo = pseudo();
         let substitute = |text: &str| pseudo.substitute(text);
 
@@ -205,7 +212,13 @@ mod tests {
         );
         assert!(streamed.contains("- \"yes\"") && streamed.contains("- \"a: b\""));
         assert!(streamed.contains("\\u2028") && !streamed.contains('\u{2028}'));
+    }
 
+    /// The same for Terraform, with a trust reference.
+    #[test]
+    fn hostile_strings_in_a_trust_policy_stream_as_the_tree_writer_wrote_them() {
+        use crate::render::emit::{hcl_writer::HclWriter, tree};
+        let document = hostile_policy();
         // Terraform: a reference only where the renderer made one, for a Principal.AWS ARN.
         let references = [(HOSTILE[13], "aws_iam_role.x.arn".to_string())];
         let mut streamed = String::new();
@@ -220,7 +233,14 @@ mod tests {
         assert_eq!(streamed.matches("aws_iam_role.x.arn").count(), 2);
         assert!(streamed.contains("$${aws:username}") && streamed.contains("%%{ if true }"));
         assert!(!streamed.contains("\"${") && !streamed.contains("\"%{"));
+    }
 
+    /// The same through the serde path, both formats, maps keyed by hostile strings.
+    #[test]
+    fn hostile_strings_through_serde_stream_as_the_tree_writers_wrote_them() {
+        use crate::render::emit::{hcl_writer::HclWriter, tree, yaml::YamlWriter};
+        let pseudo = pseudo();
+        let substitute = |text: &str| pseudo.substitute(text);
         // A value through the serde path, both formats, maps keyed by hostile strings.
         let value: Vec<serde_json::Value> = vec![
             json!({"keys": HOSTILE.iter().map(|s| (s.to_string(), json!(s))).collect::<serde_json::Map<_, _>>(), "list": HOSTILE, "empty": [], "none": {}}),

@@ -167,12 +167,9 @@ mod tests {
         specs
     }
 
-    /// Every value a template receives is one line but the documents, which are placed
-    /// (`place`): a multi-line value would be layout written in Rust. Rendering checks each
-    /// context in test builds (`templates::single_line`); this renders every example and
-    /// sound fixture, both formats, hostile specs that generate included.
-    #[test]
-    fn the_only_multi_line_values_reaching_a_template_are_documents() {
+    /// Renders every example and sound fixture, both formats, hostile specs that generate
+    /// included; the number of files.
+    fn render_corpus() -> usize {
         let examples = specs("examples");
         assert!(examples.len() >= 10, "the examples are found");
         let mut rendered = 0;
@@ -192,6 +189,28 @@ mod tests {
                 ),
             }
         }
+        rendered
+    }
+
+    /// Every value a template receives is one line but the documents, which are placed
+    /// (`place`): a multi-line value would be layout written in Rust. Rendering checks each
+    /// context in test builds (`templates::single_line`).
+    #[test]
+    fn the_only_multi_line_values_reaching_a_template_are_documents() {
+        let rendered = render_corpus();
         assert!(rendered > 100, "{rendered} files rendered");
+    }
+
+    /// Documents stream into their files (`emit::events`); test builds write each one again
+    /// through the tree writers they had before and compare (`place::tree_check`): every
+    /// policy, trust policy (own-account ARNs as `!Sub`, Terraform references) and
+    /// container definition of the corpus, in both formats.
+    #[test]
+    fn streaming_and_tree_writers_agree_on_every_document() {
+        use std::sync::atomic::Ordering;
+        let before = super::place::tree_check::COMPARED.load(Ordering::Relaxed);
+        render_corpus();
+        let compared = super::place::tree_check::COMPARED.load(Ordering::Relaxed) - before;
+        assert!(compared > 1000, "{compared} documents compared");
     }
 }

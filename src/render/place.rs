@@ -38,6 +38,14 @@ impl Serialize for Placed {
 /// `indent` spaces in; no final newline.
 pub(super) trait Document {
     fn write(&self, out: &mut String, indent: usize) -> Result<(), String>;
+
+    /// Writes the same text as `write`, through the writers documents had before they
+    /// streamed (`emit::tree`), if it has them: test builds write every document both ways
+    /// and compare.
+    #[cfg(test)]
+    fn write_tree(&self, _out: &mut String, _indent: usize) -> Option<Result<(), String>> {
+        None
+    }
 }
 
 /// No document: for templates that place none.
@@ -93,7 +101,7 @@ impl<D: Document> Documents<D> {
                 "a template printed a marker that places no document of this file".to_string()
             })?;
         let Some(identity) = identity else {
-            return document.write(out, indent);
+            return write_checked(document, out, indent);
         };
         let mut written = self.written.borrow_mut();
         if let Some(text) = written.get(&(*identity, indent)) {
@@ -101,9 +109,44 @@ impl<D: Document> Documents<D> {
             return Ok(());
         }
         let start = out.len();
-        document.write(out, indent)?;
+        write_checked(document, out, indent)?;
         written.insert((*identity, indent), out[start..].to_string());
         Ok(())
+    }
+}
+
+fn write_checked(document: &impl Document, out: &mut String, indent: usize) -> Result<(), String> {
+    #[cfg(test)]
+    let start = out.len();
+    document.write(out, indent)?;
+    #[cfg(test)]
+    tree_check::compare(document, &out[start..], indent);
+    Ok(())
+}
+
+/// Test builds: every document the streaming writers write is written again through the
+/// tree writers (`emit::tree`), and the two must agree byte for byte.
+#[cfg(test)]
+pub(super) mod tree_check {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// How many documents were compared, by every test of this process.
+    pub(crate) static COMPARED: AtomicUsize = AtomicUsize::new(0);
+
+    pub(super) fn compare(document: &impl super::Document, streamed: &str, indent: usize) {
+        let mut tree = String::new();
+        match document.write_tree(&mut tree, indent) {
+            None => return,
+            Some(Ok(())) => {}
+            Some(Err(error)) => {
+                panic!("the tree writer failed where the streaming writer did not: {error}")
+            }
+        }
+        assert_eq!(
+            streamed, tree,
+            "the streaming and tree writers disagree on a document"
+        );
+        COMPARED.fetch_add(1, Ordering::Relaxed);
     }
 }
 

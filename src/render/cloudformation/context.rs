@@ -41,12 +41,26 @@ pub(super) enum Document<'a> {
 
 impl place::Document for Document<'_> {
     fn write(&self, out: &mut String, indent: usize) -> Result<(), String> {
-        let document = match self {
-            Document::Policy(document, pseudo) => pseudo.apply_policy(document),
-            Document::Containers(containers, pseudo) => pseudo.apply_containers(containers)?,
-        };
-        yaml::write_placed(out, &document, indent);
+        match self {
+            Document::Policy(document, pseudo) => pseudo.write_policy(document, out, indent),
+            Document::Containers(containers, pseudo) => {
+                pseudo.write_containers(containers, out, indent)?;
+            }
+        }
         Ok(())
+    }
+
+    #[cfg(test)]
+    fn write_tree(&self, out: &mut String, indent: usize) -> Option<Result<(), String>> {
+        let document = match self {
+            Document::Policy(document, pseudo) => pseudo.policy_tree(document),
+            Document::Containers(containers, pseudo) => match pseudo.containers_tree(containers) {
+                Ok(document) => document,
+                Err(error) => return Some(Err(error)),
+            },
+        };
+        crate::render::emit::tree::yaml::write_placed(out, &document, indent);
+        Some(Ok(()))
     }
 }
 

@@ -1,165 +1,9 @@
 //! HCL for Terraform: documents as HCL expressions (finished text a template places), and
 //! the `=` alignment `terraform fmt` applies, so generated files pass `terraform fmt -check`
 //! as they are. Strings are always quoted, with `${` and `%{` escaped: only a
-//! `Doc::Reference`, which the renderer makes, is written as an expression.
+//! `Scalar::Reference`, which the renderer makes, is written as an expression.
 
-use super::doc::Doc;
 use crate::render::place::Lines;
-
-/// Scalar lists up to this width stay on one line.
-const INLINE_LIST_WIDTH: usize = 100;
-
-/// Writes `value` as an HCL expression; nested lines are indented from `indent` spaces.
-pub(crate) fn write_value(out: &mut String, value: &Doc, indent: usize) {
-    match value {
-        Doc::Null => out.push_str("null"),
-        Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Doc::Number(n) => super::doc::push_number(out, n),
-        Doc::Text(s) => push_quoted(out, s),
-        Doc::List(items) => write_array(out, items, indent),
-        Doc::Reference(expression) => out.push_str(expression),
-        // A CloudFormation intrinsic has no meaning in Terraform: written as text.
-        Doc::Intrinsic(_) => push_quoted(out, &super::yaml::text(value)),
-        Doc::Map(entries) => {
-            if entries.is_empty() {
-                out.push_str("{}");
-                return;
-            }
-            out.push_str("{\n");
-            write_aligned(
-                out,
-                entries,
-                indent + 2,
-                |(key, item)| Some((object_key_width(key), is_single_line(item))),
-                |out, (key, _)| push_object_key(out, key),
-                |out, (_, item)| write_value(out, item, indent + 2),
-            );
-            push_indent(out, indent);
-            out.push('}');
-        }
-    }
-}
-
-/// One `name = value` line per item at `indent`, the `=` of consecutive single-line items
-/// in one column, as `terraform fmt` aligns them. `shape` gives an item's name width and
-/// whether its value fits on one line, or `None` for an empty line (which ends a run).
-fn write_aligned<T>(
-    out: &mut String,
-    items: &[T],
-    indent: usize,
-    shape: impl Fn(&T) -> Option<(usize, bool)>,
-    write_name: impl Fn(&mut String, &T),
-    write_value: impl Fn(&mut String, &T),
-) {
-    // Each shape once (a list's width takes a walk over it); most objects are small.
-    const ON_STACK: usize = 16;
-    let mut small = [None; ON_STACK];
-    let large: Vec<Option<(usize, bool)>>;
-    let shapes: &[Option<(usize, bool)>] = if items.len() <= ON_STACK {
-        for (slot, item) in small.iter_mut().zip(items) {
-            *slot = shape(item);
-        }
-        &small[..items.len()]
-    } else {
-        large = items.iter().map(&shape).collect();
-        &large
-    };
-    let mut start = 0;
-    while start < items.len() {
-        let run = shapes[start..]
-            .iter()
-            .take_while(|shape| matches!(shape, Some((_, true))))
-            .count();
-        let end = start + run.max(1);
-        let width = shapes[start..end]
-            .iter()
-            .filter_map(|shape| shape.map(|(width, _)| width))
-            .max()
-            .unwrap_or(0);
-        for (item, shape) in items[start..end].iter().zip(&shapes[start..end]) {
-            let Some((name_width, single_line)) = *shape else {
-                out.push('\n');
-                continue;
-            };
-            push_indent(out, indent);
-            write_name(out, item);
-            let padding = if single_line { width - name_width } else { 0 };
-            push_indent(out, padding + 1);
-            out.push_str("= ");
-            write_value(out, item);
-            out.push('\n');
-        }
-        start = end;
-    }
-}
-
-/// Whether `value` is written on one line.
-fn is_single_line(value: &Doc) -> bool {
-    match value {
-        Doc::List(items) => list_is_inline(items),
-        Doc::Map(_) => !is_multiline_object(value),
-        _ => true,
-    }
-}
-
-/// Scalar lists stay on one line up to a width: the items' widths plus two per item (the
-/// separator budget).
-fn list_is_inline(items: &[Doc]) -> bool {
-    let scalars = items
-        .iter()
-        .all(|item| !matches!(item, Doc::List(_)) && !is_multiline_object(item));
-    scalars
-        && (items.len() <= 1
-            || items.iter().map(inline_width).sum::<usize>() + 2 * items.len() <= INLINE_LIST_WIDTH)
-}
-
-/// The width of a scalar (or raw expression, or `{}`) written on one line.
-fn inline_width(value: &Doc) -> usize {
-    match value {
-        Doc::Null => 4,
-        Doc::Bool(b) => {
-            if *b {
-                4
-            } else {
-                5
-            }
-        }
-        Doc::Number(n) => super::doc::number_width(n),
-        Doc::Text(text) => quoted_len(text),
-        Doc::Reference(expression) => expression.len(),
-        _ => {
-            let mut out = String::new();
-            write_value(&mut out, value, 0);
-            out.len()
-        }
-    }
-}
-
-fn write_array(out: &mut String, items: &[Doc], indent: usize) {
-    if list_is_inline(items) {
-        out.push('[');
-        for (position, item) in items.iter().enumerate() {
-            if position > 0 {
-                out.push_str(", ");
-            }
-            write_value(out, item, indent);
-        }
-        out.push(']');
-        return;
-    }
-    out.push_str("[\n");
-    for item in items {
-        push_indent(out, indent + 2);
-        write_value(out, item, indent + 2);
-        out.push_str(",\n");
-    }
-    push_indent(out, indent);
-    out.push(']');
-}
-
-fn is_multiline_object(value: &Doc) -> bool {
-    matches!(value, Doc::Map(entries) if !entries.is_empty())
-}
 
 pub(crate) fn push_indent(out: &mut String, indent: usize) {
     const SPACES: &str = "                                                                ";
@@ -200,14 +44,6 @@ pub(crate) fn push_object_key(out: &mut String, key: &str) {
     }
 }
 
-fn object_key_width(key: &str) -> usize {
-    if is_bare_key(key) {
-        key.len()
-    } else {
-        quoted_len(key)
-    }
-}
-
 /// A quoted HCL string: escapes, and `${` / `%{` doubled so IAM policy variables such as
 /// `${aws:username}` reach AWS literally instead of being read as Terraform templates.
 pub(crate) fn quote(text: &str) -> String {
@@ -237,24 +73,6 @@ pub(crate) fn push_quoted(out: &mut String, text: &str) {
         }
     }
     out.push('"');
-}
-
-/// The length of `push_quoted`'s output, without writing it.
-fn quoted_len(text: &str) -> usize {
-    if is_plain(text) {
-        return text.len() + 2;
-    }
-    let mut chars = text.chars().peekable();
-    let mut len = 2;
-    while let Some(c) = chars.next() {
-        len += match escape(c, chars.peek().copied()) {
-            Escape::Keep => c.len_utf8(),
-            Escape::Text(replacement) => replacement.len(),
-            Escape::Double => 2,
-            Escape::Unicode => 6,
-        };
-    }
-    len
 }
 
 fn is_plain(text: &str) -> bool {
@@ -490,24 +308,7 @@ mod tests {
         }
         formatted.finish()
     }
-    use crate::render::emit::doc::json as tjson;
     use serde_json::json;
-
-    #[test]
-    fn quoted_lengths_are_what_quoting_writes() {
-        for text in [
-            "",
-            "plain",
-            "a\"b\\c",
-            "${x} %{y} $ %",
-            "tab\there\n\r",
-            "\u{1}\u{7f}\u{85}",
-            "é ü 日本",
-            "$${a}",
-        ] {
-            assert_eq!(quoted_len(text), quote(text).len(), "{text:?}");
-        }
-    }
 
     #[test]
     fn policy_variables_are_escaped() {
@@ -520,18 +321,22 @@ mod tests {
 
     #[test]
     fn objects_become_hcl_with_quoted_keys_where_needed() {
-        let value = json!({"Version": "2012-10-17", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}});
-        let mut document = tjson(&value);
-        if let Doc::Map(entries) = &mut document {
-            entries.push(("Ref".into(), Doc::Reference("aws_iam_role.x.arn".into())));
+        use crate::render::emit::events::{self, Scalar, Sink};
+        use crate::render::emit::hcl_writer::HclWriter;
+        let value = json!({"Version": "2012-10-17", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}, "List": ["a", {}], "Long": ["x", [], "y"]});
+        let mut out = String::new();
+        let mut writer = HclWriter::new(&mut out, 0);
+        writer.begin_map();
+        for (key, item) in value.as_object().into_iter().flatten() {
+            writer.key(key);
+            events::json(item, &mut writer);
         }
+        writer.key("Ref");
+        writer.scalar(Scalar::Reference("aws_iam_role.x.arn"));
+        writer.end_map();
         assert_eq!(
-            {
-                let mut out = String::new();
-                write_value(&mut out, &document, 0);
-                out
-            },
-            "{\n  Version = \"2012-10-17\"\n  Condition = {\n    StringEquals = {\n      \"aws:SourceAccount\" = \"1\"\n    }\n  }\n  Ref = aws_iam_role.x.arn\n}"
+            out,
+            "{\n  Version = \"2012-10-17\"\n  Condition = {\n    StringEquals = {\n      \"aws:SourceAccount\" = \"1\"\n    }\n  }\n  List = [\"a\", {}]\n  Long = [\n    \"x\",\n    [],\n    \"y\",\n  ]\n  Ref = aws_iam_role.x.arn\n}"
         );
     }
 

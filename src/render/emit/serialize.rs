@@ -1,20 +1,19 @@
-//! A model value as a `Doc`, through its serde derive: the derive is the one description
-//! of the value's shape (the container definition's fields, their ECS API names, which
-//! are left out when unset), and both backends write what it says.
+//! A model value as events (`events::Sink`), through its serde derive: the derive is the
+//! one description of the value's shape (the container definition's fields, their ECS API
+//! names, which are left out when unset), and both backends write what it says, straight
+//! into their output.
 //!
 //! Struct field names are the ECS API's camelCase (Terraform's `jsonencode` takes them as
 //! they are); CloudFormation spells the same properties in PascalCase, which is the
 //! camelCase name with its first letter capitalised. Map keys are user keys (Docker
 //! labels, log driver and FireLens options: `awslogs-group`, `com.example.team`) and keep
-//! their spelling in both. Strings pass through `string` (own-account ARNs become
-//! `!Sub` in CloudFormation); nothing else becomes an expression.
+//! their spelling in both. Every string is a `Scalar::Text`: nothing becomes an expression.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::ser::{self, Serialize};
 
-use super::doc::{Doc, Substitute};
+use super::events::{Scalar, Sink};
 
 /// How struct field names are spelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,14 +24,15 @@ pub(crate) enum KeyCase {
     Pascal,
 }
 
-/// `value` as a document, or why its derive asked for something a document cannot hold
-/// (a map keyed by non-strings, an enum with data: none of the model's types does).
-pub(crate) fn to_doc<T: Serialize + ?Sized>(
+/// Writes `value` to `sink`, or says why its derive asked for something a document cannot
+/// hold (a map keyed by non-strings, an enum with data: none of the model's types does).
+/// On an error the sink holds part of the document; the caller discards it.
+pub(crate) fn write<T: Serialize + ?Sized>(
     value: &T,
     case: KeyCase,
-    string: Substitute,
-) -> Result<Doc<'static>> {
-    value.serialize(DocSerializer { case, string })
+    sink: &mut impl Sink,
+) -> Result<()> {
+    value.serialize(Events { sink, case })
 }
 
 #[derive(Debug)]
@@ -56,20 +56,7 @@ fn unsupported(what: &str) -> Error {
     Error(format!("a document cannot hold {what}"))
 }
 
-#[derive(Clone, Copy)]
-struct DocSerializer<'s> {
-    case: KeyCase,
-    string: Substitute<'s>,
-}
-
-impl DocSerializer<'_> {
-    fn field(self, name: &'static str) -> Cow<'static, str> {
-        match self.case {
-            KeyCase::Camel => Cow::Borrowed(name),
-            KeyCase::Pascal => Cow::Borrowed(pascal(name)),
-        }
-    }
-}
+type Result<T> = std::result::Result<T, Error>;
 
 type Names = std::collections::HashMap<&'static str, &'static str>;
 
@@ -84,7 +71,7 @@ thread_local! {
 }
 
 /// `name` with its first letter capitalised.
-fn pascal(name: &'static str) -> &'static str {
+pub(crate) fn pascal(name: &'static str) -> &'static str {
     PASCAL_SEEN.with(|seen| {
         *seen.borrow_mut().entry(name).or_insert_with(|| {
             let make = || -> &'static str {
@@ -106,88 +93,105 @@ fn pascal(name: &'static str) -> &'static str {
     })
 }
 
-type Result<T> = std::result::Result<T, Error>;
+/// The serializer: each call becomes events on `sink`.
+struct Events<'k, K> {
+    sink: &'k mut K,
+    case: KeyCase,
+}
 
-impl<'s> ser::Serializer for DocSerializer<'s> {
-    type Ok = Doc<'static>;
+impl<K: Sink> Events<'_, K> {
+    fn scalar(self, value: Scalar<'_>) -> Result<()> {
+        self.sink.scalar(value);
+        Ok(())
+    }
+
+    fn number(self, number: impl Into<serde_json::Number>) -> Result<()> {
+        self.scalar(Scalar::Number(number.into()))
+    }
+
+    fn reborrow(&mut self) -> Events<'_, K> {
+        Events {
+            sink: &mut *self.sink,
+            case: self.case,
+        }
+    }
+}
+
+impl<'k, K: Sink> ser::Serializer for Events<'k, K> {
+    type Ok = ();
     type Error = Error;
-    type SerializeSeq = Seq<'s>;
-    type SerializeTuple = Seq<'s>;
-    type SerializeTupleStruct = Seq<'s>;
-    type SerializeTupleVariant = ser::Impossible<Doc<'static>, Error>;
-    type SerializeMap = Fields<'s>;
-    type SerializeStruct = Fields<'s>;
-    type SerializeStructVariant = ser::Impossible<Doc<'static>, Error>;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
 
-    fn serialize_bool(self, v: bool) -> Result<Doc<'static>> {
-        Ok(Doc::Bool(v))
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.scalar(Scalar::Bool(v))
     }
-    fn serialize_i8(self, v: i8) -> Result<Doc<'static>> {
-        Ok(Doc::int(v))
+    fn serialize_i8(self, v: i8) -> Result<()> {
+        self.number(v)
     }
-    fn serialize_i16(self, v: i16) -> Result<Doc<'static>> {
-        Ok(Doc::int(v))
+    fn serialize_i16(self, v: i16) -> Result<()> {
+        self.number(v)
     }
-    fn serialize_i32(self, v: i32) -> Result<Doc<'static>> {
-        Ok(Doc::int(v))
+    fn serialize_i32(self, v: i32) -> Result<()> {
+        self.number(v)
     }
-    fn serialize_i64(self, v: i64) -> Result<Doc<'static>> {
-        Ok(Doc::int(v))
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        self.number(v)
     }
-    fn serialize_u8(self, v: u8) -> Result<Doc<'static>> {
-        Ok(Doc::int(v))
+    fn serialize_u8(self, v: u8) -> Result<()> {
+        self.number(v)
     }
-    fn serialize_u16(self, v: u16) -> Result<Doc<'static>> {
-        Ok(Doc::int(v))
+    fn serialize_u16(self, v: u16) -> Result<()> {
+        self.number(v)
     }
-    fn serialize_u32(self, v: u32) -> Result<Doc<'static>> {
-        Ok(Doc::int(v))
+    fn serialize_u32(self, v: u32) -> Result<()> {
+        self.number(v)
     }
-    fn serialize_u64(self, v: u64) -> Result<Doc<'static>> {
-        Ok(Doc::int(v))
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        self.number(v)
     }
-    fn serialize_f32(self, v: f32) -> Result<Doc<'static>> {
+    fn serialize_f32(self, v: f32) -> Result<()> {
         self.serialize_f64(f64::from(v))
     }
-    fn serialize_f64(self, v: f64) -> Result<Doc<'static>> {
-        serde_json::Number::from_f64(v)
-            .map(Doc::Number)
-            .ok_or_else(|| unsupported("a number that is not finite"))
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        let number = serde_json::Number::from_f64(v)
+            .ok_or_else(|| unsupported("a number that is not finite"))?;
+        self.scalar(Scalar::Number(number))
     }
-    fn serialize_char(self, v: char) -> Result<Doc<'static>> {
+    fn serialize_char(self, v: char) -> Result<()> {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
-    fn serialize_str(self, v: &str) -> Result<Doc<'static>> {
-        Ok((self.string)(v).unwrap_or_else(|| Doc::text(v.to_string())))
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.scalar(Scalar::Text(v))
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Doc<'static>> {
+    fn serialize_bytes(self, _: &[u8]) -> Result<()> {
         Err(unsupported("bytes"))
     }
-    fn serialize_none(self) -> Result<Doc<'static>> {
-        Ok(Doc::Null)
+    fn serialize_none(self) -> Result<()> {
+        self.scalar(Scalar::Null)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Doc<'static>> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<()> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<Doc<'static>> {
-        Ok(Doc::Null)
+    fn serialize_unit(self) -> Result<()> {
+        self.scalar(Scalar::Null)
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Doc<'static>> {
-        Ok(Doc::Null)
+    fn serialize_unit_struct(self, _: &'static str) -> Result<()> {
+        self.scalar(Scalar::Null)
     }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<Doc<'static>> {
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<()> {
         self.serialize_str(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         value: &T,
-    ) -> Result<Doc<'static>> {
+    ) -> Result<()> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -196,19 +200,17 @@ impl<'s> ser::Serializer for DocSerializer<'s> {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<Doc<'static>> {
+    ) -> Result<()> {
         Err(unsupported("an enum variant with data"))
     }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'s>> {
-        Ok(Seq {
-            serializer: self,
-            items: Vec::with_capacity(len.unwrap_or(0)),
-        })
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self> {
+        self.sink.begin_list();
+        Ok(self)
     }
-    fn serialize_tuple(self, len: usize) -> Result<Seq<'s>> {
+    fn serialize_tuple(self, len: usize) -> Result<Self> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq<'s>> {
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Self> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -220,14 +222,11 @@ impl<'s> ser::Serializer for DocSerializer<'s> {
     ) -> Result<Self::SerializeTupleVariant> {
         Err(unsupported("an enum variant with data"))
     }
-    fn serialize_map(self, len: Option<usize>) -> Result<Fields<'s>> {
-        Ok(Fields {
-            serializer: self,
-            entries: Vec::with_capacity(len.unwrap_or(0)),
-            key: None,
-        })
+    fn serialize_map(self, _: Option<usize>) -> Result<Self> {
+        self.sink.begin_map();
+        Ok(self)
     }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Fields<'s>> {
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Self> {
         self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
@@ -241,159 +240,181 @@ impl<'s> ser::Serializer for DocSerializer<'s> {
     }
 }
 
-struct Seq<'s> {
-    serializer: DocSerializer<'s>,
-    items: Vec<Doc<'static>>,
-}
-
-impl ser::SerializeSeq for Seq<'_> {
-    type Ok = Doc<'static>;
+impl<K: Sink> ser::SerializeSeq for Events<'_, K> {
+    type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.items.push(value.serialize(self.serializer)?);
-        Ok(())
+        value.serialize(self.reborrow())
     }
-    fn end(self) -> Result<Doc<'static>> {
-        Ok(Doc::List(self.items))
+    fn end(self) -> Result<()> {
+        self.sink.end_list();
+        Ok(())
     }
 }
 
-impl ser::SerializeTuple for Seq<'_> {
-    type Ok = Doc<'static>;
+impl<K: Sink> ser::SerializeTuple for Events<'_, K> {
+    type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         ser::SerializeSeq::serialize_element(self, value)
     }
-    fn end(self) -> Result<Doc<'static>> {
+    fn end(self) -> Result<()> {
         ser::SerializeSeq::end(self)
     }
 }
 
-impl ser::SerializeTupleStruct for Seq<'_> {
-    type Ok = Doc<'static>;
+impl<K: Sink> ser::SerializeTupleStruct for Events<'_, K> {
+    type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         ser::SerializeSeq::serialize_element(self, value)
     }
-    fn end(self) -> Result<Doc<'static>> {
+    fn end(self) -> Result<()> {
         ser::SerializeSeq::end(self)
     }
 }
 
-/// A map (user keys, as they are) or a struct (field names, in the serializer's case).
-struct Fields<'s> {
-    serializer: DocSerializer<'s>,
-    entries: Vec<(Cow<'static, str>, Doc<'static>)>,
-    key: Option<String>,
-}
-
-impl ser::SerializeMap for Fields<'_> {
-    type Ok = Doc<'static>;
+/// A map: user keys, as they are, never substituted.
+impl<K: Sink> ser::SerializeMap for Events<'_, K> {
+    type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
-        // Keys are written as they are: a user key is never substituted.
-        let key = key.serialize(DocSerializer {
-            case: self.serializer.case,
-            string: &super::doc::no_substitution,
-        })?;
-        match key {
-            Doc::Text(text) => {
-                self.key = Some(text.into_owned());
-                Ok(())
-            }
-            _ => Err(unsupported("a map key that is not a string")),
-        }
+        key.serialize(Key(&mut *self.sink))
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let key = self
-            .key
-            .take()
-            .ok_or_else(|| unsupported("a map value without its key"))?;
-        self.entries
-            .push((Cow::Owned(key), value.serialize(self.serializer)?));
-        Ok(())
+        value.serialize(self.reborrow())
     }
-    fn end(self) -> Result<Doc<'static>> {
-        Ok(Doc::Map(self.entries))
+    fn end(self) -> Result<()> {
+        self.sink.end_map();
+        Ok(())
     }
 }
 
-impl ser::SerializeStruct for Fields<'_> {
-    type Ok = Doc<'static>;
+/// A struct: field names, in the serializer's case.
+impl<K: Sink> ser::SerializeStruct for Events<'_, K> {
+    type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         name: &'static str,
         value: &T,
     ) -> Result<()> {
-        let key = self.serializer.field(name);
-        self.entries.push((key, value.serialize(self.serializer)?));
-        Ok(())
+        self.sink.key(match self.case {
+            KeyCase::Camel => name,
+            KeyCase::Pascal => pascal(name),
+        });
+        value.serialize(self.reborrow())
     }
-    fn end(self) -> Result<Doc<'static>> {
-        Ok(Doc::Map(self.entries))
+    fn end(self) -> Result<()> {
+        self.sink.end_map();
+        Ok(())
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::render::emit::doc::no_substitution;
-    use indexmap::IndexMap;
+/// A map key: whatever serializes as a string (a string, a unit variant's name), written
+/// as the sink's key; anything else is refused.
+struct Key<'k, K>(&'k mut K);
 
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Example {
-        log_driver: &'static str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        host_port: Option<i64>,
-        options: IndexMap<String, String>,
-        #[serde(rename = "type")]
-        kind: &'static str,
+macro_rules! not_a_string_key {
+    ($($method:ident($($argument:ty),*)),* $(,)?) => {
+        $(fn $method(self, $(_: $argument),*) -> Result<()> {
+            Err(unsupported("a map key that is not a string"))
+        })*
+    };
+}
+
+impl<K: Sink> ser::Serializer for Key<'_, K> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.0.key(v);
+        Ok(())
     }
-
-    fn example() -> Example {
-        Example {
-            log_driver: "awslogs",
-            host_port: None,
-            options: [("awslogs-group".to_string(), "/ecs/x".to_string())]
-                .into_iter()
-                .collect(),
-            kind: "s3",
-        }
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
-
-    #[test]
-    fn field_names_take_the_case_and_user_keys_keep_their_spelling() {
-        let options = Doc::Map(vec![("awslogs-group".into(), Doc::text("/ecs/x"))]);
-        let expected = |driver: &'static str, options_key: &'static str, kind: &'static str| {
-            Doc::Map(vec![
-                (driver.into(), Doc::text("awslogs")),
-                (options_key.into(), options.clone()),
-                (kind.into(), Doc::text("s3")),
-            ])
-        };
-        assert_eq!(
-            to_doc(&example(), KeyCase::Camel, &no_substitution).ok(),
-            Some(expected("logDriver", "options", "type"))
-        );
-        assert_eq!(
-            to_doc(&example(), KeyCase::Pascal, &no_substitution).ok(),
-            Some(expected("LogDriver", "Options", "Type"))
-        );
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<()> {
+        self.serialize_str(variant)
     }
-
-    #[test]
-    fn strings_are_substituted_but_keys_never() {
-        let substitute =
-            |text: &str| matches!(text, "awslogs-group" | "/ecs/x").then(|| Doc::text("SUB"));
-        let doc = to_doc(&example(), KeyCase::Camel, &substitute).ok();
-        let Some(Doc::Map(entries)) = doc else {
-            panic!("a struct is a map");
-        };
-        assert_eq!(
-            entries[1].1,
-            Doc::Map(vec![("awslogs-group".into(), Doc::text("SUB"))])
-        );
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<()> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        value.serialize(self)
+    }
+    not_a_string_key!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_bytes(&[u8]),
+        serialize_none(),
+        serialize_unit(),
+        serialize_unit_struct(&'static str),
+    );
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<()> {
+        Err(unsupported("a map key that is not a string"))
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq> {
+        Err(unsupported("a map key that is not a string"))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
+        Err(unsupported("a map key that is not a string"))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
+        Err(unsupported("a map key that is not a string"))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        Err(unsupported("a map key that is not a string"))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap> {
+        Err(unsupported("a map key that is not a string"))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct> {
+        Err(unsupported("a map key that is not a string"))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        Err(unsupported("a map key that is not a string"))
     }
 }

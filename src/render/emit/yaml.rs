@@ -6,33 +6,15 @@
 //! — `2012-10-17`, `yes`, `- x`, `a: b`, a line separator — and lays sequences out the way
 //! the templates expect.
 
-use super::doc::{Doc, Intrinsic};
+use super::doc::{Doc, Intrinsic, Substitute};
+use super::events::{Scalar, Sink};
 use crate::render::place::Lines;
 
-/// `value` as YAML on one line (scalars, empty collections, intrinsics), or as a block
-/// whose first line starts at column 0.
+/// `value` (a string or an intrinsic) as YAML on one line.
 pub(crate) fn text(value: &Doc) -> String {
     let mut out = String::new();
-    if write_inline(&mut out, value) {
-        return out;
-    }
-    write_block(&mut out, value, 0, false);
-    while out.ends_with('\n') {
-        out.pop();
-    }
+    write_inline(&mut out, value);
     out
-}
-
-/// Writes `value` where a template placed it: its first line continues `out`'s last line,
-/// its other lines start `indent` spaces in (`place`); no final newline.
-pub(crate) fn write_placed(out: &mut String, value: &Doc, indent: usize) {
-    if write_inline(out, value) {
-        return;
-    }
-    write_block(out, value, indent, true);
-    if out.ends_with('\n') {
-        out.pop();
-    }
 }
 
 /// A template's rendering as the file: no blank lines or trailing spaces, one final
@@ -73,25 +55,14 @@ pub(crate) fn scalar(text: &str) -> String {
     out
 }
 
-/// Writes `value` on one line if it has a one-line form; returns whether it did (and
-/// wrote nothing if not).
-fn write_inline(out: &mut String, value: &Doc) -> bool {
+fn write_inline(out: &mut String, value: &Doc) {
     match value {
-        Doc::Null => out.push_str("null"),
-        Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Doc::Number(n) => super::doc::push_number(out, n),
         Doc::Text(s) => push_scalar(out, s),
-        Doc::List(items) if items.is_empty() => out.push_str("[]"),
-        Doc::Map(entries) if entries.is_empty() => out.push_str("{}"),
         Doc::Intrinsic(intrinsic) => write_intrinsic(out, intrinsic),
-        // A Terraform reference has no meaning in a CloudFormation template.
-        Doc::Reference(text) => push_scalar(out, text),
-        Doc::List(_) | Doc::Map(_) => return false,
     }
-    true
 }
 
-fn write_intrinsic(out: &mut String, intrinsic: &Intrinsic) {
+pub(super) fn write_intrinsic(out: &mut String, intrinsic: &Intrinsic) {
     match intrinsic {
         Intrinsic::Ref(name) => {
             out.push_str("!Ref ");
@@ -108,63 +79,167 @@ fn write_intrinsic(out: &mut String, intrinsic: &Intrinsic) {
     }
 }
 
-fn push_indent(out: &mut String, indent: usize) {
+pub(super) fn push_indent(out: &mut String, indent: usize) {
     out.extend(std::iter::repeat_n(' ', indent));
 }
 
-/// Writes a block value whose first line starts at `indent`; `first_line_placed` says the
-/// caller already wrote that line's prefix (`- `), so it is not indented again.
-fn write_block(out: &mut String, value: &Doc, indent: usize, first_line_placed: bool) {
-    let mut placed = first_line_placed;
-    let mut start_line = |out: &mut String| {
-        if placed {
-            placed = false;
-        } else {
-            push_indent(out, indent);
+/// Writes a document's events as block YAML where a template placed it: its first line
+/// continues `out`'s last line, its other lines start `indent` spaces in (`place`); no
+/// final newline. Every string is a scalar (`push_scalar`) unless `substitute` gives an
+/// intrinsic for it (own-account ARNs); keys are never substituted.
+///
+/// Nothing is buffered: whether a collection is written inline (`[]`, `{}`: when it is
+/// empty) or as a block is settled by its first entry, or by its end when it has none.
+pub(crate) struct YamlWriter<'o, 's> {
+    out: &'o mut String,
+    indent: usize,
+    substitute: Substitute<'s>,
+    /// The open collections, innermost last.
+    open: Vec<Open>,
+}
+
+/// Where a value goes: where the template placed the document, after a map's `key:`, or
+/// after a list's `- `.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Top,
+    MapValue,
+    ListItem,
+}
+
+struct Open {
+    list: bool,
+    /// The indent of the collection's lines.
+    indent: usize,
+    slot: Slot,
+    /// Whether its first line is written.
+    started: bool,
+}
+
+impl<'o, 's> YamlWriter<'o, 's> {
+    pub(crate) fn new(out: &'o mut String, indent: usize, substitute: Substitute<'s>) -> Self {
+        YamlWriter {
+            out,
+            indent,
+            substitute,
+            open: Vec::with_capacity(8),
         }
-    };
-    match value {
-        Doc::Map(entries) => {
-            for (key, item) in entries {
-                start_line(out);
-                push_scalar(out, key);
-                out.push(':');
-                write_nested(out, item, indent + 2);
+    }
+
+    /// Starts the next value of the innermost collection: where it goes.
+    fn slot(&mut self) -> Slot {
+        let Some(open) = self.open.last_mut() else {
+            return Slot::Top;
+        };
+        if !open.list {
+            return Slot::MapValue;
+        }
+        start_line(self.out, open);
+        self.out.push_str("- ");
+        Slot::ListItem
+    }
+
+    fn begin(&mut self, list: bool) {
+        let slot = self.slot();
+        let indent = self.open.last().map_or(self.indent, |open| open.indent + 2);
+        self.open.push(Open {
+            list,
+            indent,
+            slot,
+            started: false,
+        });
+    }
+
+    fn end(&mut self) {
+        let Some(open) = self.open.pop() else {
+            return;
+        };
+        if open.started {
+            // The last line's newline: the template writes what follows the document.
+            if open.slot == Slot::Top && self.out.ends_with('\n') {
+                self.out.pop();
             }
+            return;
         }
-        Doc::List(items) => {
-            for item in items {
-                start_line(out);
-                out.push_str("- ");
-                if write_inline(out, item) {
-                    out.push('\n');
-                } else {
-                    // The item's first line goes after "- ", the rest at the item's indent.
-                    write_block(out, item, indent + 2, true);
-                }
+        let empty = if open.list { "[]" } else { "{}" };
+        match open.slot {
+            Slot::Top => self.out.push_str(empty),
+            Slot::MapValue => {
+                self.out.push(' ');
+                self.out.push_str(empty);
+                self.out.push('\n');
             }
-        }
-        _ => {
-            start_line(out);
-            write_inline(out, value);
-            out.push('\n');
+            Slot::ListItem => {
+                self.out.push_str(empty);
+                self.out.push('\n');
+            }
         }
     }
 }
 
-fn write_nested(out: &mut String, value: &Doc, indent: usize) {
-    out.push(' ');
-    if write_inline(out, value) {
+/// Starts a line of `open`: the first line of a block placed after a template's text or a
+/// `- ` continues that line; a map value's block starts on the line after its key.
+fn start_line(out: &mut String, open: &mut Open) {
+    if open.started {
+        push_indent(out, open.indent);
+        return;
+    }
+    open.started = true;
+    if open.slot == Slot::MapValue {
         out.push('\n');
-    } else {
-        out.pop();
-        out.push('\n');
-        write_block(out, value, indent, false);
+        push_indent(out, open.indent);
+    }
+}
+
+impl Sink for YamlWriter<'_, '_> {
+    fn scalar(&mut self, value: Scalar<'_>) {
+        let slot = self.slot();
+        if slot == Slot::MapValue {
+            self.out.push(' ');
+        }
+        match value {
+            Scalar::Null => self.out.push_str("null"),
+            Scalar::Bool(b) => self.out.push_str(if b { "true" } else { "false" }),
+            Scalar::Number(n) => super::doc::push_number(self.out, &n),
+            Scalar::Text(text) => match (self.substitute)(text) {
+                Some(value) => write_inline(self.out, &value),
+                None => push_scalar(self.out, text),
+            },
+            // A Terraform reference has no meaning in a CloudFormation template.
+            Scalar::Reference(text) => push_scalar(self.out, text),
+        }
+        if slot != Slot::Top {
+            self.out.push('\n');
+        }
+    }
+
+    fn begin_map(&mut self) {
+        self.begin(false);
+    }
+
+    fn key(&mut self, key: &str) {
+        if let Some(open) = self.open.last_mut() {
+            start_line(self.out, open);
+        }
+        push_scalar(self.out, key);
+        self.out.push(':');
+    }
+
+    fn end_map(&mut self) {
+        self.end();
+    }
+
+    fn begin_list(&mut self) {
+        self.begin(true);
+    }
+
+    fn end_list(&mut self) {
+        self.end();
     }
 }
 
 /// Writes a string as a YAML scalar: plain when it cannot be misread, else double-quoted.
-fn push_scalar(out: &mut String, text: &str) {
+pub(super) fn push_scalar(out: &mut String, text: &str) {
     if is_plain_safe(text) {
         out.push_str(text);
         return;
@@ -249,33 +324,53 @@ const PLAIN_BYTES: [bool; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::emit::doc::json as tjson;
     use serde_json::json;
+
+    /// `value` written by the streaming writer where a template placed it at `indent`.
+    fn placed(value: &serde_json::Value, indent: usize, substitute: Substitute) -> String {
+        let mut out = String::new();
+        crate::render::emit::events::json(
+            value,
+            &mut YamlWriter::new(&mut out, indent, substitute),
+        );
+        out
+    }
+
+    fn none(_: &str) -> Option<Doc<'static>> {
+        None
+    }
 
     #[test]
     fn intrinsics_use_short_tags() {
-        let value = Doc::Map(vec![
-            (
-                "Resource".into(),
-                Doc::Intrinsic(Intrinsic::Sub(
-                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x".into(),
-                )),
-            ),
-            (
-                "Role".into(),
-                Doc::Intrinsic(Intrinsic::GetAtt("TaskRole".into(), "Arn")),
-            ),
-        ]);
+        let substitute = |text: &str| match text {
+            "own" => Some(Doc::Intrinsic(Intrinsic::Sub(
+                "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x".into(),
+            ))),
+            "role" => Some(Doc::Intrinsic(Intrinsic::GetAtt("TaskRole".into(), "Arn"))),
+            _ => None,
+        };
         assert_eq!(
-            text(&value),
-            "Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x\nRole: !GetAtt TaskRole.Arn"
+            placed(&json!({"Resource": "own", "Role": ["role"], "own": "x"}), 0, &substitute),
+            "Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x\nRole:\n  - !GetAtt TaskRole.Arn\nown: x",
+            "values are substituted, keys never"
         );
     }
 
     #[test]
     fn a_map_spelt_like_an_intrinsic_stays_a_map() {
         let value = json!({"Fn::Sub": "${AWS::AccountId}"});
-        assert_eq!(text(&tjson(&value)), "Fn::Sub: ${AWS::AccountId}");
+        assert_eq!(placed(&value, 0, &none), "Fn::Sub: ${AWS::AccountId}");
+    }
+
+    #[test]
+    fn empty_collections_are_inline_wherever_they_are() {
+        let value = json!({"a": {}, "b": [], "c": [{}, [], [[1]], {"d": []}]});
+        assert_eq!(
+            placed(&value, 4, &none),
+            "a: {}\n    b: []\n    c:\n      - {}\n      - []\n      - - - 1\n      - d: []"
+        );
+        assert_eq!(placed(&json!([]), 4, &none), "[]");
+        assert_eq!(placed(&json!("yes"), 4, &none), "\"yes\"");
     }
 
     #[test]
@@ -311,7 +406,7 @@ mod tests {
         let value =
             json!({"Statement": [{"Sid": "A", "Action": ["s3:GetObject", "s3:PutObject"]}]});
         assert_eq!(
-            text(&tjson(&value)),
+            placed(&value, 0, &none),
             "Statement:\n  - Sid: A\n    Action:\n      - s3:GetObject\n      - s3:PutObject"
         );
     }

@@ -18,8 +18,8 @@ use crate::model::{
     Account, ContainerDefinition, IdentityCenter, Model, Role, RoleKind, Root, TaskDefinition,
     Volume,
 };
-use crate::render::emit::doc::{self, Doc};
-use crate::render::emit::hcl;
+use crate::render::emit::hcl_writer::HclWriter;
+use crate::render::emit::policy;
 use crate::render::emit::serialize::{self, KeyCase};
 use crate::render::place::{self, Documents, Placed};
 
@@ -35,62 +35,41 @@ pub(super) enum Document<'a> {
 
 impl place::Document for Document<'_> {
     fn write(&self, out: &mut String, indent: usize) -> Result<(), String> {
-        let document = match self {
-            Document::Policy(document) => doc::from_policy(document, &doc::no_substitution),
-            Document::Trust(document, references) => trust_policy(document, references),
+        let mut writer = HclWriter::new(out, indent);
+        match self {
+            Document::Policy(document) => policy::write(document, &[], &mut writer),
+            Document::Trust(document, references) => {
+                policy::write(document, references, &mut writer);
+            }
             Document::Containers(containers) => {
-                serialize::to_doc(*containers, KeyCase::Camel, &doc::no_substitution)
-                    .map_err(|error| format!("cannot write the container definitions: {error}"))?
+                serialize::write(*containers, KeyCase::Camel, &mut writer)
+                    .map_err(|error| format!("cannot write the container definitions: {error}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    fn write_tree(&self, out: &mut String, indent: usize) -> Option<Result<(), String>> {
+        use crate::render::emit::tree;
+        let document = match self {
+            Document::Policy(document) => tree::from_policy(document, &tree::no_substitution),
+            Document::Trust(document, references) => tree::trust_policy(document, references),
+            Document::Containers(containers) => {
+                match tree::serialize::to_tree(*containers, KeyCase::Camel, &tree::no_substitution)
+                {
+                    Ok(document) => document,
+                    Err(error) => return Some(Err(error.to_string())),
+                }
             }
         };
-        hcl::write_value(out, &document, indent);
-        Ok(())
+        tree::hcl::write_value(out, &document, indent);
+        Some(Ok(()))
     }
 }
 
 /// The documents of one file's rendering.
 pub(super) type HclDocuments<'a> = Documents<Document<'a>>;
-
-/// The trust policy with each `Principal.AWS` ARN that `references` names replaced by its
-/// reference.
-fn trust_policy<'a>(document: &'a PolicyDocument, references: &[(&str, String)]) -> Doc<'a> {
-    let mut written = doc::from_policy(document, &doc::no_substitution);
-    let Doc::Map(entries) = &mut written else {
-        return written;
-    };
-    let statements = entries.iter_mut().find(|(key, _)| key == "Statement");
-    let Some((_, Doc::List(statements))) = statements else {
-        return written;
-    };
-    let replace = |value: &mut Doc| {
-        let reference = match value {
-            Doc::Text(arn) => references.iter().find(|(known, _)| *known == arn.as_ref()),
-            _ => None,
-        };
-        if let Some((_, reference)) = reference {
-            *value = Doc::Reference(reference.clone());
-        }
-    };
-    for (statement, source) in statements.iter_mut().zip(&document.statements) {
-        if !matches!(source.principal, Some(Principal::Aws(_))) {
-            continue;
-        }
-        let Doc::Map(fields) = statement else {
-            continue;
-        };
-        let Some((_, Doc::Map(kinds))) = fields.iter_mut().find(|(key, _)| key == "Principal")
-        else {
-            continue;
-        };
-        for (_, arns) in kinds.iter_mut() {
-            match arns {
-                Doc::List(items) => items.iter_mut().for_each(replace),
-                single => replace(single),
-            }
-        }
-    }
-    written
-}
 
 /// `<account>.tf` of the single root, or a per-account root's `main.tf`.
 #[derive(Serialize)]

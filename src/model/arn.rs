@@ -19,10 +19,8 @@ pub(crate) struct Arn<'a> {
 impl<'a> Arn<'a> {
     /// The parts of `text`, when it has the shape of an ARN (a service and a resource).
     pub(crate) fn parse(text: &'a str) -> Option<Self> {
-        let mut parts = text.splitn(6, ':');
-        if parts.next()? != "arn" {
-            return None;
-        }
+        // Most text asked is no ARN at all: refused before any splitting.
+        let mut parts = text.strip_prefix("arn:")?.splitn(5, ':');
         let arn = Arn {
             partition: parts.next()?,
             service: parts.next()?,
@@ -222,6 +220,28 @@ pub(super) fn service(arn: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::model::pattern::pattern_matches;
+
+    #[test]
+    fn parses_six_fields_with_colons_kept_in_the_resource() {
+        let arn = Arn::parse("arn:aws:s3:eu-west-1:111122223333:b/c:d:e");
+        assert_eq!(
+            arn.map(|a| (a.partition, a.service, a.region, a.account, a.resource)),
+            Some(("aws", "s3", "eu-west-1", "111122223333", "b/c:d:e"))
+        );
+        for not_arn in [
+            "arn",
+            "arn:",
+            "arn:aws:s3:::",
+            "arn:aws::eu-west-1:1:x",
+            "ARN:aws:s3:::b",
+            " arn:aws:s3:::b",
+            "urn:aws:s3:::b",
+            "arn:aws:s3",
+            "",
+        ] {
+            assert!(Arn::parse(not_arn).is_none(), "{not_arn:?}");
+        }
+    }
 
     #[test]
     fn role_arns_include_the_path_and_partition() {

@@ -259,6 +259,7 @@ mod tests {
         let mut streamed = String::new();
         let mut writer = HclWriter::new(&mut streamed, 8);
         crate::render::emit::serialize::write(&value, KeyCase::Camel, &mut writer).ok();
+        drop(writer);
         let mut written = String::new();
         let tree = tree::serialize::to_tree(&value, KeyCase::Camel, &tree::no_substitution).ok();
         tree::hcl::write_value(&mut written, &tree.unwrap_or(tree::Tree::Null), 8);

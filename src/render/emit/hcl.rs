@@ -334,6 +334,7 @@ mod tests {
         writer.key("Ref");
         writer.scalar(Scalar::Reference("aws_iam_role.x.arn"));
         writer.end_map();
+        drop(writer);
         assert_eq!(
             out,
             "{\n  Version = \"2012-10-17\"\n  Condition = {\n    StringEquals = {\n      \"aws:SourceAccount\" = \"1\"\n    }\n  }\n  List = [\"a\", {}]\n  Long = [\n    \"x\",\n    [],\n    \"y\",\n  ]\n  Ref = aws_iam_role.x.arn\n}"

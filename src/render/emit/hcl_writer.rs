@@ -8,6 +8,8 @@
 //! laid out into its parent's buffer (or the output) when it ends. The buffers are kept
 //! from one collection to the next; no string is allocated per value.
 
+use std::cell::RefCell;
+
 use super::events::{Scalar, Sink};
 use super::hcl::{push_indent, push_object_key, push_quoted};
 
@@ -54,12 +56,26 @@ struct Shape {
     nested: bool,
 }
 
+thread_local! {
+    /// The buffers of the last writer of this thread, for the next one: a file has
+    /// thousands of documents, and each would otherwise grow buffers of its own.
+    static SPARE_FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+}
+
 impl<'o> HclWriter<'o> {
     pub(crate) fn new(out: &'o mut String, indent: usize) -> Self {
+        // A writer made while another of this thread is alive starts with none.
+        let frames = SPARE_FRAMES
+            .with(|spare| {
+                spare
+                    .try_borrow_mut()
+                    .map(|mut spare| std::mem::take(&mut *spare))
+            })
+            .unwrap_or_default();
         HclWriter {
             out,
             indent,
-            frames: Vec::new(),
+            frames,
             depth: 0,
         }
     }
@@ -143,6 +159,24 @@ impl<'o> HclWriter<'o> {
         self.entry(key, value_start, shape);
     }
 }
+
+impl Drop for HclWriter<'_> {
+    fn drop(&mut self) {
+        let frames = std::mem::take(&mut self.frames);
+        SPARE_FRAMES.with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                // Kept only while small: one outsized document must not pin its buffers.
+                let size: usize = frames.iter().map(|frame| frame.text.capacity()).sum();
+                if size <= SPARE_LIMIT && spare.len() <= frames.len() {
+                    *spare = frames;
+                }
+            }
+        });
+    }
+}
+
+/// The most buffer text a thread keeps for its next writer.
+const SPARE_LIMIT: usize = 64 * 1024;
 
 impl Sink for HclWriter<'_> {
     fn scalar(&mut self, value: Scalar<'_>) {

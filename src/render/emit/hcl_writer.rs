@@ -37,6 +37,18 @@ struct Frame {
     key: (usize, usize),
 }
 
+impl Frame {
+    /// Where the key of the next entry is in `text`: the map's key just written, or
+    /// nothing (an empty range where the entry starts) in a list.
+    fn next_key(&self) -> (usize, usize) {
+        if self.list {
+            (self.text.len(), self.text.len())
+        } else {
+            self.key
+        }
+    }
+}
+
 /// One entry in its frame's text: `start..key_end` the key (empty in a list),
 /// `value_start..end` the value.
 #[derive(Clone, Copy)]
@@ -89,11 +101,7 @@ impl<'o> HclWriter<'o> {
         {
             None => (self.out, None),
             Some(frame) => {
-                let key = if frame.list {
-                    (frame.text.len(), frame.text.len())
-                } else {
-                    frame.key
-                };
+                let key = frame.next_key();
                 (&mut frame.text, Some(key))
             }
         }
@@ -141,11 +149,7 @@ impl<'o> HclWriter<'o> {
         let (out, key) = match parents.last_mut() {
             None => (&mut *self.out, None),
             Some(parent) => {
-                let key = if parent.list {
-                    (parent.text.len(), parent.text.len())
-                } else {
-                    parent.key
-                };
+                let key = parent.next_key();
                 (&mut parent.text, Some(key))
             }
         };

@@ -52,7 +52,7 @@ impl ser::Error for Error {
     }
 }
 
-fn unsupported(what: &str) -> Error {
+pub(crate) fn unsupported(what: &str) -> Error {
     Error(format!("a document cannot hold {what}"))
 }
 

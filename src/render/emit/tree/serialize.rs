@@ -2,13 +2,13 @@
 //! streamed (`emit::serialize`), kept for test builds to compare against.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use serde::ser::{self, Serialize};
 
 use super::Tree;
 use crate::render::emit::doc::Substitute;
-use crate::render::emit::serialize::{pascal, KeyCase};
+// The streaming serializer's error: the two refuse the same things alike.
+use crate::render::emit::serialize::{pascal, unsupported, Error, KeyCase};
 
 /// `value` as a document, or why its derive asked for something a document cannot hold
 /// (a map keyed by non-strings, an enum with data: none of the model's types does).
@@ -18,27 +18,6 @@ pub(crate) fn to_tree<T: Serialize + ?Sized>(
     string: Substitute,
 ) -> Result<Tree<'static>> {
     value.serialize(DocSerializer { case, string })
-}
-
-#[derive(Debug)]
-pub(crate) struct Error(String);
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl ser::Error for Error {
-    fn custom<T: fmt::Display>(message: T) -> Self {
-        Error(message.to_string())
-    }
-}
-
-fn unsupported(what: &str) -> Error {
-    Error(format!("a document cannot hold {what}"))
 }
 
 #[derive(Clone, Copy)]

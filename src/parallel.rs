@@ -60,6 +60,23 @@ pub(crate) fn map_runs<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> R +
     map_in_order(&runs, threads, |run| work(run))
 }
 
+/// `first` on a thread of its own and `second` on the calling thread, side by side: for
+/// two independent passes where one alone would leave a core idle.
+pub(crate) fn both<A: Send, B>(
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B,
+) -> (A, B) {
+    std::thread::scope(|scope| {
+        let first = scope.spawn(first);
+        let second = second();
+        // `first` only panics on a bug; re-raise it rather than lose its result.
+        let first = first
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
+}
+
 /// Frees `value` on a thread of its own. A large model or spec is millions of small
 /// allocations; a command that is done with it should not wait for them to be freed
 /// (and the CLI, which exits right after, does not).

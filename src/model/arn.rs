@@ -20,13 +20,32 @@ impl<'a> Arn<'a> {
     /// The parts of `text`, when it has the shape of an ARN (a service and a resource).
     pub(crate) fn parse(text: &'a str) -> Option<Self> {
         // Most text asked is no ARN at all: refused before any splitting.
-        let mut parts = text.strip_prefix("arn:")?.splitn(5, ':');
+        let rest = text.strip_prefix("arn:")?;
+        // The first four colons end the four fields; the resource is the rest, colons and
+        // all. A byte loop, not `splitn`: this runs for every string a document writes.
+        let mut fields = [""; 4];
+        let mut found = 0;
+        let mut start = 0;
+        for (at, byte) in rest.bytes().enumerate() {
+            if byte == b':' {
+                fields[found] = &rest[start..at];
+                start = at + 1;
+                found += 1;
+                if found == fields.len() {
+                    break;
+                }
+            }
+        }
+        if found < fields.len() {
+            return None;
+        }
+        let [partition, service, region, account] = fields;
         let arn = Arn {
-            partition: parts.next()?,
-            service: parts.next()?,
-            region: parts.next()?,
-            account: parts.next()?,
-            resource: parts.next()?,
+            partition,
+            service,
+            region,
+            account,
+            resource: &rest[start..],
         };
         (!arn.service.is_empty() && !arn.resource.is_empty()).then_some(arn)
     }
@@ -240,6 +259,40 @@ mod tests {
             "",
         ] {
             assert!(Arn::parse(not_arn).is_none(), "{not_arn:?}");
+        }
+    }
+
+    /// The byte loop splits as `splitn(5, ':')` does, over every text of up to seven
+    /// characters from `a`, `:` and `/` after `arn:`.
+    #[test]
+    fn parse_splits_as_splitn_does() {
+        fn by_splitn(text: &str) -> Option<[&str; 5]> {
+            let mut parts = text.strip_prefix("arn:")?.splitn(5, ':');
+            let fields = [
+                parts.next()?,
+                parts.next()?,
+                parts.next()?,
+                parts.next()?,
+                parts.next()?,
+            ];
+            (!fields[1].is_empty() && !fields[4].is_empty()).then_some(fields)
+        }
+        let mut texts = vec![String::new()];
+        for _ in 0..7 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|text| ['a', ':', '/'].map(|c| format!("{text}{c}")))
+                .collect();
+            texts.extend(longer);
+            texts.sort();
+            texts.dedup();
+        }
+        assert!(texts.len() > 3000);
+        for tail in &texts {
+            let text = format!("arn:{tail}");
+            let parsed = Arn::parse(&text)
+                .map(|a| [a.partition, a.service, a.region, a.account, a.resource]);
+            assert_eq!(parsed, by_splitn(&text), "{text:?}");
         }
     }
 

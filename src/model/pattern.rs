@@ -73,6 +73,14 @@ fn matches_units<T: PartialEq + Copy>(
 /// Whether some text matches both IAM patterns (`*` any run, `?` one character): whether
 /// two action or resource patterns can name the same thing.
 pub(crate) fn patterns_intersect(a: &str, b: &str) -> bool {
+    // A pattern without wildcards stands for itself alone: the other need only match it,
+    // a linear walk instead of the table (resources are mostly literal ARNs).
+    if !has_wildcard(b) {
+        return pattern_matches(a, b);
+    }
+    if !has_wildcard(a) {
+        return pattern_matches(b, a);
+    }
     // No copies for ASCII: this runs for every resource of every statement against the
     // ARN formats of every resource type its actions take.
     if a.is_ascii() && b.is_ascii() {

@@ -130,13 +130,29 @@ fn spec_rules(spec: &Spec, findings: &mut Findings) {
 
 /// The rules on the built model.
 fn model_rules(spec: &Spec, model: &Model, findings: &mut Findings) {
-    sizes::check(spec, model, findings);
-    names::check_model(model, findings);
-    names::reserved_role_name(spec, model, findings);
-    identity_center::permission_set_without_developer_policy(spec, model, findings);
-    terraform::check_model(spec, model, findings);
-    reach::developer_reach_outside_dev(spec, model, findings);
-    bootstrap::check_model(model, findings);
+    // The size rules keep every core busy, account by account; the others are one pass
+    // each over the whole model. Side by side, those passes do not leave a core idle.
+    // The findings keep this order: sizes, then the rest.
+    let (whole_model, sizes) = crate::parallel::both(
+        || {
+            let mut findings = Findings::default();
+            let findings = &mut findings;
+            names::check_model(model, findings);
+            names::reserved_role_name(spec, model, findings);
+            identity_center::permission_set_without_developer_policy(spec, model, findings);
+            terraform::check_model(spec, model, findings);
+            reach::developer_reach_outside_dev(spec, model, findings);
+            bootstrap::check_model(model, findings);
+            std::mem::take(&mut findings.diagnostics)
+        },
+        || {
+            let mut findings = Findings::default();
+            sizes::check(spec, model, &mut findings);
+            findings.diagnostics
+        },
+    );
+    findings.diagnostics.extend(sizes);
+    findings.diagnostics.extend(whole_model);
 }
 
 /// Specs that are valid but grant more than they probably mean, or set something up that

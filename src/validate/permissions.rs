@@ -11,8 +11,8 @@ use crate::diagnostic::{Code, PathSegment};
 use crate::model::identifiers::{is_action, is_sid};
 use crate::model::vocabulary::{ADMIN_POLICIES, IAM_ESCALATION, READ_PREFIXES, SECRET_READS};
 use crate::model::{
-    dev_access_for, pattern_matches_ignoring_case, Arn, PartitionExt, ASSUME_ROLES_SID,
-    DENY_DEV_TAGGING_SID,
+    dev_access_for, has_wildcard, pattern_matches_ignoring_case, Arn, PartitionExt,
+    ASSUME_ROLES_SID, DENY_DEV_TAGGING_SID,
 };
 use crate::path;
 use crate::spec::{DevMode, Effect, Partition, Spec, Statement};
@@ -343,10 +343,19 @@ fn iam_star(action: &str, at: Here<'_>, holder: Holder, findings: &mut Findings)
 }
 
 fn iam_escalation(action: &str, at: Here<'_>, holder: Holder, findings: &mut Findings) -> bool {
+    // An action without wildcards covers itself alone: compared, not matched, as most are
+    // (this runs for every action of every statement).
+    let literal = !has_wildcard(action);
     let escalations: Vec<&str> = IAM_ESCALATION
         .iter()
         .copied()
-        .filter(|target| covers(action, target))
+        .filter(|target| {
+            if literal {
+                action.eq_ignore_ascii_case(target)
+            } else {
+                covers(action, target)
+            }
+        })
         .collect();
     if escalations.is_empty() {
         return false;

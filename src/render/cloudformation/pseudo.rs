@@ -89,11 +89,20 @@ impl PseudoParameters {
         } else {
             escape_sub(arn.region)
         };
-        Some(Doc::Intrinsic(Intrinsic::Sub(format!(
-            "arn:${{AWS::Partition}}:{}:{region}:${{AWS::AccountId}}:{}",
-            escape_sub(arn.service),
-            escape_sub(arn.resource)
-        ))))
+        let (service, resource) = (escape_sub(arn.service), escape_sub(arn.resource));
+        // Pushed, not `format!`ted: this runs for every own-account ARN of every document.
+        let mut text = String::with_capacity(64 + service.len() + resource.len());
+        for piece in [
+            "arn:${AWS::Partition}:",
+            &service,
+            ":",
+            &region,
+            ":${AWS::AccountId}:",
+            &resource,
+        ] {
+            text.push_str(piece);
+        }
+        Some(Doc::Intrinsic(Intrinsic::Sub(text)))
     }
 }
 

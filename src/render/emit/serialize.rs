@@ -66,30 +66,65 @@ type Names = std::collections::HashMap<&'static str, &'static str>;
 /// it; each thread remembers the ones it looked up, so threads do not contend for the lock.
 static PASCAL: std::sync::Mutex<Option<Names>> = std::sync::Mutex::new(None);
 
+/// A thread's names, by the address and length of the derive's `&'static str`: the same
+/// field is the same string every time, so no text is hashed or compared on a hit.
+type Seen = std::collections::HashMap<(usize, usize), &'static str, BuildAddressHasher>;
+
+type BuildAddressHasher = std::hash::BuildHasherDefault<AddressHasher>;
+
+/// Hashes the (address, length) key of `Seen`: addresses of distinct live strings differ,
+/// so mixing the two words is all the hashing needed.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        // A multiply spreads the address's low bits (alignment zeros) over the word.
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+}
+
 thread_local! {
-    static PASCAL_SEEN: std::cell::RefCell<Names> = std::cell::RefCell::default();
+    static PASCAL_SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();
 }
 
 /// `name` with its first letter capitalised.
 pub(crate) fn pascal(name: &'static str) -> &'static str {
     PASCAL_SEEN.with(|seen| {
-        *seen.borrow_mut().entry(name).or_insert_with(|| {
-            let make = || -> &'static str {
-                let mut chars = name.chars();
-                let capitalised = chars.next().map_or_else(String::new, |first| {
-                    first.to_ascii_uppercase().to_string() + chars.as_str()
-                });
-                Box::leak(capitalised.into_boxed_str())
-            };
-            match PASCAL.lock() {
-                Ok(mut all) => *all
-                    .get_or_insert_with(Names::new)
-                    .entry(name)
-                    .or_insert_with(make),
-                // A thread panicked holding the lock (a bug elsewhere): made without it.
-                Err(_) => make(),
-            }
-        })
+        *seen
+            .borrow_mut()
+            .entry((name.as_ptr() as usize, name.len()))
+            .or_insert_with(|| {
+                let make = || -> &'static str {
+                    let mut chars = name.chars();
+                    let capitalised = chars.next().map_or_else(String::new, |first| {
+                        first.to_ascii_uppercase().to_string() + chars.as_str()
+                    });
+                    Box::leak(capitalised.into_boxed_str())
+                };
+                match PASCAL.lock() {
+                    Ok(mut all) => *all
+                        .get_or_insert_with(Names::new)
+                        .entry(name)
+                        .or_insert_with(make),
+                    // A thread panicked holding the lock (a bug elsewhere): made without it.
+                    Err(_) => make(),
+                }
+            })
     })
 }
 

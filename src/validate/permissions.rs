@@ -509,6 +509,39 @@ mod tests {
         assert!(is_write_action("sqs:SendMessage"));
     }
 
+    /// Red team of the literal fast path: an escalating action spelled in any case, or
+    /// reached by a wildcard, still warns; a literal that only resembles one does not.
+    #[test]
+    fn escalating_actions_warn_in_any_case_and_through_wildcards() {
+        let holder = Holder {
+            developers_inherit: false,
+        };
+        let warns = |action: &str| {
+            let mut findings = Findings::default();
+            let found = iam_escalation(action, &Vec::new, holder, &mut findings);
+            assert_eq!(found, !findings.diagnostics.is_empty(), "{action}");
+            found
+        };
+        for action in [
+            "iam:PutRolePolicy",
+            "IAM:PUTROLEPOLICY",
+            "Iam:putRolePolicy",
+            "iam:Put*",
+            "iam:*RolePolicy",
+            "i?m:CreateRole",
+        ] {
+            assert!(warns(action), "{action}");
+        }
+        for action in [
+            "iam:PutRolePolicyX",
+            "iam:GetRolePolicy",
+            "ssm:PutRolePolicy",
+            "iam:PutRolePolic",
+        ] {
+            assert!(!warns(action), "{action}");
+        }
+    }
+
     #[test]
     fn wide_resources_reach_beyond_one_account() {
         assert!(is_wide_resource("*"));

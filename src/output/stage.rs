@@ -82,14 +82,17 @@ pub(crate) fn plan_while<'p, T, E>(
         };
         let produced = produce(&emit);
         drop(sender);
-        let results: Vec<WriterResult> = writers
-            .into_iter()
-            .map(|writer| {
-                writer
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect();
+        // The files of the last jobs are still being hashed and written.
+        let results: Vec<WriterResult> = crate::timings::phase("finish writing", || {
+            writers
+                .into_iter()
+                .map(|writer| {
+                    writer
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
         (produced, results)
     });
     let mut jobs = Vec::new();

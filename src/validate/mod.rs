@@ -135,20 +135,19 @@ fn model_rules(spec: &Spec, model: &Model, findings: &mut Findings) {
     // The findings keep this order: sizes, then the rest.
     let (whole_model, sizes) = crate::parallel::both(
         || {
-            let mut findings = Findings::default();
-            let findings = &mut findings;
-            names::check_model(model, findings);
-            names::reserved_role_name(spec, model, findings);
-            identity_center::permission_set_without_developer_policy(spec, model, findings);
-            terraform::check_model(spec, model, findings);
-            reach::developer_reach_outside_dev(spec, model, findings);
-            bootstrap::check_model(model, findings);
-            std::mem::take(&mut findings.diagnostics)
+            let mut found = Findings::default();
+            names::check_model(model, &mut found);
+            names::reserved_role_name(spec, model, &mut found);
+            identity_center::permission_set_without_developer_policy(spec, model, &mut found);
+            terraform::check_model(spec, model, &mut found);
+            reach::developer_reach_outside_dev(spec, model, &mut found);
+            bootstrap::check_model(model, &mut found);
+            found.diagnostics
         },
         || {
-            let mut findings = Findings::default();
-            sizes::check(spec, model, &mut findings);
-            findings.diagnostics
+            let mut found = Findings::default();
+            sizes::check(spec, model, &mut found);
+            found.diagnostics
         },
     );
     findings.diagnostics.extend(sizes);

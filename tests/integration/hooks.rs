@@ -35,6 +35,8 @@ fn try_repo(repo: &Path, home: &Path) -> (bool, String) {
         // a newer compiler than this machine's cannot break the test.
         .env("CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS", "fallback")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        // The release profile's fat LTO (Cargo.toml) is for speed the test does not need.
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
         .envs(built_jemalloc())
         .output()
         .unwrap_or_else(|e| panic!("cannot run pre-commit: {e}"));

@@ -9,6 +9,7 @@
 //! render hands on is backend-neutral (`files`).
 
 pub(crate) mod cloudformation;
+mod compiled;
 mod emit;
 mod files;
 mod place;
@@ -199,6 +200,25 @@ mod tests {
     fn the_only_multi_line_values_reaching_a_template_are_documents() {
         let rendered = render_corpus();
         assert!(rendered > 100, "{rendered} files rendered");
+    }
+
+    /// The templates compiled at build time (build.rs) write what Tera writes: test builds
+    /// render each such file both ways and compare (`templates::compiled_check`), over
+    /// the corpus, both formats, including accounts whose Terraform file includes a
+    /// template that is not compiled and so falls back to Tera.
+    #[test]
+    fn compiled_templates_and_tera_write_the_same_bytes() {
+        use super::templates::compiled_check::{COMPARED, FELL_BACK};
+        use std::sync::atomic::Ordering;
+        let (compared, fell_back) = (
+            COMPARED.load(Ordering::Relaxed),
+            FELL_BACK.load(Ordering::Relaxed),
+        );
+        render_corpus();
+        let compared = COMPARED.load(Ordering::Relaxed) - compared;
+        let fell_back = FELL_BACK.load(Ordering::Relaxed) - fell_back;
+        assert!(compared > 100, "{compared} files compared");
+        assert!(fell_back > 0, "no rendering fell back to Tera");
     }
 
     /// Documents stream into their files (`emit::events`); test builds write each one again

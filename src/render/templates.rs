@@ -15,6 +15,7 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
+use super::compiled::{Flow, Out};
 use super::emit::{hcl, yaml};
 use super::place::{self, Document, Documents, Lines, Nothing, MARK};
 use crate::diagnostic::suggest;
@@ -90,6 +91,11 @@ pub(crate) const EMBEDDED: [(&str, &str); 17] = [
         include_str!("../../templates/terraform/backend.tfbackend.tera"),
     ),
 ];
+
+/// A compiled template's entry (`compiled::render` of a backend): renders `name` into the
+/// `Out`, or `None` when `name` is not compiled.
+pub(super) type Compiled<'c, C> =
+    &'c dyn Fn(&str, &C, &mut Out<'_>) -> Option<Result<Flow, String>>;
 
 pub struct Templates {
     tera: Tera,
@@ -175,6 +181,83 @@ impl Templates {
             }
         }
         Ok(text)
+    }
+
+    /// `render_yaml`, written by the template's compiled function where it has one (build.rs)
+    /// and no template is overridden. Test builds render it with Tera too and compare.
+    pub(super) fn render_yaml_with<C: Serialize, D: Document>(
+        &self,
+        name: &str,
+        context: &C,
+        documents: &Documents<D>,
+        compiled: Compiled<'_, C>,
+    ) -> Result<String, String> {
+        match self.render_compiled(name, context, documents, compiled, yaml::Finished::default)? {
+            Some(lines) => {
+                let text = lines.finish();
+                #[cfg(test)]
+                compiled_check::compare(&text, self.render_yaml(name, context, documents), name);
+                Ok(text)
+            }
+            None => self.render_yaml(name, context, documents),
+        }
+    }
+
+    /// `render_hcl`, as `render_yaml_with` is `render_yaml`.
+    pub(super) fn render_hcl_with<C: Serialize, D: Document>(
+        &self,
+        name: &str,
+        context: &C,
+        documents: &Documents<D>,
+        compiled: Compiled<'_, C>,
+    ) -> Result<String, String> {
+        match self.render_compiled(name, context, documents, compiled, hcl::Formatted::default)? {
+            Some(lines) => {
+                let text = lines.finish();
+                #[cfg(test)]
+                compiled_check::compare(&text, self.render_hcl(name, context, documents), name);
+                Ok(text)
+            }
+            None => self.render_hcl(name, context, documents),
+        }
+    }
+
+    /// The lines `compiled` writes for template `name`, documents written in; `None` when
+    /// Tera renders it instead: a template is overridden, `name` is not compiled, or it
+    /// includes one that is not.
+    fn render_compiled<C, D: Document, L: Lines>(
+        &self,
+        name: &str,
+        context: &C,
+        documents: &Documents<D>,
+        compiled: Compiled<'_, C>,
+        lines: impl FnOnce() -> L,
+    ) -> Result<Option<L>, String> {
+        if !self.overridden.is_empty() {
+            return Ok(None);
+        }
+        let mut expanding = place::Expanding::new(documents, lines());
+        let mut out = Out::new(&mut expanding);
+        let flow = match compiled(name, context, &mut out) {
+            None => return Ok(None),
+            Some(Ok(Flow::Done)) => out.finish().map(|()| Flow::Done),
+            Some(other) => other,
+        };
+        // What failed while expanding explains the failed write it caused.
+        if let Some(failure) = expanding.failure() {
+            return Err(format!("template {name}: {failure}"));
+        }
+        match flow.map_err(|error| format!("template {name}: {error}"))? {
+            Flow::Fallback => {
+                #[cfg(test)]
+                compiled_check::FELL_BACK.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok(None)
+            }
+            Flow::Done => expanding
+                .finish()
+                .map(Some)
+                .map_err(|error| format!("template {name}: {error}")),
+        }
     }
 
     /// A Terraform template that places no document.
@@ -326,6 +409,26 @@ fn register_filters(tera: &mut Tera) {
             Ok(hcl::quote(&scalar_argument(value, "hcl")?))
         },
     );
+}
+
+/// Test builds: every file a compiled template writes is rendered by Tera too, and the
+/// two must agree byte for byte.
+#[cfg(test)]
+pub(super) mod compiled_check {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Files compared, and compiled renderings that fell back to Tera, by every test.
+    pub(crate) static COMPARED: AtomicUsize = AtomicUsize::new(0);
+    pub(crate) static FELL_BACK: AtomicUsize = AtomicUsize::new(0);
+
+    pub(super) fn compare(compiled: &str, tera: Result<String, String>, name: &str) {
+        assert_eq!(
+            Ok(compiled),
+            tera.as_deref(),
+            "{name}: the compiled template and Tera disagree"
+        );
+        COMPARED.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Test builds check every context a template receives: each value is one line. A

@@ -5,6 +5,7 @@
 //! (`context.rs`).
 
 mod bootstrap;
+mod compiled;
 mod context;
 mod pseudo;
 
@@ -106,7 +107,7 @@ impl AccountStacks<'_> {
             documents: &documents,
         };
         self.templates
-            .render_yaml(template, &build(&stack), &documents)
+            .render_yaml_with(template, &build(&stack), &documents, &compiled::render)
     }
 
     /// The tasks stacks, split where CloudFormation's quotas require it.

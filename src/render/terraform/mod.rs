@@ -12,6 +12,7 @@
 
 mod account;
 mod bootstrap;
+mod compiled;
 mod context;
 mod orchestrator;
 
@@ -65,7 +66,12 @@ fn render_account_file(
         templates,
         documents: &documents,
     };
-    templates.render_hcl(ACCOUNT_TEMPLATE, &file.context()?, &documents)
+    templates.render_hcl_with(
+        ACCOUNT_TEMPLATE,
+        &file.context()?,
+        &documents,
+        &compiled::render,
+    )
 }
 
 /// The single root's own files: `versions.tf`, `providers.tf` and its backend's (nothing

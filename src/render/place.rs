@@ -243,6 +243,16 @@ impl<'d, D: Document, L: Lines> Expanding<'d, D, L> {
     }
 }
 
+/// A compiled template's text, which arrives in complete lines (but the last) and as
+/// `str`: expanded as it comes, with nothing to buffer or validate.
+impl<D: Document, L: Lines> super::compiled::Lines for Expanding<'_, D, L> {
+    fn lines(&mut self, text: &str) -> Result<(), String> {
+        // Text written through `std::io::Write` before this goes first.
+        self.expand_pending(true)?;
+        expand(text, self.documents, &mut self.lines)
+    }
+}
+
 impl<D: Document, L: Lines> std::io::Write for Expanding<'_, D, L> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.pending.extend_from_slice(bytes);

@@ -15,15 +15,21 @@ use probes::{Joiner, Length, Printer, Truthy};
 /// How much text a compiled template buffers before handing it on.
 const CHUNK: usize = 64 * 1024;
 
-/// Where a compiled template writes: buffered, handed to `sink` (the expander of placed
-/// documents) at the end of each loop iteration once a chunk is full.
+/// What takes a compiled template's text: complete lines, already UTF-8 (the expander of
+/// placed documents, `place::Expanding`).
+pub(crate) trait Lines {
+    fn lines(&mut self, text: &str) -> Result<(), String>;
+}
+
+/// Where a compiled template writes: buffered, its complete lines handed to `sink` at the
+/// end of each loop iteration once a chunk is full, the rest when it finishes.
 pub(crate) struct Out<'w> {
     text: String,
-    sink: &'w mut dyn std::io::Write,
+    sink: &'w mut dyn Lines,
 }
 
 impl<'w> Out<'w> {
-    pub(crate) fn new(sink: &'w mut dyn std::io::Write) -> Self {
+    pub(crate) fn new(sink: &'w mut dyn Lines) -> Self {
         Out {
             text: String::with_capacity(CHUNK + 4096),
             sink,
@@ -35,23 +41,20 @@ impl<'w> Out<'w> {
     }
 
     pub(crate) fn flush(&mut self) -> Result<(), String> {
-        if self.text.len() >= CHUNK {
-            self.hand_on()?;
+        if self.text.len() < CHUNK {
+            return Ok(());
         }
+        let Some(newline) = self.text.rfind('\n') else {
+            return Ok(());
+        };
+        self.sink.lines(&self.text[..=newline])?;
+        self.text.drain(..=newline);
         Ok(())
     }
 
     /// Hands on the rest of the text.
-    pub(crate) fn finish(mut self) -> Result<(), String> {
-        self.hand_on()
-    }
-
-    fn hand_on(&mut self) -> Result<(), String> {
-        self.sink
-            .write_all(self.text.as_bytes())
-            .map_err(|error| error.to_string())?;
-        self.text.clear();
-        Ok(())
+    pub(crate) fn finish(self) -> Result<(), String> {
+        self.sink.lines(&self.text)
     }
 }
 

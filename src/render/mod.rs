@@ -8,6 +8,7 @@
 //! it (`place`). The templates are the layout of every file; nothing else writes one. What
 //! render hands on is backend-neutral (`files`).
 
+mod address;
 pub(crate) mod cloudformation;
 mod compiled;
 mod emit;

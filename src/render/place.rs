@@ -17,9 +17,10 @@
 //! file is an error, not text.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use serde::{Serialize, Serializer};
+
+use super::address::AddressMap;
 
 /// Starts and ends a marker.
 pub(crate) const MARK: char = '\u{1}';
@@ -62,14 +63,14 @@ impl Document for Nothing {
 pub(super) struct Documents<D> {
     placed: RefCell<Vec<(D, Option<usize>)>>,
     /// What a shared document wrote, by identity and indent: written once per file.
-    written: RefCell<HashMap<(usize, usize), String>>,
+    written: RefCell<AddressMap<String>>,
 }
 
 impl<D: Document> Documents<D> {
     pub(super) fn new() -> Self {
         Documents {
             placed: RefCell::new(Vec::new()),
-            written: RefCell::new(HashMap::new()),
+            written: RefCell::new(AddressMap::default()),
         }
     }
 

@@ -68,35 +68,7 @@ static PASCAL: std::sync::Mutex<Option<Names>> = std::sync::Mutex::new(None);
 
 /// A thread's names, by the address and length of the derive's `&'static str`: the same
 /// field is the same string every time, so no text is hashed or compared on a hit.
-type Seen = std::collections::HashMap<(usize, usize), &'static str, BuildAddressHasher>;
-
-type BuildAddressHasher = std::hash::BuildHasherDefault<AddressHasher>;
-
-/// Hashes the (address, length) key of `Seen`: addresses of distinct live strings differ,
-/// so mixing the two words is all the hashing needed.
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl std::hash::Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
-        }
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        // A multiply spreads the address's low bits (alignment zeros) over the word.
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn write_usize(&mut self, word: usize) {
-        self.write_u64(word as u64);
-    }
-}
+type Seen = crate::render::address::AddressMap<&'static str>;
 
 thread_local! {
     static PASCAL_SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();

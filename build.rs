@@ -69,7 +69,15 @@ fn run() -> Result<(), String> {
     for name in COMPONENTS {
         let (_, defined) = parser::parse(name, &read(name)?)?;
         for component in defined {
-            components.insert(component.name.clone(), component);
+            let component_name = component.name.clone();
+            if components
+                .insert(component_name.clone(), component)
+                .is_some()
+            {
+                return Err(format!(
+                    "{name}: component {component_name} is defined twice"
+                ));
+            }
         }
     }
     let mut templates = BTreeMap::new();

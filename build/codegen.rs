@@ -330,11 +330,11 @@ impl<'t> Generator<'t> {
                     self.line(&format!("let {local}: String = String::from(&*({code}));"));
                     bound.push((param.clone(), Binding::Text(local), 0));
                 }
-                Kind::Int => {
-                    self.line(&format!("let {local}: String = ({code}).to_string();"));
-                    bound.push((param.clone(), Binding::Text(local), 0));
+                Kind::Int | Kind::Bool => {
+                    return Err(format!(
+                        "{name}: a number or test as an argument is not compiled"
+                    ))
                 }
-                Kind::Bool => return Err(format!("{name}: a test as an argument is not compiled")),
             }
         }
         self.frames.push(Frame {
@@ -353,7 +353,7 @@ impl<'t> Generator<'t> {
     fn truthy(&mut self, expr: &Expr) -> Result<String, String> {
         let (code, kind) = self.expr(expr)?;
         Ok(match kind {
-            Kind::Value => format!("rt::truthy({code})"),
+            Kind::Value => format!("rt::truthy({code}, {:?})?", describe(expr)),
             Kind::Text => format!("!(&*({code})).is_empty()"),
             Kind::Int => format!("(({code}) != 0)"),
             Kind::Bool => code,
@@ -397,8 +397,13 @@ impl<'t> Generator<'t> {
                     None if self.context_visible() => format!("(&rt::View(&ctx.{name})).view()"),
                     None => return Err(format!("`{name}` is not defined here")),
                 };
+                // Each owner must be there (Tera refuses `a.b` where `a` is not); the last
+                // attribute may be absent (a skipped `None`), which `if` takes as false.
+                let mut owner = name.clone();
                 for attribute in attributes {
-                    code = format!("{code}.and_then(|v| (&rt::View(&v.{attribute})).view())");
+                    code =
+                        format!("(&rt::View(&rt::defined({code}, {owner:?})?.{attribute})).view()");
+                    owner = format!("{owner}.{attribute}");
                 }
                 (code, Kind::Value)
             }

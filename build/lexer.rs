@@ -1,6 +1,6 @@
 //! Tera's template syntax cut into text, `{{ }}`, `{% %}` and `{# #}`, with Tera 2's
 //! whitespace control applied: a `-` inside a delimiter trims every whitespace character
-//! of the text on its side (Tera's `whitespace_filter`: only the text right beside it).
+//! of the text on its side, as Tera 2.4's `whitespace_filter` does (lexer.rs).
 
 /// One piece of a template.
 #[derive(Debug, Clone)]
@@ -32,11 +32,15 @@ enum RawKind {
 pub(crate) fn lex(source: &str) -> Result<Vec<Piece>, String> {
     let raw = split(source)?;
     let mut pieces = Vec::new();
+    // Tera's `whitespace_filter`: a `-}}` or `-%}` trims the text right after it; a
+    // comment without `-` between them leaves that pending, any other delimiter clears it.
+    let mut trim_next = false;
     for (index, piece) in raw.iter().enumerate() {
         match piece.kind {
             RawKind::Text => {
                 let mut text = piece.body;
-                if index > 0 && raw[index - 1].trim_after {
+                if trim_next {
+                    trim_next = false;
                     text = text.trim_start();
                 }
                 if raw.get(index + 1).is_some_and(|next| next.trim_before) {
@@ -46,9 +50,15 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Piece>, String> {
                     pieces.push(Piece::Text(text.to_string()));
                 }
             }
-            RawKind::Print => pieces.push(Piece::Print(piece.body.trim().to_string(), piece.line)),
-            RawKind::Tag => pieces.push(Piece::Tag(piece.body.trim().to_string(), piece.line)),
-            RawKind::Comment => {}
+            RawKind::Print => {
+                trim_next = piece.trim_after;
+                pieces.push(Piece::Print(piece.body.trim().to_string(), piece.line));
+            }
+            RawKind::Tag => {
+                trim_next = piece.trim_after;
+                pieces.push(Piece::Tag(piece.body.trim().to_string(), piece.line));
+            }
+            RawKind::Comment => trim_next |= piece.trim_after,
         }
     }
     Ok(pieces)

@@ -169,8 +169,12 @@ mod tests {
         specs
     }
 
+    /// Held while the corpus renders, so each test's counts of what rendering checked
+    /// (`place::tree_check`, `templates::compiled_check`) are its own.
+    static CORPUS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     /// Renders every example and sound fixture, both formats, hostile specs that generate
-    /// included; the number of files.
+    /// included; the number of files. Callers that count hold `CORPUS`.
     fn render_corpus() -> usize {
         let examples = specs("examples");
         assert!(examples.len() >= 10, "the examples are found");
@@ -229,6 +233,9 @@ mod tests {
     #[test]
     fn streaming_and_tree_writers_agree_on_every_document() {
         use std::sync::atomic::Ordering;
+        let _alone = CORPUS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let before = super::place::tree_check::COMPARED.load(Ordering::Relaxed);
         render_corpus();
         let compared = super::place::tree_check::COMPARED.load(Ordering::Relaxed) - before;

@@ -192,7 +192,17 @@ impl Templates {
         documents: &Documents<D>,
         compiled: Compiled<'_, C>,
     ) -> Result<String, String> {
-        match self.render_compiled(name, context, documents, compiled, yaml::Finished::default)? {
+        let rendered =
+            self.render_compiled(name, context, documents, compiled, yaml::Finished::default);
+        #[cfg(test)]
+        if let Err(error) = &rendered {
+            // A compiled template fails only where Tera fails too.
+            assert!(
+                self.render_yaml(name, context, documents).is_err(),
+                "{name}: the compiled template failed where Tera did not: {error}"
+            );
+        }
+        match rendered? {
             Some(lines) => {
                 let text = lines.finish();
                 #[cfg(test)]
@@ -211,7 +221,17 @@ impl Templates {
         documents: &Documents<D>,
         compiled: Compiled<'_, C>,
     ) -> Result<String, String> {
-        match self.render_compiled(name, context, documents, compiled, hcl::Formatted::default)? {
+        let rendered =
+            self.render_compiled(name, context, documents, compiled, hcl::Formatted::default);
+        #[cfg(test)]
+        if let Err(error) = &rendered {
+            // A compiled template fails only where Tera fails too.
+            assert!(
+                self.render_hcl(name, context, documents).is_err(),
+                "{name}: the compiled template failed where Tera did not: {error}"
+            );
+        }
+        match rendered? {
             Some(lines) => {
                 let text = lines.finish();
                 #[cfg(test)]

@@ -126,8 +126,18 @@ pub(crate) fn text<T: Serialize + ?Sized>(value: Option<&T>, what: &str) -> Resu
 }
 
 /// Tera's truthiness (`Value::is_truthy`) of what `value` serializes to.
-pub(crate) fn truthy<T: Serialize + ?Sized>(value: Option<&T>) -> bool {
-    value.is_some_and(|value| value.serialize(Truthy).unwrap_or(false))
+pub(crate) fn truthy<T: Serialize + ?Sized>(value: Option<&T>, what: &str) -> Result<bool, String> {
+    match value {
+        None => Ok(false),
+        Some(value) => value
+            .serialize(Truthy)
+            .map_err(|error| format!("`{what}` as a test: {error}")),
+    }
+}
+
+/// An attribute's owner, which must be there: Tera refuses `a.b` where `a` is not.
+pub(crate) fn defined<'a, T: ?Sized>(value: Option<&'a T>, what: &str) -> Result<&'a T, String> {
+    value.ok_or_else(|| undefined(what))
 }
 
 /// Tera's `length`: a list's items, a struct's fields, a string's characters.
@@ -172,4 +182,66 @@ pub(crate) fn hcl(text: &str) -> String {
 /// Items to iterate: `for x in value`.
 pub(crate) fn items<'a, T>(value: Option<&'a Vec<T>>, what: &str) -> Result<&'a [T], String> {
     value.map(Vec::as_slice).ok_or_else(|| undefined(what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What Tera itself answers, for one expression over `value`.
+    fn tera(expression: &str, value: &serde_json::Value) -> String {
+        let mut tera = tera::Tera::default();
+        let template = format!("{{{{ {expression} }}}}");
+        let added = tera.add_raw_template("t", &template);
+        assert!(added.is_ok(), "{added:?}");
+        let mut context = tera::Context::new();
+        context.insert("v", value);
+        tera.render("t", &context)
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// `length` counts characters as the Tera this crate builds does (a combining accent is
+    /// one character more, not one grapheme): a Tera with its `unicode` feature on would
+    /// count otherwise and fail this.
+    #[test]
+    fn length_and_printing_agree_with_tera() {
+        for text in ["", "e\u{301}", "arn:aws:iam::123456789012:role/x", "日本"] {
+            let value = serde_json::json!(text);
+            assert_eq!(
+                length(Some(&text), "v").ok().map(|n| n.to_string()),
+                Some(tera("v | length", &value))
+            );
+            assert_eq!(text_of(&text), tera("v", &value));
+        }
+        for number in [0_i64, -1, 42] {
+            assert_eq!(text_of(&number), tera("v", &serde_json::json!(number)));
+        }
+        let items = vec!["a", "b"];
+        assert_eq!(
+            join(Some(&items), ", ", "v").ok(),
+            Some(tera("v | join(sep=\", \")", &serde_json::json!(items)))
+        );
+    }
+
+    fn text_of<T: Serialize>(value: &T) -> String {
+        text(Some(value), "v").unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Truthiness as Tera's `if` has it, asked of the serialization: a struct with every
+    /// field skipped is false, a value truthiness cannot judge is an error, not false.
+    #[test]
+    fn truthiness_is_teras() {
+        #[derive(Serialize)]
+        struct Skipped {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            a: Option<&'static str>,
+        }
+        assert_eq!(truthy(Some(&Skipped { a: None }), "v"), Ok(false));
+        assert_eq!(truthy(Some(&Skipped { a: Some("") }), "v"), Ok(true));
+        assert_eq!(truthy(Some(&""), "v"), Ok(false));
+        assert_eq!(truthy(Some(&0_i64), "v"), Ok(false));
+        assert_eq!(truthy(Some(&Vec::<u8>::new()), "v"), Ok(false));
+        assert_eq!(truthy(None::<&str>, "v"), Ok(false));
+        assert!(truthy(Some(&1.5_f64), "v").is_err());
+    }
 }

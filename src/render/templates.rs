@@ -194,23 +194,9 @@ impl Templates {
     ) -> Result<String, String> {
         let rendered =
             self.render_compiled(name, context, documents, compiled, yaml::Finished::default);
-        #[cfg(test)]
-        if let Err(error) = &rendered {
-            // A compiled template fails only where Tera fails too.
-            assert!(
-                self.render_yaml(name, context, documents).is_err(),
-                "{name}: the compiled template failed where Tera did not: {error}"
-            );
-        }
-        match rendered? {
-            Some(lines) => {
-                let text = lines.finish();
-                #[cfg(test)]
-                compiled_check::compare(&text, self.render_yaml(name, context, documents), name);
-                Ok(text)
-            }
-            None => self.render_yaml(name, context, documents),
-        }
+        Self::compiled_or_tera(name, rendered, yaml::Finished::finish, || {
+            self.render_yaml(name, context, documents)
+        })
     }
 
     /// `render_hcl`, as `render_yaml_with` is `render_yaml`.
@@ -223,22 +209,36 @@ impl Templates {
     ) -> Result<String, String> {
         let rendered =
             self.render_compiled(name, context, documents, compiled, hcl::Formatted::default);
+        Self::compiled_or_tera(name, rendered, hcl::Formatted::finish, || {
+            self.render_hcl(name, context, documents)
+        })
+    }
+
+    /// The compiled rendering's text (`finish`ed), or Tera's (`tera`) where there is none.
+    fn compiled_or_tera<L>(
+        name: &str,
+        rendered: Result<Option<L>, String>,
+        finish: impl FnOnce(L) -> String,
+        tera: impl Fn() -> Result<String, String>,
+    ) -> Result<String, String> {
         #[cfg(test)]
         if let Err(error) = &rendered {
             // A compiled template fails only where Tera fails too.
             assert!(
-                self.render_hcl(name, context, documents).is_err(),
+                tera().is_err(),
                 "{name}: the compiled template failed where Tera did not: {error}"
             );
         }
         match rendered? {
             Some(lines) => {
-                let text = lines.finish();
+                let text = finish(lines);
                 #[cfg(test)]
-                compiled_check::compare(&text, self.render_hcl(name, context, documents), name);
+                compiled_check::compare(&text, tera(), name);
+                #[cfg(not(test))]
+                let _ = name;
                 Ok(text)
             }
-            None => self.render_hcl(name, context, documents),
+            None => tera(),
         }
     }
 

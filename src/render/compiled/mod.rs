@@ -10,7 +10,7 @@ mod probes;
 use serde::Serialize;
 
 use super::emit::{hcl, yaml};
-use probes::{Joiner, Length, Printer, Truthy};
+use probes::{Joiner, Printer, Probe};
 
 /// How much text a compiled template buffers before handing it on.
 const CHUNK: usize = 64 * 1024;
@@ -130,7 +130,7 @@ pub(crate) fn truthy<T: Serialize + ?Sized>(value: Option<&T>, what: &str) -> Re
     match value {
         None => Ok(false),
         Some(value) => value
-            .serialize(Truthy)
+            .serialize(Probe::<bool>::new())
             .map_err(|error| format!("`{what}` as a test: {error}")),
     }
 }
@@ -147,7 +147,7 @@ pub(crate) fn length<T: Serialize + ?Sized>(
 ) -> Result<usize, String> {
     let value = value.ok_or_else(|| undefined(what))?;
     value
-        .serialize(Length)
+        .serialize(Probe::<usize>::new())
         .map_err(|error| format!("`{what} | length`: {}", error))
 }
 

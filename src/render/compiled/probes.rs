@@ -29,19 +29,15 @@ fn unsupported<T>(what: &str) -> Result<T, Unsupported> {
     )))
 }
 
-/// The serializer methods a probe refuses: compound values and the rare scalars.
-macro_rules! refuse_compound {
+/// The serializer methods a probe refuses: compound values other than lists.
+macro_rules! refuse_all_but_seq {
     () => {
-        type SerializeSeq = Impossible<Self::Ok, Unsupported>;
         type SerializeTuple = Impossible<Self::Ok, Unsupported>;
         type SerializeTupleStruct = Impossible<Self::Ok, Unsupported>;
         type SerializeTupleVariant = Impossible<Self::Ok, Unsupported>;
         type SerializeMap = Impossible<Self::Ok, Unsupported>;
         type SerializeStruct = Impossible<Self::Ok, Unsupported>;
         type SerializeStructVariant = Impossible<Self::Ok, Unsupported>;
-        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
-            unsupported("a list")
-        }
         fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
             unsupported("a tuple")
         }
@@ -80,6 +76,17 @@ macro_rules! refuse_compound {
         ) -> Result<Self::SerializeStructVariant, Unsupported> {
             unsupported("a map")
         }
+    };
+}
+
+/// The serializer methods a probe refuses: every compound value.
+macro_rules! refuse_compound {
+    () => {
+        type SerializeSeq = Impossible<Self::Ok, Unsupported>;
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
+            unsupported("a list")
+        }
+        refuse_all_but_seq!();
     };
 }
 
@@ -188,123 +195,100 @@ impl ser::Serializer for Printer<'_> {
     }
 }
 
-/// Tera's `Value::is_truthy` of what a value serializes to.
-pub(super) struct Truthy;
+/// A scalar as a probe sees it.
+pub(super) enum Scalar<'v> {
+    Bool(bool),
+    Number(i128),
+    Text(&'v str),
+    None,
+}
 
-impl ser::Serializer for Truthy {
-    type Ok = bool;
-    type Error = Unsupported;
-    type SerializeSeq = Count<bool>;
-    type SerializeTuple = Count<bool>;
-    type SerializeTupleStruct = Count<bool>;
-    type SerializeTupleVariant = Impossible<bool, Unsupported>;
-    type SerializeMap = Count<bool>;
-    type SerializeStruct = Count<bool>;
-    type SerializeStructVariant = Impossible<bool, Unsupported>;
-    forward_numbers!();
+/// What a probe answers about a value: from a scalar, or from how many elements or fields
+/// a list or struct serializes.
+pub(super) trait Answer: Sized {
+    fn scalar(scalar: Scalar<'_>) -> Result<Self, Unsupported>;
+    fn count(count: usize) -> Self;
+}
 
-    fn serialize_bool(self, v: bool) -> Result<bool, Unsupported> {
-        Ok(v)
+/// Tera's `Value::is_truthy`.
+impl Answer for bool {
+    fn scalar(scalar: Scalar<'_>) -> Result<bool, Unsupported> {
+        Ok(match scalar {
+            Scalar::Bool(value) => value,
+            Scalar::Number(value) => value != 0,
+            Scalar::Text(text) => !text.is_empty(),
+            Scalar::None => false,
+        })
     }
-    fn serialize_i64(self, v: i64) -> Result<bool, Unsupported> {
-        Ok(v != 0)
-    }
-    fn serialize_u64(self, v: u64) -> Result<bool, Unsupported> {
-        Ok(v != 0)
-    }
-    fn serialize_str(self, v: &str) -> Result<bool, Unsupported> {
-        Ok(!v.is_empty())
-    }
-    fn serialize_none(self) -> Result<bool, Unsupported> {
-        Ok(false)
-    }
-    fn serialize_unit(self) -> Result<bool, Unsupported> {
-        Ok(false)
-    }
-    fn collect_str<V: std::fmt::Display + ?Sized>(self, value: &V) -> Result<bool, Unsupported> {
-        Ok(!value.to_string().is_empty())
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Count<bool>, Unsupported> {
-        Ok(Count::new(|count| count > 0))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Count<bool>, Unsupported> {
-        Ok(Count::new(|count| count > 0))
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Count<bool>, Unsupported> {
-        Ok(Count::new(|count| count > 0))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
-        unsupported("an enum")
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Count<bool>, Unsupported> {
-        Ok(Count::new(|count| count > 0))
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Count<bool>, Unsupported> {
-        Ok(Count::new(|count| count > 0))
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Unsupported> {
-        unsupported("an enum")
+    fn count(count: usize) -> bool {
+        count > 0
     }
 }
 
-/// Tera's `length` of what a value serializes to.
-pub(super) struct Length;
+/// Tera's `length`: characters of a string, as Tera without its `unicode` feature counts.
+impl Answer for usize {
+    fn scalar(scalar: Scalar<'_>) -> Result<usize, Unsupported> {
+        match scalar {
+            Scalar::Text(text) => Ok(text.chars().count()),
+            _ => unsupported("the length of a scalar other than a string"),
+        }
+    }
+    fn count(count: usize) -> usize {
+        count
+    }
+}
 
-impl ser::Serializer for Length {
-    type Ok = usize;
+/// Asks `R` about what a value serializes to: `Probe::<bool>` is Tera's truthiness,
+/// `Probe::<usize>` its `length`.
+pub(super) struct Probe<R>(std::marker::PhantomData<R>);
+
+impl<R> Probe<R> {
+    pub(super) fn new() -> Self {
+        Probe(std::marker::PhantomData)
+    }
+}
+
+impl<R: Answer> ser::Serializer for Probe<R> {
+    type Ok = R;
     type Error = Unsupported;
-    type SerializeSeq = Count<usize>;
-    type SerializeTuple = Count<usize>;
-    type SerializeTupleStruct = Count<usize>;
-    type SerializeTupleVariant = Impossible<usize, Unsupported>;
-    type SerializeMap = Count<usize>;
-    type SerializeStruct = Count<usize>;
-    type SerializeStructVariant = Impossible<usize, Unsupported>;
+    type SerializeSeq = Count<R>;
+    type SerializeTuple = Count<R>;
+    type SerializeTupleStruct = Count<R>;
+    type SerializeTupleVariant = Impossible<R, Unsupported>;
+    type SerializeMap = Count<R>;
+    type SerializeStruct = Count<R>;
+    type SerializeStructVariant = Impossible<R, Unsupported>;
     forward_numbers!();
 
-    fn serialize_bool(self, _: bool) -> Result<usize, Unsupported> {
-        unsupported("the length of a boolean")
+    fn serialize_bool(self, v: bool) -> Result<R, Unsupported> {
+        R::scalar(Scalar::Bool(v))
     }
-    fn serialize_i64(self, _: i64) -> Result<usize, Unsupported> {
-        unsupported("the length of a number")
+    fn serialize_i64(self, v: i64) -> Result<R, Unsupported> {
+        R::scalar(Scalar::Number(v.into()))
     }
-    fn serialize_u64(self, _: u64) -> Result<usize, Unsupported> {
-        unsupported("the length of a number")
+    fn serialize_u64(self, v: u64) -> Result<R, Unsupported> {
+        R::scalar(Scalar::Number(v.into()))
     }
-    // Characters, as Tera without its `unicode` feature counts them.
-    fn serialize_str(self, v: &str) -> Result<usize, Unsupported> {
-        Ok(v.chars().count())
+    fn serialize_str(self, v: &str) -> Result<R, Unsupported> {
+        R::scalar(Scalar::Text(v))
     }
-    fn serialize_none(self) -> Result<usize, Unsupported> {
-        unsupported("the length of none")
+    fn serialize_none(self) -> Result<R, Unsupported> {
+        R::scalar(Scalar::None)
     }
-    fn serialize_unit(self) -> Result<usize, Unsupported> {
-        unsupported("the length of none")
+    fn serialize_unit(self) -> Result<R, Unsupported> {
+        R::scalar(Scalar::None)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Count<usize>, Unsupported> {
-        Ok(Count::new(|count| count))
+    fn collect_str<V: std::fmt::Display + ?Sized>(self, value: &V) -> Result<R, Unsupported> {
+        R::scalar(Scalar::Text(&value.to_string()))
     }
-    fn serialize_tuple(self, _: usize) -> Result<Count<usize>, Unsupported> {
-        Ok(Count::new(|count| count))
+    fn serialize_seq(self, _: Option<usize>) -> Result<Count<R>, Unsupported> {
+        Ok(Count::new(R::count))
     }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Count<usize>, Unsupported> {
-        Ok(Count::new(|count| count))
+    fn serialize_tuple(self, _: usize) -> Result<Count<R>, Unsupported> {
+        Ok(Count::new(R::count))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Count<R>, Unsupported> {
+        Ok(Count::new(R::count))
     }
     fn serialize_tuple_variant(
         self,
@@ -315,11 +299,11 @@ impl ser::Serializer for Length {
     ) -> Result<Self::SerializeTupleVariant, Unsupported> {
         unsupported("an enum")
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Count<usize>, Unsupported> {
-        Ok(Count::new(|count| count))
+    fn serialize_map(self, _: Option<usize>) -> Result<Count<R>, Unsupported> {
+        Ok(Count::new(R::count))
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Count<usize>, Unsupported> {
-        Ok(Count::new(|count| count))
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Count<R>, Unsupported> {
+        Ok(Count::new(R::count))
     }
     fn serialize_struct_variant(
         self,
@@ -345,42 +329,32 @@ impl<R> Count<R> {
     }
 }
 
-impl<R> ser::SerializeSeq for Count<R> {
-    type Ok = R;
-    type Error = Unsupported;
-    fn serialize_element<V: Serialize + ?Sized>(&mut self, _: &V) -> Result<(), Unsupported> {
-        self.count += 1;
-        Ok(())
-    }
-    fn end(self) -> Result<R, Unsupported> {
-        Ok((self.result)(self.count))
-    }
+/// `Count` as each of serde's compound serializers: one more for every element or field.
+macro_rules! count_each {
+    ($($trait:ident :: $method:ident ($($name:ident: $type:ty),*)),* $(,)?) => {$(
+        impl<R> ser::$trait for Count<R> {
+            type Ok = R;
+            type Error = Unsupported;
+            fn $method<V: Serialize + ?Sized>(&mut self, $($name: $type,)* _: &V) -> Result<(), Unsupported> {
+                $(let _ = $name;)*
+                self.count += 1;
+                Ok(())
+            }
+            fn end(self) -> Result<R, Unsupported> {
+                Ok((self.result)(self.count))
+            }
+        }
+    )*};
 }
 
-impl<R> ser::SerializeTuple for Count<R> {
-    type Ok = R;
-    type Error = Unsupported;
-    fn serialize_element<V: Serialize + ?Sized>(&mut self, _: &V) -> Result<(), Unsupported> {
-        self.count += 1;
-        Ok(())
-    }
-    fn end(self) -> Result<R, Unsupported> {
-        Ok((self.result)(self.count))
-    }
-}
+count_each!(
+    SerializeSeq::serialize_element(),
+    SerializeTuple::serialize_element(),
+    SerializeTupleStruct::serialize_field(),
+    SerializeStruct::serialize_field(key: &'static str),
+);
 
-impl<R> ser::SerializeTupleStruct for Count<R> {
-    type Ok = R;
-    type Error = Unsupported;
-    fn serialize_field<V: Serialize + ?Sized>(&mut self, _: &V) -> Result<(), Unsupported> {
-        self.count += 1;
-        Ok(())
-    }
-    fn end(self) -> Result<R, Unsupported> {
-        Ok((self.result)(self.count))
-    }
-}
-
+/// A map counts its keys; its values add nothing.
 impl<R> ser::SerializeMap for Count<R> {
     type Ok = R;
     type Error = Unsupported;
@@ -389,22 +363,6 @@ impl<R> ser::SerializeMap for Count<R> {
         Ok(())
     }
     fn serialize_value<V: Serialize + ?Sized>(&mut self, _: &V) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn end(self) -> Result<R, Unsupported> {
-        Ok((self.result)(self.count))
-    }
-}
-
-impl<R> ser::SerializeStruct for Count<R> {
-    type Ok = R;
-    type Error = Unsupported;
-    fn serialize_field<V: Serialize + ?Sized>(
-        &mut self,
-        _: &'static str,
-        _: &V,
-    ) -> Result<(), Unsupported> {
-        self.count += 1;
         Ok(())
     }
     fn end(self) -> Result<R, Unsupported> {
@@ -444,12 +402,7 @@ impl<'o> ser::Serializer for Joiner<'o> {
     type Ok = ();
     type Error = Unsupported;
     type SerializeSeq = JoinItems<'o>;
-    type SerializeTuple = Impossible<(), Unsupported>;
-    type SerializeTupleStruct = Impossible<(), Unsupported>;
-    type SerializeTupleVariant = Impossible<(), Unsupported>;
-    type SerializeMap = Impossible<(), Unsupported>;
-    type SerializeStruct = Impossible<(), Unsupported>;
-    type SerializeStructVariant = Impossible<(), Unsupported>;
+    refuse_all_but_seq!();
     forward_numbers!();
 
     fn serialize_seq(self, _: Option<usize>) -> Result<JoinItems<'o>, Unsupported> {
@@ -476,43 +429,5 @@ impl<'o> ser::Serializer for Joiner<'o> {
     }
     fn serialize_unit(self) -> Result<(), Unsupported> {
         unsupported("`join` of none")
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
-        unsupported("`join` of a tuple")
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
-        unsupported("`join` of a tuple")
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
-        unsupported("`join` of an enum")
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-        unsupported("`join` of a map")
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, Unsupported> {
-        unsupported("`join` of a map")
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Unsupported> {
-        unsupported("`join` of an enum")
     }
 }

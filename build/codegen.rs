@@ -197,29 +197,34 @@ impl<'t> Generator<'t> {
                 self.line("}");
             }
             Node::Set(name, value) => self.set(name, value)?,
-            Node::Include(template) => {
-                if self.including.contains(template) {
-                    return Err(format!("{template} includes itself"));
-                }
-                let Some(nodes) = self.templates.get(template).cloned() else {
-                    self.line("return Ok(rt::Flow::Fallback);");
-                    return Ok(());
-                };
-                self.including.push(template.clone());
-                self.line("{");
-                self.frames.push(Frame {
-                    names: Vec::new(),
-                    depth: 0,
-                    context: self.context_visible(),
-                    boundary: false,
-                });
-                self.nodes(&nodes)
-                    .map_err(|error| format!("{template}: {error}"))?;
-                self.frames.pop();
-                self.line("}");
-                self.including.pop();
-            }
+            Node::Include(template) => self.include(template)?,
         }
+        Ok(())
+    }
+
+    /// An included template written in place, in a frame of its own; one that is not
+    /// compiled makes the function fall back to Tera.
+    fn include(&mut self, template: &String) -> Result<(), String> {
+        if self.including.contains(template) {
+            return Err(format!("{template} includes itself"));
+        }
+        let Some(nodes) = self.templates.get(template).cloned() else {
+            self.line("return Ok(rt::Flow::Fallback);");
+            return Ok(());
+        };
+        self.including.push(template.clone());
+        self.line("{");
+        self.frames.push(Frame {
+            names: Vec::new(),
+            depth: 0,
+            context: self.context_visible(),
+            boundary: false,
+        });
+        self.nodes(&nodes)
+            .map_err(|error| format!("{template}: {error}"))?;
+        self.frames.pop();
+        self.line("}");
+        self.including.pop();
         Ok(())
     }
 
@@ -407,32 +412,7 @@ impl<'t> Generator<'t> {
                 }
                 (code, Kind::Value)
             }
-            Expr::Concat(..) => {
-                let mut parts = Vec::new();
-                flatten_concat(expr, &mut parts);
-                let mut code = String::from("{ let mut s = String::new();");
-                for part in parts {
-                    let (piece, kind) = self.expr(part)?;
-                    match kind {
-                        Kind::Value => {
-                            let _ = write!(
-                                code,
-                                " rt::push_text(&mut s, {piece}, {:?})?;",
-                                describe(part)
-                            );
-                        }
-                        Kind::Text => {
-                            let _ = write!(code, " s.push_str(&*({piece}));");
-                        }
-                        Kind::Int => {
-                            let _ = write!(code, " s.push_str(&({piece}).to_string());");
-                        }
-                        Kind::Bool => return Err("`~` of a test is not compiled".into()),
-                    }
-                }
-                code.push_str(" s }");
-                (code, Kind::Text)
-            }
+            Expr::Concat(..) => (self.concat(expr)?, Kind::Text),
             Expr::Not(inner) => (format!("!({})", self.truthy(inner)?), Kind::Bool),
             Expr::And(left, right) => (
                 format!("({} && {})", self.truthy(left)?, self.truthy(right)?),
@@ -468,6 +448,34 @@ impl<'t> Generator<'t> {
                 ))
             }
         })
+    }
+
+    /// `a ~ b ~ …` as a block that builds a `String`.
+    fn concat(&mut self, expr: &Expr) -> Result<String, String> {
+        let mut parts = Vec::new();
+        flatten_concat(expr, &mut parts);
+        let mut code = String::from("{ let mut s = String::new();");
+        for part in parts {
+            let (piece, kind) = self.expr(part)?;
+            match kind {
+                Kind::Value => {
+                    let _ = write!(
+                        code,
+                        " rt::push_text(&mut s, {piece}, {:?})?;",
+                        describe(part)
+                    );
+                }
+                Kind::Text => {
+                    let _ = write!(code, " s.push_str(&*({piece}));");
+                }
+                Kind::Int => {
+                    let _ = write!(code, " s.push_str(&({piece}).to_string());");
+                }
+                Kind::Bool => return Err("`~` of a test is not compiled".into()),
+            }
+        }
+        code.push_str(" s }");
+        Ok(code)
     }
 
     fn filter(

@@ -3,7 +3,8 @@
 //! spec is mostly made of are written without interpreting Tera. The templates stay the
 //! layout: the functions are generated from them on every build, Tera renders the same
 //! templates whenever a user overrides any (`--templates`), and test builds render every
-//! compiled file through Tera too and compare the bytes (`src/render/compiled.rs`).
+//! compiled file through Tera too and compare the bytes (`src/render/templates.rs`,
+//! `compiled_check`; the helpers the functions call are in `src/render/compiled/`).
 //!
 //! The compiler (`build/`) knows the part of Tera's language these templates use and
 //! refuses anything else with the template and line, failing the build.

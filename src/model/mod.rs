@@ -514,5 +514,15 @@ pub struct FirelensConfiguration {
 #[serde(rename_all = "camelCase")]
 pub struct LogConfiguration {
     pub log_driver: &'static str,
-    pub options: IndexMap<String, String>,
+    /// The driver's options in their order, written as a map. Keys of trustgen's own:
+    /// pairs, not a hash map (a map per container was a tenth of a large model).
+    #[serde(serialize_with = "pairs_as_map")]
+    pub options: Vec<(&'static str, String)>,
+}
+
+fn pairs_as_map<S: serde::Serializer>(
+    pairs: &[(&'static str, String)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(key, value)| (key, value)))
 }

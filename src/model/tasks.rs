@@ -546,11 +546,11 @@ fn container_definition(
         }),
         log_configuration: container.logs.then(|| LogConfiguration {
             log_driver: "awslogs",
-            options: IndexMap::from([
-                ("awslogs-group".to_string(), log_group_name.to_string()),
-                ("awslogs-region".to_string(), region.to_string()),
-                ("awslogs-stream-prefix".to_string(), "ecs".to_string()),
-            ]),
+            options: vec![
+                ("awslogs-group", log_group_name.to_string()),
+                ("awslogs-region", region.to_string()),
+                ("awslogs-stream-prefix", "ecs".to_string()),
+            ],
         }),
     }
 }

@@ -16,6 +16,7 @@
 //! facades below, so what tests and fuzz targets lean on is listed in one place.
 
 pub mod cli;
+mod collections;
 mod commands;
 pub mod diagnostic;
 mod diff;

@@ -308,11 +308,11 @@ impl PartialEq<&str> for Code {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
+    use crate::collections::HashSet;
 
     #[test]
     fn codes_are_unique_and_well_formed() {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for code in Code::ALL {
             assert!(
                 seen.insert(code.name()),

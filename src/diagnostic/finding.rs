@@ -87,7 +87,7 @@ impl Finding {
 /// before it with the same identity (as GitHub numbers equal line hashes), so two equal
 /// findings stay two alerts.
 pub fn fingerprints(findings: &[Finding]) -> Vec<String> {
-    let mut seen = std::collections::HashMap::<String, usize>::new();
+    let mut seen = crate::collections::HashMap::<String, usize>::default();
     findings
         .iter()
         .map(|finding| {

@@ -90,7 +90,7 @@ pub(crate) fn mermaid(graph: &TrustGraph) -> String {
         }
     }
     // One arrow per picture of an edge: a permission set's two role path forms are one.
-    let mut drawn = std::collections::HashSet::new();
+    let mut drawn = crate::collections::HashSet::default();
     for edge in &graph.edges {
         let line = if edge.conditions.is_empty() {
             format!("  {} -->|\"sts:AssumeRole\"| {}\n", edge.from, edge.to)
@@ -155,7 +155,7 @@ pub(crate) fn dot(graph: &TrustGraph) -> String {
             out.push_str("  }\n");
         }
     }
-    let mut drawn = std::collections::HashSet::new();
+    let mut drawn = crate::collections::HashSet::default();
     for edge in &graph.edges {
         let label = if edge.conditions.is_empty() {
             "sts:AssumeRole".to_string()

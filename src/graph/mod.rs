@@ -8,7 +8,7 @@ mod stack_set;
 pub(crate) use draw::{dot, json, markdown, mermaid};
 pub(crate) use stack_set::StackSetReach;
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use serde::Serialize;
 
@@ -111,7 +111,7 @@ impl TrustGraph {
             developer_reach: Vec::new(),
             stack_sets: Vec::new(),
             baseline_groups: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         };
         // Roles first, so principals that are roles of this model point at their node.
         for account in model_accounts(model) {

@@ -11,7 +11,7 @@
 //! its account's task permissions, so each account's tasks stack creates it); extended
 //! mode: the developer role (its policy lists each account's task roles).
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::arn::PartitionExt;
 use super::build::AccountContext;
@@ -188,7 +188,7 @@ fn baseline(spec: &Spec, name: &str, region: &str) -> Account {
         region: Some(region.to_string()),
         deploy_role_arn: None,
     };
-    let roles_trusting = HashMap::new();
+    let roles_trusting = HashMap::default();
     let context = AccountContext {
         spec,
         name,

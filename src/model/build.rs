@@ -1,14 +1,14 @@
 //! Spec -> model. Assumes a spec that `validate` accepted; resolves defaults, names and ARNs.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use indexmap::IndexMap;
+use crate::collections::IndexMap;
 use serde_json::json;
 
 use super::arn::PartitionExt;
 use super::policy::{PolicyDocument, Principal, Statement};
 use super::{developers, identity_center, names, pairs, simulate, tasks, Account, Model};
+use crate::collections::HashMap;
 use crate::spec::{self, Checked, DevMode, Spec};
 
 /// Everything the builders need to know about one account.

@@ -44,7 +44,7 @@ pub(crate) use tasks::{
 pub(crate) use terraform::{for_account, ACCOUNT_ID_PATTERN};
 pub(crate) use terraform::{Root, S3Backend, Terraform};
 
-use indexmap::IndexMap;
+use crate::collections::IndexMap;
 use serde::Serialize;
 use std::sync::Arc;
 

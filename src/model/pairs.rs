@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use serde_json::json;
 
@@ -25,7 +25,7 @@ pub(super) fn trusted_role_arn(spec: &Spec, name: &str, role: &TrustedRole) -> O
 /// Task name -> ARNs of the spec's roles that trust it, in spec order (built once: looking
 /// the roles up per task would be quadratic).
 pub(super) fn roles_trusting_tasks(spec: &Spec) -> HashMap<&str, Vec<String>> {
-    let mut index: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut index: HashMap<&str, Vec<String>> = HashMap::default();
     for (name, role) in &spec.roles {
         let Some(arn) = trusted_role_arn(spec, name, role) else {
             continue;

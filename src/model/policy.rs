@@ -3,7 +3,7 @@
 //! One serializer serves every backend, so CloudFormation and Terraform encode the same
 //! document byte for byte before backend-specific substitutions.
 
-use indexmap::IndexMap;
+use crate::collections::IndexMap;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -120,7 +120,7 @@ impl Statement {
             principal: None,
             actions: actions.iter().map(|a| (*a).to_string()).collect(),
             resources: Vec::new(),
-            condition: Condition::new(),
+            condition: Condition::default(),
         }
     }
 

@@ -10,7 +10,7 @@
 //! is not ours to see). Wide patterns (`*`, or a wildcard account or partition) are left
 //! to the over-grant warnings: they are not a path to a known role but to every role.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use super::arn::{RESERVED_SSO_PATH, RESERVED_SSO_PREFIX};
 use super::policy::{Effect, Principal, Statement};
@@ -18,6 +18,7 @@ use super::{
     has_wildcard, pattern_matches, pattern_matches_ignoring_case, patterns_intersect, Account, Arn,
     Model, PartitionExt, Role, RoleKind,
 };
+use crate::collections::{HashMap, HashSet};
 use crate::spec::DevMode;
 
 /// A role developers can reach, and how.
@@ -87,7 +88,7 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
         .enumerate()
         .map(|(index, (_, role))| (role.arn.as_str(), index))
         .collect();
-    let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_account: HashMap<&str, Vec<usize>> = HashMap::default();
     for (index, (account, _)) in roles.iter().enumerate() {
         by_account
             .entry(account.id.as_str())
@@ -105,7 +106,7 @@ pub(crate) fn developer_reach(model: &Model) -> Vec<Reach> {
         permission_set: None,
     };
     let mut queue: VecDeque<(Holder, Vec<Hop>)> = VecDeque::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     for (index, (account, role)) in roles.iter().enumerate() {
         if is_developer_entry(account, role) && seen.insert(role.arn.clone()) {
             queue.push_back((Holder::Role(index), vec![hop_for(account, role, "")]));

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use indexmap::IndexSet;
+use crate::collections::IndexSet;
 
 use super::arn::PartitionExt;
 use super::build::AccountContext;

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
-use indexmap::{IndexMap, IndexSet};
+use crate::collections::{IndexMap, IndexSet};
 
 use super::arn::{self, PartitionExt};
 use super::build::AccountContext;
@@ -178,7 +178,7 @@ pub(super) fn execution_roles(
     let mut shards: Vec<Vec<(&String, &spec::Task)>> = Vec::new();
     let mut assignment = Vec::with_capacity(tasks.len());
     let mut current: Vec<(&String, &spec::Task)> = Vec::new();
-    let mut resources: HashSet<String> = HashSet::new();
+    let mut resources: HashSet<String> = HashSet::default();
     let mut size = STATEMENTS_OVERHEAD;
     for task in tasks {
         let own: IndexSet<String> = task_secret_resources(task.1).collect();
@@ -249,7 +249,7 @@ fn execution_role(
         ],
         permissions_boundary: None,
         max_session_duration: limits::SESSION_SECONDS_DEFAULT,
-        tags: context.tags(&IndexMap::new()),
+        tags: context.tags(&IndexMap::default()),
     }
 }
 
@@ -313,7 +313,7 @@ fn secret_statements(tasks: &[(&String, &spec::Task)]) -> Vec<Statement> {
             "s3:GetBucketLocation",
         ),
     ];
-    let mut found: Vec<IndexSet<String>> = vec![IndexSet::new(); STATEMENTS.len()];
+    let mut found: Vec<IndexSet<String>> = vec![IndexSet::default(); STATEMENTS.len()];
     for (_, task) in tasks {
         for (read, resource) in execution_reads(task) {
             if let Some(index) = STATEMENTS.iter().position(|(kind, _, _)| *kind == read) {

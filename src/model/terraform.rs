@@ -13,7 +13,7 @@
 //! trusting by `account-with-arn-condition` names only account roots, and waits for
 //! nothing.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::names::{self, RootKind};
 use super::policy::Principal;
@@ -260,7 +260,7 @@ fn order(
         accounts.iter().map(|a| (a.name.as_str(), &**a)).collect();
     // What each root creates that another may name: role and policy ARNs (IAM compares
     // role names ignoring case, so these do too: waiting once too often costs nothing).
-    let mut creator: HashMap<String, usize> = HashMap::new();
+    let mut creator: HashMap<String, usize> = HashMap::default();
     for (index, root) in roots.iter().enumerate() {
         let Some(account) = by_name.get(root.account.as_str()) else {
             continue;

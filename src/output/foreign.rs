@@ -4,7 +4,8 @@
 //! override, an attachment) is applied with the root, with that root's credentials: the
 //! output directory comes with pull requests too. `gen --check` fails on one; `gen` warns.
 
-use std::collections::{BTreeSet, HashSet};
+use crate::collections::HashSet;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::manifest::{within, PreviousManifest, Recorded};

@@ -3,7 +3,7 @@
 //! conflict when what is there is not what trustgen wrote; and the stale files the previous
 //! manifest lists that this run no longer generates.
 
-use std::collections::{HashMap, HashSet};
+use crate::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::manifest::{sha256_hex, within, PreviousManifest, MANIFEST_NAME};

@@ -5,10 +5,10 @@
 //! gone. `gen` and `gen --check` name each, so that someone deletes it.
 //! (The single root needs nothing: applying it destroys what it no longer declares.)
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::manifest::{Manifest, PreviousManifest};
+use crate::collections::HashSet;
 use crate::diagnostic::printable;
 
 /// Warnings, one per retired stack or root, in the previous manifest's order ("" if none).

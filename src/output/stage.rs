@@ -6,7 +6,6 @@
 //! conflict leaves the directory as it was. Checking (`gen --check`), the changed files'
 //! old and new text are kept for the diff instead, and nothing is written.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Mutex;
@@ -14,6 +13,7 @@ use std::sync::Mutex;
 use super::journal;
 use super::manifest::{PreviousManifest, Recorded};
 use super::plan::{Conflict, Disk, Judgement, Stale};
+use crate::collections::HashSet;
 use crate::render::{Emit, GeneratedFile};
 
 /// Threads judging and writing files: each write ends in an fsync that waits on the disk,

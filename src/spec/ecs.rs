@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use indexmap::IndexMap;
+use crate::collections::IndexMap;
 use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};

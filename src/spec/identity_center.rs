@@ -1,6 +1,6 @@
 //! `[identity_center]`: the Identity Center instance and the permission sets in it.
 
-use indexmap::IndexMap;
+use crate::collections::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 

@@ -18,7 +18,7 @@ pub(crate) use ecs::*;
 pub(crate) use identity_center::{IdentityCenter, PermissionSet};
 pub use load::{load, load_with_toml, SourceFile};
 
-use indexmap::IndexMap;
+use crate::collections::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 

@@ -1,7 +1,7 @@
 //! `[accounts]`: each account's name, id, env, region and deploy role, and references to
 //! accounts from elsewhere in the spec.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::arn_kinds::{self, ArnKind};
 use super::{envs, names, regions, Findings, Here};
@@ -13,7 +13,7 @@ use crate::spec::{Account, DevMode, Spec};
 
 pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     no_accounts(spec, findings);
-    let mut ids: HashMap<&str, &str> = HashMap::new();
+    let mut ids: HashMap<&str, &str> = HashMap::default();
     for (name, account) in &spec.accounts {
         names::invalid_name("account", name, &|| path!["accounts", name], findings);
         if !invalid_account_id(name, account, findings) {

@@ -5,7 +5,7 @@
 //! root, which holds every account) without `allow_production`, and an account this spec
 //! describes as something else may not be named as a target.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::{accounts, envs, regions, Findings};
 use crate::diagnostic::{Code, PathSegment};
@@ -48,7 +48,7 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
             "add [[bootstrap.targets]] with the env and organizational_units of the accounts to bootstrap",
         );
     }
-    let mut units = HashSet::new();
+    let mut units = HashSet::default();
     for (index, target) in bootstrap.targets.iter().enumerate() {
         check_target(spec, bootstrap, index, target, &mut units, findings);
     }
@@ -163,7 +163,7 @@ fn account_filters(spec: &Spec, index: usize, target: &BootstrapTarget, findings
         ("accounts", &target.accounts),
         ("exclude_accounts", &target.exclude_accounts),
     ] {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (position, id) in list.iter().enumerate() {
             let here = target_at(index, path![key, position]);
             if !is_account_id(id) {

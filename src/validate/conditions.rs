@@ -265,7 +265,7 @@ mod tests {
     use serde_json::json;
 
     fn codes(operator: &str, key: &str, value: serde_json::Value) -> Vec<&'static str> {
-        let mut condition = Condition::new();
+        let mut condition = Condition::default();
         condition
             .entry(operator.to_string())
             .or_default()

@@ -2,7 +2,7 @@
 //! that looks like production unless the spec opts in), the developer principals, and the
 //! IAM Identity Center permission sets whose sessions are developers.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::arn_kinds::{arn_problem, ArnKind};
 use super::{envs, tags, Findings};
@@ -16,7 +16,7 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
     let dev = &spec.dev_access;
     tag_without_tagged_mode(dev, findings);
     if let Some(tag) = &dev.tag {
-        let mut entries = indexmap::IndexMap::new();
+        let mut entries = crate::collections::IndexMap::default();
         entries.insert(tag.key.clone(), tag.value.clone());
         tags::check(&entries, path!["dev_access", "tag"], findings);
         invalid_tag(&tag.value, findings);
@@ -141,7 +141,7 @@ pub(super) fn check_permission_sets(spec: &Spec, findings: &mut Findings) {
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (index, name) in dev.permission_sets.iter().enumerate() {
         if !unknown_permission_set(&declared, index, name, findings) {
             duplicate_permission_set(&mut seen, index, name, findings);

@@ -6,7 +6,7 @@
 //! ARN, a group id that is an id), and it reaches dev-access accounts only, never one that
 //! looks like production.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::arn_kinds::{self, ArnKind};
 use super::permissions::{self, Holder};
@@ -99,7 +99,7 @@ fn check_permission_set(spec: &Spec, name: &str, set: &PermissionSet, findings: 
             customer_policy_in_permission_set(arn, here, findings);
         }
     }
-    let mut groups = HashSet::new();
+    let mut groups = HashSet::default();
     for (index, group) in set.assign_groups.iter().enumerate() {
         let here = at(name, path!["assign_groups", index]);
         if !invalid_group_id(group, here.clone(), findings) {
@@ -254,7 +254,7 @@ fn permission_set_in_production_by_default(spec: &Spec, name: &str, findings: &m
 /// The accounts a permission set names: each once, each a dev-access account that does
 /// not look like production (reported by the first rule an entry breaks).
 fn check_accounts(spec: &Spec, name: &str, listed: &[String], findings: &mut Findings) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (index, account_name) in listed.iter().enumerate() {
         let here = at(name, path!["accounts", index]);
         let Some(account) =

@@ -35,7 +35,7 @@ mod tasks;
 mod terraform;
 mod volumes;
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use crate::diagnostic::{Code, Diagnostic, Location, PathSegment, Severity};
 use crate::model::{self, Model};

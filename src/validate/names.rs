@@ -4,7 +4,7 @@
 //! system that ignores case too), and the AWS CLI profile names `aws-config` writes. All
 //! come from `model::names`; this only checks them.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::{Findings, Here};
 use crate::diagnostic::{Code, PathSegment};
@@ -49,12 +49,12 @@ pub(super) fn role_location(role: &Role) -> Vec<PathSegment> {
 
 /// The spec's own names: accounts and tasks become directory and file names.
 pub(super) fn check_spec(spec: &Spec, findings: &mut Findings) {
-    let mut accounts: HashMap<String, &str> = HashMap::new();
+    let mut accounts: HashMap<String, &str> = HashMap::default();
     for name in spec.accounts.keys() {
         reserved_account_name(spec, name, findings);
         name_collision_by_case("accounts", name, &mut accounts, findings);
     }
-    let mut tasks: HashMap<String, &str> = HashMap::new();
+    let mut tasks: HashMap<String, &str> = HashMap::default();
     for name in spec.tasks.keys() {
         name_collision_by_case("tasks", name, &mut tasks, findings);
     }
@@ -116,7 +116,7 @@ fn name_collision_by_case<'s>(
 
 /// `name-collision`: two accounts with one Terraform provider alias.
 fn name_collision_of_provider_aliases(spec: &Spec, findings: &mut Findings) {
-    let mut aliases: HashMap<String, &str> = HashMap::new();
+    let mut aliases: HashMap<String, &str> = HashMap::default();
     for name in spec.accounts.keys() {
         let alias = names::provider_alias(name);
         if let Some(first) = aliases.insert(alias.clone(), name) {
@@ -149,9 +149,9 @@ pub(super) fn check_model(model: &Model, findings: &mut Findings) {
 fn name_collision_in_terraform(model: &Model, findings: &mut Findings) {
     // The first owner of each name; a location is made only for a collision (a large spec
     // has tens of thousands of names and, being sound, none).
-    let mut roles: HashMap<&str, ()> = HashMap::new();
-    let mut policies: HashMap<&str, ()> = HashMap::new();
-    let mut definitions: HashMap<&str, &str> = HashMap::new();
+    let mut roles: HashMap<&str, ()> = HashMap::default();
+    let mut policies: HashMap<&str, ()> = HashMap::default();
+    let mut definitions: HashMap<&str, &str> = HashMap::default();
     let collision = |findings: &mut Findings, at: Vec<PathSegment>, name: &str| {
         findings.at_key(
             Code::NameCollision,
@@ -215,7 +215,8 @@ fn name_collision_of_logical_ids(account: &Account, findings: &mut Findings) {
             .map(|policy| (policy.logical_id.as_str(), IdSource::Developers)),
     );
     for ids in [tasks_stack, trust_stack, developers_stack] {
-        let mut seen: HashMap<&str, ()> = HashMap::with_capacity(ids.len());
+        let mut seen: HashMap<&str, ()> =
+            HashMap::with_capacity_and_hasher(ids.len(), Default::default());
         for (id, source) in ids {
             if seen.insert(id, ()).is_some() {
                 findings.at_key(
@@ -253,8 +254,8 @@ impl IdSource<'_> {
 /// `name-collision` in IAM Identity Center: permission sets and assignments share one
 /// stack and, per resource type, one Terraform namespace.
 fn name_collision_in_identity_center(center: &IdentityCenter, findings: &mut Findings) {
-    let mut logical: HashMap<&str, &str> = HashMap::new();
-    let mut terraform: HashMap<&str, &str> = HashMap::new();
+    let mut logical: HashMap<&str, &str> = HashMap::default();
+    let mut terraform: HashMap<&str, &str> = HashMap::default();
     for set in &center.permission_sets {
         let at = path!["identity_center", "permission_sets", &set.name];
         let names = std::iter::once((&set.logical_id, &set.terraform)).chain(
@@ -288,7 +289,8 @@ fn name_collision_of_profiles(model: &Model, findings: &mut Findings) {
     let sso = sso_profiles(model);
     let profiles = profiles(model);
     // Who took each name first, described only for a collision.
-    let mut seen: HashMap<&str, ProfileOwner<'_>> = HashMap::with_capacity(profiles.len());
+    let mut seen: HashMap<&str, ProfileOwner<'_>> =
+        HashMap::with_capacity_and_hasher(profiles.len(), Default::default());
     for profile in &sso {
         seen.insert(&profile.name, ProfileOwner::Sso(&profile.account.name));
     }

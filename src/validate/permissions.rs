@@ -2,7 +2,7 @@
 //! (`statements`: Sid, actions, resources, `condition` in `conditions.rs`), managed
 //! policies and permissions boundary; and the warnings for grants wider than they look.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::arn_kinds::{self, ArnKind};
 use super::tasks::At;
@@ -27,7 +27,7 @@ pub(super) fn check_role(
     findings: &mut Findings,
 ) {
     let partition = spec.project.partition;
-    let mut sids: HashSet<String> = HashSet::new();
+    let mut sids: HashSet<String> = HashSet::default();
     for (index, statement) in statements.iter().enumerate() {
         let at_statement = |rest: Vec<PathSegment>| at([path!["statements", index], rest].concat());
         check_statement(statement, partition, &at_statement, findings);
@@ -286,7 +286,7 @@ pub(super) fn statement_warnings(
     if statement.effect == Effect::Deny || action_star(statement, at, holder, findings) {
         return;
     }
-    let mut reported: HashSet<&str> = HashSet::new();
+    let mut reported: HashSet<&str> = HashSet::default();
     for (index, action) in statement.actions.iter().enumerate() {
         let at_action = || at(path!["actions", index]);
         if iam_star(action, &at_action, holder, findings)

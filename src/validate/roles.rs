@@ -1,7 +1,7 @@
 //! `[roles.<name>]`: roles that tasks assume (cross-account trust pairs): the tasks they
 //! trust, the ExternalId, session duration, path, permissions and tags.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::permissions::{self, Holder};
 use super::{accounts, tags, Findings};
@@ -17,7 +17,7 @@ pub(super) fn check(spec: &Spec, findings: &mut Findings) {
         invalid_role_name(name, findings);
         accounts::unknown_account(spec, &role.account, &|| at(path!["account"]), findings);
         no_trusted_tasks(name, role, findings);
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (index, task) in role.trusted_tasks.iter().enumerate() {
             let at_task = at(path!["trusted_tasks", index]);
             if !unknown_task(spec, task, at_task.clone(), findings) {

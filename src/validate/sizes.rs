@@ -1,11 +1,11 @@
 //! AWS's limits, measured on the built model (what would be deployed): policy sizes, tags,
 //! role names and task families per account, and simulate mode's session policies.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::names::role_location;
 use super::{Findings, Here};
+use crate::collections::HashMap;
 use crate::diagnostic::{Code, PathSegment};
 use crate::model::limits::{
     INLINE_POLICIES_CHARS, MANAGED_POLICY_CHARS, SESSION_POLICY_ARNS, SESSION_POLICY_CHARS,
@@ -30,10 +30,10 @@ pub(super) fn check(spec: &Spec, model: &Model, findings: &mut Findings) {
 fn check_account(spec: &Spec, account: &Account) -> Findings {
     let mut findings = Findings::default();
     let trust_limit = usize::try_from(spec.limits.trust_policy_chars).unwrap_or(2048);
-    let mut role_names: HashMap<String, &RoleKind> = HashMap::new();
+    let mut role_names: HashMap<String, &RoleKind> = HashMap::default();
     // An account's task roles share one trust policy (`Arc`): measured once, by address
     // (the model, alive throughout, keeps each address one document's).
-    let mut trust_sizes: HashMap<*const PolicyDocument, usize> = HashMap::new();
+    let mut trust_sizes: HashMap<*const PolicyDocument, usize> = HashMap::default();
     for role in account.roles() {
         let at = || role_location(role);
         let trust_size = *trust_sizes
@@ -57,7 +57,7 @@ fn check_account(spec: &Spec, account: &Account) -> Findings {
         session_policy_too_many_arns(session, at, &mut findings);
     }
     managed_policy_too_large(account, &mut findings);
-    let mut families: HashMap<&str, &str> = HashMap::new();
+    let mut families: HashMap<&str, &str> = HashMap::default();
     for definition in &account.task_definitions {
         task_definition_too_large(definition, &mut findings);
         duplicate_family(account, definition, &mut families, &mut findings);

@@ -2,9 +2,9 @@
 //! IAM's limits and characters, keys that IAM would read as one, and the dev-access tag
 //! among them (IAM compares tag keys ignoring case).
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
-use indexmap::IndexMap;
+use crate::collections::IndexMap;
 
 use super::Findings;
 use crate::diagnostic::{Code, PathSegment};
@@ -18,7 +18,7 @@ pub(super) fn check(
     findings: &mut Findings,
 ) {
     too_many_tags(tags, &at, findings);
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<String, &str> = HashMap::default();
     for (key, value) in tags {
         let mut key_path = at.clone();
         key_path.push(key.into());

@@ -2,7 +2,7 @@
 //! its containers (`containers/`), task definition settings (`platform.rs`) and volumes
 //! (`volumes.rs`) each have their own file.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::arn_kinds::{self, ArnKind};
 use super::permissions::{self, Holder};

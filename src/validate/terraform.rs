@@ -3,7 +3,7 @@
 //! what S3, DynamoDB and IAM accept: nothing of it can close a string, start a template or
 //! climb out of its key prefix.
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::arn_kinds::{self, ArnKind};
 use super::{regions, Findings};
@@ -226,7 +226,7 @@ pub(super) fn check_model(spec: &Spec, model: &Model, findings: &mut Findings) {
 }
 
 fn name_collision_of_roots(model: &Model, findings: &mut Findings) {
-    let mut dirs: HashMap<String, &str> = HashMap::new();
+    let mut dirs: HashMap<String, &str> = HashMap::default();
     for root in &model.terraform.roots {
         if let Some(first) = dirs.insert(root.dir.to_ascii_lowercase(), &root.account) {
             findings.at_key(

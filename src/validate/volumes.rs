@@ -2,7 +2,7 @@
 //! names and the Sids of the statements EFS IAM authorization adds, each held to ECS's
 //! rules for the task's launch type.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::containers::invalid_port;
 use super::platform::{linux_only, unsupported_on_fargate};
@@ -25,7 +25,7 @@ pub(super) fn check(task: &Task, at: At<'_>, findings: &mut Findings) {
         .as_ref()
         .and_then(|p| p.operating_system_family)
         .is_some_and(|f| f.is_windows());
-    let mut names = HashSet::new();
+    let mut names = HashSet::default();
     for (index, volume) in task.volumes.iter().enumerate() {
         let here = |rest: Vec<PathSegment>| [at(path!["volumes", index]), rest].concat();
         let here: At<'_> = &here;
@@ -296,7 +296,7 @@ fn root_access_without_iam(
 /// Two volumes whose EFS statements would get one Sid (`Efs` and the name's letters and
 /// digits): IAM refuses a policy whose Sids repeat.
 pub(super) fn duplicate_sid(task: &Task, at: At<'_>, findings: &mut Findings) {
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     for sid in model::generated_sids(task) {
         if seen.insert(sid.to_ascii_lowercase()) {
             continue;

@@ -3,9 +3,10 @@
 //! (privileges, user, capabilities) are exposure; what it runs (image, command, entry
 //! point, health check, environment, logging) is code; the rest is other.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::volume_source;
+use crate::collections::HashMap;
 use crate::diff::fields::{Rule, Writer};
 use crate::diff::Kind::{Code, Exposure, Other};
 use crate::model::{
@@ -309,7 +310,7 @@ fn other(
     port_mappings: &[PortMapping],
     depends_on: &[ContainerDependency],
     ulimits: &[Ulimit],
-    docker_labels: &indexmap::IndexMap<String, String>,
+    docker_labels: &crate::collections::IndexMap<String, String>,
 ) {
     for mapping in port_mappings {
         let PortMapping {

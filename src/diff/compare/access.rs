@@ -1,9 +1,10 @@
 //! What grants access, compared by meaning: dev access per account, trust edges with
 //! their guards and actions, each holder's grants, developer reach.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::Changes;
+use crate::collections::HashMap;
 use crate::diff::grants::{actions_covered, implies, statement_changes};
 use crate::diff::review::{AccountFacts, EdgeFact, EdgeKey, Guard, Holder, Review, Subject};
 use crate::diff::strings::Sym;
@@ -17,7 +18,7 @@ type Pair<'r> = (bool, &'r Guard, &'r BTreeSet<Sym>);
 
 /// Every side's edges by principal and role.
 fn pairs<'r>(review: &'r Review<'_>) -> HashMap<(Sym, Sym), Vec<Pair<'r>>> {
-    let mut pairs: HashMap<(Sym, Sym), Vec<Pair<'r>>> = HashMap::new();
+    let mut pairs: HashMap<(Sym, Sym), Vec<Pair<'r>>> = HashMap::default();
     for ((principal, role, by_root, guard), fact) in &review.edges {
         pairs
             .entry((*principal, *role))

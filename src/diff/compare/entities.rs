@@ -2,9 +2,10 @@
 //! change with its facts; one on both sides is compared fact by fact under each fact's
 //! rule, parts renamed (a container, a volume) judged against what they were.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Changes;
+use crate::collections::HashMap;
 use crate::diff::fields::{Fact, FieldKey, PartKey, Rule, Stored};
 use crate::diff::grants::gained;
 use crate::diff::review::{Entity, Holder, Review, Subject};
@@ -267,7 +268,7 @@ fn renamed_parts(before: &Entity, after: &Entity) -> HashMap<PartKey, PartKey> {
     }
     // Most shared first; ties in part order, so the pairing does not depend on chance.
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
-    let mut renamed = HashMap::new();
+    let mut renamed = HashMap::default();
     let mut taken = BTreeSet::new();
     for (_, gone, came) in candidates {
         if !renamed.contains_key(&gone) && taken.insert(came) {

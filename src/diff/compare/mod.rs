@@ -8,7 +8,7 @@
 mod access;
 mod entities;
 
-use std::collections::HashMap;
+use crate::collections::HashMap;
 
 use super::review::{Guard, Review};
 use super::strings::{Strings, Sym};

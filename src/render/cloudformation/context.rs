@@ -4,12 +4,12 @@
 //! where the template puts them. Everything else is one line, and the template lays out
 //! every block around them: properties, lists, volumes, outputs, descriptions.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::pseudo::PseudoParameters;
+use crate::collections::HashMap;
 use crate::model::policy::PolicyDocument;
 use crate::model::{
     names, Account, ContainerDefinition, IdentityCenter, Model, Role, TaskDefinition, Volume,
@@ -400,7 +400,7 @@ impl<'a> Stack<'a> {
                     .filter(|_| first),
             )
             .collect();
-        let no_intrinsics = HashMap::new();
+        let no_intrinsics = HashMap::default();
         context.roles = roles
             .iter()
             .map(|role| self.role(role, &no_intrinsics))
@@ -436,7 +436,7 @@ impl<'a> Stack<'a> {
     /// The trust stack holding the destination roles at `chunk`.
     pub(super) fn trust(&self, chunk: &[usize]) -> StackContext<'a> {
         let mut context = self.context();
-        let no_intrinsics = HashMap::new();
+        let no_intrinsics = HashMap::default();
         context.roles = chunk
             .iter()
             .filter_map(|&index| self.account.trusted_roles.get(index))
@@ -448,7 +448,7 @@ impl<'a> Stack<'a> {
     /// The developers stack: the developer policy and role.
     pub(super) fn developers(&self) -> StackContext<'a> {
         let mut context = self.context();
-        let mut in_stack = HashMap::new();
+        let mut in_stack = HashMap::default();
         if let Some(policy) = &self.account.developer_policy {
             in_stack.insert(policy.arn.as_str(), reference(&policy.logical_id));
             let names_of =

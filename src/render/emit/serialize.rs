@@ -58,7 +58,7 @@ pub(crate) fn unsupported(what: &str) -> Error {
 
 type Result<T> = std::result::Result<T, Error>;
 
-type Names = std::collections::HashMap<&'static str, &'static str>;
+type Names = crate::collections::HashMap<&'static str, &'static str>;
 
 /// Struct field names in PascalCase, each made once: a container definition has a dozen
 /// fields and a large spec thousands of them, each otherwise a new string. The names are
@@ -90,7 +90,7 @@ pub(crate) fn pascal(name: &'static str) -> &'static str {
                 };
                 match PASCAL.lock() {
                     Ok(mut all) => *all
-                        .get_or_insert_with(Names::new)
+                        .get_or_insert_with(Names::default)
                         .entry(name)
                         .or_insert_with(make),
                     // A thread panicked holding the lock (a bug elsewhere): made without it.

@@ -5,13 +5,13 @@
 //! one reference inside a document (a trust policy naming a task role this root creates)
 //! is spelled by the templates' own `tf.role_arn` component.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::context::{account_context, AccountContext, Hcl};
 use super::Templates;
+use crate::collections::HashMap;
 use crate::model::names::{RootKind, IDENTITY_CENTER_PROVIDER};
 use crate::model::policy::{PolicyDocument, Principal};
 use crate::model::{

@@ -16,7 +16,7 @@ mod compiled;
 mod context;
 mod orchestrator;
 
-use std::collections::{HashMap, HashSet};
+use crate::collections::{HashMap, HashSet};
 
 use super::{Deployment, GeneratedFile, Provenance, Templates, Unit};
 use crate::model::names;
@@ -259,7 +259,7 @@ pub(crate) fn resource_addresses(files: &[GeneratedFile]) -> Vec<(String, String
 
 /// Fails on the first address declared twice in one root.
 pub(crate) fn check_unique_addresses(addresses: Vec<(String, String)>) -> Result<(), String> {
-    let mut seen = HashSet::with_capacity(addresses.len());
+    let mut seen = HashSet::with_capacity_and_hasher(addresses.len(), Default::default());
     for (dir, address) in addresses {
         if let Some((dir, address)) = seen.replace((dir, address)) {
             return Err(format!(

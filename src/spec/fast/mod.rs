@@ -13,7 +13,7 @@ mod tree;
 
 use std::borrow::Cow;
 
-use indexmap::IndexMap;
+use crate::collections::IndexMap;
 use serde::Deserialize;
 
 use super::{Spec, Task};
@@ -52,7 +52,8 @@ fn load_in_pieces(cut: &split::Cut<'_>) -> Option<Spec> {
         return None;
     }
     let mut spec = Spec::deserialize(de::TableDeserializer(&document)).ok()?;
-    let mut tasks = IndexMap::with_capacity(read.iter().map(Vec::len).sum());
+    let mut tasks =
+        IndexMap::with_capacity_and_hasher(read.iter().map(Vec::len).sum(), Default::default());
     for (name, task) in read.into_iter().flatten() {
         // A task named in two pieces: reading in sequence refuses it.
         if tasks.insert(name, task).is_some() {
@@ -110,7 +111,7 @@ fn read_tasks(entries: Vec<(Cow<'_, str>, tree::Value<'_>)>) -> Option<IndexMap<
             .map(|(name, value)| read_task(name, &value))
             .collect::<Option<Vec<_>>>()
     });
-    let mut tasks = IndexMap::with_capacity(count);
+    let mut tasks = IndexMap::with_capacity_and_hasher(count, Default::default());
     for run in read {
         tasks.extend(run?);
     }

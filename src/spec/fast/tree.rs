@@ -10,8 +10,8 @@
 
 mod reader;
 
+use crate::collections::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use reader::Reader;
 

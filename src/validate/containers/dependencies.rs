@@ -1,7 +1,7 @@
 //! `depends_on`: each dependency a container of the task, once, with a condition its
 //! target can meet, and no cycle (ECS would start none of the containers in it).
 
-use std::collections::{HashMap, HashSet};
+use crate::collections::{HashMap, HashSet};
 
 use super::{container_suggestion, At};
 use crate::diagnostic::{Code, PathSegment};
@@ -16,7 +16,7 @@ pub(super) fn check(
     here: At<'_>,
     findings: &mut Findings,
 ) {
-    let mut targets = HashSet::new();
+    let mut targets = HashSet::default();
     for (index, dependency) in container.depends_on.iter().enumerate() {
         let at_target = here(path!["depends_on", index, "container"]);
         let Some(target) = unknown_container(task, dependency, names, &at_target, findings) else {
@@ -143,7 +143,7 @@ fn dependency_on_essential_exit(
 /// closes it, naming every container.
 pub(super) fn dependency_cycle(task: &Task, at: At<'_>, findings: &mut Findings) {
     let edges = dependency_edges(task);
-    let mut reported: HashSet<Vec<usize>> = HashSet::new();
+    let mut reported: HashSet<Vec<usize>> = HashSet::default();
     // 0 unvisited, 1 on the current path, 2 done.
     let mut state = vec![0u8; edges.len()];
     for start in 0..edges.len() {

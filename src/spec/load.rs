@@ -29,7 +29,7 @@ impl SourceFile {
     }
 
     pub fn read(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
+        let text = super::read::read_text(path)
             .map_err(|error| format!("cannot read spec {}: {error}", path.display()))?;
         Ok(SourceFile::new(
             path.to_string_lossy().replace('\\', "/"),

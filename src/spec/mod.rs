@@ -9,6 +9,7 @@ mod ecs;
 pub(crate) mod fast;
 mod identity_center;
 mod load;
+mod read;
 pub(crate) mod schema;
 mod structure;
 

@@ -31,37 +31,68 @@ pub fn load(text: &str) -> Option<Spec> {
 /// A large spec read on every core: each piece of its task sections read, and its tasks
 /// deserialized, by one thread, which frees each task's tree as soon as the task is read
 /// (so the whole document's tree is never held at once: the peak of a large spec's
-/// reading); the rest of the document read around them. `None` where that could differ
-/// from reading in sequence (`split`).
+/// reading); the rest of the document read around them, beside the pieces rather than
+/// after them (it holds every `[roles]` section, thousands in a large spec). `None` where
+/// that could differ from reading in sequence (`split`).
 fn load_in_pieces(cut: &split::Cut<'_>) -> Option<Spec> {
-    let read = crate::parallel::map_in_order(&cut.pieces, crate::parallel::cores(), |piece| {
-        let mut table = tree::Table::root();
-        tree::parse_into(&mut table, piece)?;
-        table
-            .into_tasks()?
-            .into_iter()
-            .map(|(name, value)| read_task(name, &value))
-            .collect::<Option<Vec<_>>>()
-    });
-    // A piece that cannot be read fails the whole reading, as it would in sequence.
-    let read = read.into_iter().collect::<Option<Vec<_>>>()?;
-    let mut document = tree::Table::root();
-    tree::parse_into(&mut document, cut.before)?;
-    tree::parse_into(&mut document, cut.after)?;
-    if !document.leaves_tasks_to_pieces() {
+    let parts: Vec<Option<&str>> = std::iter::once(None)
+        .chain(cut.pieces.iter().copied().map(Some))
+        .collect();
+    let mut read =
+        crate::parallel::map_in_order(&parts, crate::parallel::cores(), |part| match part {
+            None => read_around(cut).map(|spec| Read::Document(Box::new(spec))),
+            Some(piece) => read_piece(piece).map(Read::Tasks),
+        })
+        .into_iter();
+    // A part that cannot be read fails the whole reading, as it would in sequence.
+    let Some(Some(Read::Document(mut spec))) = read.next() else {
         return None;
-    }
-    let mut spec = Spec::deserialize(de::TableDeserializer(&document)).ok()?;
+    };
+    let pieces = read
+        .map(|part| match part {
+            Some(Read::Tasks(tasks)) => Some(tasks),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
     let mut tasks =
-        IndexMap::with_capacity_and_hasher(read.iter().map(Vec::len).sum(), Default::default());
-    for (name, task) in read.into_iter().flatten() {
+        IndexMap::with_capacity_and_hasher(pieces.iter().map(Vec::len).sum(), Default::default());
+    for (name, task) in pieces.into_iter().flatten() {
         // A task named in two pieces: reading in sequence refuses it.
         if tasks.insert(name, task).is_some() {
             return None;
         }
     }
     spec.tasks = tasks;
-    accepted(spec)
+    accepted(*spec)
+}
+
+/// What one part of a cut spec reads as.
+enum Read {
+    /// The text around the pieces, as a spec with no tasks.
+    Document(Box<Spec>),
+    Tasks(Vec<(String, Task)>),
+}
+
+/// The text before and after the pieces, as one document that leaves the tasks to them.
+fn read_around(cut: &split::Cut<'_>) -> Option<Spec> {
+    let mut document = tree::Table::root();
+    tree::parse_into(&mut document, cut.before)?;
+    tree::parse_into(&mut document, cut.after)?;
+    if !document.leaves_tasks_to_pieces() {
+        return None;
+    }
+    Spec::deserialize(de::TableDeserializer(&document)).ok()
+}
+
+/// The tasks one piece defines, in its order.
+fn read_piece(piece: &str) -> Option<Vec<(String, Task)>> {
+    let mut table = tree::Table::root();
+    tree::parse_into(&mut table, piece)?;
+    table
+        .into_tasks()?
+        .into_iter()
+        .map(|(name, value)| read_task(name, &value))
+        .collect()
 }
 
 /// The spec read as one document.

@@ -51,9 +51,10 @@ fn tasks_region(text: &str) -> Option<(usize, usize)> {
     } else {
         text.find(TASK_HEADER)? + 1
     };
-    let end = text[start..]
-        .match_indices("\n[")
-        .map(|(at, _)| start + at + 1)
+    // memchr's SIMD search, not `match_indices`: this one runs over the whole run of task
+    // sections before any core can start on it.
+    let end = memchr::memmem::find_iter(&text.as_bytes()[start..], b"\n[")
+        .map(|at| start + at + 1)
         .find(|&line| {
             let rest = &text[line..];
             !(rest.starts_with(&TASK_HEADER[1..]) || rest.starts_with("[[tasks."))

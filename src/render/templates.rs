@@ -11,6 +11,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Mutex;
 
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
@@ -18,6 +19,7 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 use super::compiled::{Flow, Out};
 use super::emit::{hcl, yaml};
 use super::place::{self, Document, Documents, Lines, Nothing, MARK};
+use crate::collections::HashMap;
 use crate::diagnostic::suggest;
 
 /// Every built-in template, by the name users override it with.
@@ -101,6 +103,11 @@ pub struct Templates {
     tera: Tera,
     /// Names of the templates a user's file replaces.
     overridden: BTreeSet<&'static str>,
+    /// The largest file each template has rendered so far, by template name: the next
+    /// file of the same template starts with that much room instead of growing (and
+    /// copying itself) there from nothing: megabytes for an account's stack or
+    /// Terraform file. Room a file does not fill is never touched, so it holds no memory.
+    sizes: Mutex<HashMap<String, usize>>,
 }
 
 impl Templates {
@@ -137,7 +144,11 @@ impl Templates {
                 .map(|(name, source)| (*name, source.as_str())),
         )
         .map_err(|error| describe_error(&error))?;
-        Ok(Templates { tera, overridden })
+        Ok(Templates {
+            tera,
+            overridden,
+            sizes: Mutex::default(),
+        })
     }
 
     /// A CloudFormation template, rendered: `context` in `name`, each document placed
@@ -149,9 +160,11 @@ impl Templates {
         context: &impl Serialize,
         documents: &Documents<D>,
     ) -> Result<String, String> {
+        let room = self.room(name);
         let text = self
-            .render_lines(name, context, documents, yaml::Finished::default())?
+            .render_lines(name, context, documents, yaml::Finished::with_room(room))?
             .finish();
+        self.rendered(name, &text);
         if self.any_overridden("cloudformation/") {
             if let Err(error) = serde_norway::from_str::<serde_norway::Value>(&text) {
                 return Err(format!(
@@ -170,9 +183,11 @@ impl Templates {
         context: &impl Serialize,
         documents: &Documents<D>,
     ) -> Result<String, String> {
+        let room = self.room(name);
         let text = self
-            .render_lines(name, context, documents, hcl::Formatted::default())?
+            .render_lines(name, context, documents, hcl::Formatted::with_room(room))?
             .finish();
+        self.rendered(name, &text);
         if self.any_overridden("terraform/") {
             if let Err(error) = ::hcl::parse(&text) {
                 return Err(format!(
@@ -192,9 +207,10 @@ impl Templates {
         documents: &Documents<D>,
         compiled: Compiled<'_, C>,
     ) -> Result<String, String> {
-        let rendered =
-            self.render_compiled(name, context, documents, compiled, yaml::Finished::default);
-        Self::compiled_or_tera(name, rendered, yaml::Finished::finish, || {
+        let room = self.room(name);
+        let lines = || yaml::Finished::with_room(room);
+        let rendered = self.render_compiled(name, context, documents, compiled, lines);
+        self.compiled_or_tera(name, rendered, yaml::Finished::finish, || {
             self.render_yaml(name, context, documents)
         })
     }
@@ -207,15 +223,17 @@ impl Templates {
         documents: &Documents<D>,
         compiled: Compiled<'_, C>,
     ) -> Result<String, String> {
-        let rendered =
-            self.render_compiled(name, context, documents, compiled, hcl::Formatted::default);
-        Self::compiled_or_tera(name, rendered, hcl::Formatted::finish, || {
+        let room = self.room(name);
+        let lines = || hcl::Formatted::with_room(room);
+        let rendered = self.render_compiled(name, context, documents, compiled, lines);
+        self.compiled_or_tera(name, rendered, hcl::Formatted::finish, || {
             self.render_hcl(name, context, documents)
         })
     }
 
     /// The compiled rendering's text (`finish`ed), or Tera's (`tera`) where there is none.
     fn compiled_or_tera<L>(
+        &self,
         name: &str,
         rendered: Result<Option<L>, String>,
         finish: impl FnOnce(L) -> String,
@@ -232,6 +250,7 @@ impl Templates {
         match rendered? {
             Some(lines) => {
                 let text = finish(lines);
+                self.rendered(name, &text);
                 #[cfg(test)]
                 compiled_check::compare(&text, tera(), name);
                 #[cfg(not(test))]
@@ -239,6 +258,21 @@ impl Templates {
                 Ok(text)
             }
             None => tera(),
+        }
+    }
+
+    /// How much room a file of template `name` starts with (`sizes`).
+    fn room(&self, name: &str) -> usize {
+        self.sizes
+            .lock()
+            .map_or(0, |sizes| sizes.get(name).copied().unwrap_or(0))
+    }
+
+    /// Notes the size of a file template `name` rendered.
+    fn rendered(&self, name: &str, text: &str) {
+        if let Ok(mut sizes) = self.sizes.lock() {
+            let largest = sizes.entry(name.to_string()).or_default();
+            *largest = (*largest).max(text.len());
         }
     }
 

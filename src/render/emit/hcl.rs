@@ -152,6 +152,14 @@ pub(crate) struct Formatted {
 }
 
 impl Formatted {
+    /// Room for `bytes` of text before the file grows.
+    pub(crate) fn with_room(bytes: usize) -> Self {
+        Formatted {
+            out: String::with_capacity(bytes),
+            ..Formatted::default()
+        }
+    }
+
     pub(crate) fn finish(mut self) -> String {
         self.push_run();
         while self.out.ends_with("\n\n") {

@@ -26,6 +26,13 @@ pub(crate) struct Finished {
 }
 
 impl Finished {
+    /// Room for `bytes` of text before the file grows.
+    pub(crate) fn with_room(bytes: usize) -> Self {
+        Finished {
+            out: String::with_capacity(bytes),
+        }
+    }
+
     pub(crate) fn finish(mut self) -> String {
         if self.out.is_empty() {
             self.out.push('\n');

@@ -713,3 +713,32 @@ fn stale_files_are_not_foreign_and_a_renamed_account_keeps_its_stacks() {
         "{stderr}"
     );
 }
+
+/// The lock file names the spec by the hash of its bytes on disk, whether the run keeps
+/// the spec's text to quote in warnings or frees it before rendering (no warnings).
+#[test]
+fn the_lock_file_hashes_the_spec_as_read_with_and_without_warnings() {
+    let dir = workspace("dev-and-prod.toml");
+    let spec = dir.path().join(SPEC);
+    let spec_hash = |dir: &Path| {
+        let lock = std::fs::read_to_string(dir.join("generated/trustgen.lock.json"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let lock: serde_json::Value = serde_json::from_str(&lock).unwrap_or_default();
+        lock["spec"]["sha256"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (code, _, stderr) = trustgen(&["gen", SPEC], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let bytes = std::fs::read(&spec).unwrap_or_default();
+    assert_eq!(spec_hash(dir.path()), trustgen::sha256_hex(&bytes));
+    // Without a log retention the spec draws a warning, and its text is kept.
+    edit(&spec, "log_retention_days = 30\n", "");
+    let (code, _, stderr) = trustgen(&["gen", SPEC], dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning"), "{stderr}");
+    let bytes = std::fs::read(&spec).unwrap_or_default();
+    assert_eq!(spec_hash(dir.path()), trustgen::sha256_hex(&bytes));
+}

@@ -1,9 +1,12 @@
 //! The hash maps and sets of the crate: std's and indexmap's, hashed with foldhash instead
 //! of SipHash. A large spec is hashed hundreds of thousands of times (task names, tags,
 //! environment keys, addresses), where SipHash took about 4 % of `gen`'s instructions.
-//! foldhash's seed is random per process, so a spec cannot be written to collide on
-//! purpose any more than with SipHash's; iteration order of `HashMap` and `HashSet` was
-//! never an order anything is written in, and `IndexMap` keeps insertion order.
+//! foldhash does not claim resistance to hash flooding (its seed mixes addresses and the
+//! clock, not the OS's random source); what a spec could gain by aiming collisions is a
+//! slower run of a one-shot command that never shows a hash, which we accept for the
+//! speed. Iteration order of `HashMap` and `HashSet` was never an order anything is
+//! written in (each use is a lookup or a duplicate check), and `IndexMap` keeps
+//! insertion order.
 
 pub(crate) use foldhash::fast::RandomState;
 

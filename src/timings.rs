@@ -19,7 +19,7 @@ struct Usage {
     cpu: Duration,
     minor_faults: u64,
     /// At the phase's end.
-    resident_bytes: u64,
+    resident_bytes: Option<u64>,
 }
 
 static PHASES: Mutex<Option<Vec<Phase>>> = Mutex::new(None);
@@ -47,7 +47,7 @@ pub(crate) fn phase<T>(name: &'static str, work: impl FnOnce() -> T) -> T {
                 Some(Usage {
                     cpu: cpu.saturating_sub(cpu_start),
                     minor_faults: faults.saturating_sub(faults_start),
-                    resident_bytes: resident_bytes()?,
+                    resident_bytes: resident_bytes(),
                 })
             });
             phases.push(Phase { name, wall, usage });
@@ -68,12 +68,12 @@ fn counted() -> Option<(Duration, u64)> {
     Some((Duration::from_millis(ticks * 10), field(10)?))
 }
 
-/// Resident memory now, from /proc/self/statm (in pages; 4 KiB on the Linux this runs on,
-/// which the report states).
+/// Resident memory now: `VmRSS` of /proc/self/status (in kB, whatever the page size).
 fn resident_bytes() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
 }
 
 /// The recorded phases as a table with shares of their sum; empty when disabled.
@@ -96,11 +96,13 @@ pub(crate) fn report() -> String {
             100.0 * phase.wall.as_secs_f64() / total.as_secs_f64()
         };
         let usage = phase.usage.as_ref().map_or_else(String::new, |usage| {
+            let resident = usage.resident_bytes.map_or_else(String::new, |bytes| {
+                format!("   {:>5.0} MB", bytes as f64 / (1024.0 * 1024.0))
+            });
             format!(
-                "  {:>7.0} ms   {:>11}   {:>5.0} MB",
+                "  {:>7.0} ms   {:>11}{resident}",
                 ms(usage.cpu),
-                usage.minor_faults,
-                usage.resident_bytes as f64 / (1024.0 * 1024.0)
+                usage.minor_faults
             )
         });
         text.push_str(&format!(

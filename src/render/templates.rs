@@ -104,11 +104,16 @@ pub struct Templates {
     /// Names of the templates a user's file replaces.
     overridden: BTreeSet<&'static str>,
     /// The largest file each template has rendered so far, by template name: the next
-    /// file of the same template starts with that much room instead of growing (and
-    /// copying itself) there from nothing: megabytes for an account's stack or
-    /// Terraform file. Room a file does not fill is never touched, so it holds no memory.
+    /// file of the same template starts with that much room (at most `MAX_ROOM`) instead
+    /// of growing (and copying itself) there from nothing: megabytes for an account's
+    /// stack or Terraform file. A file that fills less than half its room gives the rest
+    /// back when it is finished (`rendered`), so a small file after a large one holds no
+    /// more than twice its size.
     sizes: Mutex<HashMap<String, usize>>,
 }
+
+/// The most room a file starts with, whatever its template rendered before.
+const MAX_ROOM: usize = 64 << 20;
 
 impl Templates {
     /// The built-in templates, each replaced by the file of the same relative name in
@@ -161,10 +166,10 @@ impl Templates {
         documents: &Documents<D>,
     ) -> Result<String, String> {
         let room = self.room(name);
-        let text = self
+        let mut text = self
             .render_lines(name, context, documents, yaml::Finished::with_room(room))?
             .finish();
-        self.rendered(name, &text);
+        self.rendered(name, &mut text);
         if self.any_overridden("cloudformation/") {
             if let Err(error) = serde_norway::from_str::<serde_norway::Value>(&text) {
                 return Err(format!(
@@ -184,10 +189,10 @@ impl Templates {
         documents: &Documents<D>,
     ) -> Result<String, String> {
         let room = self.room(name);
-        let text = self
+        let mut text = self
             .render_lines(name, context, documents, hcl::Formatted::with_room(room))?
             .finish();
-        self.rendered(name, &text);
+        self.rendered(name, &mut text);
         if self.any_overridden("terraform/") {
             if let Err(error) = ::hcl::parse(&text) {
                 return Err(format!(
@@ -249,8 +254,8 @@ impl Templates {
         }
         match rendered? {
             Some(lines) => {
-                let text = finish(lines);
-                self.rendered(name, &text);
+                let mut text = finish(lines);
+                self.rendered(name, &mut text);
                 #[cfg(test)]
                 compiled_check::compare(&text, tera(), name);
                 #[cfg(not(test))]
@@ -266,10 +271,14 @@ impl Templates {
         self.sizes
             .lock()
             .map_or(0, |sizes| sizes.get(name).copied().unwrap_or(0))
+            .min(MAX_ROOM)
     }
 
-    /// Notes the size of a file template `name` rendered.
-    fn rendered(&self, name: &str, text: &str) {
+    /// Notes the size of a file template `name` rendered, and gives back the room it left.
+    fn rendered(&self, name: &str, text: &mut String) {
+        if text.capacity() > 2 * text.len() {
+            text.shrink_to_fit();
+        }
         if let Ok(mut sizes) = self.sizes.lock() {
             let largest = sizes.entry(name.to_string()).or_default();
             *largest = (*largest).max(text.len());
@@ -517,5 +526,29 @@ pub(super) mod single_line {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod room_tests {
+    use super::{Templates, MAX_ROOM};
+
+    /// A file starts with the room its template's largest file took, never more than
+    /// `MAX_ROOM`, and a small file after a large one gives back what it left unfilled.
+    #[test]
+    fn room_follows_the_largest_file_and_small_files_give_it_back() {
+        let templates = Templates::load(None).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(templates.room("t"), 0);
+        let mut large = "x".repeat(3 << 20);
+        templates.rendered("t", &mut large);
+        assert_eq!(templates.room("t"), 3 << 20);
+        let mut small = String::with_capacity(templates.room("t"));
+        small.push_str("a few bytes");
+        templates.rendered("t", &mut small);
+        assert!(small.capacity() <= 2 * small.len(), "{}", small.capacity());
+        assert_eq!(templates.room("t"), 3 << 20, "the largest is kept");
+        let mut huge = "x".repeat(MAX_ROOM + 1);
+        templates.rendered("t", &mut huge);
+        assert_eq!(templates.room("t"), MAX_ROOM);
     }
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 
 /// From this size on, a spec is read in halves.
 const READ_IN_HALVES_FROM: u64 = 1 << 20;
+/// Up to this size (a spec of a few million tasks).
+const READ_IN_HALVES_UP_TO: usize = 1 << 30;
 
 pub(super) fn read_text(path: &Path) -> std::io::Result<String> {
     #[cfg(unix)]
@@ -24,14 +26,24 @@ fn read_in_halves(path: &Path) -> std::io::Result<Option<String>> {
     use std::io::ErrorKind;
     use std::os::unix::fs::FileExt;
 
-    let file = std::fs::File::open(path)?;
-    let metadata = file.metadata()?;
+    // Looked at before it is opened: a FIFO or device is opened once, by the plain read.
+    let metadata = std::fs::metadata(path)?;
     if !metadata.is_file() || metadata.len() < READ_IN_HALVES_FROM || crate::parallel::cores() < 2 {
         return Ok(None);
     }
     let Ok(size) = usize::try_from(metadata.len()) else {
         return Ok(None);
     };
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() != metadata.len() {
+        return Ok(None);
+    }
+    // Zeroed lazily (calloc): each thread's read faults its own half in. Past
+    // `READ_IN_HALVES_UP_TO`, memory the system may refuse is the plain read's error to
+    // report (it reserves fallibly), not an abort here.
+    if size > READ_IN_HALVES_UP_TO {
+        return Ok(None);
+    }
     let mut bytes = vec![0u8; size];
     let (first, second) = bytes.split_at_mut(size / 2);
     let middle = metadata.len() / 2;

@@ -28,22 +28,17 @@ fn read_in_halves(path: &Path) -> std::io::Result<Option<String>> {
 
     // Looked at before it is opened: a FIFO or device is opened once, by the plain read.
     let metadata = std::fs::metadata(path)?;
-    if !metadata.is_file() || metadata.len() < READ_IN_HALVES_FROM || crate::parallel::cores() < 2 {
-        return Ok(None);
-    }
-    let Ok(size) = usize::try_from(metadata.len()) else {
-        return Ok(None);
+    // Past `READ_IN_HALVES_UP_TO`, memory the system may refuse is the plain read's error
+    // to report (it reserves fallibly), not an abort here.
+    let size = match usize::try_from(metadata.len()) {
+        Ok(size) if metadata.is_file() && metadata.len() >= READ_IN_HALVES_FROM => size,
+        _ => return Ok(None),
     };
+    if size > READ_IN_HALVES_UP_TO || crate::parallel::cores() < 2 {
+        return Ok(None);
+    }
     let file = std::fs::File::open(path)?;
-    if file.metadata()?.len() != metadata.len() {
-        return Ok(None);
-    }
-    // Zeroed lazily (calloc): each thread's read faults its own half in. Past
-    // `READ_IN_HALVES_UP_TO`, memory the system may refuse is the plain read's error to
-    // report (it reserves fallibly), not an abort here.
-    if size > READ_IN_HALVES_UP_TO {
-        return Ok(None);
-    }
+    // Zeroed lazily (calloc): each thread's read faults its own half in.
     let mut bytes = vec![0u8; size];
     let (first, second) = bytes.split_at_mut(size / 2);
     let middle = metadata.len() / 2;

@@ -35,13 +35,13 @@ pub fn load(text: &str) -> Option<Spec> {
 /// after them (it holds every `[roles]` section, thousands in a large spec). `None` where
 /// that could differ from reading in sequence (`split`).
 fn load_in_pieces(cut: &split::Cut<'_>) -> Option<Spec> {
-    let parts: Vec<Option<&str>> = std::iter::once(None)
-        .chain(cut.pieces.iter().copied().map(Some))
+    let parts: Vec<Part<'_>> = std::iter::once(Part::Around)
+        .chain(cut.pieces.iter().copied().map(Part::Piece))
         .collect();
     let mut read =
         crate::parallel::map_in_order(&parts, crate::parallel::cores(), |part| match part {
-            None => read_around(cut).map(|spec| Read::Document(Box::new(spec))),
-            Some(piece) => read_piece(piece).map(Read::Tasks),
+            Part::Around => read_around(cut).map(|spec| Read::Document(Box::new(spec))),
+            Part::Piece(piece) => read_piece(piece).map(Read::Tasks),
         })
         .into_iter();
     // A part that cannot be read fails the whole reading, as it would in sequence.
@@ -64,6 +64,12 @@ fn load_in_pieces(cut: &split::Cut<'_>) -> Option<Spec> {
     }
     spec.tasks = tasks;
     accepted(*spec)
+}
+
+/// One job of reading a cut spec: the text around the pieces (first), or a piece.
+enum Part<'t> {
+    Around,
+    Piece(&'t str),
 }
 
 /// What one part of a cut spec reads as.
